@@ -1,0 +1,49 @@
+package io.ferry.coordinator;
+
+import java.nio.file.Path;
+
+/**
+ * How a coordinator runs.
+ *
+ * @param httpHost           interface the HTTP API listens on
+ * @param httpPort           HTTP port; 0 picks a free one (see {@link CoordinatorVerticle#actualHttpPort()})
+ * @param stateDir           local directory for the target registry ({@code targets.json})
+ * @param leaseTimeoutMillis how long a claimed work unit stays with a worker without a heartbeat
+ * @param maxAttempts        claims of one work unit before a retryable failure fails it for good
+ * @param apiToken           when set, every {@code /api/*} request needs {@code Authorization: Bearer <token>}
+ */
+public record CoordinatorOptions(String httpHost, int httpPort, Path stateDir, long leaseTimeoutMillis,
+                                 int maxAttempts, String apiToken) {
+
+  public CoordinatorOptions {
+    if (leaseTimeoutMillis <= 0) {
+      throw new IllegalArgumentException("leaseTimeoutMillis must be > 0, got " + leaseTimeoutMillis);
+    }
+    if (maxAttempts <= 0) {
+      throw new IllegalArgumentException("maxAttempts must be > 0, got " + maxAttempts);
+    }
+    if (stateDir == null) {
+      throw new IllegalArgumentException("stateDir is required");
+    }
+  }
+
+  public static CoordinatorOptions defaults() {
+    return new CoordinatorOptions("0.0.0.0", 8080, Path.of("ferry-data"), 10_000, 5, null);
+  }
+
+  public CoordinatorOptions withHttpPort(int port) {
+    return new CoordinatorOptions(httpHost, port, stateDir, leaseTimeoutMillis, maxAttempts, apiToken);
+  }
+
+  public CoordinatorOptions withStateDir(Path dir) {
+    return new CoordinatorOptions(httpHost, httpPort, dir, leaseTimeoutMillis, maxAttempts, apiToken);
+  }
+
+  public CoordinatorOptions withApiToken(String token) {
+    return new CoordinatorOptions(httpHost, httpPort, stateDir, leaseTimeoutMillis, maxAttempts, token);
+  }
+
+  public CoordinatorOptions withLeaseTimeoutMillis(long millis) {
+    return new CoordinatorOptions(httpHost, httpPort, stateDir, millis, maxAttempts, apiToken);
+  }
+}

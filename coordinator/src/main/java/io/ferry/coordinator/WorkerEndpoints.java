@@ -1,0 +1,92 @@
+package io.ferry.coordinator;
+
+import io.ferry.coordinator.schedule.LeaseTracker;
+import io.ferry.coordinator.schedule.Scheduler;
+import io.ferry.coordinator.schedule.UnitReports;
+import io.ferry.coordinator.schedule.WorkerRegistry;
+import io.ferry.protocol.Addresses;
+import io.ferry.protocol.Json;
+import io.ferry.protocol.message.ClaimReply;
+import io.ferry.protocol.message.ClaimRequest;
+import io.ferry.protocol.message.Heartbeat;
+import io.ferry.protocol.message.HeartbeatReply;
+import io.ferry.protocol.message.UnitProgress;
+import io.ferry.protocol.message.UnitResult;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event-bus side of the coordinator: what workers send (claims, progress, results, heartbeats).
+ * Bodies are JSON strings ({@link Json}). Handlers run on the coordinator verticle's event loop, the
+ * only thread that touches the job board.
+ */
+final class WorkerEndpoints {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerEndpoints.class);
+
+  private final Scheduler scheduler;
+  private final UnitReports reports;
+  private final LeaseTracker leases;
+  private final WorkerRegistry workers;
+  private final LongSupplier clock;
+
+  WorkerEndpoints(Scheduler scheduler, UnitReports reports, LeaseTracker leases, WorkerRegistry workers, LongSupplier clock) {
+    this.scheduler = scheduler;
+    this.reports = reports;
+    this.leases = leases;
+    this.workers = workers;
+    this.clock = clock;
+  }
+
+  Future<Void> register(EventBus bus) {
+    List<MessageConsumer<String>> consumers = List.of(
+        bus.consumer(Addresses.CLAIM, handler(ClaimRequest.class, (req, msg) ->
+            msg.reply(Json.encode(new ClaimReply(scheduler.claim(req.workerId(), req.slots(), clock.getAsLong())))))),
+        bus.consumer(Addresses.PROGRESS, handler(UnitProgress.class, (p, msg) -> {
+          reports.progress(p, clock.getAsLong());
+          if (msg.replyAddress() != null) {
+            msg.reply("ok");
+          }
+        })),
+        bus.consumer(Addresses.RESULT, handler(UnitResult.class, (r, msg) -> {
+          reports.result(r, clock.getAsLong());
+          msg.reply("ok");
+        })),
+        bus.consumer(Addresses.HEARTBEAT, handler(Heartbeat.class, (hb, msg) -> {
+          long now = clock.getAsLong();
+          workers.seen(hb, now);
+          msg.reply(Json.encode(new HeartbeatReply(leases.renew(hb, now))));
+        })));
+    // Completion means the registration reached the whole cluster (workers can now find the handlers).
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  private interface Handling<T> {
+    void handle(T body, Message<String> msg);
+  }
+
+  private static <T> io.vertx.core.Handler<Message<String>> handler(Class<T> type, Handling<T> handling) {
+    return msg -> {
+      T body;
+      try {
+        body = Json.decode(msg.body(), type);
+      } catch (RuntimeException e) {
+        LOG.warn("unreadable {} on {}: {}", type.getSimpleName(), msg.address(), e.getMessage());
+        msg.fail(400, "unreadable " + type.getSimpleName() + ": " + e.getMessage());
+        return;
+      }
+      try {
+        handling.handle(body, msg);
+      } catch (RuntimeException e) {
+        LOG.error("failed to handle {} on {}", type.getSimpleName(), msg.address(), e);
+        msg.fail(500, e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    };
+  }
+}

@@ -1,0 +1,59 @@
+package io.ferry.coordinator.http;
+
+import io.ferry.coordinator.progress.FerryMetrics;
+import io.ferry.coordinator.progress.JobStatusView;
+import io.ferry.coordinator.schedule.JobBoard;
+import io.ferry.coordinator.schedule.WorkerRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/** Assembles the coordinator's router: API routes behind the token and readiness checks, ops routes open. */
+public final class HttpApi {
+
+  public static final long BODY_LIMIT = 1024 * 1024;
+
+  private HttpApi() {
+  }
+
+  public static Router router(Vertx vertx, String apiToken, BooleanSupplier ready, JobSubmission submission,
+      JobBoard board, JobStatusView view, WorkerRegistry workers, FerryMetrics metrics, LongSupplier clock) {
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(ctx -> authorize(ctx, apiToken));
+    router.route("/api/*").handler(ctx -> {
+      if (ready.getAsBoolean()) {
+        ctx.next();
+      } else {
+        ApiErrors.send(ctx, 503, "not ready", List.of("the coordinator is loading job state from the targets: retry in a few seconds"));
+      }
+    });
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+    new JobRoutes(submission, board, view, clock).mount(router);
+    new OpsRoutes(workers, metrics, ready).mount(router);
+    router.route().failureHandler(ApiErrors::handle);
+    router.errorHandler(404, ApiErrors::handle);
+    router.errorHandler(405, ApiErrors::handle);
+    return router;
+  }
+
+  private static void authorize(RoutingContext ctx, String apiToken) {
+    if (apiToken == null || apiToken.isEmpty()) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String expected = "Bearer " + apiToken;
+    // Constant-time comparison: the token must not leak through response timing.
+    if (header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+      ctx.next();
+    } else {
+      ApiErrors.send(ctx, 401, "unauthorized", List.of("this coordinator requires Authorization: Bearer <token> on /api/*"));
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.ferry.coordinator.http;
+
+import io.ferry.coordinator.job.JobIds;
+import io.ferry.coordinator.job.JobPhase;
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.PlanChecks;
+import io.ferry.coordinator.job.SpecValidator;
+import io.ferry.coordinator.job.UnitPlanner;
+import io.ferry.coordinator.progress.FerryMetrics;
+import io.ferry.coordinator.schedule.JobBoard;
+import io.ferry.coordinator.schedule.JobSecrets;
+import io.ferry.coordinator.store.JobStore;
+import io.ferry.coordinator.store.Target;
+import io.ferry.protocol.Addresses;
+import io.ferry.protocol.Json;
+import io.ferry.protocol.message.PreflightReply;
+import io.ferry.protocol.message.PreflightRequest;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.SpecReader;
+import io.ferry.protocol.unit.WorkUnit;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submitting a job, step by step: read the spec strictly, validate it (every problem at once), ask a
+ * worker to preflight it (the coordinator never touches source databases: workers do), check the
+ * plans against each other, check that the coordinator itself reaches the target (it records the job
+ * there), then either describe the plan (dry run) or record the job and its units and start it.
+ */
+public final class JobSubmission {
+
+  public static final long PREFLIGHT_TIMEOUT_MILLIS = 120_000;
+  private static final Logger LOG = LoggerFactory.getLogger(JobSubmission.class);
+
+  private final Vertx vertx;
+  private final JobStore store;
+  private final JobBoard board;
+  private final JobSecrets secrets;
+  private final FerryMetrics metrics;
+  private final LongSupplier clock;
+
+  public JobSubmission(Vertx vertx, JobStore store, JobBoard board, JobSecrets secrets, FerryMetrics metrics,
+      LongSupplier clock) {
+    this.vertx = vertx;
+    this.store = store;
+    this.board = board;
+    this.secrets = secrets;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Step 1 and 2: read and validate. */
+  public static JobSpec read(String body, boolean yaml) {
+    SpecReader.Result read = SpecReader.read(body, yaml);
+    if (!read.problems().isEmpty()) {
+      throw new ApiException(400, "invalid job spec", read.problems());
+    }
+    List<String> problems = SpecValidator.validate(read.spec());
+    if (!problems.isEmpty()) {
+      throw new ApiException(400, "invalid job spec", ApiErrors.scrub(problems, read.spec()));
+    }
+    return read.spec();
+  }
+
+  public Future<JsonObject> dryRun(JobSpec spec) {
+    Target target = target(spec);
+    return plans(spec)
+        .compose(plans -> checkTarget(spec, target).map(v -> PlanView.of(spec, plans)));
+  }
+
+  public Future<JsonObject> submit(JobSpec spec) {
+    Target target = target(spec);
+    return plans(spec).compose(plans -> checkTarget(spec, target).compose(v -> {
+      long now = clock.getAsLong();
+      String id = JobIds.next(spec.name());
+      JobRecord job = new JobRecord(id, spec.name(), spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE,
+          now, now, null, plans, null);
+      List<WorkUnit> units = UnitPlanner.units(id, plans, spec.unitOrDefault());
+      return store.create(target, job, units)
+          .recover(e -> Future.failedFuture(new ApiException(400, "cannot record the job in its target database",
+              ApiErrors.scrub(List.of(e.getMessage() == null ? e.toString() : e.getMessage()), spec))))
+          .map(stored -> {
+            secrets.put(id, spec);
+            board.add(job, units);
+            metrics.watch(id);
+            LOG.info("job {} accepted: {} table plan(s), {} work unit(s)", id, plans.size(), units.size());
+            return new JsonObject().put("id", id).put("name", spec.name()).put("state", job.state().wireName())
+                .put("links", new JsonObject().put("self", "/api/v1/jobs/" + id));
+          });
+    }));
+  }
+
+  private static Target target(JobSpec spec) {
+    return new Target(spec.target().url(), spec.target().user(), spec.target().password());
+  }
+
+  /** Step 3 and 4: the preflight on a worker, then the checks across plans. */
+  private Future<List<TablePlan>> plans(JobSpec spec) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(PREFLIGHT_TIMEOUT_MILLIS);
+    return vertx.eventBus().<String>request(Addresses.PREFLIGHT, Json.encode(new PreflightRequest(spec)), options)
+        .recover(e -> Future.failedFuture(preflightFailure(e, spec)))
+        .map(reply -> {
+          PreflightReply preflight = Json.decode(reply.body(), PreflightReply.class);
+          if (preflight.problems() != null && !preflight.problems().isEmpty()) {
+            throw new ApiException(400, "preflight failed", ApiErrors.scrub(preflight.problems(), spec));
+          }
+          List<TablePlan> plans = preflight.plans() == null ? List.of() : preflight.plans();
+          List<String> problems = PlanChecks.problems(plans);
+          if (!problems.isEmpty()) {
+            throw new ApiException(400, "preflight failed", problems);
+          }
+          return plans;
+        });
+  }
+
+  private static ApiException preflightFailure(Throwable e, JobSpec spec) {
+    if (e instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.NO_HANDLERS) {
+        return new ApiException(503, "no worker is connected", List.of(
+            "start a worker (ferry worker --join …) and submit again; workers check the databases before a job is accepted"));
+      }
+      if (re.failureType() == ReplyFailure.TIMEOUT) {
+        return new ApiException(504, "preflight timed out", List.of(
+            "no worker answered within " + PREFLIGHT_TIMEOUT_MILLIS / 1000 + " s: check the workers' logs and the databases' reachability"));
+      }
+      return new ApiException(502, "preflight failed on the worker", ApiErrors.scrub(List.of(String.valueOf(re.getMessage())), spec));
+    }
+    return new ApiException(502, "preflight failed", ApiErrors.scrub(List.of(String.valueOf(e.getMessage())), spec));
+  }
+
+  /** Step 5: the coordinator records the job in the target, so it must reach it too. */
+  private Future<Void> checkTarget(JobSpec spec, Target target) {
+    return store.check(target).recover(e -> Future.failedFuture(new ApiException(400, "cannot reach the target database",
+        ApiErrors.scrub(List.of("the coordinator records job state in the target's ferry schema and could not connect to "
+            + target.url() + " as " + target.user() + ": " + e.getMessage()), spec))));
+  }
+}

@@ -1,0 +1,31 @@
+package io.ferry.coordinator.job;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Where a job is in its life. Only {@code running}, {@code paused}, {@code succeeded} and {@code failed} are used today. */
+public enum JobState {
+  PENDING,
+  RUNNING,
+  /** Not handing out units; also the state of a job whose literal passwords were lost in a coordinator restart. */
+  PAUSED,
+  VERIFYING,
+  SUCCEEDED,
+  FAILED,
+  CANCELLED;
+
+  @JsonValue
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  @JsonCreator
+  public static JobState fromWire(String value) {
+    return valueOf(value.toUpperCase(Locale.ROOT));
+  }
+
+  public boolean isFinal() {
+    return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+  }
+}

@@ -1,0 +1,56 @@
+package io.ferry.coordinator.job;
+
+import io.ferry.protocol.plan.ColumnPlan;
+import io.ferry.protocol.plan.TablePlan;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks across the preflight's table plans that a single worker cannot make, because it only sees
+ * one plan at a time: tenants that land in the same target table must agree on its columns (one
+ * table is created for all of them), and one tenant cannot send two source tables into one target table.
+ */
+public final class PlanChecks {
+
+  private PlanChecks() {
+  }
+
+  public static List<String> problems(List<TablePlan> plans) {
+    List<String> problems = new ArrayList<>();
+    if (plans == null || plans.isEmpty()) {
+      problems.add("no table to copy: no source table matched tables.include / tables.exclude");
+      return problems;
+    }
+    Set<String> tenantTables = new HashSet<>();
+    for (TablePlan plan : plans) {
+      if (!tenantTables.add(plan.tenantId() + "\u0000" + plan.targetTable())) {
+        problems.add("tenant " + plan.tenantId() + ": two source tables land in target table " + plan.targetTable()
+            + " (one is " + plan.sourceTable() + "): narrow tables.include or drop target.schema");
+      }
+    }
+    for (Map.Entry<String, List<TablePlan>> e : UnitPlanner.byTargetTable(plans).entrySet()) {
+      TablePlan first = e.getValue().get(0);
+      String expected = describe(first.columns());
+      for (TablePlan other : e.getValue().subList(1, e.getValue().size())) {
+        String actual = describe(other.columns());
+        if (!expected.equals(actual)) {
+          problems.add("table " + e.getKey() + ": tenants " + first.tenantId() + " and " + other.tenantId()
+              + " have different columns (" + first.tenantId() + ": " + expected + "; " + other.tenantId() + ": " + actual
+              + "): every tenant of a target table needs the same columns and types");
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static String describe(List<ColumnPlan> columns) {
+    if (columns == null) {
+      return "";
+    }
+    return columns.stream().map(c -> c.name() + " " + c.type()).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,185 @@
+package io.ferry.coordinator.job;
+
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.Secret;
+import io.ferry.protocol.spec.SourceSpec;
+import io.ferry.protocol.spec.TargetSpec;
+import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.protocol.spec.UnitSize;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a job spec that {@code SpecReader} could read, and lists <em>every</em> problem at once: a user
+ * fixing a spec should not discover its mistakes one submission at a time. Problems name the field
+ * ({@code source.tenants[2].url}) and never repeat a password.
+ */
+public final class SpecValidator {
+
+  public static final String SUPPORTED_ENGINE = "postgresql";
+  private static final Set<String> KNOWN_ENGINES = Set.of("postgresql", "sqlserver");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,63}");
+  private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9_.-]{1,63}");
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_]{1,63}");
+  private static final Pattern TABLE_PATTERN = Pattern.compile("[A-Za-z0-9_$ *]+\\.[A-Za-z0-9_$ *]+");
+
+  private SpecValidator() {
+  }
+
+  public static List<String> validate(JobSpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec.name() == null || spec.name().isBlank()) {
+      problems.add("name is required: letters, digits, '-' and '_', at most 63 characters");
+    } else if (!NAME.matcher(spec.name()).matches()) {
+      problems.add("name '" + spec.name() + "' is not valid: use letters, digits, '-' and '_', at most 63 characters");
+    }
+    String sourceEngine = source(spec.source(), problems);
+    String targetEngine = target(spec.target(), spec.source(), problems);
+    if (spec.mode() == null && sourceEngine != null && sourceEngine.equals(targetEngine)) {
+      problems.add("mode is required when source and target are both " + sourceEngine + ": one of " + Mode.names()
+          + " (" + modeDescriptions() + ")");
+    }
+    tables(spec, problems);
+    unit(spec.unit(), problems);
+    return problems;
+  }
+
+  static String modeDescriptions() {
+    List<String> parts = new ArrayList<>();
+    for (Mode mode : Mode.values()) {
+      parts.add(mode.wireName() + ": " + switch (mode) {
+        case CREATE -> "create every target table, refuse the job if one already exists";
+        case DROP_RECREATE -> "drop existing target tables and create them again";
+        case TRUNCATE -> "keep existing target tables but empty them first, create the missing ones";
+      });
+    }
+    return String.join("; ", parts);
+  }
+
+  /** @return the source engine when it is a supported one, else null */
+  private static String source(SourceSpec source, List<String> problems) {
+    if (source == null) {
+      problems.add("source is required: {engine, tenants: [{id, url, user, password}, …]}");
+      return null;
+    }
+    String engine = engine("source.engine", source.engine(), problems);
+    if (source.tenants() == null || source.tenants().isEmpty()) {
+      problems.add("source.tenants is required: list at least one tenant {id, url, user, password}");
+      return engine;
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < source.tenants().size(); i++) {
+      String at = "source.tenants[" + i + "]";
+      TenantSpec tenant = source.tenants().get(i);
+      if (tenant == null) {
+        problems.add(at + " is empty: expected {id, url, user, password}");
+        continue;
+      }
+      if (tenant.id() == null || tenant.id().isBlank()) {
+        problems.add(at + ".id is required");
+      } else if (!TENANT_ID.matcher(tenant.id()).matches()) {
+        problems.add(at + ".id '" + tenant.id() + "' is not valid: use letters, digits, '_', '.', '-', at most 63 characters");
+      } else if (!seen.add(tenant.id())) {
+        problems.add(at + ".id '" + tenant.id() + "' is used by another tenant: tenant ids must be unique");
+      }
+      url(at + ".url", tenant.url(), problems);
+      if (tenant.user() == null || tenant.user().isBlank()) {
+        problems.add(at + ".user is required");
+      }
+      password(at + ".password", tenant.password(), problems);
+    }
+    return engine;
+  }
+
+  private static String target(TargetSpec target, SourceSpec source, List<String> problems) {
+    if (target == null) {
+      problems.add("target is required: {engine, url, user, password, schema, tenantColumn}");
+      return null;
+    }
+    String engine = engine("target.engine", target.engine(), problems);
+    url("target.url", target.url(), problems);
+    if (target.user() == null || target.user().isBlank()) {
+      problems.add("target.user is required");
+    }
+    password("target.password", target.password(), problems);
+    boolean manyTenants = source != null && source.tenants() != null && source.tenants().size() > 1;
+    if (manyTenants && (target.tenantColumn() == null || target.tenantColumn().isBlank())) {
+      problems.add("target.tenantColumn is required with more than one tenant: it keeps the tenants' rows apart in the target (e.g. tenant_id)");
+    } else if (target.tenantColumn() != null && !IDENTIFIER.matcher(target.tenantColumn()).matches()) {
+      problems.add("target.tenantColumn '" + target.tenantColumn() + "' is not a valid identifier: use letters, digits and '_', at most 63 characters");
+    }
+    if (target.schema() != null && !IDENTIFIER.matcher(target.schema()).matches()) {
+      problems.add("target.schema '" + target.schema() + "' is not a valid identifier: use letters, digits and '_', at most 63 characters");
+    }
+    return engine;
+  }
+
+  private static String engine(String field, String engine, List<String> problems) {
+    if (engine == null || engine.isBlank()) {
+      problems.add(field + " is required: " + SUPPORTED_ENGINE);
+      return null;
+    }
+    String normalized = engine.toLowerCase(Locale.ROOT);
+    if (normalized.equals(SUPPORTED_ENGINE)) {
+      return normalized;
+    }
+    if (KNOWN_ENGINES.contains(normalized)) {
+      problems.add(field + " '" + engine + "' is not supported yet by this version of Ferry: use " + SUPPORTED_ENGINE);
+    } else {
+      problems.add(field + " '" + engine + "' is unknown: use " + SUPPORTED_ENGINE + " (sqlserver is planned)");
+    }
+    return null;
+  }
+
+  private static void url(String field, String url, List<String> problems) {
+    if (url == null || url.isBlank()) {
+      problems.add(field + " is required, e.g. jdbc:postgresql://host:5432/database");
+    } else if (!url.startsWith("jdbc:postgresql:")) {
+      problems.add(field + " must start with jdbc:postgresql: (e.g. jdbc:postgresql://host:5432/database)");
+    }
+  }
+
+  /** A value that starts like a reference but is not one is almost certainly a typo, not a password. */
+  private static void password(String field, String password, List<String> problems) {
+    if (password != null && password.startsWith("${") && !Secret.isReference(password)) {
+      problems.add(field + " looks like a reference but is malformed: use ${env:NAME} or ${file:/path/to/file}");
+    }
+  }
+
+  private static void tables(JobSpec spec, List<String> problems) {
+    if (spec.tables() == null) {
+      return;
+    }
+    patterns("tables.include", spec.tables().include(), problems);
+    patterns("tables.exclude", spec.tables().exclude(), problems);
+  }
+
+  private static void patterns(String field, List<String> patterns, List<String> problems) {
+    if (patterns == null) {
+      return;
+    }
+    for (int i = 0; i < patterns.size(); i++) {
+      String p = patterns.get(i);
+      if (p == null || !TABLE_PATTERN.matcher(p).matches()) {
+        problems.add(field + "[" + i + "] '" + p + "' is not a table pattern: write schema.table using letters, digits, '_', '$', spaces and '*' (e.g. public.*)");
+      }
+    }
+  }
+
+  private static void unit(UnitSize unit, List<String> problems) {
+    if (unit == null) {
+      return;
+    }
+    if (unit.rows() != null && unit.rows() <= 0) {
+      problems.add("unit.rows must be greater than 0 (default " + UnitSize.DEFAULT_ROWS + ")");
+    }
+    if (unit.bytes() != null && unit.bytes() <= 0) {
+      problems.add("unit.bytes must be greater than 0 (default " + UnitSize.DEFAULT_BYTES + ")");
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.ferry.coordinator.job;
+
+import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.UnitSize;
+import io.ferry.protocol.unit.KeyRange;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cuts one tenant's table into the key ranges of its copy units.
+ *
+ * <p>The number of ranges comes from the table's size: enough that no unit exceeds the job's unit size
+ * in rows <em>or</em> bytes. The split points come from the key's distribution ({@code keyQuantiles},
+ * sorted key values at roughly equal row-count steps), not from min/max: on a skewed key (most rows
+ * in a narrow band, a few far away) evenly spaced <em>values</em> would put almost every row in one
+ * unit, while evenly spaced <em>quantiles</em> give units of similar row counts.
+ *
+ * <p>The first and last ranges are open-ended, so rows inserted beyond the surveyed bounds (or missed
+ * by a sample) still belong to a unit. Ranges are {@code [lower, upper)}: contiguous and non-overlapping,
+ * which is what makes every row land in exactly one unit.
+ */
+public final class Splitter {
+
+  private Splitter() {
+  }
+
+  public static List<KeyRange> split(TablePlan plan, UnitSize unitSize) {
+    UnitSize size = unitSize.withDefaults();
+    long n = Math.max(1, Math.max(ceilDiv(plan.estimatedRows(), size.rows()), ceilDiv(plan.estimatedBytes(), size.bytes())));
+    List<String> quantiles = plan.keyQuantiles() == null ? List.of() : plan.keyQuantiles();
+    if (plan.splitMethod() == SplitMethod.SINGLE_UNIT || n == 1 || quantiles.isEmpty()
+        || plan.key() == null || plan.key().size() != 1) {
+      return List.of(KeyRange.ALL);
+    }
+    List<String> points = splitPoints(quantiles, (int) Math.min(n, Integer.MAX_VALUE));
+    if (points.isEmpty()) {
+      return List.of(KeyRange.ALL);
+    }
+    List<KeyRange> ranges = new ArrayList<>(points.size() + 1);
+    List<String> lower = null;
+    for (String point : points) {
+      List<String> upper = List.of(point);
+      ranges.add(new KeyRange(lower, upper));
+      lower = upper;
+    }
+    ranges.add(new KeyRange(lower, null));
+    return ranges;
+  }
+
+  /**
+   * Up to {@code n - 1} split points at evenly spaced positions through the quantiles. Quantile {@code i}
+   * of {@code m} sits at fraction {@code i / (m - 1)} of the rows, so split point {@code k} of {@code n}
+   * is the quantile nearest to fraction {@code k / n}. Repeated values (a key with many duplicates, or
+   * fewer quantiles than units) are dropped: two equal split points would make an empty range.
+   */
+  static List<String> splitPoints(List<String> quantiles, int n) {
+    int m = quantiles.size();
+    List<String> points = new ArrayList<>();
+    for (int k = 1; k < n; k++) {
+      int index = (int) Math.round((double) k * (m - 1) / n);
+      String candidate = quantiles.get(index);
+      if (points.isEmpty() || !points.get(points.size() - 1).equals(candidate)) {
+        points.add(candidate);
+      }
+    }
+    return points;
+  }
+
+  /** The share of a table estimate that one of {@code parts} ranges carries (rounded up, so no unit estimates 0 of a non-empty table). */
+  public static long share(long total, int parts) {
+    return parts <= 0 ? total : ceilDiv(total, parts);
+  }
+
+  private static long ceilDiv(long value, long divisor) {
+    if (value <= 0) {
+      return 0;
+    }
+    return (value + divisor - 1) / divisor;
+  }
+}

@@ -1,0 +1,73 @@
+package io.ferry.coordinator.job;
+
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.UnitSize;
+import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a job's table plans (one per tenant × table) into its work units, and the dependencies between
+ * them into initial states: each target table's {@code prepare} is pending; its copies wait (blocked)
+ * for it; its {@code finish} waits for every tenant's copies of the table; the job-level finish
+ * ({@code finish:*}, foreign keys) waits for every table's finish, because a foreign key needs both of
+ * its tables complete.
+ */
+public final class UnitPlanner {
+
+  public static final String JOB_FINISH_ID = "finish:*";
+
+  private UnitPlanner() {
+  }
+
+  public static String prepareId(String table) {
+    return "prepare:" + table;
+  }
+
+  public static String finishId(String table) {
+    return "finish:" + table;
+  }
+
+  public static String copyId(String tenantId, String table, int index) {
+    return "copy:" + tenantId + ":" + table + ":" + String.format("%04d", index);
+  }
+
+  public static List<WorkUnit> units(String jobId, List<TablePlan> plans, UnitSize unitSize) {
+    Map<String, List<TablePlan>> byTable = byTargetTable(plans);
+    List<WorkUnit> units = new ArrayList<>();
+    boolean foreignKeys = false;
+    for (Map.Entry<String, List<TablePlan>> e : byTable.entrySet()) {
+      String table = e.getKey();
+      units.add(WorkUnit.create(prepareId(table), jobId, UnitKind.PREPARE, null, table, null, null, 0, 0, UnitState.PENDING));
+      for (TablePlan plan : e.getValue()) {
+        List<KeyRange> ranges = Splitter.split(plan, unitSize);
+        long rows = Splitter.share(plan.estimatedRows(), ranges.size());
+        long bytes = Splitter.share(plan.estimatedBytes(), ranges.size());
+        for (int i = 0; i < ranges.size(); i++) {
+          units.add(WorkUnit.create(copyId(plan.tenantId(), table, i), jobId, UnitKind.COPY, plan.tenantId(), table,
+              plan.sourceTable(), ranges.get(i), rows, bytes, UnitState.BLOCKED));
+        }
+        foreignKeys |= plan.foreignKeys() != null && !plan.foreignKeys().isEmpty();
+      }
+      units.add(WorkUnit.create(finishId(table), jobId, UnitKind.FINISH, null, table, null, null, 0, 0, UnitState.BLOCKED));
+    }
+    if (foreignKeys) {
+      units.add(WorkUnit.create(JOB_FINISH_ID, jobId, UnitKind.FINISH, null, null, null, null, 0, 0, UnitState.BLOCKED));
+    }
+    return units;
+  }
+
+  /** Plans grouped by target table, tables and tenants in the order the preflight listed them. */
+  public static Map<String, List<TablePlan>> byTargetTable(List<TablePlan> plans) {
+    Map<String, List<TablePlan>> byTable = new LinkedHashMap<>();
+    for (TablePlan plan : plans) {
+      byTable.computeIfAbsent(plan.targetTable(), t -> new ArrayList<>()).add(plan);
+    }
+    return byTable;
+  }
+}

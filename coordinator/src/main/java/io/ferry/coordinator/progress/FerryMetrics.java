@@ -1,0 +1,57 @@
+package io.ferry.coordinator.progress;
+
+import io.ferry.coordinator.schedule.JobBoard;
+import io.ferry.coordinator.schedule.ProgressListener;
+import io.ferry.coordinator.schedule.WorkerRegistry;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The coordinator's Prometheus metrics. Tags are job, table and state only (low cardinality: never a
+ * unit, range or tenant id). Fed by the same progress reports as the throughput tracker.
+ */
+public final class FerryMetrics implements ProgressListener {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ThroughputTracker throughput;
+  private final JobBoard board;
+  private final Set<String> jobsWithGauges = new HashSet<>();
+
+  public FerryMetrics(JobBoard board, WorkerRegistry workers, ThroughputTracker throughput) {
+    this.board = board;
+    this.throughput = throughput;
+    Gauge.builder("ferry.workers", workers, WorkerRegistry::size)
+        .description("workers heard from recently").register(registry);
+  }
+
+  @Override
+  public void advanced(WorkUnit unit, long rowsDelta, long bytesDelta, long now) {
+    throughput.record(unit.jobId(), rowsDelta, bytesDelta, now);
+    String table = unit.table() == null ? "*" : unit.table();
+    Counter.builder("ferry.rows.copied").description("rows committed to the target")
+        .tag("job", unit.jobId()).tag("table", table).register(registry).increment(rowsDelta);
+    Counter.builder("ferry.bytes.copied").description("bytes committed to the target")
+        .tag("job", unit.jobId()).tag("table", table).register(registry).increment(bytesDelta);
+  }
+
+  /** Registers the per-state unit gauges of a job (once). The gauges read the board when scraped. */
+  public void watch(String jobId) {
+    if (!jobsWithGauges.add(jobId)) {
+      return;
+    }
+    for (UnitState state : UnitState.values()) {
+      Gauge.builder("ferry.units", () -> board.counts(jobId).get(state))
+          .description("work units by state").tag("job", jobId).tag("state", state.wireName()).register(registry);
+    }
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+}

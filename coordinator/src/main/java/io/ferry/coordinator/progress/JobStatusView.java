@@ -1,0 +1,159 @@
+package io.ferry.coordinator.progress;
+
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.schedule.JobBoard;
+import io.ferry.protocol.Json;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A job's status as the API shows it: progress from the units (copy units' rows and bytes, in memory
+ * between transitions), rates from the throughput tracker, ETA = remaining estimated rows / current rate.
+ */
+public final class JobStatusView {
+
+  private final JobBoard board;
+  private final ThroughputTracker throughput;
+
+  public JobStatusView(JobBoard board, ThroughputTracker throughput) {
+    this.board = board;
+    this.throughput = throughput;
+  }
+
+  /** The full status of {@code GET /api/v1/jobs/{id}}. */
+  public JsonObject status(JobRecord job, long now) {
+    JsonObject json = summary(job, now);
+    JsonArray failed = new JsonArray();
+    for (WorkUnit u : board.units(job.id())) {
+      if (u.state() == UnitState.FAILED) {
+        failed.add(new JsonObject().put("id", u.id()).put("tenant", u.tenantId()).put("table", u.table())
+            .put("range", u.range() == null ? null : u.range().toString()).put("error", u.error()));
+      }
+    }
+    json.put("failedUnits", failed);
+    json.put("spec", new JsonObject(Json.encode(job.spec())));
+    return json;
+  }
+
+  /** The status without the spec and failed units: one entry of {@code GET /api/v1/jobs}. */
+  public JsonObject summary(JobRecord job, long now) {
+    long rowsDone = 0;
+    long rowsEstimated = 0;
+    long bytesDone = 0;
+    long bytesEstimated = 0;
+    Map<String, TableProgress> tables = new LinkedHashMap<>();
+    for (WorkUnit u : board.units(job.id())) {
+      if (u.table() != null) {
+        tables.computeIfAbsent(u.table(), TableProgress::new).add(u);
+      }
+      if (u.kind() == UnitKind.COPY) {
+        rowsDone += u.rows();
+        bytesDone += u.bytes();
+        rowsEstimated += u.estimatedRows();
+        bytesEstimated += u.estimatedBytes();
+      }
+    }
+    Long started = job.startedAt();
+    long end = job.finishedAt() != null ? job.finishedAt() : now;
+    double elapsedSeconds = started == null ? 0 : Math.max(0, end - started) / 1000.0;
+    boolean running = job.state() == JobState.RUNNING;
+    ThroughputTracker.Rate rate = running ? throughput.rate(job.id(), now) : ThroughputTracker.Rate.ZERO;
+    Long eta = null;
+    if (job.state() == JobState.SUCCEEDED) {
+      eta = 0L;
+    } else if (running && rate.rowsPerSecond() > 0) {
+      eta = (long) Math.ceil(Math.max(0, rowsEstimated - rowsDone) / rate.rowsPerSecond());
+    }
+    Map<UnitState, Long> counts = board.counts(job.id());
+    JsonObject units = new JsonObject().put("total", counts.values().stream().mapToLong(Long::longValue).sum());
+    for (UnitState s : UnitState.values()) {
+      units.put(s.wireName(), counts.get(s));
+    }
+    JsonArray tableArray = new JsonArray();
+    tables.values().forEach(t -> tableArray.add(t.toJson()));
+    return new JsonObject()
+        .put("id", job.id())
+        .put("name", job.name())
+        .put("state", job.state().wireName())
+        .put("phase", job.phase().wireName())
+        .put("createdAt", iso(job.createdAt()))
+        .put("startedAt", started == null ? null : iso(started))
+        .put("finishedAt", job.finishedAt() == null ? null : iso(job.finishedAt()))
+        .put("elapsedSeconds", elapsedSeconds)
+        .put("rows", new JsonObject().put("done", rowsDone).put("estimated", rowsEstimated))
+        .put("bytes", new JsonObject().put("done", bytesDone).put("estimated", bytesEstimated))
+        .put("throughput", new JsonObject()
+            .put("rowsPerSecond", rate.rowsPerSecond())
+            .put("bytesPerSecond", rate.bytesPerSecond())
+            .put("averageRowsPerSecond", elapsedSeconds > 0 ? rowsDone / elapsedSeconds : 0.0)
+            .put("averageBytesPerSecond", elapsedSeconds > 0 ? bytesDone / elapsedSeconds : 0.0))
+        .put("etaSeconds", eta)
+        .put("units", units)
+        .put("tables", tableArray)
+        .put("error", job.error());
+  }
+
+  private static String iso(long epochMillis) {
+    return Instant.ofEpochMilli(epochMillis).toString();
+  }
+
+  /** One target table's progress across its tenants. */
+  private static final class TableProgress {
+    final String table;
+    long rowsDone;
+    long rowsEstimated;
+    int unitsDone;
+    int unitsTotal;
+    UnitState prepare = UnitState.DONE;
+    UnitState finish = UnitState.DONE;
+    boolean failed;
+    boolean copying;
+
+    TableProgress(String table) {
+      this.table = table;
+    }
+
+    void add(WorkUnit u) {
+      unitsTotal++;
+      if (u.state() == UnitState.DONE) {
+        unitsDone++;
+      }
+      failed |= u.state() == UnitState.FAILED;
+      switch (u.kind()) {
+        case PREPARE -> prepare = u.state();
+        case FINISH -> finish = u.state();
+        default -> {
+          rowsDone += u.rows();
+          rowsEstimated += u.estimatedRows();
+          copying |= u.state() != UnitState.DONE;
+        }
+      }
+    }
+
+    /** {@code preparing}, {@code copying}, {@code finishing}, {@code done} or {@code failed}. */
+    String state() {
+      if (failed) {
+        return "failed";
+      }
+      if (prepare != UnitState.DONE) {
+        return "preparing";
+      }
+      if (copying) {
+        return "copying";
+      }
+      return finish == UnitState.DONE ? "done" : "finishing";
+    }
+
+    JsonObject toJson() {
+      return new JsonObject().put("table", table).put("rowsDone", rowsDone).put("rowsEstimated", rowsEstimated)
+          .put("unitsDone", unitsDone).put("unitsTotal", unitsTotal).put("state", state());
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.ferry.coordinator.schedule;
+
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything a worker needs to execute a claimed unit: its plan, connections (passwords as written in
+ * the submitted spec) and the statements it runs. Prepare and finish units of a target table act for
+ * all tenants of that table, so they carry the first tenant's plan: the tenants' plans of one target
+ * table have the same columns (checked at submission), hence the same DDL.
+ */
+public final class AssignmentFactory {
+
+  public static final long CHUNK_ROWS = 50_000;
+  public static final long CHUNK_BYTES = 32L * 1024 * 1024;
+
+  private final JobSecrets secrets;
+
+  public AssignmentFactory(JobSecrets secrets) {
+    this.secrets = secrets;
+  }
+
+  public Assignment assignment(JobRecord job, WorkUnit unit) {
+    JobSpec spec = secrets.spec(job);
+    TablePlan plan = plan(job, unit);
+    List<String> statements = switch (unit.kind()) {
+      case PREPARE -> plan.prepareStatements();
+      case FINISH -> unit.table() == null ? foreignKeys(job) : plan.finishStatements();
+      default -> List.of();
+    };
+    String tenantId = unit.tenantId() != null ? unit.tenantId() : plan.tenantId();
+    return new Assignment(unit, plan, source(spec, tenantId), spec.target().connection(),
+        spec.target().tenantColumn(), statements == null ? List.of() : statements, CHUNK_ROWS, CHUNK_BYTES);
+  }
+
+  /**
+   * The unit's plan: a copy unit's own tenant table; a table's prepare/finish: the first tenant's plan of
+   * that table; the job-level finish: the job's first plan (it only runs its statements on the target).
+   */
+  static TablePlan plan(JobRecord job, WorkUnit unit) {
+    for (TablePlan p : job.plans()) {
+      boolean sameTable = unit.table() == null || unit.table().equals(p.targetTable());
+      boolean sameTenant = unit.tenantId() == null || unit.tenantId().equals(p.tenantId());
+      if (sameTable && sameTenant) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("job " + job.id() + " has no table plan for " + unit.describe());
+  }
+
+  /**
+   * Foreign keys are declared per tenant table but created once per target table: every tenant's plan
+   * carries the same ones, so one tenant's list (deduplicated) is the job's.
+   */
+  static List<String> foreignKeys(JobRecord job) {
+    String tenant = job.plans().get(0).tenantId();
+    Set<String> fks = new LinkedHashSet<>();
+    for (TablePlan p : job.plans()) {
+      if (Objects.equals(p.tenantId(), tenant) && p.foreignKeys() != null) {
+        fks.addAll(p.foreignKeys());
+      }
+    }
+    return List.copyOf(fks);
+  }
+
+  private static Connection source(JobSpec spec, String tenantId) {
+    for (TenantSpec t : spec.source().tenants()) {
+      if (t.id().equals(tenantId)) {
+        return t.connection();
+      }
+    }
+    throw new IllegalStateException("job " + spec.name() + " has no tenant " + tenantId);
+  }
+}

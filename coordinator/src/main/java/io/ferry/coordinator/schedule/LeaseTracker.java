@@ -1,0 +1,88 @@
+package io.ferry.coordinator.schedule;
+
+import io.ferry.protocol.message.Heartbeat;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leases: a worker keeps a claimed unit only while it says so. Heartbeats renew the leases of the units a
+ * worker names (in memory: a restarted coordinator gives every lease a fresh deadline anyway); a lease
+ * past its deadline, or held by a worker that left the cluster, goes back to the queue. The attempt the
+ * claim counted stays counted. The unit's epoch is not reset, and the next claim increments it, so the
+ * old holder can no longer commit a checkpoint or report a result for it.
+ */
+public final class LeaseTracker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseTracker.class);
+
+  private final JobBoard board;
+  private final long leaseTimeoutMillis;
+
+  public LeaseTracker(JobBoard board, long leaseTimeoutMillis) {
+    this.board = board;
+    this.leaseTimeoutMillis = leaseTimeoutMillis;
+  }
+
+  /**
+   * Renews the named units the worker still holds and returns those it does not: the worker must stop
+   * them. Names are unit ids, or {@code jobId/unitId} (unit ids are unique only within a job).
+   */
+  public List<String> renew(Heartbeat heartbeat, long now) {
+    List<String> lost = new ArrayList<>();
+    if (heartbeat.activeUnits() == null) {
+      return lost;
+    }
+    List<WorkUnit> held = board.leasedBy(heartbeat.workerId());
+    for (String name : heartbeat.activeUnits()) {
+      boolean found = false;
+      for (WorkUnit u : held) {
+        if (name.equals(u.id()) || name.equals(JobBoard.key(u))) {
+          board.keep(u.renewed(now + leaseTimeoutMillis));
+          found = true;
+        }
+      }
+      if (!found) {
+        lost.add(name);
+      }
+    }
+    return lost;
+  }
+
+  /** Requeues every lease past its deadline; returns how many. */
+  public int expire(long now) {
+    int expired = 0;
+    for (WorkUnit u : board.leased()) {
+      if (u.leaseExpiresAt() < now) {
+        LOG.warn("lease of {} on worker {} expired: back to the queue", u.describe(), u.workerId());
+        release(u);
+        expired++;
+      }
+    }
+    return expired;
+  }
+
+  /** Requeues every unit leased by a worker that left the cluster; returns how many. */
+  public int releaseWorker(String workerId) {
+    List<WorkUnit> held = board.leasedBy(workerId);
+    for (WorkUnit u : held) {
+      LOG.warn("worker {} left the cluster: {} back to the queue", workerId, u.describe());
+      release(u);
+    }
+    return held.size();
+  }
+
+  /** Gives every lease a fresh deadline: used at start-up, so live workers keep theirs through heartbeats. */
+  public void refreshAll(long now) {
+    for (WorkUnit u : board.leased()) {
+      board.keep(u.renewed(now + leaseTimeoutMillis));
+    }
+  }
+
+  private void release(WorkUnit u) {
+    board.save(u.withState(UnitState.PENDING));
+  }
+}

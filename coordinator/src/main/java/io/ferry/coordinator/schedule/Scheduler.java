@@ -1,0 +1,119 @@
+package io.ferry.coordinator.schedule;
+
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Hands ready work units to a worker that asks for them (workers pull; the coordinator never pushes).
+ *
+ * <p>Order: prepare and finish units first, because each one unblocks others (a prepare unblocks a
+ * table's copies, a finish the job's foreign keys). Then copy units, <em>fair across tenants</em> and
+ * <em>largest-first</em> within a tenant: the next unit goes to the tenant with the fewest units in
+ * flight (ties: round-robin after the tenant served last), so one tenant with a thousand units never
+ * starves a tenant with ten; largest-first so the long units start early and the job does not end
+ * waiting on one big straggler.
+ */
+public final class Scheduler {
+
+  private final JobBoard board;
+  private final AssignmentFactory assignments;
+  private final JobSecrets secrets;
+  private final long leaseTimeoutMillis;
+  private String lastTenant = "";
+
+  public Scheduler(JobBoard board, AssignmentFactory assignments, JobSecrets secrets, long leaseTimeoutMillis) {
+    this.board = board;
+    this.assignments = assignments;
+    this.secrets = secrets;
+    this.leaseTimeoutMillis = leaseTimeoutMillis;
+  }
+
+  public List<Assignment> claim(String workerId, int slots, long now) {
+    if (slots <= 0 || workerId == null || workerId.isBlank()) {
+      return List.of();
+    }
+    List<WorkUnit> ready = new ArrayList<>();
+    Map<String, Integer> inFlight = new HashMap<>();
+    for (JobRecord job : board.jobs()) {
+      if (job.state() != JobState.RUNNING || secrets.missing(job)) {
+        continue;
+      }
+      for (WorkUnit u : board.units(job.id())) {
+        if (u.state() == UnitState.PENDING && board.notBefore(u) <= now) {
+          ready.add(u);
+        } else if (u.state() == UnitState.LEASED && u.kind() == UnitKind.COPY) {
+          inFlight.merge(tenantKey(u), 1, Integer::sum);
+        }
+      }
+    }
+    List<Assignment> claimed = new ArrayList<>();
+    for (WorkUnit unit : pick(ready, slots, inFlight)) {
+      WorkUnit leased = unit.leased(workerId, now + leaseTimeoutMillis);
+      board.clearRetry(leased);
+      board.save(leased);
+      claimed.add(assignments.assignment(board.job(leased.jobId()), leased));
+    }
+    return claimed;
+  }
+
+  /** Picks up to {@code slots} of the ready units in claim order; {@code inFlight}: leased copy units per tenant. */
+  List<WorkUnit> pick(List<WorkUnit> ready, int slots, Map<String, Integer> inFlight) {
+    List<WorkUnit> picked = new ArrayList<>();
+    for (WorkUnit u : ready) {
+      if (u.kind() != UnitKind.COPY && picked.size() < slots) {
+        picked.add(u);
+      }
+    }
+    TreeMap<String, Deque<WorkUnit>> byTenant = new TreeMap<>();
+    ready.stream()
+        .filter(u -> u.kind() == UnitKind.COPY)
+        .sorted(Comparator.comparingLong(WorkUnit::estimatedBytes).reversed().thenComparing(WorkUnit::id))
+        .forEach(u -> byTenant.computeIfAbsent(tenantKey(u), t -> new ArrayDeque<>()).add(u));
+    Map<String, Integer> active = new HashMap<>(inFlight);
+    while (picked.size() < slots && !byTenant.isEmpty()) {
+      String tenant = nextTenant(byTenant, active);
+      Deque<WorkUnit> queue = byTenant.get(tenant);
+      picked.add(queue.poll());
+      if (queue.isEmpty()) {
+        byTenant.remove(tenant);
+      }
+      active.merge(tenant, 1, Integer::sum);
+      lastTenant = tenant;
+    }
+    return picked;
+  }
+
+  /** The tenant with the fewest units in flight; among equals, the first one after the tenant served last. */
+  private String nextTenant(TreeMap<String, Deque<WorkUnit>> byTenant, Map<String, Integer> active) {
+    int fewest = byTenant.keySet().stream().mapToInt(t -> active.getOrDefault(t, 0)).min().orElse(0);
+    String first = null;
+    for (String tenant : byTenant.keySet()) {
+      if (active.getOrDefault(tenant, 0) != fewest) {
+        continue;
+      }
+      if (first == null) {
+        first = tenant;
+      }
+      if (tenant.compareTo(lastTenant) > 0) {
+        return tenant;
+      }
+    }
+    return first;
+  }
+
+  private static String tenantKey(WorkUnit u) {
+    return u.jobId() + "/" + u.tenantId();
+  }
+}

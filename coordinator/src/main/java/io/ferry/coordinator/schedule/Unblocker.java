@@ -1,0 +1,107 @@
+package io.ferry.coordinator.schedule;
+
+import io.ferry.coordinator.job.JobPhase;
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Moves a job forward after units finish: a table's prepare done → its copies become pending; all copies
+ * of a target table (every tenant's) done → its finish becomes pending; every table's finish done → the
+ * job-level finish (foreign keys) becomes pending; every unit done → the job succeeded.
+ *
+ * <p>{@link #settle} recomputes this from the units' states alone, so it is idempotent: it runs after
+ * every completed unit and again at start-up, which repairs a coordinator that died between recording
+ * a unit done and unblocking its dependents.
+ */
+public final class Unblocker {
+
+  private final JobBoard board;
+
+  public Unblocker(JobBoard board) {
+    this.board = board;
+  }
+
+  public void settle(String jobId, long now) {
+    JobRecord job = board.job(jobId);
+    if (job == null) {
+      return;
+    }
+    Collection<WorkUnit> units = board.units(jobId);
+    Map<String, TableUnits> tables = new HashMap<>();
+    WorkUnit jobFinish = null;
+    for (WorkUnit u : units) {
+      if (u.table() == null) {
+        jobFinish = u;
+        continue;
+      }
+      TableUnits t = tables.computeIfAbsent(u.table(), k -> new TableUnits());
+      switch (u.kind()) {
+        case PREPARE -> t.prepare = u;
+        case FINISH -> t.finish = u;
+        default -> t.copies.add(u);
+      }
+    }
+    boolean allTablesFinished = true;
+    for (TableUnits t : tables.values()) {
+      boolean prepared = t.prepare == null || t.prepare.state() == UnitState.DONE;
+      if (prepared) {
+        for (WorkUnit copy : t.copies) {
+          unblock(copy);
+        }
+      }
+      boolean copied = prepared && t.copies.stream().allMatch(c -> c.state() == UnitState.DONE);
+      if (copied && t.finish != null) {
+        unblock(t.finish);
+      }
+      allTablesFinished &= t.finish == null ? copied : board.unit(jobId, t.finish.id()).state() == UnitState.DONE;
+    }
+    if (allTablesFinished && jobFinish != null) {
+      unblock(jobFinish);
+    }
+    updateJob(job, now);
+  }
+
+  private void unblock(WorkUnit unit) {
+    if (unit.state() == UnitState.BLOCKED) {
+      board.save(unit.withState(UnitState.PENDING));
+    }
+  }
+
+  /** Sets the phase from the earliest kind of unit not yet done, and marks a fully done job succeeded. */
+  private void updateJob(JobRecord job, long now) {
+    JobPhase phase = JobPhase.DONE;
+    for (WorkUnit u : board.units(job.id())) {
+      if (u.state() == UnitState.DONE) {
+        continue;
+      }
+      JobPhase unitPhase = switch (u.kind()) {
+        case PREPARE, SURVEY -> JobPhase.PREPARE;
+        case COPY, VERIFY -> JobPhase.COPY;
+        case FINISH -> JobPhase.FINISH;
+      };
+      if (unitPhase.ordinal() < phase.ordinal()) {
+        phase = unitPhase;
+      }
+    }
+    JobRecord updated = job.phase() == phase ? job : job.withPhase(phase);
+    if (phase == JobPhase.DONE && job.state() == JobState.RUNNING) {
+      updated = updated.withState(JobState.SUCCEEDED, now, null);
+    }
+    if (updated != job) {
+      board.save(updated);
+    }
+  }
+
+  private static final class TableUnits {
+    WorkUnit prepare;
+    WorkUnit finish;
+    final List<WorkUnit> copies = new ArrayList<>();
+  }
+}

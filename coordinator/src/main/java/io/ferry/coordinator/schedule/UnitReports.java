@@ -1,0 +1,127 @@
+package io.ferry.coordinator.schedule;
+
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.protocol.message.UnitProgress;
+import io.ferry.protocol.message.UnitResult;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What workers report about the units they hold: chunk progress and the unit's end.
+ *
+ * <p>Every report names the lease it was made under (worker + epoch). A report from an older epoch, or
+ * from a worker that no longer holds the unit, comes from a worker whose lease expired and was handed
+ * to another: it is ignored, so a slow worker never overwrites the state of the unit's current holder.
+ *
+ * <p>Failures are classified once, by the worker ({@code retryable}): retryable ones go back to the
+ * queue after a backoff while the unit has attempts left; a worker that is shutting down gives its unit
+ * back without spending an attempt; anything else fails the unit and, with it, the job.
+ */
+public final class UnitReports {
+
+  /** The error a worker reports for a unit it gives back because it is stopping (SIGTERM). */
+  public static final String WORKER_STOPPING = "worker stopping";
+
+  private static final Logger LOG = LoggerFactory.getLogger(UnitReports.class);
+
+  private final JobBoard board;
+  private final Unblocker unblocker;
+  private final ProgressListener listener;
+  private final int maxAttempts;
+  private final RandomGenerator random;
+
+  public UnitReports(JobBoard board, Unblocker unblocker, ProgressListener listener, int maxAttempts,
+      RandomGenerator random) {
+    this.board = board;
+    this.unblocker = unblocker;
+    this.listener = listener;
+    this.maxAttempts = maxAttempts;
+    this.random = random;
+  }
+
+  public void progress(UnitProgress p, long now) {
+    WorkUnit unit = current(p.jobId(), p.unitId(), p.workerId(), p.epoch());
+    if (unit == null) {
+      return;
+    }
+    advance(unit, p.rows(), p.bytes(), now);
+    board.keep(unit.withProgress(p.rows(), p.bytes()));
+  }
+
+  public void result(UnitResult r, long now) {
+    WorkUnit unit = current(r.jobId(), r.unitId(), r.workerId(), r.epoch());
+    if (unit == null) {
+      LOG.info("ignoring a result for unit {} of job {} from worker {} (epoch {}): it no longer holds that lease",
+          r.unitId(), r.jobId(), r.workerId(), r.epoch());
+      return;
+    }
+    if (r.ok()) {
+      done(unit, r.rows(), r.bytes(), now);
+      return;
+    }
+    String error = r.error() == null ? "unknown error" : r.error();
+    if (WORKER_STOPPING.equalsIgnoreCase(error.strip())) {
+      // Not the unit's fault: give back the attempt the claim counted.
+      WorkUnit back = withAttempts(unit.withState(UnitState.PENDING), Math.max(0, unit.attempts() - 1));
+      board.clearRetry(back);
+      board.save(back);
+      return;
+    }
+    if (r.retryable() && unit.attempts() < maxAttempts) {
+      long wait = Backoff.next(board.lastBackoff(unit), random);
+      WorkUnit back = unit.withState(UnitState.PENDING).withError(error);
+      board.lastBackoff(back, wait);
+      board.notBefore(back, now + wait);
+      board.save(back);
+      LOG.warn("{} failed (attempt {} of {}), retrying in {} ms: {}", unit.describe(), unit.attempts(), maxAttempts, wait, error);
+      return;
+    }
+    fail(unit, error, now);
+  }
+
+  /** Marks a unit done (also used at start-up for a unit whose checkpoint says done) and moves its job on. */
+  public void done(WorkUnit unit, long rows, long bytes, long now) {
+    advance(unit, rows, bytes, now);
+    WorkUnit done = unit.withProgress(rows, bytes).withState(UnitState.DONE).withError(null);
+    board.clearRetry(done);
+    board.save(done);
+    unblocker.settle(done.jobId(), now);
+  }
+
+  private void fail(WorkUnit unit, String error, long now) {
+    LOG.error("{} failed after {} attempt(s): {}", unit.describe(), unit.attempts(), error);
+    board.save(unit.withState(UnitState.FAILED).withError(error));
+    JobRecord job = board.job(unit.jobId());
+    if (job != null && !job.state().isFinal()) {
+      board.save(job.withState(JobState.FAILED, now, "unit " + unit.id() + " failed: " + error));
+    }
+  }
+
+  private void advance(WorkUnit unit, long rows, long bytes, long now) {
+    long rowsDelta = rows - unit.rows();
+    long bytesDelta = bytes - unit.bytes();
+    if (rowsDelta > 0 || bytesDelta > 0) {
+      listener.advanced(unit, Math.max(0, rowsDelta), Math.max(0, bytesDelta), now);
+    }
+  }
+
+  /** The unit, if {@code workerId} holds its lease at {@code epoch}; null for a stale or unknown report. */
+  private WorkUnit current(String jobId, String unitId, String workerId, long epoch) {
+    WorkUnit unit = board.unit(jobId, unitId);
+    if (unit == null || unit.state() != UnitState.LEASED || unit.epoch() != epoch
+        || workerId == null || !workerId.equals(unit.workerId())) {
+      return null;
+    }
+    return unit;
+  }
+
+  static WorkUnit withAttempts(WorkUnit u, int attempts) {
+    return new WorkUnit(u.id(), u.jobId(), u.kind(), u.tenantId(), u.table(), u.sourceTable(), u.range(),
+        u.estimatedRows(), u.estimatedBytes(), u.state(), attempts, u.epoch(), u.workerId(), u.leaseExpiresAt(),
+        u.rows(), u.bytes(), u.error());
+  }
+}

@@ -1,0 +1,41 @@
+package io.ferry.coordinator.schedule;
+
+import io.ferry.protocol.message.Heartbeat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The workers the coordinator has heard from recently, as their heartbeats describe them. */
+public final class WorkerRegistry {
+
+  /** One worker as of its last heartbeat ({@code lastSeen}: epoch milliseconds). */
+  public record WorkerInfo(String id, String host, long pid, int maxUnits, List<String> activeUnits,
+                           double rowsPerSecond, double bytesPerSecond, long rowsTotal, long lastSeen) {
+  }
+
+  private final Map<String, WorkerInfo> workers = new LinkedHashMap<>();
+
+  public void seen(Heartbeat hb, long now) {
+    workers.put(hb.workerId(), new WorkerInfo(hb.workerId(), hb.host(), hb.pid(), hb.maxUnits(),
+        hb.activeUnits() == null ? List.of() : List.copyOf(hb.activeUnits()), hb.rowsPerSecond(),
+        hb.bytesPerSecond(), hb.rowsTotal(), now));
+  }
+
+  public void remove(String workerId) {
+    workers.remove(workerId);
+  }
+
+  /** Forgets workers silent for longer than {@code maxSilenceMillis}. */
+  public void expire(long now, long maxSilenceMillis) {
+    workers.values().removeIf(w -> now - w.lastSeen() > maxSilenceMillis);
+  }
+
+  public List<WorkerInfo> list() {
+    return new ArrayList<>(workers.values());
+  }
+
+  public int size() {
+    return workers.size();
+  }
+}

@@ -1,0 +1,46 @@
+package io.ferry.coordinator.store;
+
+import com.hazelcast.map.IMap;
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.schedule.JobBoard;
+import io.ferry.coordinator.schedule.StateSink;
+import io.ferry.protocol.Json;
+import io.ferry.protocol.unit.WorkUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes state transitions through the cluster maps (and their write-through stores) without blocking:
+ * {@code setAsync} hands the write to the key's partition thread, and operations on one key run in the
+ * order they were issued, so a unit's transitions reach the target in order.
+ */
+final class MapStateSink implements StateSink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MapStateSink.class);
+
+  private final IMap<String, String> jobs;
+  private final IMap<String, String> units;
+
+  MapStateSink(IMap<String, String> jobs, IMap<String, String> units) {
+    this.jobs = jobs;
+    this.units = units;
+  }
+
+  @Override
+  public void saveJob(JobRecord job) {
+    jobs.setAsync(job.id(), Json.encode(job)).whenComplete((v, e) -> {
+      if (e != null) {
+        LOG.error("job {}: state {} not recorded in the target: {}", job.id(), job.state().wireName(), e.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public void saveUnit(WorkUnit unit) {
+    units.setAsync(JobBoard.key(unit), Json.encode(unit)).whenComplete((v, e) -> {
+      if (e != null) {
+        LOG.error("{}: state {} not recorded in the target: {}", unit.describe(), unit.state().wireName(), e.getMessage());
+      }
+    });
+  }
+}

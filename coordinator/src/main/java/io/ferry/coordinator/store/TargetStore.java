@@ -1,0 +1,235 @@
+package io.ferry.coordinator.store;
+
+import io.ferry.protocol.CheckpointSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL of the coordinator's record in each target's {@code ferry} schema: jobs and units as JSON
+ * bodies, and (read-only) the workers' checkpoints. Every method blocks: call it from a Hazelcast
+ * partition thread (map store) or a Vert.x blocking thread.
+ */
+public final class TargetStore implements AutoCloseable {
+
+  /** A checkpoint row a worker marked done, with the unit's final totals. */
+  public record DoneCheckpoint(String jobId, String unitId, long epoch, long rows, long bytes) {
+  }
+
+  private static final String UPSERT_JOB = """
+      INSERT INTO ferry.jobs (job_id, body, updated_at) VALUES (?, ?, now())
+      ON CONFLICT (job_id) DO UPDATE SET body = excluded.body, updated_at = now()""";
+  private static final String UPSERT_UNIT = """
+      INSERT INTO ferry.units (job_id, unit_id, body, updated_at) VALUES (?, ?, ?, now())
+      ON CONFLICT (job_id, unit_id) DO UPDATE SET body = excluded.body, updated_at = now()""";
+
+  private final TargetRegistry registry;
+  private final TargetConnections connections;
+
+  public TargetStore(TargetRegistry registry, TargetConnections connections) {
+    this.registry = registry;
+    this.connections = connections;
+  }
+
+  public TargetRegistry registry() {
+    return registry;
+  }
+
+  /** The target of a job, or an exception naming the job (its store cannot work without one). */
+  public Target targetOf(String jobId) {
+    Target target = registry.target(jobId);
+    if (target == null) {
+      throw new IllegalStateException("job " + jobId + " has no known target database (not in "
+          + TargetRegistry.FILE_NAME + ", or its literal password was lost in a coordinator restart)");
+    }
+    return target;
+  }
+
+  /** Checks that the coordinator can connect to a target (dry runs). */
+  public void check(Target target) throws SQLException {
+    connections.check(target);
+  }
+
+  /** Creates the {@code ferry} schema and tables if missing. */
+  public void ensureSchema(Target target) throws SQLException {
+    connections.with(target, c -> {
+      try (Statement s = c.createStatement()) {
+        for (String ddl : CheckpointSchema.POSTGRESQL) {
+          s.execute(ddl);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Writes a new job and all its units in one transaction: a job is recorded whole or not at all. */
+  public void insertJob(Target target, String jobId, String jobBody, Map<String, String> unitBodies) throws SQLException {
+    connections.with(target, c -> {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_JOB)) {
+          ps.setString(1, jobId);
+          ps.setString(2, jobBody);
+          ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_UNIT)) {
+          int batch = 0;
+          for (Map.Entry<String, String> e : unitBodies.entrySet()) {
+            ps.setString(1, jobId);
+            ps.setString(2, e.getKey());
+            ps.setString(3, e.getValue());
+            ps.addBatch();
+            if (++batch % 1000 == 0) {
+              ps.executeBatch();
+            }
+          }
+          ps.executeBatch();
+        }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+      return null;
+    });
+  }
+
+  public void upsertJob(String jobId, String body) throws SQLException {
+    connections.with(targetOf(jobId), c -> {
+      try (PreparedStatement ps = c.prepareStatement(UPSERT_JOB)) {
+        ps.setString(1, jobId);
+        ps.setString(2, body);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  public void upsertUnit(String jobId, String unitId, String body) throws SQLException {
+    connections.with(targetOf(jobId), c -> {
+      try (PreparedStatement ps = c.prepareStatement(UPSERT_UNIT)) {
+        ps.setString(1, jobId);
+        ps.setString(2, unitId);
+        ps.setString(3, body);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  public void deleteJob(String jobId) throws SQLException {
+    connections.with(targetOf(jobId), c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry.jobs WHERE job_id = ?")) {
+        ps.setString(1, jobId);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  public void deleteUnit(String jobId, String unitId) throws SQLException {
+    connections.with(targetOf(jobId), c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry.units WHERE job_id = ? AND unit_id = ?")) {
+        ps.setString(1, jobId);
+        ps.setString(2, unitId);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  /** Job id → body for the given jobs of one target. */
+  public Map<String, String> jobs(Target target, List<String> jobIds) throws SQLException {
+    return connections.with(target, c -> {
+      Map<String, String> bodies = new LinkedHashMap<>();
+      if (!schemaExists(c)) {
+        return bodies;
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT job_id, body FROM ferry.jobs WHERE job_id = ANY (?)")) {
+        ps.setArray(1, c.createArrayOf("text", jobIds.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            bodies.put(rs.getString(1), rs.getString(2));
+          }
+        }
+      }
+      return bodies;
+    });
+  }
+
+  /** Unit id → body for one job; {@code unitIds} null means every unit of the job. */
+  public Map<String, String> units(String jobId, List<String> unitIds) throws SQLException {
+    return connections.with(targetOf(jobId), c -> {
+      Map<String, String> bodies = new LinkedHashMap<>();
+      String sql = "SELECT unit_id, body FROM ferry.units WHERE job_id = ?" + (unitIds == null ? "" : " AND unit_id = ANY (?)");
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, jobId);
+        if (unitIds != null) {
+          ps.setArray(2, c.createArrayOf("text", unitIds.toArray()));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            bodies.put(rs.getString(1), rs.getString(2));
+          }
+        }
+      }
+      return bodies;
+    });
+  }
+
+  /** {@code jobId/unitId} of every stored unit of the given jobs of one target. */
+  public List<String> unitKeys(Target target, List<String> jobIds) throws SQLException {
+    return connections.with(target, c -> {
+      List<String> keys = new ArrayList<>();
+      if (!schemaExists(c)) {
+        return keys;
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT job_id, unit_id FROM ferry.units WHERE job_id = ANY (?)")) {
+        ps.setArray(1, c.createArrayOf("text", jobIds.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            keys.add(rs.getString(1) + "/" + rs.getString(2));
+          }
+        }
+      }
+      return keys;
+    });
+  }
+
+  /** Checkpoints marked done for the given jobs of one target (see start-up reconciliation). */
+  public List<DoneCheckpoint> doneCheckpoints(Target target, List<String> jobIds) throws SQLException {
+    return connections.with(target, c -> {
+      List<DoneCheckpoint> done = new ArrayList<>();
+      if (!schemaExists(c)) {
+        return done;
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT job_id, unit_id, epoch, rows, bytes FROM ferry.checkpoints WHERE done AND job_id = ANY (?)")) {
+        ps.setArray(1, c.createArrayOf("text", jobIds.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            done.add(new DoneCheckpoint(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+          }
+        }
+      }
+      return done;
+    });
+  }
+
+  private static boolean schemaExists(Connection c) throws SQLException {
+    try (ResultSet rs = c.createStatement().executeQuery(
+        "SELECT to_regclass('ferry.jobs') IS NOT NULL AND to_regclass('ferry.units') IS NOT NULL"
+            + " AND to_regclass('ferry.checkpoints') IS NOT NULL")) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
+
+  @Override
+  public void close() {
+    connections.close();
+  }
+}

@@ -1,0 +1,51 @@
+package io.ferry.coordinator;
+
+import io.ferry.protocol.plan.ColumnPlan;
+import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.SourceSpec;
+import io.ferry.protocol.spec.TargetSpec;
+import io.ferry.protocol.spec.TenantSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Specs and table plans for tests. */
+public final class Fixtures {
+
+  public static final List<ColumnPlan> COLUMNS = List.of(new ColumnPlan("id", "bigint", false), new ColumnPlan("name", "text", true));
+
+  private Fixtures() {
+  }
+
+  public static TablePlan plan(String tenant, String table, long rows, long bytes, List<String> quantiles) {
+    return plan(tenant, table, rows, bytes, quantiles, List.of());
+  }
+
+  public static TablePlan plan(String tenant, String table, long rows, long bytes, List<String> quantiles, List<String> fks) {
+    return new TablePlan(tenant, table, table, COLUMNS, List.of("id"),
+        quantiles.isEmpty() ? SplitMethod.SINGLE_UNIT : SplitMethod.INTEGER_KEY, rows, bytes, quantiles, "histogram",
+        List.of("CREATE TABLE " + table + " (id bigint NOT NULL, name text)"),
+        List.of("ALTER TABLE " + table + " ADD PRIMARY KEY (id)"), fks, false, false, List.of());
+  }
+
+  /** Evenly spread integer quantiles 0, step, 2*step … (count values). */
+  public static List<String> quantiles(int count, long step) {
+    List<String> q = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      q.add(Long.toString(i * step));
+    }
+    return q;
+  }
+
+  public static JobSpec spec(String name, String targetUrl, String targetPassword, String... tenants) {
+    List<TenantSpec> list = new ArrayList<>();
+    for (String t : tenants) {
+      list.add(new TenantSpec(t, "jdbc:postgresql://127.0.0.1:5432/" + t, "postgres", "source-secret-" + t));
+    }
+    return new JobSpec(name, new SourceSpec("postgresql", list),
+        new TargetSpec("postgresql", targetUrl, "postgres", targetPassword, null, tenants.length > 1 ? "tenant_id" : null),
+        null, Mode.CREATE, null);
+  }
+}

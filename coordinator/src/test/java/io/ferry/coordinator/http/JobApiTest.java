@@ -1,0 +1,280 @@
+package io.ferry.coordinator.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.coordinator.CoordinatorOptions;
+import io.ferry.coordinator.Fixtures;
+import io.ferry.coordinator.RunningCoordinator;
+import io.ferry.coordinator.TestDatabases;
+import io.ferry.protocol.Addresses;
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.message.ClaimReply;
+import io.ferry.protocol.message.ClaimRequest;
+import io.ferry.protocol.message.Heartbeat;
+import io.ferry.protocol.message.HeartbeatReply;
+import io.ferry.protocol.message.UnitProgress;
+import io.ferry.protocol.message.UnitResult;
+import io.ferry.protocol.plan.TablePlan;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP API and the worker endpoints of a real coordinator (standalone Hazelcast, real PostgreSQL
+ * target), with a fake worker answering preflights.
+ */
+class JobApiTest {
+
+  private static final String LITERAL = "Very-Secret-Literal-42";
+  private static String database;
+  private static Path stateDir;
+  private static Vertx vertx;
+  private static RunningCoordinator coordinator;
+  private final FakeWorker worker = new FakeWorker();
+
+  @BeforeAll
+  static void start() throws Exception {
+    database = TestDatabases.create("ferry_api");
+    stateDir = Files.createTempDirectory("ferry-api");
+    vertx = Vertx.vertx();
+    coordinator = RunningCoordinator.start(vertx, CoordinatorOptions.defaults().withStateDir(stateDir));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    coordinator.close();
+    RunningCoordinator.await(vertx.close());
+    TestDatabases.drop(database);
+  }
+
+  @BeforeEach
+  void registerWorker() throws Exception {
+    worker.answerWith(plans()).register(vertx);
+  }
+
+  @AfterEach
+  void unregisterWorker() throws Exception {
+    worker.unregister();
+  }
+
+  private static List<TablePlan> plans() {
+    return List.of(
+        Fixtures.plan("a", "public.orders", 500_000, 1_000_000, Fixtures.quantiles(100, 1000), List.of("ALTER TABLE public.orders ADD FOREIGN KEY …")),
+        Fixtures.plan("b", "public.orders", 10, 100, List.of()));
+  }
+
+  private static String spec(String name, String targetPassword) {
+    return new JsonObject()
+        .put("name", name)
+        .put("mode", "create")
+        .put("source", new JsonObject().put("engine", "postgresql").put("tenants", new JsonArray()
+            .add(new JsonObject().put("id", "a").put("url", "jdbc:postgresql://127.0.0.1:5432/a").put("user", "postgres").put("password", LITERAL))
+            .add(new JsonObject().put("id", "b").put("url", "jdbc:postgresql://127.0.0.1:5432/b").put("user", "postgres"))))
+        .put("target", new JsonObject().put("engine", "postgresql").put("url", TestDatabases.url(database))
+            .put("user", TestDatabases.USER).put("password", targetPassword).put("tenantColumn", "tenant_id"))
+        .encode();
+  }
+
+  @Test
+  void aValidJobIsAcceptedRecordedInTheTargetAndReported() throws Exception {
+    HttpResponse<String> created = coordinator.post("/api/v1/jobs", "application/json", spec("orders", null));
+
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonObject body = new JsonObject(created.body());
+    String id = body.getString("id");
+    assertThat(id).matches("orders-[a-z2-7]{6}");
+    assertThat(body.getString("state")).isEqualTo("running");
+    assertThat(body.getJsonObject("links").getString("self")).isEqualTo("/api/v1/jobs/" + id);
+    assertThat(worker.requests).singleElement().satisfies(r -> assertThat(r.spec().source().tenants().get(0).password()).isEqualTo(LITERAL));
+
+    JsonObject status = new JsonObject(coordinator.get("/api/v1/jobs/" + id).body());
+    assertThat(status.getString("phase")).isEqualTo("prepare");
+    assertThat(status.getJsonObject("units").getLong("total")).isEqualTo(1 + 2 + 1 + 1 + 1);
+    assertThat(status.getJsonObject("units").getLong("pending")).isEqualTo(1);
+    assertThat(status.getJsonObject("rows").getLong("estimated")).isEqualTo(500_010);
+    assertThat(status.getJsonArray("tables")).hasSize(1);
+    assertThat(status.encode()).doesNotContain(LITERAL);
+    assertThat(coordinator.get("/api/v1/jobs").body()).contains(id);
+    assertThat(new JsonObject(coordinator.get("/api/v1/jobs/" + id + "/units?state=pending").body()).getJsonArray("units"))
+        .hasSize(1);
+
+    try (Connection c = TestDatabases.connect(database);
+         ResultSet rs = c.createStatement().executeQuery("SELECT body FROM ferry.jobs WHERE job_id = '" + id + "'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).contains("\"state\":\"running\"").doesNotContain(LITERAL);
+    }
+    assertThat(Files.readString(stateDir.resolve("targets.json"))).contains(id).doesNotContain(LITERAL);
+  }
+
+  @Test
+  void workersClaimReportAndFinishAJob() throws Exception {
+    String id = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("flow", null)).body()).getString("id");
+    Heartbeat hb = new Heartbeat("w1", "localhost", 1, 8, List.of(), 0, 0, 0);
+    coordinator.request(Addresses.HEARTBEAT, hb, HeartbeatReply.class);
+    assertThat(coordinator.get("/api/v1/workers").body()).contains("\"id\":\"w1\"");
+
+    int guard = 0;
+    List<Assignment> claimed;
+    while (!(claimed = mine(coordinator.request(Addresses.CLAIM, new ClaimRequest("w1", 8), ClaimReply.class), id)).isEmpty() && guard++ < 20) {
+      for (Assignment a : claimed) {
+        assertThat(a.source().password()).isIn(LITERAL, null);
+        var u = a.unit();
+        HeartbeatReply renewed = coordinator.request(Addresses.HEARTBEAT,
+            new Heartbeat("w1", "localhost", 1, 8, List.of(u.id(), "copy:x:gone:0000"), 0, 0, 0), HeartbeatReply.class);
+        assertThat(renewed.lostUnits()).containsExactly("copy:x:gone:0000");
+        coordinator.vertx.eventBus().send(Addresses.PROGRESS, io.ferry.protocol.Json.encode(new UnitProgress(id, u.id(), u.epoch(), "w1", 5, 50)));
+        assertThat(coordinator.request(Addresses.RESULT, new UnitResult(id, u.id(), u.epoch(), "w1", true, 10, 100, null, false), String.class))
+            .isEqualTo("ok");
+      }
+    }
+
+    JsonObject status = new JsonObject(coordinator.get("/api/v1/jobs/" + id).body());
+    assertThat(status.getString("state")).isEqualTo("succeeded");
+    assertThat(status.getString("phase")).isEqualTo("done");
+    assertThat(status.getLong("etaSeconds")).isZero();
+    assertThat(status.getJsonObject("rows").getLong("done")).isEqualTo(30);
+    assertThat(coordinator.get("/metrics").body()).contains("ferry_rows_copied_total{job=\"" + id + "\"", "ferry_units{", "ferry_workers");
+    awaitStoredState(id, "succeeded");
+  }
+
+  /** Other tests' jobs may be running too: finish them along, but only count this job's units. */
+  private List<Assignment> mine(ClaimReply reply, String jobId) throws Exception {
+    for (Assignment a : reply.assignments()) {
+      if (!a.unit().jobId().equals(jobId)) {
+        coordinator.request(Addresses.RESULT, new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().epoch(), "w1", false, 0, 0,
+            "worker stopping", true), String.class);
+      }
+    }
+    return reply.assignments().stream().filter(a -> a.unit().jobId().equals(jobId)).toList();
+  }
+
+  private void awaitStoredState(String id, String state) throws Exception {
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (true) {
+      try (Connection c = TestDatabases.connect(database);
+           ResultSet rs = c.createStatement().executeQuery("SELECT body FROM ferry.jobs WHERE job_id = '" + id + "'")) {
+        if (rs.next() && rs.getString(1).contains("\"state\":\"" + state + "\"")) {
+          return;
+        }
+      }
+      assertThat(System.currentTimeMillis()).as("job %s recorded as %s", id, state).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void anInvalidSpecListsEveryProblemAndNeverThePassword() throws Exception {
+    String bad = new JsonObject()
+        .put("name", "bad name")
+        .put("source", new JsonObject().put("engine", "postgresql").put("tenants", new JsonArray()
+            .add(new JsonObject().put("id", "a").put("url", "mysql://x").put("password", LITERAL))))
+        .put("target", new JsonObject().put("engine", "postgresql").put("user", "u").put("password", LITERAL))
+        .encode();
+
+    HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/json", bad);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonObject body = new JsonObject(response.body());
+    assertThat(body.getString("error")).isEqualTo("invalid job spec");
+    assertThat(body.getJsonArray("details").getList()).hasSize(5).anySatisfy(d -> assertThat(d.toString()).startsWith("name 'bad name'"))
+        .anySatisfy(d -> assertThat(d.toString()).startsWith("mode is required"))
+        .anySatisfy(d -> assertThat(d.toString()).startsWith("target.url is required"));
+    assertThat(response.body()).doesNotContain(LITERAL);
+    assertThat(worker.requests).isEmpty();
+  }
+
+  @Test
+  void unknownFieldsAndYamlSyntaxAreReported() throws Exception {
+    HttpResponse<String> unknown = coordinator.post("/api/v1/jobs", "application/yaml",
+        "name: x\nmode: create\ntarget:\n  passwrd: " + LITERAL + "\nsauce: {}\n");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(unknown.body()).getJsonArray("details").getList())
+        .anySatisfy(d -> assertThat(d.toString()).startsWith("target.passwrd: unknown field"))
+        .anySatisfy(d -> assertThat(d.toString()).startsWith("sauce: unknown field"));
+    assertThat(unknown.body()).doesNotContain(LITERAL);
+    HttpResponse<String> broken = coordinator.post("/api/v1/jobs", "application/json", "{\"name\": ");
+    assertThat(broken.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(broken.body()).getString("error")).isEqualTo("invalid job spec");
+  }
+
+  @Test
+  void preflightProblemsAreReturnedWithoutThePassword() throws Exception {
+    worker.answerWithProblems(List.of("tenant a: password authentication failed (password " + LITERAL + ")", "tenant b: no table matched"));
+    HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/json", spec("pf", null));
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonObject body = new JsonObject(response.body());
+    assertThat(body.getString("error")).isEqualTo("preflight failed");
+    assertThat(body.getJsonArray("details")).hasSize(2);
+    assertThat(response.body()).doesNotContain(LITERAL);
+  }
+
+  @Test
+  void tenantsWithDifferentColumnsForOneTableAreRejected() throws Exception {
+    TablePlan a = Fixtures.plan("a", "public.orders", 10, 10, List.of());
+    TablePlan b = new TablePlan("b", "public.orders", "public.orders", List.of(new io.ferry.protocol.plan.ColumnPlan("id", "integer", false)),
+        List.of("id"), a.splitMethod(), 1, 1, List.of(), "exact", List.of(), List.of(), List.of(), false, false, List.of());
+    worker.answerWith(List.of(a, b));
+    HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/json", spec("cols", null));
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("table public.orders: tenants a and b have different columns");
+  }
+
+  @Test
+  void noConnectedWorkerGives503() throws Exception {
+    worker.unregister();
+    HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/json", spec("noworker", null));
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("no worker is connected");
+  }
+
+  @Test
+  void anUnreachableTargetIsRejected() throws Exception {
+    String spec = spec("unreachable", null).replace(TestDatabases.url(database), "jdbc:postgresql://127.0.0.1:1/nowhere");
+    HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/json", spec);
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("cannot reach the target database");
+  }
+
+  @Test
+  void aDryRunDescribesThePlanAndStoresNothing() throws Exception {
+    int jobsBefore = new JsonObject(coordinator.get("/api/v1/jobs").body()).getJsonArray("jobs").size();
+    HttpResponse<String> response = coordinator.post("/api/v1/jobs?dryRun=true", "application/json", spec("dry", null));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonObject plan = new JsonObject(response.body());
+    assertThat(plan.getString("mode")).isEqualTo("create");
+    JsonObject table = plan.getJsonArray("tables").getJsonObject(0);
+    assertThat(table.getString("table")).isEqualTo("public.orders");
+    assertThat(table.getJsonArray("tenants").getList()).containsExactly("a", "b");
+    assertThat(table.getLong("units")).isEqualTo(3);
+    assertThat(table.getJsonArray("foreignKeys")).hasSize(1);
+    assertThat(plan.getJsonObject("totals").getLong("units")).isEqualTo(6);
+    assertThat(new JsonObject(coordinator.get("/api/v1/jobs").body()).getJsonArray("jobs")).hasSize(jobsBefore);
+  }
+
+  @Test
+  void unknownJobsAndBadFiltersAreJsonErrors() throws Exception {
+    HttpResponse<String> missing = coordinator.get("/api/v1/jobs/nope-123456");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(missing.body()).getJsonArray("details").getList()).containsExactly("no job with id nope-123456");
+    assertThat(coordinator.get("/api/v1/nothing-here").statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(coordinator.get("/api/v1/nothing-here").body()).getString("error")).isEqualTo("not found");
+  }
+
+  @Test
+  void healthReadyAndDashboardAreServed() throws Exception {
+    assertThat(coordinator.get("/health").body()).isEqualTo("{\"status\":\"up\"}");
+    assertThat(coordinator.get("/ready").statusCode()).isEqualTo(200);
+    assertThat(coordinator.get("/").body()).contains("<title>Ferry</title>", "/api/v1/workers");
+  }
+}

@@ -1,0 +1,107 @@
+package io.ferry.coordinator.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.coordinator.Fixtures;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.SourceSpec;
+import io.ferry.protocol.spec.TableSelection;
+import io.ferry.protocol.spec.TargetSpec;
+import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.protocol.spec.UnitSize;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+
+  private static final JobSpec VALID = Fixtures.spec("nightly", "jdbc:postgresql://127.0.0.1/target", "${env:PG_PASSWORD}", "a", "b");
+
+  private static JobSpec withName(String name) {
+    return new JobSpec(name, VALID.source(), VALID.target(), VALID.tables(), VALID.mode(), VALID.unit());
+  }
+
+  private static JobSpec withTenants(TenantSpec... tenants) {
+    return new JobSpec(VALID.name(), new SourceSpec("postgresql", List.of(tenants)), VALID.target(), null, Mode.CREATE, null);
+  }
+
+  private static JobSpec withTarget(TargetSpec target) {
+    return new JobSpec(VALID.name(), VALID.source(), target, null, Mode.CREATE, null);
+  }
+
+  @Test
+  void aValidSpecHasNoProblems() {
+    assertThat(SpecValidator.validate(VALID)).isEmpty();
+  }
+
+  @Test
+  void nameIsRequiredAndRestricted() {
+    assertThat(SpecValidator.validate(withName(null))).singleElement().asString().startsWith("name is required");
+    assertThat(SpecValidator.validate(withName("bad name!"))).singleElement().asString().contains("'bad name!' is not valid");
+    assertThat(SpecValidator.validate(withName("x".repeat(64)))).hasSize(1);
+    assertThat(SpecValidator.validate(withName("ok_name-1"))).isEmpty();
+  }
+
+  @Test
+  void enginesMustBePostgresqlAndSqlServerIsNotYetSupported() {
+    JobSpec spec = new JobSpec("n", new SourceSpec("sqlserver", VALID.source().tenants()),
+        new TargetSpec(null, "jdbc:postgresql://h/db", "u", null, null, "tenant_id"), null, Mode.CREATE, null);
+    assertThat(SpecValidator.validate(spec)).anySatisfy(p -> assertThat(p).contains("source.engine 'sqlserver' is not supported yet"))
+        .anySatisfy(p -> assertThat(p).startsWith("target.engine is required"));
+  }
+
+  @Test
+  void tenantsAreRequiredUniqueAndComplete() {
+    assertThat(SpecValidator.validate(withTenants())).singleElement().asString().startsWith("source.tenants is required");
+    List<String> problems = SpecValidator.validate(withTenants(
+        new TenantSpec("a", "jdbc:postgresql://h/a", "u", null),
+        new TenantSpec("a", "jdbc:mysql://h/b", null, null),
+        new TenantSpec("bad id!", null, "u", "${env:}")));
+    assertThat(problems).containsExactlyInAnyOrder(
+        "source.tenants[1].id 'a' is used by another tenant: tenant ids must be unique",
+        "source.tenants[1].url must start with jdbc:postgresql: (e.g. jdbc:postgresql://host:5432/database)",
+        "source.tenants[1].user is required",
+        "source.tenants[2].id 'bad id!' is not valid: use letters, digits, '_', '.', '-', at most 63 characters",
+        "source.tenants[2].url is required, e.g. jdbc:postgresql://host:5432/database",
+        "source.tenants[2].password looks like a reference but is malformed: use ${env:NAME} or ${file:/path/to/file}");
+  }
+
+  @Test
+  void targetNeedsUrlUserAndATenantColumnForManyTenants() {
+    List<String> problems = SpecValidator.validate(withTarget(new TargetSpec("postgresql", null, null, null, "bad-schema", null)));
+    assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("target.url is required"))
+        .anySatisfy(p -> assertThat(p).isEqualTo("target.user is required"))
+        .anySatisfy(p -> assertThat(p).startsWith("target.tenantColumn is required with more than one tenant"))
+        .anySatisfy(p -> assertThat(p).startsWith("target.schema 'bad-schema' is not a valid identifier"));
+    assertThat(SpecValidator.validate(withTarget(new TargetSpec("postgresql", "jdbc:postgresql://h/t", "u", null, null, "tenant id"))))
+        .singleElement().asString().contains("target.tenantColumn 'tenant id' is not a valid identifier");
+  }
+
+  @Test
+  void modeIsRequiredForASameEngineJobAndTheErrorExplainsTheModes() {
+    JobSpec spec = new JobSpec("n", VALID.source(), VALID.target(), null, null, null);
+    assertThat(SpecValidator.validate(spec)).singleElement().asString()
+        .contains("mode is required", "create", "drop_recreate", "truncate", "drop existing target tables");
+  }
+
+  @Test
+  void tablePatternsAndUnitSizesAreChecked() {
+    JobSpec spec = new JobSpec("n", VALID.source(), VALID.target(),
+        new TableSelection(List.of("public.*", "orders"), List.of("a.b;drop")), Mode.CREATE, new UnitSize(0L, -1L));
+    assertThat(SpecValidator.validate(spec)).containsExactlyInAnyOrder(
+        "tables.include[1] 'orders' is not a table pattern: write schema.table using letters, digits, '_', '$', spaces and '*' (e.g. public.*)",
+        "tables.exclude[0] 'a.b;drop' is not a table pattern: write schema.table using letters, digits, '_', '$', spaces and '*' (e.g. public.*)",
+        "unit.rows must be greater than 0 (default 250000)",
+        "unit.bytes must be greater than 0 (default 67108864)");
+  }
+
+  @Test
+  void everyProblemIsListedAtOnceAndNoPasswordIsRepeated() {
+    JobSpec spec = new JobSpec(null,
+        new SourceSpec(null, List.of(new TenantSpec(null, "mysql://x", null, "hunter2-literal"))),
+        null, null, null, new UnitSize(-5L, null));
+    List<String> problems = SpecValidator.validate(spec);
+    assertThat(problems).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(String.join("\n", problems)).doesNotContain("hunter2-literal");
+  }
+}

@@ -1,0 +1,77 @@
+package io.ferry.coordinator.schedule;
+
+import static io.ferry.coordinator.Fixtures.plan;
+import static io.ferry.coordinator.Fixtures.quantiles;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.message.Heartbeat;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LeaseTrackerTest {
+
+  private static SchedulerHarness jobWithCopiesLeasedBy(String worker) {
+    SchedulerHarness h = new SchedulerHarness();
+    h.addJob("j1", List.of(plan("a", "public.t", 30_000, 100, quantiles(100, 10))), "a");
+    h.ok(h.claim(worker, 1).get(0).unit(), worker, 0);
+    assertThat(h.claim(worker, 2)).hasSize(2);
+    return h;
+  }
+
+  private static Heartbeat heartbeat(String worker, List<String> units) {
+    return new Heartbeat(worker, "host", 42, 4, units, 0, 0, 0);
+  }
+
+  @Test
+  void anExpiredLeaseGoesBackToPendingAndKeepsItsAttempt() {
+    SchedulerHarness h = jobWithCopiesLeasedBy("w1");
+    h.now += SchedulerHarness.LEASE + 1;
+
+    assertThat(h.leases.expire(h.now)).isEqualTo(2);
+
+    WorkUnit u = h.unit("j1", "copy:a:public.t:0000");
+    assertThat(u.state()).isEqualTo(UnitState.PENDING);
+    assertThat(u.workerId()).isNull();
+    assertThat(u.attempts()).isEqualTo(1);
+    assertThat(h.sink.units).last().satisfies(w -> assertThat(w.state()).isEqualTo(UnitState.PENDING));
+  }
+
+  @Test
+  void heartbeatsRenewHeldLeasesAndNameTheLostOnes() {
+    SchedulerHarness h = jobWithCopiesLeasedBy("w1");
+    h.now += SchedulerHarness.LEASE - 1;
+
+    List<String> lost = h.leases.renew(heartbeat("w1", List.of("copy:a:public.t:0000", "j1/copy:a:public.t:0001", "copy:a:public.t:0002")), h.now);
+
+    assertThat(lost).containsExactly("copy:a:public.t:0002");
+    h.now += 2;
+    assertThat(h.leases.expire(h.now)).isZero();
+    assertThat(h.unit("j1", "copy:a:public.t:0000").leaseExpiresAt()).isEqualTo(h.now - 2 + SchedulerHarness.LEASE);
+    assertThat(h.leases.renew(heartbeat("w2", List.of("copy:a:public.t:0000")), h.now))
+        .as("another worker does not hold it").containsExactly("copy:a:public.t:0000");
+  }
+
+  @Test
+  void aWorkerThatLeavesTheClusterReleasesItsUnitsAtOnce() {
+    SchedulerHarness h = jobWithCopiesLeasedBy("member-1");
+    List<Assignment> other = h.claim("member-2", 1);
+    assertThat(other).hasSize(1);
+
+    assertThat(h.leases.releaseWorker("member-1")).isEqualTo(2);
+
+    assertThat(h.board.leased()).extracting(WorkUnit::workerId).containsExactly("member-2");
+    assertThat(h.claim("member-3", 5)).hasSize(2);
+  }
+
+  @Test
+  void workersSilentForTooLongLeaveTheRegistry() {
+    WorkerRegistry workers = new WorkerRegistry();
+    workers.seen(heartbeat("w1", List.of()), 1_000);
+    workers.seen(heartbeat("w2", List.of()), 20_000);
+    workers.expire(31_001, 30_000);
+    assertThat(workers.list()).extracting(WorkerRegistry.WorkerInfo::id).containsExactly("w2");
+  }
+}

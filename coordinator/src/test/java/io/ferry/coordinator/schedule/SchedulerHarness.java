@@ -1,0 +1,66 @@
+package io.ferry.coordinator.schedule;
+
+import io.ferry.coordinator.Fixtures;
+import io.ferry.coordinator.RecordingSink;
+import io.ferry.coordinator.job.JobPhase;
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.UnitPlanner;
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.UnitSize;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** The scheduling classes wired together on a recording sink, with a hand-driven clock. */
+final class SchedulerHarness {
+
+  static final long LEASE = 10_000;
+  static final int MAX_ATTEMPTS = 3;
+
+  final RecordingSink sink = new RecordingSink();
+  final JobBoard board = new JobBoard(sink);
+  final JobSecrets secrets = new JobSecrets();
+  final Unblocker unblocker = new Unblocker(board);
+  final UnitReports reports = new UnitReports(board, unblocker, ProgressListener.NONE, MAX_ATTEMPTS, new SplittableRandom(42));
+  final LeaseTracker leases = new LeaseTracker(board, LEASE);
+  final Scheduler scheduler = new Scheduler(board, new AssignmentFactory(secrets), secrets, LEASE);
+  long now = 1_000_000;
+
+  JobRecord addJob(String id, List<TablePlan> plans, String... tenants) {
+    JobSpec spec = Fixtures.spec(id, "jdbc:postgresql://127.0.0.1/target", "target-literal-pw", tenants);
+    JobRecord job = new JobRecord(id, id, spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE, now, now, null, plans, null);
+    List<WorkUnit> units = UnitPlanner.units(id, plans, new UnitSize(10_000L, 1L << 40));
+    secrets.put(id, spec);
+    board.add(job, units);
+    return job;
+  }
+
+  List<Assignment> claim(String worker, int slots) {
+    return scheduler.claim(worker, slots, now);
+  }
+
+  WorkUnit unit(String jobId, String unitId) {
+    return board.unit(jobId, unitId);
+  }
+
+  /** Claims and completes every ready unit until none is left. */
+  void runAll(String worker) {
+    List<Assignment> claimed;
+    while (!(claimed = claim(worker, 100)).isEmpty()) {
+      for (Assignment a : claimed) {
+        ok(a.unit(), worker, 10);
+      }
+    }
+  }
+
+  void ok(WorkUnit u, String worker, long rows) {
+    reports.result(new io.ferry.protocol.message.UnitResult(u.jobId(), u.id(), u.epoch(), worker, true, rows, rows * 10, null, false), now);
+  }
+
+  void fail(WorkUnit u, String worker, String error, boolean retryable) {
+    reports.result(new io.ferry.protocol.message.UnitResult(u.jobId(), u.id(), u.epoch(), worker, false, 0, 0, error, retryable), now);
+  }
+}

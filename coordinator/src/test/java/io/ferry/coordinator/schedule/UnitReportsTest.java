@@ -1,0 +1,148 @@
+package io.ferry.coordinator.schedule;
+
+import static io.ferry.coordinator.Fixtures.plan;
+import static io.ferry.coordinator.Fixtures.quantiles;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.coordinator.job.JobPhase;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.message.UnitProgress;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class UnitReportsTest {
+
+  private static SchedulerHarness twoTenantJob() {
+    SchedulerHarness h = new SchedulerHarness();
+    h.addJob("j1", List.of(plan("a", "public.t", 20_000, 100, quantiles(100, 10)), plan("b", "public.t", 10, 10, List.of())), "a", "b");
+    return h;
+  }
+
+  @Test
+  void prepareDoneUnblocksTheTablesCopiesAndMovesThePhase() {
+    SchedulerHarness h = twoTenantJob();
+    WorkUnit prepare = h.claim("w1", 1).get(0).unit();
+    assertThat(h.unit("j1", "copy:a:public.t:0000").state()).isEqualTo(UnitState.BLOCKED);
+
+    h.ok(prepare, "w1", 0);
+
+    assertThat(h.unit("j1", "prepare:public.t").state()).isEqualTo(UnitState.DONE);
+    assertThat(h.board.units("j1")).filteredOn(u -> u.id().startsWith("copy:")).extracting(WorkUnit::state).containsOnly(UnitState.PENDING);
+    assertThat(h.unit("j1", "finish:public.t").state()).isEqualTo(UnitState.BLOCKED);
+    assertThat(h.board.job("j1").phase()).isEqualTo(JobPhase.COPY);
+  }
+
+  @Test
+  void theTableFinishWaitsForEveryTenantsCopies() {
+    SchedulerHarness h = twoTenantJob();
+    h.ok(h.claim("w1", 1).get(0).unit(), "w1", 0);
+    List<Assignment> copies = h.claim("w1", 10);
+    assertThat(copies).hasSize(3);
+    h.ok(copies.get(0).unit(), "w1", 5);
+    h.ok(copies.get(1).unit(), "w1", 5);
+    assertThat(h.unit("j1", "finish:public.t").state()).isEqualTo(UnitState.BLOCKED);
+    h.ok(copies.get(2).unit(), "w1", 5);
+    assertThat(h.unit("j1", "finish:public.t").state()).isEqualTo(UnitState.PENDING);
+    assertThat(h.board.job("j1").phase()).isEqualTo(JobPhase.FINISH);
+
+    WorkUnit finish = h.claim("w1", 1).get(0).unit();
+    h.ok(finish, "w1", 0);
+    assertThat(h.board.job("j1").state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(h.board.job("j1").phase()).isEqualTo(JobPhase.DONE);
+    assertThat(h.sink.jobs).last().satisfies(j -> assertThat(j.state()).isEqualTo(JobState.SUCCEEDED));
+  }
+
+  @Test
+  void aResultWithAStaleEpochOrFromAnotherWorkerIsIgnored() {
+    SchedulerHarness h = twoTenantJob();
+    WorkUnit first = h.claim("w1", 1).get(0).unit();
+    h.now += SchedulerHarness.LEASE + 1;
+    h.leases.expire(h.now);
+    WorkUnit second = h.claim("w2", 1).get(0).unit();
+    assertThat(second.epoch()).isEqualTo(first.epoch() + 1);
+
+    h.ok(first, "w1", 0);
+    h.ok(second, "w1", 0);
+    assertThat(h.unit("j1", "prepare:public.t").state()).isEqualTo(UnitState.LEASED);
+    assertThat(h.unit("j1", "prepare:public.t").workerId()).isEqualTo("w2");
+
+    h.ok(second, "w2", 0);
+    assertThat(h.unit("j1", "prepare:public.t").state()).isEqualTo(UnitState.DONE);
+  }
+
+  @Test
+  void progressIsKeptInMemoryOnlyAndStaleProgressIsIgnored() {
+    SchedulerHarness h = twoTenantJob();
+    WorkUnit prepare = h.claim("w1", 1).get(0).unit();
+    int writes = h.sink.units.size();
+
+    h.reports.progress(new UnitProgress("j1", prepare.id(), prepare.epoch(), "w1", 100, 1_000), h.now);
+    h.reports.progress(new UnitProgress("j1", prepare.id(), prepare.epoch() - 1, "w1", 999, 9_999), h.now);
+
+    assertThat(h.unit("j1", prepare.id()).rows()).isEqualTo(100);
+    assertThat(h.sink.units).hasSize(writes);
+  }
+
+  @Test
+  void retryableFailuresComeBackAfterABackoffUntilTheAttemptsRunOut() {
+    SchedulerHarness h = twoTenantJob();
+    WorkUnit u = h.claim("w1", 1).get(0).unit();
+
+    h.fail(u, "w1", "connection reset", true);
+
+    WorkUnit back = h.unit("j1", u.id());
+    assertThat(back.state()).isEqualTo(UnitState.PENDING);
+    assertThat(back.error()).isEqualTo("connection reset");
+    long notBefore = h.board.notBefore(back);
+    assertThat(notBefore - h.now).isBetween(Backoff.BASE_MILLIS, 3 * Backoff.BASE_MILLIS);
+    assertThat(h.claim("w1", 1)).as("not before the backoff").isEmpty();
+
+    for (int attempt = 2; attempt <= SchedulerHarness.MAX_ATTEMPTS; attempt++) {
+      h.now = h.board.notBefore(h.unit("j1", u.id()));
+      WorkUnit again = h.claim("w1", 1).get(0).unit();
+      assertThat(again.attempts()).isEqualTo(attempt);
+      h.fail(again, "w1", "connection reset", true);
+    }
+
+    assertThat(h.unit("j1", u.id()).state()).isEqualTo(UnitState.FAILED);
+    assertThat(h.board.job("j1").state()).isEqualTo(JobState.FAILED);
+    assertThat(h.board.job("j1").error()).contains("prepare:public.t", "connection reset");
+    h.now += 60_000;
+    assertThat(h.claim("w1", 5)).as("a failed job hands out nothing").isEmpty();
+  }
+
+  @Test
+  void aPermanentFailureFailsTheUnitAndTheJobAtOnce() {
+    SchedulerHarness h = twoTenantJob();
+    WorkUnit u = h.claim("w1", 1).get(0).unit();
+    h.fail(u, "w1", "relation public.t already exists", false);
+    assertThat(h.unit("j1", u.id()).state()).isEqualTo(UnitState.FAILED);
+    assertThat(h.unit("j1", u.id()).error()).isEqualTo("relation public.t already exists");
+    assertThat(h.board.job("j1").state()).isEqualTo(JobState.FAILED);
+  }
+
+  @Test
+  void aStoppingWorkerGivesItsUnitBackWithoutSpendingAnAttempt() {
+    SchedulerHarness h = twoTenantJob();
+    WorkUnit u = h.claim("w1", 1).get(0).unit();
+    h.fail(u, "w1", "worker stopping", true);
+    WorkUnit back = h.unit("j1", u.id());
+    assertThat(back.state()).isEqualTo(UnitState.PENDING);
+    assertThat(back.attempts()).isZero();
+    assertThat(h.claim("w2", 1)).as("ready at once").hasSize(1);
+  }
+
+  @Test
+  void backoffGrowsWithJitterAndIsCapped() {
+    var random = new java.util.SplittableRandom(7);
+    long wait = 0;
+    for (int i = 0; i < 50; i++) {
+      long next = Backoff.next(wait, random);
+      assertThat(next).isBetween(Backoff.BASE_MILLIS, Math.min(Backoff.CAP_MILLIS, Math.max(wait, Backoff.BASE_MILLIS) * 3));
+      wait = next;
+    }
+  }
+}

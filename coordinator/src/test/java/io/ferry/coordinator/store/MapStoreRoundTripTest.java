@@ -1,0 +1,119 @@
+package io.ferry.coordinator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.coordinator.Fixtures;
+import io.ferry.coordinator.TestDatabases;
+import io.ferry.coordinator.job.JobPhase;
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.UnitPlanner;
+import io.ferry.protocol.Json;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.UnitSize;
+import io.ferry.protocol.unit.WorkUnit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The map stores against a real PostgreSQL target: what one store instance writes, a new one loads back. */
+class MapStoreRoundTripTest {
+
+  private static String database;
+
+  @TempDir
+  Path stateDir;
+
+  @BeforeAll
+  static void createDatabase() throws Exception {
+    database = TestDatabases.create("ferry_store");
+  }
+
+  @AfterAll
+  static void dropDatabase() throws Exception {
+    TestDatabases.drop(database);
+  }
+
+  private Target target() {
+    return new Target(TestDatabases.url(database), TestDatabases.USER, TestDatabases.PASSWORD.isEmpty() ? null : TestDatabases.PASSWORD);
+  }
+
+  @Test
+  void aNewStoreLoadsBackTheJobsAndUnitsAnotherOneWrote() throws Exception {
+    List<TablePlan> plans = List.of(Fixtures.plan("a", "public.t", 30_000, 100, Fixtures.quantiles(100, 10)));
+    JobSpec spec = Fixtures.spec("roundtrip", target().url(), null, "a");
+    JobRecord job = new JobRecord("roundtrip-abc123", "roundtrip", spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE,
+        1L, 1L, null, plans, null);
+    List<WorkUnit> units = UnitPlanner.units(job.id(), plans, new UnitSize(10_000L, 1L << 40));
+
+    try (TargetStore store = new TargetStore(TargetRegistry.load(stateDir), new TargetConnections())) {
+      store.registry().put(job.id(), target());
+      store.ensureSchema(target());
+      JobMapStore jobs = new JobMapStore(store);
+      UnitMapStore unitStore = new UnitMapStore(store);
+      jobs.store(job.id(), Json.encode(job));
+      for (WorkUnit u : units) {
+        unitStore.store(job.id() + "/" + u.id(), Json.encode(u));
+      }
+      WorkUnit leased = units.get(1).leased("w1", 99);
+      unitStore.store(job.id() + "/" + leased.id(), Json.encode(leased));
+    }
+
+    try (TargetStore reopened = new TargetStore(TargetRegistry.load(stateDir), new TargetConnections())) {
+      JobMapStore jobs = new JobMapStore(reopened);
+      UnitMapStore unitStore = new UnitMapStore(reopened);
+      assertThat(jobs.loadAllKeys()).containsExactly(job.id());
+      assertThat(Json.decode(jobs.load(job.id()), JobRecord.class)).isEqualTo(job);
+      List<String> keys = new java.util.ArrayList<>();
+      unitStore.loadAllKeys().forEach(keys::add);
+      assertThat(keys).hasSize(units.size());
+      Map<String, WorkUnit> loaded = new HashMap<>();
+      unitStore.loadAll(keys).forEach((k, v) -> loaded.put(k, Json.decode(v, WorkUnit.class)));
+      Map<String, WorkUnit> expected = new LinkedHashMap<>();
+      units.forEach(u -> expected.put(job.id() + "/" + u.id(), u));
+      expected.put(job.id() + "/" + units.get(1).id(), units.get(1).leased("w1", 99));
+      assertThat(loaded).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void doneCheckpointsAreReadForReconciliation() throws Exception {
+    try (TargetStore store = new TargetStore(TargetRegistry.load(stateDir), new TargetConnections())) {
+      store.registry().put("cp-job", target());
+      store.ensureSchema(target());
+      try (Connection c = TestDatabases.connect(database)) {
+        c.createStatement().execute("INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done)"
+            + " VALUES ('cp-job', 'copy:a:public.t:0000', 2, '[\"9\"]', 10, 100, 1, true),"
+            + " ('cp-job', 'copy:a:public.t:0001', 1, '[\"5\"]', 5, 50, 1, false),"
+            + " ('other-job', 'copy:a:public.t:0000', 1, null, 1, 1, 1, true)");
+      }
+      assertThat(store.doneCheckpoints(target(), List.of("cp-job")))
+          .containsExactly(new TargetStore.DoneCheckpoint("cp-job", "copy:a:public.t:0000", 2, 10, 100));
+    }
+  }
+
+  @Test
+  void theRegistryFileHoldsReferencesButNeverALiteralPassword() throws Exception {
+    TargetRegistry registry = TargetRegistry.load(stateDir);
+    registry.put("ref-job", new Target("jdbc:postgresql://h/db", "u", "${env:TARGET_PASSWORD}"));
+    registry.put("literal-job", new Target("jdbc:postgresql://h/db", "u", "s3cret-literal"));
+    assertThat(registry.target("literal-job").password()).as("kept in memory").isEqualTo("s3cret-literal");
+
+    String file = Files.readString(stateDir.resolve(TargetRegistry.FILE_NAME));
+    assertThat(file).contains("${env:TARGET_PASSWORD}").doesNotContain("s3cret-literal");
+
+    TargetRegistry reloaded = TargetRegistry.load(stateDir);
+    assertThat(reloaded.target("ref-job").password()).isEqualTo("${env:TARGET_PASSWORD}");
+    assertThat(reloaded.target("literal-job")).as("unreachable after a restart").isNull();
+    assertThat(reloaded.jobsByTarget().values()).containsExactly(List.of("ref-job"));
+  }
+}

@@ -1,0 +1,21 @@
+package io.ferry.deploy.cli;
+
+import io.ferry.deploy.cluster.ClusterOptions;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Cluster flags shared by {@code ferry coordinator} and {@code ferry worker}. */
+public final class ClusterMixin {
+
+  @Option(names = "--cluster-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+      description = "Address this member binds and advertises to the cluster (default: ${DEFAULT-VALUE}; env FERRY_CLUSTER_HOST).")
+  String host;
+
+  @Option(names = "--join", defaultValue = "127.0.0.1:5701", split = ",", paramLabel = "HOST:PORT",
+      description = "Members to join, comma-separated; the coordinator's cluster address at least (default: ${DEFAULT-VALUE}; env FERRY_JOIN).")
+  List<String> join;
+
+  public ClusterOptions options(int port, boolean lite) {
+    return new ClusterOptions(host, port, join, lite);
+  }
+}

@@ -1,0 +1,76 @@
+package io.ferry.deploy.cli;
+
+import io.ferry.coordinator.CoordinatorCluster;
+import io.ferry.coordinator.CoordinatorOptions;
+import io.ferry.coordinator.CoordinatorVerticle;
+import io.ferry.deploy.cluster.ClusterNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+    description = {"Run the coordinator: HTTP API, dashboard, job state, scheduler.",
+        "Every flag can also be set as an environment variable FERRY_<FLAG> (e.g. FERRY_HTTP_PORT)."})
+public final class CoordinatorCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatorCommand.class);
+
+  @Option(names = "--http-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+      description = "Address of the HTTP API (default: ${DEFAULT-VALUE}; use 0.0.0.0 to serve other machines).")
+  String httpHost;
+
+  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+      description = "Port of the HTTP API and dashboard (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--cluster-port", defaultValue = "5701", paramLabel = "PORT",
+      description = "Cluster port; workers join it (default: ${DEFAULT-VALUE}).")
+  int clusterPort;
+
+  @Option(names = "--state-dir", defaultValue = "ferry-data", paramLabel = "DIR",
+      description = "Where the coordinator keeps the list of targets it has jobs in (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(names = "--lease-timeout", defaultValue = "10s", paramLabel = "DURATION",
+      description = "How long a worker's claim on a unit lasts without a heartbeat (default: ${DEFAULT-VALUE}).")
+  String leaseTimeout;
+
+  @Option(names = "--api-token", paramLabel = "TOKEN",
+      description = "Require 'Authorization: Bearer TOKEN' on /api (env FERRY_API_TOKEN).")
+  String apiToken;
+
+  @Mixin
+  ClusterMixin cluster;
+
+  @Override
+  public Integer call() throws Exception {
+    CoordinatorOptions defaults = CoordinatorOptions.defaults();
+    CoordinatorOptions options = new CoordinatorOptions(httpHost, httpPort, stateDir,
+        Durations.parse("--lease-timeout", leaseTimeout).toMillis(), defaults.maxAttempts(), blankToNull(apiToken));
+    ClusterNode node = ClusterNode.start(cluster.options(clusterPort, false),
+        config -> CoordinatorCluster.configure(config, options)).await();
+    CoordinatorVerticle coordinator = new CoordinatorVerticle(options, node.hazelcast());
+    node.vertx().deployVerticle(coordinator).await();
+    LOG.info("Ferry coordinator ready: API and dashboard at http://{}:{}/ , metrics at /metrics, cluster at {}:{}",
+        httpHost, coordinator.actualHttpPort(), cluster.host, clusterPort);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Coordinator stopping");
+      node.close().toCompletionStage().toCompletableFuture().orTimeout(Duration.ofSeconds(20).toSeconds(),
+          java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+      stopped.countDown();
+    }, "ferry-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,130 @@
+package io.ferry.deploy.cli;
+
+import io.ferry.deploy.cluster.ClusterNode;
+import io.ferry.deploy.cluster.NoCoordinatorException;
+import io.ferry.worker.WorkerOptions;
+import io.ferry.worker.WorkerVerticle;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs a worker, and keeps it in the cluster across coordinator restarts.
+ *
+ * <p>Workers are Hazelcast lite members: they hold none of the cluster's map partitions, so all map
+ * state (and its store in the target database) lives with the coordinator. The price: without a
+ * coordinator a worker cannot use the event bus, and a restarted coordinator does not find members that
+ * are not in its join list. So when the last data member leaves, the worker stops its units at their next
+ * chunk boundary (every committed chunk is checkpointed), leaves, and joins again as soon as a
+ * coordinator answers; the coordinator hands the units out again from their checkpoints.
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    description = {"Run a worker: claims work units from the coordinator and executes them.",
+        "Every flag can also be set as an environment variable FERRY_<FLAG> (e.g. FERRY_MAX_UNITS)."})
+public final class WorkerCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
+
+  @Option(names = "--cluster-port", defaultValue = "0", paramLabel = "PORT",
+      description = "Cluster port of this worker; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int clusterPort;
+
+  @Option(names = "--max-units", defaultValue = "4", paramLabel = "N",
+      description = "How many work units this worker executes at once (default: ${DEFAULT-VALUE}).")
+  int maxUnits;
+
+  @Mixin
+  ClusterMixin cluster;
+
+  private volatile boolean stopping;
+
+  @Override
+  public Integer call() throws Exception {
+    if (maxUnits < 1) {
+      throw new IllegalArgumentException("--max-units must be at least 1, not " + maxUnits);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread main = Thread.currentThread();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping = true;
+      main.interrupt();
+      try {
+        stopped.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }, "ferry-shutdown"));
+    try {
+      boolean waitingLogged = false;
+      while (!stopping) {
+        ClusterNode node;
+        try {
+          node = ClusterNode.start(cluster.options(clusterPort, true), config -> { }).await();
+        } catch (NoCoordinatorException e) {
+          if (!waitingLogged) {
+            LOG.info("Waiting for a coordinator: {}", e.getMessage());
+            waitingLogged = true;
+          }
+          sleepQuietly(1000);
+          continue;
+        }
+        waitingLogged = false;
+        runUntilCoordinatorLost(node);
+      }
+    } finally {
+      stopped.countDown();
+    }
+    return 0;
+  }
+
+  private void runUntilCoordinatorLost(ClusterNode node) {
+    CountDownLatch lost = new CountDownLatch(1);
+    node.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        if (!ClusterNode.hasDataMember(node.hazelcast())) {
+          lost.countDown();
+        }
+      }
+    });
+    WorkerVerticle worker = new WorkerVerticle(new WorkerOptions(node.nodeId(), maxUnits, 2000, 500));
+    try {
+      String deployment = node.vertx().deployVerticle(worker).await();
+      LOG.info("Ferry worker {} joined the cluster at {}; executing up to {} units at once",
+          node.nodeId(), String.join(",", cluster.join), maxUnits);
+      try {
+        lost.await();
+        LOG.warn("The coordinator left the cluster; stopping units at their next checkpoint and joining again");
+      } catch (InterruptedException e) {
+        LOG.info("Worker {} stopping: finishing the current chunks and releasing its units", node.nodeId());
+      }
+      node.vertx().undeploy(deployment).toCompletionStage().toCompletableFuture()
+          .orTimeout(25, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    } catch (Exception e) {
+      LOG.error("Worker failed: {}", e.getMessage());
+      sleepQuietly(1000);
+    } finally {
+      node.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
+          .exceptionally(e -> null).join();
+    }
+  }
+
+  private void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      stopping = true;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.ferry.deploy.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Starts a clustered Vert.x on Hazelcast, tuned as STACK.md records: TCP/IP join to the configured
+ * members, multicast and auto-detection off, one-second connection timeout and no join wait (two JVMs
+ * then meet in ~3 s instead of 7–14 s), one-second heartbeats with a five-second limit (a hung member is
+ * dropped in seconds, not the default minute).
+ */
+public final class ClusterNode {
+
+  /** The member attribute where vertx-hazelcast keeps the node id. */
+  public static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+
+  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public HazelcastInstance hazelcast() {
+    return hazelcast;
+  }
+
+  /** This member's Vert.x node id, which is also the worker id (member attribute {@value #NODE_ID_ATTRIBUTE}). */
+  public String nodeId() {
+    return hazelcast.getCluster().getLocalMember().getAttribute(NODE_ID_ATTRIBUTE);
+  }
+
+  /**
+   * @param customizer last changes to the Hazelcast config (the coordinator adds its map stores)
+   */
+  public static Future<ClusterNode> start(ClusterOptions options, Consumer<Config> customizer) {
+    Config config = hazelcastConfig(options);
+    // Vert.x reads its node id from this member attribute when it is handed a ready instance. The same
+    // id names the worker, so the coordinator maps a departed Hazelcast member to its worker by it.
+    config.getMemberAttributeConfig().setAttribute(NODE_ID_ATTRIBUTE, UUID.randomUUID().toString());
+    customizer.accept(config);
+    // Creating the instance blocks for the join; it runs before any event loop exists.
+    HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config);
+    if (options.lite() && !awaitDataMember(hazelcast)) {
+      hazelcast.shutdown();
+      return Future.failedFuture(new NoCoordinatorException(options.join()));
+    }
+    EventBusOptions eventBus = new EventBusOptions()
+        .setHost(options.host())
+        .setClusterPublicHost(options.host())
+        .setPort(0);
+    return Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(eventBus))
+        .withClusterManager(new HazelcastClusterManager(hazelcast))
+        .buildClustered()
+        .map(vertx -> new ClusterNode(vertx, hazelcast))
+        .onFailure(e -> hazelcast.shutdown());
+  }
+
+  /** A lite member alone cannot hold Vert.x' cluster maps: it needs the coordinator (a data member). */
+  private static boolean awaitDataMember(HazelcastInstance hazelcast) {
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (hasDataMember(hazelcast)) {
+        return true;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return hasDataMember(hazelcast);
+  }
+
+  public static boolean hasDataMember(HazelcastInstance hazelcast) {
+    return hazelcast.getLifecycleService().isRunning()
+        && hazelcast.getCluster().getMembers().stream().anyMatch(m -> !m.isLiteMember());
+  }
+
+  static Config hazelcastConfig(ClusterOptions options) {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName("ferry");
+    config.setLiteMember(options.lite());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(options.port() == 0 ? freePort() : options.port());
+    network.setPortAutoIncrement(false);
+    network.setPublicAddress(options.host() + ":" + network.getPort());
+    network.getInterfaces().setEnabled(true).addInterface(options.host());
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(options.join());
+    return config;
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port for the cluster", e);
+    }
+  }
+
+  public Future<Void> close() {
+    return vertx.close().eventually(() -> {
+      if (hazelcast.getLifecycleService().isRunning()) {
+        hazelcast.shutdown();
+      }
+      return Future.succeededFuture();
+    });
+  }
+}

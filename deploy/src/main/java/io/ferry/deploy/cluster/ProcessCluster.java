@@ -1,0 +1,135 @@
+package io.ferry.deploy.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A coordinator and workers as real, separate JVM processes on loopback, started from the ferry jar.
+ * The demo runs one; the cluster tests run one and kill its processes for real.
+ */
+public final class ProcessCluster implements AutoCloseable {
+
+  private final Path jar;
+  private final Path logDir;
+  private final int httpPort;
+  private final int clusterPort;
+  private final List<Process> processes = new ArrayList<>();
+  private Process coordinator;
+  private int workerCount;
+
+  public ProcessCluster(Path jar, Path logDir) {
+    this.jar = jar;
+    this.logDir = logDir;
+    this.httpPort = freePort();
+    this.clusterPort = freePort();
+    try {
+      Files.createDirectories(logDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The jar this code runs from, when it runs from {@code ferry.jar}. */
+  public static Path runningJar() {
+    try {
+      Path path = Path.of(ProcessCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (!path.toString().endsWith(".jar")) {
+        throw new IllegalStateException("not running from ferry.jar (" + path + "); build it with ./mvnw package");
+      }
+      return path;
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String apiUrl() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  public int clusterPort() {
+    return clusterPort;
+  }
+
+  public Path logDir() {
+    return logDir;
+  }
+
+  public Process startCoordinator(String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("coordinator", "--http-host", "127.0.0.1",
+        "--http-port", String.valueOf(httpPort), "--cluster-host", "127.0.0.1",
+        "--cluster-port", String.valueOf(clusterPort), "--join", "127.0.0.1:" + clusterPort,
+        "--state-dir", logDir.resolve("coordinator-state").toString()));
+    args.addAll(List.of(extraArgs));
+    coordinator = start("coordinator", "256m", args);
+    return coordinator;
+  }
+
+  public Process startWorker(int maxUnits) {
+    workerCount++;
+    return start("worker-" + workerCount, "512m", List.of("worker", "--cluster-host", "127.0.0.1",
+        "--cluster-port", "0", "--join", "127.0.0.1:" + clusterPort, "--max-units", String.valueOf(maxUnits)));
+  }
+
+  public Process coordinator() {
+    return coordinator;
+  }
+
+  private Process start(String name, String heap, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-Xmx" + heap);
+    if (Runtime.version().feature() >= 24) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    command.addAll(List.of("-jar", jar.toString()));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
+    try {
+      Process process = builder.start();
+      processes.add(process);
+      return process;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name, e);
+    }
+  }
+
+  /** SIGTERM to everything, workers first so they can release their units; then SIGKILL what is left. */
+  @Override
+  public void close() {
+    List<Process> workersFirst = new ArrayList<>(processes);
+    workersFirst.remove(coordinator);
+    workersFirst.forEach(Process::destroy);
+    workersFirst.forEach(p -> waitFor(p, 20));
+    if (coordinator != null) {
+      coordinator.destroy();
+      waitFor(coordinator, 20);
+    }
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  private static void waitFor(Process process, int seconds) {
+    try {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

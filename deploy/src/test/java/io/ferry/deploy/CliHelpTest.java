@@ -1,0 +1,37 @@
+package io.ferry.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CliHelpTest {
+
+  static String run(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = new CommandLine(new Ferry());
+    cli.setOut(new PrintWriter(out));
+    cli.execute(args);
+    return out.toString();
+  }
+
+  @Test
+  void listsEveryCommand() {
+    assertThat(run("--help")).contains("coordinator", "worker", "submit", "status", "demo");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"coordinator", "worker", "submit", "status", "demo"})
+  void everyCommandHasHelp(String command) {
+    assertThat(run(command, "--help")).contains("Usage: ferry " + command);
+  }
+
+  @Test
+  void coordinatorFlagsHaveLoopbackDefaults() {
+    assertThat(run("coordinator", "--help")).contains("--http-port", "default: 8080", "--join", "127.0.0.1:5701");
+  }
+}

@@ -1,0 +1,37 @@
+package io.ferry.deploy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.protocol.Json;
+import org.junit.jupiter.api.Test;
+
+class StatusViewTest {
+
+  @Test
+  void showsProgressPerTableAndFailedUnits() throws Exception {
+    JsonNode job = Json.mapper().readTree("""
+        {"id":"demo-abc","name":"demo","state":"running","phase":"copy","elapsedSeconds":75,
+         "rows":{"done":500000,"estimated":1000000},
+         "throughput":{"rowsPerSecond":250000,"bytesPerSecond":3145728,"averageRowsPerSecond":200000},
+         "etaSeconds":2,"units":{"total":10,"done":4,"leased":2,"pending":3,"blocked":0,"failed":1},
+         "tables":[{"table":"public.students","rowsDone":50,"rowsEstimated":100,"state":"copy"},
+                   {"table":"public.schools","rowsDone":10,"rowsEstimated":0,"state":"done"}],
+         "failedUnits":[{"id":"copy:a:public.x:0001","error":"boom"}]}""");
+    String view = StatusView.render(job);
+    assertThat(view).contains("demo-abc", "running", "1m15s", "500,000", "250,000 rows/s", "3.0 MB/s", "ETA 2s");
+    assertThat(view).contains("public.students", "[" + "#".repeat(15) + ".".repeat(15) + "]  50%");
+    assertThat(view).contains("public.schools", "100%");
+    assertThat(view).contains("FAILED copy:a:public.x:0001: boom");
+  }
+
+  @Test
+  void readsDurationsAsPeopleWriteThem() {
+    assertThat(Durations.parse("--x", "500ms").toMillis()).isEqualTo(500);
+    assertThat(Durations.parse("--x", "10s").toSeconds()).isEqualTo(10);
+    assertThat(Durations.parse("--x", "2m").toSeconds()).isEqualTo(120);
+    assertThat(Durations.parse("--x", "7").toSeconds()).isEqualTo(7);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Durations.parse("--lease-timeout", "soon"))
+        .hasMessageContaining("--lease-timeout").hasMessageContaining("soon");
+  }
+}

@@ -1,0 +1,22 @@
+package io.ferry.protocol;
+
+/**
+ * Event-bus addresses. Workers only ever send requests to coordinator addresses and read the replies,
+ * so the coordinator never pushes work to a worker: workers pull.
+ */
+public final class Addresses {
+
+  /** Worker asks for up to N work units: {@code ClaimRequest} → {@code ClaimReply}. */
+  public static final String CLAIM = "ferry.unit.claim";
+  /** Worker reports a committed chunk of a unit: {@code UnitProgress}, no reply needed. */
+  public static final String PROGRESS = "ferry.unit.progress";
+  /** Worker reports a unit's end: {@code UnitResult} → "ok" or a failure if the lease was lost. */
+  public static final String RESULT = "ferry.unit.result";
+  /** Worker renews its leases and says it is alive: {@code Heartbeat} → {@code HeartbeatReply}. */
+  public static final String HEARTBEAT = "ferry.worker.heartbeat";
+  /** Coordinator asks any worker to check connections and survey a job: {@code PreflightRequest} → {@code PreflightReply}. */
+  public static final String PREFLIGHT = "ferry.job.preflight";
+
+  private Addresses() {
+  }
+}

@@ -1,0 +1,30 @@
+package io.ferry.protocol.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One submitted migration, as the user wrote it. Passwords stay as written: a literal, or a reference
+ * ({@code ${env:NAME}}, {@code ${file:/path}}) that each process resolves for itself.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobSpec(
+    String name,
+    SourceSpec source,
+    TargetSpec target,
+    TableSelection tables,
+    Mode mode,
+    UnitSize unit) {
+
+  public JobSpec withoutSecrets() {
+    return new JobSpec(name, source == null ? null : source.withoutSecrets(),
+        target == null ? null : target.withoutSecrets(), tables, mode, unit);
+  }
+
+  public UnitSize unitOrDefault() {
+    return unit == null ? UnitSize.DEFAULT : unit.withDefaults();
+  }
+
+  public TableSelection tablesOrDefault() {
+    return tables == null ? TableSelection.ALL : tables;
+  }
+}

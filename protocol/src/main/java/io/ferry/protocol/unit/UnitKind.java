@@ -1,0 +1,29 @@
+package io.ferry.protocol.unit;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** What a work unit does. */
+public enum UnitKind {
+  /** Introspect a table (today: run synchronously as the job's preflight, see docs/architecture.md). */
+  SURVEY,
+  /** Create target objects for one target table. */
+  PREPARE,
+  /** Copy one key range of one tenant's table. */
+  COPY,
+  /** Per table once all its ranges are done: primary key, indexes, sequences, ANALYZE; per job: foreign keys. */
+  FINISH,
+  /** Count + checksum of one key range on source and target. */
+  VERIFY;
+
+  @JsonValue
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  @JsonCreator
+  public static UnitKind fromWire(String value) {
+    return valueOf(value.toUpperCase(Locale.ROOT));
+  }
+}

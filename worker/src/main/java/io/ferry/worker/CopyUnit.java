@@ -1,0 +1,269 @@
+package io.ferry.worker;
+
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.plan.ColumnPlan;
+import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.unit.Checkpoint;
+import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.worker.copy.BinaryCopyParser;
+import io.ferry.worker.dialect.CheckpointStore;
+import io.ferry.worker.dialect.ChunkWriter;
+import io.ferry.worker.dialect.CopySource;
+import io.ferry.worker.dialect.RangeRead;
+import io.ferry.worker.dialect.SourceDialect;
+import io.ferry.worker.dialect.TableName;
+import io.ferry.worker.dialect.TargetDialect;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes one copy unit: streams the range from the source and cuts the stream into chunk
+ * transactions on the target, each committing its rows together with the unit's checkpoint.
+ *
+ * <p>Exactly once follows from two facts: a chunk's rows and the checkpoint that counts them commit in
+ * one target transaction, and a resumed attempt reads strictly after the checkpoint's last key (rows
+ * are read in key order). A crash between two commits loses only the uncommitted chunk, which the next
+ * attempt reads again.
+ */
+final class CopyUnit implements BinaryCopyParser.Handler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CopyUnit.class);
+  /** Bytes gathered before one write to the target: few, large writes instead of one per tuple. */
+  private static final int WRITE_BUFFER = 256 * 1024;
+
+  /** Ends an attempt early; carries why. */
+  static final class Interrupted extends RuntimeException {
+    final boolean leaseLost;
+
+    Interrupted(boolean leaseLost) {
+      super(leaseLost ? UnitOutcome.LEASE_LOST : UnitOutcome.STOPPING, null, false, false);
+      this.leaseLost = leaseLost;
+    }
+  }
+
+  private final Assignment assignment;
+  private final WorkUnit unit;
+  private final SourceDialect sourceDialect;
+  private final TargetDialect targetDialect;
+  private final CheckpointStore store;
+  private final UnitControl control;
+  private final ProgressListener progress;
+  private final TableName targetTable;
+  private final List<String> targetColumns;
+  private final long chunkRowLimit;
+  private final long chunkByteLimit;
+  private final byte[] buffer = new byte[WRITE_BUFFER];
+  private int buffered;
+
+  private Connection target;
+  private BinaryCopyParser parser;
+  private ChunkWriter writer;
+  private long rows;
+  private long bytes;
+  private int chunks;
+  private List<String> lastKey;
+  private long chunkRows;
+  private long chunkBytes;
+
+  CopyUnit(Assignment assignment, SourceDialect sourceDialect, TargetDialect targetDialect, UnitControl control,
+      ProgressListener progress) {
+    this.assignment = assignment;
+    this.unit = assignment.unit();
+    this.sourceDialect = sourceDialect;
+    this.targetDialect = targetDialect;
+    this.store = targetDialect.checkpoints();
+    this.control = control;
+    this.progress = progress;
+    this.targetTable = TableName.parse(unit.table());
+    List<String> columns = new ArrayList<>();
+    if (assignment.tenantColumn() != null) {
+      columns.add(assignment.tenantColumn());
+    }
+    assignment.plan().columns().forEach(c -> columns.add(c.name()));
+    this.targetColumns = columns;
+    boolean keyed = keyColumn(assignment.plan()) != null;
+    // Unkeyed tables cannot resume mid-way (no order to resume in), so the whole unit is one chunk.
+    this.chunkRowLimit = keyed && assignment.chunkRows() > 0 ? assignment.chunkRows() : Long.MAX_VALUE;
+    this.chunkByteLimit = keyed && assignment.chunkBytes() > 0 ? assignment.chunkBytes() : Long.MAX_VALUE;
+  }
+
+  UnitOutcome run() throws SQLException, IOException {
+    try (Connection t = targetDialect.connect(assignment.target())) {
+      target = t;
+      store.ensureSchema(t);
+      Optional<Checkpoint> checkpoint = store.read(t, unit.jobId(), unit.id());
+      t.rollback();
+      if (checkpoint.isPresent()) {
+        Checkpoint cp = checkpoint.get();
+        if (cp.done()) {
+          LOG.info("{}: already done ({} rows), nothing to do", unit.describe(), cp.rows());
+          return UnitOutcome.ok(cp.rows(), cp.bytes());
+        }
+        if (cp.epoch() > unit.epoch()) {
+          return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
+        }
+        rows = cp.rows();
+        bytes = cp.bytes();
+        chunks = cp.chunks();
+        lastKey = cp.lastKey();
+      }
+      try {
+        copy();
+        return UnitOutcome.ok(rows, bytes);
+      } catch (Interrupted e) {
+        abandonChunk();
+        if (e.leaseLost) {
+          return UnitOutcome.silent(rows, bytes);
+        }
+        return UnitOutcome.failed(UnitOutcome.STOPPING, true, rows, bytes);
+      } catch (SQLException | IOException | RuntimeException e) {
+        abandonChunk();
+        throw e;
+      }
+    }
+  }
+
+  private void copy() throws SQLException, IOException {
+    TablePlan plan = assignment.plan();
+    String keyColumn = keyColumn(plan);
+    List<String> sourceColumns = plan.columns().stream().map(ColumnPlan::name).toList();
+    String resumeAfter = keyColumn != null && lastKey != null ? lastKey.get(0) : null;
+    KeyRange range = unit.range() == null ? KeyRange.ALL : unit.range();
+    RangeRead read = new RangeRead(TableName.parse(unit.sourceTable() != null ? unit.sourceTable() : plan.sourceTable()),
+        sourceColumns, keyColumn, range, resumeAfter, assignment.tenantColumn() == null ? null : unit.tenantId());
+    int keyField = keyColumn == null ? -1 : sourceColumns.indexOf(keyColumn) + (read.tenantId() == null ? 0 : 1);
+    parser = new BinaryCopyParser(keyField, targetColumns.size());
+    LOG.debug("{}: copying{}", unit.describe(), resumeAfter == null ? "" : " after key " + resumeAfter);
+    try (Connection source = sourceDialect.connect(assignment.source());
+         CopySource in = sourceDialect.openCopy(source, read)) {
+      for (byte[] block = in.read(); block != null; block = in.read()) {
+        if (control.leaseLost()) {
+          throw new Interrupted(true);
+        }
+        parser.feed(block, 0, block.length, this);
+      }
+      if (!parser.finished()) {
+        throw new IOException("the source's COPY stream ended without its trailer");
+      }
+      source.rollback();
+    }
+    commitChunk(true);
+  }
+
+  @Override
+  public void tupleBytes(byte[] data, int offset, int length) throws SQLException {
+    if (writer == null) {
+      writer = targetDialect.openChunk(target, targetTable, targetColumns);
+      append(BinaryCopyParser.header(), 0, 19);
+    }
+    append(data, offset, length);
+  }
+
+  @Override
+  public void tupleEnd(long framedBytes) throws SQLException {
+    chunkRows++;
+    chunkBytes += framedBytes;
+    if (parser.lastKeyPresent()) {
+      lastKey = List.of(Long.toString(parser.lastKey()));
+    }
+    if (chunkRows >= chunkRowLimit || chunkBytes >= chunkByteLimit) {
+      commitChunk(false);
+    }
+  }
+
+  /**
+   * Ends the open chunk (if any) and commits it with the checkpoint. With {@code done}, also when no
+   * chunk is open: an empty range, or a range whose last row ended the previous chunk, still records
+   * that the unit is complete.
+   */
+  private void commitChunk(boolean done) throws SQLException {
+    if (control.leaseLost()) {
+      throw new Interrupted(true);
+    }
+    if (writer != null) {
+      byte[] trailer = BinaryCopyParser.trailer();
+      append(trailer, 0, trailer.length);
+      flush();
+      writer.end();
+      writer = null;
+    } else if (!done) {
+      return;
+    }
+    boolean wrote = chunkRows > 0;
+    Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), lastKey, rows + chunkRows, bytes + chunkBytes,
+        chunks + (wrote ? 1 : 0), done);
+    if (!store.write(target, cp)) {
+      target.rollback();
+      throw new LeaseLostOnWrite();
+    }
+    target.commit();
+    rows = cp.rows();
+    bytes = cp.bytes();
+    chunks = cp.chunks();
+    if (wrote) {
+      progress.committed(rows, bytes, chunkRows, chunkBytes);
+    }
+    chunkRows = 0;
+    chunkBytes = 0;
+    // A stopping worker ends at a chunk boundary: the committed chunk is kept, the rest goes back to the queue.
+    if (!done && control.stopping()) {
+      throw new Interrupted(false);
+    }
+  }
+
+  /** A newer epoch owns the checkpoint: another worker holds the unit now. */
+  static final class LeaseLostOnWrite extends RuntimeException {
+    LeaseLostOnWrite() {
+      super(UnitOutcome.LEASE_LOST, null, false, false);
+    }
+  }
+
+  private void append(byte[] data, int offset, int length) throws SQLException {
+    while (length > 0) {
+      int n = Math.min(length, buffer.length - buffered);
+      System.arraycopy(data, offset, buffer, buffered, n);
+      buffered += n;
+      offset += n;
+      length -= n;
+      if (buffered == buffer.length) {
+        flush();
+      }
+    }
+  }
+
+  private void flush() throws SQLException {
+    if (buffered > 0) {
+      writer.write(buffer, 0, buffered);
+      buffered = 0;
+    }
+  }
+
+  /** Rolls back the open chunk; its rows were never committed, so the checkpoint still matches the target. */
+  private void abandonChunk() {
+    buffered = 0;
+    if (writer != null) {
+      writer.cancel();
+      writer = null;
+    }
+    try {
+      if (!target.isClosed()) {
+        target.rollback();
+      }
+    } catch (SQLException e) {
+      LOG.debug("{}: rollback after failure failed: {}", unit.describe(), e.getMessage());
+    }
+  }
+
+  static String keyColumn(TablePlan plan) {
+    return plan.splitMethod() == SplitMethod.INTEGER_KEY && plan.key() != null && plan.key().size() == 1
+        ? plan.key().get(0) : null;
+  }
+}

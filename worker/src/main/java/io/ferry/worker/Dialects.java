@@ -1,0 +1,51 @@
+package io.ferry.worker;
+
+import io.ferry.worker.dialect.SourceDialect;
+import io.ferry.worker.dialect.TargetDialect;
+import io.ferry.worker.postgres.PostgresSource;
+import io.ferry.worker.postgres.PostgresTarget;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The engines this worker speaks, by the names a job spec uses. A new engine is one more entry here
+ * and one more package beside {@code postgres}; nothing else branches on the engine.
+ */
+public final class Dialects {
+
+  private static final Map<String, SourceDialect> SOURCES = Map.of("postgresql", new PostgresSource());
+  private static final Map<String, TargetDialect> TARGETS = Map.of("postgresql", new PostgresTarget());
+  /** JDBC URL prefix → engine, for assignments, which carry connections but no engine name. */
+  private static final Map<String, String> URL_PREFIXES = Map.of("jdbc:postgresql:", "postgresql");
+
+  private Dialects() {
+  }
+
+  public static SourceDialect source(String engine) {
+    SourceDialect d = engine == null ? null : SOURCES.get(engine.toLowerCase(Locale.ROOT));
+    if (d == null) {
+      throw new IllegalArgumentException("unsupported source engine '" + engine + "' (this worker supports " + SOURCES.keySet() + ")");
+    }
+    return d;
+  }
+
+  public static TargetDialect target(String engine) {
+    TargetDialect d = engine == null ? null : TARGETS.get(engine.toLowerCase(Locale.ROOT));
+    if (d == null) {
+      throw new IllegalArgumentException("unsupported target engine '" + engine + "' (this worker supports " + TARGETS.keySet() + ")");
+    }
+    return d;
+  }
+
+  /** The engine of a JDBC URL. */
+  public static String engineOf(String jdbcUrl) {
+    if (jdbcUrl != null) {
+      for (Map.Entry<String, String> e : URL_PREFIXES.entrySet()) {
+        if (jdbcUrl.startsWith(e.getKey())) {
+          return e.getValue();
+        }
+      }
+    }
+    throw new IllegalArgumentException("unsupported JDBC URL '" + Failures.redactUrl(jdbcUrl) + "'");
+  }
+}

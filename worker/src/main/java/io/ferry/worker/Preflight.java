@@ -1,0 +1,208 @@
+package io.ferry.worker;
+
+import io.ferry.protocol.message.PreflightReply;
+import io.ferry.protocol.plan.ColumnPlan;
+import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.Secret;
+import io.ferry.protocol.spec.TableSelection;
+import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.worker.dialect.DdlRequest;
+import io.ferry.worker.dialect.KeySample;
+import io.ferry.worker.dialect.SourceDialect;
+import io.ferry.worker.dialect.SourceTable;
+import io.ferry.worker.dialect.TableDdl;
+import io.ferry.worker.dialect.TableName;
+import io.ferry.worker.dialect.TargetDialect;
+import io.ferry.worker.dialect.TargetState;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks every connection of a job and surveys its tables into table plans. Blocking: runs on a
+ * worker thread. Problems are collected, never thrown, so one reply lists all of them at once.
+ */
+public final class Preflight {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+  /** Enough split points for the splitter to cut any table into units of a few hundred thousand rows. */
+  static final int MAX_QUANTILES = 1000;
+
+  /** One run's state: the spec's decisions and what has been found so far. */
+  private static final class Run {
+    final JobSpec spec;
+    final Mode mode;
+    final String tenantColumn;
+    final List<TablePlan> plans = new ArrayList<>();
+    final Set<String> problems = new LinkedHashSet<>();
+    final Map<TableName, TargetState> targetStates = new HashMap<>();
+    java.sql.Connection target;
+
+    Run(JobSpec spec) {
+      this.spec = spec;
+      this.mode = spec.mode() == null ? Mode.CREATE : spec.mode();
+      String column = spec.target().tenantColumn();
+      this.tenantColumn = column == null || column.isBlank() ? null : column;
+    }
+  }
+
+  public PreflightReply run(JobSpec spec) {
+    if (spec == null || spec.source() == null || spec.source().tenants() == null || spec.source().tenants().isEmpty()) {
+      return new PreflightReply(List.of(), List.of("source.tenants: at least one tenant is required"));
+    }
+    if (spec.target() == null) {
+      return new PreflightReply(List.of(), List.of("target is required"));
+    }
+    SourceDialect source;
+    TargetDialect target;
+    List<TablePattern> include;
+    List<TablePattern> exclude;
+    try {
+      source = Dialects.source(spec.source().engine() == null ? "postgresql" : spec.source().engine());
+      target = Dialects.target(spec.target().engine() == null ? "postgresql" : spec.target().engine());
+      TableSelection tables = spec.tablesOrDefault();
+      include = TablePattern.all(tables.includeOrAll());
+      exclude = TablePattern.all(tables.excludeOrNone());
+    } catch (IllegalArgumentException e) {
+      return new PreflightReply(List.of(), List.of(e.getMessage()));
+    }
+    Run run = new Run(spec);
+    LOG.info("preflight of job {}: step 1 - connecting to the target", spec.name());
+    try {
+      run.target = target.connect(spec.target().connection());
+    } catch (SQLException | IllegalArgumentException e) {
+      run.problems.add("target: " + cannotConnect(spec.target().connection(), e));
+    }
+    try {
+      int i = 0;
+      for (TenantSpec tenant : spec.source().tenants()) {
+        LOG.info("preflight of job {}: step 2.{} - surveying tenant {}", spec.name(), ++i, tenant.id());
+        surveyTenant(run, source, target, tenant, include, exclude);
+      }
+    } finally {
+      closeQuietly(run.target);
+    }
+    LOG.info("preflight of job {}: {} table plans, {} problems", spec.name(), run.plans.size(), run.problems.size());
+    return new PreflightReply(run.plans, List.copyOf(run.problems));
+  }
+
+  private void surveyTenant(Run run, SourceDialect source, TargetDialect target, TenantSpec tenant,
+      List<TablePattern> include, List<TablePattern> exclude) {
+    java.sql.Connection conn;
+    try {
+      conn = source.connect(tenant.connection());
+    } catch (SQLException | IllegalArgumentException e) {
+      run.problems.add("tenant " + tenant.id() + ": " + cannotConnect(tenant.connection(), e));
+      return;
+    }
+    try (conn) {
+      conn.setReadOnly(true);
+      List<TableName> tables = source.listTables(conn).stream()
+          .filter(t -> TablePattern.selected(t, include, exclude)).toList();
+      if (tables.isEmpty()) {
+        run.problems.add("tenant " + tenant.id() + ": no table matches include " + include + " / exclude " + exclude);
+        return;
+      }
+      Map<TableName, TableName> jobTables = new LinkedHashMap<>();
+      tables.forEach(t -> jobTables.put(t, targetTable(run.spec, t)));
+      for (TableName table : tables) {
+        try {
+          plan(run, source, target, tenant.id(), conn, table, jobTables);
+        } catch (SQLException | RuntimeException e) {
+          run.problems.add("tenant " + tenant.id() + ": table " + table + ": " + Failures.message(e));
+        }
+      }
+    } catch (SQLException e) {
+      run.problems.add("tenant " + tenant.id() + ": " + Failures.message(e));
+    }
+  }
+
+  private void plan(Run run, SourceDialect source, TargetDialect target, String tenantId, java.sql.Connection conn,
+      TableName table, Map<TableName, TableName> jobTables) throws SQLException {
+    List<String> warnings = new ArrayList<>();
+    SourceTable st = source.describe(conn, table, warnings);
+    if (run.tenantColumn != null && st.columns().stream().anyMatch(c -> c.name().equals(run.tenantColumn))) {
+      run.problems.add("tenant " + tenantId + ": table " + table + " already has a column named " + run.tenantColumn
+          + ", the same as target.tenantColumn: choose another tenant column name");
+    }
+    SplitMethod split = SplitMethod.SINGLE_UNIT;
+    KeySample sample = KeySample.EMPTY;
+    if (st.partitioned()) {
+      warnings.add("partitioned table " + table + " is copied as one unit into a plain target table for now");
+    } else if (st.primaryKey().size() == 1 && source.isIntegerKey(st.column(st.primaryKey().get(0)))) {
+      split = SplitMethod.INTEGER_KEY;
+      int points = (int) Math.min(MAX_QUANTILES, st.estimatedRows());
+      sample = source.sampleKey(conn, st, st.primaryKey().get(0), points);
+    } else {
+      warnings.add("table " + table + " has " + (st.primaryKey().isEmpty() ? "no primary key"
+          : "primary key " + st.primaryKey() + " that is not a single integer column")
+          + ": it is copied as one unit for now");
+    }
+    TableName targetTable = jobTables.get(table);
+    TableDdl ddl = target.ddl(new DdlRequest(st, targetTable, run.mode, run.tenantColumn, jobTables));
+    warnings.addAll(ddl.warnings());
+    TargetState state = targetState(run, target, targetTable);
+    if (run.mode == Mode.CREATE && state.exists()) {
+      run.problems.add("target table " + targetTable + " already exists; mode create never overwrites a table: "
+          + "use mode drop_recreate or truncate");
+    }
+    List<ColumnPlan> columns = st.copiedColumns().stream()
+        .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable())).toList();
+    run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, st.primaryKey(), split,
+        st.estimatedRows(), st.estimatedBytes(), sample.quantiles(), sample.method(), ddl.prepare(), ddl.finish(),
+        ddl.foreignKeys(), state.exists(), state.hasRows(), warnings));
+  }
+
+  private static TargetState targetState(Run run, TargetDialect target, TableName table) throws SQLException {
+    if (run.target == null) {
+      return new TargetState(false, false);
+    }
+    TargetState known = run.targetStates.get(table);
+    if (known == null) {
+      try {
+        known = target.inspect(run.target, table);
+      } finally {
+        run.target.rollback();
+      }
+      run.targetStates.put(table, known);
+    }
+    return known;
+  }
+
+  /** Every tenant's table lands in {@code target.schema} when set, else in a schema named like its source's. */
+  static TableName targetTable(JobSpec spec, TableName source) {
+    String schema = spec.target().schema();
+    return new TableName(schema == null || schema.isBlank() ? source.schema() : schema, source.name());
+  }
+
+  private static String cannotConnect(Connection c, Exception e) {
+    String password;
+    try {
+      password = Secret.resolve(c.password());
+    } catch (IllegalArgumentException unresolved) {
+      password = null;
+    }
+    return "cannot connect to " + Failures.redactUrl(c.url()) + " as user " + c.user() + ": " + Failures.message(e, password);
+  }
+
+  private static void closeQuietly(java.sql.Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // nothing left to do with it
+      }
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package io.ferry.worker;
+
+import io.ferry.protocol.Addresses;
+import io.ferry.protocol.Json;
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.message.ClaimReply;
+import io.ferry.protocol.message.ClaimRequest;
+import io.ferry.protocol.message.Heartbeat;
+import io.ferry.protocol.message.HeartbeatReply;
+import io.ferry.protocol.message.PreflightReply;
+import io.ferry.protocol.message.PreflightRequest;
+import io.ferry.protocol.message.UnitProgress;
+import io.ferry.protocol.message.UnitResult;
+import io.ferry.protocol.unit.WorkUnit;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker: pulls work units from the coordinator, executes them on virtual threads (at most
+ * {@code maxUnits} at once), renews their leases by heartbeat and reports their results. It only
+ * sends requests to coordinator addresses; its one consumer answers preflight requests.
+ *
+ * <p>Everything in this class runs on the verticle's event loop except the unit executions, which
+ * come back through {@code context.runOnContext}. JDBC never runs here.
+ */
+public final class WorkerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
+  static final long STOP_GRACE_MILLIS = 20_000;
+  private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
+  private static final int RESULT_ATTEMPTS = 6;
+
+  /** A unit being executed and the switches it reads. */
+  private record Running(Assignment assignment, UnitControl control) {
+  }
+
+  private final WorkerOptions options;
+  private final UnitExecutor executor;
+  private final Preflight preflight;
+  private final ThroughputMeter meter = new ThroughputMeter();
+  /** Keyed by unit id. Written on the event loop only; concurrent because heartbeats read it too. */
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final String host;
+  private final long pid = ProcessHandle.current().pid();
+  private ExecutorService threads;
+  private long claimTimer;
+  private long heartbeatTimer;
+  private boolean claimInFlight;
+  private boolean stopping;
+  private boolean waitingLogged;
+  private int resultsInFlight;
+
+  public WorkerVerticle(WorkerOptions options) {
+    this(options, new UnitExecutor(), new Preflight());
+  }
+
+  WorkerVerticle(WorkerOptions options, UnitExecutor executor, Preflight preflight) {
+    this.options = options;
+    this.executor = executor;
+    this.preflight = preflight;
+    this.host = hostname();
+  }
+
+  @Override
+  public Future<?> start() {
+    threads = Executors.newVirtualThreadPerTaskExecutor();
+    var consumer = vertx.eventBus().<String>consumer(Addresses.PREFLIGHT, this::onPreflight);
+    claimTimer = vertx.setPeriodic(options.claimIntervalMillis(), id -> claim());
+    heartbeatTimer = vertx.setPeriodic(options.heartbeatMillis(), id -> heartbeat());
+    LOG.info("worker {} started on {} (pid {}), up to {} units at once", options.workerId(), host, pid, options.maxUnits());
+    return consumer.completion().onSuccess(v -> claim());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(claimTimer);
+    vertx.cancelTimer(heartbeatTimer);
+    LOG.info("worker {} stopping: {} units running", options.workerId(), running.size());
+    running.values().forEach(r -> r.control().stop());
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.currentTimeMillis() + STOP_GRACE_MILLIS;
+    vertx.setPeriodic(50, id -> {
+      boolean idle = running.isEmpty() && resultsInFlight == 0;
+      if (idle || System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(id);
+        if (!idle) {
+          LOG.warn("worker {} stopped with {} units still running; their leases will expire", options.workerId(), running.size());
+        }
+        drained.tryComplete();
+      }
+    });
+    return drained.future().onComplete(v -> threads.shutdownNow());
+  }
+
+  int freeSlots() {
+    return options.maxUnits() - running.size();
+  }
+
+  private void claim() {
+    int free = freeSlots();
+    if (stopping || claimInFlight || free <= 0) {
+      return;
+    }
+    claimInFlight = true;
+    vertx.eventBus().<String>request(Addresses.CLAIM, Json.encode(new ClaimRequest(options.workerId(), free)), timeout())
+        .onComplete(ar -> {
+          claimInFlight = false;
+          if (ar.failed()) {
+            if (!waitingLogged) {
+              LOG.info("waiting for a coordinator ({})", ar.cause().getMessage());
+              waitingLogged = true;
+            }
+            return;
+          }
+          if (waitingLogged) {
+            LOG.info("coordinator reachable");
+            waitingLogged = false;
+          }
+          ClaimReply reply = Json.decode(ar.result().body(), ClaimReply.class);
+          if (reply.assignments() != null) {
+            reply.assignments().forEach(this::launch);
+          }
+        });
+  }
+
+  private void launch(Assignment assignment) {
+    WorkUnit unit = assignment.unit();
+    if (stopping || freeSlots() <= 0) {
+      // Claimed while stopping or beyond our slots: hand it straight back so it is requeued at once.
+      report(unit, UnitOutcome.failed(stopping ? UnitOutcome.STOPPING : "worker has no free slot", true, 0, 0));
+      return;
+    }
+    Running run = new Running(assignment, new UnitControl());
+    Running previous = running.put(unit.id(), run);
+    if (previous != null) {
+      previous.control().loseLease();
+    }
+    LOG.info("{}: claimed (epoch {})", unit.describe(), unit.epoch());
+    threads.execute(() -> {
+      UnitOutcome outcome = executor.execute(assignment, run.control(), progressOf(unit));
+      context.runOnContext(v -> ended(run, outcome));
+    });
+  }
+
+  private ProgressListener progressOf(WorkUnit unit) {
+    return (rows, bytes, rowsDelta, bytesDelta) -> {
+      meter.add(rowsDelta, bytesDelta);
+      vertx.eventBus().send(Addresses.PROGRESS,
+          Json.encode(new UnitProgress(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), rows, bytes)));
+    };
+  }
+
+  private void ended(Running run, UnitOutcome outcome) {
+    running.remove(run.assignment().unit().id(), run);
+    if (outcome.silent() || run.control().leaseLost()) {
+      LOG.info("{}: stopped, lease lost", run.assignment().unit().describe());
+    } else {
+      report(run.assignment().unit(), outcome);
+    }
+    claim();
+  }
+
+  private void report(WorkUnit unit, UnitOutcome outcome) {
+    UnitResult result = new UnitResult(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), outcome.ok(),
+        outcome.rows(), outcome.bytes(), outcome.error(), outcome.retryable());
+    resultsInFlight++;
+    sendResult(Json.encode(result), unit, 1);
+  }
+
+  /** A coordinator restarting is not a reason to lose a result: retry with growing pauses. */
+  private void sendResult(String body, WorkUnit unit, int attempt) {
+    vertx.eventBus().request(Addresses.RESULT, body, timeout()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        resultsInFlight--;
+      } else if (attempt >= RESULT_ATTEMPTS) {
+        resultsInFlight--;
+        LOG.warn("{}: result not delivered after {} attempts ({}); the lease will expire and the unit is re-run",
+            unit.describe(), attempt, ar.cause().getMessage());
+      } else {
+        vertx.setTimer(250L << attempt, id -> sendResult(body, unit, attempt + 1));
+      }
+    });
+  }
+
+  private void heartbeat() {
+    ThroughputMeter.Rates rates = meter.sample(System.currentTimeMillis());
+    List<String> active = List.copyOf(running.keySet());
+    Heartbeat beat = new Heartbeat(options.workerId(), host, pid, options.maxUnits(), active,
+        rates.rowsPerSecond(), rates.bytesPerSecond(), rates.rowsTotal());
+    vertx.eventBus().<String>request(Addresses.HEARTBEAT, Json.encode(beat), timeout()).onSuccess(reply -> {
+      HeartbeatReply r = Json.decode(reply.body(), HeartbeatReply.class);
+      if (r.lostUnits() != null) {
+        for (String unitId : r.lostUnits()) {
+          Running run = running.get(unitId);
+          if (run != null) {
+            LOG.info("{}: the coordinator says the lease is lost; stopping it", run.assignment().unit().describe());
+            run.control().loseLease();
+          }
+        }
+      }
+    });
+  }
+
+  private void onPreflight(Message<String> message) {
+    vertx.executeBlocking(() -> preflight.run(Json.decode(message.body(), PreflightRequest.class).spec()), false)
+        .onComplete(ar -> {
+          PreflightReply reply = ar.succeeded() ? ar.result()
+              : new PreflightReply(List.of(), List.of("preflight failed on worker " + options.workerId() + ": "
+                  + Failures.message(ar.cause())));
+          message.reply(Json.encode(reply));
+        });
+  }
+
+  private static DeliveryOptions timeout() {
+    return new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MILLIS);
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.ferry.worker.dialect;
+
+import io.ferry.protocol.spec.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** How Ferry reads one source engine: its catalog, its key statistics and its rows. */
+public interface SourceDialect {
+
+  String engine();
+
+  /** Opens a connection; the password is resolved here ({@code ${env:…}} / {@code ${file:…}}). */
+  java.sql.Connection connect(Connection connection) throws SQLException;
+
+  /** User tables the job may copy (system schemas and Ferry's own schema left out). */
+  List<TableName> listTables(java.sql.Connection source) throws SQLException;
+
+  /** Reads the table's description; what the description cannot carry is added to {@code warnings}. */
+  SourceTable describe(java.sql.Connection source, TableName table, List<String> warnings) throws SQLException;
+
+  /** Whether a single key column of this type can be cut into integer ranges. */
+  boolean isIntegerKey(SourceColumn column);
+
+  /** Up to {@code points} key values at roughly equal row-count steps (see {@link KeySample}). */
+  KeySample sampleKey(java.sql.Connection source, SourceTable table, String keyColumn, int points) throws SQLException;
+
+  /** Starts streaming one range inside a single read-only snapshot. */
+  CopySource openCopy(java.sql.Connection source, RangeRead read) throws SQLException;
+}

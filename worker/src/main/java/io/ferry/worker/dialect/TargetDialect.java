@@ -1,0 +1,31 @@
+package io.ferry.worker.dialect;
+
+import io.ferry.protocol.spec.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** How Ferry writes into one target engine: DDL, bulk load and checkpoints. */
+public interface TargetDialect {
+
+  String engine();
+
+  /** Opens a connection with auto-commit off; the password is resolved here. */
+  java.sql.Connection connect(Connection connection) throws SQLException;
+
+  TargetState inspect(java.sql.Connection target, TableName table) throws SQLException;
+
+  /** A pure function of the catalog description: no database is touched. */
+  TableDdl ddl(DdlRequest request);
+
+  CheckpointStore checkpoints();
+
+  /**
+   * Makes the current transaction wait for the other prepare units on this target: concurrent
+   * {@code CREATE SCHEMA IF NOT EXISTS} of the same schema fails in PostgreSQL (its existence check and
+   * catalog insert are not atomic). Held until the transaction ends.
+   */
+  void serializePrepare(java.sql.Connection target) throws SQLException;
+
+  /** Starts a bulk write of {@code columns} into {@code table}, inside the connection's transaction. */
+  ChunkWriter openChunk(java.sql.Connection target, TableName table, List<String> columns) throws SQLException;
+}

@@ -1,0 +1,91 @@
+package io.ferry.worker.postgres;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.ferry.protocol.CheckpointSchema;
+import io.ferry.protocol.Json;
+import io.ferry.protocol.unit.Checkpoint;
+import io.ferry.worker.dialect.CheckpointStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code ferry.checkpoints} on a PostgreSQL target, written with epoch fencing. */
+final class PostgresCheckpoints implements CheckpointStore {
+
+  /** Any fixed number shared by all Ferry processes: the lock that serialises creating the ferry schema. */
+  private static final long SCHEMA_LOCK = 0x4665727279L;
+
+  /**
+   * The upsert only replaces a row whose epoch is not newer than ours: a worker whose lease moved to
+   * another worker (which claimed with a higher epoch) updates nothing and must roll back.
+   */
+  private static final String WRITE = """
+      INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())
+      ON CONFLICT (job_id, unit_id) DO UPDATE SET epoch = EXCLUDED.epoch, last_key = EXCLUDED.last_key,
+        rows = EXCLUDED.rows, bytes = EXCLUDED.bytes, chunks = EXCLUDED.chunks, done = EXCLUDED.done,
+        updated_at = EXCLUDED.updated_at
+      WHERE ferry.checkpoints.epoch <= EXCLUDED.epoch""";
+
+  private static final String READ = """
+      SELECT epoch, last_key, rows, bytes, chunks, done FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ?""";
+
+  @Override
+  public void ensureSchema(Connection target) throws SQLException {
+    // Concurrent CREATE ... IF NOT EXISTS of the same object can still fail with a unique violation in
+    // PostgreSQL (the existence check and the insert into the catalog are not atomic): serialise them.
+    try (Statement st = target.createStatement()) {
+      st.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+      for (String ddl : CheckpointSchema.POSTGRESQL) {
+        st.execute(ddl);
+      }
+      target.commit();
+    } catch (SQLException e) {
+      target.rollback();
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<Checkpoint> read(Connection target, String jobId, String unitId) throws SQLException {
+    try (PreparedStatement ps = target.prepareStatement(READ)) {
+      ps.setString(1, jobId);
+      ps.setString(2, unitId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        String lastKey = rs.getString(2);
+        return Optional.of(new Checkpoint(jobId, unitId, rs.getLong(1),
+            lastKey == null ? null : Json.mapper().readValue(lastKey, new TypeReference<List<String>>() { }),
+            rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getBoolean(6)));
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new SQLException("unreadable last_key in ferry.checkpoints for unit " + unitId + ": " + e.getOriginalMessage());
+    }
+  }
+
+  @Override
+  public boolean write(Connection target, Checkpoint cp) throws SQLException {
+    try (PreparedStatement ps = target.prepareStatement(WRITE)) {
+      ps.setString(1, cp.jobId());
+      ps.setString(2, cp.unitId());
+      ps.setLong(3, cp.epoch());
+      if (cp.lastKey() == null) {
+        ps.setNull(4, Types.VARCHAR);
+      } else {
+        ps.setString(4, Json.encode(cp.lastKey()));
+      }
+      ps.setLong(5, cp.rows());
+      ps.setLong(6, cp.bytes());
+      ps.setInt(7, cp.chunks());
+      ps.setBoolean(8, cp.done());
+      return ps.executeUpdate() == 1;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.ferry.worker.postgres;
+
+import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Secret;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * Plain PgJDBC connections, one per unit attempt. Pooling (Agroal) is a later step: a unit runs for
+ * seconds to minutes, so a connection set-up of a few milliseconds is not yet worth a pool.
+ */
+final class PostgresConnections {
+
+  private PostgresConnections() {
+  }
+
+  static java.sql.Connection open(Connection connection) throws SQLException {
+    Properties props = new Properties();
+    if (connection.user() != null) {
+      props.setProperty("user", connection.user());
+    }
+    String password = Secret.resolve(connection.password());
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    props.setProperty("ApplicationName", "ferry-worker");
+    // Fail fast on unreachable hosts; a URL parameter of the same name still wins.
+    props.setProperty("connectTimeout", "10");
+    props.setProperty("tcpKeepAlive", "true");
+    return DriverManager.getConnection(connection.url(), props);
+  }
+}

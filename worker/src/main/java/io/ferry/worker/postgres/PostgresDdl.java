@@ -1,0 +1,217 @@
+package io.ferry.worker.postgres;
+
+import io.ferry.protocol.spec.Mode;
+import io.ferry.worker.dialect.DdlRequest;
+import io.ferry.worker.dialect.SourceColumn;
+import io.ferry.worker.dialect.SourceForeignKey;
+import io.ferry.worker.dialect.SourceIndex;
+import io.ferry.worker.dialect.SourceTable;
+import io.ferry.worker.dialect.TableDdl;
+import io.ferry.worker.dialect.TableName;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Target DDL for PostgreSQL, as pure functions of the source catalog description.
+ *
+ * <p>Prepare creates bare tables (no keys, indexes or defaults) because loading into an unindexed table
+ * and building indexes once is much faster than maintaining them row by row. Finish adds, in order:
+ * column defaults, sequences (serial columns get an owned sequence, identity columns become identity
+ * again, both set past the largest copied value), the primary key, unique constraints, indexes and
+ * {@code ANALYZE}. With a tenant column every key and unique index gets it in front, so uniqueness holds
+ * per tenant.
+ *
+ * <p>In {@code truncate} mode the target table may already carry its keys and indexes, so finish
+ * statements that cannot say {@code IF NOT EXISTS} are wrapped in a guard that looks first.
+ */
+public final class PostgresDdl {
+
+  private PostgresDdl() {
+  }
+
+  public static TableDdl build(DdlRequest request) {
+    List<String> warnings = new ArrayList<>();
+    return new TableDdl(prepare(request), finish(request, warnings), foreignKeys(request, warnings), warnings);
+  }
+
+  static List<String> prepare(DdlRequest r) {
+    String table = PgSql.table(r.target());
+    List<String> out = new ArrayList<>();
+    out.add("CREATE SCHEMA IF NOT EXISTS " + PgSql.ident(r.target().schema()));
+    switch (r.mode()) {
+      case CREATE -> out.add("CREATE TABLE " + table + " (" + columns(r) + ")");
+      case DROP_RECREATE -> {
+        out.add("DROP TABLE IF EXISTS " + table + " CASCADE");
+        out.add("CREATE TABLE " + table + " (" + columns(r) + ")");
+      }
+      case TRUNCATE -> {
+        out.add("CREATE TABLE IF NOT EXISTS " + table + " (" + columns(r) + ")");
+        out.add(dropIncomingForeignKeys(r));
+        out.add("TRUNCATE TABLE " + table);
+      }
+      default -> throw new IllegalArgumentException("unsupported mode " + r.mode());
+    }
+    return out;
+  }
+
+  /**
+   * PostgreSQL refuses to truncate a table that another table references. Foreign keys from tables of
+   * this job are dropped first: the job's last finish unit adds them again. A reference from a table
+   * outside the job is left alone, so the truncate fails and says which table blocks it, rather than
+   * Ferry emptying (CASCADE) or unconstraining a table the job does not own.
+   */
+  static String dropIncomingForeignKeys(DdlRequest r) {
+    String jobTables = r.jobTables().values().stream().distinct().sorted(java.util.Comparator.comparing(TableName::toString))
+        .map(t -> "(" + PgSql.literal(t.schema()) + ", " + PgSql.literal(t.name()) + ")")
+        .collect(java.util.stream.Collectors.joining(", "));
+    return "DO $ferry$ DECLARE fk record; BEGIN FOR fk IN SELECT n.nspname, c.relname, con.conname FROM pg_constraint con"
+        + " JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE con.contype = 'f' AND con.confrelid = " + regclass(r.target()) + " AND con.conrelid <> con.confrelid"
+        + " AND (n.nspname, c.relname) IN (VALUES " + jobTables + ")"
+        + " LOOP EXECUTE format('ALTER TABLE %I.%I DROP CONSTRAINT %I', fk.nspname, fk.relname, fk.conname); END LOOP; END $ferry$";
+  }
+
+  /** Column definitions: tenant column first, then the source's columns with types as the source prints them. */
+  static String columns(DdlRequest r) {
+    List<String> defs = new ArrayList<>();
+    if (r.tenantColumn() != null) {
+      defs.add(PgSql.ident(r.tenantColumn()) + " text NOT NULL");
+    }
+    for (SourceColumn c : r.source().columns()) {
+      StringBuilder d = new StringBuilder(PgSql.ident(c.name())).append(' ').append(c.type());
+      if (c.generated()) {
+        // Generated columns are not copied: the target computes them from the copied ones.
+        d.append(" GENERATED ALWAYS AS (").append(c.generatedExpr()).append(") STORED");
+      } else if (!c.nullable()) {
+        d.append(" NOT NULL");
+      }
+      defs.add(d.toString());
+    }
+    return String.join(", ", defs);
+  }
+
+  static List<String> finish(DdlRequest r, List<String> warnings) {
+    String table = PgSql.table(r.target());
+    boolean guarded = r.mode() == Mode.TRUNCATE;
+    List<String> out = new ArrayList<>();
+    for (SourceColumn c : r.source().columns()) {
+      if (c.generated()) {
+        continue;
+      }
+      if (c.identity() != null) {
+        String kind = c.identity().equals("always") ? "ALWAYS" : "BY DEFAULT";
+        String add = "ALTER TABLE " + table + " ALTER COLUMN " + PgSql.ident(c.name()) + " ADD GENERATED " + kind + " AS IDENTITY";
+        out.add(guarded ? guard("SELECT 1 FROM pg_attribute WHERE attrelid = " + regclass(r.target())
+            + " AND attname = " + PgSql.literal(c.name()) + " AND attidentity <> ''", add) : add);
+        out.add(setval("pg_get_serial_sequence(" + PgSql.literal(table) + ", " + PgSql.literal(c.name()) + ")", table, c.name()));
+      } else if (c.sequence() != null) {
+        TableName seq = new TableName(r.target().schema(),
+            objectName(r.source().name(), r.target(), c.sequence()));
+        String seqText = PgSql.literal(PgSql.table(seq));
+        out.add("CREATE SEQUENCE IF NOT EXISTS " + PgSql.table(seq) + sequenceType(c.type())
+            + " OWNED BY " + table + "." + PgSql.ident(c.name()));
+        out.add("ALTER TABLE " + table + " ALTER COLUMN " + PgSql.ident(c.name()) + " SET DEFAULT nextval(" + seqText + "::regclass)");
+        out.add(setval(seqText, table, c.name()));
+      } else if (c.defaultExpr() != null) {
+        out.add("ALTER TABLE " + table + " ALTER COLUMN " + PgSql.ident(c.name()) + " SET DEFAULT " + c.defaultExpr());
+      }
+    }
+    if (!r.source().primaryKey().isEmpty()) {
+      String pk = "ALTER TABLE " + table + " ADD PRIMARY KEY (" + PgSql.idents(withTenant(r, r.source().primaryKey())) + ")";
+      out.add(guarded ? guard("SELECT 1 FROM pg_constraint WHERE conrelid = " + regclass(r.target()) + " AND contype = 'p'", pk) : pk);
+    } else {
+      warnings.add("table " + r.source().name() + " has no primary key: the target gets none either");
+    }
+    for (SourceIndex index : r.source().indexes()) {
+      out.add(index(r, index, guarded));
+    }
+    out.add("ANALYZE " + table);
+    return out;
+  }
+
+  static String index(DdlRequest r, SourceIndex index, boolean guarded) {
+    String table = PgSql.table(r.target());
+    String name = objectName(r.source().name(), r.target(), index.name());
+    if (index.constraint()) {
+      List<String> cols = index.keys().stream().map(SourceIndex.Key::column).toList();
+      String sql = "ALTER TABLE " + table + " ADD CONSTRAINT " + PgSql.ident(name) + " UNIQUE ("
+          + PgSql.idents(withTenant(r, cols)) + ")"
+          + (index.include().isEmpty() ? "" : " INCLUDE (" + PgSql.idents(index.include()) + ")");
+      return guarded ? guard("SELECT 1 FROM pg_constraint WHERE conrelid = " + regclass(r.target())
+          + " AND conname = " + PgSql.literal(name), sql) : sql;
+    }
+    List<String> keys = new ArrayList<>();
+    if (index.unique() && r.tenantColumn() != null) {
+      keys.add(PgSql.ident(r.tenantColumn()));
+    }
+    for (SourceIndex.Key k : index.keys()) {
+      String part = k.column() != null ? PgSql.ident(k.column()) : "(" + k.expression() + ")";
+      keys.add(k.options().isEmpty() ? part : part + " " + k.options());
+    }
+    return "CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX " + (guarded ? "IF NOT EXISTS " : "")
+        + PgSql.ident(name) + " ON " + table + " USING " + index.method() + " (" + String.join(", ", keys) + ")"
+        + (index.include().isEmpty() ? "" : " INCLUDE (" + PgSql.idents(index.include()) + ")")
+        + (index.predicate() == null ? "" : " WHERE " + index.predicate());
+  }
+
+  static List<String> foreignKeys(DdlRequest r, List<String> warnings) {
+    String table = PgSql.table(r.target());
+    List<String> out = new ArrayList<>();
+    for (SourceForeignKey fk : r.source().foreignKeys()) {
+      TableName parent = r.jobTables().get(fk.referencedTable());
+      if (parent == null) {
+        warnings.add("foreign key " + fk.name() + " of " + r.source().name() + " references " + fk.referencedTable()
+            + ", which is not in this job: not recreated");
+        continue;
+      }
+      String sql = "ALTER TABLE " + table + " ADD CONSTRAINT " + PgSql.ident(fk.name())
+          + " FOREIGN KEY (" + PgSql.idents(withTenant(r, fk.columns())) + ") REFERENCES " + PgSql.table(parent)
+          + " (" + PgSql.idents(withTenant(r, fk.referencedColumns())) + ")"
+          + " ON DELETE " + fk.onDelete() + " ON UPDATE " + fk.onUpdate()
+          + (fk.deferrable().isEmpty() ? "" : " " + fk.deferrable());
+      out.add(r.mode() == Mode.TRUNCATE ? guard("SELECT 1 FROM pg_constraint WHERE conrelid = " + regclass(r.target())
+          + " AND conname = " + PgSql.literal(fk.name()), sql) : sql);
+    }
+    return out;
+  }
+
+  /**
+   * Index, constraint and sequence names must be unique per schema. When the target schema is the
+   * source's, the source name is already unique there; when tables of several source schemas land in
+   * one target schema, the source schema is put in front.
+   */
+  static String objectName(TableName source, TableName target, String name) {
+    String full = source.schema().equals(target.schema()) ? name : source.schema() + "_" + name;
+    return PgSql.fitIdentifier(full);
+  }
+
+  private static List<String> withTenant(DdlRequest r, List<String> columns) {
+    if (r.tenantColumn() == null) {
+      return columns;
+    }
+    List<String> out = new ArrayList<>(columns.size() + 1);
+    out.add(r.tenantColumn());
+    out.addAll(columns);
+    return out;
+  }
+
+  /** Restarts a sequence after the largest copied value (at 1 for an empty table). */
+  private static String setval(String sequenceExpr, String table, String column) {
+    return "SELECT setval(" + sequenceExpr + ", coalesce(max(" + PgSql.ident(column) + "), 0) + 1, false) FROM " + table;
+  }
+
+  private static String sequenceType(String columnType) {
+    return switch (columnType) {
+      case "smallint", "integer", "bigint" -> " AS " + columnType;
+      default -> "";
+    };
+  }
+
+  private static String regclass(TableName table) {
+    return PgSql.literal(PgSql.table(table)) + "::regclass";
+  }
+
+  private static String guard(String existsQuery, String statement) {
+    return "DO $ferry$ BEGIN IF NOT EXISTS (" + existsQuery + ") THEN " + statement + "; END IF; END $ferry$";
+  }
+}

@@ -1,0 +1,97 @@
+package io.ferry.worker.postgres;
+
+import io.ferry.protocol.spec.Connection;
+import io.ferry.worker.dialect.CheckpointStore;
+import io.ferry.worker.dialect.ChunkWriter;
+import io.ferry.worker.dialect.DdlRequest;
+import io.ferry.worker.dialect.TableDdl;
+import io.ferry.worker.dialect.TableName;
+import io.ferry.worker.dialect.TargetDialect;
+import io.ferry.worker.dialect.TargetState;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/** Writes into a PostgreSQL target with {@code COPY … FROM STDIN (FORMAT binary)}. */
+public final class PostgresTarget implements TargetDialect {
+
+  /** Any fixed number shared by all Ferry processes: serialises prepare units on one target. */
+  private static final long PREPARE_LOCK = 0x4665727280L;
+
+  private final PostgresCheckpoints checkpoints = new PostgresCheckpoints();
+
+  @Override
+  public String engine() {
+    return "postgresql";
+  }
+
+  @Override
+  public java.sql.Connection connect(Connection connection) throws SQLException {
+    java.sql.Connection c = PostgresConnections.open(connection);
+    c.setAutoCommit(false);
+    return c;
+  }
+
+  @Override
+  public TargetState inspect(java.sql.Connection target, TableName table) throws SQLException {
+    if (PostgresCatalog.oid(target, table) < 0) {
+      return new TargetState(false, false);
+    }
+    try (PreparedStatement ps = target.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + PgSql.table(table) + " LIMIT 1)");
+         ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return new TargetState(true, rs.getBoolean(1));
+    }
+  }
+
+  @Override
+  public TableDdl ddl(DdlRequest request) {
+    return PostgresDdl.build(request);
+  }
+
+  @Override
+  public void serializePrepare(java.sql.Connection target) throws SQLException {
+    try (java.sql.Statement st = target.createStatement()) {
+      st.execute("SELECT pg_advisory_xact_lock(" + PREPARE_LOCK + ")");
+    }
+  }
+
+  @Override
+  public CheckpointStore checkpoints() {
+    return checkpoints;
+  }
+
+  @Override
+  public ChunkWriter openChunk(java.sql.Connection target, TableName table, List<String> columns) throws SQLException {
+    CopyIn in = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table, columns));
+    return new ChunkWriter() {
+      @Override
+      public void write(byte[] data, int offset, int length) throws SQLException {
+        in.writeToCopy(data, offset, length);
+      }
+
+      @Override
+      public long end() throws SQLException {
+        return in.endCopy();
+      }
+
+      @Override
+      public void cancel() {
+        try {
+          if (in.isActive()) {
+            in.cancelCopy();
+          }
+        } catch (SQLException ignored) {
+          // the transaction is rolled back next anyway
+        }
+      }
+    };
+  }
+
+  public static String copySql(TableName table, List<String> columns) {
+    return "COPY " + PgSql.table(table) + " (" + PgSql.idents(columns) + ") FROM STDIN (FORMAT binary)";
+  }
+}

@@ -1,0 +1,50 @@
+package io.ferry.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+class FailuresTest {
+
+  @Test
+  void connectionResourceOperatorAndSerializationFailuresAreRetryable() {
+    assertThat(Failures.retryable(new SQLException("refused", "08001"))).isTrue();
+    assertThat(Failures.retryable(new SQLException("serialization", "40001"))).isTrue();
+    assertThat(Failures.retryable(new SQLException("deadlock", "40P01"))).isTrue();
+    assertThat(Failures.retryable(new SQLException("disk full", "53100"))).isTrue();
+    assertThat(Failures.retryable(new SQLException("admin shutdown", "57P01"))).isTrue();
+    assertThat(Failures.retryable(new RuntimeException(new IOException("reset")))).isTrue();
+  }
+
+  @Test
+  void dataAndSchemaErrorsAreNot() {
+    assertThat(Failures.retryable(new SQLException("no relation", "42P01"))).isFalse();
+    assertThat(Failures.retryable(new SQLException("bad value", "22P02"))).isFalse();
+    assertThat(Failures.retryable(new SQLException("no state"))).isFalse();
+    assertThat(Failures.retryable(new IllegalArgumentException("x"))).isFalse();
+  }
+
+  @Test
+  void messagesAreOneLineWithoutPasswords() {
+    String m = Failures.message(new SQLException("ERROR: bad\n  Detail: pw hunter22 in jdbc:postgresql://h/db?password=hunter22&ssl=true"),
+        "hunter22");
+    assertThat(m).doesNotContain("hunter22").doesNotContain("\n").contains("ssl=true").startsWith("ERROR: bad Detail:");
+    assertThat(Failures.redactUrl("jdbc:postgresql://h/db?user=a&password=x1")).isEqualTo("jdbc:postgresql://h/db?user=a&password=********");
+  }
+
+  @Test
+  void throughputIsMeasuredOverTheLastFewSeconds() {
+    ThroughputMeter meter = new ThroughputMeter();
+    assertThat(meter.sample(0).rowsPerSecond()).isZero();
+    meter.add(1000, 10_000);
+    ThroughputMeter.Rates r = meter.sample(2000);
+    assertThat(r.rowsPerSecond()).isEqualTo(500.0);
+    assertThat(r.bytesPerSecond()).isEqualTo(5000.0);
+    meter.sample(4000);
+    ThroughputMeter.Rates later = meter.sample(8000); // the first two samples fell out of the window
+    assertThat(later.rowsPerSecond()).isZero();
+    assertThat(later.rowsTotal()).isEqualTo(1000);
+  }
+}

@@ -1,0 +1,53 @@
+package io.ferry.worker;
+
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the units and assignments a coordinator would hand out, for tests. */
+public final class Units {
+
+  private Units() {
+  }
+
+  public static WorkUnit unit(String id, String jobId, UnitKind kind, TablePlan plan, KeyRange range, long epoch) {
+    return new WorkUnit(id, jobId, kind, plan == null ? null : plan.tenantId(), plan == null ? null : plan.targetTable(),
+        plan == null ? null : plan.sourceTable(), range, 0, 0, UnitState.LEASED, 1, epoch, "test-worker", 0, 0, 0, null);
+  }
+
+  public static Assignment copy(String id, String jobId, TablePlan plan, KeyRange range, long epoch, Connection source,
+      Connection target, String tenantColumn, long chunkRows) {
+    return new Assignment(unit(id, jobId, UnitKind.COPY, plan, range, epoch), plan, source, target, tenantColumn, List.of(),
+        chunkRows, 64L * 1024 * 1024);
+  }
+
+  public static Assignment statements(String id, String jobId, UnitKind kind, TablePlan plan, List<String> statements,
+      Connection source, Connection target) {
+    return new Assignment(unit(id, jobId, kind, plan, null, 1), plan, source, target, null, statements, 0, 0);
+  }
+
+  /** {@code n} adjacent ranges cut at quantiles, open at both ends. */
+  public static List<KeyRange> ranges(List<String> quantiles, int n) {
+    List<String> cuts = new ArrayList<>();
+    for (int i = 1; i < n && !quantiles.isEmpty(); i++) {
+      String cut = quantiles.get(quantiles.size() * i / n);
+      if (!cuts.contains(cut)) {
+        cuts.add(cut);
+      }
+    }
+    List<KeyRange> out = new ArrayList<>();
+    String lower = null;
+    for (String cut : cuts) {
+      out.add(new KeyRange(lower == null ? null : List.of(lower), List.of(cut)));
+      lower = cut;
+    }
+    out.add(new KeyRange(lower == null ? null : List.of(lower), null));
+    return out;
+  }
+}

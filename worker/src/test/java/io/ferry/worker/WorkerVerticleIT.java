@@ -1,0 +1,178 @@
+package io.ferry.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.protocol.Addresses;
+import io.ferry.protocol.Json;
+import io.ferry.protocol.message.PreflightReply;
+import io.ferry.protocol.message.PreflightRequest;
+import io.ferry.protocol.message.UnitResult;
+import io.ferry.protocol.plan.ColumnPlan;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.SourceSpec;
+import io.ferry.protocol.spec.TableSelection;
+import io.ferry.protocol.spec.TargetSpec;
+import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.worker.verify.TableChecksum;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The worker verticle on a real (local) event bus, against a fake coordinator and real databases. */
+class WorkerVerticleIT {
+
+  private static final String JOB = "job-verticle-it";
+  private static final TestDatabases DBS = new TestDatabases();
+  private static final int ROWS = 5000;
+  private static String sourceUrl;
+  private static String targetUrl;
+  private Vertx vertx;
+  private FakeCoordinator coordinator;
+
+  @BeforeAll
+  static void databases() throws Exception {
+    sourceUrl = DBS.create("wv_src");
+    targetUrl = DBS.create("wv_tgt");
+    try (Connection c = DBS.open(sourceUrl); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE items (id bigint PRIMARY KEY, v text)");
+      st.execute("INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, " + ROWS + ") g");
+    }
+  }
+
+  @AfterAll
+  static void drop() throws Exception {
+    DBS.close();
+  }
+
+  @BeforeEach
+  void startVertx() {
+    vertx = Vertx.vertx();
+    coordinator = new FakeCoordinator(vertx);
+  }
+
+  @AfterEach
+  void closeVertx() throws Exception {
+    await(vertx.close());
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static void eventually(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition not reached in time").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  /** A preflight over the event bus, as the coordinator asks it, for a target schema of its own. */
+  private TablePlan preflight(String schema) throws Exception {
+    JobSpec spec = new JobSpec(JOB, new SourceSpec("postgresql", List.of(new TenantSpec("t1", sourceUrl, DBS.user(), DBS.password()))),
+        new TargetSpec("postgresql", targetUrl, DBS.user(), DBS.password(), schema, "tenant_id"),
+        new TableSelection(List.of("public.items"), List.of()), Mode.CREATE, null);
+    var reply = await(vertx.eventBus().<String>request(Addresses.PREFLIGHT, Json.encode(new PreflightRequest(spec))));
+    PreflightReply plans = Json.decode(reply.body(), PreflightReply.class);
+    assertThat(plans.problems()).isEmpty();
+    return plans.plans().get(0);
+  }
+
+  private String deployWorker() throws Exception {
+    return await(vertx.deployVerticle(new WorkerVerticle(new WorkerOptions("worker-1", 2, 100, 50))));
+  }
+
+  @Test
+  void waitsForACoordinatorThenClaimsRunsAndReportsUnits() throws Exception {
+    deployWorker();
+    TablePlan plan = preflight("v1");
+    Thread.sleep(300); // no coordinator yet: claims fail quietly and keep coming
+    await(coordinator.start());
+
+    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
+        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
+    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    assertThat(coordinator.result("prepare-" + plan.targetTable()).ok()).isTrue();
+    List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), 4);
+    for (int i = 0; i < ranges.size(); i++) {
+      coordinator.pending.add(Units.copy("copy-" + i, JOB, plan, ranges.get(i), 1, DBS.connection(sourceUrl),
+          DBS.connection(targetUrl), "tenant_id", 500));
+    }
+    eventually(() -> coordinator.results.size() == 1 + ranges.size());
+
+    assertThat(coordinator.results).allMatch(UnitResult::ok).allMatch(r -> r.workerId().equals("worker-1"));
+    assertThat(coordinator.results.stream().mapToLong(UnitResult::rows).sum()).isEqualTo(ROWS);
+    assertThat(coordinator.progress).isNotEmpty();
+    assertThat(coordinator.claims).allMatch(c -> c.slots() >= 1 && c.slots() <= 2);
+    assertThat(coordinator.maxClaimsInFlight.get()).isEqualTo(1);
+    eventually(() -> !coordinator.heartbeats.isEmpty());
+    assertThat(coordinator.heartbeats.get(0).maxUnits()).isEqualTo(2);
+    assertThat(coordinator.heartbeats.get(0).pid()).isEqualTo(ProcessHandle.current().pid());
+    List<String> columns = plan.columns().stream().map(ColumnPlan::name).toList();
+    try (Connection s = DBS.open(sourceUrl); Connection t = DBS.open(targetUrl)) {
+      assertThat(TableChecksum.compute(t, "v1.items", columns, "tenant_id", "t1"))
+          .isEqualTo(TableChecksum.compute(s, "public.items", columns, null, null));
+    }
+  }
+
+  @Test
+  void aUnitTheCoordinatorSaysIsLostStopsWithoutAResult() throws Exception {
+    await(coordinator.start());
+    deployWorker();
+    TablePlan plan = preflight("v2");
+    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
+        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
+    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    coordinator.lostUnits.add("slow");
+    coordinator.pending.add(Units.copy("slow", JOB, plan, KeyRange.ALL, 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
+        "tenant_id", 5));
+    eventually(() -> coordinator.heartbeats.stream().anyMatch(h -> h.activeUnits().contains("slow")));
+    eventually(() -> coordinator.heartbeats.getLast().activeUnits().isEmpty());
+    Thread.sleep(200);
+    assertThat(coordinator.result("slow")).isNull();
+    try (Connection t = DBS.open(targetUrl); Statement st = t.createStatement();
+         ResultSet rs = st.executeQuery("SELECT done, rows FROM ferry.checkpoints WHERE unit_id = 'slow' AND job_id = '" + JOB + "'")) {
+      if (rs.next()) {
+        assertThat(rs.getBoolean(1)).isFalse();
+        assertThat(rs.getLong(2)).isLessThan(ROWS);
+      }
+    }
+  }
+
+  @Test
+  void stoppingHandsRunningUnitsBackAsRetryable() throws Exception {
+    await(coordinator.start());
+    String deployment = deployWorker();
+    TablePlan plan = preflight("v3");
+    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
+        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
+    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    coordinator.pending.add(Units.copy("long", JOB, plan, KeyRange.ALL, 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
+        "tenant_id", 5));
+    eventually(() -> coordinator.progress.stream().anyMatch(p -> p.unitId().equals("long")));
+
+    await(vertx.undeploy(deployment));
+
+    UnitResult result = coordinator.result("long");
+    assertThat(result).isNotNull();
+    assertThat(result.ok()).isFalse();
+    assertThat(result.retryable()).isTrue();
+    assertThat(result.error()).isEqualTo("worker stopping");
+    assertThat(result.rows()).isPositive().isLessThan(ROWS);
+  }
+}
