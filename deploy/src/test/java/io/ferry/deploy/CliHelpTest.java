@@ -32,6 +32,6 @@ class CliHelpTest {
 
   @Test
   void coordinatorFlagsHaveLoopbackDefaults() {
-    assertThat(run("coordinator", "--help")).contains("--http-port", "default: 8080", "--join", "127.0.0.1:5701");
+    assertThat(run("coordinator", "--help")).contains("--http-port", "(default: 8080)", "--http-host=HOST", "(default: 127.0.0.1;", "--join");
   }
 }

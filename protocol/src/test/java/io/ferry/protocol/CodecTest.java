@@ -1,0 +1,59 @@
+package io.ferry.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.message.ClaimReply;
+import io.ferry.protocol.plan.ColumnPlan;
+import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Everything on the bus is JSON: each record must come back equal after a round trip. */
+class CodecTest {
+
+  static final WorkUnit UNIT = WorkUnit.create("copy:a:public.t:0001", "job-1", UnitKind.COPY, "a", "s.t", "public.t",
+      new KeyRange(List.of("100"), null), 10, 20, UnitState.PENDING);
+
+  @Test
+  void workUnitsRoundTripWithWireNames() {
+    String json = Json.encode(UNIT);
+    assertThat(json).contains("\"kind\":\"copy\"").contains("\"state\":\"pending\"").contains("\"lower\":[\"100\"]");
+    assertThat(Json.decode(json, WorkUnit.class)).isEqualTo(UNIT);
+  }
+
+  @Test
+  void leasesRaiseTheEpochAndRenewalsDoNot() {
+    WorkUnit leased = UNIT.leased("w1", 1000);
+    assertThat(leased.epoch()).isEqualTo(UNIT.epoch() + 1);
+    assertThat(leased.state()).isEqualTo(UnitState.LEASED);
+    assertThat(leased.renewed(2000).epoch()).isEqualTo(leased.epoch());
+    assertThat(leased.withState(UnitState.PENDING).workerId()).isNull();
+  }
+
+  @Test
+  void assignmentsRoundTrip() {
+    TablePlan plan = new TablePlan("a", "public.t", "s.t", List.of(new ColumnPlan("id", "bigint", false)), List.of("id"),
+        SplitMethod.INTEGER_KEY, 10, 20, List.of("1", "5"), "histogram", List.of("CREATE TABLE x"), List.of(), List.of(),
+        false, false, List.of());
+    ClaimReply reply = new ClaimReply(List.of(new Assignment(UNIT, plan, new Connection("jdbc:postgresql://h/s", "u", "${env:P}"),
+        new Connection("jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20)));
+    assertThat(Json.decode(Json.encode(reply), ClaimReply.class)).isEqualTo(reply);
+  }
+
+  @Test
+  void aConnectionNeverPrintsItsPassword() {
+    assertThat(new Connection("jdbc:postgresql://h/db", "bob", "hunter2").toString()).doesNotContain("hunter2").contains("bob");
+  }
+
+  @Test
+  void describesAUnitByJobTenantTableAndRange() {
+    assertThat(UNIT.describe()).contains("job-1", "tenant a", "table s.t", "[100, +inf)");
+  }
+}

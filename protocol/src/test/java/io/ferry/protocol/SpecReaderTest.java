@@ -1,0 +1,71 @@
+package io.ferry.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.SpecReader;
+import org.junit.jupiter.api.Test;
+
+class SpecReaderTest {
+
+  static final String YAML = """
+      name: consolidate
+      source:
+        engine: postgresql
+        tenants:
+          - { id: d1, url: "jdbc:postgresql://h/d1", user: u, password: "${env:D1}" }
+      target: { engine: postgresql, url: "jdbc:postgresql://h/t", user: u, schema: s, tenantColumn: district_id }
+      tables: { include: ["public.*"], exclude: ["public.audit_*"] }
+      mode: drop_recreate
+      unit: { rows: 1000, bytes: 2048 }
+      """;
+
+  @Test
+  void readsAFullYamlSpec() {
+    SpecReader.Result result = SpecReader.read(YAML, true);
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.spec().name()).isEqualTo("consolidate");
+    assertThat(result.spec().mode()).isEqualTo(Mode.DROP_RECREATE);
+    assertThat(result.spec().source().tenants().get(0).password()).isEqualTo("${env:D1}");
+    assertThat(result.spec().target().tenantColumn()).isEqualTo("district_id");
+    assertThat(result.spec().tables().exclude()).containsExactly("public.audit_*");
+    assertThat(result.spec().unitOrDefault().rows()).isEqualTo(1000);
+  }
+
+  @Test
+  void listsEveryUnknownFieldWithItsPath() {
+    String json = """
+        {"name":"x","colour":"red","source":{"engine":"postgresql","tenants":[
+          {"id":"a","url":"u","user":"u"},{"id":"b","url":"u","user":"u","pasword":"p"}]},
+         "target":{"engine":"postgresql","url":"u","user":"u","tenantColum":"t"},"unit":{"rowz":5}}""";
+    SpecReader.Result result = SpecReader.read(json, false);
+    assertThat(result.spec()).isNull();
+    assertThat(result.problems()).hasSize(4);
+    assertThat(result.problems()).anyMatch(p -> p.startsWith("colour: unknown field"));
+    assertThat(result.problems()).anyMatch(p -> p.startsWith("source.tenants[1].pasword: unknown field"));
+    assertThat(result.problems()).anyMatch(p -> p.startsWith("target.tenantColum: unknown field") && p.contains("tenantColumn"));
+    assertThat(result.problems()).anyMatch(p -> p.startsWith("unit.rowz: unknown field"));
+    assertThat(String.join(" ", result.problems())).doesNotContain("\"p\"");
+  }
+
+  @Test
+  void namesTheFieldOfAWronglyTypedValue() {
+    SpecReader.Result result = SpecReader.read("{\"name\":\"x\",\"unit\":{\"rows\":\"many\"}}", false);
+    assertThat(result.problems()).singleElement().asString().startsWith("unit.rows");
+  }
+
+  @Test
+  void explainsAnUnknownMode() {
+    SpecReader.Result result = SpecReader.read("{\"name\":\"x\",\"mode\":\"overwrite\"}", false);
+    assertThat(result.problems()).singleElement().asString()
+        .contains("mode").contains("overwrite").contains("create").contains("drop_recreate").contains("truncate");
+  }
+
+  @Test
+  void reportsSyntaxErrorsWithTheirPlace() {
+    assertThat(SpecReader.read("{\"name\": ", false).problems()).singleElement().asString().contains("JSON syntax error at line 1");
+    assertThat(SpecReader.read("name: [", true).problems()).singleElement().asString().contains("YAML syntax error");
+    assertThat(SpecReader.read("", false).problems()).singleElement().asString().contains("empty");
+    assertThat(SpecReader.read("[1,2]", false).problems()).singleElement().asString().contains("must be an object");
+  }
+}
