@@ -21,7 +21,7 @@ final class DemoReport {
 
   /** Prints the comparison; true when every table matches. */
   boolean print() throws SQLException {
-    System.out.printf(Locale.ROOT, "%-22s %-12s %12s %12s  %s%n", "table", "district", "source rows", "target rows", "checksum");
+    System.out.printf(Locale.ROOT, "%-26s %-12s %12s %12s  %s%n", "table", "district", "source rows", "target rows", "checksum");
     boolean all = true;
     try (Connection targetDb = pg.connect(target)) {
       for (int d = 1; d <= districts; d++) {
@@ -33,7 +33,7 @@ final class DemoReport {
             TableChecksum.Result t = TableChecksum.compute(targetDb, targetTable, columns, "district_id", "district_" + d);
             boolean same = s.equals(t);
             all &= same;
-            System.out.printf(Locale.ROOT, "%-22s %-12s %,12d %,12d  %s%n", targetTable, "district_" + d, s.rows(), t.rows(),
+            System.out.printf(Locale.ROOT, "%-26s %-12s %,12d %,12d  %s%n", targetTable, "district_" + d, s.rows(), t.rows(),
                 same ? "match" : "DIFFERENT");
           }
         }

@@ -9,15 +9,10 @@ import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
-import io.ferry.worker.verify.TableChecksum;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,69 +94,50 @@ class ClusterMigrationIT {
     JsonNode job = ClusterWait.finished(api, jobId, state -> { });
     assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
 
-    long sourceRows = 0;
-    Map<String, String> tenants = Map.of("a", tenantA, "b", tenantB);
+    TargetChecks checks = new TargetChecks(pg, Map.of("a", tenantA, "b", tenantB), target, "merged", "tenant_id");
+    long sourceRows = checks.assertTargetEqualsSources(Fixture.TABLES);
+    assertThat(job.path("rows").path("done").asLong()).isEqualTo(sourceRows);
+    List<WorkUnit> units = checks.assertEveryUnitCommittedOnce(jobId, Fixture.TABLES);
+    assertThat(units.stream().filter(u -> u.kind() == UnitKind.COPY && u.sourceTable().equals("public.items")
+        && u.tenantId().equals("a"))).as("items of tenant a split into several units").hasSizeGreaterThan(3);
     try (Connection targetDb = pg.connect(target)) {
-      for (var tenant : tenants.entrySet()) {
-        try (Connection source = pg.connect(tenant.getValue())) {
-          for (String table : Fixture.TABLES) {
-            List<String> columns = TableChecksum.listColumns(source, table);
-            String targetTable = "merged." + table.substring(table.indexOf('.') + 1);
-            TableChecksum.Result expected = TableChecksum.compute(source, table, columns, null, null);
-            TableChecksum.Result actual = TableChecksum.compute(targetDb, targetTable, columns, "tenant_id", tenant.getKey());
-            assertThat(actual).as("%s of tenant %s", table, tenant.getKey()).isEqualTo(expected);
-            sourceRows += expected.rows();
-          }
-        }
-      }
-      assertThat(count(targetDb, "SELECT (SELECT count(*) FROM merged.items) + (SELECT count(*) FROM merged.\"OrderLines\")"
-          + " + (SELECT count(*) FROM merged.empty_table) + (SELECT count(*) FROM merged.codes)"
-          + " + (SELECT count(*) FROM merged.customers) + (SELECT count(*) FROM merged.orders)"))
-          .as("no row beyond the sources' rows").isEqualTo(sourceRows);
-      assertThat(job.path("rows").path("done").asLong()).isEqualTo(sourceRows);
-
-      assertEveryCopyUnitCommittedOnce(targetDb, jobId, tenants);
       assertFinishedTables(targetDb);
     }
   }
 
-  /** Every copy unit has one checkpoint, done, and per tenant table the checkpoints add up to the source. */
-  void assertEveryCopyUnitCommittedOnce(Connection targetDb, String jobId, Map<String, String> tenants) throws SQLException {
-    List<WorkUnit> units = new ArrayList<>();
-    try (Statement st = targetDb.createStatement();
-         ResultSet rs = st.executeQuery("SELECT body FROM ferry.units WHERE job_id = '" + jobId + "'")) {
-      while (rs.next()) {
-        units.add(Json.decode(rs.getString(1), WorkUnit.class));
-      }
-    }
-    assertThat(units).isNotEmpty();
-    Map<String, Long> checkpointRows = new HashMap<>();
-    Map<String, Boolean> checkpointDone = new HashMap<>();
-    try (Statement st = targetDb.createStatement();
-         ResultSet rs = st.executeQuery("SELECT unit_id, rows, done FROM ferry.checkpoints WHERE job_id = '" + jobId + "'")) {
-      while (rs.next()) {
-        checkpointRows.put(rs.getString(1), rs.getLong(2));
-        checkpointDone.put(rs.getString(1), rs.getBoolean(3));
-      }
-    }
-    Map<String, Long> rowsByTenantTable = new HashMap<>();
-    for (WorkUnit unit : units) {
-      assertThat(checkpointDone.get(unit.id())).as("checkpoint of %s", unit.id()).isTrue();
-      if (unit.kind() == UnitKind.COPY) {
-        rowsByTenantTable.merge(unit.tenantId() + "/" + unit.sourceTable(), checkpointRows.get(unit.id()), Long::sum);
-      }
-    }
-    assertThat(units.stream().filter(u -> u.kind() == UnitKind.COPY && u.sourceTable().equals("public.items")
-        && u.tenantId().equals("a"))).as("items of tenant a split into several units").hasSizeGreaterThan(3);
-    for (var tenant : tenants.entrySet()) {
-      try (Connection source = pg.connect(tenant.getValue())) {
-        for (String table : Fixture.TABLES) {
-          String quoted = "public.\"" + table.substring(table.indexOf('.') + 1) + "\"";
-          assertThat(rowsByTenantTable.get(tenant.getKey() + "/" + table)).as("checkpoint rows of %s/%s", tenant.getKey(), table)
-              .isEqualTo(count(source, "SELECT count(*) FROM " + quoted));
-        }
-      }
-    }
+  @Test
+  void theCliSubmitsPlansAndWatchesAJob(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path spec = Files.writeString(dir.resolve("job.yaml"), """
+        name: cli
+        source:
+          engine: postgresql
+          tenants:
+            - { id: a, url: "%s", user: %s }
+        target: { engine: postgresql, url: "%s", user: %s, schema: cli }
+        tables: { include: ["public.codes", "public.Order*"] }
+        mode: drop_recreate
+        """.formatted(pg.url(tenantA), pg.user(), pg.url(target), pg.user()));
+    String coordinator = "--coordinator=" + cluster.apiUrl();
+
+    CliRun plan = CliRun.of("submit", spec.toString(), "--dry-run", coordinator);
+    assertThat(plan.exitCode()).as(plan.output()).isZero();
+    assertThat(plan.output()).contains("\"cli.codes\"", "\"cli.OrderLines\"", "CREATE TABLE");
+
+    CliRun submit = CliRun.of("submit", spec.toString(), coordinator);
+    assertThat(submit.exitCode()).as(submit.output()).isZero();
+    String jobId = submit.output().replaceAll("(?s).*Submitted job (\\S+).*", "$1");
+    assertThat(submit.output()).contains("ferry status " + jobId + " --watch");
+
+    CliRun watch = CliRun.of("status", jobId, "--watch", "--interval=1", coordinator);
+    assertThat(watch.exitCode()).as(watch.output()).isZero();
+    assertThat(watch.output()).contains("state succeeded", "cli.codes", "cli.OrderLines", "100%");
+
+    CliRun list = CliRun.of("status", coordinator);
+    assertThat(list.output()).contains(jobId, "succeeded");
+
+    CliRun bad = CliRun.of("submit", dir.resolve("missing.yaml").toString(), coordinator);
+    assertThat(bad.exitCode()).isNotZero();
+    assertThat(bad.output()).contains("cannot read");
   }
 
   /** Finish put back the primary key (with the tenant column first), the secondary index and the foreign key. */
@@ -176,9 +152,6 @@ class ClusterMigrationIT {
   }
 
   static long count(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return TargetChecks.count(c, sql);
   }
 }
