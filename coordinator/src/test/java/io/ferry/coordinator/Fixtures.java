@@ -1,6 +1,7 @@
 package io.ferry.coordinator;
 
 import io.ferry.protocol.plan.ColumnPlan;
+import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.JobSpec;
@@ -24,10 +25,11 @@ public final class Fixtures {
   }
 
   public static TablePlan plan(String tenant, String table, long rows, long bytes, List<String> quantiles, List<String> fks) {
-    return new TablePlan(tenant, table, table, COLUMNS, List.of("id"),
-        quantiles.isEmpty() ? SplitMethod.SINGLE_UNIT : SplitMethod.INTEGER_KEY, rows, bytes, quantiles, "histogram",
+    return new TablePlan(tenant, table, table, COLUMNS, List.of("id"), List.of("bigint"), false,
+        quantiles.isEmpty() ? SplitMethod.SINGLE_UNIT : SplitMethod.PRIMARY_KEY, rows, bytes,
+        quantiles.stream().map(List::of).toList(), "histogram", CopyFormat.BINARY, null, List.of(),
         List.of("CREATE TABLE " + table + " (id bigint NOT NULL, name text)"),
-        List.of("ALTER TABLE " + table + " ADD PRIMARY KEY (id)"), fks, false, false, List.of());
+        List.of("ALTER TABLE " + table + " ADD PRIMARY KEY (id)"), fks, false, false, 0, List.of());
   }
 
   /** Evenly spread integer quantiles 0, step, 2*step … (count values). */

@@ -40,8 +40,9 @@ class CodecTest {
   @Test
   void assignmentsRoundTrip() {
     TablePlan plan = new TablePlan("a", "public.t", "s.t", List.of(new ColumnPlan("id", "bigint", false)), List.of("id"),
-        SplitMethod.INTEGER_KEY, 10, 20, List.of("1", "5"), "histogram", List.of("CREATE TABLE x"), List.of(), List.of(),
-        false, false, List.of());
+        List.of("bigint"), false, SplitMethod.PRIMARY_KEY, 10, 20, List.of(List.of("1"), List.of("5")), "histogram",
+        io.ferry.protocol.plan.CopyFormat.BINARY, null, List.of(), List.of("CREATE TABLE x"), List.of(), List.of(),
+        false, false, 0, List.of());
     ClaimReply reply = new ClaimReply(List.of(new Assignment(UNIT, plan, new Connection("jdbc:postgresql://h/s", "u", "${env:P}"),
         new Connection("jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20)));
     assertThat(Json.decode(Json.encode(reply), ClaimReply.class)).isEqualTo(reply);

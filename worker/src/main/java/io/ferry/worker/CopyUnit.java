@@ -263,7 +263,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   }
 
   static String keyColumn(TablePlan plan) {
-    return plan.splitMethod() == SplitMethod.INTEGER_KEY && plan.key() != null && plan.key().size() == 1
+    return plan.splitMethod() == SplitMethod.PRIMARY_KEY && plan.key() != null && plan.key().size() == 1
         ? plan.key().get(0) : null;
   }
 }

@@ -2,6 +2,7 @@ package io.ferry.worker;
 
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
+import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Connection;
@@ -141,7 +142,7 @@ public final class Preflight {
     if (st.partitioned()) {
       warnings.add("partitioned table " + table + " is copied as one unit into a plain target table for now");
     } else if (st.primaryKey().size() == 1 && source.isIntegerKey(st.column(st.primaryKey().get(0)))) {
-      split = SplitMethod.INTEGER_KEY;
+      split = SplitMethod.PRIMARY_KEY;
       int points = (int) Math.min(MAX_QUANTILES, st.estimatedRows());
       sample = source.sampleKey(conn, st, st.primaryKey().get(0), points);
     } else {
@@ -159,9 +160,12 @@ public final class Preflight {
     }
     List<ColumnPlan> columns = st.copiedColumns().stream()
         .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable())).toList();
-    run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, st.primaryKey(), split,
-        st.estimatedRows(), st.estimatedBytes(), sample.quantiles(), sample.method(), ddl.prepare(), ddl.finish(),
-        ddl.foreignKeys(), state.exists(), state.hasRows(), warnings));
+    List<String> key = split == SplitMethod.SINGLE_UNIT ? List.of() : st.primaryKey();
+    List<String> keyTypes = key.stream().map(k -> st.column(k).type()).toList();
+    List<List<String>> quantiles = sample.quantiles().stream().map(List::of).toList();
+    run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, key, keyTypes, false, split,
+        st.estimatedRows(), st.estimatedBytes(), quantiles, sample.method(), CopyFormat.BINARY, null, List.of(),
+        ddl.prepare(), ddl.finish(), ddl.foreignKeys(), state.exists(), state.hasRows(), 0, warnings));
   }
 
   private static TargetState targetState(Run run, TargetDialect target, TableName table) throws SQLException {

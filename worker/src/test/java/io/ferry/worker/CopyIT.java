@@ -190,7 +190,7 @@ class CopyIT {
    * another unit) makes the unit start strictly after its last key.
    */
   private void resumeFromAHandWrittenCheckpoint(TablePlan p, String id, KeyRange range) throws SQLException {
-    String lastKey = p.keyQuantiles().get(p.keyQuantiles().size() / 10);
+    String lastKey = p.keyQuantiles().get(p.keyQuantiles().size() / 10).get(0);
     KeyRange head = new KeyRange(range.lower(), List.of(Long.toString(Long.parseLong(lastKey) + 1)));
     UnitOutcome first = run(Units.copy(id + "-head", JOB, p, head, 1, source(p), target(), "tenant_id", 1000));
     assertThat(first.ok()).isTrue();
@@ -243,8 +243,8 @@ class CopyIT {
       st.execute("CREATE TABLE fence.skewed (tenant_id text NOT NULL, k bigint NOT NULL, v integer)");
     }
     TablePlan fenced = new TablePlan(skewed.tenantId(), skewed.sourceTable(), "fence.skewed", skewed.columns(), skewed.key(),
-        skewed.splitMethod(), skewed.estimatedRows(), skewed.estimatedBytes(), skewed.keyQuantiles(), skewed.keySampleMethod(),
-        List.of(), List.of(), List.of(), false, false, List.of());
+        skewed.keyTypes(), false, skewed.splitMethod(), skewed.estimatedRows(), skewed.estimatedBytes(), skewed.keyQuantiles(),
+        skewed.keySampleMethod(), skewed.copyFormat(), null, List.of(), List.of(), List.of(), List.of(), false, false, 0, List.of());
     Assignment stale = Units.copy("fence-1", JOB, fenced, KeyRange.ALL, 3, source(fenced), target(), "tenant_id", 5000);
 
     // Already newer when the unit starts: it does nothing.
@@ -285,8 +285,9 @@ class CopyIT {
   @Test
   void failuresNameTheUnitAndSayWhetherToRetry() {
     TablePlan orders = plans.stream().filter(p -> p.tenantId().equals("t1") && p.sourceTable().equals("public.orders")).findFirst().orElseThrow();
-    TablePlan missing = new TablePlan("t1", "public.orders", "nowhere.orders", orders.columns(), orders.key(), orders.splitMethod(),
-        0, 0, List.of(), "exact", List.of(), List.of(), List.of(), false, false, List.of());
+    TablePlan missing = new TablePlan("t1", "public.orders", "nowhere.orders", orders.columns(), orders.key(), orders.keyTypes(),
+        false, orders.splitMethod(), 0, 0, List.of(), "exact", orders.copyFormat(), null, List.of(), List.of(), List.of(), List.of(),
+        false, false, 0, List.of());
     UnitOutcome o = run(Units.copy("copy-missing", JOB, missing, new KeyRange(List.of("1"), List.of("100")), 1, source(missing),
         target(), "tenant_id", 1000));
     assertThat(o.ok()).isFalse();

@@ -33,7 +33,8 @@ public final class Units {
   }
 
   /** {@code n} adjacent ranges cut at quantiles, open at both ends. */
-  public static List<KeyRange> ranges(List<String> quantiles, int n) {
+  public static List<KeyRange> ranges(List<List<String>> tuples, int n) {
+    List<String> quantiles = tuples.stream().map(t -> t.get(0)).toList();
     List<String> cuts = new ArrayList<>();
     for (int i = 1; i < n && !quantiles.isEmpty(); i++) {
       String cut = quantiles.get(quantiles.size() * i / n);

@@ -44,6 +44,9 @@ public final class SpecValidator {
       problems.add("mode is required when source and target are both " + sourceEngine + ": one of " + Mode.names()
           + " (" + modeDescriptions() + ")");
     }
+    if (spec.mode() == Mode.APPEND || spec.mode() == Mode.UPSERT || spec.mode() == Mode.PRESERVE_SCHEMA) {
+      problems.add("mode " + spec.mode().wireName() + " is not supported yet: use create, drop_recreate or truncate");
+    }
     tables(spec, problems);
     unit(spec.unit(), problems);
     return problems;
@@ -52,11 +55,7 @@ public final class SpecValidator {
   static String modeDescriptions() {
     List<String> parts = new ArrayList<>();
     for (Mode mode : Mode.values()) {
-      parts.add(mode.wireName() + ": " + switch (mode) {
-        case CREATE -> "create every target table, refuse the job if one already exists";
-        case DROP_RECREATE -> "drop existing target tables and create them again";
-        case TRUNCATE -> "keep existing target tables but empty them first, create the missing ones";
-      });
+      parts.add(mode.wireName() + ": " + mode.description());
     }
     return String.join("; ", parts);
   }

@@ -28,23 +28,25 @@ public final class Splitter {
   public static List<KeyRange> split(TablePlan plan, UnitSize unitSize) {
     UnitSize size = unitSize.withDefaults();
     long n = Math.max(1, Math.max(ceilDiv(plan.estimatedRows(), size.rows()), ceilDiv(plan.estimatedBytes(), size.bytes())));
-    List<String> quantiles = plan.keyQuantiles() == null ? List.of() : plan.keyQuantiles();
-    if (plan.splitMethod() == SplitMethod.SINGLE_UNIT || n == 1 || quantiles.isEmpty()
-        || plan.key() == null || plan.key().size() != 1) {
-      return List.of(KeyRange.ALL);
-    }
-    List<String> points = splitPoints(quantiles, (int) Math.min(n, Integer.MAX_VALUE));
+    List<List<String>> quantiles = plan.keyQuantiles() == null ? List.of() : plan.keyQuantiles();
+    boolean keyed = plan.splitMethod() != SplitMethod.SINGLE_UNIT && plan.key() != null && !plan.key().isEmpty();
+    List<KeyRange> ranges = new ArrayList<>();
+    List<List<String>> points = keyed && n > 1 ? splitPoints(quantiles, (int) Math.min(n, Integer.MAX_VALUE)) : List.of();
     if (points.isEmpty()) {
-      return List.of(KeyRange.ALL);
+      ranges.add(KeyRange.ALL);
+    } else {
+      List<String> lower = null;
+      for (List<String> point : points) {
+        ranges.add(new KeyRange(lower, point));
+        lower = point;
+      }
+      ranges.add(new KeyRange(lower, null));
     }
-    List<KeyRange> ranges = new ArrayList<>(points.size() + 1);
-    List<String> lower = null;
-    for (String point : points) {
-      List<String> upper = List.of(point);
-      ranges.add(new KeyRange(lower, upper));
-      lower = upper;
+    // Rows with a NULL key column are outside every ordinary range (comparisons with NULL are never
+    // true), so a nullable key gets one more unit for exactly those rows. KeyRange.ALL already has them.
+    if (keyed && plan.keyNullable() && !ranges.get(0).isAll()) {
+      ranges.add(KeyRange.NULL_KEYS);
     }
-    ranges.add(new KeyRange(lower, null));
     return ranges;
   }
 
@@ -54,12 +56,15 @@ public final class Splitter {
    * is the quantile nearest to fraction {@code k / n}. Repeated values (a key with many duplicates, or
    * fewer quantiles than units) are dropped: two equal split points would make an empty range.
    */
-  static List<String> splitPoints(List<String> quantiles, int n) {
+  static List<List<String>> splitPoints(List<List<String>> quantiles, int n) {
     int m = quantiles.size();
-    List<String> points = new ArrayList<>();
+    List<List<String>> points = new ArrayList<>();
+    if (m == 0) {
+      return points;
+    }
     for (int k = 1; k < n; k++) {
       int index = (int) Math.round((double) k * (m - 1) / n);
-      String candidate = quantiles.get(index);
+      List<String> candidate = quantiles.get(index);
       if (points.isEmpty() || !points.get(points.size() - 1).equals(candidate)) {
         points.add(candidate);
       }

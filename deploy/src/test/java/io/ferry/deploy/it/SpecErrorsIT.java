@@ -179,7 +179,7 @@ class SpecErrorsIT {
     assertThat(tables.size()).isEqualTo(2);
     JsonNode items = tables.get(0).path("table").asText().endsWith("items") ? tables.get(0) : tables.get(1);
     assertThat(items.path("units").asInt()).isGreaterThan(1);
-    assertThat(items.path("splitMethod").asText()).isEqualTo("integer_key");
+    assertThat(items.path("splitMethod").asText()).isEqualTo("primary_key");
     assertThat(items.path("ddl").toString()).contains("CREATE TABLE");
     assertThat(api.get("/api/v1/jobs").body().path("jobs").toString()).doesNotContain("\"dry\"");
   }

@@ -6,9 +6,13 @@ import java.util.Locale;
 
 /** How a table is cut into copy units. */
 public enum SplitMethod {
-  /** Ranges over a single integer key column, split points from the key's distribution. */
-  INTEGER_KEY,
-  /** The whole table in one unit (keys Ferry cannot split yet, tables without a key). */
+  /** Ranges over the primary key (single or composite, any orderable type), in the source's ordering. */
+  PRIMARY_KEY,
+  /** Ranges over a unique index's columns (no primary key); rows with a NULL key column get their own unit. */
+  UNIQUE_INDEX,
+  /** No key: ranges of physical blocks ({@code ctid}), read in one snapshot per unit. */
+  CTID,
+  /** The whole table in one unit. */
   SINGLE_UNIT;
 
   @JsonValue

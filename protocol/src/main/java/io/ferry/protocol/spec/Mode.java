@@ -8,12 +8,23 @@ import java.util.stream.Collectors;
 
 /** What to do with target tables. */
 public enum Mode {
-  /** Create every target table; refuse the job if one already exists. */
-  CREATE,
-  /** Drop existing target tables and create them again. */
-  DROP_RECREATE,
-  /** Keep existing target tables but empty them first (create the missing ones). */
-  TRUNCATE;
+  CREATE("create every target table, refuse the job if one already exists"),
+  DROP_RECREATE("drop existing target tables and create them again"),
+  TRUNCATE("keep existing target tables but empty them first, create the missing ones"),
+  APPEND("insert into the target tables as they are, create the missing ones; a duplicate key fails, naming the key"),
+  UPSERT("insert new rows and update existing ones by key (through a staging table per chunk); never deletes"),
+  PRESERVE_SCHEMA("use the existing target tables as they are; every missing or incompatible column is reported first");
+
+  private final String description;
+
+  Mode(String description) {
+    this.description = description;
+  }
+
+  /** What the mode does, in a phrase (error messages list every mode with it). */
+  public String description() {
+    return description;
+  }
 
   @JsonValue
   public String wireName() {
