@@ -143,7 +143,7 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     Running run = new Running(assignment, new UnitControl());
-    Running previous = running.put(unit.id(), run);
+    Running previous = running.put(key(unit), run);
     if (previous != null) {
       previous.control().loseLease();
     }
@@ -163,7 +163,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void ended(Running run, UnitOutcome outcome) {
-    running.remove(run.assignment().unit().id(), run);
+    running.remove(key(run.assignment().unit()), run);
     if (outcome.silent() || run.control().leaseLost()) {
       LOG.info("{}: stopped, lease lost", run.assignment().unit().describe());
     } else {
@@ -202,11 +202,20 @@ public final class WorkerVerticle extends VerticleBase {
     vertx.eventBus().<String>request(Addresses.HEARTBEAT, Json.encode(beat), timeout()).onSuccess(reply -> {
       HeartbeatReply r = Json.decode(reply.body(), HeartbeatReply.class);
       if (r.lostUnits() != null) {
-        for (String unitId : r.lostUnits()) {
-          Running run = running.get(unitId);
+        for (String unitKey : r.lostUnits()) {
+          Running run = running.get(unitKey);
           if (run != null) {
             LOG.info("{}: the coordinator says the lease is lost; stopping it", run.assignment().unit().describe());
             run.control().loseLease();
+          }
+        }
+      }
+      if (r.stopUnits() != null) {
+        for (String unitKey : r.stopUnits()) {
+          Running run = running.get(unitKey);
+          if (run != null) {
+            LOG.info("{}: the coordinator asks to stop it at the next checkpoint", run.assignment().unit().describe());
+            run.control().stop();
           }
         }
       }
@@ -221,6 +230,11 @@ public final class WorkerVerticle extends VerticleBase {
                   + Failures.message(ar.cause())));
           message.reply(Json.encode(reply));
         });
+  }
+
+  /** Unit ids are unique within a job only: the worker names its units {@code jobId/unitId} to the coordinator. */
+  static String key(WorkUnit unit) {
+    return unit.jobId() + "/" + unit.id();
   }
 
   private static DeliveryOptions timeout() {

@@ -138,10 +138,10 @@ class WorkerVerticleIT {
     coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
         DBS.connection(sourceUrl), DBS.connection(targetUrl)));
     eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
-    coordinator.lostUnits.add("slow");
+    coordinator.lostUnits.add(JOB + "/slow");
     coordinator.pending.add(Units.copy("slow", JOB, plan, KeyRange.ALL, 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
         "tenant_id", 5));
-    eventually(() -> coordinator.heartbeats.stream().anyMatch(h -> h.activeUnits().contains("slow")));
+    eventually(() -> coordinator.heartbeats.stream().anyMatch(h -> h.activeUnits().contains(JOB + "/slow")));
     eventually(() -> coordinator.heartbeats.getLast().activeUnits().isEmpty());
     Thread.sleep(200);
     assertThat(coordinator.result("slow")).isNull();

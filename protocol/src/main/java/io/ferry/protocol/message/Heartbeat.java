@@ -3,7 +3,7 @@ package io.ferry.protocol.message;
 import java.util.List;
 
 /**
- * A worker is alive and still works on {@code activeUnits} (renews their leases).
+ * A worker is alive and still works on {@code activeUnits}, named {@code jobId/unitId} (renews their leases).
  *
  * @param rowsPerSecond rows this worker committed per second over its last few seconds
  */
