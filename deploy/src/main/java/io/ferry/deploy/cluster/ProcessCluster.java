@@ -81,6 +81,11 @@ public final class ProcessCluster implements AutoCloseable {
     return coordinator;
   }
 
+  /** The worker processes started so far that are still alive. */
+  public List<Process> workers() {
+    return processes.stream().filter(p -> p != coordinator && p.isAlive()).toList();
+  }
+
   private Process start(String name, String heap, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));

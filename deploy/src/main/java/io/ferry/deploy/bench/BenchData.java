@@ -1,0 +1,111 @@
+package io.ferry.deploy.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * The benchmark's source tables, built once in a local database and kept between runs:
+ * {@code narrow} (10 M rows: bigint key, int, short text, numeric, timestamptz, boolean),
+ * {@code wide} (1 M rows: jsonb ~800 B, bytea ~512 B, text ~200 B) and {@code skewed} (3 M rows, 90% of
+ * the keys dense, 10% spread up to 9e18). {@code scale} multiplies every row count.
+ */
+final class BenchData {
+
+  static final String SOURCE = "ferry_bench_src";
+  static final String TARGET = "ferry_bench_dst";
+
+  private final String baseUrl;
+  private final String user;
+
+  BenchData(String baseUrl, String user) {
+    this.baseUrl = baseUrl;
+    this.user = user;
+  }
+
+  Connection connect(String database) throws SQLException {
+    return DriverManager.getConnection(baseUrl + database, user, "");
+  }
+
+  static long rows(String table, double scale) {
+    long base = switch (table) {
+      case "narrow" -> 10_000_000L;
+      case "wide" -> 1_000_000L;
+      case "skewed" -> 3_000_000L;
+      default -> throw new IllegalArgumentException("unknown benchmark table " + table + " (narrow, wide, skewed)");
+    };
+    return Math.max(1000, Math.round(base * scale));
+  }
+
+  /** Creates the databases if needed and (re)builds a table unless it already holds the right row count. */
+  void ensure(String table, double scale, boolean rebuild) throws SQLException {
+    try (Connection admin = connect("postgres"); Statement st = admin.createStatement()) {
+      for (String db : new String[] {SOURCE, TARGET}) {
+        try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + db + "'")) {
+          if (!rs.next()) {
+            st.execute("CREATE DATABASE " + db);
+          }
+        }
+      }
+    }
+    long rows = rows(table, scale);
+    try (Connection c = connect(SOURCE); Statement st = c.createStatement()) {
+      if (!rebuild && existingRows(st, table) == rows) {
+        return;
+      }
+      long started = System.nanoTime();
+      st.execute("DROP TABLE IF EXISTS " + table);
+      st.execute(create(table));
+      st.execute(fill(table, rows));
+      st.execute("ALTER TABLE " + table + " ADD PRIMARY KEY (id)");
+      st.execute("VACUUM ANALYZE " + table);
+      System.out.printf(Locale.ROOT, "built %s: %,d rows in %.0f s%n", table, rows, (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  private static long existingRows(Statement st, String table) throws SQLException {
+    try (ResultSet rs = st.executeQuery("SELECT to_regclass('public." + table + "') IS NOT NULL")) {
+      rs.next();
+      if (!rs.getBoolean(1)) {
+        return -1;
+      }
+    }
+    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static String create(String table) {
+    return switch (table) {
+      case "narrow" -> "CREATE TABLE narrow (id bigint NOT NULL, n integer, label text, amount numeric(12,2), at timestamptz, flag boolean)";
+      case "wide" -> "CREATE TABLE wide (id bigint NOT NULL, doc jsonb, blob bytea, note text)";
+      default -> "CREATE TABLE skewed (id bigint NOT NULL, n integer, label text, at timestamptz)";
+    };
+  }
+
+  private static String fill(String table, long rows) {
+    return switch (table) {
+      case "narrow" -> "INSERT INTO narrow SELECT i, (i * 7) % 100000, 'label-' || (i % 1000), (i % 100000) / 100.0, "
+          + "timestamptz '2024-01-01 00:00:00+00' + (i || ' seconds')::interval, i % 2 = 0 FROM generate_series(1, " + rows + ") i";
+      // ~800 B of jsonb, 512 B of bytea, ~200 B of text per row.
+      case "wide" -> "INSERT INTO wide SELECT i, jsonb_build_object('id', i, 'name', 'customer ' || i, 'tags', "
+          + "jsonb_build_array('a', 'b', 'c', i % 17), 'notes', repeat(md5(i::text), 22)), "
+          + "decode(repeat(md5(i::text), 16), 'hex'), repeat(md5((i + 1)::text), 6) || ' ' || i FROM generate_series(1, " + rows + ") i";
+      default -> "INSERT INTO skewed SELECT CASE WHEN i <= " + (rows * 9 / 10) + " THEN i ELSE (i::numeric * 9e18 / " + rows
+          + ")::bigint END, i % 1000, 'row ' || i, timestamptz '2024-01-01 00:00:00+00' + (i || ' seconds')::interval "
+          + "FROM generate_series(1, " + rows + ") i";
+    };
+  }
+
+  long tableBytes(String table) throws SQLException {
+    try (Connection c = connect(SOURCE); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT pg_table_size('public." + table + "')")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
