@@ -14,6 +14,12 @@ public final class Addresses {
   public static final String RESULT = "ferry.unit.result";
   /** Worker renews its leases and says it is alive: {@code Heartbeat} → {@code HeartbeatReply}. */
   public static final String HEARTBEAT = "ferry.worker.heartbeat";
+  /**
+   * A worker reserves rows and bytes of a job's rate budget before writing them: {@code PermitRequest} →
+   * {@code PermitReply}. Every copy unit asks, limited or not, so a limit set on a running job takes
+   * effect at the next reservation.
+   */
+  public static final String PERMIT = "ferry.limit.permit";
   /** Coordinator asks any worker to check connections and survey a job: {@code PreflightRequest} → {@code PreflightReply}. */
   public static final String PREFLIGHT = "ferry.job.preflight";
 

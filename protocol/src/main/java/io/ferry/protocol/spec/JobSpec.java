@@ -13,11 +13,24 @@ public record JobSpec(
     TargetSpec target,
     TableSelection tables,
     Mode mode,
-    UnitSize unit) {
+    UnitSize unit,
+    Limits limits) {
+
+  public JobSpec(String name, SourceSpec source, TargetSpec target, TableSelection tables, Mode mode, UnitSize unit) {
+    this(name, source, target, tables, mode, unit, null);
+  }
 
   public JobSpec withoutSecrets() {
     return new JobSpec(name, source == null ? null : source.withoutSecrets(),
-        target == null ? null : target.withoutSecrets(), tables, mode, unit);
+        target == null ? null : target.withoutSecrets(), tables, mode, unit, limits);
+  }
+
+  public JobSpec withLimits(Limits newLimits) {
+    return new JobSpec(name, source, target, tables, mode, unit, newLimits);
+  }
+
+  public Limits limitsOrNone() {
+    return limits == null ? Limits.NONE : limits;
   }
 
   public UnitSize unitOrDefault() {

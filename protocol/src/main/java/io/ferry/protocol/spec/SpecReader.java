@@ -30,7 +30,8 @@ public final class SpecReader {
 
   /** Known fields of each object in the spec, by path; used to list every unknown field at once. */
   private static final Map<String, List<String>> FIELDS = Map.of(
-      "", List.of("name", "source", "target", "tables", "mode", "unit"),
+      "", List.of("name", "source", "target", "tables", "mode", "unit", "limits"),
+      "limits", List.of("rowsPerSecond", "bytesPerSecond", "maxUnits", "maxUnitsPerSource"),
       "source", List.of("engine", "tenants"),
       "source.tenants[]", List.of("id", "url", "user", "password"),
       "target", List.of("engine", "url", "user", "password", "schema", "tenantColumn"),

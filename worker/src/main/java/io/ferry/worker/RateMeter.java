@@ -1,0 +1,84 @@
+package io.ferry.worker;
+
+import io.ferry.protocol.Addresses;
+import io.ferry.protocol.Json;
+import io.ferry.protocol.message.PermitReply;
+import io.ferry.protocol.message.PermitRequest;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds one copy unit to its job's cluster-wide rate limits. The unit reports what it wrote; every
+ * batch (sized by the coordinator: about a tenth of a second of the limit, or large when unlimited) it
+ * reserves that much from the job's budget in the coordinator and waits as long as it is told. Runs on
+ * the unit's own thread, never an event loop.
+ *
+ * <p>If the coordinator does not answer (restarting), the unit goes on unthrottled rather than
+ * stalling: a limit protects a source from overload, it must not stop a migration.
+ */
+final class RateMeter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RateMeter.class);
+  private static final long REQUEST_TIMEOUT_MILLIS = 5_000;
+
+  private final Vertx vertx;
+  private final String jobId;
+  private final String workerId;
+  private long rows;
+  private long bytes;
+  private long nextRows;
+  private long nextBytes;
+  private long waitedMillis;
+
+  RateMeter(Vertx vertx, String jobId, String workerId) {
+    this.vertx = vertx;
+    this.jobId = jobId;
+    this.workerId = workerId;
+    // The first tiny reservation learns the batch size before anything is written.
+    reserve(1, 0);
+  }
+
+  /** Counts written rows and bytes; reserves and waits when a batch is complete. */
+  void written(long newRows, long newBytes) {
+    rows += newRows;
+    bytes += newBytes;
+    if (rows >= nextRows || bytes >= nextBytes) {
+      reserve(rows, bytes);
+    }
+  }
+
+  long waitedMillis() {
+    return waitedMillis;
+  }
+
+  private void reserve(long r, long b) {
+    rows = 0;
+    bytes = 0;
+    PermitReply reply;
+    try {
+      String body = vertx.eventBus().<String>request(Addresses.PERMIT, Json.encode(new PermitRequest(jobId, workerId, r, b)),
+              new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MILLIS))
+          .toCompletionStage().toCompletableFuture().get(REQUEST_TIMEOUT_MILLIS + 1000, TimeUnit.MILLISECONDS).body();
+      reply = Json.decode(body, PermitReply.class);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reply = PermitReply.UNLIMITED;
+    } catch (Exception e) {
+      LOG.debug("job {}: no rate permit from the coordinator ({}); going on", jobId, e.getMessage());
+      reply = PermitReply.UNLIMITED;
+    }
+    nextRows = Math.max(1, reply.nextRows());
+    nextBytes = Math.max(1, reply.nextBytes());
+    if (reply.waitMillis() > 0) {
+      waitedMillis += reply.waitMillis();
+      try {
+        Thread.sleep(reply.waitMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
