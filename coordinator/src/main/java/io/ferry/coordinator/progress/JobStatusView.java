@@ -42,6 +42,17 @@ public final class JobStatusView {
     return json;
   }
 
+  /** {@code GET /api/v1/jobs/{id}/throughput}: the job's rows/s and bytes/s in 5-second buckets. */
+  public JsonObject throughputHistory(JobRecord job, long sinceMillis, long now) {
+    JsonArray points = new JsonArray();
+    for (ThroughputHistory.Point p : throughput.history().points(job.id(), sinceMillis, now)) {
+      points.add(new JsonObject().put("at", java.time.Instant.ofEpochMilli(p.at()).toString())
+          .put("rowsPerSecond", p.rowsPerSecond()).put("bytesPerSecond", p.bytesPerSecond()));
+    }
+    return new JsonObject().put("id", job.id()).put("bucketSeconds", ThroughputHistory.BUCKET_MILLIS / 1000)
+        .put("points", points);
+  }
+
   /** The status without the spec and failed units: one entry of {@code GET /api/v1/jobs}. */
   public JsonObject summary(JobRecord job, long now) {
     long rowsDone = 0;

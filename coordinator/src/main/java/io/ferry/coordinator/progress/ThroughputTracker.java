@@ -23,8 +23,15 @@ public final class ThroughputTracker {
   }
 
   private final Map<String, Deque<Sample>> samples = new HashMap<>();
+  private final ThroughputHistory history = new ThroughputHistory();
+
+  /** The last hour of this tracker's jobs, in 5-second buckets. */
+  public ThroughputHistory history() {
+    return history;
+  }
 
   public void record(String jobId, long rows, long bytes, long now) {
+    history.record(jobId, rows, bytes, now);
     Deque<Sample> window = samples.computeIfAbsent(jobId, id -> new ArrayDeque<>());
     window.addLast(new Sample(now, rows, bytes));
     trim(window, now);
@@ -47,6 +54,7 @@ public final class ThroughputTracker {
   }
 
   public void forget(String jobId) {
+    history.forget(jobId);
     samples.remove(jobId);
   }
 
