@@ -49,6 +49,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final UnitExecutor executor;
   private final Preflight preflight;
   private final ThroughputMeter meter = new ThroughputMeter();
+  private WorkerMetrics metrics;
   /** Keyed by unit id. Written on the event loop only; concurrent because heartbeats read it too. */
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final String host;
@@ -75,11 +76,12 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     threads = Executors.newVirtualThreadPerTaskExecutor();
+    metrics = new WorkerMetrics(options.workerId(), running::size, options.maxUnits());
     var consumer = vertx.eventBus().<String>consumer(Addresses.PREFLIGHT, this::onPreflight);
     claimTimer = vertx.setPeriodic(options.claimIntervalMillis(), id -> claim());
     heartbeatTimer = vertx.setPeriodic(options.heartbeatMillis(), id -> heartbeat());
     LOG.info("worker {} started on {} (pid {}), up to {} units at once", options.workerId(), host, pid, options.maxUnits());
-    return consumer.completion().onSuccess(v -> claim());
+    return consumer.completion().compose(v -> metricsEndpoint()).onSuccess(v -> claim());
   }
 
   @Override
@@ -102,6 +104,24 @@ public final class WorkerVerticle extends VerticleBase {
       }
     });
     return drained.future().onComplete(v -> threads.shutdownNow());
+  }
+
+  /** {@code GET /metrics} on the metrics port, when one is configured. */
+  private Future<Void> metricsEndpoint() {
+    if (options.metricsPort() < 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.createHttpServer()
+        .requestHandler(request -> {
+          if ("/metrics".equals(request.path())) {
+            request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+          } else {
+            request.response().setStatusCode(404).end();
+          }
+        })
+        .listen(options.metricsPort(), options.metricsHost())
+        .onSuccess(server -> LOG.info("worker metrics at http://{}:{}/metrics", options.metricsHost(), server.actualPort()))
+        .mapEmpty();
   }
 
   int freeSlots() {
@@ -157,6 +177,7 @@ public final class WorkerVerticle extends VerticleBase {
   private ProgressListener progressOf(WorkUnit unit) {
     return (rows, bytes, rowsDelta, bytesDelta) -> {
       meter.add(rowsDelta, bytesDelta);
+      metrics.committed(rowsDelta, bytesDelta);
       vertx.eventBus().send(Addresses.PROGRESS,
           Json.encode(new UnitProgress(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), rows, bytes)));
     };
@@ -173,6 +194,9 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void report(WorkUnit unit, UnitOutcome outcome) {
+    if (!outcome.ok()) {
+      metrics.unitFailed();
+    }
     UnitResult result = new UnitResult(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), outcome.ok(),
         outcome.rows(), outcome.bytes(), outcome.error(), outcome.retryable());
     resultsInFlight++;

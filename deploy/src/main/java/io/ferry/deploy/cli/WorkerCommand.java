@@ -40,6 +40,11 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "How many work units this worker executes at once (default: ${DEFAULT-VALUE}).")
   int maxUnits;
 
+  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
+      description = "Serve this worker's Prometheus metrics at http://<cluster-host>:PORT/metrics; 0 picks a free port, "
+          + "negative turns it off (default: off).")
+  int metricsPort;
+
   @Mixin
   ClusterMixin cluster;
 
@@ -98,7 +103,7 @@ public final class WorkerCommand implements Callable<Integer> {
         }
       }
     });
-    WorkerVerticle worker = new WorkerVerticle(new WorkerOptions(node.nodeId(), maxUnits, 2000, 500));
+    WorkerVerticle worker = new WorkerVerticle(new WorkerOptions(node.nodeId(), maxUnits, 2000, 500, metricsPort, cluster.host));
     try {
       String deployment = node.vertx().deployVerticle(worker).await();
       LOG.info("Ferry worker {} joined the cluster at {}; executing up to {} units at once",
