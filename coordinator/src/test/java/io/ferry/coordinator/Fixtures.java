@@ -32,6 +32,15 @@ public final class Fixtures {
         List.of("ALTER TABLE " + table + " ADD PRIMARY KEY (id)"), fks, false, false, 0, List.of());
   }
 
+  /** A plan over a key of any shape: quantiles are tuples of text, one value per key column. */
+  public static TablePlan keyedPlan(String tenant, String table, SplitMethod method, List<String> key, List<String> keyTypes,
+      boolean keyNullable, long rows, long bytes, List<List<String>> quantiles, String partitionOf) {
+    return new TablePlan(tenant, table, table, COLUMNS, key, keyTypes, keyNullable, method, rows, bytes, quantiles,
+        "sample", CopyFormat.BINARY, partitionOf, List.of(),
+        partitionOf == null ? List.of("CREATE TABLE " + table + " (id bigint NOT NULL, name text)") : List.of(),
+        List.of("ANALYZE " + table), List.of(), false, false, 0, List.of());
+  }
+
   /** Evenly spread integer quantiles 0, step, 2*step … (count values). */
   public static List<String> quantiles(int count, long step) {
     List<String> q = new ArrayList<>();

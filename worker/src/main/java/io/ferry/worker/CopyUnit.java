@@ -2,7 +2,6 @@ package io.ferry.worker;
 
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.ColumnPlan;
-import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
@@ -13,6 +12,7 @@ import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.RangeRead;
 import io.ferry.worker.dialect.SourceDialect;
+import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
 import java.io.IOException;
@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * one target transaction, and a resumed attempt reads strictly after the checkpoint's last key (rows
  * are read in key order). A crash between two commits loses only the uncommitted chunk, which the next
  * attempt reads again.
+ *
+ * <p>The last key comes from the source itself: a resumable read appends the key columns as text to
+ * every row, and the COPY parser takes them off before the row reaches the target (no value is decoded
+ * here, whatever the key's types). Reads that cannot resume (tables without a key, the NULL-key range)
+ * are one chunk: nothing is committed before the whole unit is, so a new attempt simply starts over.
  */
 final class CopyUnit implements BinaryCopyParser.Handler {
 
@@ -58,6 +63,8 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final ProgressListener progress;
   private final TableName targetTable;
   private final List<String> targetColumns;
+  private final SplitKey key;
+  private final KeyRange range;
   private final long chunkRowLimit;
   private final long chunkByteLimit;
   private final byte[] buffer = new byte[WRITE_BUFFER];
@@ -89,10 +96,12 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     }
     assignment.plan().columns().forEach(c -> columns.add(c.name()));
     this.targetColumns = columns;
-    boolean keyed = keyColumn(assignment.plan()) != null;
-    // Unkeyed tables cannot resume mid-way (no order to resume in), so the whole unit is one chunk.
-    this.chunkRowLimit = keyed && assignment.chunkRows() > 0 ? assignment.chunkRows() : Long.MAX_VALUE;
-    this.chunkByteLimit = keyed && assignment.chunkBytes() > 0 ? assignment.chunkBytes() : Long.MAX_VALUE;
+    this.key = SplitKey.of(assignment.plan());
+    this.range = unit.range() == null ? KeyRange.ALL : unit.range();
+    // Reads without an order to resume in cannot stop mid-way, so the whole unit is one chunk.
+    boolean resumable = key != null && !range.nullKeys();
+    this.chunkRowLimit = resumable && assignment.chunkRows() > 0 ? assignment.chunkRows() : Long.MAX_VALUE;
+    this.chunkByteLimit = resumable && assignment.chunkBytes() > 0 ? assignment.chunkBytes() : Long.MAX_VALUE;
   }
 
   UnitOutcome run() throws SQLException, IOException {
@@ -133,14 +142,11 @@ final class CopyUnit implements BinaryCopyParser.Handler {
 
   private void copy() throws SQLException, IOException {
     TablePlan plan = assignment.plan();
-    String keyColumn = keyColumn(plan);
     List<String> sourceColumns = plan.columns().stream().map(ColumnPlan::name).toList();
-    String resumeAfter = keyColumn != null && lastKey != null ? lastKey.get(0) : null;
-    KeyRange range = unit.range() == null ? KeyRange.ALL : unit.range();
     RangeRead read = new RangeRead(TableName.parse(unit.sourceTable() != null ? unit.sourceTable() : plan.sourceTable()),
-        sourceColumns, keyColumn, range, resumeAfter, assignment.tenantColumn() == null ? null : unit.tenantId());
-    int keyField = keyColumn == null ? -1 : sourceColumns.indexOf(keyColumn) + (read.tenantId() == null ? 0 : 1);
-    parser = new BinaryCopyParser(keyField, targetColumns.size());
+        sourceColumns, key, range, lastKey, assignment.tenantColumn() == null ? null : unit.tenantId());
+    List<String> resumeAfter = read.resumable() ? lastKey : null;
+    parser = new BinaryCopyParser(targetColumns.size(), read.keyFields());
     LOG.debug("{}: copying{}", unit.describe(), resumeAfter == null ? "" : " after key " + resumeAfter);
     try (Connection source = sourceDialect.connect(assignment.source());
          CopySource in = sourceDialect.openCopy(source, read)) {
@@ -171,9 +177,6 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   public void tupleEnd(long framedBytes) throws SQLException {
     chunkRows++;
     chunkBytes += framedBytes;
-    if (parser.lastKeyPresent()) {
-      lastKey = List.of(Long.toString(parser.lastKey()));
-    }
     if (chunkRows >= chunkRowLimit || chunkBytes >= chunkByteLimit) {
       commitChunk(false);
     }
@@ -198,6 +201,10 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       return;
     }
     boolean wrote = chunkRows > 0;
+    if (wrote && parser.keyFields() > 0) {
+      // The chunk ends with the parser's last tuple: its key is where a new attempt resumes.
+      lastKey = parser.lastKey();
+    }
     Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), lastKey, rows + chunkRows, bytes + chunkBytes,
         chunks + (wrote ? 1 : 0), done);
     if (!store.write(target, cp)) {
@@ -260,10 +267,5 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     } catch (SQLException e) {
       LOG.debug("{}: rollback after failure failed: {}", unit.describe(), e.getMessage());
     }
-  }
-
-  static String keyColumn(TablePlan plan) {
-    return plan.splitMethod() == SplitMethod.PRIMARY_KEY && plan.key() != null && plan.key().size() == 1
-        ? plan.key().get(0) : null;
   }
 }

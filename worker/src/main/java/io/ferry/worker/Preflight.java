@@ -3,7 +3,6 @@ package io.ferry.worker;
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.CopyFormat;
-import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Connection;
 import io.ferry.protocol.spec.JobSpec;
@@ -12,8 +11,8 @@ import io.ferry.protocol.spec.Secret;
 import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.worker.dialect.DdlRequest;
-import io.ferry.worker.dialect.KeySample;
 import io.ferry.worker.dialect.SourceDialect;
+import io.ferry.worker.dialect.SourcePartition;
 import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
@@ -37,8 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class Preflight {
 
   private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
-  /** Enough split points for the splitter to cut any table into units of a few hundred thousand rows. */
-  static final int MAX_QUANTILES = 1000;
 
   /** One run's state: the spec's decisions and what has been found so far. */
   private static final class Run {
@@ -119,7 +116,7 @@ public final class Preflight {
       tables.forEach(t -> jobTables.put(t, targetTable(run.spec, t)));
       for (TableName table : tables) {
         try {
-          plan(run, source, target, tenant.id(), conn, table, jobTables);
+          plan(run, source, target, tenant.id(), conn, table, jobTables, null);
         } catch (SQLException | RuntimeException e) {
           run.problems.add("tenant " + tenant.id() + ": table " + table + ": " + Failures.message(e));
         }
@@ -129,29 +126,25 @@ public final class Preflight {
     }
   }
 
+  /**
+   * Plans one table; a partitioned table is followed by each of its leaf partitions ({@code partitionOf}:
+   * the parent's target table), planned the same way, except that the parent's statements create and
+   * finish them and the parent reports what their descriptions would repeat.
+   */
   private void plan(Run run, SourceDialect source, TargetDialect target, String tenantId, java.sql.Connection conn,
-      TableName table, Map<TableName, TableName> jobTables) throws SQLException {
+      TableName table, Map<TableName, TableName> jobTables, TableName partitionOf) throws SQLException {
     List<String> warnings = new ArrayList<>();
-    SourceTable st = source.describe(conn, table, warnings);
-    if (run.tenantColumn != null && st.columns().stream().anyMatch(c -> c.name().equals(run.tenantColumn))) {
+    SourceTable st = source.describe(conn, table, partitionOf == null ? warnings : new ArrayList<>());
+    if (partitionOf == null && run.tenantColumn != null && st.columns().stream().anyMatch(c -> c.name().equals(run.tenantColumn))) {
       run.problems.add("tenant " + tenantId + ": table " + table + " already has a column named " + run.tenantColumn
           + ", the same as target.tenantColumn: choose another tenant column name");
     }
-    SplitMethod split = SplitMethod.SINGLE_UNIT;
-    KeySample sample = KeySample.EMPTY;
-    if (st.partitioned()) {
-      warnings.add("partitioned table " + table + " is copied as one unit into a plain target table for now");
-    } else if (st.primaryKey().size() == 1 && source.isIntegerKey(st.column(st.primaryKey().get(0)))) {
-      split = SplitMethod.PRIMARY_KEY;
-      int points = (int) Math.min(MAX_QUANTILES, st.estimatedRows());
-      sample = source.sampleKey(conn, st, st.primaryKey().get(0), points);
-    } else {
-      warnings.add("table " + table + " has " + (st.primaryKey().isEmpty() ? "no primary key"
-          : "primary key " + st.primaryKey() + " that is not a single integer column")
-          + ": it is copied as one unit for now");
-    }
+    // Partitions belong to the job with their parent: each lands beside it as the job maps tables.
+    st.partitions().forEach(p -> jobTables.putIfAbsent(p.name(), targetTable(run.spec, p.name())));
+    KeySurvey keys = KeySurvey.of(source, conn, st, run.spec.unitOrDefault(), warnings);
     TableName targetTable = jobTables.get(table);
-    TableDdl ddl = target.ddl(new DdlRequest(st, targetTable, run.mode, run.tenantColumn, jobTables));
+    TableDdl ddl = partitionOf != null ? target.leafPartitionDdl(targetTable)
+        : target.ddl(new DdlRequest(st, targetTable, run.mode, run.tenantColumn, jobTables));
     warnings.addAll(ddl.warnings());
     TargetState state = targetState(run, target, targetTable);
     if (run.mode == Mode.CREATE && state.exists()) {
@@ -160,12 +153,13 @@ public final class Preflight {
     }
     List<ColumnPlan> columns = st.copiedColumns().stream()
         .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable())).toList();
-    List<String> key = split == SplitMethod.SINGLE_UNIT ? List.of() : st.primaryKey();
-    List<String> keyTypes = key.stream().map(k -> st.column(k).type()).toList();
-    List<List<String>> quantiles = sample.quantiles().stream().map(List::of).toList();
-    run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, key, keyTypes, false, split,
-        st.estimatedRows(), st.estimatedBytes(), quantiles, sample.method(), CopyFormat.BINARY, null, List.of(),
+    run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, keys.key().columns(),
+        keys.key().types(), keys.key().nullable(), keys.key().method(), keys.rows(), keys.bytes(), keys.sample().quantiles(),
+        keys.sample().method(), CopyFormat.BINARY, partitionOf == null ? null : partitionOf.toString(), List.of(),
         ddl.prepare(), ddl.finish(), ddl.foreignKeys(), state.exists(), state.hasRows(), 0, warnings));
+    for (SourcePartition leaf : st.leafPartitions()) {
+      plan(run, source, target, tenantId, conn, leaf.name(), jobTables, targetTable);
+    }
   }
 
   private static TargetState targetState(Run run, TargetDialect target, TableName table) throws SQLException {

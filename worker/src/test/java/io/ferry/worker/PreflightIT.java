@@ -105,13 +105,16 @@ class PreflightIT {
   }
 
   @Test
-  void tablesWithoutAnIntegerKeyAreOneUnitWithAWarning() {
+  void tablesWithoutAKeyAreSplitIntoBlockRangesWithAWarning() {
     PreflightReply reply = new Preflight().run(spec(List.of(tenant("t1", tenantUrl)),
         new TableSelection(List.of("public.nokey"), List.of()), Mode.CREATE, null, null));
     TablePlan nokey = plan(reply, "public.nokey");
-    assertThat(nokey.splitMethod()).isEqualTo(SplitMethod.SINGLE_UNIT);
-    assertThat(nokey.key()).isEmpty();
-    assertThat(nokey.warnings()).anyMatch(w -> w.contains("copied as one unit"));
+    assertThat(nokey.splitMethod()).isEqualTo(SplitMethod.CTID);
+    assertThat(nokey.key()).containsExactly("ctid");
+    assertThat(nokey.keyTypes()).containsExactly("tid");
+    assertThat(nokey.keySampleMethod()).isEqualTo("blocks");
+    assertThat(nokey.keyQuantiles()).first().isEqualTo(List.of("(0,0)"));
+    assertThat(nokey.warnings()).anyMatch(w -> w.contains("ranges of physical blocks (ctid)"));
   }
 
   @Test

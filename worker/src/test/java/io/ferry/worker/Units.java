@@ -1,8 +1,10 @@
 package io.ferry.worker;
 
 import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
@@ -32,23 +34,43 @@ public final class Units {
     return new Assignment(unit(id, jobId, kind, plan, null, 1), plan, source, target, null, statements, 0, 0);
   }
 
-  /** {@code n} adjacent ranges cut at quantiles, open at both ends. */
+  /** {@code n} adjacent ranges cut at quantile tuples, open at both ends (as the coordinator's splitter cuts them). */
   public static List<KeyRange> ranges(List<List<String>> tuples, int n) {
-    List<String> quantiles = tuples.stream().map(t -> t.get(0)).toList();
-    List<String> cuts = new ArrayList<>();
-    for (int i = 1; i < n && !quantiles.isEmpty(); i++) {
-      String cut = quantiles.get(quantiles.size() * i / n);
+    List<List<String>> cuts = new ArrayList<>();
+    for (int i = 1; i < n && !tuples.isEmpty(); i++) {
+      List<String> cut = tuples.get(tuples.size() * i / n);
       if (!cuts.contains(cut)) {
         cuts.add(cut);
       }
     }
     List<KeyRange> out = new ArrayList<>();
-    String lower = null;
-    for (String cut : cuts) {
-      out.add(new KeyRange(lower == null ? null : List.of(lower), List.of(cut)));
+    List<String> lower = null;
+    for (List<String> cut : cuts) {
+      out.add(new KeyRange(lower, cut));
       lower = cut;
     }
-    out.add(new KeyRange(lower == null ? null : List.of(lower), null));
+    out.add(new KeyRange(lower, null));
     return out;
+  }
+
+  /**
+   * The copy ranges the coordinator would give a plan: as many as the unit size asks for (rows or
+   * bytes), cut at its quantiles, plus the NULL-key range of a nullable key; the whole table when it
+   * has no key.
+   */
+  public static List<KeyRange> split(TablePlan plan, UnitSize unitSize) {
+    if (plan.splitMethod() == SplitMethod.SINGLE_UNIT) {
+      return List.of(KeyRange.ALL);
+    }
+    long n = Math.max(1, Math.max(ceilDiv(plan.estimatedRows(), unitSize.rows()), ceilDiv(plan.estimatedBytes(), unitSize.bytes())));
+    List<KeyRange> out = new ArrayList<>(n > 1 ? ranges(plan.keyQuantiles(), (int) n) : List.of(KeyRange.ALL));
+    if (plan.keyNullable()) {
+      out.add(KeyRange.NULL_KEYS);
+    }
+    return out;
+  }
+
+  private static long ceilDiv(long value, long divisor) {
+    return value <= 0 ? 0 : (value + divisor - 1) / divisor;
   }
 }

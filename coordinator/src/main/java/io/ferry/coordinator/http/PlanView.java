@@ -1,6 +1,5 @@
 package io.ferry.coordinator.http;
 
-import io.ferry.coordinator.job.Splitter;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.JobSpec;
@@ -33,7 +32,7 @@ final class PlanView {
         tenants.add(p.tenantId());
         rows += p.estimatedRows();
         bytes += p.estimatedBytes();
-        units += Splitter.split(p, spec.unitOrDefault()).size();
+        units += UnitPlanner.copyUnits(p, plans, spec.unitOrDefault());
         if (p.warnings() != null) {
           p.warnings().forEach(w -> warnings.add(e.getValue().size() > 1 ? p.tenantId() + ": " + w : w));
         }

@@ -4,15 +4,19 @@ import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.TablePlan;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * Checks across the preflight's table plans that a single worker cannot make, because it only sees
  * one plan at a time: tenants that land in the same target table must agree on its columns (one
- * table is created for all of them), and one tenant cannot send two source tables into one target table.
+ * table is created for all of them) and, for a partitioned table, on its partitions (the first tenant's
+ * prepare creates them, and a tenant's leaf copies straight into its own); and one tenant cannot send
+ * two source tables into one target table.
  */
 public final class PlanChecks {
 
@@ -41,6 +45,31 @@ public final class PlanChecks {
           problems.add("table " + e.getKey() + ": tenants " + first.tenantId() + " and " + other.tenantId()
               + " have different columns (" + first.tenantId() + ": " + expected + "; " + other.tenantId() + ": " + actual
               + "): every tenant of a target table needs the same columns and types");
+        }
+      }
+    }
+    problems.addAll(partitionProblems(plans));
+    return problems;
+  }
+
+  private static List<String> partitionProblems(List<TablePlan> plans) {
+    Map<String, String> parents = UnitPlanner.partitionParents(plans);
+    List<String> problems = new ArrayList<>();
+    for (String parent : new TreeSet<>(parents.values())) {
+      Map<String, Set<String>> leavesByTenant = new LinkedHashMap<>();
+      for (TablePlan plan : plans) {
+        if (plan.targetTable().equals(parent)) {
+          leavesByTenant.putIfAbsent(plan.tenantId(), new TreeSet<>());
+        } else if (parent.equals(plan.partitionOf())) {
+          leavesByTenant.computeIfAbsent(plan.tenantId(), t -> new TreeSet<>()).add(plan.targetTable());
+        }
+      }
+      Map.Entry<String, Set<String>> first = leavesByTenant.entrySet().iterator().next();
+      for (Map.Entry<String, Set<String>> other : leavesByTenant.entrySet()) {
+        if (!other.getValue().equals(first.getValue())) {
+          problems.add("table " + parent + ": tenants " + first.getKey() + " and " + other.getKey()
+              + " have different partitions (" + first.getKey() + ": " + first.getValue() + "; " + other.getKey() + ": "
+              + other.getValue() + "): every tenant of a partitioned table needs the same partitions");
         }
       }
     }

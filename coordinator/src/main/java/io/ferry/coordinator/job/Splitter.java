@@ -19,6 +19,15 @@ import java.util.List;
  * <p>The first and last ranges are open-ended, so rows inserted beyond the surveyed bounds (or missed
  * by a sample) still belong to a unit. Ranges are {@code [lower, upper)}: contiguous and non-overlapping,
  * which is what makes every row land in exactly one unit.
+ *
+ * <p>Key values are opaque here: a quantile is a tuple of text values, one per key column, already in
+ * the source's order (the survey sorted them on the source, in the key's collations). The splitter only
+ * picks among them by position and compares them for equality, never by value, so it works the same for
+ * integer, text, uuid, timestamp, composite and {@code ctid} keys, and never imposes Java's ordering.
+ *
+ * <p>The ranges are computed once, when the job is created, and stored with its units: a resumed or
+ * retried unit, or a restarted coordinator, reuses them and never recomputes them from newer statistics
+ * (which would move bounds under units already done).
  */
 public final class Splitter {
 
@@ -42,9 +51,10 @@ public final class Splitter {
       }
       ranges.add(new KeyRange(lower, null));
     }
-    // Rows with a NULL key column are outside every ordinary range (comparisons with NULL are never
-    // true), so a nullable key gets one more unit for exactly those rows. KeyRange.ALL already has them.
-    if (keyed && plan.keyNullable() && !ranges.get(0).isAll()) {
+    // Rows with a NULL key column are outside every ordinary range (each requires the key columns to be
+    // NOT NULL: a row comparison with a NULL member can still be true, see the worker's PostgresRange),
+    // so a nullable key always gets one more unit for exactly those rows, even when the rest is one range.
+    if (keyed && plan.keyNullable()) {
       ranges.add(KeyRange.NULL_KEYS);
     }
     return ranges;

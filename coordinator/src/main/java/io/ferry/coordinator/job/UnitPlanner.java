@@ -17,6 +17,12 @@ import java.util.Map;
  * for it; its {@code finish} waits for every tenant's copies of the table; the job-level finish
  * ({@code finish:*}, foreign keys) waits for every table's finish, because a foreign key needs both of
  * its tables complete.
+ *
+ * <p>Partitioned tables: the parent's prepare creates the parent and all its partitions, and its rows
+ * live in its leaf partitions, each planned as a table of its own ({@link TablePlan#partitionOf()}). So a
+ * parent gets no copy units, a leaf gets no prepare unit (its copies wait for the parent's prepare), and
+ * the parent's finish (keys and indexes, which PostgreSQL builds on every partition) waits for the copies
+ * of every leaf. {@link io.ferry.coordinator.schedule.Unblocker} applies the same rules.
  */
 public final class UnitPlanner {
 
@@ -39,12 +45,18 @@ public final class UnitPlanner {
 
   public static List<WorkUnit> units(String jobId, List<TablePlan> plans, UnitSize unitSize) {
     Map<String, List<TablePlan>> byTable = byTargetTable(plans);
+    Map<String, String> parents = partitionParents(plans);
     List<WorkUnit> units = new ArrayList<>();
     boolean foreignKeys = false;
     for (Map.Entry<String, List<TablePlan>> e : byTable.entrySet()) {
       String table = e.getKey();
-      units.add(WorkUnit.create(prepareId(table), jobId, UnitKind.PREPARE, null, table, null, null, 0, 0, UnitState.PENDING));
+      if (!parents.containsKey(table)) {
+        units.add(WorkUnit.create(prepareId(table), jobId, UnitKind.PREPARE, null, table, null, null, 0, 0, UnitState.PENDING));
+      }
       for (TablePlan plan : e.getValue()) {
+        if (parents.containsValue(table)) {
+          continue;
+        }
         List<KeyRange> ranges = Splitter.split(plan, unitSize);
         long rows = Splitter.share(plan.estimatedRows(), ranges.size());
         long bytes = Splitter.share(plan.estimatedBytes(), ranges.size());
@@ -60,6 +72,22 @@ public final class UnitPlanner {
       units.add(WorkUnit.create(JOB_FINISH_ID, jobId, UnitKind.FINISH, null, null, null, null, 0, 0, UnitState.BLOCKED));
     }
     return units;
+  }
+
+  /** The number of copy units a plan gets: none for a partitioned parent, whose leaves hold its rows. */
+  public static int copyUnits(TablePlan plan, List<TablePlan> plans, UnitSize unitSize) {
+    return partitionParents(plans).containsValue(plan.targetTable()) ? 0 : Splitter.split(plan, unitSize).size();
+  }
+
+  /** Leaf partition target table → its partitioned parent's target table. */
+  public static Map<String, String> partitionParents(List<TablePlan> plans) {
+    Map<String, String> parents = new LinkedHashMap<>();
+    for (TablePlan plan : plans) {
+      if (plan.partitionOf() != null) {
+        parents.put(plan.targetTable(), plan.partitionOf());
+      }
+    }
+    return parents;
   }
 
   /** Plans grouped by target table, tables and tenants in the order the preflight listed them. */

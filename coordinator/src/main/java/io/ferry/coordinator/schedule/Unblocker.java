@@ -3,6 +3,7 @@ package io.ferry.coordinator.schedule;
 import io.ferry.coordinator.job.JobPhase;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.ArrayList;
@@ -16,9 +17,13 @@ import java.util.Map;
  * of a target table (every tenant's) done → its finish becomes pending; every table's finish done → the
  * job-level finish (foreign keys) becomes pending; every unit done → the job succeeded.
  *
- * <p>{@link #settle} recomputes this from the units' states alone, so it is idempotent: it runs after
- * every completed unit and again at start-up, which repairs a coordinator that died between recording
- * a unit done and unblocking its dependents.
+ * <p>Partitioned tables (see {@link UnitPlanner}): a leaf partition has no prepare of its own, so its
+ * copies wait for its parent's prepare, which creates it; the parent has no copies of its own, so its
+ * finish waits for the copies of every leaf.
+ *
+ * <p>{@link #settle} recomputes this from the units' states (and the plans' partition links) alone, so
+ * it is idempotent: it runs after every completed unit and again at start-up, which repairs a
+ * coordinator that died between recording a unit done and unblocking its dependents.
  */
 public final class Unblocker {
 
@@ -48,15 +53,20 @@ public final class Unblocker {
         default -> t.copies.add(u);
       }
     }
+    Map<String, String> parents = job.plans() == null ? Map.of() : UnitPlanner.partitionParents(job.plans());
+    Map<String, List<String>> leaves = new HashMap<>();
+    parents.forEach((leaf, parent) -> leaves.computeIfAbsent(parent, p -> new ArrayList<>()).add(leaf));
     boolean allTablesFinished = true;
-    for (TableUnits t : tables.values()) {
-      boolean prepared = t.prepare == null || t.prepare.state() == UnitState.DONE;
+    for (Map.Entry<String, TableUnits> e : tables.entrySet()) {
+      TableUnits t = e.getValue();
+      boolean prepared = prepared(e.getKey(), tables, parents);
       if (prepared) {
         for (WorkUnit copy : t.copies) {
           unblock(copy);
         }
       }
-      boolean copied = prepared && t.copies.stream().allMatch(c -> c.state() == UnitState.DONE);
+      boolean copied = prepared && allDone(t.copies)
+          && leaves.getOrDefault(e.getKey(), List.of()).stream().allMatch(leaf -> copied(leaf, tables, parents));
       if (copied && t.finish != null) {
         unblock(t.finish);
       }
@@ -66,6 +76,31 @@ public final class Unblocker {
       unblock(jobFinish);
     }
     updateJob(job, now);
+  }
+
+  /** The table exists on the target: its prepare is done, or (a leaf partition) its parent's is. */
+  private static boolean prepared(String table, Map<String, TableUnits> tables, Map<String, String> parents) {
+    String current = table;
+    for (int depth = 0; depth <= parents.size(); depth++) {
+      TableUnits t = tables.get(current);
+      if (t != null && t.prepare != null) {
+        return t.prepare.state() == UnitState.DONE;
+      }
+      current = parents.get(current);
+      if (current == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean copied(String table, Map<String, TableUnits> tables, Map<String, String> parents) {
+    TableUnits t = tables.get(table);
+    return prepared(table, tables, parents) && (t == null || allDone(t.copies));
+  }
+
+  private static boolean allDone(List<WorkUnit> units) {
+    return units.stream().allMatch(u -> u.state() == UnitState.DONE);
   }
 
   private void unblock(WorkUnit unit) {

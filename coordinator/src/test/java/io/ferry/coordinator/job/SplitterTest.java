@@ -4,6 +4,7 @@ import static io.ferry.coordinator.Fixtures.plan;
 import static io.ferry.coordinator.Fixtures.quantiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.coordinator.Fixtures;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.UnitSize;
@@ -97,6 +98,51 @@ class SplitterTest {
   void unitsShareTheTableEstimate() {
     List<KeyRange> ranges = Splitter.split(plan("t1", "public.a", 100_000, 1, quantiles(100, 10)), TEN_THOUSAND_ROWS);
     assertThat(Splitter.share(100_000, ranges.size())).isEqualTo(10_000);
+  }
+
+  @Test
+  void compositeTextKeysAreSplitAtTheirTuplesInTheSurveysOrder() {
+    // The survey's order (here a case-insensitive collation: "b" before "C"), which Java's String order would break.
+    List<List<String>> q = new ArrayList<>();
+    for (String region : List.of("a", "b", "C", "d")) {
+      for (int line = 0; line < 25; line++) {
+        q.add(List.of(region, Integer.toString(line)));
+      }
+    }
+    q.add(List.of("e", "0"));
+    TablePlan plan = Fixtures.keyedPlan("t1", "public.lines", SplitMethod.PRIMARY_KEY, List.of("region", "line"),
+        List.of("text", "integer"), false, 40_000, 1, q, null);
+
+    List<KeyRange> ranges = Splitter.split(plan, TEN_THOUSAND_ROWS);
+
+    assertThat(ranges).extracting(KeyRange::lower).containsExactly(null, List.of("b", "0"), List.of("C", "0"), List.of("d", "0"));
+    assertThat(ranges).extracting(KeyRange::upper).containsExactly(List.of("b", "0"), List.of("C", "0"), List.of("d", "0"), null);
+  }
+
+  @Test
+  void aNullableKeyAlwaysGetsARangeForItsNullKeys() {
+    List<List<String>> q = quantiles(100, 10).stream().map(List::of).toList();
+    TablePlan split = Fixtures.keyedPlan("t1", "public.u", SplitMethod.UNIQUE_INDEX, List.of("code"), List.of("text"), true,
+        30_000, 1, q, null);
+    assertThat(Splitter.split(split, TEN_THOUSAND_ROWS)).hasSize(4).last().isEqualTo(KeyRange.NULL_KEYS);
+    assertThat(Splitter.split(split, TEN_THOUSAND_ROWS).subList(0, 3)).noneMatch(KeyRange::nullKeys);
+
+    // Even as a single range: the worker reads an ordinary range of a nullable key without its NULL rows.
+    TablePlan small = Fixtures.keyedPlan("t1", "public.u", SplitMethod.UNIQUE_INDEX, List.of("code"), List.of("text"), true,
+        10, 1, q, null);
+    assertThat(Splitter.split(small, TEN_THOUSAND_ROWS)).containsExactly(KeyRange.ALL, KeyRange.NULL_KEYS);
+  }
+
+  @Test
+  void ctidPlansAreSplitAtBlockBoundaries() {
+    List<List<String>> blocks = new ArrayList<>();
+    for (int b = 0; b <= 400; b += 4) {
+      blocks.add(List.of("(" + b + ",0)"));
+    }
+    TablePlan plan = Fixtures.keyedPlan("t1", "public.heap", SplitMethod.CTID, List.of("ctid"), List.of("tid"), false,
+        40_000, 1, blocks, null);
+    assertThat(Splitter.split(plan, TEN_THOUSAND_ROWS)).extracting(KeyRange::upper)
+        .containsExactly(List.of("(100,0)"), List.of("(200,0)"), List.of("(300,0)"), null);
   }
 
   private static void assertContiguousAndOpen(List<KeyRange> ranges) {

@@ -49,7 +49,11 @@ class MapStoreRoundTripTest {
 
   @Test
   void aNewStoreLoadsBackTheJobsAndUnitsAnotherOneWrote() throws Exception {
-    List<TablePlan> plans = List.of(Fixtures.plan("a", "public.t", 30_000, 100, Fixtures.quantiles(100, 10)));
+    // Split points are fixed when the job is created: the ranges (text tuples, the NULL-key range) come back as stored.
+    List<List<String>> tuples = Fixtures.quantiles(100, 10).stream().map(v -> List.of("O'Brien \\ ✓ " + v, v)).toList();
+    List<TablePlan> plans = List.of(Fixtures.plan("a", "public.t", 30_000, 100, Fixtures.quantiles(100, 10)),
+        Fixtures.keyedPlan("a", "public.u", io.ferry.protocol.plan.SplitMethod.UNIQUE_INDEX, List.of("name", "n"),
+            List.of("text", "integer"), true, 30_000, 100, tuples, null));
     JobSpec spec = Fixtures.spec("roundtrip", target().url(), null, "a");
     JobRecord job = new JobRecord("roundtrip-abc123", "roundtrip", spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE,
         1L, 1L, null, plans, null);

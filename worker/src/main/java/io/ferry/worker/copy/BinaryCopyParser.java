@@ -1,17 +1,30 @@
 package io.ferry.worker.copy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Incremental parser of the PostgreSQL binary COPY framing. It never decodes values: it only finds
- * tuple boundaries, so a stream can be cut into chunk transactions between two tuples, and it reads
- * the one integer key field whose value becomes the checkpoint.
+ * tuple boundaries, so a stream can be cut into chunk transactions between two tuples, and it takes off
+ * the trailing key fields whose text becomes the checkpoint's last key.
+ *
+ * <p><b>Key fields.</b> A resumable read appends the key columns as text after the copied columns
+ * ({@code SELECT …, "a"::text, "b"::text}). Those last {@code keyFields} fields of every tuple are never
+ * handed on: the parser keeps their bytes (of the latest tuple only) and rewrites the tuple's int16 field
+ * count to the number of fields the target receives. The text is decoded (UTF-8, the client encoding)
+ * only when {@link #lastKey()} is asked for, once per chunk rather than once per row. A NULL key field
+ * (which a key range never produces) is reported as a null element.
  *
  * <p>Input arrives in arbitrary blocks ({@code CopyOut.readFromCopy()} does not align them with
- * tuples), so every item may straddle two blocks; the state machine keeps just enough state (a counter
- * and an accumulator) to resume anywhere. Tuple bytes are handed on as the largest contiguous runs the
- * input allows; the header and the trailer are not handed on, since every chunk writes its own.
+ * tuples), so every item may straddle two blocks; the state machine keeps just enough state (a counter,
+ * an accumulator and the key bytes) to resume anywhere. Tuple bytes are handed on as the largest
+ * contiguous runs the input allows; the header and the trailer are not handed on, since every chunk
+ * writes its own.
  *
  * <p>Format: 11-byte signature, int32 flags, int32 header-extension length and its bytes; then per
  * tuple an int16 field count (-1 is the trailer) and per field an int32 length (-1 is NULL) and the bytes.
@@ -24,6 +37,8 @@ public final class BinaryCopyParser {
   private static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
   /** Flag bit 16: each tuple carries an OID field (never produced by modern servers; refused). */
   private static final int OIDS_FLAG = 1 << 16;
+  /** Keys live in btree indexes (a few kB at most); anything near this is not a key. */
+  static final int MAX_KEY_BYTES = 16 * 1024 * 1024;
 
   /** Receives tuple bytes and tuple ends, in stream order. */
   public interface Handler {
@@ -31,14 +46,14 @@ public final class BinaryCopyParser {
     /** Bytes belonging to tuples (a run may end mid-tuple; the next call continues it). */
     void tupleBytes(byte[] data, int offset, int length) throws SQLException;
 
-    /** The tuple whose bytes were just handed on is complete; {@code framedBytes} counts all its bytes. */
+    /** The tuple whose bytes were just handed on is complete; {@code framedBytes} counts the bytes handed on for it. */
     void tupleEnd(long framedBytes) throws SQLException;
   }
 
   private enum State { SIGNATURE, FLAGS, EXTENSION_LENGTH, EXTENSION, FIELD_COUNT, FIELD_LENGTH, FIELD_DATA, TRAILER }
 
-  private final int keyField;
   private final int expectedFields;
+  private final int keyFields;
   private State state = State.SIGNATURE;
   private int signaturePos;
   private int need;
@@ -46,21 +61,29 @@ public final class BinaryCopyParser {
   private long remaining;
   private final byte[] countBytes = new byte[2];
   private int fieldCount;
+  private int dataFields;
   private int fieldIndex;
-  private int keyLength;
-  private long keyAcc;
-  private long lastKey;
-  private boolean lastKeyPresent;
+  /** Between a tuple's count and its first key field (or its end): its bytes are handed on. */
+  private boolean handingOn;
   private long tupleSize;
   private long tuples;
+  /** The key fields of the tuple being read, and of the last complete one (swapped at each tuple end). */
+  private KeyBytes readingKey;
+  private KeyBytes lastKeyBytes;
+  private List<String> lastKey;
 
   /**
-   * @param keyField       index of the integer key field whose value {@link #lastKey()} returns, or -1
-   * @param expectedFields fields every tuple must have, or -1 to accept any count
+   * @param expectedFields fields every tuple hands on to the target, or -1 to accept any count (only without key fields)
+   * @param keyFields      trailing text fields of every tuple that hold the key; taken off, never handed on
    */
-  public BinaryCopyParser(int keyField, int expectedFields) {
-    this.keyField = keyField;
+  public BinaryCopyParser(int expectedFields, int keyFields) {
+    if (keyFields < 0 || (keyFields > 0 && expectedFields < 0)) {
+      throw new IllegalArgumentException("key fields need a known field count");
+    }
     this.expectedFields = expectedFields;
+    this.keyFields = keyFields;
+    this.readingKey = new KeyBytes(keyFields);
+    this.lastKeyBytes = new KeyBytes(keyFields);
   }
 
   /** The header every chunk starts with: signature, no flags, no extension. */
@@ -75,8 +98,8 @@ public final class BinaryCopyParser {
   public void feed(byte[] data, int offset, int length, Handler handler) throws IOException, SQLException {
     int i = offset;
     int end = offset + length;
-    // Where the current run of tuple bytes began in this block; -1 while between tuples.
-    int runStart = (state == State.FIELD_LENGTH || state == State.FIELD_DATA) ? offset : -1;
+    // Where the current run of tuple bytes began in this block; -1 while nothing is being handed on.
+    int runStart = handingOn ? offset : -1;
     while (i < end) {
       switch (state) {
         case SIGNATURE -> {
@@ -118,8 +141,6 @@ public final class BinaryCopyParser {
           }
         }
         case FIELD_COUNT -> {
-          // The count is held back until we know it is not the trailer, which is never handed on.
-          countBytes[2 - need] = data[i];
           acc = (acc << 8) | (data[i++] & 0xff);
           if (--need == 0) {
             short count = (short) acc;
@@ -127,31 +148,26 @@ public final class BinaryCopyParser {
               state = State.TRAILER;
             } else {
               startTuple(count, handler);
-              runStart = i;
-              if (count == 0) {
-                endTuple(data, runStart, i, handler);
-                runStart = -1;
-              }
+              runStart = nextField(data, i, i, handler);
             }
           }
         }
         case FIELD_LENGTH -> {
           acc = (acc << 8) | (data[i++] & 0xff);
-          tupleSize++;
+          if (handingOn) {
+            tupleSize++;
+          }
           if (--need == 0) {
             int len = acc;
             if (len < -1) {
               throw new IOException("invalid field length " + len + " in binary COPY tuple " + (tuples + 1));
             }
-            if (fieldIndex == keyField) {
-              keyLength = len;
-              keyAcc = 0;
+            if (!handingOn) {
+              readingKey.start(fieldIndex - dataFields, len);
             }
             if (len <= 0) {
-              if (nextField()) {
-                endTuple(data, runStart, i, handler);
-                runStart = -1;
-              }
+              fieldIndex++;
+              runStart = nextField(data, runStart, i, handler);
             } else {
               remaining = len;
               state = State.FIELD_DATA;
@@ -160,17 +176,16 @@ public final class BinaryCopyParser {
         }
         case FIELD_DATA -> {
           int n = (int) Math.min(remaining, end - i);
-          if (fieldIndex == keyField) {
-            for (int k = i; k < i + n; k++) {
-              keyAcc = (keyAcc << 8) | (data[k] & 0xff);
-            }
+          if (handingOn) {
+            tupleSize += n;
+          } else {
+            readingKey.append(data, i, n, tuples + 1);
           }
           i += n;
           remaining -= n;
-          tupleSize += n;
-          if (remaining == 0 && nextField()) {
-            endTuple(data, runStart, i, handler);
-            runStart = -1;
+          if (remaining == 0) {
+            fieldIndex++;
+            runStart = nextField(data, runStart, i, handler);
           }
         }
         case TRAILER -> throw new IOException("data after the binary COPY trailer");
@@ -192,13 +207,23 @@ public final class BinaryCopyParser {
     return tuples;
   }
 
-  /** The key of the last completed tuple (only meaningful when a key field was given and was not NULL). */
-  public long lastKey() {
-    return lastKey;
+  /** How many trailing key fields each tuple carries. */
+  public int keyFields() {
+    return keyFields;
   }
 
-  public boolean lastKeyPresent() {
-    return lastKeyPresent;
+  /**
+   * The key fields of the last complete tuple as text (a null element for a NULL field); null before the
+   * first tuple or without key fields.
+   */
+  public List<String> lastKey() {
+    if (keyFields == 0 || tuples == 0) {
+      return null;
+    }
+    if (lastKey == null) {
+      lastKey = lastKeyBytes.decode();
+    }
+    return lastKey;
   }
 
   private void expectInt(State next, int bytes) {
@@ -208,44 +233,92 @@ public final class BinaryCopyParser {
   }
 
   private void startTuple(short count, Handler handler) throws IOException, SQLException {
-    if (count < 0 || (expectedFields >= 0 && count != expectedFields)) {
-      throw new IOException("binary COPY tuple " + (tuples + 1) + " has " + count + " fields, expected " + expectedFields);
+    int expectedCount = expectedFields < 0 ? -1 : expectedFields + keyFields;
+    if (count < keyFields || (expectedCount >= 0 && count != expectedCount)) {
+      throw new IOException("binary COPY tuple " + (tuples + 1) + " has " + count + " fields, expected "
+          + (expectedCount >= 0 ? expectedCount : "at least " + keyFields)
+          + (keyFields > 0 ? " (" + expectedFields + " copied and " + keyFields + " key fields)" : ""));
     }
     fieldCount = count;
+    dataFields = count - keyFields;
     fieldIndex = 0;
-    keyLength = -1;
     tupleSize = 2;
+    handingOn = true;
+    // The count handed on is the target's: the key fields are taken off.
+    countBytes[0] = (byte) (dataFields >> 8);
+    countBytes[1] = (byte) dataFields;
     handler.tupleBytes(countBytes, 0, 2);
-    expectInt(State.FIELD_LENGTH, 4);
   }
 
-  /** Moves past a finished field; true when it was the tuple's last. */
-  private boolean nextField() {
-    fieldIndex++;
+  /**
+   * After the tuple's count or one of its fields: ends the tuple after its last field, or stops handing
+   * on bytes where the key fields begin, else expects the next field. Returns the new run start.
+   */
+  private int nextField(byte[] data, int runStart, int i, Handler handler) throws SQLException {
+    if (fieldIndex == dataFields && handingOn) {
+      if (runStart >= 0 && i > runStart) {
+        handler.tupleBytes(data, runStart, i - runStart);
+      }
+      runStart = -1;
+      handingOn = false;
+    }
     if (fieldIndex == fieldCount) {
-      return true;
+      endTuple(handler);
+      return -1;
     }
     expectInt(State.FIELD_LENGTH, 4);
-    return false;
+    return runStart;
   }
 
-  private void endTuple(byte[] data, int runStart, int runEnd, Handler handler) throws IOException, SQLException {
-    if (runEnd > runStart) {
-      handler.tupleBytes(data, runStart, runEnd - runStart);
-    }
+  private void endTuple(Handler handler) throws SQLException {
     tuples++;
-    if (keyField >= 0) {
-      lastKeyPresent = keyLength >= 0;
-      lastKey = switch (keyLength) {
-        case -1 -> 0;
-        case 2 -> (short) keyAcc;
-        case 4 -> (int) keyAcc;
-        case 8 -> keyAcc;
-        default -> throw new IOException("key field of binary COPY tuple " + tuples + " has " + keyLength
-            + " bytes; an integer key has 2, 4 or 8");
-      };
+    if (keyFields > 0) {
+      KeyBytes done = readingKey;
+      readingKey = lastKeyBytes;
+      lastKeyBytes = done;
+      lastKey = null;
     }
     expectInt(State.FIELD_COUNT, 2);
     handler.tupleEnd(tupleSize);
+  }
+
+  /** The raw key fields of one tuple: one growing buffer, and each field's offset and length (-1: NULL). */
+  private static final class KeyBytes {
+    private byte[] bytes = new byte[64];
+    private int size;
+    private final int[] offsets;
+    private final int[] lengths;
+
+    KeyBytes(int fields) {
+      offsets = new int[fields];
+      lengths = new int[fields];
+    }
+
+    void start(int field, int length) {
+      if (field == 0) {
+        size = 0;
+      }
+      offsets[field] = size;
+      lengths[field] = length;
+    }
+
+    void append(byte[] data, int from, int n, long tuple) throws IOException {
+      if ((long) size + n > MAX_KEY_BYTES) {
+        throw new IOException("the key fields of binary COPY tuple " + tuple + " exceed " + MAX_KEY_BYTES + " bytes");
+      }
+      if (size + n > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(size + n, bytes.length * 2));
+      }
+      System.arraycopy(data, from, bytes, size, n);
+      size += n;
+    }
+
+    List<String> decode() {
+      List<String> out = new ArrayList<>(offsets.length);
+      for (int f = 0; f < offsets.length; f++) {
+        out.add(lengths[f] < 0 ? null : new String(bytes, offsets[f], lengths[f], StandardCharsets.UTF_8));
+      }
+      return Collections.unmodifiableList(out);
+    }
   }
 }

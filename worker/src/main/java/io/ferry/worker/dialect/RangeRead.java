@@ -7,11 +7,28 @@ import java.util.List;
  * One copy unit's read from the source.
  *
  * @param columns     source columns in copy order
- * @param keyColumn   the integer key the range is over; null reads the whole table unordered
+ * @param key         the key the range is over; null reads the whole table unordered
  * @param resumeAfter the key of the last committed row: the read starts strictly after it (null: from the
  *                    range's lower bound)
  * @param tenantId    emitted as a leading text field of every row when non-null (the target's tenant column)
  */
-public record RangeRead(TableName table, List<String> columns, String keyColumn, KeyRange range,
-                        String resumeAfter, String tenantId) {
+public record RangeRead(TableName table, List<String> columns, SplitKey key, KeyRange range,
+                        List<String> resumeAfter, String tenantId) {
+
+  /**
+   * The read is in key order and can resume after a key: a keyed range other than the NULL-key range.
+   * The NULL-key range has no order to resume in (its rows are exactly those whose key is incomplete),
+   * so it is read as one chunk.
+   */
+  public boolean resumable() {
+    return key != null && key.ordered() && (range == null || !range.nullKeys());
+  }
+
+  /**
+   * How many trailing fields the source appends to each row: the key columns as text, so the last row's
+   * key can be checkpointed without decoding any value. Never written to the target.
+   */
+  public int keyFields() {
+    return resumable() ? key.columns().size() : 0;
+  }
 }

@@ -18,11 +18,19 @@ public interface SourceDialect {
   /** Reads the table's description; what the description cannot carry is added to {@code warnings}. */
   SourceTable describe(java.sql.Connection source, TableName table, List<String> warnings) throws SQLException;
 
-  /** Whether a single key column of this type can be cut into integer ranges. */
-  boolean isIntegerKey(SourceColumn column);
+  /**
+   * The key the table's ranges are over: the primary key, else the best unique index, else the dialect's
+   * fallback for tables without a key. Why a key was passed over is added to {@code warnings}.
+   */
+  SplitKey splitKey(java.sql.Connection source, SourceTable table, List<String> warnings) throws SQLException;
 
-  /** Up to {@code points} key values at roughly equal row-count steps (see {@link KeySample}). */
-  KeySample sampleKey(java.sql.Connection source, SourceTable table, String keyColumn, int points) throws SQLException;
+  /**
+   * Up to {@code points} key tuples at roughly equal row-count steps (see {@link KeySample}), in the
+   * source's ordering of the key. {@code minPoints}: fewer points than this would give unbalanced units
+   * (a cheaper source of points, such as a short statistics histogram, is used only when it has as many).
+   */
+  KeySample sampleKey(java.sql.Connection source, SourceTable table, SplitKey key, int points, int minPoints)
+      throws SQLException;
 
   /** Starts streaming one range inside a single read-only snapshot. */
   CopySource openCopy(java.sql.Connection source, RangeRead read) throws SQLException;

@@ -6,13 +6,27 @@ import java.util.List;
  * What a source dialect read from the catalog about one table: enough to plan it and to write its
  * target DDL without another look at the source.
  *
- * @param columns     all columns in column order, generated ones included (they are flagged)
- * @param primaryKey  primary key column names in key order; empty when the table has none
- * @param partitioned the table is a partitioned parent (its partitions are not listed separately)
+ * @param columns      all columns in column order, generated ones included (they are flagged)
+ * @param primaryKey   primary key column names in key order; empty when the table has none
+ * @param partitioned  the table is a partitioned parent: its rows live in its leaf partitions
+ * @param partitionKey a partitioned parent's partition key as SQL ({@code RANGE (created_at)}); else null
+ * @param partitions   a partitioned parent's partitions at every depth, each after its own parent (the
+ *                     order they can be created in); empty otherwise
  */
 public record SourceTable(TableName name, boolean partitioned, List<SourceColumn> columns, List<String> primaryKey,
                           List<SourceIndex> indexes, List<SourceForeignKey> foreignKeys,
-                          long estimatedRows, long estimatedBytes) {
+                          long estimatedRows, long estimatedBytes, String partitionKey,
+                          List<SourcePartition> partitions) {
+
+  public SourceTable {
+    partitions = partitions == null ? List.of() : List.copyOf(partitions);
+  }
+
+  /** A table that is not partitioned. */
+  public SourceTable(TableName name, boolean partitioned, List<SourceColumn> columns, List<String> primaryKey,
+      List<SourceIndex> indexes, List<SourceForeignKey> foreignKeys, long estimatedRows, long estimatedBytes) {
+    this(name, partitioned, columns, primaryKey, indexes, foreignKeys, estimatedRows, estimatedBytes, null, List.of());
+  }
 
   /** The columns a copy moves: every column except generated ones, in column order. */
   public List<SourceColumn> copiedColumns() {
@@ -22,5 +36,10 @@ public record SourceTable(TableName name, boolean partitioned, List<SourceColumn
   public SourceColumn column(String columnName) {
     return columns.stream().filter(c -> c.name().equals(columnName)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no column " + columnName + " in " + name));
+  }
+
+  /** The partitions that hold rows (a partitioned table's rows are all in its leaves). */
+  public List<SourcePartition> leafPartitions() {
+    return partitions.stream().filter(SourcePartition::leaf).toList();
   }
 }

@@ -17,6 +17,12 @@ public interface TargetDialect {
   /** A pure function of the catalog description: no database is touched. */
   TableDdl ddl(DdlRequest request);
 
+  /**
+   * The statements of a leaf partition's own plan: none to prepare (its partitioned parent's prepare
+   * creates it), and a finish that only needs what the parent's finish does not give it.
+   */
+  TableDdl leafPartitionDdl(TableName target);
+
   CheckpointStore checkpoints();
 
   /**

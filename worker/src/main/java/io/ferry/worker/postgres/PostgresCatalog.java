@@ -18,8 +18,9 @@ import java.util.List;
 final class PostgresCatalog {
 
   /**
-   * Ordinary and partitioned tables. Partitions are left out: their partitioned parent is read as one
-   * table and already returns their rows, so listing both would copy those rows twice.
+   * Ordinary and partitioned tables. Partitions are left out: they belong to the job with their
+   * partitioned parent (the preflight plans its leaves from the parent's description), so a partition
+   * is never selected on its own, nor copied twice.
    */
   private static final String LIST_TABLES = """
       SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -135,8 +136,10 @@ final class PostgresCatalog {
     }
     // reltuples is -1 until the table is first vacuumed or analyzed: count instead of guessing.
     long rows = reltuples < 0 ? count(c, table) : Math.round(reltuples);
+    PostgresPartitions.Partitioning partitioning = partitioned ? PostgresPartitions.read(c, oid, table, warnings) : null;
     return new SourceTable(table, partitioned, columns(c, oid), primaryKey(c, oid), indexes(c, oid, table, warnings),
-        foreignKeys(c, oid), rows, bytes);
+        foreignKeys(c, oid), rows, bytes, partitioning == null ? null : partitioning.key(),
+        partitioning == null ? List.of() : partitioning.partitions());
   }
 
   private static long count(Connection c, TableName table) throws SQLException {

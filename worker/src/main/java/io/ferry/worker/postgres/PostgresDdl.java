@@ -39,18 +39,19 @@ public final class PostgresDdl {
     List<String> out = new ArrayList<>();
     out.add("CREATE SCHEMA IF NOT EXISTS " + PgSql.ident(r.target().schema()));
     switch (r.mode()) {
-      case CREATE -> out.add("CREATE TABLE " + table + " (" + columns(r) + ")");
+      case CREATE -> out.add("CREATE TABLE " + table + " (" + columns(r) + ")" + PostgresPartitionDdl.partitionBy(r));
       case DROP_RECREATE -> {
         out.add("DROP TABLE IF EXISTS " + table + " CASCADE");
-        out.add("CREATE TABLE " + table + " (" + columns(r) + ")");
+        out.add("CREATE TABLE " + table + " (" + columns(r) + ")" + PostgresPartitionDdl.partitionBy(r));
       }
       case TRUNCATE -> {
-        out.add("CREATE TABLE IF NOT EXISTS " + table + " (" + columns(r) + ")");
+        out.add("CREATE TABLE IF NOT EXISTS " + table + " (" + columns(r) + ")" + PostgresPartitionDdl.partitionBy(r));
         out.add(dropIncomingForeignKeys(r));
         out.add("TRUNCATE TABLE " + table);
       }
       default -> throw new IllegalArgumentException("unsupported mode " + r.mode());
     }
+    out.addAll(PostgresPartitionDdl.partitions(r));
     return out;
   }
 

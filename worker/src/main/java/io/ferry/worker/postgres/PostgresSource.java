@@ -4,21 +4,29 @@ import io.ferry.protocol.spec.Connection;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.KeySample;
 import io.ferry.worker.dialect.RangeRead;
-import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SourceTable;
+import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
 /** Reads a PostgreSQL source: catalog, key statistics, and rows as the server's own binary COPY bytes. */
 public final class PostgresSource implements SourceDialect {
 
-  private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
+  /**
+   * Key values travel as the source's text ({@code col::text}) into checkpoints and range literals, and
+   * back through the type's input function, possibly in another worker's session. These settings make
+   * that text one fixed, exact form whatever the server's or the role's defaults: quotes are the only
+   * escape in a literal, dates are ISO year-first, timestamps carry their UTC offset, floats print
+   * every digit, bytea is hex.
+   */
+  static final String SESSION = "SET standard_conforming_strings = on; SET DateStyle = 'ISO, YMD';"
+      + " SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC'; SET extra_float_digits = 1; SET bytea_output = 'hex'";
 
   @Override
   public String engine() {
@@ -27,7 +35,14 @@ public final class PostgresSource implements SourceDialect {
 
   @Override
   public java.sql.Connection connect(Connection connection) throws SQLException {
-    return PostgresConnections.open(connection);
+    java.sql.Connection c = PostgresConnections.open(connection);
+    try (Statement st = c.createStatement()) {
+      st.execute(SESSION);
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
   }
 
   @Override
@@ -41,13 +56,14 @@ public final class PostgresSource implements SourceDialect {
   }
 
   @Override
-  public boolean isIntegerKey(SourceColumn column) {
-    return INTEGER_TYPES.contains(column.type());
+  public SplitKey splitKey(java.sql.Connection source, SourceTable table, List<String> warnings) throws SQLException {
+    return PostgresKeys.choose(source, table, warnings);
   }
 
   @Override
-  public KeySample sampleKey(java.sql.Connection source, SourceTable table, String keyColumn, int points) throws SQLException {
-    return PostgresQuantiles.sample(source, table, keyColumn, points);
+  public KeySample sampleKey(java.sql.Connection source, SourceTable table, SplitKey key, int points, int minPoints)
+      throws SQLException {
+    return PostgresQuantiles.sample(source, table, key, points, minPoints);
   }
 
   @Override
@@ -85,24 +101,31 @@ public final class PostgresSource implements SourceDialect {
 
   /**
    * {@code COPY (SELECT …) TO STDOUT (FORMAT binary)}. The tenant id is a text literal in the select
-   * list, so it arrives as the first field of every tuple, ready for the target's tenant column. A keyed
-   * read is ordered by the key, which makes "the key of the last row" a valid resume point.
+   * list, so it arrives as the first field of every tuple, ready for the target's tenant column. A
+   * resumable read (see {@link RangeRead#resumable()}) is ordered by the key, which makes "the key of
+   * the last row" a valid resume point, and ends every tuple with the key columns as text
+   * ({@link RangeRead#keyFields()}), which the COPY parser takes off for the checkpoint.
    */
   public static String copySql(RangeRead read) {
-    StringBuilder sql = new StringBuilder("COPY (SELECT ");
+    String alias = "ferry_source";
+    List<String> select = new ArrayList<>();
     if (read.tenantId() != null) {
-      sql.append(PgSql.literal(read.tenantId())).append("::text");
-      if (!read.columns().isEmpty()) {
-        sql.append(", ");
-      }
+      select.add(PgSql.literal(read.tenantId()) + "::text");
     }
-    sql.append(PgSql.idents(read.columns())).append(" FROM ").append(PgSql.table(read.table()));
-    if (read.keyColumn() != null) {
-      String where = PostgresRange.predicate(read.keyColumn(), read.range(), read.resumeAfter());
+    read.columns().forEach(c -> select.add(PgSql.ident(c)));
+    if (read.keyFields() > 0) {
+      select.add(PostgresRange.keyText(read.key()));
+    }
+    StringBuilder sql = new StringBuilder("COPY (SELECT ").append(String.join(", ", select))
+        .append(" FROM ").append(PgSql.table(read.table())).append(" ").append(alias);
+    if (read.key() != null && read.key().ordered()) {
+      String where = PostgresRange.predicate(read.key(), read.range(), read.resumable() ? read.resumeAfter() : null);
       if (!where.isEmpty()) {
         sql.append(" WHERE ").append(where);
       }
-      sql.append(" ORDER BY ").append(PgSql.ident(read.keyColumn()));
+      if (read.resumable()) {
+        sql.append(" ORDER BY ").append(PostgresRange.orderBy(read.key(), alias));
+      }
     }
     return sql.append(") TO STDOUT (FORMAT binary)").toString();
   }

@@ -53,6 +53,11 @@ public final class PostgresTarget implements TargetDialect {
   }
 
   @Override
+  public TableDdl leafPartitionDdl(TableName target) {
+    return PostgresPartitionDdl.leaf(target);
+  }
+
+  @Override
   public void serializePrepare(java.sql.Connection target) throws SQLException {
     try (java.sql.Statement st = target.createStatement()) {
       st.execute("SELECT pg_advisory_xact_lock(" + PREPARE_LOCK + ")");

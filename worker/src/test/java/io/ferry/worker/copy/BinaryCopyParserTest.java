@@ -19,7 +19,7 @@ class BinaryCopyParserTest {
     final BinaryCopyParser parser;
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     final List<Long> sizes = new ArrayList<>();
-    final List<Long> keys = new ArrayList<>();
+    final List<List<String>> keys = new ArrayList<>();
 
     Collector(BinaryCopyParser parser) {
       this.parser = parser;
@@ -33,7 +33,7 @@ class BinaryCopyParserTest {
     @Override
     public void tupleEnd(long framedBytes) {
       sizes.add(framedBytes);
-      keys.add(parser.lastKeyPresent() ? parser.lastKey() : null);
+      keys.add(parser.lastKey());
     }
   }
 
@@ -69,7 +69,16 @@ class BinaryCopyParserTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Four copied fields, then the two key fields a resumable read appends (the key as text). */
   private static final byte[][] TUPLES = {
+      tuple(text("t1"), int8(1), text("héllo"), null, text("1"), text("O'Brien")),
+      tuple(text("t1"), int8(-5), null, new byte[0], text("-5"), text("back\\slash ✓ 日本")),
+      tuple(text("t1"), int8(Long.MAX_VALUE), text("x".repeat(40)), text("y"), text("9223372036854775807"), text("")),
+      tuple(text(""), int8(Long.MIN_VALUE), new byte[0], null, text("(12,3)"), null),
+  };
+
+  /** What the target receives: each tuple without its key fields, its field count rewritten to 4. */
+  private static final byte[][] COPIED = {
       tuple(text("t1"), int8(1), text("héllo"), null),
       tuple(text("t1"), int8(-5), null, new byte[0]),
       tuple(text("t1"), int8(Long.MAX_VALUE), text("x".repeat(40)), text("y")),
@@ -85,7 +94,7 @@ class BinaryCopyParserTest {
   }
 
   private static Collector parse(byte[] data, int... cuts) throws Exception {
-    BinaryCopyParser parser = new BinaryCopyParser(1, 4);
+    BinaryCopyParser parser = new BinaryCopyParser(4, 2);
     Collector c = new Collector(parser);
     int from = 0;
     for (int cut : cuts) {
@@ -98,20 +107,21 @@ class BinaryCopyParserTest {
   }
 
   private static void assertParsed(Collector c) {
-    assertThat(c.bytes.toByteArray()).isEqualTo(concat(TUPLES));
-    assertThat(c.sizes).containsExactly((long) TUPLES[0].length, (long) TUPLES[1].length, (long) TUPLES[2].length,
-        (long) TUPLES[3].length);
-    assertThat(c.keys).containsExactly(1L, -5L, Long.MAX_VALUE, Long.MIN_VALUE);
+    assertThat(c.bytes.toByteArray()).isEqualTo(concat(COPIED));
+    assertThat(c.sizes).containsExactly((long) COPIED[0].length, (long) COPIED[1].length, (long) COPIED[2].length,
+        (long) COPIED[3].length);
+    assertThat(c.keys).containsExactly(List.of("1", "O'Brien"), List.of("-5", "back\\slash ✓ 日本"),
+        List.of("9223372036854775807", ""), Arrays.asList("(12,3)", null));
     assertThat(c.parser.tuples()).isEqualTo(4);
   }
 
   @Test
-  void handsOnTupleBytesWithoutHeaderOrTrailer() throws Exception {
+  void handsOnTupleBytesWithoutHeaderTrailerOrKeyFields() throws Exception {
     assertParsed(parse(stream(new byte[0], 0, TUPLES)));
   }
 
   @Test
-  void givesTheSameTuplesWhateverTwoPlacesTheStreamIsCutAt() throws Exception {
+  void givesTheSameTuplesAndKeysWhateverTwoPlacesTheStreamIsCutAt() throws Exception {
     byte[] data = stream(text("ext!"), 0, TUPLES);
     for (int a = 0; a <= data.length; a++) {
       for (int b = a; b <= data.length; b++) {
@@ -131,24 +141,42 @@ class BinaryCopyParserTest {
   }
 
   @Test
-  void readsTwoAndFourByteKeysWithTheirSign() throws Exception {
-    byte[] data = stream(new byte[0], 0,
-        tuple(ByteBuffer.allocate(2).putShort((short) -2).array()),
-        tuple(ByteBuffer.allocate(4).putInt(123456).array()),
-        tuple(ByteBuffer.allocate(4).putInt(-7).array()));
-    BinaryCopyParser parser = new BinaryCopyParser(0, 1);
-    Collector c = new Collector(parser);
-    parser.feed(data, 0, data.length, c);
-    assertThat(c.keys).containsExactly(-2L, 123456L, -7L);
+  void withoutKeyFieldsEveryTupleIsHandedOnAsItIs() throws Exception {
+    byte[] data = stream(new byte[0], 0, COPIED);
+    for (int cut = 0; cut <= data.length; cut++) {
+      BinaryCopyParser parser = new BinaryCopyParser(4, 0);
+      Collector c = new Collector(parser);
+      parser.feed(data, 0, cut, c);
+      parser.feed(data, cut, data.length - cut, c);
+      assertThat(c.bytes.toByteArray()).isEqualTo(concat(COPIED));
+      assertThat(c.keys).containsExactly(null, null, null, null);
+    }
   }
 
   @Test
-  void aNullKeyIsReportedAsAbsent() throws Exception {
-    byte[] data = stream(new byte[0], 0, tuple(null, text("a")));
-    BinaryCopyParser parser = new BinaryCopyParser(0, 2);
+  void aTupleMadeOnlyOfKeyFieldsHandsOnAnEmptyTuple() throws Exception {
+    byte[] data = stream(new byte[0], 0, tuple(text("(0,1)")), tuple(text("(0,2)")));
+    for (int cut = 0; cut <= data.length; cut++) {
+      BinaryCopyParser parser = new BinaryCopyParser(0, 1);
+      Collector c = new Collector(parser);
+      parser.feed(data, 0, cut, c);
+      parser.feed(data, cut, data.length - cut, c);
+      assertThat(c.bytes.toByteArray()).isEqualTo(concat(new byte[][] {tuple(), tuple()}));
+      assertThat(c.sizes).containsExactly(2L, 2L);
+      assertThat(c.keys).containsExactly(List.of("(0,1)"), List.of("(0,2)"));
+    }
+  }
+
+  @Test
+  void theLastKeyIsTheLastCompleteTuplesEvenMidWayThroughTheNext() throws Exception {
+    byte[] data = stream(new byte[0], 0, TUPLES);
+    BinaryCopyParser parser = new BinaryCopyParser(4, 2);
     Collector c = new Collector(parser);
-    parser.feed(data, 0, data.length, c);
-    assertThat(c.keys).containsExactly((Long) null);
+    assertThat(parser.lastKey()).isNull();
+    int midThird = 19 + TUPLES[0].length + TUPLES[1].length + TUPLES[2].length - 3;
+    parser.feed(data, 0, midThird, c);
+    assertThat(parser.tuples()).isEqualTo(2);
+    assertThat(parser.lastKey()).containsExactly("-5", "back\\slash ✓ 日本");
   }
 
   @Test
@@ -165,14 +193,8 @@ class BinaryCopyParserTest {
     assertThatThrownBy(() -> parse(stream(new byte[0], 1 << 16, TUPLES))).hasMessageContaining("OIDs");
     byte[] trailing = Arrays.copyOf(stream(new byte[0], 0, TUPLES), stream(new byte[0], 0, TUPLES).length + 1);
     assertThatThrownBy(() -> parse(trailing)).hasMessageContaining("after the binary COPY trailer");
-    assertThatThrownBy(() -> parse(stream(new byte[0], 0, tuple(text("a"))))).hasMessageContaining("expected 4");
-  }
-
-  @Test
-  void rejectsAKeyThatIsNotAnInteger() {
-    byte[] data = stream(new byte[0], 0, tuple(text("abc")));
-    BinaryCopyParser parser = new BinaryCopyParser(0, 1);
-    assertThatThrownBy(() -> parser.feed(data, 0, data.length, new Collector(parser)))
-        .hasMessageContaining("2, 4 or 8");
+    assertThatThrownBy(() -> parse(stream(new byte[0], 0, tuple(text("a"))))).hasMessageContaining("expected 6")
+        .hasMessageContaining("4 copied and 2 key fields");
+    assertThatThrownBy(() -> new BinaryCopyParser(-1, 1)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,0 +1,62 @@
+package io.ferry.worker.dialect;
+
+import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.TablePlan;
+import java.util.List;
+
+/**
+ * The key a table's ranges are over: its columns in key order, the SQL type of each (range bounds are
+ * cast to it), whether a column may be NULL, and how it was chosen.
+ *
+ * <p>For {@link SplitMethod#CTID} the key is the physical row address {@code ctid} (type {@code tid}):
+ * ranges are ranges of heap blocks.
+ *
+ * @param origin what the key is, for the plan's warnings and logs ({@code primary key},
+ *               {@code unique index orders_code_key}, {@code ctid})
+ */
+public record SplitKey(List<String> columns, List<String> types, boolean nullable, SplitMethod method, String origin) {
+
+  public static final String CTID = "ctid";
+
+  public SplitKey {
+    columns = List.copyOf(columns);
+    types = List.copyOf(types);
+    if (columns.size() != types.size()) {
+      throw new IllegalArgumentException("key " + columns + " has " + types.size() + " types");
+    }
+    if (columns.isEmpty() && method != SplitMethod.SINGLE_UNIT) {
+      throw new IllegalArgumentException("a " + method.wireName() + " key needs at least one column");
+    }
+  }
+
+  /** No usable key: the table is copied as one unit, in no particular order. */
+  public static SplitKey none(String why) {
+    return new SplitKey(List.of(), List.of(), false, SplitMethod.SINGLE_UNIT, why);
+  }
+
+  /** Block ranges over the physical row address. */
+  public static SplitKey ctid() {
+    return new SplitKey(List.of(CTID), List.of("tid"), false, SplitMethod.CTID, CTID);
+  }
+
+  /** The key a table plan was surveyed with; null when the plan is copied as one unordered unit. */
+  public static SplitKey of(TablePlan plan) {
+    SplitMethod method = plan.splitMethod() == null ? SplitMethod.SINGLE_UNIT : plan.splitMethod();
+    if (method == SplitMethod.SINGLE_UNIT || plan.key() == null || plan.key().isEmpty()) {
+      return null;
+    }
+    if (method == SplitMethod.CTID) {
+      return ctid();
+    }
+    return new SplitKey(plan.key(), plan.keyTypes(), plan.keyNullable(), method, method.wireName());
+  }
+
+  /** Rows can be read in key order and resumed after a key: every method but {@code single_unit}. */
+  public boolean ordered() {
+    return method != SplitMethod.SINGLE_UNIT;
+  }
+
+  public boolean isCtid() {
+    return method == SplitMethod.CTID;
+  }
+}
