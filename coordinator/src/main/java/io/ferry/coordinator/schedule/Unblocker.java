@@ -3,6 +3,7 @@ package io.ferry.coordinator.schedule;
 import io.ferry.coordinator.job.JobPhase;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Moves a job forward after units finish: a table's prepare done → its copies become pending; all copies
+ * Moves a job forward after units finish: the job's type prepare ({@code prepare:*types}) done → every
+ * table's prepare becomes pending; a table's prepare done → its copies become pending; all copies
  * of a target table (every tenant's) done → its finish becomes pending; every table's finish done → the
  * job-level finish (foreign keys) becomes pending; every unit done → the job succeeded.
  *
@@ -36,9 +38,14 @@ public final class Unblocker {
     Collection<WorkUnit> units = board.units(jobId);
     Map<String, TableUnits> tables = new HashMap<>();
     WorkUnit jobFinish = null;
+    WorkUnit typesPrepare = null;
     for (WorkUnit u : units) {
       if (u.table() == null) {
-        jobFinish = u;
+        if (u.kind() == UnitKind.PREPARE) {
+          typesPrepare = u;
+        } else {
+          jobFinish = u;
+        }
         continue;
       }
       TableUnits t = tables.computeIfAbsent(u.table(), k -> new TableUnits());
@@ -49,7 +56,15 @@ public final class Unblocker {
       }
     }
     boolean allTablesFinished = true;
+    boolean typesCreated = typesPrepare == null || typesPrepare.state() == UnitState.DONE;
     for (TableUnits t : tables.values()) {
+      if (!typesCreated) {
+        allTablesFinished = false;
+        continue;
+      }
+      if (t.prepare != null) {
+        unblock(t.prepare);
+      }
       boolean prepared = t.prepare == null || t.prepare.state() == UnitState.DONE;
       if (prepared) {
         for (WorkUnit copy : t.copies) {
