@@ -8,7 +8,11 @@ import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.copy.BinaryCopyParser;
+import io.ferry.worker.copy.BinaryFraming;
+import io.ferry.worker.copy.RowFraming;
+import io.ferry.worker.copy.TextCopyParser;
 import io.ferry.worker.dialect.CheckpointStore;
+import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.RangeRead;
@@ -58,13 +62,14 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final ProgressListener progress;
   private final TableName targetTable;
   private final List<String> targetColumns;
+  private final ChunkRequest chunkRequest;
   private final long chunkRowLimit;
   private final long chunkByteLimit;
   private final byte[] buffer = new byte[WRITE_BUFFER];
   private int buffered;
 
   private Connection target;
-  private BinaryCopyParser parser;
+  private RowFraming parser;
   private ChunkWriter writer;
   private long rows;
   private long bytes;
@@ -89,6 +94,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     }
     assignment.plan().columns().forEach(c -> columns.add(c.name()));
     this.targetColumns = columns;
+    this.chunkRequest = ChunkRequest.of(assignment, targetTable, columns);
     boolean keyed = keyColumn(assignment.plan()) != null;
     // Unkeyed tables cannot resume mid-way (no order to resume in), so the whole unit is one chunk.
     this.chunkRowLimit = keyed && assignment.chunkRows() > 0 ? assignment.chunkRows() : Long.MAX_VALUE;
@@ -140,10 +146,15 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     RangeRead read = new RangeRead(TableName.parse(unit.sourceTable() != null ? unit.sourceTable() : plan.sourceTable()),
         sourceColumns, keyColumn, range, resumeAfter, assignment.tenantColumn() == null ? null : unit.tenantId());
     int keyField = keyColumn == null ? -1 : sourceColumns.indexOf(keyColumn) + (read.tenantId() == null ? 0 : 1);
-    parser = new BinaryCopyParser(keyField, targetColumns.size());
+    // Text COPY (types whose binary form names database-specific OIDs): the source appends the key as
+    // trailing text fields, which the parser reads and drops.
+    parser = switch (plan.copyFormatOrBinary()) {
+      case TEXT -> new TextCopyParser(targetColumns.size(), keyColumn == null ? 0 : 1);
+      case BINARY -> new BinaryFraming(new BinaryCopyParser(keyField, targetColumns.size()));
+    };
     LOG.debug("{}: copying{}", unit.describe(), resumeAfter == null ? "" : " after key " + resumeAfter);
     try (Connection source = sourceDialect.connect(assignment.source());
-         CopySource in = sourceDialect.openCopy(source, read)) {
+         CopySource in = sourceDialect.openCopy(source, read, plan.copyFormatOrBinary())) {
       for (byte[] block = in.read(); block != null; block = in.read()) {
         if (control.leaseLost()) {
           throw new Interrupted(true);
@@ -151,7 +162,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
         parser.feed(block, 0, block.length, this);
       }
       if (!parser.finished()) {
-        throw new IOException("the source's COPY stream ended without its trailer");
+        throw new IOException("the source's COPY stream ended in the middle of a row (or without its trailer)");
       }
       source.rollback();
     }
@@ -161,8 +172,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   @Override
   public void tupleBytes(byte[] data, int offset, int length) throws SQLException {
     if (writer == null) {
-      writer = targetDialect.openChunk(target, targetTable, targetColumns);
-      append(BinaryCopyParser.header(), 0, 19);
+      writer = targetDialect.openChunk(target, chunkRequest);
+      byte[] header = parser.chunkHeader();
+      append(header, 0, header.length);
     }
     append(data, offset, length);
   }
@@ -171,8 +183,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   public void tupleEnd(long framedBytes) throws SQLException {
     chunkRows++;
     chunkBytes += framedBytes;
-    if (parser.lastKeyPresent()) {
-      lastKey = List.of(Long.toString(parser.lastKey()));
+    List<String> key = parser.lastKey();
+    if (key != null) {
+      lastKey = key;
     }
     if (chunkRows >= chunkRowLimit || chunkBytes >= chunkByteLimit) {
       commitChunk(false);
@@ -189,7 +202,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       throw new Interrupted(true);
     }
     if (writer != null) {
-      byte[] trailer = BinaryCopyParser.trailer();
+      byte[] trailer = parser.chunkTrailer();
       append(trailer, 0, trailer.length);
       flush();
       writer.end();

@@ -1,5 +1,6 @@
 package io.ferry.worker.postgres;
 
+import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Connection;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.KeySample;
@@ -8,6 +9,7 @@ import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.TableName;
+import io.ferry.worker.dialect.TypeMapping;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -51,14 +53,33 @@ public final class PostgresSource implements SourceDialect {
   }
 
   @Override
+  public TypeMapping mapTypes(java.sql.Connection source, SourceTable table, String targetSchema) throws SQLException {
+    return PostgresTypes.map(source, table, targetSchema);
+  }
+
+  @Override
+  public double sampleReadRate(java.sql.Connection source, SourceTable table) throws SQLException {
+    return PostgresReadSample.measure(source, table);
+  }
+
+  @Override
+  public CopySource openCopy(java.sql.Connection source, RangeRead read, CopyFormat format) throws SQLException {
+    return format == CopyFormat.TEXT ? open(source, PostgresTextCopy.copySql(read)) : openCopy(source, read);
+  }
+
+  @Override
   public CopySource openCopy(java.sql.Connection source, RangeRead read) throws SQLException {
+    return open(source, copySql(read));
+  }
+
+  private static CopySource open(java.sql.Connection source, String copySql) throws SQLException {
     source.setAutoCommit(false);
     try (Statement st = source.createStatement()) {
       // One snapshot for the whole unit attempt: every chunk reads the same consistent state, and the
       // rows after a resume point are exactly the ones this snapshot would have returned.
       st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     }
-    CopyOut out = source.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql(read));
+    CopyOut out = source.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql);
     return new CopySource() {
       @Override
       public byte[] read() throws SQLException {
