@@ -35,7 +35,9 @@ public final class PostgresTextCopy {
       if (!where.isEmpty()) {
         sql.append(" WHERE ").append(where);
       }
-      sql.append(" ORDER BY ").append(PgSql.ident(read.keyColumn()));
+      // Qualified: the appended key makes a second output column of the same name, and an unqualified
+      // ORDER BY name would refer to the output columns and be ambiguous.
+      sql.append(" ORDER BY ").append(PgSql.table(read.table())).append('.').append(PgSql.ident(read.keyColumn()));
     }
     return sql.append(") TO STDOUT").toString();
   }
