@@ -15,6 +15,8 @@ import org.postgresql.copy.CopyOut;
  */
 final class PostgresReadSample {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresReadSample.class);
+
   static final long SAMPLE_BYTES = 4L * 1024 * 1024;
   static final long SAMPLE_NANOS = 300_000_000L;
   static final long MIN_TABLE_BYTES = 1024L * 1024;
@@ -22,11 +24,23 @@ final class PostgresReadSample {
   private PostgresReadSample() {
   }
 
-  /** Bytes per second, or 0 when the table is too small to measure. */
-  static double measure(Connection source, SourceTable table) throws SQLException {
+  /**
+   * Bytes per second, or 0 when the table is too small to measure or the sample read failed: an estimate
+   * is not worth failing a job's preflight for (the copy itself reports real problems).
+   */
+  static double measure(Connection source, SourceTable table) {
     if (table.estimatedBytes() < MIN_TABLE_BYTES || table.estimatedRows() <= 0) {
       return 0;
     }
+    try {
+      return read(source, table);
+    } catch (SQLException e) {
+      LOG.debug("sample read of {} failed, its read rate is not measured: {}", table.name(), e.getMessage());
+      return 0;
+    }
+  }
+
+  private static double read(Connection source, SourceTable table) throws SQLException {
     long bytesPerRow = Math.max(1, table.estimatedBytes() / table.estimatedRows());
     long limit = Math.max(100, SAMPLE_BYTES / bytesPerRow);
     String sql = "COPY (SELECT * FROM " + PgSql.table(table.name()) + " LIMIT " + limit + ") TO STDOUT (FORMAT binary)";
