@@ -77,8 +77,10 @@ public final class JobSubmission {
 
   public Future<JsonObject> dryRun(JobSpec spec) {
     Target target = target(spec);
+    // Read on the event loop, where heartbeats update the registry.
+    long slots = workerSlots();
     return plans(spec)
-        .compose(plans -> checkTarget(spec, target).map(v -> PlanView.of(spec, plans, workerSlots())));
+        .compose(plans -> checkTarget(spec, target).map(v -> PlanView.of(spec, plans, slots)));
   }
 
   /** Units the live workers can run at once, as their last heartbeats announced. */
