@@ -89,7 +89,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     UnitReports reports = new UnitReports(board, unblocker, metrics, options.maxAttempts(), new SecureRandom());
     LeaseTracker leases = new LeaseTracker(board, options.leaseTimeoutMillis());
     Scheduler scheduler = new Scheduler(board, new AssignmentFactory(secrets), secrets, options.leaseTimeoutMillis());
-    JobSubmission submission = new JobSubmission(vertx, store, board, secrets, metrics, clock);
+    JobSubmission submission = new JobSubmission(vertx, store, board, secrets, metrics, workers, clock);
 
     var router = HttpApi.router(vertx, options.apiToken(), () -> ready, submission, board,
         new JobStatusView(board, throughput), workers, metrics, clock);

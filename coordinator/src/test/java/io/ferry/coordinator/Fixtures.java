@@ -41,6 +41,14 @@ public final class Fixtures {
         List.of("ANALYZE " + table), List.of(), false, false, 0, List.of());
   }
 
+  /** The same plan, needing user-defined types created by these statements first. */
+  public static TablePlan withTypes(TablePlan p, List<String> typeStatements) {
+    return new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), p.columns(), p.key(), p.keyTypes(), p.keyNullable(),
+        p.splitMethod(), p.estimatedRows(), p.estimatedBytes(), p.keyQuantiles(), p.keySampleMethod(), p.copyFormat(),
+        p.partitionOf(), typeStatements, p.prepareStatements(), p.finishStatements(), p.foreignKeys(), p.targetExists(),
+        p.targetHasRows(), p.readBytesPerSecond(), p.warnings());
+  }
+
   /** Evenly spread integer quantiles 0, step, 2*step … (count values). */
   public static List<String> quantiles(int count, long step) {
     List<String> q = new ArrayList<>();

@@ -44,8 +44,12 @@ class CodecTest {
         io.ferry.protocol.plan.CopyFormat.BINARY, null, List.of(), List.of("CREATE TABLE x"), List.of(), List.of(),
         false, false, 0, List.of());
     ClaimReply reply = new ClaimReply(List.of(new Assignment(UNIT, plan, new Connection("jdbc:postgresql://h/s", "u", "${env:P}"),
-        new Connection("jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20)));
+        new Connection("jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20),
+        new Assignment(UNIT, plan, new Connection("jdbc:postgresql://h/s", "u", null),
+        new Connection("jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20,
+        io.ferry.protocol.spec.Mode.UPSERT)));
     assertThat(Json.decode(Json.encode(reply), ClaimReply.class)).isEqualTo(reply);
+    assertThat(Json.encode(reply)).contains("\"mode\":\"upsert\"");
   }
 
   @Test

@@ -7,7 +7,11 @@ import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.copy.BinaryCopyParser;
+import io.ferry.worker.copy.BinaryFraming;
+import io.ferry.worker.copy.RowFraming;
+import io.ferry.worker.copy.TextCopyParser;
 import io.ferry.worker.dialect.CheckpointStore;
+import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.RangeRead;
@@ -65,13 +69,14 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final List<String> targetColumns;
   private final SplitKey key;
   private final KeyRange range;
+  private final ChunkRequest chunkRequest;
   private final long chunkRowLimit;
   private final long chunkByteLimit;
   private final byte[] buffer = new byte[WRITE_BUFFER];
   private int buffered;
 
   private Connection target;
-  private BinaryCopyParser parser;
+  private RowFraming parser;
   private ChunkWriter writer;
   private long rows;
   private long bytes;
@@ -96,6 +101,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     }
     assignment.plan().columns().forEach(c -> columns.add(c.name()));
     this.targetColumns = columns;
+    this.chunkRequest = ChunkRequest.of(assignment, targetTable, columns);
     this.key = SplitKey.of(assignment.plan());
     this.range = unit.range() == null ? KeyRange.ALL : unit.range();
     // Reads without an order to resume in cannot stop mid-way, so the whole unit is one chunk.
@@ -146,10 +152,14 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     RangeRead read = new RangeRead(TableName.parse(unit.sourceTable() != null ? unit.sourceTable() : plan.sourceTable()),
         sourceColumns, key, range, lastKey, assignment.tenantColumn() == null ? null : unit.tenantId());
     List<String> resumeAfter = read.resumable() ? lastKey : null;
-    parser = new BinaryCopyParser(targetColumns.size(), read.keyFields());
+    // Both formats carry the key as trailing text fields, which the parser takes off each row.
+    parser = switch (plan.copyFormatOrBinary()) {
+      case TEXT -> new TextCopyParser(targetColumns.size(), read.keyFields());
+      case BINARY -> new BinaryFraming(new BinaryCopyParser(targetColumns.size(), read.keyFields()));
+    };
     LOG.debug("{}: copying{}", unit.describe(), resumeAfter == null ? "" : " after key " + resumeAfter);
     try (Connection source = sourceDialect.connect(assignment.source());
-         CopySource in = sourceDialect.openCopy(source, read)) {
+         CopySource in = sourceDialect.openCopy(source, read, plan.copyFormatOrBinary())) {
       for (byte[] block = in.read(); block != null; block = in.read()) {
         if (control.leaseLost()) {
           throw new Interrupted(true);
@@ -157,7 +167,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
         parser.feed(block, 0, block.length, this);
       }
       if (!parser.finished()) {
-        throw new IOException("the source's COPY stream ended without its trailer");
+        throw new IOException("the source's COPY stream ended in the middle of a row (or without its trailer)");
       }
       source.rollback();
     }
@@ -167,8 +177,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   @Override
   public void tupleBytes(byte[] data, int offset, int length) throws SQLException {
     if (writer == null) {
-      writer = targetDialect.openChunk(target, targetTable, targetColumns);
-      append(BinaryCopyParser.header(), 0, 19);
+      writer = targetDialect.openChunk(target, chunkRequest);
+      byte[] header = parser.chunkHeader();
+      append(header, 0, header.length);
     }
     append(data, offset, length);
   }
@@ -192,7 +203,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       throw new Interrupted(true);
     }
     if (writer != null) {
-      byte[] trailer = BinaryCopyParser.trailer();
+      byte[] trailer = parser.chunkTrailer();
       append(trailer, 0, trailer.length);
       flush();
       writer.end();

@@ -3,6 +3,7 @@ package io.ferry.worker;
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.CopyFormat;
+import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Connection;
 import io.ferry.protocol.spec.JobSpec;
@@ -11,6 +12,8 @@ import io.ferry.protocol.spec.Secret;
 import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.worker.dialect.DdlRequest;
+import io.ferry.worker.dialect.ExistingTable;
+import io.ferry.worker.dialect.KeySample;
 import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SourcePartition;
 import io.ferry.worker.dialect.SourceTable;
@@ -18,6 +21,7 @@ import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.dialect.TargetState;
+import io.ferry.worker.dialect.TypeMapping;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +50,10 @@ public final class Preflight {
     final Set<String> problems = new LinkedHashSet<>();
     final Map<TableName, TargetState> targetStates = new HashMap<>();
     java.sql.Connection target;
+    /** Who the target database is (see {@link TargetDialect#databaseIdentity}), null when unknown. */
+    String targetIdentity;
+    /** The tenant being surveyed is the target database itself (the guard refuses tables copied onto themselves). */
+    boolean sameDatabase;
 
     Run(JobSpec spec) {
       this.spec = spec;
@@ -79,6 +87,7 @@ public final class Preflight {
     LOG.info("preflight of job {}: step 1 - connecting to the target", spec.name());
     try {
       run.target = target.connect(spec.target().connection());
+      run.targetIdentity = identity(target, run.target);
     } catch (SQLException | IllegalArgumentException e) {
       run.problems.add("target: " + cannotConnect(spec.target().connection(), e));
     }
@@ -105,6 +114,7 @@ public final class Preflight {
       return;
     }
     try (conn) {
+      run.sameDatabase = sameDatabase(run, source, target, tenant, conn);
       conn.setReadOnly(true);
       List<TableName> tables = source.listTables(conn).stream()
           .filter(t -> TablePattern.selected(t, include, exclude)).toList();
@@ -135,6 +145,8 @@ public final class Preflight {
       TableName table, Map<TableName, TableName> jobTables, TableName partitionOf) throws SQLException {
     List<String> warnings = new ArrayList<>();
     SourceTable st = source.describe(conn, table, partitionOf == null ? warnings : new ArrayList<>());
+    TypeMapping types = source.mapTypes(conn, st, run.spec.target().schema());
+    warnings.addAll(types.warnings());
     if (partitionOf == null && run.tenantColumn != null && st.columns().stream().anyMatch(c -> c.name().equals(run.tenantColumn))) {
       run.problems.add("tenant " + tenantId + ": table " + table + " already has a column named " + run.tenantColumn
           + ", the same as target.tenantColumn: choose another tenant column name");
@@ -144,21 +156,68 @@ public final class Preflight {
     KeySurvey keys = KeySurvey.of(source, conn, st, run.spec.unitOrDefault(), warnings);
     TableName targetTable = jobTables.get(table);
     TableDdl ddl = partitionOf != null ? target.leafPartitionDdl(targetTable)
-        : target.ddl(new DdlRequest(st, targetTable, run.mode, run.tenantColumn, jobTables));
+        : target.ddl(new DdlRequest(types.apply(st), targetTable, run.mode, run.tenantColumn, jobTables));
     warnings.addAll(ddl.warnings());
     TargetState state = targetState(run, target, targetTable);
-    if (run.mode == Mode.CREATE && state.exists()) {
-      run.problems.add("target table " + targetTable + " already exists; mode create never overwrites a table: "
-          + "use mode drop_recreate or truncate");
+    if (partitionOf == null) {
+      // A leaf partition is created with its parent and judged with it: the checks run on the parent.
+      ModeChecks.Result checks = new ModeChecks(run.mode, run.tenantColumn).check(tenantId, st, targetTable, types, state,
+          existing(run, target, targetTable, state), run.sameDatabase && table.equals(targetTable));
+      run.problems.addAll(checks.problems());
+      warnings.addAll(checks.warnings());
     }
-    List<ColumnPlan> columns = st.copiedColumns().stream()
-        .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable())).toList();
+    List<ColumnPlan> columns = types.apply(st).copiedColumns().stream()
+        .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable(), types.handling(c.name()))).toList();
     run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, keys.key().columns(),
         keys.key().types(), keys.key().nullable(), keys.key().method(), keys.rows(), keys.bytes(), keys.sample().quantiles(),
-        keys.sample().method(), CopyFormat.BINARY, partitionOf == null ? null : partitionOf.toString(), List.of(),
-        ddl.prepare(), ddl.finish(), ddl.foreignKeys(), state.exists(), state.hasRows(), 0, warnings));
+        keys.sample().method(), types.copyFormat(st), partitionOf == null ? null : partitionOf.toString(),
+        run.mode == Mode.PRESERVE_SCHEMA ? List.of() : types.statements(),
+        ddl.prepare(), ddl.finish(), ddl.foreignKeys(), state.exists(), state.hasRows(), source.sampleReadRate(conn, st),
+        warnings));
     for (SourcePartition leaf : st.leafPartitions()) {
       plan(run, source, target, tenantId, conn, leaf.name(), jobTables, targetTable);
+    }
+  }
+
+  /** The existing target table, for the modes that write into one (null otherwise). */
+  private static ExistingTable existing(Run run, TargetDialect target, TableName table, TargetState state) throws SQLException {
+    if (run.target == null || !state.exists() || run.mode == Mode.CREATE || run.mode == Mode.DROP_RECREATE) {
+      return null;
+    }
+    try {
+      return target.describeExisting(run.target, table);
+    } finally {
+      run.target.rollback();
+    }
+  }
+
+  /**
+   * Whether the tenant's database is the target database: their URLs name the same host, port and
+   * database, or (same engine) the servers say they are the same database although the URLs differ.
+   */
+  private static boolean sameDatabase(Run run, SourceDialect source, TargetDialect target, TenantSpec tenant,
+      java.sql.Connection conn) {
+    if (target.sameDatabase(tenant.url(), run.spec.target().url())) {
+      return true;
+    }
+    return run.targetIdentity != null && source.engine().equals(target.engine())
+        && run.targetIdentity.equals(identity(target, conn));
+  }
+
+  private static String identity(TargetDialect dialect, java.sql.Connection c) {
+    try {
+      return dialect.databaseIdentity(c);
+    } catch (SQLException e) {
+      LOG.debug("cannot tell which database a connection reaches: {}", e.getMessage());
+      return null;
+    } finally {
+      try {
+        if (!c.getAutoCommit()) {
+          c.rollback();
+        }
+      } catch (SQLException ignored) {
+        // the next statement on it says more
+      }
     }
   }
 

@@ -127,6 +127,15 @@ class PreflightIT {
     assertSortedWithin(big.keyQuantiles(), 2, 240_000);
     long median = Long.parseLong(big.keyQuantiles().get(big.keyQuantiles().size() / 2).get(0));
     assertThat(median).isBetween(80_000L, 160_000L);
+    assertThat(big.estimatedBytes()).isGreaterThan(1024 * 1024);
+    assertThat(big.readBytesPerSecond()).as("a sample read measured the source's throughput").isPositive();
+  }
+
+  @Test
+  void tinyTablesAreNotSampledForThroughput() {
+    PreflightReply reply = new Preflight().run(spec(List.of(tenant("t1", tenantUrl)),
+        new TableSelection(List.of("public.empty_table", "public.customers"), List.of()), Mode.DROP_RECREATE, "tiny", null));
+    assertThat(reply.plans()).allSatisfy(p -> assertThat(p.readBytesPerSecond()).isZero());
   }
 
   @Test
@@ -140,7 +149,7 @@ class PreflightIT {
 
     assertThat(reply.problems()).anyMatch(p -> p.startsWith("tenant district_1: cannot connect to " + badUrl + " as user bob: ")
         && p.contains("ferry_no_such_database"));
-    assertThat(reply.problems()).anyMatch(p -> p.contains("target table public.customers already exists; mode create never overwrites"));
+    assertThat(reply.problems()).anyMatch(p -> p.contains("target table public.customers already exists; mode create never writes into an existing table"));
     assertThat(reply.problems()).anyMatch(p -> p.contains("district_2") && p.contains("already has a column named name"));
     assertThat(String.join("\n", reply.problems())).doesNotContain("s3cretPassw0rd");
 

@@ -29,6 +29,13 @@ public final class Units {
         chunkRows, 64L * 1024 * 1024);
   }
 
+  /** A copy unit of a job in {@code mode} (upsert writes through a staging table). */
+  public static Assignment copy(String id, String jobId, TablePlan plan, KeyRange range, long epoch, Connection source,
+      Connection target, String tenantColumn, long chunkRows, io.ferry.protocol.spec.Mode mode) {
+    return new Assignment(unit(id, jobId, UnitKind.COPY, plan, range, epoch), plan, source, target, tenantColumn, List.of(),
+        chunkRows, 64L * 1024 * 1024, mode);
+  }
+
   public static Assignment statements(String id, String jobId, UnitKind kind, TablePlan plan, List<String> statements,
       Connection source, Connection target) {
     return new Assignment(unit(id, jobId, kind, plan, null, 1), plan, source, target, null, statements, 0, 0);

@@ -10,6 +10,7 @@ import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.coordinator.progress.FerryMetrics;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobSecrets;
+import io.ferry.coordinator.schedule.WorkerRegistry;
 import io.ferry.coordinator.store.JobStore;
 import io.ferry.coordinator.store.Target;
 import io.ferry.protocol.Addresses;
@@ -47,11 +48,13 @@ public final class JobSubmission {
   private final JobBoard board;
   private final JobSecrets secrets;
   private final FerryMetrics metrics;
+  private final WorkerRegistry workers;
   private final LongSupplier clock;
 
   public JobSubmission(Vertx vertx, JobStore store, JobBoard board, JobSecrets secrets, FerryMetrics metrics,
-      LongSupplier clock) {
+      WorkerRegistry workers, LongSupplier clock) {
     this.vertx = vertx;
+    this.workers = workers;
     this.store = store;
     this.board = board;
     this.secrets = secrets;
@@ -74,8 +77,15 @@ public final class JobSubmission {
 
   public Future<JsonObject> dryRun(JobSpec spec) {
     Target target = target(spec);
+    // Read on the event loop, where heartbeats update the registry.
+    long slots = workerSlots();
     return plans(spec)
-        .compose(plans -> checkTarget(spec, target).map(v -> PlanView.of(spec, plans)));
+        .compose(plans -> checkTarget(spec, target).map(v -> PlanView.of(spec, plans, slots)));
+  }
+
+  /** Units the live workers can run at once, as their last heartbeats announced. */
+  private long workerSlots() {
+    return workers.list().stream().mapToLong(w -> Math.max(0, w.maxUnits())).sum();
   }
 
   public Future<JsonObject> submit(JobSpec spec) {

@@ -1,8 +1,13 @@
 package io.ferry.coordinator.http;
 
+import io.ferry.coordinator.job.DurationEstimate;
 import io.ferry.coordinator.job.UnitPlanner;
+import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.WorkUnit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;
@@ -10,15 +15,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The answer of a dry run: what a job would do, per target table, without storing or starting anything. */
+/**
+ * The answer of a dry run: what a job would do, per target table, without storing or starting anything —
+ * key, split, units, sizes, target DDL, how unusual column types travel, what happens to existing target
+ * data in the chosen mode, and how long the copy should take (see {@link DurationEstimate}).
+ */
 final class PlanView {
 
   private PlanView() {
   }
 
-  static JsonObject of(JobSpec spec, List<TablePlan> plans) {
+  static JsonObject of(JobSpec spec, List<TablePlan> plans, long workerSlots) {
+    Mode mode = spec.mode() == null ? Mode.CREATE : spec.mode();
     JsonArray tables = new JsonArray();
-    long totalUnits = 0;
     long totalRows = 0;
     long totalBytes = 0;
     for (Map.Entry<String, List<TablePlan>> e : UnitPlanner.byTargetTable(plans).entrySet()) {
@@ -33,9 +42,15 @@ final class PlanView {
         rows += p.estimatedRows();
         bytes += p.estimatedBytes();
         units += UnitPlanner.copyUnits(p, plans, spec.unitOrDefault());
+        String prefix = e.getValue().size() > 1 ? p.tenantId() + ": " : "";
         if (p.warnings() != null) {
-          p.warnings().forEach(w -> warnings.add(e.getValue().size() > 1 ? p.tenantId() + ": " + w : w));
+          p.warnings().forEach(w -> warnings.add(prefix + w));
         }
+        keyWarnings(p).forEach(w -> warnings.add(prefix + w));
+      }
+      String conflict = targetWarning(mode, first.targetExists(), first.targetHasRows());
+      if (conflict != null) {
+        warnings.add(conflict);
       }
       totalRows += rows;
       totalBytes += bytes;
@@ -48,19 +63,74 @@ final class PlanView {
           .put("estimatedRows", rows)
           .put("estimatedBytes", bytes)
           .put("units", units)
+          .put("copyFormat", first.copyFormatOrBinary().wireName())
+          .put("typeHandling", typeHandling(first))
+          .put("targetExists", first.targetExists())
+          .put("targetHasRows", first.targetHasRows())
           .put("ddl", list(first.prepareStatements()))
           .put("finish", list(first.finishStatements()))
           .put("foreignKeys", list(first.foreignKeys()))
           .put("warnings", new JsonArray(List.copyOf(warnings))));
     }
     // Totals count every unit the job would run (prepare and finish too); per table only copy units.
-    totalUnits = UnitPlanner.units("dry-run", plans, spec.unitOrDefault()).size();
+    List<WorkUnit> allUnits = UnitPlanner.units("dry-run", plans, spec.unitOrDefault());
+    long copyUnits = allUnits.stream().filter(u -> u.kind() == UnitKind.COPY).count();
+    DurationEstimate estimate = DurationEstimate.of(plans, copyUnits, workerSlots);
+    Set<String> typeStatements = new LinkedHashSet<>();
+    plans.forEach(p -> typeStatements.addAll(p.typeStatements() == null ? List.of() : p.typeStatements()));
     return new JsonObject()
         .put("name", spec.name())
-        .put("mode", spec.mode() == null ? null : spec.mode().wireName())
+        .put("mode", mode.wireName())
+        .put("modeDescription", mode.description())
+        .put("types", new JsonArray(List.copyOf(typeStatements)))
         .put("tables", tables)
-        .put("totals", new JsonObject().put("tables", tables.size()).put("units", totalUnits)
-            .put("estimatedRows", totalRows).put("estimatedBytes", totalBytes));
+        .put("totals", new JsonObject().put("tables", tables.size()).put("units", allUnits.size())
+            .put("estimatedRows", totalRows).put("estimatedBytes", totalBytes))
+        .put("estimatedDurationSeconds", estimate.seconds())
+        .put("estimate", new JsonObject()
+            .put("readBytesPerSecond", estimate.readBytesPerSecond())
+            .put("parallelUnits", estimate.parallelUnits())
+            .put("workerSlots", estimate.workerSlots())
+            .put("formula", "sum(estimatedBytes) / (median sampled readBytesPerSecond * min(copy units, worker slots))"));
+  }
+
+  /** Columns that do not travel as plain binary passthrough, with the reason. */
+  private static JsonArray typeHandling(TablePlan plan) {
+    JsonArray out = new JsonArray();
+    if (plan.columns() == null) {
+      return out;
+    }
+    for (ColumnPlan c : plan.columns()) {
+      if (c.handling() != null) {
+        out.add(new JsonObject().put("column", c.name()).put("type", c.type()).put("handling", c.handling()));
+      }
+    }
+    return out;
+  }
+
+  /** Tables without a key are already flagged by the worker's survey (with the fallback it chose). */
+  private static List<String> keyWarnings(TablePlan p) {
+    if (p.keyNullable() && p.key() != null && !p.key().isEmpty()) {
+      return List.of("key " + p.key() + " may be NULL: rows with a NULL key column are copied by a unit of their own");
+    }
+    return List.of();
+  }
+
+  /** What the mode will do to a target table that already exists (null: nothing worth saying). */
+  static String targetWarning(Mode mode, boolean exists, boolean hasRows) {
+    if (!exists) {
+      return null;
+    }
+    return switch (mode) {
+      case CREATE -> "the target table already exists: mode create refuses the job";
+      case DROP_RECREATE -> "the target table exists" + (hasRows ? " and holds rows: it will be dropped with its rows"
+          : ": it will be dropped") + " and created again";
+      case TRUNCATE -> hasRows ? "the target table holds rows: they will be deleted (truncate) before the copy" : null;
+      case APPEND -> hasRows ? "the target table holds rows: rows are added to them, and a duplicate key fails the unit" : null;
+      case UPSERT -> hasRows ? "the target table holds rows: rows with the same key are updated, the others added; none is deleted"
+          : null;
+      case PRESERVE_SCHEMA -> hasRows ? "the target table holds rows: rows are added to them (its schema is used as it is)" : null;
+    };
   }
 
   private static JsonArray list(List<String> values) {

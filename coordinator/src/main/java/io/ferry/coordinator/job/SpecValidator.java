@@ -44,9 +44,6 @@ public final class SpecValidator {
       problems.add("mode is required when source and target are both " + sourceEngine + ": one of " + Mode.names()
           + " (" + modeDescriptions() + ")");
     }
-    if (spec.mode() == Mode.APPEND || spec.mode() == Mode.UPSERT || spec.mode() == Mode.PRESERVE_SCHEMA) {
-      problems.add("mode " + spec.mode().wireName() + " is not supported yet: use create, drop_recreate or truncate");
-    }
     tables(spec, problems);
     unit(spec.unit(), problems);
     return problems;

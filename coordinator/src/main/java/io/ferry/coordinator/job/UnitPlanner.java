@@ -13,7 +13,10 @@ import java.util.Map;
 
 /**
  * Turns a job's table plans (one per tenant × table) into its work units, and the dependencies between
- * them into initial states: each target table's {@code prepare} is pending; its copies wait (blocked)
+ * them into initial states: when any table needs user-defined types, the job-level {@code prepare:*types}
+ * is pending and creates them all, and every table's {@code prepare} waits (blocked) for it, since a
+ * table cannot be created before its column types; otherwise each target table's {@code prepare} is
+ * pending. A table's copies wait (blocked)
  * for it; its {@code finish} waits for every tenant's copies of the table; the job-level finish
  * ({@code finish:*}, foreign keys) waits for every table's finish, because a foreign key needs both of
  * its tables complete.
@@ -27,6 +30,7 @@ import java.util.Map;
 public final class UnitPlanner {
 
   public static final String JOB_FINISH_ID = "finish:*";
+  public static final String TYPES_PREPARE_ID = "prepare:*types";
 
   private UnitPlanner() {
   }
@@ -48,10 +52,15 @@ public final class UnitPlanner {
     Map<String, String> parents = partitionParents(plans);
     List<WorkUnit> units = new ArrayList<>();
     boolean foreignKeys = false;
+    boolean types = plans.stream().anyMatch(p -> p.typeStatements() != null && !p.typeStatements().isEmpty());
+    if (types) {
+      units.add(WorkUnit.create(TYPES_PREPARE_ID, jobId, UnitKind.PREPARE, null, null, null, null, 0, 0, UnitState.PENDING));
+    }
     for (Map.Entry<String, List<TablePlan>> e : byTable.entrySet()) {
       String table = e.getKey();
       if (!parents.containsKey(table)) {
-        units.add(WorkUnit.create(prepareId(table), jobId, UnitKind.PREPARE, null, table, null, null, 0, 0, UnitState.PENDING));
+        units.add(WorkUnit.create(prepareId(table), jobId, UnitKind.PREPARE, null, table, null, null, 0, 0,
+            types ? UnitState.BLOCKED : UnitState.PENDING));
       }
       for (TablePlan plan : e.getValue()) {
         if (parents.containsValue(table)) {

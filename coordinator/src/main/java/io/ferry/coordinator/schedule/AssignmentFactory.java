@@ -33,13 +33,13 @@ public final class AssignmentFactory {
     JobSpec spec = secrets.spec(job);
     TablePlan plan = plan(job, unit);
     List<String> statements = switch (unit.kind()) {
-      case PREPARE -> plan.prepareStatements();
+      case PREPARE -> unit.table() == null ? typeStatements(job) : plan.prepareStatements();
       case FINISH -> unit.table() == null ? foreignKeys(job) : plan.finishStatements();
       default -> List.of();
     };
     String tenantId = unit.tenantId() != null ? unit.tenantId() : plan.tenantId();
     return new Assignment(unit, plan, source(spec, tenantId), spec.target().connection(),
-        spec.target().tenantColumn(), statements == null ? List.of() : statements, CHUNK_ROWS, CHUNK_BYTES);
+        spec.target().tenantColumn(), statements == null ? List.of() : statements, CHUNK_ROWS, CHUNK_BYTES, spec.mode());
   }
 
   /**
@@ -70,6 +70,21 @@ public final class AssignmentFactory {
       }
     }
     return List.copyOf(fks);
+  }
+
+  /**
+   * The job-level prepare ({@code prepare:*types}) creates every user-defined type once, before any table:
+   * the union of the plans' type statements in survey order (dependencies come first in each plan), each
+   * once. The statements are idempotent, so tenants sharing a type need no coordination.
+   */
+  static List<String> typeStatements(JobRecord job) {
+    Set<String> statements = new LinkedHashSet<>();
+    for (TablePlan p : job.plans()) {
+      if (p.typeStatements() != null) {
+        statements.addAll(p.typeStatements());
+      }
+    }
+    return List.copyOf(statements);
   }
 
   private static Connection source(JobSpec spec, String tenantId) {

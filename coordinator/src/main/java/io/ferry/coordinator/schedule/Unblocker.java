@@ -4,6 +4,7 @@ import io.ferry.coordinator.job.JobPhase;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.job.UnitPlanner;
+import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Moves a job forward after units finish: a table's prepare done → its copies become pending; all copies
+ * Moves a job forward after units finish: the job's type prepare ({@code prepare:*types}) done → every
+ * table's prepare becomes pending; a table's prepare done → its copies become pending; all copies
  * of a target table (every tenant's) done → its finish becomes pending; every table's finish done → the
  * job-level finish (foreign keys) becomes pending; every unit done → the job succeeded.
  *
@@ -41,9 +43,14 @@ public final class Unblocker {
     Collection<WorkUnit> units = board.units(jobId);
     Map<String, TableUnits> tables = new HashMap<>();
     WorkUnit jobFinish = null;
+    WorkUnit typesPrepare = null;
     for (WorkUnit u : units) {
       if (u.table() == null) {
-        jobFinish = u;
+        if (u.kind() == UnitKind.PREPARE) {
+          typesPrepare = u;
+        } else {
+          jobFinish = u;
+        }
         continue;
       }
       TableUnits t = tables.computeIfAbsent(u.table(), k -> new TableUnits());
@@ -57,8 +64,16 @@ public final class Unblocker {
     Map<String, List<String>> leaves = new HashMap<>();
     parents.forEach((leaf, parent) -> leaves.computeIfAbsent(parent, p -> new ArrayList<>()).add(leaf));
     boolean allTablesFinished = true;
+    boolean typesCreated = typesPrepare == null || typesPrepare.state() == UnitState.DONE;
     for (Map.Entry<String, TableUnits> e : tables.entrySet()) {
       TableUnits t = e.getValue();
+      if (!typesCreated) {
+        allTablesFinished = false;
+        continue;
+      }
+      if (t.prepare != null) {
+        unblock(t.prepare);
+      }
       boolean prepared = prepared(e.getKey(), tables, parents);
       if (prepared) {
         for (WorkUnit copy : t.copies) {

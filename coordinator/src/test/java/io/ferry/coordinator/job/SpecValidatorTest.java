@@ -85,6 +85,18 @@ class SpecValidatorTest {
   }
 
   @Test
+  void everyModeIsAcceptedAndTheMissingModeErrorDescribesEachOne() {
+    for (Mode mode : Mode.values()) {
+      JobSpec spec = new JobSpec("n", VALID.source(), VALID.target(), null, mode, null);
+      assertThat(SpecValidator.validate(spec)).as(mode.wireName()).isEmpty();
+    }
+    String problem = SpecValidator.validate(new JobSpec("n", VALID.source(), VALID.target(), null, null, null)).get(0);
+    for (Mode mode : Mode.values()) {
+      assertThat(problem).contains(mode.wireName() + ": " + mode.description());
+    }
+  }
+
+  @Test
   void tablePatternsAndUnitSizesAreChecked() {
     JobSpec spec = new JobSpec("n", VALID.source(), VALID.target(),
         new TableSelection(List.of("public.*", "orders"), List.of("a.b;drop")), Mode.CREATE, new UnitSize(0L, -1L));

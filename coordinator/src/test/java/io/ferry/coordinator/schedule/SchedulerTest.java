@@ -2,6 +2,7 @@ package io.ferry.coordinator.schedule;
 
 import static io.ferry.coordinator.Fixtures.plan;
 import static io.ferry.coordinator.Fixtures.quantiles;
+import static io.ferry.coordinator.Fixtures.withTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.coordinator.job.JobState;
@@ -33,9 +34,47 @@ class SchedulerTest {
       assertThat(a.tenantColumn()).isEqualTo("tenant_id");
       assertThat(a.chunkRows()).isEqualTo(50_000);
       assertThat(a.chunkBytes()).isEqualTo(32L * 1024 * 1024);
+      assertThat(a.mode()).isEqualTo(io.ferry.protocol.spec.Mode.CREATE);
     });
     assertThat(h.sink.units).extracting(WorkUnit::id).containsExactly("prepare:public.orders");
     assertThat(h.claim("w2", 10)).isEmpty();
+  }
+
+  @Test
+  void userDefinedTypesAreCreatedOnceByAJobLevelPrepareThatEveryTablePrepareWaitsFor() {
+    SchedulerHarness h = new SchedulerHarness();
+    String mood = "CREATE TYPE app.mood …";
+    String address = "CREATE TYPE app.address …";
+    h.addJob("j1", List.of(
+        withTypes(plan("a", "public.people", 10, 10, List.of()), List.of(mood, address)),
+        withTypes(plan("b", "public.people", 10, 10, List.of()), List.of(mood, address)),
+        withTypes(plan("a", "public.visits", 10, 10, List.of()), List.of(mood)),
+        plan("a", "public.plain", 10, 10, List.of())), "a", "b");
+    assertThat(h.unit("j1", "prepare:public.people").state()).isEqualTo(UnitState.BLOCKED);
+    assertThat(h.unit("j1", "prepare:public.plain").state()).isEqualTo(UnitState.BLOCKED);
+
+    List<Assignment> first = h.claim("w1", 10);
+    assertThat(first).singleElement().satisfies(a -> {
+      assertThat(a.unit().id()).isEqualTo("prepare:*types");
+      assertThat(a.unit().table()).isNull();
+      assertThat(a.statements()).containsExactly(mood, address);
+    });
+    h.ok(first.get(0).unit(), "w1", 0);
+
+    List<Assignment> tables = h.claim("w1", 10);
+    assertThat(tables).extracting(a -> a.unit().id())
+        .containsExactlyInAnyOrder("prepare:public.people", "prepare:public.visits", "prepare:public.plain");
+    assertThat(h.board.job("j1").phase()).isEqualTo(io.ferry.coordinator.job.JobPhase.PREPARE);
+    tables.forEach(a -> h.ok(a.unit(), "w1", 0));
+    h.runAll("w1");
+    assertThat(h.board.job("j1").state()).isEqualTo(JobState.SUCCEEDED);
+  }
+
+  @Test
+  void withoutUserDefinedTypesThereIsNoTypePrepare() {
+    SchedulerHarness h = new SchedulerHarness();
+    h.addJob("j1", List.of(plan("a", "public.plain", 10, 10, List.of())), "a");
+    assertThat(h.board.units("j1")).extracting(WorkUnit::id).doesNotContain("prepare:*types");
   }
 
   @Test

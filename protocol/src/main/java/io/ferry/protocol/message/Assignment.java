@@ -2,6 +2,7 @@ package io.ferry.protocol.message;
 
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.List;
 
@@ -14,6 +15,8 @@ import java.util.List;
  * @param statements SQL to run on the target (prepare / finish units)
  * @param chunkRows  rows per chunk transaction inside a copy unit
  * @param chunkBytes bytes per chunk transaction inside a copy unit
+ * @param mode       the job's mode: how a copy unit writes (upsert goes through a staging table); null is
+ *                   a plain insert, as in create, drop_recreate and truncate
  */
 public record Assignment(
     WorkUnit unit,
@@ -23,5 +26,12 @@ public record Assignment(
     String tenantColumn,
     List<String> statements,
     long chunkRows,
-    long chunkBytes) {
+    long chunkBytes,
+    Mode mode) {
+
+  /** An assignment whose copy writes plain inserts (modes create, drop_recreate, truncate). */
+  public Assignment(WorkUnit unit, TablePlan plan, Connection source, Connection target, String tenantColumn,
+      List<String> statements, long chunkRows, long chunkBytes) {
+    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, null);
+  }
 }

@@ -1,5 +1,6 @@
 package io.ferry.worker.dialect;
 
+import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -34,4 +35,28 @@ public interface SourceDialect {
 
   /** Starts streaming one range inside a single read-only snapshot. */
   CopySource openCopy(java.sql.Connection source, RangeRead read) throws SQLException;
+
+  /**
+   * Starts streaming one range in the given format: binary COPY, or PostgreSQL text COPY whose lines end
+   * with the key columns as extra text fields (see {@code TextCopyParser}).
+   */
+  default CopySource openCopy(java.sql.Connection source, RangeRead read, CopyFormat format) throws SQLException {
+    if (format == CopyFormat.BINARY) {
+      return openCopy(source, read);
+    }
+    throw new UnsupportedOperationException(engine() + " sources do not stream " + format.wireName() + " COPY");
+  }
+
+  /**
+   * The user-defined types the table's columns use and how each column lands on the target, types placed
+   * in {@code targetSchema} when non-null (else in their own schema).
+   */
+  default TypeMapping mapTypes(java.sql.Connection source, SourceTable table, String targetSchema) throws SQLException {
+    return TypeMapping.identity(table);
+  }
+
+  /** Bytes per second of a short sample read of the table; 0 when not measured (tiny tables). */
+  default double sampleReadRate(java.sql.Connection source, SourceTable table) throws SQLException {
+    return 0;
+  }
 }

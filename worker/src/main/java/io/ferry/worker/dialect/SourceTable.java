@@ -33,6 +33,11 @@ public record SourceTable(TableName name, boolean partitioned, List<SourceColumn
     return columns.stream().filter(c -> !c.generated()).toList();
   }
 
+  /** The same table with other column descriptions (e.g. types mapped to the target's). */
+  public SourceTable withColumns(List<SourceColumn> newColumns) {
+    return new SourceTable(name, partitioned, newColumns, primaryKey, indexes, foreignKeys, estimatedRows, estimatedBytes);
+  }
+
   public SourceColumn column(String columnName) {
     return columns.stream().filter(c -> c.name().equals(columnName)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no column " + columnName + " in " + name));

@@ -34,4 +34,34 @@ public interface TargetDialect {
 
   /** Starts a bulk write of {@code columns} into {@code table}, inside the connection's transaction. */
   ChunkWriter openChunk(java.sql.Connection target, TableName table, List<String> columns) throws SQLException;
+
+  /**
+   * Starts a bulk write as the request says (format, and for mode upsert through a staging table),
+   * inside the connection's transaction.
+   */
+  default ChunkWriter openChunk(java.sql.Connection target, ChunkRequest request) throws SQLException {
+    if (request.format() == io.ferry.protocol.plan.CopyFormat.BINARY && request.mode() != io.ferry.protocol.spec.Mode.UPSERT) {
+      return openChunk(target, request.table(), request.columns());
+    }
+    throw new UnsupportedOperationException(engine() + " targets do not write " + request.format().wireName()
+        + " chunks in mode " + request.mode().wireName());
+  }
+
+  /** What an existing target table looks like, for the checks of the modes that keep it; null when it does not exist. */
+  default ExistingTable describeExisting(java.sql.Connection target, TableName table) throws SQLException {
+    return null;
+  }
+
+  /** Whether two connection URLs of this engine name the same database (host, port and database, normalised). */
+  default boolean sameDatabase(String url, String otherUrl) {
+    return url != null && url.equals(otherUrl);
+  }
+
+  /**
+   * Who the database behind the connection is, to tell whether a source of the same engine and the target
+   * are one database even when their URLs differ (another name of the same host); null when unknown.
+   */
+  default String databaseIdentity(java.sql.Connection connection) throws SQLException {
+    return null;
+  }
 }

@@ -21,8 +21,13 @@ import java.util.List;
  * {@code ANALYZE}. With a tenant column every key and unique index gets it in front, so uniqueness holds
  * per tenant.
  *
- * <p>In {@code truncate} mode the target table may already carry its keys and indexes, so finish
- * statements that cannot say {@code IF NOT EXISTS} are wrapped in a guard that looks first.
+ * <p>In the modes that keep existing tables ({@code truncate}, {@code append}, {@code upsert}) the target
+ * table may already carry its keys and indexes, so finish statements that cannot say {@code IF NOT EXISTS}
+ * are wrapped in a guard that looks first. {@code append} and {@code upsert} create a missing table
+ * <em>with</em> its primary key at prepare: append must detect a duplicate key the moment it is written,
+ * and upsert's {@code ON CONFLICT} needs the key's unique index to find existing rows. The price is an
+ * index maintained during the load. {@code preserve_schema} runs no DDL at all: the table is used as it is,
+ * and finish only moves its sequences past the copied values and analyzes it.
  */
 public final class PostgresDdl {
 
@@ -35,6 +40,9 @@ public final class PostgresDdl {
   }
 
   static List<String> prepare(DdlRequest r) {
+    if (r.mode() == Mode.PRESERVE_SCHEMA) {
+      return List.of();
+    }
     String table = PgSql.table(r.target());
     List<String> out = new ArrayList<>();
     out.add("CREATE SCHEMA IF NOT EXISTS " + PgSql.ident(r.target().schema()));
@@ -49,9 +57,37 @@ public final class PostgresDdl {
         out.add(dropIncomingForeignKeys(r));
         out.add("TRUNCATE TABLE " + table);
       }
+      case APPEND, UPSERT -> {
+        String key = r.source().primaryKey().isEmpty() ? ""
+            : ", PRIMARY KEY (" + PgSql.idents(withTenant(r, r.source().primaryKey())) + ")";
+        out.add("CREATE TABLE IF NOT EXISTS " + table + " (" + columns(r) + key + ")");
+        out.add(dropIncomingForeignKeys(r));
+      }
       default -> throw new IllegalArgumentException("unsupported mode " + r.mode());
     }
     out.addAll(PostgresPartitionDdl.partitions(r));
+    return out;
+  }
+
+  /** Modes in which the target table may exist before prepare, with its keys and indexes. */
+  static boolean keepsTables(Mode mode) {
+    return mode == Mode.TRUNCATE || mode == Mode.APPEND || mode == Mode.UPSERT || mode == Mode.PRESERVE_SCHEMA;
+  }
+
+  /**
+   * preserve_schema leaves the table's definition alone: only its own sequences (serial or identity,
+   * found by {@code pg_get_serial_sequence}, which is NULL — and setval a no-op — when there is none)
+   * move past the copied values, and the planner learns the new rows.
+   */
+  static List<String> preserveSchemaFinish(DdlRequest r) {
+    String table = PgSql.table(r.target());
+    List<String> out = new ArrayList<>();
+    for (SourceColumn c : r.source().columns()) {
+      if (!c.generated() && (c.identity() != null || c.sequence() != null)) {
+        out.add(setval("pg_get_serial_sequence(" + PgSql.literal(table) + ", " + PgSql.literal(c.name()) + ")", table, c.name()));
+      }
+    }
+    out.add("ANALYZE " + table);
     return out;
   }
 
@@ -92,8 +128,11 @@ public final class PostgresDdl {
   }
 
   static List<String> finish(DdlRequest r, List<String> warnings) {
+    if (r.mode() == Mode.PRESERVE_SCHEMA) {
+      return preserveSchemaFinish(r);
+    }
     String table = PgSql.table(r.target());
-    boolean guarded = r.mode() == Mode.TRUNCATE;
+    boolean guarded = keepsTables(r.mode());
     List<String> out = new ArrayList<>();
     for (SourceColumn c : r.source().columns()) {
       if (c.generated()) {
@@ -158,6 +197,9 @@ public final class PostgresDdl {
   static List<String> foreignKeys(DdlRequest r, List<String> warnings) {
     String table = PgSql.table(r.target());
     List<String> out = new ArrayList<>();
+    if (r.mode() == Mode.PRESERVE_SCHEMA) {
+      return out;
+    }
     for (SourceForeignKey fk : r.source().foreignKeys()) {
       TableName parent = r.jobTables().get(fk.referencedTable());
       if (parent == null) {
@@ -170,7 +212,7 @@ public final class PostgresDdl {
           + " (" + PgSql.idents(withTenant(r, fk.referencedColumns())) + ")"
           + " ON DELETE " + fk.onDelete() + " ON UPDATE " + fk.onUpdate()
           + (fk.deferrable().isEmpty() ? "" : " " + fk.deferrable());
-      out.add(r.mode() == Mode.TRUNCATE ? guard("SELECT 1 FROM pg_constraint WHERE conrelid = " + regclass(r.target())
+      out.add(keepsTables(r.mode()) ? guard("SELECT 1 FROM pg_constraint WHERE conrelid = " + regclass(r.target())
           + " AND conname = " + PgSql.literal(fk.name()), sql) : sql);
     }
     return out;

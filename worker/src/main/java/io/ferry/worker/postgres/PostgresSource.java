@@ -1,5 +1,6 @@
 package io.ferry.worker.postgres;
 
+import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Connection;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.KeySample;
@@ -8,6 +9,7 @@ import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
+import io.ferry.worker.dialect.TypeMapping;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -67,14 +69,33 @@ public final class PostgresSource implements SourceDialect {
   }
 
   @Override
+  public TypeMapping mapTypes(java.sql.Connection source, SourceTable table, String targetSchema) throws SQLException {
+    return PostgresTypes.map(source, table, targetSchema);
+  }
+
+  @Override
+  public double sampleReadRate(java.sql.Connection source, SourceTable table) throws SQLException {
+    return PostgresReadSample.measure(source, table);
+  }
+
+  @Override
+  public CopySource openCopy(java.sql.Connection source, RangeRead read, CopyFormat format) throws SQLException {
+    return format == CopyFormat.TEXT ? open(source, textCopySql(read)) : openCopy(source, read);
+  }
+
+  @Override
   public CopySource openCopy(java.sql.Connection source, RangeRead read) throws SQLException {
+    return open(source, copySql(read));
+  }
+
+  private static CopySource open(java.sql.Connection source, String copySql) throws SQLException {
     source.setAutoCommit(false);
     try (Statement st = source.createStatement()) {
       // One snapshot for the whole unit attempt: every chunk reads the same consistent state, and the
       // rows after a resume point are exactly the ones this snapshot would have returned.
       st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     }
-    CopyOut out = source.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql(read));
+    CopyOut out = source.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql);
     return new CopySource() {
       @Override
       public byte[] read() throws SQLException {
@@ -107,6 +128,19 @@ public final class PostgresSource implements SourceDialect {
    * ({@link RangeRead#keyFields()}), which the COPY parser takes off for the checkpoint.
    */
   public static String copySql(RangeRead read) {
+    return selectSql(read) + " (FORMAT binary)";
+  }
+
+  /**
+   * The same rows, in the same order and with the same trailing key fields, as text COPY: for tables
+   * whose binary form cannot move between databases (see {@code CopyFormat.TEXT}); the text COPY parser
+   * takes the key fields off each line just as the binary one does.
+   */
+  public static String textCopySql(RangeRead read) {
+    return selectSql(read);
+  }
+
+  private static String selectSql(RangeRead read) {
     String alias = "ferry_source";
     List<String> select = new ArrayList<>();
     if (read.tenantId() != null) {
@@ -127,6 +161,6 @@ public final class PostgresSource implements SourceDialect {
         sql.append(" ORDER BY ").append(PostgresRange.orderBy(read.key(), alias));
       }
     }
-    return sql.append(") TO STDOUT (FORMAT binary)").toString();
+    return sql.append(") TO STDOUT").toString();
   }
 }

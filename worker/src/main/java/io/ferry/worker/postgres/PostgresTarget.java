@@ -1,9 +1,13 @@
 package io.ferry.worker.postgres;
 
+import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Mode;
 import io.ferry.worker.dialect.CheckpointStore;
+import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.DdlRequest;
+import io.ferry.worker.dialect.ExistingTable;
 import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
@@ -15,7 +19,10 @@ import java.util.List;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
-/** Writes into a PostgreSQL target with {@code COPY … FROM STDIN (FORMAT binary)}. */
+/**
+ * Writes into a PostgreSQL target with {@code COPY … FROM STDIN} (binary, or text for tables whose types
+ * cannot travel as binary), in mode upsert through a staging table ({@link PostgresUpsertWriter}).
+ */
 public final class PostgresTarget implements TargetDialect {
 
   /** Any fixed number shared by all Ferry processes: serialises prepare units on one target. */
@@ -71,7 +78,35 @@ public final class PostgresTarget implements TargetDialect {
 
   @Override
   public ChunkWriter openChunk(java.sql.Connection target, TableName table, List<String> columns) throws SQLException {
-    CopyIn in = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table, columns));
+    return copyWriter(target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table, columns)));
+  }
+
+  @Override
+  public ChunkWriter openChunk(java.sql.Connection target, ChunkRequest request) throws SQLException {
+    if (request.mode() == Mode.UPSERT) {
+      return PostgresUpsertWriter.open(target, request);
+    }
+    return copyWriter(target.unwrap(PGConnection.class).getCopyAPI()
+        .copyIn(copySql(request.table(), request.columns(), request.format())));
+  }
+
+  @Override
+  public ExistingTable describeExisting(java.sql.Connection target, TableName table) throws SQLException {
+    return PostgresExistingTables.describe(target, table);
+  }
+
+  @Override
+  public boolean sameDatabase(String url, String otherUrl) {
+    String a = PostgresUrls.address(url);
+    return a != null && a.equals(PostgresUrls.address(otherUrl));
+  }
+
+  @Override
+  public String databaseIdentity(java.sql.Connection connection) throws SQLException {
+    return PostgresExistingTables.databaseIdentity(connection);
+  }
+
+  static ChunkWriter copyWriter(CopyIn in) {
     return new ChunkWriter() {
       @Override
       public void write(byte[] data, int offset, int length) throws SQLException {
@@ -98,5 +133,10 @@ public final class PostgresTarget implements TargetDialect {
 
   public static String copySql(TableName table, List<String> columns) {
     return "COPY " + PgSql.table(table) + " (" + PgSql.idents(columns) + ") FROM STDIN (FORMAT binary)";
+  }
+
+  static String copySql(TableName table, List<String> columns, CopyFormat format) {
+    return format == CopyFormat.TEXT ? "COPY " + PgSql.table(table) + " (" + PgSql.idents(columns) + ") FROM STDIN"
+        : copySql(table, columns);
   }
 }

@@ -119,6 +119,65 @@ class PostgresDdlTest {
   }
 
   @Test
+  void appendAndUpsertCreateAMissingTableWithItsPrimaryKeyAndKeepAnExistingOne() {
+    for (Mode mode : List.of(Mode.APPEND, Mode.UPSERT)) {
+      TableDdl ddl = ddl(mode, "app", "tenant_id");
+      assertThat(ddl.prepare()).hasSize(3);
+      assertThat(ddl.prepare().get(1)).startsWith("CREATE TABLE IF NOT EXISTS \"app\".\"Mixed Case\" (\"tenant_id\" text NOT NULL,")
+          .endsWith(", \"parent_id\" integer, PRIMARY KEY (\"tenant_id\", \"id\"))");
+      assertThat(ddl.prepare().get(2)).startsWith("DO $ferry$ DECLARE fk record;");
+      assertThat(ddl.prepare()).noneMatch(s -> s.contains("TRUNCATE") || s.contains("DROP TABLE"));
+      // The key exists already when finish runs: every statement that cannot say IF NOT EXISTS looks first.
+      assertThat(ddl.finish()).anyMatch(s -> s.startsWith("DO $ferry$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint")
+          && s.contains("ADD PRIMARY KEY"));
+      assertThat(ddl.foreignKeys()).singleElement().asString().startsWith("DO $ferry$ BEGIN IF NOT EXISTS");
+    }
+  }
+
+  @Test
+  void preserveSchemaRunsNoDdlButSequenceValuesAndAnalyze() {
+    TableDdl ddl = ddl(Mode.PRESERVE_SCHEMA, "app", "tenant_id");
+    String t = "\"app\".\"Mixed Case\"";
+    assertThat(ddl.prepare()).isEmpty();
+    assertThat(ddl.foreignKeys()).isEmpty();
+    assertThat(ddl.finish()).containsExactly(
+        "SELECT setval(pg_get_serial_sequence('\"app\".\"Mixed Case\"', 'id'), coalesce(max(\"id\"), 0) + 1, false) FROM " + t,
+        "SELECT setval(pg_get_serial_sequence('\"app\".\"Mixed Case\"', 'seq'), coalesce(max(\"seq\"), 0) + 1, false) FROM " + t,
+        "ANALYZE " + t);
+  }
+
+  @Test
+  void upsertMergesAStagedChunkByItsKeyAndNeverDeletes() {
+    io.ferry.worker.dialect.ChunkRequest request = new io.ferry.worker.dialect.ChunkRequest(new TableName("app", "t"),
+        List.of("tenant_id", "id", "Name"), io.ferry.protocol.plan.CopyFormat.TEXT, Mode.UPSERT, List.of("tenant_id", "id"));
+    TableName stage = PostgresUpsertWriter.stage(request.table());
+    assertThat(stage.schema()).isEqualTo("pg_temp");
+    assertThat(PostgresUpsertWriter.stageSql(request, stage)).isEqualTo("CREATE TEMP TABLE IF NOT EXISTS \"ferry_stage_app_t\""
+        + " ON COMMIT DELETE ROWS AS SELECT \"tenant_id\", \"id\", \"Name\" FROM \"app\".\"t\" WITH NO DATA");
+    assertThat(PostgresUpsertWriter.mergeSql(request, stage)).isEqualTo("INSERT INTO \"app\".\"t\" (\"tenant_id\", \"id\", \"Name\")"
+        + " SELECT \"tenant_id\", \"id\", \"Name\" FROM \"pg_temp\".\"ferry_stage_app_t\""
+        + " ON CONFLICT (\"tenant_id\", \"id\") DO UPDATE SET \"Name\" = EXCLUDED.\"Name\"");
+    io.ferry.worker.dialect.ChunkRequest allKey = new io.ferry.worker.dialect.ChunkRequest(new TableName("app", "t"),
+        List.of("id"), null, Mode.UPSERT, List.of("id"));
+    assertThat(PostgresUpsertWriter.mergeSql(allKey, stage)).endsWith("ON CONFLICT (\"id\") DO NOTHING");
+    assertThat(PostgresTarget.copySql(stage, request.columns(), io.ferry.protocol.plan.CopyFormat.TEXT))
+        .isEqualTo("COPY \"pg_temp\".\"ferry_stage_app_t\" (\"tenant_id\", \"id\", \"Name\") FROM STDIN");
+  }
+
+  @Test
+  void urlsOfTheSameDatabaseAreRecognisedWhateverTheirSpelling() {
+    assertThat(PostgresUrls.address("jdbc:postgresql://LocalHost/db?ssl=false")).isEqualTo("localhost:5432/db");
+    assertThat(PostgresUrls.address("jdbc:postgresql://127.0.0.1:5432/db")).isEqualTo("localhost:5432/db");
+    assertThat(PostgresUrls.address("jdbc:postgresql:db")).isEqualTo("localhost:5432/db");
+    assertThat(PostgresUrls.address("jdbc:postgresql://db.example:6432/my%20db")).isEqualTo("db.example:6432/my db");
+    assertThat(PostgresUrls.address("jdbc:postgresql://[::1]:5432/db")).isEqualTo("localhost:5432/db");
+    assertThat(new PostgresTarget().sameDatabase("jdbc:postgresql://localhost/db", "jdbc:postgresql://127.0.0.1:5432/db")).isTrue();
+    assertThat(new PostgresTarget().sameDatabase("jdbc:postgresql://localhost/db", "jdbc:postgresql://localhost/other")).isFalse();
+    assertThat(new PostgresTarget().sameDatabase("jdbc:postgresql://localhost:5433/db", "jdbc:postgresql://localhost/db")).isFalse();
+    assertThat(PostgresUrls.address("jdbc:sqlserver://h;databaseName=x")).isNull();
+  }
+
+  @Test
   void quotesIdentifiersAndLiterals() {
     assertThat(PgSql.ident("a \"b\" c")).isEqualTo("\"a \"\"b\"\" c\"");
     assertThat(PgSql.table(new TableName("My Schema", "t\"x"))).isEqualTo("\"My Schema\".\"t\"\"x\"");

@@ -1,0 +1,177 @@
+package io.ferry.deploy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.deploy.cli.ApiClient;
+import io.ferry.deploy.cluster.ProcessCluster;
+import io.ferry.deploy.demo.ClusterWait;
+import io.ferry.protocol.Json;
+import io.ferry.worker.verify.TableChecksum;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The target modes through a real coordinator and two worker processes, with two tenants: upsert run twice
+ * leaves the same target; a second append of the same rows fails the job cleanly, naming the duplicate key;
+ * preserve_schema against a target that drifted from the source is refused before anything moves.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModesIT {
+
+  static final int ITEMS = 2_000;
+
+  TestPostgres pg;
+  ProcessCluster cluster;
+  ApiClient api;
+  Map<String, String> tenants = new LinkedHashMap<>();
+  String target;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    pg = new TestPostgres();
+    tenants.put("a", pg.createDatabase("modes_a"));
+    tenants.put("b", pg.createDatabase("modes_b"));
+    target = pg.createDatabase("modes_target");
+    int seed = 1;
+    for (String database : tenants.values()) {
+      try (Connection c = pg.connect(database)) {
+        Fixture.create(c, seed++, ITEMS);
+      }
+    }
+    Path logs = Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName()));
+    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")), logs);
+    cluster.startCoordinator();
+    cluster.startWorker(2);
+    cluster.startWorker(2);
+    api = new ApiClient(cluster.apiUrl(), null);
+    ClusterWait.ready(api, 2);
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  String spec(String name, String mode, String schema, List<String> include) {
+    List<Object> tenantSpecs = new ArrayList<>();
+    tenants.forEach((id, database) -> tenantSpecs.add(Map.of("id", id, "url", pg.url(database), "user", pg.user())));
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("name", name);
+    spec.put("source", Map.of("engine", "postgresql", "tenants", tenantSpecs));
+    spec.put("target", Map.of("engine", "postgresql", "url", pg.url(target), "user", pg.user(), "schema", schema,
+        "tenantColumn", "tenant_id"));
+    spec.put("tables", Map.of("include", include));
+    spec.put("mode", mode);
+    spec.put("unit", Map.of("rows", 700));
+    return Json.encode(spec);
+  }
+
+  JsonNode run(String spec) throws Exception {
+    ApiClient.Response submitted = api.post("/api/v1/jobs", spec, "application/json");
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+    return ClusterWait.finished(api, submitted.body().path("id").asText(), state -> { });
+  }
+
+  TargetChecks checks(String schema) {
+    return new TargetChecks(pg, tenants, target, schema, "tenant_id");
+  }
+
+  @Test
+  void upsertRunTwiceLeavesTheSameTarget() throws Exception {
+    ApiClient.Response plan = api.post("/api/v1/jobs?dryRun=true", spec("upsert-plan", "upsert", "up", List.of("public.*")),
+        "application/json");
+    assertThat(plan.status()).as(plan.text()).isEqualTo(200);
+    assertThat(plan.body().path("estimate").path("workerSlots").asInt()).as("2 workers × 2 units").isEqualTo(4);
+    assertThat(plan.body().has("estimatedDurationSeconds")).isTrue();
+    assertThat(plan.body().path("tables")).allSatisfy(t -> assertThat(t.path("copyFormat").asText()).isEqualTo("binary"));
+
+    JsonNode first = run(spec("upsert-1", "upsert", "up", List.of("public.*")));
+    assertThat(first.path("state").asText()).as(first.toString()).isEqualTo("succeeded");
+    long rows = checks("up").assertTargetEqualsSources(Fixture.TABLES);
+    Map<String, TableChecksum.Result> before = checksums("up");
+
+    JsonNode second = run(spec("upsert-2", "upsert", "up", List.of("public.*")));
+    assertThat(second.path("state").asText()).as(second.toString()).isEqualTo("succeeded");
+    assertThat(checks("up").assertTargetEqualsSources(Fixture.TABLES)).isEqualTo(rows);
+    assertThat(checksums("up")).isEqualTo(before);
+    checks("up").assertEveryUnitCommittedOnce(second.path("id").asText(), Fixture.TABLES);
+  }
+
+  @Test
+  void aSecondAppendOfTheSameRowsFailsTheJobNamingTheDuplicateKey() throws Exception {
+    List<String> tables = List.of("public.items", "public.codes");
+    JsonNode first = run(spec("append-1", "append", "ap", tables));
+    assertThat(first.path("state").asText()).as(first.toString()).isEqualTo("succeeded");
+    checks("ap").assertTargetEqualsSources(tables);
+
+    JsonNode second = run(spec("append-2", "append", "ap", tables));
+    assertThat(second.path("state").asText()).isEqualTo("failed");
+    assertThat(second.path("error").asText()).contains("already exists");
+    JsonNode failed = second.path("failedUnits");
+    assertThat(failed.isEmpty()).as(second.toString()).isFalse();
+    for (JsonNode unit : failed) {
+      assertThat(unit.path("error").asText()).contains("already exists")
+          .containsPattern("Key \\(tenant_id, (id|code)\\)=\\([ab], [^)]+\\) already exists");
+    }
+    ApiClient.Response units = api.get("/api/v1/jobs/" + second.path("id").asText() + "/units?state=failed");
+    for (JsonNode unit : units.body().path("units")) {
+      assertThat(unit.path("attempts").asInt()).as("a duplicate key is not retried").isEqualTo(1);
+    }
+    checks("ap").assertTargetEqualsSources(tables);
+  }
+
+  @Test
+  void preserveSchemaAgainstADriftedTargetIsRefusedListingTheDriftAndMovesNothing() throws Exception {
+    try (Connection t = pg.connect(target); Statement st = t.createStatement()) {
+      st.execute("CREATE SCHEMA kept");
+      st.execute("CREATE TABLE kept.items (tenant_id text NOT NULL, id integer PRIMARY KEY, name text, payload jsonb,"
+          + " blob bytea, amount numeric(20,6), happened_at timestamp, tags int[], flag boolean)");
+    }
+    ApiClient.Response response = api.post("/api/v1/jobs", spec("preserve", "preserve_schema", "kept",
+        List.of("public.items", "public.codes")), "application/json");
+
+    assertThat(response.status()).as(response.text()).isEqualTo(400);
+    assertThat(response.body().path("error").asText()).isEqualTo("preflight failed");
+    List<String> details = new ArrayList<>();
+    response.body().path("details").forEach(d -> details.add(d.asText()));
+    assertThat(details).contains(
+        "target column kept.items.id is integer, the source column is bigint: the types must match",
+        "target column kept.items.happened_at is timestamp without time zone, the source column is timestamp with time zone:"
+            + " the types must match",
+        "target table kept.codes does not exist; mode preserve_schema only writes into existing tables: create it, or use"
+            + " mode create or append, which create missing tables");
+    assertThat(response.text()).doesNotContain("Exception", "\tat ");
+    try (Connection t = pg.connect(target)) {
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM kept.items")).isZero();
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM pg_tables WHERE schemaname = 'kept'")).isEqualTo(1);
+    }
+    assertThat(api.get("/api/v1/jobs").text()).doesNotContain("\"preserve-");
+  }
+
+  Map<String, TableChecksum.Result> checksums(String schema) throws Exception {
+    Map<String, TableChecksum.Result> out = new LinkedHashMap<>();
+    try (Connection t = pg.connect(target)) {
+      for (String table : Fixture.TABLES) {
+        String name = schema + "." + table.substring(table.indexOf('.') + 1);
+        out.put(name, TableChecksum.compute(t, name, TableChecksum.listColumns(t, name), null, null));
+      }
+    }
+    return out;
+  }
+}

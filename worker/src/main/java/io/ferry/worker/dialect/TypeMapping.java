@@ -1,0 +1,63 @@
+package io.ferry.worker.dialect;
+
+import io.ferry.protocol.plan.CopyFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one table's column types land on the target: the user-defined types to create first (in
+ * dependency order, as idempotent statements), and per column its target type, how it travels and a
+ * portable description to compare it with an existing target column.
+ *
+ * @param statements  idempotent target statements creating the user-defined types the columns use
+ * @param columns     per source column name (every column, generated ones included)
+ * @param warnings    what could not be mapped exactly (e.g. a range type's C canonical function)
+ */
+public record TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings) {
+
+  /**
+   * @param targetType the column's type in the target DDL (user-defined types qualified and quoted)
+   * @param handling   null for binary passthrough, else how and why the column travels differently,
+   *                   e.g. {@code text: array of user-defined type app.mood}
+   * @param portable   the type as {@code format_type} prints it, with user-defined types by their bare
+   *                   name: equal on source and target when the columns can exchange data
+   */
+  public record ColumnType(String targetType, String handling, String portable) {
+  }
+
+  /** Every column keeps its type as the source prints it and travels as binary. */
+  public static TypeMapping identity(SourceTable table) {
+    Map<String, ColumnType> columns = new LinkedHashMap<>();
+    table.columns().forEach(c -> columns.put(c.name(), new ColumnType(c.type(), null, c.type())));
+    return new TypeMapping(List.of(), columns, List.of());
+  }
+
+  /** Text COPY when any copied column's binary form cannot move between databases. */
+  public CopyFormat copyFormat(SourceTable table) {
+    return table.copiedColumns().stream().anyMatch(c -> handling(c.name()) != null) ? CopyFormat.TEXT : CopyFormat.BINARY;
+  }
+
+  public String handling(String column) {
+    ColumnType type = columns.get(column);
+    return type == null ? null : type.handling();
+  }
+
+  public String portable(String column) {
+    ColumnType type = columns.get(column);
+    return type == null ? null : type.portable();
+  }
+
+  /** The table with every column's type replaced by its target type (what the target DDL is written from). */
+  public SourceTable apply(SourceTable table) {
+    List<SourceColumn> mapped = new ArrayList<>(table.columns().size());
+    for (SourceColumn c : table.columns()) {
+      ColumnType type = columns.get(c.name());
+      mapped.add(type == null || type.targetType().equals(c.type()) ? c
+          : new SourceColumn(c.name(), type.targetType(), c.nullable(), c.defaultExpr(), c.generatedExpr(), c.identity(),
+              c.sequence()));
+    }
+    return table.withColumns(mapped);
+  }
+}

@@ -1,0 +1,143 @@
+package io.ferry.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.protocol.message.PreflightReply;
+import io.ferry.protocol.plan.ColumnPlan;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.worker.verify.TableChecksum;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A job run in-process the way a coordinator would schedule it: the job's type prepare, one prepare per
+ * target table, one copy unit per tenant table (in chunks of {@code chunkRows}), the finishes and the
+ * foreign keys — each unit through {@link UnitExecutor}, against real databases.
+ */
+final class LocalJob {
+
+  final JobSpec spec;
+  final PreflightReply reply;
+  private final TestDatabases dbs;
+  private final String prefix;
+  private final UnitExecutor executor = new UnitExecutor();
+
+  LocalJob(TestDatabases dbs, JobSpec spec, String prefix) {
+    this.dbs = dbs;
+    this.spec = spec;
+    this.prefix = prefix;
+    this.reply = new Preflight().run(spec);
+  }
+
+  List<TablePlan> plans() {
+    return reply.plans();
+  }
+
+  TablePlan plan(String sourceTable) {
+    return plans().stream().filter(p -> p.sourceTable().equals(sourceTable)).findFirst().orElseThrow();
+  }
+
+  Connection source(TablePlan plan) {
+    for (TenantSpec t : spec.source().tenants()) {
+      if (t.id().equals(plan.tenantId())) {
+        return t.connection();
+      }
+    }
+    throw new IllegalArgumentException(plan.tenantId());
+  }
+
+  Connection target() {
+    return spec.target().connection();
+  }
+
+  UnitOutcome run(io.ferry.protocol.message.Assignment a) {
+    return executor.execute(a, new UnitControl(), ProgressListener.NONE);
+  }
+
+  UnitOutcome runStatements(String id, UnitKind kind, List<String> statements) {
+    TablePlan any = plans().get(0);
+    return run(Units.statements(prefix + id, spec.name(), kind, any, statements, source(any), target()));
+  }
+
+  /** The union of the plans' type statements, as the coordinator's prepare:*types unit gets them. */
+  List<String> typeStatements() {
+    Set<String> all = new LinkedHashSet<>();
+    plans().forEach(p -> all.addAll(p.typeStatements()));
+    return List.copyOf(all);
+  }
+
+  Map<String, TablePlan> byTarget() {
+    Map<String, TablePlan> byTarget = new LinkedHashMap<>();
+    plans().forEach(p -> byTarget.putIfAbsent(p.targetTable(), p));
+    return byTarget;
+  }
+
+  void prepare() {
+    assertThat(reply.problems()).isEmpty();
+    UnitOutcome types = runStatements("prepare:*types", UnitKind.PREPARE, typeStatements());
+    assertThat(types.ok()).as(types.error()).isTrue();
+    for (TablePlan p : byTarget().values()) {
+      UnitOutcome o = run(Units.statements(prefix + "prepare:" + p.targetTable(), spec.name(), UnitKind.PREPARE, p,
+          p.prepareStatements(), source(p), target()));
+      assertThat(o.ok()).as(o.error()).isTrue();
+    }
+  }
+
+  /** One copy unit per tenant table; returns the outcomes (not asserted: some tests expect failures). */
+  List<UnitOutcome> copy(long chunkRows) {
+    List<UnitOutcome> out = new ArrayList<>();
+    for (TablePlan p : plans()) {
+      out.add(run(copyAssignment(p, 1, chunkRows)));
+    }
+    return out;
+  }
+
+  io.ferry.protocol.message.Assignment copyAssignment(TablePlan p, long epoch, long chunkRows) {
+    return Units.copy(prefix + "copy:" + p.tenantId() + ":" + p.targetTable(), spec.name(), p, KeyRange.ALL, epoch,
+        source(p), target(), spec.target().tenantColumn(), chunkRows, spec.mode());
+  }
+
+  void finish() {
+    List<String> fks = new ArrayList<>();
+    for (TablePlan p : byTarget().values()) {
+      UnitOutcome o = run(Units.statements(prefix + "finish:" + p.targetTable(), spec.name(), UnitKind.FINISH, p,
+          p.finishStatements(), source(p), target()));
+      assertThat(o.ok()).as(o.error()).isTrue();
+      fks.addAll(p.foreignKeys());
+    }
+    UnitOutcome o = runStatements("finish:*", UnitKind.FINISH, List.copyOf(new LinkedHashSet<>(fks)));
+    assertThat(o.ok()).as(o.error()).isTrue();
+  }
+
+  /** Prepare, copy (every unit must succeed), finish. */
+  void runAll(long chunkRows) {
+    prepare();
+    assertThat(copy(chunkRows)).allSatisfy(o -> assertThat(o.ok()).as(o.error()).isTrue());
+    finish();
+  }
+
+  /** Every tenant table equals its source: row count and checksum over the copied columns. */
+  void assertTargetEqualsSources() throws SQLException {
+    try (java.sql.Connection t = dbs.open(spec.target().url())) {
+      for (TablePlan p : plans()) {
+        List<String> columns = p.columns().stream().map(ColumnPlan::name).toList();
+        try (java.sql.Connection s = dbs.open(source(p).url())) {
+          TableChecksum.Result expected = TableChecksum.compute(s, p.sourceTable(), columns, null, null);
+          TableChecksum.Result actual = TableChecksum.compute(t, p.targetTable(), columns, spec.target().tenantColumn(),
+              p.tenantId());
+          assertThat(actual).as(p.tenantId() + " " + p.sourceTable()).isEqualTo(expected);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,236 @@
+package io.ferry.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.protocol.message.PreflightReply;
+import io.ferry.protocol.plan.CopyFormat;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.SourceSpec;
+import io.ferry.protocol.spec.TableSelection;
+import io.ferry.protocol.spec.TargetSpec;
+import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.worker.verify.TableChecksum;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Each mode's DDL and write path against real databases: what it creates, what it keeps, what it refuses. */
+class TargetModesIT {
+
+  private static final TestDatabases DBS = new TestDatabases();
+  private static final int ITEMS = 3_000;
+  private static String sourceUrl;
+
+  @BeforeAll
+  static void source() throws Exception {
+    sourceUrl = DBS.create("md_src");
+    try (Connection c = DBS.open(sourceUrl); Statement st = c.createStatement()) {
+      st.execute("CREATE TYPE mood AS ENUM ('sad', 'happy')");
+      st.execute("CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, price numeric(12,2), moods mood[])");
+      st.execute("INSERT INTO items SELECT g, 'item ' || g, g * 1.5, ARRAY['happy', 'sad']::mood[] FROM generate_series(1, "
+          + ITEMS + ") g");
+      st.execute("CREATE TABLE codes (code text PRIMARY KEY, n serial)");
+      st.execute("INSERT INTO codes (code) SELECT 'c' || g FROM generate_series(1, 300) g");
+      st.execute("CREATE TABLE notes (body text)");
+      st.execute("INSERT INTO notes SELECT 'note ' || g FROM generate_series(1, 50) g");
+      st.execute("ANALYZE");
+    }
+  }
+
+  @AfterAll
+  static void drop() throws Exception {
+    DBS.close();
+  }
+
+  private static JobSpec spec(String name, String targetUrl, Mode mode, String schema, String tenantColumn, String... include) {
+    return new JobSpec(name, new SourceSpec("postgresql", List.of(new TenantSpec("a", sourceUrl, DBS.user(), DBS.password()))),
+        new TargetSpec("postgresql", targetUrl, DBS.user(), DBS.password(), schema, tenantColumn),
+        new TableSelection(List.of(include), List.of()), mode, null);
+  }
+
+  @Test
+  void aSecondAppendOfTheSameRowsFailsTheUnitNamingTheDuplicateKey() throws Exception {
+    String target = DBS.create("md_append");
+    LocalJob first = new LocalJob(DBS, spec("append-1", target, Mode.APPEND, "app", "tenant_id", "public.items", "public.codes"), "a1-");
+    first.runAll(1_000);
+    first.assertTargetEqualsSources();
+
+    LocalJob second = new LocalJob(DBS, spec("append-2", target, Mode.APPEND, "app", "tenant_id", "public.items"), "a2-");
+    assertThat(second.reply.problems()).isEmpty();
+    assertThat(second.plan("public.items").targetHasRows()).isTrue();
+    second.prepare();
+    UnitOutcome duplicate = second.copy(1_000).get(0);
+
+    assertThat(duplicate.ok()).isFalse();
+    assertThat(duplicate.retryable()).as("a duplicate key will not go away by itself").isFalse();
+    assertThat(duplicate.error()).contains("already exists").containsPattern("Key \\(tenant_id, id\\)=\\(a, \\d+\\) already exists")
+        .startsWith("copy unit a2-copy:a:app.items of job append-2");
+    try (Connection t = DBS.open(target)) {
+      assertThat(longOf(t, "SELECT count(*) FROM app.items")).as("the failed chunk rolled back").isEqualTo(ITEMS);
+    }
+  }
+
+  @Test
+  void upsertRunTwiceLeavesTheSameTargetAndPicksUpChangedRows() throws Exception {
+    String target = DBS.create("md_upsert");
+    LocalJob first = new LocalJob(DBS, spec("upsert-1", target, Mode.UPSERT, "up", "tenant_id", "public.items", "public.codes"), "u1-");
+    TablePlan items = first.plan("public.items");
+    assertThat(items.copyFormat()).as("an array of an enum travels as text, through the staging table too")
+        .isEqualTo(CopyFormat.TEXT);
+    assertThat(first.plan("public.codes").key()).as("the key of a table copied as one unit").containsExactly("code");
+    first.runAll(700);
+    first.assertTargetEqualsSources();
+    String before = checksum(target, "up.items");
+
+    LocalJob again = new LocalJob(DBS, spec("upsert-2", target, Mode.UPSERT, "up", "tenant_id", "public.items", "public.codes"), "u2-");
+    again.runAll(700);
+    again.assertTargetEqualsSources();
+    assertThat(checksum(target, "up.items")).isEqualTo(before);
+    try (Connection t = DBS.open(target)) {
+      assertThat(longOf(t, "SELECT count(*) FROM up.items")).isEqualTo(ITEMS);
+      assertThat(longOf(t, "SELECT count(*) FROM up.codes")).isEqualTo(300);
+    }
+
+    // Changed and new source rows arrive; rows deleted in the source stay (upsert never deletes).
+    try (Connection c = DBS.open(sourceUrl); Statement st = c.createStatement()) {
+      st.execute("UPDATE items SET name = 'renamed ' || id WHERE id % 10 = 0");
+      st.execute("INSERT INTO items VALUES (" + (ITEMS + 1) + ", 'new', 1, NULL)");
+    }
+    try {
+      LocalJob third = new LocalJob(DBS, spec("upsert-3", target, Mode.UPSERT, "up", "tenant_id", "public.items"), "u3-");
+      third.runAll(700);
+      third.assertTargetEqualsSources();
+      try (Connection t = DBS.open(target)) {
+        assertThat(longOf(t, "SELECT count(*) FROM up.items WHERE name LIKE 'renamed %'")).isEqualTo(ITEMS / 10);
+      }
+    } finally {
+      try (Connection c = DBS.open(sourceUrl); Statement st = c.createStatement()) {
+        st.execute("UPDATE items SET name = 'item ' || id WHERE id % 10 = 0");
+        st.execute("DELETE FROM items WHERE id > " + ITEMS);
+      }
+    }
+  }
+
+  @Test
+  void upsertRefusesATableWithoutKeyAndAnExistingTargetWithoutAUniqueIndexOnIt() throws Exception {
+    String target = DBS.create("md_upsert_bad");
+    try (Connection t = DBS.open(target); Statement st = t.createStatement()) {
+      st.execute("CREATE SCHEMA up");
+      st.execute("CREATE TABLE up.items (tenant_id text, id bigint, name text, price numeric(12,2), moods text[])");
+    }
+    PreflightReply reply = new Preflight().run(spec("upsert-bad", target, Mode.UPSERT, "up", "tenant_id",
+        "public.items", "public.notes"));
+    assertThat(reply.problems()).anyMatch(p -> p.contains("table public.notes has no primary key; mode upsert needs one"));
+    assertThat(reply.problems()).anyMatch(p -> p.equals("target table up.items has no primary key or unique index on exactly"
+        + " (tenant_id, id); mode upsert needs one to find existing rows (ON CONFLICT): add it, or use mode truncate"));
+    assertThat(reply.problems()).anyMatch(p -> p.equals(
+        "target column up.items.moods is text[], the source column is mood[]: the types must match"));
+  }
+
+  @Test
+  void preserveSchemaListsEveryDriftAndCreatesNothing() throws Exception {
+    String target = DBS.create("md_preserve_drift");
+    try (Connection t = DBS.open(target); Statement st = t.createStatement()) {
+      st.execute("CREATE TYPE mood AS ENUM ('sad', 'happy')");
+      st.execute("CREATE TABLE items (id integer PRIMARY KEY, price numeric(12,2), moods mood[], required date NOT NULL)");
+    }
+    PreflightReply reply = new Preflight().run(spec("preserve-drift", target, Mode.PRESERVE_SCHEMA, null, null,
+        "public.items", "public.codes"));
+    assertThat(reply.problems()).containsExactlyInAnyOrder(
+        "target column public.items.id is integer, the source column is bigint: the types must match",
+        "target table public.items has no column name (text in the source)",
+        "target column public.items.required is NOT NULL without a default, and the source has no such column to fill it",
+        "target table public.codes does not exist; mode preserve_schema only writes into existing tables: create it, or use"
+            + " mode create or append, which create missing tables");
+    assertThat(reply.plans()).allSatisfy(p -> {
+      assertThat(p.prepareStatements()).isEmpty();
+      assertThat(p.typeStatements()).isEmpty();
+    });
+    try (Connection t = DBS.open(target)) {
+      assertThat(longOf(t, "SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry'")).isZero();
+      assertThat(longOf(t, "SELECT count(*) FROM items")).isZero();
+    }
+  }
+
+  @Test
+  void preserveSchemaAppendsIntoTheTablesAsTheyAreAndMovesTheirSequences() throws Exception {
+    String target = DBS.create("md_preserve");
+    try (Connection t = DBS.open(target); Statement st = t.createStatement()) {
+      st.execute("CREATE SCHEMA kept");
+      st.execute("CREATE TABLE kept.codes (note text DEFAULT 'kept', n serial, code text NOT NULL, tenant text NOT NULL,"
+          + " PRIMARY KEY (tenant, code))");
+      st.execute("CREATE INDEX codes_note ON kept.codes (note)");
+      st.execute("INSERT INTO kept.codes (code, tenant) VALUES ('other', 'z')");
+    }
+    LocalJob job = new LocalJob(DBS, spec("preserve", target, Mode.PRESERVE_SCHEMA, "kept", "tenant", "public.codes"), "p-");
+    assertThat(job.reply.problems()).isEmpty();
+    assertThat(job.plan("public.codes").targetHasRows()).isTrue();
+    job.runAll(100);
+    job.assertTargetEqualsSources();
+    try (Connection t = DBS.open(target)) {
+      assertThat(longOf(t, "SELECT count(*) FROM kept.codes")).isEqualTo(301);
+      assertThat(stringOf(t, "SELECT note FROM kept.codes WHERE code = 'c1'")).isEqualTo("kept");
+      assertThat(longOf(t, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'kept'")).as("no index added").isEqualTo(2);
+      assertThat(longOf(t, "INSERT INTO kept.codes (code, tenant) VALUES ('next', 'z') RETURNING n"))
+          .as("the table's own sequence moved past the copied values").isEqualTo(301);
+    }
+  }
+
+  @Test
+  void aTableCopiedOntoItselfIsRefusedInEveryModeUnlessItLandsInAnotherSchema() throws Exception {
+    // The same database, spelled differently: localhost vs 127.0.0.1, default port vs explicit.
+    String sameDatabase = sourceUrl.replace("127.0.0.1:5432", "localhost");
+    for (Mode mode : Mode.values()) {
+      PreflightReply reply = new Preflight().run(spec("guard", sameDatabase, mode, null, null, "public.codes"));
+      assertThat(reply.problems()).as(mode.wireName()).singleElement().asString()
+          .contains("table public.codes would be copied onto itself");
+    }
+    PreflightReply elsewhere = new Preflight().run(spec("guard", sameDatabase, Mode.CREATE, "copy", null, "public.codes"));
+    assertThat(elsewhere.problems()).isEmpty();
+  }
+
+  @Test
+  void aSecondAttemptOfADonePrepareUnitDoesNothingSoResumeNeverTruncatesAgain() throws Exception {
+    String target = DBS.create("md_truncate");
+    LocalJob job = new LocalJob(DBS, spec("truncate", target, Mode.TRUNCATE, "tr", null, "public.codes"), "t-");
+    job.runAll(100);
+    TablePlan codes = job.plan("public.codes");
+    assertThat(codes.prepareStatements()).anyMatch(s -> s.startsWith("TRUNCATE"));
+
+    // The coordinator lost the prepare's result (or the worker died before reporting) and hands the unit out again.
+    UnitOutcome again = job.run(Units.statements("t-prepare:tr.codes", "truncate", UnitKind.PREPARE, codes,
+        codes.prepareStatements(), job.source(codes), job.target()));
+    assertThat(again.ok()).isTrue();
+    try (Connection t = DBS.open(target)) {
+      assertThat(longOf(t, "SELECT count(*) FROM tr.codes")).isEqualTo(300);
+    }
+  }
+
+  private static String checksum(String url, String table) throws SQLException {
+    try (Connection c = DBS.open(url)) {
+      return TableChecksum.compute(c, table, TableChecksum.listColumns(c, table), null, null).toString();
+    }
+  }
+
+  private static long longOf(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static String stringOf(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
