@@ -35,7 +35,8 @@ public record SourceTable(TableName name, boolean partitioned, List<SourceColumn
 
   /** The same table with other column descriptions (e.g. types mapped to the target's). */
   public SourceTable withColumns(List<SourceColumn> newColumns) {
-    return new SourceTable(name, partitioned, newColumns, primaryKey, indexes, foreignKeys, estimatedRows, estimatedBytes);
+    return new SourceTable(name, partitioned, newColumns, primaryKey, indexes, foreignKeys, estimatedRows, estimatedBytes,
+        partitionKey, partitions);
   }
 
   public SourceColumn column(String columnName) {
