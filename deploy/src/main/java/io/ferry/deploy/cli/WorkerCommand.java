@@ -56,7 +56,12 @@ public final class WorkerCommand implements Callable<Integer> {
       stopping = true;
       main.interrupt();
       try {
-        stopped.await(30, TimeUnit.SECONDS);
+        if (stopped.await(30, TimeUnit.SECONDS)) {
+          // Drained: every unit ended at a chunk boundary and was handed back. That is success, so say 0
+          // rather than the 143 the JVM reports for a SIGTERM (service managers read it as a failure).
+          LOG.info("Worker stopped cleanly");
+          Runtime.getRuntime().halt(0);
+        }
       } catch (InterruptedException ignored) {
         Thread.currentThread().interrupt();
       }
