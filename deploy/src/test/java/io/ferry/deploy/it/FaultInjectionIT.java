@@ -4,26 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.deploy.cli.ApiClient;
-import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.deploy.cli.StatusView;
+import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.protocol.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +58,8 @@ class FaultInjectionIT {
   final Map<String, String> tenants = new LinkedHashMap<>();
   ProcessCluster cluster;
   ApiClient api;
+  JobProbe jobs;
+  TargetProbe targets;
   final List<Process> workers = new ArrayList<>();
   String scenario;
 
@@ -78,6 +78,8 @@ class FaultInjectionIT {
         Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName())));
     cluster.startCoordinator(COORDINATOR_ARGS);
     api = new ApiClient(cluster.apiUrl(), null);
+    jobs = new JobProbe(api);
+    targets = new TargetProbe(pg);
   }
 
   @AfterAll
@@ -103,7 +105,7 @@ class FaultInjectionIT {
     }
     Set<Long> pids = workers.stream().map(Process::pid).collect(Collectors.toSet());
     Poll.untilTrue("the coordinator is ready and the workers " + pids + " are registered", Duration.ofMinutes(2), () ->
-        api.get("/ready").status() == 200 && workerPids().containsAll(pids));
+        api.get("/ready").status() == 200 && jobs.workerPids().containsAll(pids));
   }
 
   /** A seeded generator of this scenario's fault timings; what it draws is printed with the seed. */
@@ -122,13 +124,13 @@ class FaultInjectionIT {
     String job = submit(target);
     int k = 2 + random.nextInt(12);
     note("kill -9 a worker after %d committed copy units", k);
-    awaitCommittedCopyUnits(target, job, k);
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
 
-    Victim victim = victim(job);
+    JobProbe.Victim victim = jobs.victim(job, workers);
     cluster.kill(victim.process());
     long killedAt = System.nanoTime();
     Poll.untilTrue("the killed worker's units are back in the queue", Duration.ofSeconds(10),
-        () -> leasedBy(job, victim.workerId()).isEmpty());
+        () -> jobs.leasedBy(job, victim.workerId()).isEmpty());
     note("worker %s (pid %d) killed holding %s; its units were back in %d ms", victim.workerId(), victim.process().pid(),
         victim.epochs().keySet(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
 
@@ -146,16 +148,16 @@ class FaultInjectionIT {
     long extraFreeze = random.nextInt(1500);
     note("SIGSTOP a worker after %d committed copy units, until others hold its units and at least %d ms", k,
         LEASE.toMillis() + extraFreeze);
-    awaitCommittedCopyUnits(target, job, k);
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
 
-    Victim victim = victim(job);
+    JobProbe.Victim victim = jobs.victim(job, workers);
     long logStart = Files.size(cluster.logOf(victim.process()));
     long coordinatorLogStart = Files.size(cluster.logOf(cluster.coordinator()));
     cluster.stop(victim.process());
     long frozenAt = System.nanoTime();
     // Its leases lapse (or its membership ends) and other workers take its units over with newer epochs.
     Poll.untilTrue("the frozen worker's units are handed to other workers", Duration.ofSeconds(30),
-        () -> takenOver(job, victim));
+        () -> jobs.takenOver(job, victim));
     long frozenFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt);
     if (frozenFor < LEASE.toMillis() + extraFreeze) {
       Thread.sleep(LEASE.toMillis() + extraFreeze - frozenFor);
@@ -185,17 +187,17 @@ class FaultInjectionIT {
     String job = submit(target);
     int k = 2 + random.nextInt(12);
     note("kill -9 the coordinator after %d committed copy units", k);
-    awaitCommittedCopyUnits(target, job, k);
-    Set<String> workerIds = new java.util.HashSet<>();
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+    Set<String> workerIds = new HashSet<>();
     api.get("/api/v1/workers").body().path("workers").forEach(w -> workerIds.add(w.path("id").asText()));
-    Poll.untilTrue("units in flight when the coordinator dies", Duration.ofSeconds(10), () -> leasedCount(job) > 0);
+    Poll.untilTrue("units in flight when the coordinator dies", Duration.ofSeconds(10), () -> jobs.leasedCount(job) > 0);
 
     cluster.kill(cluster.coordinator());
     cluster.startCoordinator(COORDINATOR_ARGS);
     Poll.untilTrue("the restarted coordinator is ready", Duration.ofMinutes(1), () -> api.get("/ready").status() == 200);
     // The workers rejoin under new ids; the leases of their old ids went back to the queue at start-up,
     // without waiting for the lease timeout.
-    List<String> stale = units(job, "leased").stream().map(u -> u.path("workerId").asText()).filter(workerIds::contains).toList();
+    List<String> stale = jobs.units(job, "leased").stream().map(u -> u.path("workerId").asText()).filter(workerIds::contains).toList();
     assertThat(stale).as("units still leased to workers of the old cluster").isEmpty();
 
     JsonNode finished = awaitSucceeded(job);
@@ -209,9 +211,9 @@ class FaultInjectionIT {
     String job = submit(target);
     int k = 2 + random.nextInt(12);
     note("SIGTERM a worker after %d committed copy units", k);
-    awaitCommittedCopyUnits(target, job, k);
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
 
-    Victim victim = victim(job);
+    JobProbe.Victim victim = jobs.victim(job, workers);
     long coordinatorLogStart = Files.size(cluster.logOf(cluster.coordinator()));
     long workerLogStart = Files.size(cluster.logOf(victim.process()));
     cluster.terminate(victim.process());
@@ -225,13 +227,13 @@ class FaultInjectionIT {
     assertThat(workerLog).contains("stopping: finishing the current chunks and releasing its units");
     for (String unitId : victim.epochs().keySet()) {
       assertThat(workerLog).as("%s ended at a chunk boundary", unitId)
-          .containsPattern(java.util.regex.Pattern.quote(unitId) + ".*: (worker stopping|done) in \\d+ ms");
+          .containsPattern(Pattern.quote(unitId) + ".*: (worker stopping|done) in \\d+ ms");
     }
     // Released by the worker's own "worker stopping" reports: neither a lapsed lease nor its departure did it.
     String coordinatorLog = logSince(cluster.logOf(cluster.coordinator()), coordinatorLogStart);
     assertThat(coordinatorLog).doesNotContain("on worker " + victim.workerId() + " expired")
         .doesNotContain("worker " + victim.workerId() + " left the cluster: ");
-    assertThat(leasedBy(job, victim.workerId())).isEmpty();
+    assertThat(jobs.leasedBy(job, victim.workerId())).isEmpty();
 
     JsonNode finished = awaitSucceeded(job);
     assertExactlyOnce(job, target, finished);
@@ -244,23 +246,23 @@ class FaultInjectionIT {
     String job = submit(target);
     int k = 2 + random.nextInt(12);
     note("pause after %d committed copy units", k);
-    awaitCommittedCopyUnits(target, job, k);
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
 
-    ApiClient.Response paused = control(job, "pause");
+    ApiClient.Response paused = jobs.control(job, "pause");
     assertThat(paused.status()).as(paused.text()).isEqualTo(200);
     assertThat(paused.body().path("state").asText()).isEqualTo("paused");
-    Poll.untilTrue("every unit in flight stopped at a chunk boundary", Duration.ofSeconds(30), () -> leasedCount(job) == 0);
-    long rows = job(job).path("rows").path("done").asLong();
-    long checkpointRows = checkpointRows(target, job);
+    Poll.untilTrue("every unit in flight stopped at a chunk boundary", Duration.ofSeconds(30), () -> jobs.leasedCount(job) == 0);
+    long rows = jobs.job(job).path("rows").path("done").asLong();
+    long checkpointRows = targets.checkpointRows(target, job);
     Thread.sleep(2_000); // the window over which nothing may move
-    assertThat(job(job).path("rows").path("done").asLong()).as("rows.done while paused").isEqualTo(rows);
-    assertThat(checkpointRows(target, job)).as("checkpoint rows while paused").isEqualTo(checkpointRows);
-    assertThat(leasedCount(job)).isZero();
-    assertThat(units(job, "pending")).as("stopped units gave back their attempt")
+    assertThat(jobs.job(job).path("rows").path("done").asLong()).as("rows.done while paused").isEqualTo(rows);
+    assertThat(targets.checkpointRows(target, job)).as("checkpoint rows while paused").isEqualTo(checkpointRows);
+    assertThat(jobs.leasedCount(job)).isZero();
+    assertThat(jobs.units(job, "pending")).as("stopped units gave back their attempt")
         .allSatisfy(u -> assertThat(u.path("attempts").asInt()).isZero());
     note("paused at %d rows", rows);
 
-    ApiClient.Response resumed = control(job, "resume");
+    ApiClient.Response resumed = jobs.control(job, "resume");
     assertThat(resumed.body().path("state").asText()).as(resumed.text()).isEqualTo("running");
     JsonNode finished = awaitSucceeded(job);
     assertExactlyOnce(job, target, finished);
@@ -273,30 +275,30 @@ class FaultInjectionIT {
     String job = submit(target);
     int k = 2 + random.nextInt(12);
     note("cancel after %d committed copy units", k);
-    awaitCommittedCopyUnits(target, job, k);
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
 
-    ApiClient.Response cancelled = control(job, "cancel");
+    ApiClient.Response cancelled = jobs.control(job, "cancel");
     assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
     assertThat(cancelled.body().path("state").asText()).isEqualTo("cancelled");
-    Poll.untilTrue("every unit in flight stopped at a chunk boundary", Duration.ofSeconds(30), () -> leasedCount(job) == 0);
-    long rows = job(job).path("rows").path("done").asLong();
+    Poll.untilTrue("every unit in flight stopped at a chunk boundary", Duration.ofSeconds(30), () -> jobs.leasedCount(job) == 0);
+    long rows = jobs.job(job).path("rows").path("done").asLong();
     Thread.sleep(2_000); // nothing is handed out again
-    assertThat(leasedCount(job)).isZero();
-    assertThat(job(job).path("rows").path("done").asLong()).isEqualTo(rows);
-    assertThat(job(job).path("state").asText()).isEqualTo("cancelled");
-    ApiClient.Response resume = control(job, "resume");
+    assertThat(jobs.leasedCount(job)).isZero();
+    assertThat(jobs.job(job).path("rows").path("done").asLong()).isEqualTo(rows);
+    assertThat(jobs.job(job).path("state").asText()).isEqualTo("cancelled");
+    ApiClient.Response resume = jobs.control(job, "resume");
     assertThat(resume.status()).isEqualTo(409);
     assertThat(resume.body().path("details").get(0).asText()).contains("cancelled");
 
     // Every committed chunk committed with its checkpoint: per tenant and table, the target holds exactly
     // the rows the checkpoints count (no torn chunk, nothing beyond them).
-    Map<String, Long> counted = checkpointRowsByTenantTable(target, job);
+    Map<String, Long> counted = targets.checkpointRowsByTenantTable(target, job);
     long total = 0;
     try (Connection t = pg.connect(target)) {
       for (String tenant : tenants.keySet()) {
         for (String table : Fixture.TABLES) {
           String name = table.substring(table.indexOf('.') + 1);
-          long actual = tableExists(t, name) ? TargetChecks.count(t, "SELECT count(*) FROM merged.\"" + name
+          long actual = TargetProbe.tableExists(t, "merged", name) ? TargetChecks.count(t, "SELECT count(*) FROM merged.\"" + name
               + "\" WHERE tenant_id = '" + tenant + "'") : 0;
           assertThat(actual).as("target rows of %s/%s", tenant, table).isEqualTo(counted.getOrDefault(tenant + "/" + table, 0L));
           total += actual;
@@ -310,10 +312,6 @@ class FaultInjectionIT {
   }
 
   // ---------------------------------------------------------------------------------------------------
-
-  /** A worker holding copy units of the job, what it holds (unit id → epoch), and its process. */
-  record Victim(Process process, String workerId, Map<String, Long> epochs) {
-  }
 
   String submit(String target) throws Exception {
     Map<String, Object> spec = new LinkedHashMap<>();
@@ -331,87 +329,10 @@ class FaultInjectionIT {
     return submitted.body().path("id").asText();
   }
 
-  ApiClient.Response control(String job, String action) throws Exception {
-    return api.post("/api/v1/jobs/" + job + "/" + action, "", "application/json");
-  }
-
-  JsonNode job(String job) throws Exception {
-    ApiClient.Response response = api.get("/api/v1/jobs/" + job);
-    assertThat(response.status()).as(response.text()).isEqualTo(200);
-    return response.body();
-  }
-
-  List<JsonNode> units(String job, String state) throws Exception {
-    ApiClient.Response response = api.get("/api/v1/jobs/" + job + "/units?state=" + state);
-    assertThat(response.status()).as(response.text()).isEqualTo(200);
-    List<JsonNode> units = new ArrayList<>();
-    response.body().path("units").forEach(units::add);
-    return units;
-  }
-
-  long leasedCount(String job) throws Exception {
-    return units(job, "leased").size();
-  }
-
-  List<String> leasedBy(String job, String workerId) throws Exception {
-    return units(job, "leased").stream().filter(u -> workerId.equals(u.path("workerId").asText()))
-        .map(u -> u.path("id").asText()).toList();
-  }
-
-  Set<Long> workerPids() throws Exception {
-    Set<Long> pids = new java.util.HashSet<>();
-    api.get("/api/v1/workers").body().path("workers").forEach(w -> pids.add(w.path("pid").asLong()));
-    return pids;
-  }
-
-  /** The live worker holding the most copy units of the job right now. */
-  Victim victim(String job) throws Exception {
-    return Poll.until("a worker holding copy units of " + job, Duration.ofSeconds(20), () -> {
-      Map<String, Long> pidOf = new HashMap<>();
-      api.get("/api/v1/workers").body().path("workers").forEach(w -> pidOf.put(w.path("id").asText(), w.path("pid").asLong()));
-      Map<String, Map<String, Long>> held = new HashMap<>();
-      for (JsonNode u : units(job, "leased")) {
-        if ("copy".equals(u.path("kind").asText())) {
-          held.computeIfAbsent(u.path("workerId").asText(), w -> new LinkedHashMap<>()).put(u.path("id").asText(), u.path("epoch").asLong());
-        }
-      }
-      return held.entrySet().stream()
-          .filter(e -> workers.stream().anyMatch(p -> p.isAlive() && Long.valueOf(p.pid()).equals(pidOf.get(e.getKey()))))
-          .max((x, y) -> Integer.compare(x.getValue().size(), y.getValue().size()))
-          .map(e -> new Victim(workers.stream().filter(p -> Long.valueOf(p.pid()).equals(pidOf.get(e.getKey()))).findFirst().orElseThrow(),
-              e.getKey(), e.getValue()))
-          .orElse(null);
-    });
-  }
-
-  /** Every unit the victim held is done, or leased to another worker under a newer epoch. */
-  boolean takenOver(String job, Victim victim) throws Exception {
-    Map<String, JsonNode> byId = new HashMap<>();
-    for (String state : List.of("leased", "done")) {
-      units(job, state).forEach(u -> byId.put(u.path("id").asText(), u));
-    }
-    return victim.epochs().entrySet().stream().allMatch(e -> {
-      JsonNode u = byId.get(e.getKey());
-      return u != null && ("done".equals(u.path("state").asText())
-          || (!victim.workerId().equals(u.path("workerId").asText()) && u.path("epoch").asLong() > e.getValue()));
-    });
-  }
-
-  void awaitCommittedCopyUnits(String target, String job, int atLeast) throws Exception {
-    Poll.untilTrue(atLeast + " copy units of " + job + " committed", JOB_LIMIT, () -> {
-      try (Connection t = pg.connect(target)) {
-        return TargetChecks.count(t, "SELECT count(*) FROM ferry.checkpoints WHERE job_id = '" + job
-            + "' AND unit_id LIKE 'copy:%' AND done") >= atLeast;
-      } catch (SQLException notYet) {
-        return false; // the ferry schema appears with the job
-      }
-    });
-  }
-
   JsonNode awaitSucceeded(String job) throws Exception {
     long started = System.nanoTime();
     JsonNode finished = Poll.until(job + " ends", JOB_LIMIT, () -> {
-      JsonNode j = job(job);
+      JsonNode j = jobs.job(job);
       return StatusView.TERMINAL_STATES.contains(j.path("state").asText()) ? j : null;
     });
     note("job %s %s %d ms after the fault", job, finished.path("state").asText(),
@@ -428,42 +349,14 @@ class FaultInjectionIT {
   }
 
   /** The victim's units were finished by a later lease (unless one completed just before the fault). */
-  void assertRerunUnderANewerLease(String target, String job, Victim victim) throws Exception {
+  void assertRerunUnderANewerLease(String target, String job, JobProbe.Victim victim) throws Exception {
     int rerun = 0;
-    try (Connection t = pg.connect(target)) {
-      for (var e : victim.epochs().entrySet()) {
-        long epoch = TargetChecks.count(t, "SELECT epoch FROM ferry.checkpoints WHERE job_id = '" + job + "' AND unit_id = '"
-            + e.getKey().replace("'", "''") + "'");
-        if (epoch > e.getValue()) {
-          rerun++;
-        }
+    for (var e : victim.epochs().entrySet()) {
+      if (targets.epoch(target, job, e.getKey()) > e.getValue()) {
+        rerun++;
       }
     }
     assertThat(rerun).as("units of %s finished under a newer lease", victim.workerId()).isPositive();
-  }
-
-  long checkpointRows(String target, String job) throws Exception {
-    try (Connection t = pg.connect(target)) {
-      return TargetChecks.count(t, "SELECT coalesce(sum(rows), 0) FROM ferry.checkpoints WHERE job_id = '" + job + "'");
-    }
-  }
-
-  /** Checkpoint rows of the job's copy units per {@code tenant/source table}. */
-  Map<String, Long> checkpointRowsByTenantTable(String target, String job) throws Exception {
-    Map<String, Long> rows = new HashMap<>();
-    try (Connection t = pg.connect(target); Statement st = t.createStatement(); ResultSet rs = st.executeQuery(
-        "SELECT u.body, c.rows FROM ferry.checkpoints c JOIN ferry.units u USING (job_id, unit_id)"
-            + " WHERE c.job_id = '" + job + "' AND c.unit_id LIKE 'copy:%'")) {
-      while (rs.next()) {
-        JsonNode unit = Json.mapper().readTree(rs.getString(1));
-        rows.merge(unit.path("tenantId").asText() + "/" + unit.path("sourceTable").asText(), rs.getLong(2), Long::sum);
-      }
-    }
-    return rows;
-  }
-
-  static boolean tableExists(Connection c, String name) throws SQLException {
-    return TargetChecks.count(c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'merged' AND tablename = '" + name + "'") == 1;
   }
 
   static String logSince(Path log, long offset) throws IOException {
