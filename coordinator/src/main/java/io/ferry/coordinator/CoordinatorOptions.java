@@ -11,9 +11,12 @@ import java.nio.file.Path;
  * @param leaseTimeoutMillis how long a claimed work unit stays with a worker without a heartbeat
  * @param maxAttempts        claims of one work unit before a retryable failure fails it for good
  * @param apiToken           when set, every {@code /api/*} request needs {@code Authorization: Bearer <token>}
+ * @param chunkRows          rows per chunk transaction of a copy unit: the most work a crash can undo
  */
 public record CoordinatorOptions(String httpHost, int httpPort, Path stateDir, long leaseTimeoutMillis,
-                                 int maxAttempts, String apiToken) {
+                                 int maxAttempts, String apiToken, long chunkRows) {
+
+  public static final long DEFAULT_CHUNK_ROWS = 50_000;
 
   public CoordinatorOptions {
     if (leaseTimeoutMillis <= 0) {
@@ -25,25 +28,28 @@ public record CoordinatorOptions(String httpHost, int httpPort, Path stateDir, l
     if (stateDir == null) {
       throw new IllegalArgumentException("stateDir is required");
     }
+    if (chunkRows <= 0) {
+      throw new IllegalArgumentException("chunkRows must be > 0, got " + chunkRows);
+    }
   }
 
   public static CoordinatorOptions defaults() {
-    return new CoordinatorOptions("0.0.0.0", 8080, Path.of("ferry-data"), 10_000, 5, null);
+    return new CoordinatorOptions("0.0.0.0", 8080, Path.of("ferry-data"), 10_000, 5, null, DEFAULT_CHUNK_ROWS);
   }
 
   public CoordinatorOptions withHttpPort(int port) {
-    return new CoordinatorOptions(httpHost, port, stateDir, leaseTimeoutMillis, maxAttempts, apiToken);
+    return new CoordinatorOptions(httpHost, port, stateDir, leaseTimeoutMillis, maxAttempts, apiToken, chunkRows);
   }
 
   public CoordinatorOptions withStateDir(Path dir) {
-    return new CoordinatorOptions(httpHost, httpPort, dir, leaseTimeoutMillis, maxAttempts, apiToken);
+    return new CoordinatorOptions(httpHost, httpPort, dir, leaseTimeoutMillis, maxAttempts, apiToken, chunkRows);
   }
 
   public CoordinatorOptions withApiToken(String token) {
-    return new CoordinatorOptions(httpHost, httpPort, stateDir, leaseTimeoutMillis, maxAttempts, token);
+    return new CoordinatorOptions(httpHost, httpPort, stateDir, leaseTimeoutMillis, maxAttempts, token, chunkRows);
   }
 
   public CoordinatorOptions withLeaseTimeoutMillis(long millis) {
-    return new CoordinatorOptions(httpHost, httpPort, stateDir, millis, maxAttempts, apiToken);
+    return new CoordinatorOptions(httpHost, httpPort, stateDir, millis, maxAttempts, apiToken, chunkRows);
   }
 }

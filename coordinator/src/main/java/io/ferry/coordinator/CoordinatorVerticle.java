@@ -1,5 +1,6 @@
 package io.ferry.coordinator;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
@@ -12,6 +13,7 @@ import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.progress.ThroughputTracker;
 import io.ferry.coordinator.schedule.AssignmentFactory;
 import io.ferry.coordinator.schedule.JobBoard;
+import io.ferry.coordinator.schedule.JobControl;
 import io.ferry.coordinator.schedule.JobSecrets;
 import io.ferry.coordinator.schedule.LeaseTracker;
 import io.ferry.coordinator.schedule.Scheduler;
@@ -30,8 +32,10 @@ import io.vertx.core.http.HttpServerOptions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -88,11 +92,16 @@ public final class CoordinatorVerticle extends VerticleBase {
     Unblocker unblocker = new Unblocker(board);
     UnitReports reports = new UnitReports(board, unblocker, metrics, options.maxAttempts(), new SecureRandom());
     LeaseTracker leases = new LeaseTracker(board, options.leaseTimeoutMillis());
-    Scheduler scheduler = new Scheduler(board, new AssignmentFactory(secrets), secrets, options.leaseTimeoutMillis());
+    Scheduler scheduler = new Scheduler(board, new AssignmentFactory(secrets, options.chunkRows()), secrets,
+        options.leaseTimeoutMillis());
+    JobControl control = new JobControl(board, unblocker, secrets);
     JobSubmission submission = new JobSubmission(vertx, store, board, secrets, metrics, workers, clock);
 
     var router = HttpApi.router(vertx, options.apiToken(), () -> ready, submission, board,
-        new JobStatusView(board, throughput), workers, metrics, clock);
+        new JobStatusView(board, throughput), control, workers, metrics, clock);
+    // Watch members before loading: a worker that leaves while state loads is then either absent from the
+    // member list read at restore, or its departure is handled (on this event loop) after restore.
+    watchMembers(leases, workers);
     return vertx.createHttpServer(new HttpServerOptions().setHost(options.httpHost()).setPort(options.httpPort()))
         .requestHandler(router)
         .listen()
@@ -103,10 +112,9 @@ public final class CoordinatorVerticle extends VerticleBase {
         })
         .compose(loaded -> {
           restore(loaded, board, secrets, metrics, reports, unblocker, leases);
-          return new WorkerEndpoints(scheduler, reports, leases, workers, clock).register(vertx.eventBus());
+          return new WorkerEndpoints(scheduler, reports, leases, control, workers, clock).register(vertx);
         })
         .map(v -> {
-          watchMembers(leases, workers);
           tickTimer = vertx.setPeriodic(1_000, id -> {
             long now = clock.getAsLong();
             leases.expire(now);
@@ -119,10 +127,11 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   /**
-   * Rebuilds the in-memory state from the record: every lease gets a fresh deadline (live workers keep
-   * theirs through heartbeats, dead ones expire); a unit whose checkpoint says done is done (its worker
-   * committed but the result was lost); dependencies are settled again; and a running job whose literal
-   * passwords were lost in the restart is paused.
+   * Rebuilds the in-memory state from the record: a unit whose checkpoint says done is done (its worker
+   * committed but the result was lost); a unit leased by a worker that is not a cluster member now goes
+   * back to the queue at once, and the leases of members get a fresh deadline (their heartbeats renew
+   * them); dependencies are settled again; paused and cancelled jobs stay so; and a running job whose
+   * literal passwords were lost in the restart is paused.
    */
   private void restore(JobStore.Loaded loaded, JobBoard board, JobSecrets secrets, FerryMetrics metrics,
       UnitReports reports, Unblocker unblocker, LeaseTracker leases) {
@@ -136,6 +145,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       metrics.watch(job.id());
     }
     leases.refreshAll(now);
+    int released = leases.releaseAbsent(memberIds());
     int reconciled = 0;
     for (var checkpoint : loaded.doneCheckpoints()) {
       WorkUnit unit = board.unit(checkpoint.jobId(), checkpoint.unitId());
@@ -155,7 +165,18 @@ public final class CoordinatorVerticle extends VerticleBase {
                 + " (use ${env:NAME} or ${file:/path} password references for jobs that must survive a restart)"));
       }
     }
-    LOG.info("job state restored: {} job(s); {} unit(s) marked done from their checkpoints", loaded.jobs().size(), reconciled);
+    LOG.info("job state restored: {} job(s); {} unit(s) marked done from their checkpoints; {} unit(s) leased by workers"
+        + " no longer in the cluster back to the queue", loaded.jobs().size(), reconciled, released);
+  }
+
+  /** The worker ids (Vert.x node ids) of the cluster's members right now. */
+  private Set<String> memberIds() {
+    Set<String> ids = new HashSet<>();
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      String nodeId = m.getAttribute(VERTX_NODE_ID);
+      ids.add(nodeId != null ? nodeId : m.getUuid().toString());
+    }
+    return ids;
   }
 
   /** A worker's cluster membership ending (kill -9 is seen in well under a second) releases its leases at once. */

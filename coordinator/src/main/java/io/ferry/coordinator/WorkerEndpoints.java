@@ -1,5 +1,6 @@
 package io.ferry.coordinator;
 
+import io.ferry.coordinator.schedule.JobControl;
 import io.ferry.coordinator.schedule.LeaseTracker;
 import io.ferry.coordinator.schedule.Scheduler;
 import io.ferry.coordinator.schedule.UnitReports;
@@ -13,6 +14,7 @@ import io.ferry.protocol.message.HeartbeatReply;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -33,21 +35,24 @@ final class WorkerEndpoints {
   private final Scheduler scheduler;
   private final UnitReports reports;
   private final LeaseTracker leases;
+  private final JobControl control;
   private final WorkerRegistry workers;
   private final LongSupplier clock;
 
-  WorkerEndpoints(Scheduler scheduler, UnitReports reports, LeaseTracker leases, WorkerRegistry workers, LongSupplier clock) {
+  WorkerEndpoints(Scheduler scheduler, UnitReports reports, LeaseTracker leases, JobControl control, WorkerRegistry workers,
+      LongSupplier clock) {
     this.scheduler = scheduler;
     this.reports = reports;
     this.leases = leases;
+    this.control = control;
     this.workers = workers;
     this.clock = clock;
   }
 
-  Future<Void> register(EventBus bus) {
+  Future<Void> register(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
     List<MessageConsumer<String>> consumers = List.of(
-        bus.consumer(Addresses.CLAIM, handler(ClaimRequest.class, (req, msg) ->
-            msg.reply(Json.encode(new ClaimReply(scheduler.claim(req.workerId(), req.slots(), clock.getAsLong())))))),
+        bus.consumer(Addresses.CLAIM, handler(ClaimRequest.class, (req, msg) -> claim(vertx, req, msg))),
         bus.consumer(Addresses.PROGRESS, handler(UnitProgress.class, (p, msg) -> {
           reports.progress(p, clock.getAsLong());
           if (msg.replyAddress() != null) {
@@ -61,10 +66,31 @@ final class WorkerEndpoints {
         bus.consumer(Addresses.HEARTBEAT, handler(Heartbeat.class, (hb, msg) -> {
           long now = clock.getAsLong();
           workers.seen(hb, now);
-          msg.reply(Json.encode(new HeartbeatReply(leases.renew(hb, now))));
+          msg.reply(Json.encode(new HeartbeatReply(leases.renew(hb, now), control.toStop(hb))));
         })));
     // Completion means the registration reached the whole cluster (workers can now find the handlers).
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  /**
+   * Replies only once the claimed leases are recorded in the target. If they cannot be, the worker gets
+   * an error and starts nothing; the leases lapse after the lease timeout and the units are claimed again.
+   */
+  private void claim(Vertx vertx, ClaimRequest req, Message<String> msg) {
+    Scheduler.Claim claim = scheduler.claim(req.workerId(), req.slots(), clock.getAsLong());
+    if (claim.assignments().isEmpty()) {
+      msg.reply(Json.encode(new ClaimReply(List.of())));
+      return;
+    }
+    Future.fromCompletionStage(claim.recorded(), vertx.getOrCreateContext()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(Json.encode(new ClaimReply(claim.assignments())));
+      } else {
+        LOG.error("claim of {} unit(s) by worker {} not recorded in the target: {}", claim.assignments().size(),
+            req.workerId(), ar.cause().getMessage());
+        msg.fail(503, "the claim could not be recorded in the target database: " + ar.cause().getMessage());
+      }
+    });
   }
 
   private interface Handling<T> {

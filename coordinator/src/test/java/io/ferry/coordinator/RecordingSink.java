@@ -5,6 +5,8 @@ import io.ferry.coordinator.schedule.StateSink;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** A state sink that remembers every write, in order. */
 public final class RecordingSink implements StateSink {
@@ -13,12 +15,14 @@ public final class RecordingSink implements StateSink {
   public final List<WorkUnit> units = new ArrayList<>();
 
   @Override
-  public void saveJob(JobRecord job) {
+  public CompletionStage<Void> saveJob(JobRecord job) {
     jobs.add(job);
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override
-  public void saveUnit(WorkUnit unit) {
+  public CompletionStage<Void> saveUnit(WorkUnit unit) {
     units.add(unit);
+    return CompletableFuture.completedFuture(null);
   }
 }

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** A coordinator verticle on a non-clustered Vert.x plus a standalone Hazelcast, for HTTP and event-bus tests. */
 public final class RunningCoordinator implements AutoCloseable {
@@ -28,7 +29,14 @@ public final class RunningCoordinator implements AutoCloseable {
   }
 
   public static RunningCoordinator start(Vertx vertx, CoordinatorOptions options) throws Exception {
+    return start(vertx, options, hz -> { });
+  }
+
+  /** @param beforeDeploy runs once the coordinator's Hazelcast is up, before its verticle starts (e.g. members join) */
+  public static RunningCoordinator start(Vertx vertx, CoordinatorOptions options, Consumer<HazelcastInstance> beforeDeploy)
+      throws Exception {
     HazelcastInstance hz = TestHazelcast.start(options);
+    beforeDeploy.accept(hz);
     CoordinatorVerticle verticle = new CoordinatorVerticle(options.withHttpPort(0), hz);
     String id = await(vertx.deployVerticle(verticle));
     return new RunningCoordinator(vertx, hz, verticle, id);
@@ -56,6 +64,11 @@ public final class RunningCoordinator implements AutoCloseable {
   public HttpResponse<String> post(String path, String contentType, String body) throws Exception {
     return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> post(String path, String token) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {

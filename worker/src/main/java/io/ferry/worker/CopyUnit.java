@@ -114,22 +114,22 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     try (Connection t = targetDialect.connect(assignment.target())) {
       target = t;
       store.ensureSchema(t);
-      Optional<Checkpoint> checkpoint = store.read(t, unit.jobId(), unit.id());
-      t.rollback();
-      if (checkpoint.isPresent()) {
-        Checkpoint cp = checkpoint.get();
-        if (cp.done()) {
-          LOG.info("{}: already done ({} rows), nothing to do", unit.describe(), cp.rows());
-          return UnitOutcome.ok(cp.rows(), cp.bytes());
-        }
-        if (cp.epoch() > unit.epoch()) {
-          return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
-        }
-        rows = cp.rows();
-        bytes = cp.bytes();
-        chunks = cp.chunks();
-        lastKey = cp.lastKey();
+      // Stamp our epoch on the checkpoint before reading where to resume: an older holder of this unit
+      // (a worker that hung past its lease) can then no longer commit a chunk we would copy again.
+      Optional<Checkpoint> checkpoint = store.takeOver(t, unit.jobId(), unit.id(), unit.epoch());
+      t.commit();
+      if (checkpoint.isEmpty()) {
+        return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
       }
+      Checkpoint cp = checkpoint.get();
+      if (cp.done()) {
+        LOG.info("{}: already done ({} rows), nothing to do", unit.describe(), cp.rows());
+        return UnitOutcome.ok(cp.rows(), cp.bytes());
+      }
+      rows = cp.rows();
+      bytes = cp.bytes();
+      chunks = cp.chunks();
+      lastKey = cp.lastKey();
       try {
         copy();
         return UnitOutcome.ok(rows, bytes);

@@ -61,6 +61,7 @@ public final class WorkerVerticle extends VerticleBase {
   private boolean stopping;
   private boolean waitingLogged;
   private int resultsInFlight;
+  private volatile boolean coordinatorGone;
 
   public WorkerVerticle(WorkerOptions options) {
     this(options, new UnitExecutor(), new Preflight());
@@ -94,7 +95,7 @@ public final class WorkerVerticle extends VerticleBase {
     Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + STOP_GRACE_MILLIS;
     vertx.setPeriodic(50, id -> {
-      boolean idle = running.isEmpty() && resultsInFlight == 0;
+      boolean idle = running.isEmpty() && (resultsInFlight == 0 || coordinatorGone);
       if (idle || System.currentTimeMillis() > deadline) {
         vertx.cancelTimer(id);
         if (!idle) {
@@ -122,6 +123,15 @@ public final class WorkerVerticle extends VerticleBase {
         .listen(options.metricsPort(), options.metricsHost())
         .onSuccess(server -> LOG.info("worker metrics at http://{}:{}/metrics", options.metricsHost(), server.actualPort()))
         .mapEmpty();
+  }
+
+  /**
+   * The coordinator left the cluster: a stop that follows need not wait for results to be delivered
+   * (there is no one to deliver them to; the next coordinator reads the units' checkpoints instead).
+   * Units still end at their next chunk boundary.
+   */
+  public void coordinatorLost() {
+    coordinatorGone = true;
   }
 
   int freeSlots() {

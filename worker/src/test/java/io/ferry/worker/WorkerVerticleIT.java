@@ -175,4 +175,37 @@ class WorkerVerticleIT {
     assertThat(result.error()).isEqualTo("worker stopping");
     assertThat(result.rows()).isPositive().isLessThan(ROWS);
   }
+
+  @Test
+  void whenTheCoordinatorIsGoneAStopWaitsForTheChunkButNotForResultsNoOneCanReceive() throws Exception {
+    await(coordinator.start());
+    WorkerVerticle worker = new WorkerVerticle(new WorkerOptions("worker-1", 2, 100, 50));
+    String deployment = await(vertx.deployVerticle(worker));
+    TablePlan plan = preflight("v4");
+    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
+        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
+    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    coordinator.pending.add(Units.copy("orphan", JOB, plan, KeyRange.ALL, 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
+        "tenant_id", 5));
+    eventually(() -> coordinator.progress.stream().anyMatch(p -> p.unitId().equals("orphan")));
+
+    await(coordinator.stop());
+    worker.coordinatorLost();
+    long started = System.nanoTime();
+    await(vertx.undeploy(deployment));
+
+    // Result deliveries would be retried for ~15 s; a worker whose coordinator is gone rejoins instead.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(coordinator.result("orphan")).isNull();
+    try (Connection t = DBS.open(targetUrl); Statement st = t.createStatement();
+         ResultSet rs = st.executeQuery("SELECT done, rows FROM ferry.checkpoints WHERE unit_id = 'orphan' AND job_id = '" + JOB + "'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getBoolean(1)).as("stopped at a chunk boundary").isFalse();
+      assertThat(rs.getLong(2)).isPositive().isLessThan(ROWS);
+      try (Statement count = t.createStatement(); ResultSet rows = count.executeQuery("SELECT count(*) FROM v4.items")) {
+        rows.next();
+        assertThat(rows.getLong(1)).as("the target holds what the checkpoint counts").isEqualTo(rs.getLong(2));
+      }
+    }
+  }
 }

@@ -3,6 +3,7 @@ package io.ferry.coordinator.http;
 import io.ferry.coordinator.progress.FerryMetrics;
 import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.schedule.JobBoard;
+import io.ferry.coordinator.schedule.JobControl;
 import io.ferry.coordinator.schedule.WorkerRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -23,7 +24,7 @@ public final class HttpApi {
   }
 
   public static Router router(Vertx vertx, String apiToken, BooleanSupplier ready, JobSubmission submission,
-      JobBoard board, JobStatusView view, WorkerRegistry workers, FerryMetrics metrics, LongSupplier clock) {
+      JobBoard board, JobStatusView view, JobControl control, WorkerRegistry workers, FerryMetrics metrics, LongSupplier clock) {
     Router router = Router.router(vertx);
     router.route("/api/*").handler(ctx -> authorize(ctx, apiToken));
     router.route("/api/*").handler(ctx -> {
@@ -34,7 +35,7 @@ public final class HttpApi {
       }
     });
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
-    new JobRoutes(submission, board, view, clock).mount(router);
+    new JobRoutes(submission, board, view, control, clock).mount(router);
     new ThroughputRoutes(board, view, clock).mount(router);
     new OpsRoutes(workers, metrics, ready).mount(router);
     router.route().failureHandler(ApiErrors::handle);

@@ -3,10 +3,12 @@ package io.ferry.coordinator.http;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.schedule.JobBoard;
+import io.ferry.coordinator.schedule.JobControl;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -16,19 +18,30 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code /api/v1/jobs}: submit, list, status and units. */
+/** {@code /api/v1/jobs}: submit, list, status, units, and the control requests (pause, resume, cancel, retry). */
 final class JobRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobRoutes.class);
+
+  /** One control request: what it does to a job. */
+  private interface Control {
+    JobControl.Outcome apply(JobRecord job, long now);
+  }
 
   private final JobSubmission submission;
   private final JobBoard board;
   private final JobStatusView view;
+  private final JobControl control;
   private final LongSupplier clock;
 
-  JobRoutes(JobSubmission submission, JobBoard board, JobStatusView view, LongSupplier clock) {
+  JobRoutes(JobSubmission submission, JobBoard board, JobStatusView view, JobControl control, LongSupplier clock) {
     this.submission = submission;
     this.board = board;
     this.view = view;
+    this.control = control;
     this.clock = clock;
   }
 
@@ -37,6 +50,34 @@ final class JobRoutes {
     router.get("/api/v1/jobs").handler(this::list);
     router.get("/api/v1/jobs/:id").handler(this::status);
     router.get("/api/v1/jobs/:id/units").handler(this::units);
+    router.post("/api/v1/jobs/:id/pause").handler(ctx -> control(ctx, control::pause));
+    router.post("/api/v1/jobs/:id/resume").handler(ctx -> control(ctx, control::resume));
+    router.post("/api/v1/jobs/:id/cancel").handler(ctx -> control(ctx, control::cancel));
+    router.post("/api/v1/jobs/:id/retry").handler(ctx -> control(ctx, control::retry));
+  }
+
+  /**
+   * Applies a control request and answers with the job's summary once the change is recorded in the
+   * target (so a coordinator restarted right after the answer still knows it); 409 when the request
+   * does not apply to the job's state.
+   */
+  private void control(RoutingContext ctx, Control request) {
+    JobRecord job = job(ctx);
+    JobControl.Outcome outcome = request.apply(job, clock.getAsLong());
+    if (outcome.refusal() != null) {
+      throw new ApiException(409, "invalid job state", List.of(outcome.refusal()));
+    }
+    // Back on this event loop (the only thread that reads the board) once the target has the change.
+    Future.fromCompletionStage(outcome.recorded(), ctx.vertx().getOrCreateContext()).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("job {}: {} not recorded in its target: {}", job.id(), ctx.request().path(), ar.cause().getMessage());
+        ApiErrors.send(ctx, 503, "state change not recorded", List.of("job " + job.id() + " is "
+            + board.job(job.id()).state().wireName() + " in the coordinator, but its target database could not record it: "
+            + ar.cause().getMessage() + "; repeat the request once the target is reachable"));
+      } else {
+        json(ctx, view.summary(board.job(job.id()), clock.getAsLong()));
+      }
+    });
   }
 
   private void submit(RoutingContext ctx) {

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** Where a job is in its life. Only {@code running}, {@code paused}, {@code succeeded} and {@code failed} are used today. */
+/**
+ * Where a job is in its life. Used today: {@code running}, {@code paused}, {@code succeeded}, {@code failed} and
+ * {@code cancelled} (see {@code JobControl} for the requests that move a job between them).
+ */
 public enum JobState {
   PENDING,
   RUNNING,
-  /** Not handing out units; also the state of a job whose literal passwords were lost in a coordinator restart. */
+  /** Not handing out units (on request); also the state of a job whose literal passwords were lost in a coordinator restart. */
   PAUSED,
   VERIFYING,
   SUCCEEDED,

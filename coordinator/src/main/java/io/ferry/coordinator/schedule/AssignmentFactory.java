@@ -24,9 +24,16 @@ public final class AssignmentFactory {
   public static final long CHUNK_BYTES = 32L * 1024 * 1024;
 
   private final JobSecrets secrets;
+  private final long chunkRows;
 
   public AssignmentFactory(JobSecrets secrets) {
+    this(secrets, CHUNK_ROWS);
+  }
+
+  /** @param chunkRows rows per chunk transaction (the bytes limit stays {@link #CHUNK_BYTES}) */
+  public AssignmentFactory(JobSecrets secrets, long chunkRows) {
     this.secrets = secrets;
+    this.chunkRows = chunkRows;
   }
 
   public Assignment assignment(JobRecord job, WorkUnit unit) {
@@ -39,7 +46,7 @@ public final class AssignmentFactory {
     };
     String tenantId = unit.tenantId() != null ? unit.tenantId() : plan.tenantId();
     return new Assignment(unit, plan, source(spec, tenantId), spec.target().connection(),
-        spec.target().tenantColumn(), statements == null ? List.of() : statements, CHUNK_ROWS, CHUNK_BYTES, spec.mode());
+        spec.target().tenantColumn(), statements == null ? List.of() : statements, chunkRows, CHUNK_BYTES, spec.mode());
   }
 
   /**

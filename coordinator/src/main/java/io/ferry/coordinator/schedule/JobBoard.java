@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The coordinator's in-memory view of every job and work unit: what the scheduler reads to hand out
@@ -67,14 +68,16 @@ public final class JobBoard {
     return byId == null ? null : byId.get(unitId);
   }
 
-  public void save(JobRecord job) {
+  /** Records a job transition; the stage completes once the target has it. */
+  public CompletionStage<Void> save(JobRecord job) {
     jobs.put(job.id(), job);
-    sink.saveJob(job);
+    return sink.saveJob(job);
   }
 
-  public void save(WorkUnit unit) {
+  /** Records a unit transition; the stage completes once the target has it. */
+  public CompletionStage<Void> save(WorkUnit unit) {
     keep(unit);
-    sink.saveUnit(unit);
+    return sink.saveUnit(unit);
   }
 
   public void keep(WorkUnit unit) {

@@ -5,6 +5,7 @@ import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,25 @@ public final class LeaseTracker {
       release(u);
     }
     return held.size();
+  }
+
+  /**
+   * Start-up: requeues at once every unit leased by a worker that is not a member of the cluster now,
+   * instead of waiting for its lease to lapse. A worker that lost its coordinator joins the new one
+   * under a new id, so most leases of a restarted coordinator go back here; should the old holder
+   * still be finishing a chunk, the checkpoint's epoch fencing keeps it from committing over the next
+   * holder. Returns how many.
+   */
+  public int releaseAbsent(Set<String> memberIds) {
+    int released = 0;
+    for (WorkUnit u : board.leased()) {
+      if (!memberIds.contains(u.workerId())) {
+        LOG.info("{} was leased by worker {}, which is no longer in the cluster: back to the queue", u.describe(), u.workerId());
+        release(u);
+        released++;
+      }
+    }
+    return released;
   }
 
   /** Gives every lease a fresh deadline: used at start-up, so live workers keep theirs through heartbeats. */

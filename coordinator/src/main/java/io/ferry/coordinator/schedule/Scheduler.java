@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Hands ready work units to a worker that asks for them (workers pull; the coordinator never pushes).
@@ -24,8 +26,16 @@ import java.util.TreeMap;
  * flight (ties: round-robin after the tenant served last), so one tenant with a thousand units never
  * starves a tenant with ten; largest-first so the long units start early and the job does not end
  * waiting on one big straggler.
+ *
+ * <p>A claim is answered only once its leases are recorded in the target ({@link Claim#recorded()}):
+ * the epoch a worker fences its checkpoints with must never be one a restarted coordinator could hand
+ * out again, which would happen if the coordinator died after replying but before the write.
  */
 public final class Scheduler {
+
+  /** The assignments of one claim, and when their leases are recorded (reply only then). */
+  public record Claim(List<Assignment> assignments, CompletionStage<Void> recorded) {
+  }
 
   private final JobBoard board;
   private final AssignmentFactory assignments;
@@ -40,9 +50,9 @@ public final class Scheduler {
     this.leaseTimeoutMillis = leaseTimeoutMillis;
   }
 
-  public List<Assignment> claim(String workerId, int slots, long now) {
+  public Claim claim(String workerId, int slots, long now) {
     if (slots <= 0 || workerId == null || workerId.isBlank()) {
-      return List.of();
+      return new Claim(List.of(), CompletableFuture.completedFuture(null));
     }
     List<WorkUnit> ready = new ArrayList<>();
     Map<String, Integer> inFlight = new HashMap<>();
@@ -59,13 +69,14 @@ public final class Scheduler {
       }
     }
     List<Assignment> claimed = new ArrayList<>();
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
     for (WorkUnit unit : pick(ready, slots, inFlight)) {
       WorkUnit leased = unit.leased(workerId, now + leaseTimeoutMillis);
       board.clearRetry(leased);
-      board.save(leased);
+      writes.add(board.save(leased).toCompletableFuture());
       claimed.add(assignments.assignment(board.job(leased.jobId()), leased));
     }
-    return claimed;
+    return new Claim(claimed, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
   }
 
   /** Picks up to {@code slots} of the ready units in claim order; {@code inFlight}: leased copy units per tenant. */

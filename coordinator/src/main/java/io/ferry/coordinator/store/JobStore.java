@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,13 +90,13 @@ public final class JobStore {
       }
 
       @Override
-      public void saveJob(JobRecord job) {
-        delegate().saveJob(job);
+      public CompletionStage<Void> saveJob(JobRecord job) {
+        return delegate().saveJob(job);
       }
 
       @Override
-      public void saveUnit(WorkUnit unit) {
-        delegate().saveUnit(unit);
+      public CompletionStage<Void> saveUnit(WorkUnit unit) {
+        return delegate().saveUnit(unit);
       }
     };
   }

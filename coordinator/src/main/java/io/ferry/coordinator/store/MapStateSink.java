@@ -6,6 +6,7 @@ import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.StateSink;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.unit.WorkUnit;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,8 @@ final class MapStateSink implements StateSink {
   }
 
   @Override
-  public void saveJob(JobRecord job) {
-    jobs.setAsync(job.id(), Json.encode(job)).whenComplete((v, e) -> {
+  public CompletionStage<Void> saveJob(JobRecord job) {
+    return jobs.setAsync(job.id(), Json.encode(job)).whenComplete((v, e) -> {
       if (e != null) {
         LOG.error("job {}: state {} not recorded in the target: {}", job.id(), job.state().wireName(), e.getMessage());
       }
@@ -36,8 +37,8 @@ final class MapStateSink implements StateSink {
   }
 
   @Override
-  public void saveUnit(WorkUnit unit) {
-    units.setAsync(JobBoard.key(unit), Json.encode(unit)).whenComplete((v, e) -> {
+  public CompletionStage<Void> saveUnit(WorkUnit unit) {
+    return units.setAsync(JobBoard.key(unit), Json.encode(unit)).whenComplete((v, e) -> {
       if (e != null) {
         LOG.error("{}: state {} not recorded in the target: {}", unit.describe(), unit.state().wireName(), e.getMessage());
       }

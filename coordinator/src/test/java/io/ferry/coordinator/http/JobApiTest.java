@@ -152,7 +152,7 @@ class JobApiTest {
   private List<Assignment> mine(ClaimReply reply, String jobId) throws Exception {
     for (Assignment a : reply.assignments()) {
       if (!a.unit().jobId().equals(jobId)) {
-        coordinator.request(Addresses.RESULT, new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().epoch(), "w1", false, 0, 0,
+        coordinator.request(Addresses.RESULT, new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().epoch(), a.unit().workerId(), false, 0, 0,
             "worker stopping", true), String.class);
       }
     }
@@ -171,6 +171,80 @@ class JobApiTest {
       assertThat(System.currentTimeMillis()).as("job %s recorded as %s", id, state).isLessThan(deadline);
       Thread.sleep(50);
     }
+  }
+
+  @Test
+  void pauseResumeCancelAndRetryAnswerTheSummaryRecordItAndRefuseWhatDoesNotApply() throws Exception {
+    String id = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("control", null)).body()).getString("id");
+    Assignment prepare = claimOne(id);
+    coordinator.request(Addresses.RESULT, new UnitResult(id, prepare.unit().id(), prepare.unit().epoch(), "w9", true, 0, 0, null, false),
+        String.class);
+    Assignment copy = claimOne(id);
+
+    HttpResponse<String> paused = coordinator.post("/api/v1/jobs/" + id + "/pause", "application/json", "");
+    assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+    assertThat(new JsonObject(paused.body()).getString("state")).isEqualTo("paused");
+    assertThat(new JsonObject(paused.body()).getJsonObject("units").getLong("leased")).isEqualTo(1);
+    awaitStoredState(id, "paused");
+    HeartbeatReply reply = coordinator.request(Addresses.HEARTBEAT,
+        new Heartbeat("w9", "localhost", 1, 8, List.of(id + "/" + copy.unit().id()), 0, 0, 0), HeartbeatReply.class);
+    assertThat(reply.stopUnits()).containsExactly(id + "/" + copy.unit().id());
+    assertThat(reply.lostUnits()).isEmpty();
+    coordinator.request(Addresses.RESULT, new UnitResult(id, copy.unit().id(), copy.unit().epoch(), "w9", false, 100, 1000,
+        "worker stopping", true), String.class);
+    assertThat(mine(coordinator.request(Addresses.CLAIM, new ClaimRequest("w9", 8), ClaimReply.class), id)).isEmpty();
+    assertThat(coordinator.post("/api/v1/jobs/" + id + "/pause", "application/json", "").statusCode()).as("repeatable").isEqualTo(200);
+
+    HttpResponse<String> resumed = coordinator.post("/api/v1/jobs/" + id + "/resume", "application/json", "");
+    assertThat(new JsonObject(resumed.body()).getString("state")).isEqualTo("running");
+    awaitStoredState(id, "running");
+
+    Assignment failing = claimOne(id);
+    coordinator.request(Addresses.RESULT, new UnitResult(id, failing.unit().id(), failing.unit().epoch(), "w9", false, 0, 0,
+        "copy unit " + failing.unit().id() + ": ERROR: value too long for type character varying(3)", false), String.class);
+    JsonArray failed = new JsonObject(coordinator.get("/api/v1/jobs/" + id + "/units?state=failed").body()).getJsonArray("units");
+    assertThat(failed).hasSize(1);
+    JsonObject unit = failed.getJsonObject(0);
+    assertThat(unit.getString("id")).isEqualTo(failing.unit().id());
+    assertThat(unit.getString("tenantId")).isIn("a", "b").isEqualTo(failing.unit().tenantId());
+    assertThat(unit.getString("table")).isEqualTo("public.orders");
+    assertThat(unit.getJsonObject("range")).isNotNull();
+    assertThat(unit.getString("error")).contains("value too long");
+    assertThat(new JsonObject(coordinator.get("/api/v1/jobs/" + id).body()).getString("state")).isEqualTo("failed");
+
+    HttpResponse<String> retried = coordinator.post("/api/v1/jobs/" + id + "/retry", "application/json", "");
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    assertThat(new JsonObject(retried.body()).getString("state")).isEqualTo("running");
+    assertThat(new JsonObject(retried.body()).getJsonObject("units").getLong("failed")).isZero();
+    HttpResponse<String> nothing = coordinator.post("/api/v1/jobs/" + id + "/retry", "application/json", "");
+    assertThat(nothing.statusCode()).isEqualTo(409);
+    assertThat(new JsonObject(nothing.body()).getJsonArray("details").getString(0)).contains("no failed unit");
+
+    HttpResponse<String> cancelled = coordinator.post("/api/v1/jobs/" + id + "/cancel", "application/json", "");
+    assertThat(new JsonObject(cancelled.body()).getString("state")).isEqualTo("cancelled");
+    awaitStoredState(id, "cancelled");
+    HttpResponse<String> refused = coordinator.post("/api/v1/jobs/" + id + "/resume", "application/json", "");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    JsonObject error = new JsonObject(refused.body());
+    assertThat(error.getString("error")).isEqualTo("invalid job state");
+    assertThat(error.getJsonArray("details").getString(0)).contains(id + " is cancelled");
+    assertThat(coordinator.post("/api/v1/jobs/nope-123456/pause", "application/json", "").statusCode()).isEqualTo(404);
+    assertThat(coordinator.get("/api/v1/jobs/" + id + "/pause").statusCode()).as("GET is not a control request").isIn(404, 405);
+  }
+
+  /** Claims one unit of this job; every other unit handed out (of this job or of other tests' jobs) is handed back. */
+  private Assignment claimOne(String jobId) throws Exception {
+    Assignment chosen = null;
+    for (Assignment a : coordinator.request(Addresses.CLAIM, new ClaimRequest("w9", 20), ClaimReply.class).assignments()) {
+      if (chosen == null && a.unit().jobId().equals(jobId)) {
+        chosen = a;
+      } else {
+        coordinator.request(Addresses.RESULT, new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().epoch(), "w9", false, 0, 0,
+            "worker stopping", true), String.class);
+      }
+    }
+    assertThat(chosen).as("a unit of job %s was handed out", jobId).isNotNull();
+    return chosen;
   }
 
   @Test

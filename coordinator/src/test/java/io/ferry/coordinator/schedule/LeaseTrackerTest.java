@@ -9,6 +9,7 @@ import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LeaseTrackerTest {
@@ -64,6 +65,19 @@ class LeaseTrackerTest {
 
     assertThat(h.board.leased()).extracting(WorkUnit::workerId).containsExactly("member-2");
     assertThat(h.claim("member-3", 5)).hasSize(2);
+  }
+
+  @Test
+  void atStartUpTheLeasesOfWorkersNoLongerInTheClusterGoBackAtOnce() {
+    SchedulerHarness h = jobWithCopiesLeasedBy("gone");
+    assertThat(h.claim("alive", 1)).hasSize(1);
+
+    assertThat(h.leases.releaseAbsent(Set.of("alive", "coordinator"))).isEqualTo(2);
+
+    assertThat(h.board.leased()).extracting(WorkUnit::workerId).containsExactly("alive");
+    assertThat(h.board.units("j1")).filteredOn(u -> u.state() == UnitState.PENDING).hasSize(2)
+        .allSatisfy(u -> assertThat(u.attempts()).as("the claim counted").isEqualTo(1));
+    assertThat(h.claim("alive", 5)).hasSize(2);
   }
 
   @Test

@@ -39,7 +39,7 @@ final class SchedulerHarness {
   }
 
   List<Assignment> claim(String worker, int slots) {
-    return scheduler.claim(worker, slots, now);
+    return scheduler.claim(worker, slots, now).assignments();
   }
 
   WorkUnit unit(String jobId, String unitId) {

@@ -41,6 +41,12 @@ public final class CoordinatorCommand implements Callable<Integer> {
       description = "How long a worker's claim on a unit lasts without a heartbeat (default: ${DEFAULT-VALUE}).")
   String leaseTimeout;
 
+  @Option(names = "--chunk-rows", defaultValue = "50000", paramLabel = "N",
+      description = {"Rows per chunk transaction of a copy unit (default: ${DEFAULT-VALUE}).",
+          "Each chunk commits with its checkpoint: smaller chunks redo less after a crash and stop sooner on pause,",
+          "larger ones commit less often."})
+  long chunkRows;
+
   @Option(names = "--api-token", paramLabel = "TOKEN",
       description = "Require 'Authorization: Bearer TOKEN' on /api (env FERRY_API_TOKEN).")
   String apiToken;
@@ -52,7 +58,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CoordinatorOptions defaults = CoordinatorOptions.defaults();
     CoordinatorOptions options = new CoordinatorOptions(httpHost, httpPort, stateDir,
-        Durations.parse("--lease-timeout", leaseTimeout).toMillis(), defaults.maxAttempts(), blankToNull(apiToken));
+        Durations.parse("--lease-timeout", leaseTimeout).toMillis(), defaults.maxAttempts(), blankToNull(apiToken), chunkRows);
     ClusterNode node = ClusterNode.start(cluster.options(clusterPort, false),
         config -> CoordinatorCluster.configure(config, options)).await();
     CoordinatorVerticle coordinator = new CoordinatorVerticle(options, node.hazelcast());

@@ -53,7 +53,8 @@ public final class StatusCommand implements Callable<Integer> {
       System.out.print(terminal && watch ? "\033[H\033[2J" + view : view + System.lineSeparator());
       String state = response.body().path("state").asText();
       if (!watch || StatusView.TERMINAL_STATES.contains(state)) {
-        return "failed".equals(state) ? 1 : 0;
+        // A script waiting on --watch must not carry on as if the data were there.
+        return "failed".equals(state) || "cancelled".equals(state) ? 1 : 0;
       }
       Thread.sleep(interval * 1000L);
     }

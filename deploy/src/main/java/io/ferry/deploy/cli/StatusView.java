@@ -29,6 +29,13 @@ public final class StatusView {
     out.append(String.format(Locale.ROOT, "units %d done, %d running, %d pending, %d blocked, %d failed of %d%n",
         units.path("done").asInt(), units.path("leased").asInt(), units.path("pending").asInt(),
         units.path("blocked").asInt(), units.path("failed").asInt(), units.path("total").asInt()));
+    String hint = hint(job.path("id").asText(), job.path("state").asText());
+    if (hint != null) {
+      out.append(hint).append(System.lineSeparator());
+    }
+    if (job.hasNonNull("error")) {
+      out.append("error: ").append(job.path("error").asText()).append(System.lineSeparator());
+    }
     for (JsonNode table : job.path("tables")) {
       long done = table.path("rowsDone").asLong();
       long estimated = Math.max(table.path("rowsEstimated").asLong(), 0);
@@ -44,6 +51,17 @@ public final class StatusView {
           .append(System.lineSeparator());
     }
     return out.toString();
+  }
+
+  /** What a user can do next with a job in this state (the control requests of the API). */
+  static String hint(String id, String state) {
+    String job = "/api/v1/jobs/" + id;
+    return switch (state) {
+      case "paused" -> "paused: no unit is handed out; continue with POST " + job + "/resume (or /cancel)";
+      case "failed" -> "failed: after fixing the cause, POST " + job + "/retry runs the failed units again";
+      case "cancelled" -> "cancelled: final; every committed chunk is in the target with its checkpoint";
+      default -> null;
+    };
   }
 
   static String number(double value) {

@@ -7,7 +7,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +23,7 @@ public final class ProcessCluster implements AutoCloseable {
   private final int httpPort;
   private final int clusterPort;
   private final List<Process> processes = new ArrayList<>();
+  private final Map<Process, Path> logs = new HashMap<>();
   private Process coordinator;
   private int workerCount;
 
@@ -100,9 +103,56 @@ public final class ProcessCluster implements AutoCloseable {
     try {
       Process process = builder.start();
       processes.add(process);
+      logs.put(process, logDir.resolve(name + ".log"));
       return process;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
+    }
+  }
+
+  /** The log file of a process this cluster started (shared by restarts of the coordinator). */
+  public Path logOf(Process process) {
+    Path log = logs.get(process);
+    if (log == null) {
+      throw new IllegalArgumentException("process " + process.pid() + " was not started by this cluster");
+    }
+    return log;
+  }
+
+  /** kill -9: the process dies at once, mid-chunk, without a word to anyone. */
+  public void kill(Process process) {
+    signal(process, "KILL");
+    waitFor(process, 10);
+  }
+
+  /** SIGSTOP: the process freezes (a hung JVM, a long GC pause, a VM migration) until {@link #cont}. */
+  public void stop(Process process) {
+    signal(process, "STOP");
+  }
+
+  /** SIGCONT: a stopped process carries on where it froze, unaware of the time that passed. */
+  public void cont(Process process) {
+    signal(process, "CONT");
+  }
+
+  /** SIGTERM: the polite stop a service manager or Kubernetes sends. Does not wait for the process to end. */
+  public void terminate(Process process) {
+    signal(process, "TERM");
+  }
+
+  /** Sends a signal with the {@code kill} command, as an operator would (Java itself can send only TERM and KILL). */
+  private static void signal(Process process, String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+      String output = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: " + output.strip());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -" + signal, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending " + signal, e);
     }
   }
 
@@ -117,6 +167,14 @@ public final class ProcessCluster implements AutoCloseable {
   /** SIGTERM to everything, workers first so they can release their units; then SIGKILL what is left. */
   @Override
   public void close() {
+    // A process left stopped (SIGSTOP) by a failed test would ignore SIGTERM: wake everything first.
+    processes.stream().filter(Process::isAlive).forEach(p -> {
+      try {
+        cont(p);
+      } catch (RuntimeException ignored) {
+        // it ended meanwhile
+      }
+    });
     List<Process> workersFirst = new ArrayList<>(processes);
     workersFirst.remove(coordinator);
     workersFirst.forEach(Process::destroy);

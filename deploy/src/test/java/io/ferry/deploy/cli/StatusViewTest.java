@@ -26,6 +26,18 @@ class StatusViewTest {
   }
 
   @Test
+  void tellsWhatToDoWithAPausedOrFailedJob() throws Exception {
+    JsonNode paused = Json.mapper().readTree("""
+        {"id":"demo-abc","name":"demo","state":"paused","phase":"copy","error":"the coordinator restarted: resubmit it",
+         "units":{},"tables":[]}""");
+    assertThat(StatusView.render(paused)).contains("state paused", "POST /api/v1/jobs/demo-abc/resume",
+        "error: the coordinator restarted: resubmit it");
+    JsonNode failed = Json.mapper().readTree("""
+        {"id":"demo-abc","name":"demo","state":"failed","phase":"copy","error":null,"units":{},"tables":[]}""");
+    assertThat(StatusView.render(failed)).contains("POST /api/v1/jobs/demo-abc/retry").doesNotContain("error:");
+  }
+
+  @Test
   void readsDurationsAsPeopleWriteThem() {
     assertThat(Durations.parse("--x", "500ms").toMillis()).isEqualTo(500);
     assertThat(Durations.parse("--x", "10s").toSeconds()).isEqualTo(10);

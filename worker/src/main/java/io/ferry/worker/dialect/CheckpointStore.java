@@ -14,6 +14,18 @@ public interface CheckpointStore {
   Optional<Checkpoint> read(Connection target, String jobId, String unitId) throws SQLException;
 
   /**
+   * A new lease holder's first step: stamps {@code epoch} on the unit's checkpoint (creating an empty
+   * one if there is none) and returns the progress it holds, in the connection's open transaction
+   * (the caller commits). From that commit on, an older holder still finishing a chunk can no longer
+   * commit it, so the progress returned here is the progress this holder resumes from. Without this
+   * step an older holder could commit a chunk between the new holder's read and its first write, and
+   * the new holder would copy those rows again.
+   *
+   * @return empty when a newer epoch already holds the checkpoint: this holder's lease is lost
+   */
+  Optional<Checkpoint> takeOver(Connection target, String jobId, String unitId, long epoch) throws SQLException;
+
+  /**
    * Writes the checkpoint in the connection's open transaction unless a newer epoch already holds it.
    *
    * @return false when another worker holds a newer lease on the unit: the caller must roll back

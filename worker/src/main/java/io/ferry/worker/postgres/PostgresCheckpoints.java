@@ -32,6 +32,17 @@ final class PostgresCheckpoints implements CheckpointStore {
         updated_at = EXCLUDED.updated_at
       WHERE ferry.checkpoints.epoch <= EXCLUDED.epoch""";
 
+  /**
+   * One statement, so it is atomic against a concurrent chunk commit of an older holder: that commit's
+   * upsert holds the row lock until it commits, and ON CONFLICT then sees the committed row.
+   */
+  private static final String TAKE_OVER = """
+      INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done, updated_at)
+      VALUES (?, ?, ?, NULL, 0, 0, 0, false, now())
+      ON CONFLICT (job_id, unit_id) DO UPDATE SET epoch = EXCLUDED.epoch, updated_at = EXCLUDED.updated_at
+      WHERE ferry.checkpoints.epoch <= EXCLUDED.epoch
+      RETURNING epoch, last_key, rows, bytes, chunks, done""";
+
   private static final String READ = """
       SELECT epoch, last_key, rows, bytes, chunks, done FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ?""";
 
@@ -56,15 +67,30 @@ final class PostgresCheckpoints implements CheckpointStore {
     try (PreparedStatement ps = target.prepareStatement(READ)) {
       ps.setString(1, jobId);
       ps.setString(2, unitId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        String lastKey = rs.getString(2);
-        return Optional.of(new Checkpoint(jobId, unitId, rs.getLong(1),
-            lastKey == null ? null : Json.mapper().readValue(lastKey, new TypeReference<List<String>>() { }),
-            rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getBoolean(6)));
+      return checkpoint(ps, jobId, unitId);
+    }
+  }
+
+  @Override
+  public Optional<Checkpoint> takeOver(Connection target, String jobId, String unitId, long epoch) throws SQLException {
+    try (PreparedStatement ps = target.prepareStatement(TAKE_OVER)) {
+      ps.setString(1, jobId);
+      ps.setString(2, unitId);
+      ps.setLong(3, epoch);
+      return checkpoint(ps, jobId, unitId);
+    }
+  }
+
+  /** Runs a query returning (epoch, last_key, rows, bytes, chunks, done): the checkpoint, or empty without a row. */
+  private static Optional<Checkpoint> checkpoint(PreparedStatement ps, String jobId, String unitId) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return Optional.empty();
       }
+      String lastKey = rs.getString(2);
+      return Optional.of(new Checkpoint(jobId, unitId, rs.getLong(1),
+          lastKey == null ? null : Json.mapper().readValue(lastKey, new TypeReference<List<String>>() { }),
+          rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getBoolean(6)));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new SQLException("unreadable last_key in ferry.checkpoints for unit " + unitId + ": " + e.getOriginalMessage());
     }

@@ -1,0 +1,156 @@
+package io.ferry.coordinator.schedule;
+
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.protocol.message.Heartbeat;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a user asks of a running job: pause, resume, cancel, retry its failed units.
+ *
+ * <p>Pausing or cancelling never kills work in the middle of a chunk. The scheduler hands out units of
+ * {@code running} jobs only, so the job's state alone stops new claims; the units its workers hold are
+ * named in {@code stopUnits} of their next heartbeat replies ({@link #toStop}), and each ends at its
+ * next chunk boundary, after committing that chunk with its checkpoint, and comes back as
+ * "worker stopping": pending again, without spending an attempt. A cancelled job stays that way (it is
+ * final); its target rows and checkpoints agree, since every chunk committed with its checkpoint.
+ *
+ * <p>Asking for the state a job is already in succeeds and changes nothing, so a client may repeat a
+ * request whose answer it did not get. Every change is written through to the target before the
+ * caller answers ({@link Outcome#recorded()}), so a restarted coordinator finds the job as it was left.
+ */
+public final class JobControl {
+
+  /**
+   * The answer to a request: the job as it is now; {@code refusal} says why nothing changed (the
+   * request does not apply to the job's state), else {@code recorded} completes once the target has it.
+   */
+  public record Outcome(JobRecord job, String refusal, CompletionStage<Void> recorded) {
+
+    static Outcome refused(JobRecord job, String why) {
+      return new Outcome(job, why, CompletableFuture.completedFuture(null));
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobControl.class);
+  private static final Set<JobState> STOPPED = Set.of(JobState.PAUSED, JobState.CANCELLED);
+
+  private final JobBoard board;
+  private final Unblocker unblocker;
+  private final JobSecrets secrets;
+
+  public JobControl(JobBoard board, Unblocker unblocker, JobSecrets secrets) {
+    this.board = board;
+    this.unblocker = unblocker;
+    this.secrets = secrets;
+  }
+
+  /** Running → paused: no more claims; the units in flight stop at their next chunk boundary. */
+  public Outcome pause(JobRecord job, long now) {
+    return switch (job.state()) {
+      case PAUSED -> unchanged(job);
+      case PENDING, RUNNING, VERIFYING -> change(job, job.withState(JobState.PAUSED, null, null), "paused");
+      default -> Outcome.refused(job, "job " + job.id() + " is " + job.state().wireName()
+          + ": only a running job can be paused");
+    };
+  }
+
+  /** Paused → running; a job whose every unit finished meanwhile succeeds at once. */
+  public Outcome resume(JobRecord job, long now) {
+    return switch (job.state()) {
+      case RUNNING -> unchanged(job);
+      case PAUSED -> {
+        if (secrets.missing(job)) {
+          yield Outcome.refused(job, "job " + job.id() + " cannot be resumed: the coordinator restarted and its spec's"
+              + " literal passwords were kept in memory only; resubmit it (with ${env:NAME} or ${file:/path} password references)");
+        }
+        Outcome outcome = change(job, job.withState(JobState.RUNNING, null, null), "resumed");
+        unblocker.settle(job.id(), now);
+        JobRecord settled = board.job(job.id());
+        // Every unit finished while paused: settling made it succeeded; answer once that is recorded too.
+        yield settled == outcome.job() ? outcome : new Outcome(settled, null, board.save(settled));
+      }
+      default -> Outcome.refused(job, "job " + job.id() + " is " + job.state().wireName()
+          + ": only a paused job can be resumed");
+    };
+  }
+
+  /** Any unfinished job → cancelled (final): nothing is handed out again; the units in flight stop. */
+  public Outcome cancel(JobRecord job, long now) {
+    return switch (job.state()) {
+      case CANCELLED -> unchanged(job);
+      case SUCCEEDED -> Outcome.refused(job, "job " + job.id() + " is succeeded: a finished job cannot be cancelled");
+      default -> change(job, job.withState(JobState.CANCELLED, now, job.error()), "cancelled");
+    };
+  }
+
+  /** Failed units → pending with a fresh attempt budget; a failed job runs again. */
+  public Outcome retry(JobRecord job, long now) {
+    if (job.state() == JobState.CANCELLED || job.state() == JobState.SUCCEEDED) {
+      return Outcome.refused(job, "job " + job.id() + " is " + job.state().wireName() + ": there is nothing to retry");
+    }
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    for (WorkUnit u : List.copyOf(board.units(job.id()))) {
+      if (u.state() == UnitState.FAILED) {
+        WorkUnit again = u.retried();
+        board.clearRetry(again);
+        writes.add(board.save(again).toCompletableFuture());
+      }
+    }
+    if (writes.isEmpty()) {
+      return Outcome.refused(job, "job " + job.id() + " is " + job.state().wireName() + " and has no failed unit to retry");
+    }
+    JobRecord updated = job.state() == JobState.FAILED ? job.withState(JobState.RUNNING, null, null) : job;
+    if (updated != job) {
+      writes.add(board.save(updated).toCompletableFuture());
+    }
+    LOG.info("job {}: {} failed unit(s) back to the queue, job {}", job.id(), writes.size() - (updated != job ? 1 : 0),
+        updated.state().wireName());
+    unblocker.settle(job.id(), now);
+    return new Outcome(board.job(job.id()), null, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+  }
+
+  /**
+   * The units named in a heartbeat that the worker holds for a paused or cancelled job: it must stop
+   * them at their next chunk boundary. Names are as the worker sent them ({@code jobId/unitId}).
+   */
+  public List<String> toStop(Heartbeat heartbeat) {
+    List<String> stop = new ArrayList<>();
+    if (heartbeat.activeUnits() == null || heartbeat.workerId() == null) {
+      return stop;
+    }
+    for (WorkUnit u : board.leasedBy(heartbeat.workerId())) {
+      JobRecord job = board.job(u.jobId());
+      if (job == null || !STOPPED.contains(job.state())) {
+        continue;
+      }
+      for (String name : heartbeat.activeUnits()) {
+        if (name.equals(JobBoard.key(u)) || name.equals(u.id())) {
+          stop.add(name);
+        }
+      }
+    }
+    return stop;
+  }
+
+  private Outcome change(JobRecord job, JobRecord updated, String what) {
+    CompletionStage<Void> recorded = board.save(updated);
+    long inFlight = board.units(job.id()).stream().filter(u -> u.state() == UnitState.LEASED).count();
+    LOG.info("job {} {} ({} unit(s) in flight{})", job.id(), what, inFlight,
+        inFlight > 0 && STOPPED.contains(updated.state()) ? " stop at their next chunk boundary" : "");
+    return new Outcome(updated, null, recorded);
+  }
+
+  /** Already in the asked state: write it again anyway, so a repeated request also repairs a lost write. */
+  private Outcome unchanged(JobRecord job) {
+    return new Outcome(job, null, board.save(job));
+  }
+}

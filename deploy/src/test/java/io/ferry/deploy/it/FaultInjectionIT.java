@@ -1,0 +1,366 @@
+package io.ferry.deploy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.deploy.cli.ApiClient;
+import io.ferry.deploy.cli.StatusView;
+import io.ferry.deploy.cluster.ProcessCluster;
+import io.ferry.protocol.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The crash-proof guarantees under real faults: one coordinator and three workers, separate JVMs, run a
+ * three-tenant job (~340,000 rows, ~45 copy units of 10,000 rows, chunks of 2,500 rows) while a process
+ * is killed (-9), frozen (SIGSTOP past its lease), told to stop (SIGTERM), or the job is paused or
+ * cancelled. Every scenario ends with the same proof: the job succeeded, the target equals the sources
+ * row for row per tenant, every unit's checkpoint is done and the copy checkpoints add up to the source
+ * counts, and the job's rows counter equals the source rows.
+ *
+ * <p>When a fault strikes is drawn from a seeded {@link Random}: the seed is printed, and
+ * {@code -Dferry.faults.seed=N} replays a run. Each scenario derives its own generator from the seed and
+ * its name, so every scenario gets different timings and keeps them whatever order the scenarios run in.
+ * The source databases are shared; each scenario has its own target database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FaultInjectionIT {
+
+  static final long SEED = Long.getLong("ferry.faults.seed", System.nanoTime() % 1_000_000_000L);
+  static final int ITEMS = 100_000;
+  static final int WORKERS = 3;
+  static final Duration LEASE = Duration.ofSeconds(4);
+  /** Short leases keep the suite fast; small chunks give every copy unit several checkpoints to resume from. */
+  static final String[] COORDINATOR_ARGS = {"--lease-timeout", LEASE.toSeconds() + "s", "--chunk-rows", "2500"};
+  static final Duration JOB_LIMIT = Duration.ofMinutes(3);
+
+  TestPostgres pg;
+  final Map<String, String> tenants = new LinkedHashMap<>();
+  ProcessCluster cluster;
+  ApiClient api;
+  JobProbe jobs;
+  TargetProbe targets;
+  final List<Process> workers = new ArrayList<>();
+  String scenario;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    System.out.printf("FaultInjectionIT: fault seed %d (replay with -Dferry.faults.seed=%d)%n", SEED, SEED);
+    pg = new TestPostgres();
+    for (String id : List.of("a", "b", "c")) {
+      String db = pg.createDatabase("faults_" + id);
+      try (Connection c = pg.connect(db)) {
+        Fixture.create(c, tenants.size() + 1, ITEMS);
+      }
+      tenants.put(id, db);
+    }
+    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
+        Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName())));
+    cluster.startCoordinator(COORDINATOR_ARGS);
+    api = new ApiClient(cluster.apiUrl(), null);
+    jobs = new JobProbe(api);
+    targets = new TargetProbe(pg);
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  /** Whatever the last scenario did to the cluster: a live coordinator and three live, registered workers. */
+  @BeforeEach
+  void healthyCluster(TestInfo test) throws Exception {
+    scenario = test.getTestMethod().orElseThrow().getName();
+    if (cluster.coordinator() == null || !cluster.coordinator().isAlive()) {
+      cluster.startCoordinator(COORDINATOR_ARGS);
+    }
+    workers.removeIf(p -> !p.isAlive());
+    while (workers.size() < WORKERS) {
+      workers.add(cluster.startWorker(2));
+    }
+    Set<Long> pids = workers.stream().map(Process::pid).collect(Collectors.toSet());
+    Poll.untilTrue("the coordinator is ready and the workers " + pids + " are registered", Duration.ofMinutes(2), () ->
+        api.get("/ready").status() == 200 && jobs.workerPids().containsAll(pids));
+  }
+
+  /** A seeded generator of this scenario's fault timings; what it draws is printed with the seed. */
+  Random random() {
+    return new Random(SEED * 31 + scenario.hashCode());
+  }
+
+  void note(String format, Object... args) {
+    System.out.printf("FaultInjectionIT %s (seed %d): %s%n", scenario, SEED, String.format(format, args));
+  }
+
+  @Test
+  void resumesTheUnitsOfAWorkerKilledMidCopyElsewhereFromTheirCheckpoints() throws Exception {
+    Random random = random();
+    String target = pg.createDatabase("faults_kill_worker");
+    String job = submit(target);
+    int k = 2 + random.nextInt(12);
+    note("kill -9 a worker after %d committed copy units", k);
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+
+    JobProbe.Victim victim = jobs.victim(job, workers);
+    cluster.kill(victim.process());
+    long killedAt = System.nanoTime();
+    Poll.untilTrue("the killed worker's units are back in the queue", Duration.ofSeconds(10),
+        () -> jobs.leasedBy(job, victim.workerId()).isEmpty());
+    note("worker %s (pid %d) killed holding %s; its units were back in %d ms", victim.workerId(), victim.process().pid(),
+        victim.epochs().keySet(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+
+    JsonNode finished = awaitSucceeded(job);
+    assertExactlyOnce(job, target, finished);
+    assertRerunUnderANewerLease(target, job, victim);
+  }
+
+  @Test
+  void fencesTheLateWritesOfAWorkerFrozenLongerThanItsLease() throws Exception {
+    Random random = random();
+    String target = pg.createDatabase("faults_freeze_worker");
+    String job = submit(target);
+    int k = 2 + random.nextInt(12);
+    long extraFreeze = random.nextInt(1500);
+    note("SIGSTOP a worker after %d committed copy units, until others hold its units and at least %d ms", k,
+        LEASE.toMillis() + extraFreeze);
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+
+    JobProbe.Victim victim = jobs.victim(job, workers);
+    long logStart = Files.size(cluster.logOf(victim.process()));
+    long coordinatorLogStart = Files.size(cluster.logOf(cluster.coordinator()));
+    cluster.stop(victim.process());
+    long frozenAt = System.nanoTime();
+    // Its leases lapse (or its membership ends) and other workers take its units over with newer epochs.
+    Poll.untilTrue("the frozen worker's units are handed to other workers", Duration.ofSeconds(30),
+        () -> jobs.takenOver(job, victim));
+    long frozenFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt);
+    if (frozenFor < LEASE.toMillis() + extraFreeze) {
+      Thread.sleep(LEASE.toMillis() + extraFreeze - frozenFor);
+    }
+    cluster.cont(victim.process());
+    note("worker %s frozen for %d ms holding %s", victim.workerId(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt), victim.epochs().keySet());
+
+    // Awake again, the worker goes on with the chunk it was writing: its checkpoint write carries the
+    // old epoch, the target refuses it and the chunk rolls back; or a heartbeat reply tells it first that
+    // the lease is lost; or (a unit it had just finished) the coordinator ignores its stale report.
+    Poll.untilTrue("the thawed worker's lease is found lost", Duration.ofSeconds(30), () -> {
+      String log = logSince(cluster.logOf(victim.process()), logStart);
+      return log.contains("lease lost") || log.contains("a newer lease holds the checkpoint")
+          || logSince(cluster.logOf(cluster.coordinator()), coordinatorLogStart)
+              .contains("from worker " + victim.workerId() + " (epoch");
+    });
+    JsonNode finished = awaitSucceeded(job);
+    assertExactlyOnce(job, target, finished);
+    assertRerunUnderANewerLease(target, job, victim);
+  }
+
+  @Test
+  void carriesOnAfterTheCoordinatorIsKilledMidCopyAndRestarted() throws Exception {
+    Random random = random();
+    String target = pg.createDatabase("faults_kill_coordinator");
+    String job = submit(target);
+    int k = 2 + random.nextInt(12);
+    note("kill -9 the coordinator after %d committed copy units", k);
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+    Set<String> workerIds = new HashSet<>();
+    api.get("/api/v1/workers").body().path("workers").forEach(w -> workerIds.add(w.path("id").asText()));
+    Poll.untilTrue("units in flight when the coordinator dies", Duration.ofSeconds(10), () -> jobs.leasedCount(job) > 0);
+
+    cluster.kill(cluster.coordinator());
+    cluster.startCoordinator(COORDINATOR_ARGS);
+    Poll.untilTrue("the restarted coordinator is ready", Duration.ofMinutes(1), () -> api.get("/ready").status() == 200);
+    // The workers rejoin under new ids; the leases of their old ids went back to the queue at start-up,
+    // without waiting for the lease timeout.
+    List<String> stale = jobs.units(job, "leased").stream().map(u -> u.path("workerId").asText()).filter(workerIds::contains).toList();
+    assertThat(stale).as("units still leased to workers of the old cluster").isEmpty();
+
+    JsonNode finished = awaitSucceeded(job);
+    assertExactlyOnce(job, target, finished);
+  }
+
+  @Test
+  void aWorkerToldToStopDrainsAndItsUnitsContinueWithoutWaitingForTheirLeases() throws Exception {
+    Random random = random();
+    String target = pg.createDatabase("faults_term_worker");
+    String job = submit(target);
+    int k = 2 + random.nextInt(12);
+    note("SIGTERM a worker after %d committed copy units", k);
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+
+    JobProbe.Victim victim = jobs.victim(job, workers);
+    long coordinatorLogStart = Files.size(cluster.logOf(cluster.coordinator()));
+    long workerLogStart = Files.size(cluster.logOf(victim.process()));
+    cluster.terminate(victim.process());
+    long termAt = System.nanoTime();
+    assertThat(victim.process().waitFor(25, TimeUnit.SECONDS)).as("the worker exits after draining").isTrue();
+    note("worker %s holding %s exited %d ms after SIGTERM with status %d", victim.workerId(), victim.epochs().keySet(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - termAt), victim.process().exitValue());
+    assertThat(victim.process().exitValue()).as("a drained worker exits 0").isZero();
+
+    String workerLog = logSince(cluster.logOf(victim.process()), workerLogStart);
+    assertThat(workerLog).contains("stopping: finishing the current chunks and releasing its units");
+    for (String unitId : victim.epochs().keySet()) {
+      assertThat(workerLog).as("%s ended at a chunk boundary", unitId)
+          .containsPattern(Pattern.quote(unitId) + ".*: (worker stopping|done) in \\d+ ms");
+    }
+    // Released by the worker's own "worker stopping" reports: neither a lapsed lease nor its departure did it.
+    String coordinatorLog = logSince(cluster.logOf(cluster.coordinator()), coordinatorLogStart);
+    assertThat(coordinatorLog).doesNotContain("on worker " + victim.workerId() + " expired")
+        .doesNotContain("worker " + victim.workerId() + " left the cluster: ");
+    assertThat(jobs.leasedBy(job, victim.workerId())).isEmpty();
+
+    JsonNode finished = awaitSucceeded(job);
+    assertExactlyOnce(job, target, finished);
+  }
+
+  @Test
+  void pausingStopsProgressAndResumingFinishesTheJobExactlyOnce() throws Exception {
+    Random random = random();
+    String target = pg.createDatabase("faults_pause");
+    String job = submit(target);
+    int k = 2 + random.nextInt(12);
+    note("pause after %d committed copy units", k);
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+
+    ApiClient.Response paused = jobs.control(job, "pause");
+    assertThat(paused.status()).as(paused.text()).isEqualTo(200);
+    assertThat(paused.body().path("state").asText()).isEqualTo("paused");
+    Poll.untilTrue("every unit in flight stopped at a chunk boundary", Duration.ofSeconds(30), () -> jobs.leasedCount(job) == 0);
+    long rows = jobs.job(job).path("rows").path("done").asLong();
+    long checkpointRows = targets.checkpointRows(target, job);
+    Thread.sleep(2_000); // the window over which nothing may move
+    assertThat(jobs.job(job).path("rows").path("done").asLong()).as("rows.done while paused").isEqualTo(rows);
+    assertThat(targets.checkpointRows(target, job)).as("checkpoint rows while paused").isEqualTo(checkpointRows);
+    assertThat(jobs.leasedCount(job)).isZero();
+    assertThat(jobs.units(job, "pending")).as("stopped units gave back their attempt")
+        .allSatisfy(u -> assertThat(u.path("attempts").asInt()).isZero());
+    note("paused at %d rows", rows);
+
+    ApiClient.Response resumed = jobs.control(job, "resume");
+    assertThat(resumed.body().path("state").asText()).as(resumed.text()).isEqualTo("running");
+    JsonNode finished = awaitSucceeded(job);
+    assertExactlyOnce(job, target, finished);
+  }
+
+  @Test
+  void aCancelledJobStaysCancelledWithItsTargetRowsMatchingItsCheckpoints() throws Exception {
+    Random random = random();
+    String target = pg.createDatabase("faults_cancel");
+    String job = submit(target);
+    int k = 2 + random.nextInt(12);
+    note("cancel after %d committed copy units", k);
+    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+
+    ApiClient.Response cancelled = jobs.control(job, "cancel");
+    assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
+    assertThat(cancelled.body().path("state").asText()).isEqualTo("cancelled");
+    Poll.untilTrue("every unit in flight stopped at a chunk boundary", Duration.ofSeconds(30), () -> jobs.leasedCount(job) == 0);
+    long rows = jobs.job(job).path("rows").path("done").asLong();
+    Thread.sleep(2_000); // nothing is handed out again
+    assertThat(jobs.leasedCount(job)).isZero();
+    assertThat(jobs.job(job).path("rows").path("done").asLong()).isEqualTo(rows);
+    assertThat(jobs.job(job).path("state").asText()).isEqualTo("cancelled");
+    ApiClient.Response resume = jobs.control(job, "resume");
+    assertThat(resume.status()).isEqualTo(409);
+    assertThat(resume.body().path("details").get(0).asText()).contains("cancelled");
+
+    // Every committed chunk committed with its checkpoint: per tenant and table, the target holds exactly
+    // the rows the checkpoints count (no torn chunk, nothing beyond them).
+    Map<String, Long> counted = targets.checkpointRowsByTenantTable(target, job);
+    long total = 0;
+    try (Connection t = pg.connect(target)) {
+      for (String tenant : tenants.keySet()) {
+        for (String table : Fixture.TABLES) {
+          String name = table.substring(table.indexOf('.') + 1);
+          long actual = TargetProbe.tableExists(t, "merged", name) ? TargetChecks.count(t, "SELECT count(*) FROM merged.\"" + name
+              + "\" WHERE tenant_id = '" + tenant + "'") : 0;
+          assertThat(actual).as("target rows of %s/%s", tenant, table).isEqualTo(counted.getOrDefault(tenant + "/" + table, 0L));
+          total += actual;
+        }
+      }
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM ferry.jobs WHERE job_id = '" + job + "' AND body LIKE '%\"state\":\"cancelled\"%'"))
+          .as("the cancellation is recorded in the target").isEqualTo(1);
+    }
+    note("cancelled with %d rows copied", total);
+    assertThat(total).isPositive();
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+
+  String submit(String target) throws Exception {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("name", scenario.length() > 40 ? scenario.substring(0, 40) : scenario);
+    List<Map<String, Object>> tenantSpecs = new ArrayList<>();
+    tenants.forEach((id, db) -> tenantSpecs.add(Map.of("id", id, "url", pg.url(db), "user", pg.user())));
+    spec.put("source", Map.of("engine", "postgresql", "tenants", tenantSpecs));
+    spec.put("target", Map.of("engine", "postgresql", "url", pg.url(target), "user", pg.user(), "schema", "merged",
+        "tenantColumn", "tenant_id"));
+    spec.put("tables", Map.of("include", List.of("public.*")));
+    spec.put("mode", "drop_recreate");
+    spec.put("unit", Map.of("rows", 10_000));
+    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+    return submitted.body().path("id").asText();
+  }
+
+  JsonNode awaitSucceeded(String job) throws Exception {
+    long started = System.nanoTime();
+    JsonNode finished = Poll.until(job + " ends", JOB_LIMIT, () -> {
+      JsonNode j = jobs.job(job);
+      return StatusView.TERMINAL_STATES.contains(j.path("state").asText()) ? j : null;
+    });
+    note("job %s %s %d ms after the fault", job, finished.path("state").asText(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    assertThat(finished.path("state").asText()).as(finished.toString()).isEqualTo("succeeded");
+    return finished;
+  }
+
+  void assertExactlyOnce(String job, String target, JsonNode finished) throws Exception {
+    TargetChecks checks = new TargetChecks(pg, tenants, target, "merged", "tenant_id");
+    long sourceRows = checks.assertTargetEqualsSources(Fixture.TABLES);
+    checks.assertEveryUnitCommittedOnce(job, Fixture.TABLES);
+    assertThat(finished.path("rows").path("done").asLong()).as("the job's rows.done").isEqualTo(sourceRows);
+  }
+
+  /** The victim's units were finished by a later lease (unless one completed just before the fault). */
+  void assertRerunUnderANewerLease(String target, String job, JobProbe.Victim victim) throws Exception {
+    int rerun = 0;
+    for (var e : victim.epochs().entrySet()) {
+      if (targets.epoch(target, job, e.getKey()) > e.getValue()) {
+        rerun++;
+      }
+    }
+    assertThat(rerun).as("units of %s finished under a newer lease", victim.workerId()).isPositive();
+  }
+
+  static String logSince(Path log, long offset) throws IOException {
+    byte[] all = Files.readAllBytes(log);
+    return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset), StandardCharsets.UTF_8);
+  }
+}

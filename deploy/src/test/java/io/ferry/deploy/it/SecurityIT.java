@@ -1,0 +1,171 @@
+package io.ferry.deploy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.deploy.cli.ApiClient;
+import io.ferry.deploy.cli.StatusView;
+import io.ferry.deploy.cluster.ProcessCluster;
+import io.ferry.deploy.demo.ClusterWait;
+import io.ferry.protocol.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A coordinator with an API token and a worker, as separate processes: the API is closed without the
+ * token and open with it, the probes stay open; and a job whose spec holds literal passwords runs to
+ * the end without any of them showing up in an API answer, a log, the metrics, the coordinator's
+ * registry of targets or the target's {@code ferry} tables.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SecurityIT {
+
+  static final String TOKEN = "t0ken-" + UUID.randomUUID();
+
+  TestPostgres pg;
+  ProcessCluster cluster;
+  ApiClient api;
+  ApiClient anonymous;
+  String source;
+  String target;
+  /** What the job spec says as its passwords. The test server trusts loopback, so any value connects. */
+  String literal;
+  /** Every API answer the test received, to search for the passwords. */
+  final List<String> answers = new ArrayList<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    pg = new TestPostgres();
+    source = pg.createDatabase("security_source");
+    target = pg.createDatabase("security_target");
+    try (Connection c = pg.connect(source)) {
+      Fixture.create(c, 1, 2_000);
+    }
+    String configured = System.getenv().getOrDefault("FERRY_TEST_PG_PASSWORD", "");
+    literal = configured.isEmpty() ? "Lit3ral-Pa55-" + UUID.randomUUID().toString().substring(0, 8) : configured;
+    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
+        Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName())));
+    cluster.startCoordinator("--api-token", TOKEN);
+    cluster.startWorker(2);
+    api = new ApiClient(cluster.apiUrl(), TOKEN);
+    anonymous = new ApiClient(cluster.apiUrl(), null);
+    ClusterWait.ready(api, 1);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  ApiClient.Response kept(ApiClient.Response response) {
+    answers.add(response.text());
+    return response;
+  }
+
+  @Test
+  void theApiNeedsTheTokenAndTheProbesDoNot() throws Exception {
+    for (String path : List.of("/api/v1/jobs", "/api/v1/workers", "/api/v1/jobs/any-123456")) {
+      ApiClient.Response refused = anonymous.get(path);
+      assertThat(refused.status()).as(path).isEqualTo(401);
+      assertThat(refused.body().path("error").asText()).isEqualTo("unauthorized");
+      assertThat(refused.body().path("details").isArray()).isTrue();
+      assertThat(new ApiClient(cluster.apiUrl(), "not-" + TOKEN).get(path).status()).as("wrong token on %s", path).isEqualTo(401);
+    }
+    assertThat(anonymous.post("/api/v1/jobs", "{}", "application/json").status()).isEqualTo(401);
+    assertThat(anonymous.post("/api/v1/jobs/any-123456/pause", "", "application/json").status()).isEqualTo(401);
+    assertThat(api.get("/api/v1/jobs").status()).isEqualTo(200);
+    assertThat(api.get("/api/v1/workers").status()).isEqualTo(200);
+    assertThat(anonymous.get("/health").status()).isEqualTo(200);
+    assertThat(anonymous.get("/ready").status()).isEqualTo(200);
+  }
+
+  @Test
+  void literalPasswordsOfASpecAppearNowhere() throws Exception {
+    Map<String, Object> spec = spec(pg.url(source));
+    kept(api.post("/api/v1/jobs?dryRun=true", Json.encode(spec), "application/json"));
+    // A preflight that fails (nothing listens on port 1): the error names the tenant, never its password.
+    ApiClient.Response rejected = kept(api.post("/api/v1/jobs", Json.encode(spec("jdbc:postgresql://127.0.0.1:1/nowhere")),
+        "application/json"));
+    assertThat(rejected.status()).as(rejected.text()).isEqualTo(400);
+    ApiClient.Response submitted = kept(api.post("/api/v1/jobs", Json.encode(spec), "application/json"));
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+    String job = submitted.body().path("id").asText();
+
+    JsonNode finished = Poll.until(job + " ends", Duration.ofMinutes(2), () -> {
+      JsonNode j = kept(api.get("/api/v1/jobs/" + job)).body();
+      kept(api.get("/api/v1/jobs/" + job + "/units"));
+      kept(api.get("/api/v1/workers"));
+      return StatusView.TERMINAL_STATES.contains(j.path("state").asText()) ? j : null;
+    });
+    assertThat(finished.path("state").asText()).as(finished.toString()).isEqualTo("succeeded");
+    assertThat(finished.path("spec").toString()).as("the spec is shown, its passwords redacted").contains("********");
+    kept(api.get("/api/v1/jobs"));
+    kept(api.post("/api/v1/jobs/" + job + "/pause", "", "application/json"));
+    kept(api.post("/api/v1/jobs/" + job + "/retry", "", "application/json"));
+    String metrics = anonymous.get("/metrics").text();
+    assertThat(metrics).contains("ferry_rows_copied_total");
+
+    Map<String, String> places = new LinkedHashMap<>();
+    places.put("API answers", String.join("\n", answers));
+    places.put("GET /metrics", metrics);
+    places.put("coordinator log", Files.readString(cluster.logOf(cluster.coordinator())));
+    try (var logs = Files.list(cluster.logDir())) {
+      for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("worker-")).toList()) {
+        places.put(log.getFileName().toString(), Files.readString(log));
+      }
+    }
+    places.put("targets.json", Files.readString(cluster.logDir().resolve("coordinator-state").resolve("targets.json")));
+    try (Connection t = pg.connect(target)) {
+      for (String table : List.of("ferry.jobs", "ferry.units", "ferry.checkpoints")) {
+        places.put(table, dump(t, table));
+      }
+    }
+    // The places searched are the right ones: each of them holds this job.
+    assertThat(places).allSatisfy((place, text) -> assertThat(text).as(place).contains(job));
+    places.forEach((place, text) -> assertThat(text).as("%s holds no password", place).doesNotContain(literal));
+  }
+
+  Map<String, Object> spec(String sourceUrl) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("name", "secrets");
+    spec.put("source", Map.of("engine", "postgresql", "tenants", List.of(
+        Map.of("id", "s1", "url", sourceUrl, "user", pg.user(), "password", literal))));
+    spec.put("target", Map.of("engine", "postgresql", "url", pg.url(target), "user", pg.user(), "password", literal,
+        "schema", "secure"));
+    spec.put("tables", Map.of("include", List.of("public.items", "public.customers")));
+    spec.put("mode", "drop_recreate");
+    return spec;
+  }
+
+  static String dump(Connection c, String table) throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        for (int i = 1; i <= columns; i++) {
+          out.append(rs.getString(i)).append('\t');
+        }
+        out.append('\n');
+      }
+    }
+    return out.toString();
+  }
+}
