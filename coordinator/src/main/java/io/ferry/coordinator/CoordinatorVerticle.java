@@ -11,6 +11,8 @@ import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.progress.FerryMetrics;
 import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.progress.ThroughputTracker;
+import io.ferry.coordinator.limit.JobRateLimiter;
+import io.ferry.coordinator.limit.Permits;
 import io.ferry.coordinator.schedule.AssignmentFactory;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobControl;
@@ -88,7 +90,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     JobSecrets secrets = new JobSecrets();
     WorkerRegistry workers = new WorkerRegistry();
     ThroughputTracker throughput = new ThroughputTracker();
-    FerryMetrics metrics = new FerryMetrics(board, workers, throughput);
+    Permits permits = new Permits(board, new JobRateLimiter(System::nanoTime));
+    FerryMetrics metrics = new FerryMetrics(board, workers, throughput, permits);
     Unblocker unblocker = new Unblocker(board);
     UnitReports reports = new UnitReports(board, unblocker, metrics, options.maxAttempts(), new SecureRandom());
     LeaseTracker leases = new LeaseTracker(board, options.leaseTimeoutMillis());
@@ -112,7 +115,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         })
         .compose(loaded -> {
           restore(loaded, board, secrets, metrics, reports, unblocker, leases);
-          return new WorkerEndpoints(scheduler, reports, leases, control, workers, clock).register(vertx);
+          return new WorkerEndpoints(scheduler, reports, leases, control, workers, permits, clock).register(vertx);
         })
         .map(v -> {
           tickTimer = vertx.setPeriodic(1_000, id -> {

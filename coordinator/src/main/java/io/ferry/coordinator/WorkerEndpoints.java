@@ -1,5 +1,6 @@
 package io.ferry.coordinator;
 
+import io.ferry.coordinator.limit.Permits;
 import io.ferry.coordinator.schedule.JobControl;
 import io.ferry.coordinator.schedule.LeaseTracker;
 import io.ferry.coordinator.schedule.Scheduler;
@@ -11,6 +12,7 @@ import io.ferry.protocol.message.ClaimReply;
 import io.ferry.protocol.message.ClaimRequest;
 import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.message.HeartbeatReply;
+import io.ferry.protocol.message.PermitRequest;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
 import io.vertx.core.Future;
@@ -37,10 +39,12 @@ final class WorkerEndpoints {
   private final LeaseTracker leases;
   private final JobControl control;
   private final WorkerRegistry workers;
+  private final Permits permits;
   private final LongSupplier clock;
 
   WorkerEndpoints(Scheduler scheduler, UnitReports reports, LeaseTracker leases, JobControl control, WorkerRegistry workers,
-      LongSupplier clock) {
+      Permits permits, LongSupplier clock) {
+    this.permits = permits;
     this.scheduler = scheduler;
     this.reports = reports;
     this.leases = leases;
@@ -63,6 +67,8 @@ final class WorkerEndpoints {
           reports.result(r, clock.getAsLong());
           msg.reply("ok");
         })),
+        bus.consumer(Addresses.PERMIT, handler(PermitRequest.class, (req, msg) ->
+            msg.reply(Json.encode(permits.reserve(req))))),
         bus.consumer(Addresses.HEARTBEAT, handler(Heartbeat.class, (hb, msg) -> {
           long now = clock.getAsLong();
           workers.seen(hb, now);

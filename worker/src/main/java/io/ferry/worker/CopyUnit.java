@@ -65,6 +65,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final CheckpointStore store;
   private final UnitControl control;
   private final ProgressListener progress;
+  private final RateGate rate;
   private final TableName targetTable;
   private final List<String> targetColumns;
   private final SplitKey key;
@@ -87,6 +88,12 @@ final class CopyUnit implements BinaryCopyParser.Handler {
 
   CopyUnit(Assignment assignment, SourceDialect sourceDialect, TargetDialect targetDialect, UnitControl control,
       ProgressListener progress) {
+    this(assignment, sourceDialect, targetDialect, control, progress, RateGate.NONE);
+  }
+
+  CopyUnit(Assignment assignment, SourceDialect sourceDialect, TargetDialect targetDialect, UnitControl control,
+      ProgressListener progress, RateGate rate) {
+    this.rate = rate;
     this.assignment = assignment;
     this.unit = assignment.unit();
     this.sourceDialect = sourceDialect;
@@ -188,6 +195,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   public void tupleEnd(long framedBytes) throws SQLException {
     chunkRows++;
     chunkBytes += framedBytes;
+    rate.written(1, framedBytes);
     if (chunkRows >= chunkRowLimit || chunkBytes >= chunkByteLimit) {
       commitChunk(false);
     }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * <p>If the coordinator does not answer (restarting), the unit goes on unthrottled rather than
  * stalling: a limit protects a source from overload, it must not stop a migration.
  */
-final class RateMeter {
+final class RateMeter implements RateGate {
 
   private static final Logger LOG = LoggerFactory.getLogger(RateMeter.class);
   private static final long REQUEST_TIMEOUT_MILLIS = 5_000;
@@ -37,16 +37,32 @@ final class RateMeter {
     this.vertx = vertx;
     this.jobId = jobId;
     this.workerId = workerId;
-    // The first tiny reservation learns the batch size before anything is written.
-    reserve(1, 0);
   }
 
   /** Counts written rows and bytes; reserves and waits when a batch is complete. */
-  void written(long newRows, long newBytes) {
+  @Override
+  public void written(long newRows, long newBytes) {
+    if (nextRows == 0) {
+      // The first tiny reservation learns the batch size (and waits its turn) before much is written.
+      reserve(1, 0);
+    }
     rows += newRows;
     bytes += newBytes;
     if (rows >= nextRows || bytes >= nextBytes) {
       reserve(rows, bytes);
+    }
+  }
+
+  /**
+   * Pays for the rows written since the last reservation, without waiting: the unit has ended, but what
+   * it wrote counts against the job's budget (the next reservation of any unit of the job pays the debt).
+   */
+  void settle() {
+    if (rows > 0 || bytes > 0) {
+      vertx.eventBus().request(Addresses.PERMIT, Json.encode(new PermitRequest(jobId, workerId, rows, bytes)),
+          new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MILLIS));
+      rows = 0;
+      bytes = 0;
     }
   }
 

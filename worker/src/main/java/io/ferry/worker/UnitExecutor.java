@@ -20,11 +20,15 @@ public final class UnitExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(UnitExecutor.class);
 
   public UnitOutcome execute(Assignment assignment, UnitControl control, ProgressListener progress) {
+    return execute(assignment, control, progress, RateGate.NONE);
+  }
+
+  UnitOutcome execute(Assignment assignment, UnitControl control, ProgressListener progress, RateGate rate) {
     WorkUnit unit = assignment.unit();
     long started = System.nanoTime();
     try {
       UnitOutcome outcome = switch (unit.kind()) {
-        case COPY -> new CopyUnit(assignment, source(assignment), target(assignment), control, progress).run();
+        case COPY -> new CopyUnit(assignment, source(assignment), target(assignment), control, progress, rate).run();
         case PREPARE, FINISH -> new StatementUnit(assignment, target(assignment)).run();
         case SURVEY, VERIFY -> UnitOutcome.failed(unit.describe() + ": this worker does not execute "
             + unit.kind().wireName() + " units yet", false, 0, 0);

@@ -179,7 +179,12 @@ public final class WorkerVerticle extends VerticleBase {
     }
     LOG.info("{}: claimed (epoch {})", unit.describe(), unit.epoch());
     threads.execute(() -> {
-      UnitOutcome outcome = executor.execute(assignment, run.control(), progressOf(unit));
+      RateMeter rate = new RateMeter(vertx, unit.jobId(), options.workerId());
+      UnitOutcome outcome = executor.execute(assignment, run.control(), progressOf(unit), rate);
+      rate.settle();
+      if (rate.waitedMillis() > 0) {
+        metrics.rateLimited(rate.waitedMillis());
+      }
       context.runOnContext(v -> ended(run, outcome));
     });
   }

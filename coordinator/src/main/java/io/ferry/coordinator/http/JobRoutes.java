@@ -54,6 +54,8 @@ final class JobRoutes {
     router.post("/api/v1/jobs/:id/resume").handler(ctx -> control(ctx, control::resume));
     router.post("/api/v1/jobs/:id/cancel").handler(ctx -> control(ctx, control::cancel));
     router.post("/api/v1/jobs/:id/retry").handler(ctx -> control(ctx, control::retry));
+    router.patch("/api/v1/jobs/:id").handler(ctx -> control(ctx, (job, now) ->
+        control.limit(job, LimitsPatch.apply(job.spec().limitsOrNone(), ctx.body() == null ? null : ctx.body().asString()))));
   }
 
   /**

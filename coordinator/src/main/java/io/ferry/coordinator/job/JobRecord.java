@@ -27,6 +27,11 @@ public record JobRecord(
     return new JobRecord(id, name, spec, newState, phase, createdAt, startedAt, newFinishedAt, plans, newError);
   }
 
+  /** The same job with other limits (PATCH); the rest of the spec never changes after submission. */
+  public JobRecord withLimits(io.ferry.protocol.spec.Limits limits) {
+    return new JobRecord(id, name, spec.withLimits(limits), state, phase, createdAt, startedAt, finishedAt, plans, error);
+  }
+
   public JobRecord withPhase(JobPhase newPhase) {
     return new JobRecord(id, name, spec, state, newPhase, createdAt, startedAt, finishedAt, plans, error);
   }

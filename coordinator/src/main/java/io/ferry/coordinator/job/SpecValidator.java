@@ -1,6 +1,7 @@
 package io.ferry.coordinator.job;
 
 import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Limits;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.Secret;
 import io.ferry.protocol.spec.SourceSpec;
@@ -46,7 +47,27 @@ public final class SpecValidator {
     }
     tables(spec, problems);
     unit(spec.unit(), problems);
+    problems.addAll(limits(spec.limits()));
     return problems;
+  }
+
+  /** Every problem of a job's limits (also used for PATCH); an absent limit is no limit. */
+  public static List<String> limits(Limits limits) {
+    List<String> problems = new ArrayList<>();
+    if (limits == null) {
+      return problems;
+    }
+    positive("limits.rowsPerSecond", limits.rowsPerSecond(), problems);
+    positive("limits.bytesPerSecond", limits.bytesPerSecond(), problems);
+    positive("limits.maxUnits", limits.maxUnits(), problems);
+    positive("limits.maxUnitsPerSource", limits.maxUnitsPerSource(), problems);
+    return problems;
+  }
+
+  private static void positive(String field, Number value, List<String> problems) {
+    if (value != null && value.longValue() <= 0) {
+      problems.add(field + " must be greater than 0, or absent for no limit (got " + value + ")");
+    }
   }
 
   static String modeDescriptions() {

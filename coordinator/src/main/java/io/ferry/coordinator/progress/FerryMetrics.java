@@ -5,7 +5,9 @@ import io.ferry.coordinator.schedule.ProgressListener;
 import io.ferry.coordinator.schedule.WorkerRegistry;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.coordinator.limit.Permits;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -23,9 +25,12 @@ public final class FerryMetrics implements ProgressListener {
   private final JobBoard board;
   private final Set<String> jobsWithGauges = new HashSet<>();
 
-  public FerryMetrics(JobBoard board, WorkerRegistry workers, ThroughputTracker throughput) {
+  private final Permits permits;
+
+  public FerryMetrics(JobBoard board, WorkerRegistry workers, ThroughputTracker throughput, Permits permits) {
     this.board = board;
     this.throughput = throughput;
+    this.permits = permits;
     Gauge.builder("ferry.workers", workers, WorkerRegistry::size)
         .description("workers heard from recently").register(registry);
   }
@@ -40,6 +45,18 @@ public final class FerryMetrics implements ProgressListener {
         .tag("job", unit.jobId()).tag("table", table).register(registry).increment(bytesDelta);
   }
 
+  @Override
+  public void retried(WorkUnit unit) {
+    Counter.builder("ferry.unit.retries").description("failed unit attempts put back in the queue")
+        .tag("job", unit.jobId()).register(registry).increment();
+  }
+
+  @Override
+  public void failed(WorkUnit unit) {
+    Counter.builder("ferry.unit.errors").description("units failed for good")
+        .tag("job", unit.jobId()).register(registry).increment();
+  }
+
   /** Registers the per-state unit gauges of a job (once). The gauges read the board when scraped. */
   public void watch(String jobId) {
     if (!jobsWithGauges.add(jobId)) {
@@ -49,6 +66,12 @@ public final class FerryMetrics implements ProgressListener {
       Gauge.builder("ferry.units", () -> board.counts(jobId).get(state))
           .description("work units by state").tag("job", jobId).tag("state", state.wireName()).register(registry);
     }
+    Gauge.builder("ferry.throughput.rows.per.second", () -> throughput.rate(jobId, System.currentTimeMillis()).rowsPerSecond())
+        .description("rows committed per second over the last 5 s").tag("job", jobId).register(registry);
+    Gauge.builder("ferry.throughput.bytes.per.second", () -> throughput.rate(jobId, System.currentTimeMillis()).bytesPerSecond())
+        .description("bytes committed per second over the last 5 s").tag("job", jobId).register(registry);
+    FunctionCounter.builder("ferry.rate.limit.wait.seconds", permits, p -> p.waitedSeconds(jobId))
+        .description("time the job's writers were held back by its rate limits").tag("job", jobId).register(registry);
   }
 
   public String scrape() {

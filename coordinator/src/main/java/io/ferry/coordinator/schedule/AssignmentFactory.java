@@ -5,6 +5,7 @@ import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Connection;
 import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Limits;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.LinkedHashSet;
@@ -45,8 +46,26 @@ public final class AssignmentFactory {
       default -> List.of();
     };
     String tenantId = unit.tenantId() != null ? unit.tenantId() : plan.tenantId();
+    Limits limits = spec.limitsOrNone();
     return new Assignment(unit, plan, source(spec, tenantId), spec.target().connection(),
-        spec.target().tenantColumn(), statements == null ? List.of() : statements, chunkRows, CHUNK_BYTES, spec.mode());
+        spec.target().tenantColumn(), statements == null ? List.of() : statements,
+        chunkSize(chunkRows, limits.rowsPerSecond(), MIN_CHUNK_ROWS), chunkSize(CHUNK_BYTES, limits.bytesPerSecond(), MIN_CHUNK_BYTES),
+        spec.mode());
+  }
+
+  static final long MIN_CHUNK_ROWS = 500;
+  static final long MIN_CHUNK_BYTES = 256L * 1024;
+
+  /**
+   * Under a rate limit a chunk holds about one second of the rate (never less than {@code min}): the
+   * target then sees committed progress every second or so, and a unit given away or stopped loses at
+   * most that much. Unlimited, the configured size.
+   */
+  static long chunkSize(long configured, Long ratePerSecond, long min) {
+    if (ratePerSecond == null) {
+      return configured;
+    }
+    return Math.min(configured, Math.max(min, ratePerSecond));
   }
 
   /**

@@ -149,6 +149,17 @@ public final class JobControl {
     return new Outcome(updated, null, recorded);
   }
 
+  /**
+   * New limits for a job that is not over yet; rates apply at the workers' next reservation (a fraction
+   * of a second), concurrency limits at the next claim.
+   */
+  public Outcome limit(JobRecord job, io.ferry.protocol.spec.Limits limits) {
+    if (job.state().isFinal()) {
+      return new Outcome(job, "job " + job.id() + " is " + job.state().wireName() + ": its limits no longer matter", null);
+    }
+    return change(job, job.withLimits(limits), "limits now " + io.ferry.protocol.Json.encode(limits));
+  }
+
   /** Already in the asked state: write it again anyway, so a repeated request also repairs a lost write. */
   private Outcome unchanged(JobRecord job) {
     return new Outcome(job, null, board.save(job));

@@ -22,7 +22,9 @@ public final class JobSecrets {
   }
 
   public JobSpec spec(JobRecord job) {
-    return specs.getOrDefault(job.id(), job.spec());
+    JobSpec withSecrets = specs.get(job.id());
+    // The record's limits are the current ones (PATCH changes the record, not the submitted spec).
+    return withSecrets == null ? job.spec() : withSecrets.withLimits(job.spec().limits());
   }
 
   /** True when the job needs a literal password this process no longer has. */

@@ -9,4 +9,12 @@ public interface ProgressListener {
   ProgressListener NONE = (unit, rows, bytes, now) -> { };
 
   void advanced(WorkUnit unit, long rowsDelta, long bytesDelta, long now);
+
+  /** A failed attempt of the unit goes back to the queue for another try. */
+  default void retried(WorkUnit unit) {
+  }
+
+  /** The unit failed for good (its budget spent, or an error that no retry can fix). */
+  default void failed(WorkUnit unit) {
+  }
 }

@@ -70,7 +70,7 @@ public final class Scheduler {
     }
     List<Assignment> claimed = new ArrayList<>();
     List<CompletableFuture<Void>> writes = new ArrayList<>();
-    for (WorkUnit unit : pick(ready, slots, inFlight)) {
+    for (WorkUnit unit : pick(ready, slots, inFlight, ClaimBudget.of(board))) {
       WorkUnit leased = unit.leased(workerId, now + leaseTimeoutMillis);
       board.clearRetry(leased);
       writes.add(board.save(leased).toCompletableFuture());
@@ -81,10 +81,18 @@ public final class Scheduler {
 
   /** Picks up to {@code slots} of the ready units in claim order; {@code inFlight}: leased copy units per tenant. */
   List<WorkUnit> pick(List<WorkUnit> ready, int slots, Map<String, Integer> inFlight) {
+    return pick(ready, slots, inFlight, null);
+  }
+
+  /** @param budget the job's concurrency limits (null: none) */
+  List<WorkUnit> pick(List<WorkUnit> ready, int slots, Map<String, Integer> inFlight, ClaimBudget budget) {
     List<WorkUnit> picked = new ArrayList<>();
     for (WorkUnit u : ready) {
-      if (u.kind() != UnitKind.COPY && picked.size() < slots) {
+      if (u.kind() != UnitKind.COPY && picked.size() < slots && (budget == null || budget.allows(u))) {
         picked.add(u);
+        if (budget != null) {
+          budget.take(u);
+        }
       }
     }
     TreeMap<String, Deque<WorkUnit>> byTenant = new TreeMap<>();
@@ -96,7 +104,16 @@ public final class Scheduler {
     while (picked.size() < slots && !byTenant.isEmpty()) {
       String tenant = nextTenant(byTenant, active);
       Deque<WorkUnit> queue = byTenant.get(tenant);
-      picked.add(queue.poll());
+      if (budget != null && !budget.allows(queue.peek())) {
+        // Its job or its source server is at its limit: none of this tenant's units can go now.
+        byTenant.remove(tenant);
+        continue;
+      }
+      WorkUnit next = queue.poll();
+      picked.add(next);
+      if (budget != null) {
+        budget.take(next);
+      }
       if (queue.isEmpty()) {
         byTenant.remove(tenant);
       }

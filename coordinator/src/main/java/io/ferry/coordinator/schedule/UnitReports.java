@@ -77,6 +77,7 @@ public final class UnitReports {
       board.lastBackoff(back, wait);
       board.notBefore(back, now + wait);
       board.save(back);
+      listener.retried(unit);
       LOG.warn("{} failed (attempt {} of {}), retrying in {} ms: {}", unit.describe(), unit.attempts(), maxAttempts, wait, error);
       return;
     }
@@ -94,6 +95,7 @@ public final class UnitReports {
 
   private void fail(WorkUnit unit, String error, long now) {
     LOG.error("{} failed after {} attempt(s): {}", unit.describe(), unit.attempts(), error);
+    listener.failed(unit);
     board.save(unit.withState(UnitState.FAILED).withError(error));
     JobRecord job = board.job(unit.jobId());
     if (job != null && !job.state().isFinal()) {

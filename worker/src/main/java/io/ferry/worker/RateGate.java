@@ -1,0 +1,13 @@
+package io.ferry.worker;
+
+/**
+ * Where a copy unit reports every row it writes, so that its job's rate limits can hold it back. Called
+ * on the unit's own thread; an implementation may block it (that is the point).
+ */
+@FunctionalInterface
+interface RateGate {
+
+  RateGate NONE = (rows, bytes) -> { };
+
+  void written(long rows, long bytes);
+}
