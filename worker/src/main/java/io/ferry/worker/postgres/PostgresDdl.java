@@ -60,7 +60,7 @@ public final class PostgresDdl {
       case APPEND, UPSERT -> {
         String key = r.source().primaryKey().isEmpty() ? ""
             : ", PRIMARY KEY (" + PgSql.idents(withTenant(r, r.source().primaryKey())) + ")";
-        out.add("CREATE TABLE IF NOT EXISTS " + table + " (" + columns(r) + key + ")");
+        out.add("CREATE TABLE IF NOT EXISTS " + table + " (" + columns(r) + key + ")" + PostgresPartitionDdl.partitionBy(r));
         out.add(dropIncomingForeignKeys(r));
       }
       default -> throw new IllegalArgumentException("unsupported mode " + r.mode());
