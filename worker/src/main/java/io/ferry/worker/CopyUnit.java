@@ -19,6 +19,7 @@ import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
+import io.ferry.worker.pool.ConnectionPools;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -62,6 +63,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final WorkUnit unit;
   private final SourceDialect sourceDialect;
   private final TargetDialect targetDialect;
+  private final ConnectionPools connections;
   private final CheckpointStore store;
   private final UnitControl control;
   private final ProgressListener progress;
@@ -86,18 +88,19 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private long chunkRows;
   private long chunkBytes;
 
-  CopyUnit(Assignment assignment, SourceDialect sourceDialect, TargetDialect targetDialect, UnitControl control,
-      ProgressListener progress) {
-    this(assignment, sourceDialect, targetDialect, control, progress, RateGate.NONE);
+  CopyUnit(Assignment assignment, SourceDialect sourceDialect, TargetDialect targetDialect, ConnectionPools connections,
+      UnitControl control, ProgressListener progress) {
+    this(assignment, sourceDialect, targetDialect, connections, control, progress, RateGate.NONE);
   }
 
-  CopyUnit(Assignment assignment, SourceDialect sourceDialect, TargetDialect targetDialect, UnitControl control,
-      ProgressListener progress, RateGate rate) {
+  CopyUnit(Assignment assignment, SourceDialect sourceDialect, TargetDialect targetDialect, ConnectionPools connections,
+      UnitControl control, ProgressListener progress, RateGate rate) {
     this.rate = rate;
     this.assignment = assignment;
     this.unit = assignment.unit();
     this.sourceDialect = sourceDialect;
     this.targetDialect = targetDialect;
+    this.connections = connections;
     this.store = targetDialect.checkpoints();
     this.control = control;
     this.progress = progress;
@@ -118,7 +121,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   }
 
   UnitOutcome run() throws SQLException, IOException {
-    try (Connection t = targetDialect.connect(assignment.target())) {
+    try (Connection t = connections.target(targetDialect, assignment.target())) {
       target = t;
       store.ensureSchema(t);
       // Stamp our epoch on the checkpoint before reading where to resume: an older holder of this unit
@@ -165,7 +168,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       case BINARY -> new BinaryFraming(new BinaryCopyParser(targetColumns.size(), read.keyFields()));
     };
     LOG.debug("{}: copying{}", unit.describe(), resumeAfter == null ? "" : " after key " + resumeAfter);
-    try (Connection source = sourceDialect.connect(assignment.source());
+    try (Connection source = connections.source(sourceDialect, assignment.source());
          CopySource in = sourceDialect.openCopy(source, read, plan.copyFormatOrBinary())) {
       for (byte[] block = in.read(); block != null; block = in.read()) {
         if (control.leaseLost()) {

@@ -5,6 +5,7 @@ import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.TargetDialect;
+import io.ferry.worker.pool.ConnectionPools;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,16 +26,18 @@ final class StatementUnit {
   private final Assignment assignment;
   private final WorkUnit unit;
   private final TargetDialect targetDialect;
+  private final ConnectionPools connections;
 
-  StatementUnit(Assignment assignment, TargetDialect targetDialect) {
+  StatementUnit(Assignment assignment, TargetDialect targetDialect, ConnectionPools connections) {
     this.assignment = assignment;
     this.unit = assignment.unit();
     this.targetDialect = targetDialect;
+    this.connections = connections;
   }
 
   UnitOutcome run() throws SQLException {
     CheckpointStore store = targetDialect.checkpoints();
-    try (Connection target = targetDialect.connect(assignment.target())) {
+    try (Connection target = connections.target(targetDialect, assignment.target())) {
       store.ensureSchema(target);
       Optional<Checkpoint> checkpoint = store.read(target, unit.jobId(), unit.id());
       if (checkpoint.isPresent() && checkpoint.get().done()) {

@@ -6,6 +6,7 @@ import io.ferry.protocol.spec.Secret;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.TargetDialect;
+import io.ferry.worker.pool.ConnectionPools;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,6 +20,18 @@ public final class UnitExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(UnitExecutor.class);
 
+  private final ConnectionPools connections;
+
+  /** Opens and closes its connections per unit attempt (tools and tests). */
+  public UnitExecutor() {
+    this(ConnectionPools.unpooled());
+  }
+
+  /** Borrows its connections from {@code connections} (a worker's pools; the caller closes them). */
+  public UnitExecutor(ConnectionPools connections) {
+    this.connections = connections;
+  }
+
   public UnitOutcome execute(Assignment assignment, UnitControl control, ProgressListener progress) {
     return execute(assignment, control, progress, RateGate.NONE);
   }
@@ -28,8 +41,8 @@ public final class UnitExecutor {
     long started = System.nanoTime();
     try {
       UnitOutcome outcome = switch (unit.kind()) {
-        case COPY -> new CopyUnit(assignment, source(assignment), target(assignment), control, progress, rate).run();
-        case PREPARE, FINISH -> new StatementUnit(assignment, target(assignment)).run();
+        case COPY -> new CopyUnit(assignment, source(assignment), target(assignment), connections, control, progress, rate).run();
+        case PREPARE, FINISH -> new StatementUnit(assignment, target(assignment), connections).run();
         case SURVEY, VERIFY -> UnitOutcome.failed(unit.describe() + ": this worker does not execute "
             + unit.kind().wireName() + " units yet", false, 0, 0);
       };

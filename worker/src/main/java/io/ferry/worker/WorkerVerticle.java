@@ -12,6 +12,7 @@ import io.ferry.protocol.message.PreflightRequest;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.worker.pool.ConnectionPools;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -46,6 +47,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private final WorkerOptions options;
+  private final ConnectionPools connections;
   private final UnitExecutor executor;
   private final Preflight preflight;
   private final ThroughputMeter meter = new ThroughputMeter();
@@ -58,18 +60,22 @@ public final class WorkerVerticle extends VerticleBase {
   private long claimTimer;
   private long heartbeatTimer;
   private boolean claimInFlight;
+  /** A slot freed while a claim was in flight: ask again as soon as it is answered. */
+  private boolean claimAgain;
   private boolean stopping;
   private boolean waitingLogged;
   private int resultsInFlight;
   private volatile boolean coordinatorGone;
 
   public WorkerVerticle(WorkerOptions options) {
-    this(options, new UnitExecutor(), new Preflight());
+    this(options, new ConnectionPools(ConnectionPools.Settings.forWorker(options.maxUnits())), new Preflight());
   }
 
-  WorkerVerticle(WorkerOptions options, UnitExecutor executor, Preflight preflight) {
+  /** Units borrow their source and target connections from {@code connections}, which the verticle closes at stop. */
+  WorkerVerticle(WorkerOptions options, ConnectionPools connections, Preflight preflight) {
     this.options = options;
-    this.executor = executor;
+    this.connections = connections;
+    this.executor = new UnitExecutor(connections);
     this.preflight = preflight;
     this.host = hostname();
   }
@@ -104,7 +110,10 @@ public final class WorkerVerticle extends VerticleBase {
         drained.tryComplete();
       }
     });
-    return drained.future().onComplete(v -> threads.shutdownNow());
+    return drained.future().onComplete(v -> {
+      threads.shutdownNow();
+      connections.close();
+    });
   }
 
   /** {@code GET /metrics} on the metrics port, when one is configured. */
@@ -138,16 +147,27 @@ public final class WorkerVerticle extends VerticleBase {
     return options.maxUnits() - running.size();
   }
 
+  /**
+   * Asks for as many units as there are free slots, in one request. A slot freed while a request is in
+   * flight asks again as soon as the answer is in, not at the next claim tick: with small units, a tick
+   * of idle slot per unit would cost more than the unit itself.
+   */
   private void claim() {
     int free = freeSlots();
-    if (stopping || claimInFlight || free <= 0) {
+    if (stopping || free <= 0) {
+      return;
+    }
+    if (claimInFlight) {
+      claimAgain = true;
       return;
     }
     claimInFlight = true;
+    claimAgain = false;
     vertx.eventBus().<String>request(Addresses.CLAIM, Json.encode(new ClaimRequest(options.workerId(), free)), timeout())
         .onComplete(ar -> {
           claimInFlight = false;
           if (ar.failed()) {
+            claimAgain = false;
             if (!waitingLogged) {
               LOG.info("waiting for a coordinator ({})", ar.cause().getMessage());
               waitingLogged = true;
@@ -161,6 +181,9 @@ public final class WorkerVerticle extends VerticleBase {
           ClaimReply reply = Json.decode(ar.result().body(), ClaimReply.class);
           if (reply.assignments() != null) {
             reply.assignments().forEach(this::launch);
+          }
+          if (claimAgain) {
+            claim();
           }
         });
   }

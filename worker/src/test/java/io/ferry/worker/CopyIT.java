@@ -16,6 +16,7 @@ import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
+import io.ferry.worker.pool.ConnectionPools;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -39,7 +40,9 @@ class CopyIT {
   private static final Map<String, String> TENANTS = new LinkedHashMap<>();
   private static String targetUrl;
   private static List<TablePlan> plans;
-  private final UnitExecutor executor = new UnitExecutor();
+  /** As a worker runs units: connections borrowed from its pools, so every case here also runs on reused connections. */
+  private static final ConnectionPools POOLS = new ConnectionPools(ConnectionPools.Settings.forWorker(2));
+  private final UnitExecutor executor = new UnitExecutor(POOLS);
 
   @BeforeAll
   static void migrateTwoTenants() throws Exception {
@@ -64,6 +67,7 @@ class CopyIT {
 
   @AfterAll
   static void drop() throws Exception {
+    POOLS.close();
     DBS.close();
   }
 

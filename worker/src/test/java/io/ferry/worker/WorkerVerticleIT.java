@@ -130,6 +130,59 @@ class WorkerVerticleIT {
     }
   }
 
+  /**
+   * Two units end together while one claim is in flight: the slot freed second is refilled as soon as
+   * that claim is answered, not at the next claim tick (here a minute away). Units A and B wait on a
+   * lock of their target table, C and D on another; when A and B are let go, C and D must both start.
+   */
+  @Test
+  void aSlotFreedWhileAClaimIsInFlightIsRefilledWithoutWaitingForTheClaimTick() throws Exception {
+    await(coordinator.start());
+    TablePlan first = directPreflight("v5a");
+    TablePlan second = directPreflight("v5b");
+    UnitExecutor direct = new UnitExecutor();
+    for (TablePlan p : List.of(first, second)) {
+      assertThat(direct.execute(Units.statements("prepare-" + p.targetTable(), JOB, UnitKind.PREPARE, p, p.prepareStatements(),
+          DBS.connection(sourceUrl), DBS.connection(targetUrl)), new UnitControl(), ProgressListener.NONE).ok()).isTrue();
+    }
+    List<KeyRange> ranges = Units.ranges(first.keyQuantiles(), 2);
+    try (Connection gateA = DBS.open(targetUrl); Connection gateB = DBS.open(targetUrl)) {
+      gateA.setAutoCommit(false);
+      gateA.createStatement().execute("LOCK TABLE v5a.items IN SHARE MODE");
+      gateB.setAutoCommit(false);
+      gateB.createStatement().execute("LOCK TABLE v5b.items IN SHARE MODE");
+      for (String id : List.of("a", "b")) {
+        coordinator.pending.add(Units.copy(id, JOB, first, ranges.get(id.equals("a") ? 0 : 1), 1, DBS.connection(sourceUrl),
+            DBS.connection(targetUrl), "tenant_id", 10_000));
+      }
+      for (String id : List.of("c", "d")) {
+        coordinator.pending.add(Units.copy(id, JOB, second, ranges.get(id.equals("c") ? 0 : 1), 1, DBS.connection(sourceUrl),
+            DBS.connection(targetUrl), "tenant_id", 10_000));
+      }
+      await(vertx.deployVerticle(new WorkerVerticle(new WorkerOptions("worker-1", 2, 100, 60_000))));
+      eventually(() -> !coordinator.heartbeats.isEmpty()
+          && coordinator.heartbeats.getLast().activeUnits().containsAll(List.of(JOB + "/a", JOB + "/b")));
+
+      gateA.commit();
+      eventually(() -> coordinator.result("a") != null && coordinator.result("b") != null);
+      eventually(() -> coordinator.heartbeats.getLast().activeUnits().containsAll(List.of(JOB + "/c", JOB + "/d")));
+      gateB.commit();
+    }
+    eventually(() -> coordinator.results.size() == 4);
+    assertThat(coordinator.results).allMatch(UnitResult::ok);
+    assertThat(coordinator.results.stream().mapToLong(UnitResult::rows).sum()).isEqualTo(2L * ROWS);
+  }
+
+  /** The plan for a target schema of its own, surveyed in this JVM (no worker needed). */
+  private TablePlan directPreflight(String schema) {
+    JobSpec spec = new JobSpec(JOB, new SourceSpec("postgresql", List.of(new TenantSpec("t1", sourceUrl, DBS.user(), DBS.password()))),
+        new TargetSpec("postgresql", targetUrl, DBS.user(), DBS.password(), schema, "tenant_id"),
+        new TableSelection(List.of("public.items"), List.of()), Mode.CREATE, null);
+    PreflightReply plans = new Preflight().run(spec);
+    assertThat(plans.problems()).isEmpty();
+    return plans.plans().get(0);
+  }
+
   @Test
   void aUnitTheCoordinatorSaysIsLostStopsWithoutAResult() throws Exception {
     await(coordinator.start());

@@ -1,42 +1,42 @@
 package io.ferry.deploy.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Samples the used heap of processes twice a second with the JDK's {@code jstat -gc} (survivor, eden and
- * old generation in use), keeping each process' peak. Used heap between collections is what a worker
- * actually needs; the peak shows whether memory stays bounded by configuration, not by table size.
+ * Samples the used heap of processes twice a second with the JDK's {@code jstat -gc <pid> 500} (survivor,
+ * eden and old generation in use), keeping each process' peak. Used heap between collections is what a
+ * worker actually needs; the peak shows whether memory stays bounded by configuration, not by table size.
+ *
+ * <p>One long-running {@code jstat} per process, not one per sample: starting a JVM twice a second per
+ * worker cost about a third of this 2-core machine's CPU while Ferry ran (and nothing while the pipes
+ * ran), which skewed the comparison against Ferry.
  */
 final class HeapSampler implements AutoCloseable {
 
   private final Map<Long, Long> peakBytes = new ConcurrentHashMap<>();
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final List<Process> samplers = new ArrayList<>();
 
   HeapSampler(List<Process> processes) {
     String jstat = Path.of(System.getProperty("java.home"), "bin", "jstat").toString();
-    thread = new Thread(() -> {
-      while (running) {
-        for (Process p : processes) {
-          if (p.isAlive()) {
-            long used = usedHeap(jstat, p.pid());
-            peakBytes.merge(p.pid(), used, Math::max);
-          }
-        }
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException e) {
-          return;
-        }
+    for (Process target : processes) {
+      try {
+        Process sampler = new ProcessBuilder(jstat, "-gc", Long.toString(target.pid()), "500").redirectErrorStream(true).start();
+        samplers.add(sampler);
+        Thread reader = new Thread(() -> read(sampler, target.pid()), "heap-sampler-" + target.pid());
+        reader.setDaemon(true);
+        reader.start();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot start jstat for process " + target.pid(), e);
       }
-    }, "heap-sampler");
-    thread.setDaemon(true);
-    thread.start();
+    }
   }
 
   /** The largest peak among the sampled processes, in bytes. */
@@ -44,35 +44,40 @@ final class HeapSampler implements AutoCloseable {
     return peakBytes.values().stream().mapToLong(Long::longValue).max().orElse(0);
   }
 
-  private static long usedHeap(String jstat, long pid) {
-    try {
-      Process p = new ProcessBuilder(jstat, "-gc", Long.toString(pid)).redirectErrorStream(true).start();
-      String[] lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().split("\n");
-      p.waitFor();
-      if (lines.length < 2) {
-        return 0;
+  private void read(Process sampler, long pid) {
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(sampler.getInputStream(), StandardCharsets.UTF_8))) {
+      List<String> names = null;
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        String[] fields = line.trim().split("\\s+");
+        if (names == null || fields[0].equals("S0C")) {
+          names = List.of(fields);
+          continue;
+        }
+        long used = usedHeap(names, fields);
+        peakBytes.merge(pid, used, Math::max);
       }
-      List<String> names = List.of(lines[0].trim().split("\\s+"));
-      String[] values = lines[1].trim().split("\\s+");
-      double kb = 0;
-      for (String column : List.of("S0U", "S1U", "EU", "OU")) {
-        int i = names.indexOf(column);
-        if (i >= 0 && i < values.length) {
+    } catch (IOException e) {
+      // the sampler was stopped
+    }
+  }
+
+  private static long usedHeap(List<String> names, String[] values) {
+    double kb = 0;
+    for (String column : List.of("S0U", "S1U", "EU", "OU")) {
+      int i = names.indexOf(column);
+      if (i >= 0 && i < values.length) {
+        try {
           kb += Double.parseDouble(values[i]);
+        } catch (NumberFormatException ignored) {
+          // "-" for a space that does not exist in this collector
         }
       }
-      return (long) (kb * 1024);
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 0;
     }
+    return (long) (kb * 1024);
   }
 
   @Override
   public void close() {
-    running = false;
-    thread.interrupt();
+    samplers.forEach(Process::destroy);
   }
 }

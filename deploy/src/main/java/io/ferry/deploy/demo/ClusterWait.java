@@ -35,6 +35,12 @@ public final class ClusterWait {
 
   /** Polls the job every second, handing each state to {@code show}, until it ends; returns its last state. */
   public static JsonNode finished(ApiClient api, String jobId, Consumer<JsonNode> show) throws IOException, InterruptedException {
+    return finished(api, jobId, show, 1000);
+  }
+
+  /** Polls the job every {@code intervalMillis}, handing each state to {@code show}, until it ends; returns its last state. */
+  public static JsonNode finished(ApiClient api, String jobId, Consumer<JsonNode> show, long intervalMillis)
+      throws IOException, InterruptedException {
     while (true) {
       ApiClient.Response response = api.get("/api/v1/jobs/" + jobId);
       if (response.status() != 200) {
@@ -45,7 +51,7 @@ public final class ClusterWait {
       if (StatusView.TERMINAL_STATES.contains(job.path("state").asText())) {
         return job;
       }
-      Thread.sleep(1000);
+      Thread.sleep(intervalMillis);
     }
   }
 }

@@ -141,8 +141,8 @@ public final class BinaryCopyParser {
           }
         }
         case FIELD_COUNT -> {
-          acc = (acc << 8) | (data[i++] & 0xff);
-          if (--need == 0) {
+          i += takeInt(data, i, end, 2);
+          if (need == 0) {
             short count = (short) acc;
             if (count == -1) {
               state = State.TRAILER;
@@ -153,11 +153,12 @@ public final class BinaryCopyParser {
           }
         }
         case FIELD_LENGTH -> {
-          acc = (acc << 8) | (data[i++] & 0xff);
+          int taken = takeInt(data, i, end, 4);
+          i += taken;
           if (handingOn) {
-            tupleSize++;
+            tupleSize += taken;
           }
-          if (--need == 0) {
+          if (need == 0) {
             int len = acc;
             if (len < -1) {
               throw new IOException("invalid field length " + len + " in binary COPY tuple " + (tuples + 1));
@@ -224,6 +225,26 @@ public final class BinaryCopyParser {
       lastKey = lastKeyBytes.decode();
     }
     return lastKey;
+  }
+
+  /**
+   * Reads the pending big-endian integer (a tuple's int16 count or a field's int32 length) from the block:
+   * whole when the block holds all of it — the common case, a few times per row — else one byte, so an
+   * integer cut between two blocks is assembled across calls. Returns the bytes taken.
+   *
+   * @param size the integer's width (2 or 4): it is read at once only when none of it was read yet
+   */
+  private int takeInt(byte[] data, int i, int end, int size) {
+    if (need == size && end - i >= size) {
+      acc = size == 4
+          ? ((data[i] & 0xff) << 24) | ((data[i + 1] & 0xff) << 16) | ((data[i + 2] & 0xff) << 8) | (data[i + 3] & 0xff)
+          : ((data[i] & 0xff) << 8) | (data[i + 1] & 0xff);
+      need = 0;
+      return size;
+    }
+    acc = (acc << 8) | (data[i] & 0xff);
+    need--;
+    return 1;
   }
 
   private void expectInt(State next, int bytes) {

@@ -8,9 +8,17 @@ import java.util.Optional;
 /** The target's {@code ferry.checkpoints} table. */
 public interface CheckpointStore {
 
-  /** Creates the {@code ferry} schema if missing; safe when many workers do it at once. Commits. */
+  /**
+   * Creates the {@code ferry} schema if missing (committing); safe when many workers do it at once. An
+   * implementation may remember per process that a target has it and then do nothing, so {@link #read}
+   * and {@link #takeOver} must cope with a schema dropped since.
+   */
   void ensureSchema(Connection target) throws SQLException;
 
+  /**
+   * The unit's checkpoint. Meant as the first statement of a transaction: if the schema has vanished, the
+   * open transaction is rolled back, the schema created again and the read repeated.
+   */
   Optional<Checkpoint> read(Connection target, String jobId, String unitId) throws SQLException;
 
   /**
@@ -19,7 +27,8 @@ public interface CheckpointStore {
    * (the caller commits). From that commit on, an older holder still finishing a chunk can no longer
    * commit it, so the progress returned here is the progress this holder resumes from. Without this
    * step an older holder could commit a chunk between the new holder's read and its first write, and
-   * the new holder would copy those rows again.
+   * the new holder would copy those rows again. Meant as the first statement of a transaction, like
+   * {@link #read} (a vanished schema is created again).
    *
    * @return empty when a newer epoch already holds the checkpoint: this holder's lease is lost
    */

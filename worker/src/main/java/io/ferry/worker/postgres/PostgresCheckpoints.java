@@ -6,6 +6,7 @@ import io.ferry.protocol.Json;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.worker.dialect.CheckpointStore;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,8 +14,17 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** {@code ferry.checkpoints} on a PostgreSQL target, written with epoch fencing. */
+/**
+ * {@code ferry.checkpoints} on a PostgreSQL target, written with epoch fencing.
+ *
+ * <p>The {@code ferry} schema is created once per process and target (URL + user), not at every unit
+ * attempt: creating it takes a cluster-wide advisory lock and three catalog checks, which serialised the
+ * start of every unit on every worker. Should the schema be dropped later, the first statement that
+ * misses it (undefined table or schema) creates it again and runs once more.
+ */
 final class PostgresCheckpoints implements CheckpointStore {
 
   /** Any fixed number shared by all Ferry processes: the lock that serialises creating the ferry schema. */
@@ -46,8 +56,25 @@ final class PostgresCheckpoints implements CheckpointStore {
   private static final String READ = """
       SELECT epoch, last_key, rows, bytes, chunks, done FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ?""";
 
+  /** Targets (URL + user) whose ferry schema this process has created or found. */
+  private final Set<String> ensured = ConcurrentHashMap.newKeySet();
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run() throws SQLException;
+  }
+
   @Override
   public void ensureSchema(Connection target) throws SQLException {
+    String key = targetKey(target);
+    if (ensured.contains(key)) {
+      return;
+    }
+    createSchema(target);
+    ensured.add(key);
+  }
+
+  private static void createSchema(Connection target) throws SQLException {
     // Concurrent CREATE ... IF NOT EXISTS of the same object can still fail with a unique violation in
     // PostgreSQL (the existence check and the insert into the catalog are not atomic): serialise them.
     try (Statement st = target.createStatement()) {
@@ -64,21 +91,56 @@ final class PostgresCheckpoints implements CheckpointStore {
 
   @Override
   public Optional<Checkpoint> read(Connection target, String jobId, String unitId) throws SQLException {
-    try (PreparedStatement ps = target.prepareStatement(READ)) {
-      ps.setString(1, jobId);
-      ps.setString(2, unitId);
-      return checkpoint(ps, jobId, unitId);
-    }
+    return onSchema(target, () -> {
+      try (PreparedStatement ps = target.prepareStatement(READ)) {
+        ps.setString(1, jobId);
+        ps.setString(2, unitId);
+        return checkpoint(ps, jobId, unitId);
+      }
+    });
   }
 
   @Override
   public Optional<Checkpoint> takeOver(Connection target, String jobId, String unitId, long epoch) throws SQLException {
-    try (PreparedStatement ps = target.prepareStatement(TAKE_OVER)) {
-      ps.setString(1, jobId);
-      ps.setString(2, unitId);
-      ps.setLong(3, epoch);
-      return checkpoint(ps, jobId, unitId);
+    return onSchema(target, () -> {
+      try (PreparedStatement ps = target.prepareStatement(TAKE_OVER)) {
+        ps.setString(1, jobId);
+        ps.setString(2, unitId);
+        ps.setLong(3, epoch);
+        return checkpoint(ps, jobId, unitId);
+      }
+    });
+  }
+
+  /**
+   * Runs the first statement of a unit attempt on the ferry schema. When the schema or table is missing
+   * although this process once ensured it (someone dropped it), the failed transaction is rolled back —
+   * it holds nothing yet — the schema is created again and the statement runs once more.
+   */
+  private <T> T onSchema(Connection target, Work<T> work) throws SQLException {
+    try {
+      return work.run();
+    } catch (SQLException e) {
+      if (!missingSchema(e)) {
+        throw e;
+      }
+      if (!target.getAutoCommit()) {
+        target.rollback();
+      }
+      ensured.remove(targetKey(target));
+      ensureSchema(target);
+      return work.run();
     }
+  }
+
+  /** 42P01 undefined_table, 3F000 invalid_schema_name. */
+  static boolean missingSchema(SQLException e) {
+    return "42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState());
+  }
+
+  private static String targetKey(Connection target) throws SQLException {
+    DatabaseMetaData meta = target.getMetaData();
+    return meta.getURL() + "\n" + meta.getUserName();
   }
 
   /** Runs a query returning (epoch, last_key, rows, bytes, chunks, done): the checkpoint, or empty without a row. */
@@ -112,6 +174,12 @@ final class PostgresCheckpoints implements CheckpointStore {
       ps.setInt(7, cp.chunks());
       ps.setBoolean(8, cp.done());
       return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      if (missingSchema(e)) {
+        // The chunk's transaction is lost with the schema; the unit's next attempt creates it again.
+        ensured.remove(targetKey(target));
+      }
+      throw e;
     }
   }
 }

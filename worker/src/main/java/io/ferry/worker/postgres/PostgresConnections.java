@@ -7,8 +7,9 @@ import java.sql.SQLException;
 import java.util.Properties;
 
 /**
- * Plain PgJDBC connections, one per unit attempt. Pooling (Agroal) is a later step: a unit runs for
- * seconds to minutes, so a connection set-up of a few milliseconds is not yet worth a pool.
+ * Opens physical PgJDBC connections. A worker keeps them between unit attempts in its
+ * {@link io.ferry.worker.pool.ConnectionPools} (set-up costs ~10 ms, more than a small unit's rows);
+ * the preflight opens its own.
  */
 final class PostgresConnections {
 

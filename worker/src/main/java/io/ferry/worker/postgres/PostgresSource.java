@@ -10,6 +10,7 @@ import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TypeMapping;
+import io.ferry.worker.pool.ConnectionPools;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -95,11 +96,18 @@ public final class PostgresSource implements SourceDialect {
       // rows after a resume point are exactly the ones this snapshot would have returned.
       st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     }
+    // A pooled connection is reused only if the COPY is read to its end: a cancelled one (the cancel
+    // request reaches the server asynchronously and could hit the next statement) or a failed one is closed.
+    ConnectionPools.copyStarted(source);
     CopyOut out = source.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql);
     return new CopySource() {
       @Override
       public byte[] read() throws SQLException {
-        return out.readFromCopy();
+        byte[] block = out.readFromCopy();
+        if (block == null) {
+          ConnectionPools.copyEnded(source);
+        }
+        return block;
       }
 
       @Override

@@ -12,6 +12,7 @@ import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.dialect.TargetState;
+import io.ferry.worker.pool.ConnectionPools;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -78,7 +79,7 @@ public final class PostgresTarget implements TargetDialect {
 
   @Override
   public ChunkWriter openChunk(java.sql.Connection target, TableName table, List<String> columns) throws SQLException {
-    return copyWriter(target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(table, columns)));
+    return copyWriter(target, copySql(table, columns));
   }
 
   @Override
@@ -86,8 +87,7 @@ public final class PostgresTarget implements TargetDialect {
     if (request.mode() == Mode.UPSERT) {
       return PostgresUpsertWriter.open(target, request);
     }
-    return copyWriter(target.unwrap(PGConnection.class).getCopyAPI()
-        .copyIn(copySql(request.table(), request.columns(), request.format())));
+    return copyWriter(target, copySql(request.table(), request.columns(), request.format()));
   }
 
   @Override
@@ -106,7 +106,13 @@ public final class PostgresTarget implements TargetDialect {
     return PostgresExistingTables.databaseIdentity(connection);
   }
 
-  static ChunkWriter copyWriter(CopyIn in) {
+  /**
+   * Starts {@code COPY … FROM STDIN} on the target. A pooled connection is reused only if the COPY ends
+   * cleanly ({@link ConnectionPools#copyStarted}): one that failed or was cancelled is closed on return.
+   */
+  static ChunkWriter copyWriter(java.sql.Connection target, String copySql) throws SQLException {
+    ConnectionPools.copyStarted(target);
+    CopyIn in = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
     return new ChunkWriter() {
       @Override
       public void write(byte[] data, int offset, int length) throws SQLException {
@@ -115,7 +121,9 @@ public final class PostgresTarget implements TargetDialect {
 
       @Override
       public long end() throws SQLException {
-        return in.endCopy();
+        long rows = in.endCopy();
+        ConnectionPools.copyEnded(target);
+        return rows;
       }
 
       @Override

@@ -3,12 +3,12 @@ package io.ferry.worker.postgres;
 import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.TableName;
+import io.ferry.worker.pool.ConnectionPools;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.postgresql.PGConnection;
 
 /**
  * Mode upsert: a chunk is COPYed into a temporary staging table, then merged into the target with one
@@ -40,11 +40,13 @@ final class PostgresUpsertWriter implements ChunkWriter {
           + ", and the table has none", "42P10");
     }
     TableName stage = stage(request.table());
+    // The staging table lives as long as the session: a pooled connection must not carry it (and its
+    // ON COMMIT truncation, and perhaps a column list a later job's table no longer has) to other units.
+    ConnectionPools.discardOnReturn(target);
     try (Statement st = target.createStatement()) {
       st.execute(stageSql(request, stage));
     }
-    ChunkWriter copy = PostgresTarget.copyWriter(target.unwrap(PGConnection.class).getCopyAPI()
-        .copyIn(PostgresTarget.copySql(stage, request.columns(), request.format())));
+    ChunkWriter copy = PostgresTarget.copyWriter(target, PostgresTarget.copySql(stage, request.columns(), request.format()));
     return new PostgresUpsertWriter(target, mergeSql(request, stage), copy);
   }
 
