@@ -83,6 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    data.dropTarget();
     String report = report(rows);
     System.out.println();
     System.out.println(report);

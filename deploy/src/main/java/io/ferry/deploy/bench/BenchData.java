@@ -16,7 +16,11 @@ import java.util.Locale;
 final class BenchData {
 
   static final String SOURCE = "ferry_bench_src";
-  static final String TARGET = "ferry_bench_dst";
+  /**
+   * Each run writes into a target database of its own (dropped at the end), so two benchmark runs on one
+   * machine never write the same tables; the source tables are shared and only read.
+   */
+  static final String TARGET = "ferry_bench_dst_" + ProcessHandle.current().pid();
 
   private final String baseUrl;
   private final String user;
@@ -99,6 +103,12 @@ final class BenchData {
           + ")::bigint END, i % 1000, 'row ' || i, timestamptz '2024-01-01 00:00:00+00' + (i || ' seconds')::interval "
           + "FROM generate_series(1, " + rows + ") i";
     };
+  }
+
+  void dropTarget() throws SQLException {
+    try (Connection admin = connect("postgres"); Statement st = admin.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + TARGET + " WITH (FORCE)");
+    }
   }
 
   long tableBytes(String table) throws SQLException {
