@@ -8,8 +8,8 @@ import org.postgresql.copy.CopyOut;
 
 /**
  * Measures how fast the source serves a table's rows, for the plan's duration estimate: a binary COPY
- * of the table's first rows, stopped after {@value #SAMPLE_BYTES} bytes or {@value #SAMPLE_NANOS} ns,
- * whichever comes first. Cheap by construction (a LIMIT bounds the server's work too); tables smaller
+ * of the table's first rows, about {@value #SAMPLE_BYTES} bytes (a LIMIT from the average row size),
+ * read to its end. Cheap by construction (a LIMIT bounds the server's work too); tables smaller
  * than {@value #MIN_TABLE_BYTES} bytes are not measured, since a tiny read measures latency, not
  * throughput.
  */
@@ -18,7 +18,6 @@ final class PostgresReadSample {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresReadSample.class);
 
   static final long SAMPLE_BYTES = 4L * 1024 * 1024;
-  static final long SAMPLE_NANOS = 300_000_000L;
   static final long MIN_TABLE_BYTES = 1024L * 1024;
 
   private PostgresReadSample() {
@@ -46,18 +45,12 @@ final class PostgresReadSample {
     String sql = "COPY (SELECT * FROM " + PgSql.table(table.name()) + " LIMIT " + limit + ") TO STDOUT (FORMAT binary)";
     long started = System.nanoTime();
     long bytes = 0;
+    // Read to the end, never cancel: the LIMIT already bounds the sample to about SAMPLE_BYTES, and a
+    // cancel request reaches the server asynchronously, so it can hit the survey's next query on this
+    // connection instead of the COPY (seen as "No results were returned by the query" on the next table).
     CopyOut out = source.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-    try {
-      for (byte[] block = out.readFromCopy(); block != null; block = out.readFromCopy()) {
-        bytes += block.length;
-        if (bytes >= SAMPLE_BYTES || System.nanoTime() - started >= SAMPLE_NANOS) {
-          break;
-        }
-      }
-    } finally {
-      if (out.isActive()) {
-        out.cancelCopy();
-      }
+    for (byte[] block = out.readFromCopy(); block != null; block = out.readFromCopy()) {
+      bytes += block.length;
     }
     long elapsed = Math.max(1, System.nanoTime() - started);
     return bytes * 1e9 / elapsed;
