@@ -1,5 +1,6 @@
 package io.ferry.coordinator;
 
+import io.ferry.coordinator.schedule.RetryPolicy;
 import java.nio.file.Path;
 
 /**
@@ -9,12 +10,12 @@ import java.nio.file.Path;
  * @param httpPort           HTTP port; 0 picks a free one (see {@link CoordinatorVerticle#actualHttpPort()})
  * @param stateDir           local directory for the target registry ({@code targets.json})
  * @param leaseTimeoutMillis how long a claimed work unit stays with a worker without a heartbeat
- * @param maxAttempts        claims of one work unit before a retryable failure fails it for good
+ * @param retry              how long a unit failing retryably keeps coming back (attempts and time)
  * @param apiToken           when set, every {@code /api/*} request needs {@code Authorization: Bearer <token>}
  * @param chunkRows          rows per chunk transaction of a copy unit: the most work a crash can undo
  */
 public record CoordinatorOptions(String httpHost, int httpPort, Path stateDir, long leaseTimeoutMillis,
-                                 int maxAttempts, String apiToken, long chunkRows) {
+                                 RetryPolicy retry, String apiToken, long chunkRows) {
 
   public static final long DEFAULT_CHUNK_ROWS = 50_000;
 
@@ -22,8 +23,8 @@ public record CoordinatorOptions(String httpHost, int httpPort, Path stateDir, l
     if (leaseTimeoutMillis <= 0) {
       throw new IllegalArgumentException("leaseTimeoutMillis must be > 0, got " + leaseTimeoutMillis);
     }
-    if (maxAttempts <= 0) {
-      throw new IllegalArgumentException("maxAttempts must be > 0, got " + maxAttempts);
+    if (retry == null) {
+      throw new IllegalArgumentException("retry is required");
     }
     if (stateDir == null) {
       throw new IllegalArgumentException("stateDir is required");
@@ -34,22 +35,22 @@ public record CoordinatorOptions(String httpHost, int httpPort, Path stateDir, l
   }
 
   public static CoordinatorOptions defaults() {
-    return new CoordinatorOptions("0.0.0.0", 8080, Path.of("ferry-data"), 10_000, 5, null, DEFAULT_CHUNK_ROWS);
+    return new CoordinatorOptions("0.0.0.0", 8080, Path.of("ferry-data"), 10_000, RetryPolicy.defaults(), null, DEFAULT_CHUNK_ROWS);
   }
 
   public CoordinatorOptions withHttpPort(int port) {
-    return new CoordinatorOptions(httpHost, port, stateDir, leaseTimeoutMillis, maxAttempts, apiToken, chunkRows);
+    return new CoordinatorOptions(httpHost, port, stateDir, leaseTimeoutMillis, retry, apiToken, chunkRows);
   }
 
   public CoordinatorOptions withStateDir(Path dir) {
-    return new CoordinatorOptions(httpHost, httpPort, dir, leaseTimeoutMillis, maxAttempts, apiToken, chunkRows);
+    return new CoordinatorOptions(httpHost, httpPort, dir, leaseTimeoutMillis, retry, apiToken, chunkRows);
   }
 
   public CoordinatorOptions withApiToken(String token) {
-    return new CoordinatorOptions(httpHost, httpPort, stateDir, leaseTimeoutMillis, maxAttempts, token, chunkRows);
+    return new CoordinatorOptions(httpHost, httpPort, stateDir, leaseTimeoutMillis, retry, token, chunkRows);
   }
 
   public CoordinatorOptions withLeaseTimeoutMillis(long millis) {
-    return new CoordinatorOptions(httpHost, httpPort, stateDir, millis, maxAttempts, apiToken, chunkRows);
+    return new CoordinatorOptions(httpHost, httpPort, stateDir, millis, retry, apiToken, chunkRows);
   }
 }

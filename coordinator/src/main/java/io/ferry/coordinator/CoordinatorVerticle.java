@@ -16,6 +16,7 @@ import io.ferry.coordinator.limit.Permits;
 import io.ferry.coordinator.schedule.AssignmentFactory;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobControl;
+import io.ferry.coordinator.schedule.Rollbacks;
 import io.ferry.coordinator.schedule.JobSecrets;
 import io.ferry.coordinator.schedule.LeaseTracker;
 import io.ferry.coordinator.schedule.Scheduler;
@@ -86,18 +87,21 @@ public final class CoordinatorVerticle extends VerticleBase {
     TargetStore targets = CoordinatorCluster.store(hazelcast);
     executor = vertx.createSharedWorkerExecutor("ferry-store", STORE_POOL_SIZE, 10, TimeUnit.MINUTES);
     JobStore store = new JobStore(hazelcast, targets, executor);
-    JobBoard board = new JobBoard(store.sink());
+    JobBoard board = new JobBoard(store.sink(), new UnitsReadyHint(context));
     JobSecrets secrets = new JobSecrets();
     WorkerRegistry workers = new WorkerRegistry();
     ThroughputTracker throughput = new ThroughputTracker();
     Permits permits = new Permits(board, new JobRateLimiter(System::nanoTime));
     FerryMetrics metrics = new FerryMetrics(board, workers, throughput, permits);
     Unblocker unblocker = new Unblocker(board);
-    UnitReports reports = new UnitReports(board, unblocker, metrics, options.maxAttempts(), new SecureRandom());
+    // Rollbacks record their end once their units' resets are recorded: back on this verticle's event loop.
+    io.vertx.core.Context loop = vertx.getOrCreateContext();
+    Rollbacks rollbacks = new Rollbacks(board, unblocker, task -> loop.runOnContext(v -> task.run()));
+    UnitReports reports = new UnitReports(board, unblocker, metrics, options.retry(), new SecureRandom(), rollbacks);
     LeaseTracker leases = new LeaseTracker(board, options.leaseTimeoutMillis());
     Scheduler scheduler = new Scheduler(board, new AssignmentFactory(secrets, options.chunkRows()), secrets,
         options.leaseTimeoutMillis());
-    JobControl control = new JobControl(board, unblocker, secrets);
+    JobControl control = new JobControl(board, unblocker, secrets, rollbacks);
     JobSubmission submission = new JobSubmission(vertx, store, board, secrets, metrics, workers, clock);
 
     var router = HttpApi.router(vertx, options.apiToken(), () -> ready, submission, board,
@@ -153,7 +157,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     for (var checkpoint : loaded.doneCheckpoints()) {
       WorkUnit unit = board.unit(checkpoint.jobId(), checkpoint.unitId());
       if (unit != null && unit.state() != UnitState.DONE) {
-        reports.done(unit, checkpoint.rows(), checkpoint.bytes(), now);
+        reports.done(unit, checkpoint.rows(), checkpoint.bytes(), checkpoint.rejected(), now);
         reconciled++;
       }
     }

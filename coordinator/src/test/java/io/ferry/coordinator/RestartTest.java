@@ -57,7 +57,8 @@ class RestartTest {
   void aRestartedCoordinatorReloadsJobsKeepsLiveLeasesRequeuesTheOthersAndTrustsDoneCheckpoints() throws Exception {
     Path stateDir = Files.createTempDirectory("ferry-restart");
     CoordinatorOptions options = CoordinatorOptions.defaults().withStateDir(stateDir);
-    FakeWorker worker = new FakeWorker().answerWith(List.of(Fixtures.plan("a", "public.t", 40_000, 400, Fixtures.quantiles(100, 10))));
+    FakeWorker worker = new FakeWorker().answerWith(
+        spec -> List.of(Fixtures.plan("a", "public.t_" + spec.name(), 40_000, 400, Fixtures.quantiles(100, 10))));
     worker.register(vertx);
     String resumable;
     String literal;

@@ -20,6 +20,13 @@ public final class Addresses {
    * effect at the next reservation.
    */
   public static final String PERMIT = "ferry.limit.permit";
+  /**
+   * Coordinator → every worker (publish, empty body): units became ready to claim (a job was accepted or
+   * resumed, a prepare or the last copy of a table finished, a lease went back to the queue). Only a hint
+   * that carries no work: a worker with free slots claims at once instead of at its next claim tick, and
+   * one without ignores it, so workers still pull.
+   */
+  public static final String UNITS_READY = "ferry.unit.ready";
   /** Coordinator asks any worker to check connections and survey a job: {@code PreflightRequest} → {@code PreflightReply}. */
   public static final String PREFLIGHT = "ferry.job.preflight";
 

@@ -5,13 +5,24 @@ import java.util.List;
 /**
  * The {@code ferry} schema in every target database: the record of all job, unit and checkpoint state.
  * The coordinator writes jobs and units (through its map store); workers write checkpoints, in the same
- * transaction as the rows they count.
+ * transaction as the rows they count, and rejected rows ({@code ferry.rejects}: {@code row_key} and
+ * {@code columns} are JSON arrays of text, {@code payload} one PostgreSQL text COPY line of the row's
+ * {@code columns}) in the same transaction as the checkpoint that moves past them.
  */
 public final class CheckpointSchema {
 
   public static final String SCHEMA = "ferry";
 
+  /**
+   * Run in one transaction, by every process that writes a target, on its first use of that target. None of
+   * these statements takes a lock on a table that exists already, and none may: a table lock request waits
+   * behind any open transaction on the table (a worker frozen mid-chunk holds one for as long as it is
+   * frozen), and every later reader and writer queues behind the waiting request, so one such statement
+   * would stall the whole migration until the frozen worker woke. {@code lock_timeout} bounds the wait of
+   * the one statement that may lock (adding a column to an older schema): it fails, retryably, instead.
+   */
   public static final List<String> POSTGRESQL = List.of(
+      "SET LOCAL lock_timeout = '5s'",
       "CREATE SCHEMA IF NOT EXISTS ferry",
       """
       CREATE TABLE IF NOT EXISTS ferry.jobs (
@@ -36,7 +47,34 @@ public final class CheckpointSchema {
         chunks     integer NOT NULL,
         done       boolean NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (job_id, unit_id))""");
+        rejected   bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (job_id, unit_id))""",
+      // Targets whose ferry schema an older Ferry created have no rejected column yet. ALTER TABLE locks
+      // the table even when the column exists (ADD COLUMN IF NOT EXISTS included): look first.
+      """
+      DO $$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_attribute
+                       WHERE attrelid = 'ferry.checkpoints'::regclass AND attname = 'rejected' AND NOT attisdropped) THEN
+          ALTER TABLE ferry.checkpoints ADD COLUMN rejected bigint NOT NULL DEFAULT 0;
+        END IF;
+      END $$""",
+      // One row per row the target rejected (onRowError: reject), inserted in the transaction that moves the
+      // unit's checkpoint past its key: the key identifies a row of one unit at most once.
+      """
+      CREATE TABLE IF NOT EXISTS ferry.rejects (
+        job_id            text NOT NULL,
+        unit_id           text NOT NULL,
+        tenant_id         text,
+        table_name        text NOT NULL,
+        row_key           text NOT NULL,
+        columns           text NOT NULL,
+        payload           text NOT NULL,
+        payload_truncated boolean NOT NULL DEFAULT false,
+        error             text NOT NULL,
+        sql_state         text,
+        rejected_at       timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (job_id, unit_id, row_key))""");
 
   private CheckpointSchema() {
   }

@@ -47,9 +47,22 @@ class CodecTest {
         new Connection("jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20),
         new Assignment(UNIT, plan, new Connection("jdbc:postgresql://h/s", "u", null),
         new Connection("jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20,
-        io.ferry.protocol.spec.Mode.UPSERT)));
+        io.ferry.protocol.spec.Mode.UPSERT, List.of(), io.ferry.protocol.spec.RowErrorPolicy.REJECT)));
     assertThat(Json.decode(Json.encode(reply), ClaimReply.class)).isEqualTo(reply);
-    assertThat(Json.encode(reply)).contains("\"mode\":\"upsert\"");
+    assertThat(Json.encode(reply)).contains("\"mode\":\"upsert\"").contains("\"onRowError\":\"reject\"");
+    assertThat(reply.assignments().get(0).onRowError()).as("unset means fail").isEqualTo(io.ferry.protocol.spec.RowErrorPolicy.FAIL);
+  }
+
+  @Test
+  void rejectedCountsRoundTripAndOldBodiesReadAsNone() {
+    WorkUnit rejected = UNIT.leased("w1", 1000).withProgress(10, 100, 2);
+    assertThat(Json.decode(Json.encode(rejected), WorkUnit.class)).isEqualTo(rejected);
+    assertThat(rejected.withState(UnitState.DONE).retried().rejected()).isEqualTo(2);
+    String before = Json.encode(UNIT).replace(",\"rejected\":0", "");
+    assertThat(before).doesNotContain("rejected");
+    assertThat(Json.decode(before, WorkUnit.class).rejected()).isZero();
+    io.ferry.protocol.message.UnitProgress progress = new io.ferry.protocol.message.UnitProgress("j", "u", 1, "w", 5, 50, 1);
+    assertThat(Json.decode(Json.encode(progress), io.ferry.protocol.message.UnitProgress.class)).isEqualTo(progress);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.ferry.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.spec.SpecReader;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,28 @@ class SpecReaderTest {
     SpecReader.Result result = SpecReader.read("{\"name\":\"x\",\"mode\":\"overwrite\"}", false);
     assertThat(result.problems()).singleElement().asString()
         .contains("mode").contains("overwrite").contains("create").contains("drop_recreate").contains("truncate");
+  }
+
+  @Test
+  void readsOnRowErrorAndDefaultsToFail() {
+    SpecReader.Result reject = SpecReader.read(YAML + "onRowError: reject\n", true);
+    assertThat(reject.problems()).isEmpty();
+    assertThat(reject.spec().onRowErrorOrDefault()).isEqualTo(RowErrorPolicy.REJECT);
+    assertThat(SpecReader.read(YAML, true).spec().onRowErrorOrDefault()).isEqualTo(RowErrorPolicy.FAIL);
+    assertThat(SpecReader.read("{\"name\":\"x\",\"onRowError\":\"fail\"}", false).spec().onRowError())
+        .isEqualTo(RowErrorPolicy.FAIL);
+  }
+
+  @Test
+  void listsABadModeAndABadOnRowErrorTogether() {
+    SpecReader.Result result = SpecReader.read("{\"name\":\"x\",\"mode\":\"overwrite\",\"onRowError\":\"skip\"}", false);
+    assertThat(result.spec()).isNull();
+    assertThat(result.problems()).hasSize(2);
+    assertThat(result.problems().get(0)).startsWith("mode: unknown mode 'overwrite'");
+    assertThat(result.problems().get(1)).startsWith("onRowError: unknown onRowError 'skip'; expected one of fail (")
+        .contains("reject (");
+    assertThat(SpecReader.read("{\"name\":\"x\",\"onRowError\":true}", false).problems())
+        .containsExactly("onRowError: expected a string");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.ferry.worker;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.WorkUnit;
@@ -15,6 +16,7 @@ import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.RangeRead;
+import io.ferry.worker.dialect.RejectedRow;
 import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
@@ -42,12 +44,22 @@ import org.slf4j.LoggerFactory;
  * every row, and the COPY parser takes them off before the row reaches the target (no value is decoded
  * here, whatever the key's types). Reads that cannot resume (tables without a key, the NULL-key range)
  * are one chunk: nothing is committed before the whole unit is, so a new attempt simply starts over.
+ *
+ * <p>A chunk the target rejects for its data ({@link Failures#rowError}) is rolled back and the rows
+ * after the checkpoint are read again in smaller chunks, until a one-row chunk fails: that row is the
+ * bad one, and the job's {@code onRowError} decides (see {@link #settle}). Re-reading from the source
+ * instead of holding the chunk keeps memory bounded; it works because a resumable read can start again
+ * after any committed key.
  */
 final class CopyUnit implements BinaryCopyParser.Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(CopyUnit.class);
   /** Bytes gathered before one write to the target: few, large writes instead of one per tuple. */
   private static final int WRITE_BUFFER = 256 * 1024;
+  /** Each rejected chunk divides the chunk row limit by this while a bad row is searched for. */
+  private static final long SHRINK = 16;
+  /** How often the row after the checkpoint may turn out to be another row than the one that failed. */
+  private static final int MAX_MOVED = 3;
 
   /** Ends an attempt early; carries why. */
   static final class Interrupted extends RuntimeException {
@@ -73,8 +85,11 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final SplitKey key;
   private final KeyRange range;
   private final ChunkRequest chunkRequest;
+  private final boolean resumable;
   private final long chunkRowLimit;
   private final long chunkByteLimit;
+  /** The chunk row limit now: {@link #chunkRowLimit}, or less while a rejected row is isolated. */
+  private long rowLimit;
   private final byte[] buffer = new byte[WRITE_BUFFER];
   private int buffered;
 
@@ -85,6 +100,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private long bytes;
   private int chunks;
   private List<String> lastKey;
+  private long rejected;
   private long chunkRows;
   private long chunkBytes;
 
@@ -115,34 +131,42 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     this.key = SplitKey.of(assignment.plan());
     this.range = unit.range() == null ? KeyRange.ALL : unit.range();
     // Reads without an order to resume in cannot stop mid-way, so the whole unit is one chunk.
-    boolean resumable = key != null && !range.nullKeys();
+    this.resumable = key != null && !range.nullKeys();
     this.chunkRowLimit = resumable && assignment.chunkRows() > 0 ? assignment.chunkRows() : Long.MAX_VALUE;
     this.chunkByteLimit = resumable && assignment.chunkBytes() > 0 ? assignment.chunkBytes() : Long.MAX_VALUE;
   }
 
   UnitOutcome run() throws SQLException, IOException {
+    rate.begin();
     try (Connection t = connections.target(targetDialect, assignment.target())) {
       target = t;
       store.ensureSchema(t);
       // Stamp our epoch on the checkpoint before reading where to resume: an older holder of this unit
       // (a worker that hung past its lease) can then no longer commit a chunk we would copy again.
-      Optional<Checkpoint> checkpoint = store.takeOver(t, unit.jobId(), unit.id(), unit.epoch());
-      t.commit();
+      // One statement in autocommit: its own transaction, without a separate COMMIT round trip.
+      Optional<Checkpoint> checkpoint;
+      t.setAutoCommit(true);
+      try {
+        checkpoint = store.takeOver(t, unit.jobId(), unit.id(), unit.epoch());
+      } finally {
+        t.setAutoCommit(false);
+      }
       if (checkpoint.isEmpty()) {
         return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
       }
       Checkpoint cp = checkpoint.get();
       if (cp.done()) {
         LOG.info("{}: already done ({} rows), nothing to do", unit.describe(), cp.rows());
-        return UnitOutcome.ok(cp.rows(), cp.bytes());
+        return UnitOutcome.ok(cp.rows(), cp.bytes(), cp.rejected());
       }
       rows = cp.rows();
       bytes = cp.bytes();
       chunks = cp.chunks();
       lastKey = cp.lastKey();
+      rejected = cp.rejected();
       try {
         copy();
-        return UnitOutcome.ok(rows, bytes);
+        return UnitOutcome.ok(rows, bytes, rejected);
       } catch (Interrupted e) {
         abandonChunk();
         if (e.leaseLost) {
@@ -156,11 +180,48 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     }
   }
 
+  /**
+   * Copies the rest of the range. A rejected chunk shrinks the chunk row limit to a sixteenth of the rows
+   * it may have sent and the read starts again after the last checkpoint, until the suspects are one row;
+   * every commit doubles the limit back towards the normal size. Each failed chunk thus cuts the search
+   * by about 8, so a bad row among 50,000 is found in five or six reads of at most that many rows.
+   */
   private void copy() throws SQLException, IOException {
+    rowLimit = chunkRowLimit;
+    int moved = 0;
+    while (true) {
+      try {
+        copyRest();
+        return;
+      } catch (RowErrors.ChunkRejected e) {
+        List<String> failedKey = e.suspects == 1 && chunkRows == 1 ? parser.lastKey() : null;
+        abandonChunk();
+        if (!resumable) {
+          throw RowErrors.unordered(range, e.error);
+        }
+        if (e.suspects > 1) {
+          rowLimit = Math.max(1, Math.min(rowLimit, e.suspects) / SHRINK);
+          LOG.info("{}: the target rejected a chunk of up to {} rows ({}); reading again after key {} in chunks of {}"
+              + " rows to find the row", unit.describe(), e.suspects, e.error.getSQLState(), lastKey, rowLimit);
+        } else if (!settle(e.error, failedKey) && ++moved > MAX_MOVED) {
+          throw new RowErrors.RowFailure("the target rejected a row, and the source's row after key " + lastKey
+              + " kept changing while it was being isolated: " + Failures.message(e.error), e.error);
+        }
+      }
+    }
+  }
+
+  private RangeRead rangeRead() {
     TablePlan plan = assignment.plan();
     List<String> sourceColumns = plan.columns().stream().map(ColumnPlan::name).toList();
-    RangeRead read = new RangeRead(TableName.parse(unit.sourceTable() != null ? unit.sourceTable() : plan.sourceTable()),
+    return new RangeRead(TableName.parse(unit.sourceTable() != null ? unit.sourceTable() : plan.sourceTable()),
         sourceColumns, key, range, lastKey, assignment.tenantColumn() == null ? null : unit.tenantId());
+  }
+
+  /** Streams the range from after the last committed key (or its lower bound) to its end, chunk by chunk. */
+  private void copyRest() throws SQLException, IOException {
+    TablePlan plan = assignment.plan();
+    RangeRead read = rangeRead();
     List<String> resumeAfter = read.resumable() ? lastKey : null;
     // Both formats carry the key as trailing text fields, which the parser takes off each row.
     parser = switch (plan.copyFormatOrBinary()) {
@@ -179,19 +240,73 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       if (!parser.finished()) {
         throw new IOException("the source's COPY stream ended in the middle of a row (or without its trailer)");
       }
-      source.rollback();
+      if (!source.getAutoCommit()) {
+        source.rollback();
+      }
     }
+    control.ending();
     commitChunk(true);
+  }
+
+  /**
+   * The one-row chunk after the checkpoint failed: that row is the bad one. It is read back from the
+   * source as text (its key and a payload people can read and load again), then per {@code onRowError}:
+   * {@code fail} ends the unit naming the key and the database's message; {@code reject} records the row
+   * in {@code ferry.rejects} and moves the checkpoint past its key in one target transaction, so however
+   * the worker dies, the row is either recorded and skipped or neither: never recorded twice, never
+   * copied. Reading back opens a new source snapshot, like any resume.
+   *
+   * @param failedKey the failed row's key when the chunk got as far as reading it (null: unknown)
+   * @return false when the source's row after the checkpoint is not the one that failed (read again)
+   */
+  private boolean settle(SQLException error, List<String> failedKey) throws SQLException, IOException {
+    RowReadBack.Row row;
+    try (Connection source = connections.source(sourceDialect, assignment.source())) {
+      row = RowReadBack.first(sourceDialect, source, rangeRead(), targetColumns.size());
+    }
+    if (row == null || (failedKey != null && !failedKey.equals(row.key()))) {
+      LOG.info("{}: the source's row after key {} changed while a rejected row was isolated; reading again",
+          unit.describe(), lastKey);
+      return false;
+    }
+    String message = Failures.message(error);
+    if (assignment.onRowError() == RowErrorPolicy.FAIL) {
+      throw new RowErrors.RowFailure("the target rejected the row with key " + RowErrors.keyText(key.columns(), row.key())
+          + " (onRowError: fail; SQLSTATE " + error.getSQLState() + "): " + message, error);
+    }
+    if (control.leaseLost()) {
+      throw new Interrupted(true);
+    }
+    store.recordReject(target, new RejectedRow(unit.jobId(), unit.id(), unit.tenantId(), unit.table(), row.key(),
+        targetColumns, row.payload(), row.truncated(), message, error.getSQLState()));
+    Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), row.key(), rows, bytes, chunks, false,
+        rejected + 1);
+    if (!store.write(target, cp)) {
+      target.rollback();
+      throw new LeaseLostOnWrite();
+    }
+    target.commit();
+    lastKey = row.key();
+    rejected = cp.rejected();
+    LOG.warn("{}: rejected the row with key {} (recorded in ferry.rejects): {}", unit.describe(),
+        RowErrors.keyText(key.columns(), row.key()), message);
+    progress.committed(rows, bytes, rejected, 0, 0);
+    return true;
   }
 
   @Override
   public void tupleBytes(byte[] data, int offset, int length) throws SQLException {
-    if (writer == null) {
-      writer = targetDialect.openChunk(target, chunkRequest);
-      byte[] header = parser.chunkHeader();
-      append(header, 0, header.length);
+    try {
+      if (writer == null) {
+        writer = targetDialect.openChunk(target, chunkRequest);
+        byte[] header = parser.chunkHeader();
+        append(header, 0, header.length);
+      }
+      append(data, offset, length);
+    } catch (SQLException e) {
+      // The server may refuse a row while it is still arriving: the one being written is a suspect too.
+      throw RowErrors.rejectedOr(e, chunkRows + 1);
     }
-    append(data, offset, length);
   }
 
   @Override
@@ -199,7 +314,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     chunkRows++;
     chunkBytes += framedBytes;
     rate.written(1, framedBytes);
-    if (chunkRows >= chunkRowLimit || chunkBytes >= chunkByteLimit) {
+    if (chunkRows >= rowLimit || chunkBytes >= chunkByteLimit) {
       commitChunk(false);
     }
   }
@@ -213,35 +328,45 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     if (control.leaseLost()) {
       throw new Interrupted(true);
     }
-    if (writer != null) {
-      byte[] trailer = parser.chunkTrailer();
-      append(trailer, 0, trailer.length);
-      flush();
-      writer.end();
-      writer = null;
-    } else if (!done) {
+    boolean open = writer != null;
+    if (!open && !done) {
       return;
     }
     boolean wrote = chunkRows > 0;
-    if (wrote && parser.keyFields() > 0) {
-      // The chunk ends with the parser's last tuple: its key is where a new attempt resumes.
-      lastKey = parser.lastKey();
+    // The chunk ends with the parser's last tuple: its key is where a new attempt resumes. Taken over only
+    // once committed: a rejected chunk leaves the resume point where it was.
+    List<String> resumeKey = wrote && parser.keyFields() > 0 ? parser.lastKey() : lastKey;
+    Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), resumeKey, rows + chunkRows, bytes + chunkBytes,
+        chunks + (wrote ? 1 : 0), done, rejected);
+    try {
+      if (open) {
+        byte[] trailer = parser.chunkTrailer();
+        append(trailer, 0, trailer.length);
+        flush();
+        writer.end();
+        writer = null;
+      }
+      if (!store.write(target, cp)) {
+        target.rollback();
+        throw new LeaseLostOnWrite();
+      }
+      // Deferred constraints are checked here: their failures are row errors of this chunk too.
+      target.commit();
+    } catch (SQLException e) {
+      throw RowErrors.rejectedOr(e, chunkRows);
     }
-    Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), lastKey, rows + chunkRows, bytes + chunkBytes,
-        chunks + (wrote ? 1 : 0), done);
-    if (!store.write(target, cp)) {
-      target.rollback();
-      throw new LeaseLostOnWrite();
-    }
-    target.commit();
+    lastKey = resumeKey;
     rows = cp.rows();
     bytes = cp.bytes();
     chunks = cp.chunks();
     if (wrote) {
-      progress.committed(rows, bytes, chunkRows, chunkBytes);
+      progress.committed(rows, bytes, rejected, chunkRows, chunkBytes);
     }
     chunkRows = 0;
     chunkBytes = 0;
+    if (rowLimit < chunkRowLimit) {
+      rowLimit = rowLimit > chunkRowLimit / 2 ? chunkRowLimit : rowLimit * 2;
+    }
     // A stopping worker ends at a chunk boundary: the committed chunk is kept, the rest goes back to the queue.
     if (!done && control.stopping()) {
       throw new Interrupted(false);
@@ -278,6 +403,8 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   /** Rolls back the open chunk; its rows were never committed, so the checkpoint still matches the target. */
   private void abandonChunk() {
     buffered = 0;
+    chunkRows = 0;
+    chunkBytes = 0;
     if (writer != null) {
       writer.cancel();
       writer = null;

@@ -10,4 +10,8 @@ interface RateGate {
   RateGate NONE = (rows, bytes) -> { };
 
   void written(long rows, long bytes);
+
+  /** The unit is starting: a gate may ask for its first budget now, so the answer is there by the first row. */
+  default void begin() {
+  }
 }

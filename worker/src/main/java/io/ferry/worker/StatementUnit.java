@@ -53,6 +53,7 @@ final class StatementUnit {
       if (unit.kind() == io.ferry.protocol.unit.UnitKind.PREPARE) {
         targetDialect.serializePrepare(target);
       }
+      targetDialect.boundLockWaits(target);
       try (Statement st = target.createStatement()) {
         for (int i = 0; i < statements.size(); i++) {
           String sql = statements.get(i);

@@ -85,10 +85,12 @@ public final class WorkerVerticle extends VerticleBase {
     threads = Executors.newVirtualThreadPerTaskExecutor();
     metrics = new WorkerMetrics(options.workerId(), running::size, options.maxUnits());
     var consumer = vertx.eventBus().<String>consumer(Addresses.PREFLIGHT, this::onPreflight);
+    // The tick stays: it covers a hint lost to a coordinator restart and retries whose backoff has passed.
+    var ready = vertx.eventBus().<String>consumer(Addresses.UNITS_READY, message -> claim());
     claimTimer = vertx.setPeriodic(options.claimIntervalMillis(), id -> claim());
     heartbeatTimer = vertx.setPeriodic(options.heartbeatMillis(), id -> heartbeat());
     LOG.info("worker {} started on {} (pid {}), up to {} units at once", options.workerId(), host, pid, options.maxUnits());
-    return consumer.completion().compose(v -> metricsEndpoint()).onSuccess(v -> claim());
+    return Future.all(consumer.completion(), ready.completion()).compose(v -> metricsEndpoint()).onSuccess(v -> claim());
   }
 
   @Override
@@ -143,8 +145,14 @@ public final class WorkerVerticle extends VerticleBase {
     coordinatorGone = true;
   }
 
+  /**
+   * Slots not taken by a running unit. A unit committing its last chunk ({@link UnitControl#isEnding()})
+   * lends its slot, so the next claim overlaps that commit; one such loan at a time, because the
+   * connection pools keep one connection of headroom per database beyond {@code maxUnits}.
+   */
   int freeSlots() {
-    return options.maxUnits() - running.size();
+    boolean lending = running.values().stream().anyMatch(r -> r.control().isEnding());
+    return options.maxUnits() - running.size() + (lending ? 1 : 0);
   }
 
   /**
@@ -192,10 +200,12 @@ public final class WorkerVerticle extends VerticleBase {
     WorkUnit unit = assignment.unit();
     if (stopping || freeSlots() <= 0) {
       // Claimed while stopping or beyond our slots: hand it straight back so it is requeued at once.
-      report(unit, UnitOutcome.failed(stopping ? UnitOutcome.STOPPING : "worker has no free slot", true, 0, 0));
+      String reason = stopping ? UnitOutcome.STOPPING : "worker has no free slot";
+      LOG.info("{}: handed back unstarted: {}", unit.describe(), reason);
+      report(unit, UnitOutcome.failed(reason, true, 0, 0));
       return;
     }
-    Running run = new Running(assignment, new UnitControl());
+    Running run = new Running(assignment, new UnitControl(() -> context.runOnContext(v -> claim())));
     Running previous = running.put(key(unit), run);
     if (previous != null) {
       previous.control().loseLease();
@@ -213,11 +223,19 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private ProgressListener progressOf(WorkUnit unit) {
-    return (rows, bytes, rowsDelta, bytesDelta) -> {
-      meter.add(rowsDelta, bytesDelta);
-      metrics.committed(rowsDelta, bytesDelta);
-      vertx.eventBus().send(Addresses.PROGRESS,
-          Json.encode(new UnitProgress(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), rows, bytes)));
+    return new ProgressListener() {
+      @Override
+      public void committed(long rows, long bytes, long rowsDelta, long bytesDelta) {
+        committed(rows, bytes, 0, rowsDelta, bytesDelta);
+      }
+
+      @Override
+      public void committed(long rows, long bytes, long rejected, long rowsDelta, long bytesDelta) {
+        meter.add(rowsDelta, bytesDelta);
+        metrics.committed(rowsDelta, bytesDelta);
+        vertx.eventBus().send(Addresses.PROGRESS,
+            Json.encode(new UnitProgress(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), rows, bytes, rejected)));
+      }
     };
   }
 
@@ -236,7 +254,7 @@ public final class WorkerVerticle extends VerticleBase {
       metrics.unitFailed();
     }
     UnitResult result = new UnitResult(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), outcome.ok(),
-        outcome.rows(), outcome.bytes(), outcome.error(), outcome.retryable());
+        outcome.rows(), outcome.bytes(), outcome.error(), outcome.retryable(), outcome.rejected());
     resultsInFlight++;
     sendResult(Json.encode(result), unit, 1);
   }

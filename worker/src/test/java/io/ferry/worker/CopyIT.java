@@ -184,10 +184,22 @@ class CopyIT {
     assertThat(cp.rows()).isEqualTo(1000);
     assertThat(cp.lastKey()).hasSize(1);
 
-    UnitOutcome resumed = run(Units.copy(id, JOB, p, range, 2, source(p), target(), "tenant_id", 1000));
+    // The unit says it is ending (so the worker can claim the next one) after its last row, before its last commit.
+    List<Boolean> doneWhenEnding = new ArrayList<>();
+    UnitControl ending = new UnitControl(() -> {
+      try {
+        doneWhenEnding.add(checkpoint(id).done());
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    UnitOutcome resumed = executor.execute(Units.copy(id, JOB, p, range, 2, source(p), target(), "tenant_id", 1000), ending,
+        ProgressListener.NONE);
     assertThat(resumed.ok()).as(resumed.error()).isTrue();
     assertThat(resumed.rows()).isEqualTo(countInRange(p, range));
     assertThat(checkpoint(id).epoch()).isEqualTo(2);
+    assertThat(doneWhenEnding).containsExactly(false);
+    assertThat(checkpoint(id).done()).isTrue();
   }
 
   /**

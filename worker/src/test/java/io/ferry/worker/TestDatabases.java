@@ -47,6 +47,8 @@ public final class TestDatabases implements AutoCloseable {
   public Connection open(String url) throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", user);
+    // No statement of a test waits for ever: a lock it queues behind fails it, with the statement named.
+    p.setProperty("options", "-c statement_timeout=300000");
     if (password != null) {
       p.setProperty("password", password);
     }

@@ -4,8 +4,10 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobControl;
+import io.ferry.coordinator.schedule.Rollbacks;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import io.vertx.core.Future;
@@ -21,7 +23,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code /api/v1/jobs}: submit, list, status, units, and the control requests (pause, resume, cancel, retry). */
+/** {@code /api/v1/jobs}: submit, list, status, units, the control requests (pause, resume, cancel, retry) and rollback. */
 final class JobRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobRoutes.class);
@@ -54,6 +56,7 @@ final class JobRoutes {
     router.post("/api/v1/jobs/:id/resume").handler(ctx -> control(ctx, control::resume));
     router.post("/api/v1/jobs/:id/cancel").handler(ctx -> control(ctx, control::cancel));
     router.post("/api/v1/jobs/:id/retry").handler(ctx -> control(ctx, control::retry));
+    router.post("/api/v1/jobs/:id/rollback").handler(this::rollback);
     router.patch("/api/v1/jobs/:id").handler(ctx -> control(ctx, (job, now) ->
         control.limit(job, LimitsPatch.apply(job.spec().limitsOrNone(), ctx.body() == null ? null : ctx.body().asString()))));
   }
@@ -79,6 +82,37 @@ final class JobRoutes {
       } else {
         json(ctx, view.summary(board.job(job.id()), clock.getAsLong()));
       }
+    });
+  }
+
+  /**
+   * Starts a rollback (see {@link io.ferry.coordinator.schedule.Rollbacks}) and answers 202 once the
+   * rollback unit (and the job's new state) is recorded in the target.
+   */
+  private void rollback(RoutingContext ctx) {
+    JobRecord job = job(ctx);
+    Rollbacks.Selection selection = RollbackRequest.read(ctx.body() == null ? null : ctx.body().asString());
+    long now = clock.getAsLong();
+    Rollbacks.Outcome outcome = control.rollback(job, selection, now);
+    if (outcome.status() != 202) {
+      throw new ApiException(outcome.status(), outcome.status() == 409 ? "invalid job state" : "invalid rollback", outcome.problems());
+    }
+    Future.fromCompletionStage(outcome.recorded(), ctx.vertx().getOrCreateContext()).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("job {}: {} not recorded in its target: {}", job.id(), outcome.rollback().id(), ar.cause().getMessage());
+        ApiErrors.send(ctx, 503, "state change not recorded", List.of(outcome.rollback().id() + " of job " + job.id()
+            + " could not be recorded in its target database: " + ar.cause().getMessage()
+            + "; repeat the request once the target is reachable"));
+        return;
+      }
+      JsonArray copies = new JsonArray();
+      outcome.copyUnits().forEach(u -> copies.add(u.id()));
+      ctx.response().setStatusCode(202);
+      json(ctx, new JsonObject()
+          .put("rollback", new JsonObject(Json.encode(board.unit(job.id(), outcome.rollback().id()))))
+          .put("copyUnits", copies)
+          .put("job", view.summary(board.job(job.id()), clock.getAsLong()))
+          .put("links", new JsonObject().put("units", "/api/v1/jobs/" + job.id() + "/units?kind=rollback")));
     });
   }
 
@@ -132,13 +166,26 @@ final class JobRoutes {
             + Arrays.stream(UnitState.values()).map(UnitState::wireName).collect(Collectors.joining(", "))));
       }
     }
+    UnitKind kind = kindParam(ctx.queryParams().get("kind"));
     JsonArray units = new JsonArray();
     for (WorkUnit u : board.units(job.id())) {
-      if (state == null || u.state() == state) {
+      if ((state == null || u.state() == state) && (kind == null || u.kind() == kind)) {
         units.add(new JsonObject(Json.encode(u)));
       }
     }
     json(ctx, new JsonObject().put("units", units));
+  }
+
+  private static UnitKind kindParam(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return UnitKind.fromWire(value);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "invalid unit kind", List.of("kind '" + value + "' is not one of "
+          + Arrays.stream(UnitKind.values()).map(UnitKind::wireName).collect(Collectors.joining(", "))));
+    }
   }
 
   private JobRecord job(RoutingContext ctx) {

@@ -6,6 +6,7 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.job.PlanChecks;
 import io.ferry.coordinator.job.SpecValidator;
+import io.ferry.coordinator.job.TargetOverlap;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.coordinator.progress.FerryMetrics;
 import io.ferry.coordinator.schedule.JobBoard;
@@ -27,7 +28,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +54,7 @@ public final class JobSubmission {
   private final FerryMetrics metrics;
   private final WorkerRegistry workers;
   private final LongSupplier clock;
+  private final Map<String, TargetOverlap.Writes> recording = new HashMap<>();
 
   public JobSubmission(Vertx vertx, JobStore store, JobBoard board, JobSecrets secrets, FerryMetrics metrics,
       WorkerRegistry workers, LongSupplier clock) {
@@ -93,10 +98,19 @@ public final class JobSubmission {
     return plans(spec).compose(plans -> checkTarget(spec, target).compose(v -> {
       long now = clock.getAsLong();
       String id = JobIds.next(spec.name());
+      TargetOverlap.Writes writes = TargetOverlap.Writes.of(id, spec, plans);
+      List<String> overlaps = TargetOverlap.problems(writes, unfinishedWrites());
+      if (!overlaps.isEmpty()) {
+        return Future.failedFuture(new ApiException(409, "the job overlaps an unfinished job", overlaps));
+      }
+      // Held from here until the job is on the board, so that two submissions racing through the
+      // (asynchronous) recording cannot both pass the check above.
+      recording.put(id, writes);
       JobRecord job = new JobRecord(id, spec.name(), spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE,
           now, now, null, plans, null);
       List<WorkUnit> units = UnitPlanner.units(id, plans, spec.unitOrDefault());
       return store.create(target, job, units)
+          .onComplete(done -> recording.remove(id))
           .recover(e -> Future.failedFuture(new ApiException(400, "cannot record the job in its target database",
               ApiErrors.scrub(List.of(e.getMessage() == null ? e.toString() : e.getMessage()), spec))))
           .map(stored -> {
@@ -108,6 +122,17 @@ public final class JobSubmission {
                 .put("links", new JsonObject().put("self", "/api/v1/jobs/" + id));
           });
     }));
+  }
+
+  /** What the jobs that may still write are writing: unfinished jobs, and jobs being recorded now. */
+  private List<TargetOverlap.Writes> unfinishedWrites() {
+    List<TargetOverlap.Writes> writes = new ArrayList<>(recording.values());
+    for (JobRecord job : board.jobs()) {
+      if (!job.state().isFinal()) {
+        writes.add(TargetOverlap.Writes.of(job.id(), job.spec(), job.plans()));
+      }
+    }
+    return writes;
   }
 
   private static Target target(JobSpec spec) {

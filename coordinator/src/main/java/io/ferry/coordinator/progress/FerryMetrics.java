@@ -46,6 +46,13 @@ public final class FerryMetrics implements ProgressListener {
   }
 
   @Override
+  public void rejected(WorkUnit unit, long rowsDelta) {
+    Counter.builder("ferry.rows.rejected").description("rows the target rejected, recorded in ferry.rejects")
+        .tag("job", unit.jobId()).tag("table", unit.table() == null ? "*" : unit.table()).register(registry)
+        .increment(rowsDelta);
+  }
+
+  @Override
   public void retried(WorkUnit unit) {
     Counter.builder("ferry.unit.retries").description("failed unit attempts put back in the queue")
         .tag("job", unit.jobId()).register(registry).increment();

@@ -56,16 +56,18 @@ public final class JobStatusView {
   /** The status without the spec and failed units: one entry of {@code GET /api/v1/jobs}. */
   public JsonObject summary(JobRecord job, long now) {
     long rowsDone = 0;
+    long rowsRejected = 0;
     long rowsEstimated = 0;
     long bytesDone = 0;
     long bytesEstimated = 0;
     Map<String, TableProgress> tables = new LinkedHashMap<>();
     for (WorkUnit u : board.units(job.id())) {
-      if (u.table() != null) {
+      if (u.table() != null && u.kind() != UnitKind.ROLLBACK) {
         tables.computeIfAbsent(u.table(), TableProgress::new).add(u);
       }
       if (u.kind() == UnitKind.COPY) {
         rowsDone += u.rows();
+        rowsRejected += u.rejected();
         bytesDone += u.bytes();
         rowsEstimated += u.estimatedRows();
         bytesEstimated += u.estimatedBytes();
@@ -80,7 +82,7 @@ public final class JobStatusView {
     if (job.state() == JobState.SUCCEEDED) {
       eta = 0L;
     } else if (running && rate.rowsPerSecond() > 0) {
-      eta = (long) Math.ceil(Math.max(0, rowsEstimated - rowsDone) / rate.rowsPerSecond());
+      eta = (long) Math.ceil(Math.max(0, rowsEstimated - rowsDone - rowsRejected) / rate.rowsPerSecond());
     }
     Map<UnitState, Long> counts = board.counts(job.id());
     JsonObject units = new JsonObject().put("total", counts.values().stream().mapToLong(Long::longValue).sum());
@@ -98,7 +100,7 @@ public final class JobStatusView {
         .put("startedAt", started == null ? null : iso(started))
         .put("finishedAt", job.finishedAt() == null ? null : iso(job.finishedAt()))
         .put("elapsedSeconds", elapsedSeconds)
-        .put("rows", new JsonObject().put("done", rowsDone).put("estimated", rowsEstimated))
+        .put("rows", new JsonObject().put("done", rowsDone).put("estimated", rowsEstimated).put("rejected", rowsRejected))
         .put("bytes", new JsonObject().put("done", bytesDone).put("estimated", bytesEstimated))
         .put("throughput", new JsonObject()
             .put("rowsPerSecond", rate.rowsPerSecond())
@@ -119,6 +121,7 @@ public final class JobStatusView {
   private static final class TableProgress {
     final String table;
     long rowsDone;
+    long rowsRejected;
     long rowsEstimated;
     int unitsDone;
     int unitsTotal;
@@ -142,6 +145,7 @@ public final class JobStatusView {
         case FINISH -> finish = u.state();
         default -> {
           rowsDone += u.rows();
+          rowsRejected += u.rejected();
           rowsEstimated += u.estimatedRows();
           copying |= u.state() != UnitState.DONE;
         }
@@ -163,7 +167,8 @@ public final class JobStatusView {
     }
 
     JsonObject toJson() {
-      return new JsonObject().put("table", table).put("rowsDone", rowsDone).put("rowsEstimated", rowsEstimated)
+      return new JsonObject().put("table", table).put("rowsDone", rowsDone).put("rowsRejected", rowsRejected)
+          .put("rowsEstimated", rowsEstimated)
           .put("unitsDone", unitsDone).put("unitsTotal", unitsTotal).put("state", state());
     }
   }

@@ -1,6 +1,7 @@
 package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.Collection;
@@ -18,19 +19,32 @@ import java.util.concurrent.CompletionStage;
  * <p>Two kinds of change: {@link #save} for state transitions, which also go to the {@link StateSink}
  * (and so to the target database), and {@link #keep} for in-memory-only changes (chunk progress, lease
  * renewals) whose durable form is the worker's checkpoint or that do not outlive the coordinator anyway.
- * Not-before times of retried units and their last backoff are memory-only too: after a restart a
- * retried unit is simply ready at once.
+ * Not-before times of retried units, their last backoff and when their run of failures began are
+ * memory-only too: after a restart a retried unit is simply ready at once, with a fresh time budget
+ * (its attempts are durable).
  */
 public final class JobBoard {
 
   private final StateSink sink;
+  private final Runnable unitsReady;
   private final Map<String, JobRecord> jobs = new LinkedHashMap<>();
   private final Map<String, Map<String, WorkUnit>> units = new HashMap<>();
   private final Map<String, Long> notBefore = new HashMap<>();
   private final Map<String, Long> lastBackoff = new HashMap<>();
+  private final Map<String, Long> failingSince = new HashMap<>();
 
   public JobBoard(StateSink sink) {
+    this(sink, () -> { });
+  }
+
+  /**
+   * @param unitsReady called when units may have become claimable (a pending unit was added or saved, a
+   *                   job was saved running), so idle workers can be told at once; it may be called
+   *                   several times per change and should coalesce
+   */
+  public JobBoard(StateSink sink, Runnable unitsReady) {
     this.sink = sink;
+    this.unitsReady = unitsReady;
   }
 
   public static String key(String jobId, String unitId) {
@@ -47,6 +61,9 @@ public final class JobBoard {
     Map<String, WorkUnit> byId = units.computeIfAbsent(job.id(), id -> new LinkedHashMap<>());
     for (WorkUnit unit : jobUnits) {
       byId.put(unit.id(), unit);
+    }
+    if (job.state() == JobState.RUNNING && jobUnits.stream().anyMatch(u -> u.state() == UnitState.PENDING)) {
+      unitsReady.run();
     }
   }
 
@@ -70,13 +87,19 @@ public final class JobBoard {
 
   /** Records a job transition; the stage completes once the target has it. */
   public CompletionStage<Void> save(JobRecord job) {
-    jobs.put(job.id(), job);
+    JobRecord before = jobs.put(job.id(), job);
+    if (job.state() == JobState.RUNNING && (before == null || before.state() != JobState.RUNNING)) {
+      unitsReady.run();
+    }
     return sink.saveJob(job);
   }
 
   /** Records a unit transition; the stage completes once the target has it. */
   public CompletionStage<Void> save(WorkUnit unit) {
     keep(unit);
+    if (unit.state() == UnitState.PENDING) {
+      unitsReady.run();
+    }
     return sink.saveUnit(unit);
   }
 
@@ -100,9 +123,28 @@ public final class JobBoard {
     lastBackoff.put(key(unit), millis);
   }
 
+  /** When the unit's current run of failures began: {@code now} for its first failure. */
+  public long failingSince(WorkUnit unit, long now) {
+    return failingSince.computeIfAbsent(key(unit), k -> now);
+  }
+
+  /**
+   * A claimed unit no longer waits, but keeps its last backoff and when its failures began: those
+   * grow the next backoff and spend the time budget if this attempt fails too.
+   */
+  public void claimed(WorkUnit unit) {
+    notBefore.remove(key(unit));
+  }
+
+  /** A unit that committed progress has recovered: a later failure starts a new time budget. */
+  public void progressed(WorkUnit unit) {
+    failingSince.remove(key(unit));
+  }
+
   public void clearRetry(WorkUnit unit) {
     notBefore.remove(key(unit));
     lastBackoff.remove(key(unit));
+    failingSince.remove(key(unit));
   }
 
   public List<WorkUnit> leasedBy(String workerId) {

@@ -3,6 +3,7 @@ package io.ferry.coordinator.schedule;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.protocol.message.Heartbeat;
+import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.ArrayList;
@@ -46,8 +47,15 @@ public final class JobControl {
   private final JobBoard board;
   private final Unblocker unblocker;
   private final JobSecrets secrets;
+  private final Rollbacks rollbacks;
 
+  /** Completes rollback units on the calling thread (tests). */
   public JobControl(JobBoard board, Unblocker unblocker, JobSecrets secrets) {
+    this(board, unblocker, secrets, new Rollbacks(board, unblocker, Runnable::run));
+  }
+
+  public JobControl(JobBoard board, Unblocker unblocker, JobSecrets secrets, Rollbacks rollbacks) {
+    this.rollbacks = rollbacks;
     this.board = board;
     this.unblocker = unblocker;
     this.secrets = secrets;
@@ -68,6 +76,10 @@ public final class JobControl {
     return switch (job.state()) {
       case RUNNING -> unchanged(job);
       case PAUSED -> {
+        if (Rollbacks.inProgress(board, job.id())) {
+          yield Outcome.refused(job, "job " + job.id() + " is rolling back: it can be resumed once the rollback is done"
+              + " (GET /api/v1/jobs/" + job.id() + "/units?kind=rollback)");
+        }
         if (secrets.missing(job)) {
           yield Outcome.refused(job, "job " + job.id() + " cannot be resumed: the coordinator restarted and its spec's"
               + " literal passwords were kept in memory only; resubmit it (with ${env:NAME} or ${file:/path} password references)");
@@ -97,9 +109,13 @@ public final class JobControl {
     if (job.state() == JobState.CANCELLED || job.state() == JobState.SUCCEEDED) {
       return Outcome.refused(job, "job " + job.id() + " is " + job.state().wireName() + ": there is nothing to retry");
     }
+    if (Rollbacks.inProgress(board, job.id())) {
+      return Outcome.refused(job, "job " + job.id() + " is rolling back: its failed units can be retried once the rollback is done");
+    }
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     for (WorkUnit u : List.copyOf(board.units(job.id()))) {
-      if (u.state() == UnitState.FAILED) {
+      // A failed rollback changed nothing; running it again later, unchecked, could delete rows copied since: ask again instead.
+      if (u.state() == UnitState.FAILED && u.kind() != UnitKind.ROLLBACK) {
         WorkUnit again = u.retried();
         board.clearRetry(again);
         writes.add(board.save(again).toCompletableFuture());
@@ -118,6 +134,18 @@ public final class JobControl {
     return new Outcome(board.job(job.id()), null, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
   }
 
+  /** Deletes the target rows of a tenant, table or copy unit and resets their checkpoints (see {@link Rollbacks}). */
+  public Rollbacks.Outcome rollback(JobRecord job, Rollbacks.Selection selection, long now) {
+    if (secrets.missing(job)) {
+      // Its rollback unit could never be handed out (no worker can reach the target), and while it waits
+      // the job could not be resumed either: refuse it now instead.
+      return Rollbacks.Outcome.refused(409, List.of("job " + job.id() + " cannot be rolled back: the coordinator restarted"
+          + " and its spec's literal passwords were kept in memory only; resubmit it (with ${env:NAME} or"
+          + " ${file:/path} password references)"));
+    }
+    return rollbacks.request(job, selection, now);
+  }
+
   /**
    * The units named in a heartbeat that the worker holds for a paused or cancelled job: it must stop
    * them at their next chunk boundary. Names are as the worker sent them ({@code jobId/unitId}).
@@ -129,7 +157,8 @@ public final class JobControl {
     }
     for (WorkUnit u : board.leasedBy(heartbeat.workerId())) {
       JobRecord job = board.job(u.jobId());
-      if (job == null || !STOPPED.contains(job.state())) {
+      // A rollback runs while its job is stopped, in one transaction: it has no chunk boundary to stop at.
+      if (job == null || !STOPPED.contains(job.state()) || u.kind() == UnitKind.ROLLBACK) {
         continue;
       }
       for (String name : heartbeat.activeUnits()) {

@@ -10,6 +10,10 @@ public interface ProgressListener {
 
   void advanced(WorkUnit unit, long rowsDelta, long bytesDelta, long now);
 
+  /** The target rejected {@code rowsDelta} more rows of the unit, recorded in its {@code ferry.rejects}. */
+  default void rejected(WorkUnit unit, long rowsDelta) {
+  }
+
   /** A failed attempt of the unit goes back to the queue for another try. */
   default void retried(WorkUnit unit) {
   }

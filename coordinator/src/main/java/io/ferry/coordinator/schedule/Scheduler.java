@@ -57,10 +57,16 @@ public final class Scheduler {
     List<WorkUnit> ready = new ArrayList<>();
     Map<String, Integer> inFlight = new HashMap<>();
     for (JobRecord job : board.jobs()) {
-      if (job.state() != JobState.RUNNING || secrets.missing(job)) {
+      if (secrets.missing(job)) {
         continue;
       }
+      // A rollback runs while its job is stopped (no copy may write the rows it deletes), so only
+      // rollback units go out for a job that is not running.
+      boolean running = job.state() == JobState.RUNNING;
       for (WorkUnit u : board.units(job.id())) {
+        if (!running && u.kind() != UnitKind.ROLLBACK) {
+          continue;
+        }
         if (u.state() == UnitState.PENDING && board.notBefore(u) <= now) {
           ready.add(u);
         } else if (u.state() == UnitState.LEASED && u.kind() == UnitKind.COPY) {
@@ -72,9 +78,11 @@ public final class Scheduler {
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     for (WorkUnit unit : pick(ready, slots, inFlight, ClaimBudget.of(board))) {
       WorkUnit leased = unit.leased(workerId, now + leaseTimeoutMillis);
-      board.clearRetry(leased);
+      board.claimed(leased);
       writes.add(board.save(leased).toCompletableFuture());
-      claimed.add(assignments.assignment(board.job(leased.jobId()), leased));
+      JobRecord job = board.job(leased.jobId());
+      claimed.add(assignments.assignment(job, leased,
+          leased.kind() == UnitKind.ROLLBACK ? Rollbacks.copies(board, job, leased) : List.of()));
     }
     return new Claim(claimed, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
   }

@@ -45,6 +45,9 @@ public final class Unblocker {
     WorkUnit jobFinish = null;
     WorkUnit typesPrepare = null;
     for (WorkUnit u : units) {
+      if (u.kind() == UnitKind.ROLLBACK) {
+        continue; // not a step of the migration: nothing waits for it, and it waits for nothing
+      }
       if (u.table() == null) {
         if (u.kind() == UnitKind.PREPARE) {
           typesPrepare = u;
@@ -85,7 +88,8 @@ public final class Unblocker {
       if (copied && t.finish != null) {
         unblock(t.finish);
       }
-      allTablesFinished &= t.finish == null ? copied : board.unit(jobId, t.finish.id()).state() == UnitState.DONE;
+      // Copied too: after a rollback a table's finish is done while its copies run again.
+      allTablesFinished &= copied && (t.finish == null || board.unit(jobId, t.finish.id()).state() == UnitState.DONE);
     }
     if (allTablesFinished && jobFinish != null) {
       unblock(jobFinish);
@@ -128,12 +132,12 @@ public final class Unblocker {
   private void updateJob(JobRecord job, long now) {
     JobPhase phase = JobPhase.DONE;
     for (WorkUnit u : board.units(job.id())) {
-      if (u.state() == UnitState.DONE) {
+      if (u.state() == UnitState.DONE || u.kind() == UnitKind.ROLLBACK) {
         continue;
       }
       JobPhase unitPhase = switch (u.kind()) {
         case PREPARE, SURVEY -> JobPhase.PREPARE;
-        case COPY, VERIFY -> JobPhase.COPY;
+        case COPY, VERIFY, ROLLBACK -> JobPhase.COPY;
         case FINISH -> JobPhase.FINISH;
       };
       if (unitPhase.ordinal() < phase.ordinal()) {

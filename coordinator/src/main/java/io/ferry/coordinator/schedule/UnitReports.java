@@ -4,6 +4,7 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
+import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.random.RandomGenerator;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * to another: it is ignored, so a slow worker never overwrites the state of the unit's current holder.
  *
  * <p>Failures are classified once, by the worker ({@code retryable}): retryable ones go back to the
- * queue after a backoff while the unit has attempts left; a worker that is shutting down gives its unit
+ * queue after a backoff while the unit has attempts and time left ({@link RetryPolicy}); a worker that is shutting down gives its unit
  * back without spending an attempt; anything else fails the unit and, with it, the job.
  */
 public final class UnitReports {
@@ -31,15 +32,23 @@ public final class UnitReports {
   private final JobBoard board;
   private final Unblocker unblocker;
   private final ProgressListener listener;
-  private final int maxAttempts;
+  private final RetryPolicy retry;
   private final RandomGenerator random;
+  private final Rollbacks rollbacks;
 
-  public UnitReports(JobBoard board, Unblocker unblocker, ProgressListener listener, int maxAttempts,
+  /** Completes rollback units on the calling thread (tests). */
+  public UnitReports(JobBoard board, Unblocker unblocker, ProgressListener listener, RetryPolicy retry,
       RandomGenerator random) {
+    this(board, unblocker, listener, retry, random, new Rollbacks(board, unblocker, Runnable::run));
+  }
+
+  public UnitReports(JobBoard board, Unblocker unblocker, ProgressListener listener, RetryPolicy retry,
+      RandomGenerator random, Rollbacks rollbacks) {
+    this.rollbacks = rollbacks;
     this.board = board;
     this.unblocker = unblocker;
     this.listener = listener;
-    this.maxAttempts = maxAttempts;
+    this.retry = retry;
     this.random = random;
   }
 
@@ -48,8 +57,15 @@ public final class UnitReports {
     if (unit == null) {
       return;
     }
-    advance(unit, p.rows(), p.bytes(), now);
-    board.keep(unit.withProgress(p.rows(), p.bytes()));
+    advance(unit, p.rows(), p.bytes(), p.rejected(), now);
+    board.progressed(unit);
+    WorkUnit updated = unit.withProgress(p.rows(), p.bytes(), p.rejected());
+    if (p.rejected() != unit.rejected()) {
+      // Rare, and what the job's status must not lose: written through to the target now, not at the next transition.
+      board.save(updated);
+    } else {
+      board.keep(updated);
+    }
   }
 
   public void result(UnitResult r, long now) {
@@ -60,7 +76,7 @@ public final class UnitReports {
       return;
     }
     if (r.ok()) {
-      done(unit, r.rows(), r.bytes(), now);
+      done(unit, r.rows(), r.bytes(), r.rejected(), now);
       return;
     }
     String error = r.error() == null ? "unknown error" : r.error();
@@ -71,14 +87,21 @@ public final class UnitReports {
       board.save(back);
       return;
     }
-    if (r.retryable() && unit.attempts() < maxAttempts) {
-      long wait = Backoff.next(board.lastBackoff(unit), random);
+    if (r.retryable()) {
+      long since = board.failingSince(unit, now);
+      String exhausted = retry.exhausted(unit.attempts(), since, now);
+      if (exhausted != null) {
+        fail(unit, error + " (" + exhausted + ")", now);
+        return;
+      }
+      long wait = retry.nextWait(board.lastBackoff(unit), since, now, random);
       WorkUnit back = unit.withState(UnitState.PENDING).withError(error);
       board.lastBackoff(back, wait);
       board.notBefore(back, now + wait);
       board.save(back);
       listener.retried(unit);
-      LOG.warn("{} failed (attempt {} of {}), retrying in {} ms: {}", unit.describe(), unit.attempts(), maxAttempts, wait, error);
+      LOG.warn("{} failed (attempt {} of at most {}), retrying in {} ms: {}", unit.describe(), unit.attempts(),
+          retry.maxAttempts(), wait, error);
       return;
     }
     fail(unit, error, now);
@@ -86,8 +109,18 @@ public final class UnitReports {
 
   /** Marks a unit done (also used at start-up for a unit whose checkpoint says done) and moves its job on. */
   public void done(WorkUnit unit, long rows, long bytes, long now) {
-    advance(unit, rows, bytes, now);
-    WorkUnit done = unit.withProgress(rows, bytes).withState(UnitState.DONE).withError(null);
+    done(unit, rows, bytes, unit.rejected(), now);
+  }
+
+  /** As {@link #done(WorkUnit, long, long, long)}, with the unit's rows recorded in {@code ferry.rejects}. */
+  public void done(WorkUnit unit, long rows, long bytes, long rejected, long now) {
+    if (unit.kind() == UnitKind.ROLLBACK) {
+      // Its rows are rows deleted, not copied: no throughput; its copy units go back to the queue.
+      rollbacks.completed(unit, rows, now);
+      return;
+    }
+    advance(unit, rows, bytes, rejected, now);
+    WorkUnit done = unit.withProgress(rows, bytes, rejected).withState(UnitState.DONE).withError(null);
     board.clearRetry(done);
     board.save(done);
     unblocker.settle(done.jobId(), now);
@@ -97,17 +130,24 @@ public final class UnitReports {
     LOG.error("{} failed after {} attempt(s): {}", unit.describe(), unit.attempts(), error);
     listener.failed(unit);
     board.save(unit.withState(UnitState.FAILED).withError(error));
+    if (unit.kind() == UnitKind.ROLLBACK) {
+      // Its one transaction rolled back: the target and the copy units are as they were, the job stays as it is.
+      return;
+    }
     JobRecord job = board.job(unit.jobId());
     if (job != null && !job.state().isFinal()) {
       board.save(job.withState(JobState.FAILED, now, "unit " + unit.id() + " failed: " + error));
     }
   }
 
-  private void advance(WorkUnit unit, long rows, long bytes, long now) {
+  private void advance(WorkUnit unit, long rows, long bytes, long rejected, long now) {
     long rowsDelta = rows - unit.rows();
     long bytesDelta = bytes - unit.bytes();
     if (rowsDelta > 0 || bytesDelta > 0) {
       listener.advanced(unit, Math.max(0, rowsDelta), Math.max(0, bytesDelta), now);
+    }
+    if (rejected > unit.rejected()) {
+      listener.rejected(unit, rejected - unit.rejected());
     }
   }
 
@@ -124,6 +164,6 @@ public final class UnitReports {
   static WorkUnit withAttempts(WorkUnit u, int attempts) {
     return new WorkUnit(u.id(), u.jobId(), u.kind(), u.tenantId(), u.table(), u.sourceTable(), u.range(),
         u.estimatedRows(), u.estimatedBytes(), u.state(), attempts, u.epoch(), u.workerId(), u.leaseExpiresAt(),
-        u.rows(), u.bytes(), u.error());
+        u.rows(), u.bytes(), u.error(), u.rejected());
   }
 }

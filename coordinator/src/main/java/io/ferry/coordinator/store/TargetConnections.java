@@ -42,8 +42,8 @@ public final class TargetConnections implements AutoCloseable {
         return work.run(slot.connection);
       } catch (SQLException e) {
         closeQuietly(slot);
-        // A connection cut while idle (server restart) shows up as a connection error on first use:
-        // try once more on a new connection. Anything else is the caller's to report.
+        // A connection cut while idle (server restart, an administrator terminating backends) shows up
+        // as an error on first use: try once more on a new connection. Anything else is the caller's.
         if (!fresh && isConnectionError(e)) {
           slot.connection = open(target);
           return work.run(slot.connection);
@@ -80,8 +80,10 @@ public final class TargetConnections implements AutoCloseable {
     return DriverManager.getConnection(target.url(), props);
   }
 
-  private static boolean isConnectionError(SQLException e) {
-    return e.getSQLState() != null && e.getSQLState().startsWith("08");
+  /** 08: connection exception; 57P01/57P02: the server ended the session (terminated, shutting down). */
+  static boolean isConnectionError(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02"));
   }
 
   private static void closeQuietly(Slot slot) {

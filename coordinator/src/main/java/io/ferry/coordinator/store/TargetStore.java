@@ -19,7 +19,7 @@ import java.util.Map;
 public final class TargetStore implements AutoCloseable {
 
   /** A checkpoint row a worker marked done, with the unit's final totals. */
-  public record DoneCheckpoint(String jobId, String unitId, long epoch, long rows, long bytes) {
+  public record DoneCheckpoint(String jobId, String unitId, long epoch, long rows, long bytes, long rejected) {
   }
 
   private static final String UPSERT_JOB = """
@@ -56,13 +56,20 @@ public final class TargetStore implements AutoCloseable {
     connections.check(target);
   }
 
-  /** Creates the {@code ferry} schema and tables if missing. */
+  /** Creates the {@code ferry} schema and tables if missing, in one transaction (see {@link CheckpointSchema}). */
   public void ensureSchema(Target target) throws SQLException {
     connections.with(target, c -> {
+      c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         for (String ddl : CheckpointSchema.POSTGRESQL) {
           s.execute(ddl);
         }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
       return null;
     });
@@ -207,12 +214,14 @@ public final class TargetStore implements AutoCloseable {
       if (!schemaExists(c)) {
         return done;
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT job_id, unit_id, epoch, rows, bytes FROM ferry.checkpoints WHERE done AND job_id = ANY (?)")) {
+      // rejected through to_jsonb: a ferry schema an older Ferry created has no such column until a worker adds it.
+      try (PreparedStatement ps = c.prepareStatement("SELECT job_id, unit_id, epoch, rows, bytes,"
+          + " coalesce((to_jsonb(cp) ->> 'rejected')::bigint, 0) FROM ferry.checkpoints cp WHERE done AND job_id = ANY (?)")) {
         ps.setArray(1, c.createArrayOf("text", jobIds.toArray()));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            done.add(new DoneCheckpoint(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+            done.add(new DoneCheckpoint(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6)));
           }
         }
       }

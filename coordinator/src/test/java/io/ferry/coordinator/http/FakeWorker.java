@@ -7,7 +7,9 @@ import io.ferry.protocol.message.PreflightRequest;
 import io.ferry.protocol.plan.TablePlan;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.ferry.protocol.spec.JobSpec;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -17,23 +19,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeWorker {
 
   public final List<PreflightRequest> requests = new CopyOnWriteArrayList<>();
-  private volatile PreflightReply reply = new PreflightReply(List.of(), List.of());
+  private volatile Function<JobSpec, PreflightReply> reply = spec -> new PreflightReply(List.of(), List.of());
   private MessageConsumer<String> consumer;
 
   public FakeWorker answerWith(List<TablePlan> plans) {
-    reply = new PreflightReply(plans, List.of());
+    reply = spec -> new PreflightReply(plans, List.of());
+    return this;
+  }
+
+  /** Plans made from each request's spec: jobs running side by side must not write the same tables. */
+  public FakeWorker answerWith(Function<JobSpec, List<TablePlan>> plans) {
+    reply = spec -> new PreflightReply(plans.apply(spec), List.of());
     return this;
   }
 
   public FakeWorker answerWithProblems(List<String> problems) {
-    reply = new PreflightReply(List.of(), problems);
+    reply = spec -> new PreflightReply(List.of(), problems);
     return this;
   }
 
   public FakeWorker register(Vertx vertx) throws Exception {
     consumer = vertx.eventBus().consumer(Addresses.PREFLIGHT, msg -> {
-      requests.add(Json.decode(msg.body(), PreflightRequest.class));
-      msg.reply(Json.encode(reply));
+      PreflightRequest request = Json.decode(msg.body(), PreflightRequest.class);
+      requests.add(request);
+      msg.reply(Json.encode(reply.apply(request.spec())));
     });
     consumer.completion().toCompletionStage().toCompletableFuture().get();
     return this;

@@ -68,6 +68,18 @@ class JobApiTest {
     worker.unregister();
   }
 
+  /** The tests share a target: a job left running would overlap the next test's job (409). */
+  @AfterEach
+  void cancelUnfinishedJobs() throws Exception {
+    JsonArray all = new JsonObject(coordinator.get("/api/v1/jobs").body()).getJsonArray("jobs");
+    for (int i = 0; i < all.size(); i++) {
+      JsonObject job = all.getJsonObject(i);
+      if (!List.of("succeeded", "failed", "cancelled").contains(job.getString("state"))) {
+        coordinator.post("/api/v1/jobs/" + job.getString("id") + "/cancel", "application/json", "");
+      }
+    }
+  }
+
   private static List<TablePlan> plans() {
     return List.of(
         Fixtures.plan("a", "public.orders", 500_000, 1_000_000, Fixtures.quantiles(100, 1000), List.of("ALTER TABLE public.orders ADD FOREIGN KEY …")),
@@ -248,6 +260,21 @@ class JobApiTest {
   }
 
   @Test
+  void aJobWritingWhatAnUnfinishedJobWritesIsRefusedUntilThatJobEnds() throws Exception {
+    String first = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("first", null)).body()).getString("id");
+
+    HttpResponse<String> second = coordinator.post("/api/v1/jobs", "application/json", spec("second", null));
+
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+    JsonObject error = new JsonObject(second.body());
+    assertThat(error.getString("error")).isEqualTo("the job overlaps an unfinished job");
+    assertThat(error.getJsonArray("details").getString(0)).startsWith("job " + first + " (not finished) writes public.orders")
+        .contains("mode create would rebuild a table that job is copying into");
+    assertThat(coordinator.post("/api/v1/jobs/" + first + "/cancel", "application/json", "").statusCode()).isEqualTo(200);
+    assertThat(coordinator.post("/api/v1/jobs", "application/json", spec("third", null)).statusCode()).as("once it ended").isEqualTo(201);
+  }
+
+  @Test
   void anInvalidSpecListsEveryProblemAndNeverThePassword() throws Exception {
     String bad = new JsonObject()
         .put("name", "bad name")
@@ -280,6 +307,21 @@ class JobApiTest {
     HttpResponse<String> broken = coordinator.post("/api/v1/jobs", "application/json", "{\"name\": ");
     assertThat(broken.statusCode()).isEqualTo(400);
     assertThat(new JsonObject(broken.body()).getString("error")).isEqualTo("invalid job spec");
+  }
+
+  @Test
+  void aBadOnRowErrorIsListedWithTheOtherProblems() throws Exception {
+    HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/yaml",
+        "name: x\nmode: overwrite\nonRowError: skip\nsauce: {}\n");
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonObject body = new JsonObject(response.body());
+    assertThat(body.getString("error")).isEqualTo("invalid job spec");
+    assertThat(body.getJsonArray("details").getList()).hasSize(3)
+        .anySatisfy(d -> assertThat(d.toString()).startsWith("sauce: unknown field").contains("onRowError"))
+        .anySatisfy(d -> assertThat(d.toString()).startsWith("mode: unknown mode 'overwrite'"))
+        .anySatisfy(d -> assertThat(d.toString()).isEqualTo("onRowError: unknown onRowError 'skip'; expected one of"
+            + " fail (fail the unit (and the job), naming the row's key and the database's message), reject (record the"
+            + " row in the target's ferry.rejects (key, payload, error), count it, and go on)"));
   }
 
   @Test

@@ -116,4 +116,18 @@ class SpecValidatorTest {
     assertThat(problems).hasSizeGreaterThanOrEqualTo(6);
     assertThat(String.join("\n", problems)).doesNotContain("hunter2-literal");
   }
+
+  @Test
+  void aPasswordInsideAJdbcUrlIsRefusedWithoutRepeatingIt() {
+    List<String> problems = SpecValidator.validate(withTenants(
+        new TenantSpec("a", "jdbc:postgresql://h/a?user=u&password=hunter2-secret", "u", null),
+        new TenantSpec("b", "jdbc:postgresql://h/b?ssl=true&sslpassword=keypass-secret", "u", null),
+        new TenantSpec("c", "jdbc:postgresql://h/c?ApplicationName=password-reset", "u", null)));
+    assertThat(problems).hasSize(2)
+        .anySatisfy(p -> assertThat(p).startsWith("source.tenants[0].url holds a password parameter"))
+        .anySatisfy(p -> assertThat(p).startsWith("source.tenants[1].url holds a password parameter"))
+        .noneSatisfy(p -> assertThat(p).containsAnyOf("hunter2", "keypass"));
+    assertThat(SpecValidator.validate(withTarget(new TargetSpec("postgresql", "jdbc:postgresql://h/t;PASSWORD=x", "u", null, null,
+        "tenant_id")))).singleElement().asString().startsWith("target.url holds a password parameter");
+  }
 }

@@ -19,12 +19,13 @@ final class SchedulerHarness {
 
   static final long LEASE = 10_000;
   static final int MAX_ATTEMPTS = 3;
+  static final long RETRY_BUDGET = 120_000;
 
   final RecordingSink sink = new RecordingSink();
   final JobBoard board = new JobBoard(sink);
   final JobSecrets secrets = new JobSecrets();
   final Unblocker unblocker = new Unblocker(board);
-  final UnitReports reports = new UnitReports(board, unblocker, ProgressListener.NONE, MAX_ATTEMPTS, new SplittableRandom(42));
+  final UnitReports reports = new UnitReports(board, unblocker, ProgressListener.NONE, new RetryPolicy(MAX_ATTEMPTS, RETRY_BUDGET), new SplittableRandom(42));
   final LeaseTracker leases = new LeaseTracker(board, LEASE);
   final Scheduler scheduler = new Scheduler(board, new AssignmentFactory(secrets), secrets, LEASE);
   long now = 1_000_000;

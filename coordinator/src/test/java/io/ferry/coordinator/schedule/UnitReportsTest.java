@@ -87,6 +87,38 @@ class UnitReportsTest {
   }
 
   @Test
+  void rejectedRowsAreWrittenThroughCountedAndShownPerJobAndTable() {
+    SchedulerHarness h = twoTenantJob();
+    io.ferry.coordinator.progress.ThroughputTracker throughput = new io.ferry.coordinator.progress.ThroughputTracker();
+    io.ferry.coordinator.progress.FerryMetrics metrics = new io.ferry.coordinator.progress.FerryMetrics(h.board,
+        new WorkerRegistry(), throughput, new io.ferry.coordinator.limit.Permits(h.board,
+            new io.ferry.coordinator.limit.JobRateLimiter(System::nanoTime)));
+    UnitReports reports = new UnitReports(h.board, h.unblocker, metrics,
+        new RetryPolicy(SchedulerHarness.MAX_ATTEMPTS, SchedulerHarness.RETRY_BUDGET), new java.util.SplittableRandom(1));
+    h.ok(h.claim("w1", 1).get(0).unit(), "w1", 0);
+    List<Assignment> copies = h.claim("w1", 10);
+    WorkUnit copy = copies.stream().map(Assignment::unit).filter(u -> "a".equals(u.tenantId())).findFirst().orElseThrow();
+    int writes = h.sink.units.size();
+
+    reports.progress(new UnitProgress("j1", copy.id(), copy.epoch(), "w1", 500, 5_000, 0), h.now);
+    assertThat(h.sink.units).as("plain progress stays in memory").hasSize(writes);
+    reports.progress(new UnitProgress("j1", copy.id(), copy.epoch(), "w1", 500, 5_000, 2), h.now);
+    assertThat(h.sink.units).as("a rejected row is written through at once").hasSize(writes + 1);
+    assertThat(h.sink.units).last().satisfies(u -> assertThat(u.rejected()).isEqualTo(2));
+    reports.result(new io.ferry.protocol.message.UnitResult("j1", copy.id(), copy.epoch(), "w1", true, 998, 9_980, null,
+        false, 3), h.now);
+
+    assertThat(h.unit("j1", copy.id()).rejected()).isEqualTo(3);
+    assertThat(h.unit("j1", copy.id()).rows()).isEqualTo(998);
+    io.vertx.core.json.JsonObject status = new io.ferry.coordinator.progress.JobStatusView(h.board, throughput)
+        .summary(h.board.job("j1"), h.now);
+    assertThat(status.getJsonObject("rows").getLong("rejected")).isEqualTo(3);
+    assertThat(status.getJsonObject("rows").getLong("done")).isEqualTo(998);
+    assertThat(status.getJsonArray("tables").getJsonObject(0).getLong("rowsRejected")).isEqualTo(3);
+    assertThat(metrics.scrape()).contains("ferry_rows_rejected_total{job=\"j1\",table=\"public.t\"} 3.0");
+  }
+
+  @Test
   void retryableFailuresComeBackAfterABackoffUntilTheAttemptsRunOut() {
     SchedulerHarness h = twoTenantJob();
     WorkUnit u = h.claim("w1", 1).get(0).unit();
@@ -144,5 +176,79 @@ class UnitReportsTest {
       assertThat(next).isBetween(Backoff.BASE_MILLIS, Math.min(Backoff.CAP_MILLIS, Math.max(wait, Backoff.BASE_MILLIS) * 3));
       wait = next;
     }
+  }
+
+  /** Fails the unit's current attempt retryably and claims it again as soon as its backoff allows. */
+  private static WorkUnit failAndReclaim(SchedulerHarness h, WorkUnit u) {
+    h.fail(u, "w1", "terminating connection due to administrator command", true);
+    h.now = h.board.notBefore(h.unit("j1", u.id()));
+    return h.claim("w1", 1).get(0).unit();
+  }
+
+  @Test
+  void theBackoffGrowsAcrossAttemptsOfOneUnit() {
+    SchedulerHarness h = twoTenantJob();
+    WorkUnit u = h.claim("w1", 1).get(0).unit();
+    long first = h.now;
+    u = failAndReclaim(h, u);
+    long firstWait = h.now - first;
+    long start = h.now;
+    failAndReclaim(h, u);
+    // A claim must not forget the last wait: the second wait is drawn from [base, 3 × the first].
+    assertThat(h.board.lastBackoff(h.unit("j1", u.id()))).isEqualTo(h.now - start);
+    assertThat(firstWait).isBetween(Backoff.BASE_MILLIS, 3 * Backoff.BASE_MILLIS);
+    assertThat(h.now - start).isBetween(Backoff.BASE_MILLIS, 3 * firstWait);
+  }
+
+  @Test
+  void aUnitFailingPastItsTimeBudgetFailsWithTheCauseAndWhy() {
+    SchedulerHarness h = twoTenantJob();
+    WorkUnit u = h.claim("w1", 1).get(0).unit();
+    h.fail(u, "w1", "connection refused", true);
+    h.now += SchedulerHarness.RETRY_BUDGET; // the database stays down longer than the budget
+    WorkUnit again = h.claim("w1", 1).get(0).unit();
+    assertThat(again.attempts()).isLessThan(SchedulerHarness.MAX_ATTEMPTS);
+
+    h.fail(again, "w1", "connection refused", true);
+
+    WorkUnit failed = h.unit("j1", u.id());
+    assertThat(failed.state()).isEqualTo(UnitState.FAILED);
+    assertThat(failed.error()).startsWith("connection refused").contains("retry budget of 120 s is spent");
+    assertThat(h.board.job("j1").state()).isEqualTo(JobState.FAILED);
+  }
+
+  @Test
+  void noBackoffWaitsPastTheEndOfTheTimeBudget() {
+    SchedulerHarness h = twoTenantJob();
+    WorkUnit u = h.claim("w1", 1).get(0).unit();
+    long since = h.now;
+    h.fail(u, "w1", "connection refused", true);
+    h.now = since + SchedulerHarness.RETRY_BUDGET - 500;
+    WorkUnit again = h.claim("w1", 1).get(0).unit();
+    h.fail(again, "w1", "connection refused", true);
+    assertThat(h.unit("j1", u.id()).state()).isEqualTo(UnitState.PENDING);
+    assertThat(h.board.notBefore(h.unit("j1", u.id()))).isLessThan(since + SchedulerHarness.RETRY_BUDGET);
+  }
+
+  @Test
+  void committedProgressStartsANewTimeBudget() {
+    SchedulerHarness h = twoTenantJob();
+    WorkUnit u = h.claim("w1", 1).get(0).unit();
+    h.fail(u, "w1", "connection refused", true);
+    h.now += SchedulerHarness.RETRY_BUDGET - 1_000;
+    WorkUnit again = h.claim("w1", 1).get(0).unit();
+    h.reports.progress(new UnitProgress(again.jobId(), again.id(), again.epoch(), "w1", 100, 1_000), h.now);
+    h.now += 5_000;
+
+    h.fail(again, "w1", "connection refused", true);
+
+    assertThat(h.unit("j1", u.id()).state()).as("the unit recovered in between: the budget starts again")
+        .isEqualTo(UnitState.PENDING);
+  }
+
+  @Test
+  void theRetryPolicyRejectsEmptyBudgets() {
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new RetryPolicy(0, 1_000));
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new RetryPolicy(3, 0));
   }
 }

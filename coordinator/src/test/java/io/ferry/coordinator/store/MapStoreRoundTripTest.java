@@ -95,13 +95,18 @@ class MapStoreRoundTripTest {
       store.registry().put("cp-job", target());
       store.ensureSchema(target());
       try (Connection c = TestDatabases.connect(database)) {
-        c.createStatement().execute("INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done)"
-            + " VALUES ('cp-job', 'copy:a:public.t:0000', 2, '[\"9\"]', 10, 100, 1, true),"
-            + " ('cp-job', 'copy:a:public.t:0001', 1, '[\"5\"]', 5, 50, 1, false),"
-            + " ('other-job', 'copy:a:public.t:0000', 1, null, 1, 1, 1, true)");
+        c.createStatement().execute("INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done,"
+            + " rejected) VALUES ('cp-job', 'copy:a:public.t:0000', 2, '[\"9\"]', 10, 100, 1, true, 3),"
+            + " ('cp-job', 'copy:a:public.t:0001', 1, '[\"5\"]', 5, 50, 1, false, 0),"
+            + " ('other-job', 'copy:a:public.t:0000', 1, null, 1, 1, 1, true, 0)");
       }
       assertThat(store.doneCheckpoints(target(), List.of("cp-job")))
-          .containsExactly(new TargetStore.DoneCheckpoint("cp-job", "copy:a:public.t:0000", 2, 10, 100));
+          .containsExactly(new TargetStore.DoneCheckpoint("cp-job", "copy:a:public.t:0000", 2, 10, 100, 3));
+      try (Connection c = TestDatabases.connect(database)) {
+        c.createStatement().execute("ALTER TABLE ferry.checkpoints DROP COLUMN rejected");
+      }
+      assertThat(store.doneCheckpoints(target(), List.of("cp-job"))).as("a ferry schema from before rejected rows")
+          .containsExactly(new TargetStore.DoneCheckpoint("cp-job", "copy:a:public.t:0000", 2, 10, 100, 0));
     }
   }
 

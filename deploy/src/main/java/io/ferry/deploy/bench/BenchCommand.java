@@ -51,16 +51,26 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--finer", defaultValue = "10", description = "Also run narrow with units this many times smaller.")
   int finer;
 
+  @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Run two unmeasured jobs first, so workers are measured JIT-compiled as in a running cluster (default: ${DEFAULT-VALUE}).")
+  boolean warmup;
+
   @Option(names = "--out", defaultValue = "deploy/bench/results.md", description = "Where to write the result table.")
   Path out;
 
-  record Row(String table, String unitRows, long rows, long bytes, double ferrySeconds, double pipeSeconds, long peakHeap,
-             int unitCount) {
+  record Row(String table, String unitRows, long rows, long bytes, FerryPhases ferry, PipeRun.Timing pipe, long peakHeap,
+             int unitCount, double ferryCpu, double pipeCpu) {
   }
 
   @Override
   public Integer call() throws Exception {
     BenchData data = new BenchData("jdbc:postgresql://" + host + ":" + port + "/", user);
+    try (BenchLock lock = BenchLock.acquire(data)) {
+      return run(data);
+    }
+  }
+
+  private int run(BenchData data) throws Exception {
     for (String table : tables) {
       data.ensure(table, scale, rebuild);
     }
@@ -73,6 +83,9 @@ public final class BenchCommand implements Callable<Integer> {
       }
       ApiClient api = new ApiClient(cluster.apiUrl(), null);
       ClusterWait.ready(api, workers);
+      if (warmup) {
+        warmUp(api, data);
+      }
       PipeRun pipe = new PipeRun(data, host, port, user);
       for (String table : tables) {
         long unitRows = Math.max(1000, BenchData.rows(table, scale) / 40);
@@ -95,8 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Row measure(ApiClient api, ProcessCluster cluster, BenchData data, PipeRun pipe, String table, long unitRows)
-      throws Exception {
+  private Map<String, Object> spec(String table, long unitRows) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("name", "bench-" + table);
     spec.put("source", Map.of("engine", "postgresql", "tenants",
@@ -106,7 +118,39 @@ public final class BenchCommand implements Callable<Integer> {
     spec.put("tables", Map.of("include", List.of("public." + table)));
     spec.put("mode", "drop_recreate");
     spec.put("unit", Map.of("rows", unitRows, "bytes", 1L << 40));
+    return spec;
+  }
+
+  /**
+   * Workers are long-lived services: a fresh JVM spends its first seconds compiling the copy path (JIT),
+   * which on this 2-core machine took about 5 CPU seconds from the PostgreSQL backends during the first
+   * measured job (see docs/benchmarks.md). Two unmeasured jobs over a small table first, so the figures
+   * are those of a running cluster; {@code --no-warmup} measures cold workers.
+   */
+  private void warmUp(ApiClient api, BenchData data) throws Exception {
+    data.ensure(BenchData.WARMUP, 1.0, false);
     long started = System.nanoTime();
+    for (long unitRows : new long[] {BenchData.rows(BenchData.WARMUP, 1.0) / 20, BenchData.rows(BenchData.WARMUP, 1.0) / 200}) {
+      ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec(BenchData.WARMUP, unitRows)), "application/json");
+      if (submitted.status() != 201) {
+        throw new IllegalStateException("warm-up job refused: " + submitted.text());
+      }
+      JsonNode job = ClusterWait.finished(api, submitted.body().path("id").asText(), j -> { }, 100);
+      if (!"succeeded".equals(job.path("state").asText())) {
+        throw new IllegalStateException("warm-up job did not succeed: " + job);
+      }
+    }
+    System.out.printf(Locale.ROOT, "warm-up: 2 jobs over %s in %.1f s (not measured)%n", BenchData.WARMUP,
+        (System.nanoTime() - started) / 1e9);
+  }
+
+  private Row measure(ApiClient api, ProcessCluster cluster, BenchData data, PipeRun pipe, String table, long unitRows)
+      throws Exception {
+    Map<String, Object> spec = spec(table, unitRows);
+    List<Process> ferryProcesses = new ArrayList<>(cluster.workers());
+    ferryProcesses.add(cluster.coordinator());
+    double ferryCpuBefore = ClientCpu.of(ferryProcesses);
+    FerryPhases phases = new FerryPhases(System.nanoTime());
     JsonNode job;
     long peak;
     try (HeapSampler heap = new HeapSampler(cluster.workers())) {
@@ -115,10 +159,12 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalStateException("bench job refused: " + submitted.text());
       }
       // Polled every 100 ms: the end of the job is known to a tenth of a second, as the pipes' end is.
-      job = ClusterWait.finished(api, submitted.body().path("id").asText(), j -> { }, 100);
+      job = ClusterWait.finished(api, submitted.body().path("id").asText(),
+          j -> phases.seen(j.path("phase").asText(), System.nanoTime()), 100);
+      phases.ended(System.nanoTime());
       peak = heap.maxPeak();
     }
-    double ferrySeconds = (System.nanoTime() - started) / 1e9;
+    double ferryCpu = ClientCpu.of(ferryProcesses) - ferryCpuBefore;
     if (!"succeeded".equals(job.path("state").asText())) {
       throw new IllegalStateException("bench job did not succeed: " + job);
     }
@@ -131,29 +177,39 @@ public final class BenchCommand implements Callable<Integer> {
             range.path("upper").isArray() ? range.path("upper").get(0).asLong() : Long.MAX_VALUE});
       }
     }
-    double pipeSeconds = pipe.run(table, ranges, workers * units);
+    double pipeCpuBefore = ClientCpu.endedChildren();
+    PipeRun.Timing pipeTiming = pipe.run(table, ranges, workers * units);
+    double pipeCpu = ClientCpu.endedChildren() - pipeCpuBefore;
     long copied = job.path("rows").path("done").asLong();
     if (pipe.targetRows(table) != copied) {
       throw new IllegalStateException("pipe copied " + pipe.targetRows(table) + " rows of " + table + ", Ferry " + copied);
     }
-    return new Row(table, String.format(Locale.ROOT, "%,d", unitRows), copied, data.tableBytes(table), ferrySeconds,
-        pipeSeconds, peak, ranges.size());
+    return new Row(table, String.format(Locale.ROOT, "%,d", unitRows), copied, data.tableBytes(table), phases,
+        pipeTiming, peak, ranges.size(), ferryCpu, pipeCpu);
   }
 
-  private String format(Row r) {
+  static final String HEADER = "| table | unit rows | rows | MB | Ferry s | pipe s | Ferry/pipe | Ferry setup s | Ferry copy s "
+      + "| pipe copy s | copy Ferry/pipe | Ferry finish s | pipe finish s | Ferry MB/s | pipe MB/s | worker peak heap MB "
+      + "| Ferry client CPU s | pipe client CPU s |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+
+  static String format(Row r) {
     double mb = r.bytes() / 1048576.0;
-    return String.format(Locale.ROOT, "| %s | %s (%d units) | %,d | %,.0f | %.1f | %,.0f | %.1f | %.1f | %,.0f | %.1f | %.2f | %,.0f |",
-        r.table(), r.unitRows(), r.unitCount(), r.rows(), mb, r.ferrySeconds(), r.rows() / r.ferrySeconds(), mb / r.ferrySeconds(),
-        r.pipeSeconds(), r.rows() / r.pipeSeconds(), mb / r.pipeSeconds(), r.pipeSeconds() / r.ferrySeconds(),
-        r.peakHeap() / 1048576.0);
+    FerryPhases f = r.ferry();
+    PipeRun.Timing p = r.pipe();
+    return String.format(Locale.ROOT,
+        "| %s | %s (%d units) | %,d | %,.0f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.1f |",
+        r.table(), r.unitRows(), r.unitCount(), r.rows(), mb, f.seconds(), p.seconds(), p.seconds() / f.seconds(),
+        f.setupSeconds(), f.copySeconds(), p.copySeconds(), p.copySeconds() / f.copySeconds(), f.finishSeconds(),
+        p.finishSeconds(), mb / f.seconds(), mb / p.seconds(), r.peakHeap() / 1048576.0, r.ferryCpu(), r.pipeCpu());
   }
 
   private String report(List<Row> rows) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%d workers × %d units (parallelism %d), scale %s, %d cores, Java %s%n%n",
-        workers, units, workers * units, scale, Runtime.getRuntime().availableProcessors(), Runtime.version()));
-    sb.append("| table | unit rows | rows | MB | Ferry s | Ferry rows/s | Ferry MB/s | pipe s | pipe rows/s | pipe MB/s | Ferry/pipe | worker peak heap MB |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    sb.append(String.format(Locale.ROOT, "%d workers × %d units (parallelism %d), scale %s, %s, %d cores, Java %s%n%n",
+        workers, units, workers * units, scale, warmup ? "after a warm-up" : "cold workers (no warm-up)",
+        Runtime.getRuntime().availableProcessors(), Runtime.version()));
+    sb.append(HEADER);
     rows.forEach(r -> sb.append(format(r)).append('\n'));
     return sb.toString();
   }

@@ -22,6 +22,9 @@ final class BenchData {
    */
   static final String TARGET = "ferry_bench_dst_" + ProcessHandle.current().pid();
 
+  /** The warm-up jobs' table: narrow's columns, a fixed 200,000 rows whatever the scale. */
+  static final String WARMUP = "warmup";
+
   private final String baseUrl;
   private final String user;
 
@@ -39,9 +42,10 @@ final class BenchData {
       case "narrow" -> 10_000_000L;
       case "wide" -> 1_000_000L;
       case "skewed" -> 3_000_000L;
+      case WARMUP -> 200_000L;
       default -> throw new IllegalArgumentException("unknown benchmark table " + table + " (narrow, wide, skewed)");
     };
-    return Math.max(1000, Math.round(base * scale));
+    return table.equals(WARMUP) ? base : Math.max(1000, Math.round(base * scale));
   }
 
   /** Creates the databases if needed and (re)builds a table unless it already holds the right row count. */
@@ -85,6 +89,7 @@ final class BenchData {
 
   private static String create(String table) {
     return switch (table) {
+      case WARMUP -> "CREATE TABLE warmup (id bigint NOT NULL, n integer, label text, amount numeric(12,2), at timestamptz, flag boolean)";
       case "narrow" -> "CREATE TABLE narrow (id bigint NOT NULL, n integer, label text, amount numeric(12,2), at timestamptz, flag boolean)";
       case "wide" -> "CREATE TABLE wide (id bigint NOT NULL, doc jsonb, blob bytea, note text)";
       default -> "CREATE TABLE skewed (id bigint NOT NULL, n integer, label text, at timestamptz)";
@@ -93,7 +98,7 @@ final class BenchData {
 
   private static String fill(String table, long rows) {
     return switch (table) {
-      case "narrow" -> "INSERT INTO narrow SELECT i, (i * 7) % 100000, 'label-' || (i % 1000), (i % 100000) / 100.0, "
+      case "narrow", WARMUP -> "INSERT INTO " + table + " SELECT i, (i * 7) % 100000, 'label-' || (i % 1000), (i % 100000) / 100.0, "
           + "timestamptz '2024-01-01 00:00:00+00' + (i || ' seconds')::interval, i % 2 = 0 FROM generate_series(1, " + rows + ") i";
       // ~800 B of jsonb, 512 B of bytea, ~200 B of text per row.
       case "wide" -> "INSERT INTO wide SELECT i, jsonb_build_object('id', i, 'name', 'customer ' || i, 'tags', "

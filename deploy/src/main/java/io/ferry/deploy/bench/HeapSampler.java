@@ -79,5 +79,14 @@ final class HeapSampler implements AutoCloseable {
   @Override
   public void close() {
     samplers.forEach(Process::destroy);
+    // Reaped now, so their CPU is not counted in the next measurement's ended children (ClientCpu).
+    for (Process sampler : samplers) {
+      try {
+        sampler.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

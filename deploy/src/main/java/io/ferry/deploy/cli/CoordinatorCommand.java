@@ -3,6 +3,7 @@ package io.ferry.deploy.cli;
 import io.ferry.coordinator.CoordinatorCluster;
 import io.ferry.coordinator.CoordinatorOptions;
 import io.ferry.coordinator.CoordinatorVerticle;
+import io.ferry.coordinator.schedule.RetryPolicy;
 import io.ferry.deploy.cluster.ClusterNode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +48,16 @@ public final class CoordinatorCommand implements Callable<Integer> {
           "larger ones commit less often."})
   long chunkRows;
 
+  @Option(names = "--max-attempts", defaultValue = "" + RetryPolicy.DEFAULT_MAX_ATTEMPTS, paramLabel = "N",
+      description = {"Claims of a work unit before a retryable failure (dropped connection, database restart)",
+          "fails it for good (default: ${DEFAULT-VALUE})."})
+  int maxAttempts;
+
+  @Option(names = "--retry-budget", defaultValue = "10m", paramLabel = "DURATION",
+      description = {"How long a work unit keeps retrying from its first failure in a row before it fails with the",
+          "cause (default: ${DEFAULT-VALUE}). Waits grow from 1 s to 30 s with jitter."})
+  String retryBudget;
+
   @Option(names = "--api-token", paramLabel = "TOKEN",
       description = "Require 'Authorization: Bearer TOKEN' on /api (env FERRY_API_TOKEN).")
   String apiToken;
@@ -56,9 +67,9 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CoordinatorOptions defaults = CoordinatorOptions.defaults();
     CoordinatorOptions options = new CoordinatorOptions(httpHost, httpPort, stateDir,
-        Durations.parse("--lease-timeout", leaseTimeout).toMillis(), defaults.maxAttempts(), blankToNull(apiToken), chunkRows);
+        Durations.parse("--lease-timeout", leaseTimeout).toMillis(),
+        new RetryPolicy(maxAttempts, Durations.parse("--retry-budget", retryBudget).toMillis()), blankToNull(apiToken), chunkRows);
     ClusterNode node = ClusterNode.start(cluster.options(clusterPort, false),
         config -> CoordinatorCluster.configure(config, options)).await();
     CoordinatorVerticle coordinator = new CoordinatorVerticle(options, node.hazelcast());

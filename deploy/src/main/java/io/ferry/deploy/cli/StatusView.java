@@ -29,6 +29,11 @@ public final class StatusView {
     out.append(String.format(Locale.ROOT, "units %d done, %d running, %d pending, %d blocked, %d failed of %d%n",
         units.path("done").asInt(), units.path("leased").asInt(), units.path("pending").asInt(),
         units.path("blocked").asInt(), units.path("failed").asInt(), units.path("total").asInt()));
+    long rejected = rows.path("rejected").asLong();
+    if (rejected > 0) {
+      out.append(String.format(Locale.ROOT, "rejected %,d rows (onRowError: reject): the target's ferry.rejects holds"
+          + " each with its key, payload and error%n", rejected));
+    }
     String hint = hint(job.path("id").asText(), job.path("state").asText());
     if (hint != null) {
       out.append(hint).append(System.lineSeparator());
@@ -42,8 +47,10 @@ public final class StatusView {
       boolean finished = "done".equals(table.path("state").asText());
       double fraction = finished ? 1.0 : estimated == 0 ? 0.0 : Math.min(1.0, (double) done / estimated);
       int filled = (int) Math.round(fraction * BAR);
-      out.append(String.format(Locale.ROOT, "  %-32s [%s%s] %3.0f%%  %,d rows  %s%n",
+      long tableRejected = table.path("rowsRejected").asLong();
+      out.append(String.format(Locale.ROOT, "  %-32s [%s%s] %3.0f%%  %,d rows%s  %s%n",
           table.path("table").asText(), "#".repeat(filled), ".".repeat(BAR - filled), fraction * 100, done,
+          tableRejected > 0 ? String.format(Locale.ROOT, " (+%,d rejected)", tableRejected) : "",
           table.path("state").asText()));
     }
     for (JsonNode failed : job.path("failedUnits")) {

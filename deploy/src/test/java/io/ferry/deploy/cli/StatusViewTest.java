@@ -26,6 +26,22 @@ class StatusViewTest {
   }
 
   @Test
+  void showsRejectedRowsPerJobAndTableOnlyWhenThereAreAny() throws Exception {
+    JsonNode job = Json.mapper().readTree("""
+        {"id":"demo-abc","name":"demo","state":"succeeded","phase":"done","elapsedSeconds":5,
+         "rows":{"done":995,"estimated":1000,"rejected":5},"units":{},
+         "tables":[{"table":"public.items","rowsDone":995,"rowsRejected":5,"rowsEstimated":1000,"state":"done"},
+                   {"table":"public.codes","rowsDone":10,"rowsRejected":0,"rowsEstimated":10,"state":"done"}]}""");
+    String view = StatusView.render(job);
+    assertThat(view).contains("rejected 5 rows (onRowError: reject)", "ferry.rejects", "995 rows (+5 rejected)");
+    assertThat(view.lines().filter(l -> l.contains("public.codes")).findFirst().orElseThrow()).doesNotContain("rejected");
+    JsonNode clean = Json.mapper().readTree("""
+        {"id":"demo-abc","name":"demo","state":"succeeded","phase":"done","rows":{"done":1,"estimated":1,"rejected":0},
+         "units":{},"tables":[]}""");
+    assertThat(StatusView.render(clean)).doesNotContain("rejected");
+  }
+
+  @Test
   void tellsWhatToDoWithAPausedOrFailedJob() throws Exception {
     JsonNode paused = Json.mapper().readTree("""
         {"id":"demo-abc","name":"demo","state":"paused","phase":"copy","error":"the coordinator restarted: resubmit it",

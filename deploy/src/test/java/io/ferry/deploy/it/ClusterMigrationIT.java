@@ -48,23 +48,13 @@ class ClusterMigrationIT {
       Fixture.create(a, 1, ITEMS);
       Fixture.create(b, 2, ITEMS / 2);
     }
-    Path logs = Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName()));
-    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")), logs);
-    cluster.startCoordinator();
-    cluster.startWorker(2);
-    cluster.startWorker(2);
-    api = new ApiClient(cluster.apiUrl(), null);
-    ClusterWait.ready(api, 2);
+    cluster = ItCluster.start(getClass(), 2, 2);
+    api = ItCluster.ready(cluster, null, 2);
   }
 
   @AfterAll
   void stopCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (pg != null) {
-      pg.close();
-    }
+    ItCluster.close(cluster, pg);
   }
 
   Map<String, Object> spec(String name) {

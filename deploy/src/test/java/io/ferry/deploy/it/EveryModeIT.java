@@ -7,8 +7,6 @@ import io.ferry.deploy.cli.ApiClient;
 import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
@@ -44,23 +42,13 @@ class EveryModeIT {
       EveryShape.create(a, 1);
       EveryShape.create(b, 2);
     }
-    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
-        Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName())));
-    cluster.startCoordinator("--chunk-rows", "700");
-    cluster.startWorker(2);
-    cluster.startWorker(2);
-    api = new ApiClient(cluster.apiUrl(), null);
-    ClusterWait.ready(api, 2);
+    cluster = ItCluster.start(getClass(), 2, 2, "--chunk-rows", "700");
+    api = ItCluster.ready(cluster, null, 2);
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (pg != null) {
-      pg.close();
-    }
+    ItCluster.close(cluster, pg);
   }
 
   @Test

@@ -9,8 +9,6 @@ import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,23 +48,13 @@ class KeyShapesIT {
         KeyShapes.create(c, tenant++, ROWS);
       }
     }
-    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
-        Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName())));
-    cluster.startCoordinator();
-    cluster.startWorker(2);
-    cluster.startWorker(2);
-    api = new ApiClient(cluster.apiUrl(), null);
-    ClusterWait.ready(api, 2);
+    cluster = ItCluster.start(getClass(), 2, 2);
+    api = ItCluster.ready(cluster, null, 2);
   }
 
   @AfterAll
   void stopCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (pg != null) {
-      pg.close();
-    }
+    ItCluster.close(cluster, pg);
   }
 
   @Test

@@ -11,8 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -64,12 +62,8 @@ class LimitsIT {
         st.execute("ANALYZE nums");
       }
     }
-    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
-        Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName())));
-    cluster.startCoordinator();
-    cluster.startWorker(2);
-    ApiClient api = new ApiClient(cluster.apiUrl(), null);
-    ClusterWait.ready(api, 1);
+    cluster = ItCluster.start(getClass(), 1, 2);
+    ApiClient api = ItCluster.ready(cluster, null, 1);
     AtomicInteger maxCopiesOnSource = watchSourceCopies(List.of(a, b));
 
     Map<String, Object> spec = Map.of("name", "limits",

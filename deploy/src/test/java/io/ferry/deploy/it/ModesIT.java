@@ -8,8 +8,6 @@ import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
 import io.ferry.worker.verify.TableChecksum;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -49,23 +47,13 @@ class ModesIT {
         Fixture.create(c, seed++, ITEMS);
       }
     }
-    Path logs = Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName()));
-    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")), logs);
-    cluster.startCoordinator();
-    cluster.startWorker(2);
-    cluster.startWorker(2);
-    api = new ApiClient(cluster.apiUrl(), null);
-    ClusterWait.ready(api, 2);
+    cluster = ItCluster.start(getClass(), 2, 2);
+    api = ItCluster.ready(cluster, null, 2);
   }
 
   @AfterAll
   void stopCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (pg != null) {
-      pg.close();
-    }
+    ItCluster.close(cluster, pg);
   }
 
   String spec(String name, String mode, String schema, List<String> include) {

@@ -7,8 +7,6 @@ import io.ferry.deploy.cli.ApiClient;
 import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,13 +42,8 @@ class RestartEverythingIT {
       Fixture.create(a, 1, 150_000);
       Fixture.create(b, 2, 150_000);
     }
-    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
-        Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName())));
-    cluster.startCoordinator();
-    cluster.startWorker(2);
-    cluster.startWorker(2);
-    ApiClient api = new ApiClient(cluster.apiUrl(), null);
-    ClusterWait.ready(api, 2);
+    cluster = ItCluster.start(getClass(), 2, 2);
+    ApiClient api = ItCluster.ready(cluster, null, 2);
 
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("name", "restart");

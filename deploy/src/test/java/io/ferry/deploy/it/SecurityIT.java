@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.deploy.cli.ApiClient;
 import io.ferry.deploy.cli.StatusView;
 import io.ferry.deploy.cluster.ProcessCluster;
-import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,23 +55,14 @@ class SecurityIT {
     }
     String configured = System.getenv().getOrDefault("FERRY_TEST_PG_PASSWORD", "");
     literal = configured.isEmpty() ? "Lit3ral-Pa55-" + UUID.randomUUID().toString().substring(0, 8) : configured;
-    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
-        Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName())));
-    cluster.startCoordinator("--api-token", TOKEN);
-    cluster.startWorker(2);
-    api = new ApiClient(cluster.apiUrl(), TOKEN);
+    cluster = ItCluster.start(getClass(), 1, 2, "--api-token", TOKEN);
+    api = ItCluster.ready(cluster, TOKEN, 1);
     anonymous = new ApiClient(cluster.apiUrl(), null);
-    ClusterWait.ready(api, 1);
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (pg != null) {
-      pg.close();
-    }
+    ItCluster.close(cluster, pg);
   }
 
   ApiClient.Response kept(ApiClient.Response response) {

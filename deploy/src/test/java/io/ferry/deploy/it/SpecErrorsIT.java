@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.deploy.cli.ApiClient;
 import io.ferry.deploy.cluster.ProcessCluster;
-import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,22 +36,13 @@ class SpecErrorsIT {
     try (Connection c = pg.connect(source)) {
       Fixture.create(c, 1, 1000);
     }
-    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
-        Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName())));
-    cluster.startCoordinator();
-    cluster.startWorker(1);
-    api = new ApiClient(cluster.apiUrl(), null);
-    ClusterWait.ready(api, 1);
+    cluster = ItCluster.start(getClass(), 1, 1);
+    api = ItCluster.ready(cluster, null, 1);
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (pg != null) {
-      pg.close();
-    }
+    ItCluster.close(cluster, pg);
   }
 
   Map<String, Object> valid() {

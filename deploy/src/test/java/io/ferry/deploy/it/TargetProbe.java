@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What a target database's {@code ferry} schema says about a job, read directly (the record, not the API). */
@@ -46,6 +47,19 @@ final class TargetProbe {
     }
   }
 
+  /** Whether a unit's checkpoint says done. */
+  boolean done(String target, String job, String unitId) throws SQLException {
+    try (Connection t = pg.connect(target); PreparedStatement ps = t.prepareStatement(
+        "SELECT coalesce(bool_or(done), false) FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ?")) {
+      ps.setString(1, job);
+      ps.setString(2, unitId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
   /** Checkpoint rows of the job's copy units per {@code tenant/source table}. */
   Map<String, Long> checkpointRowsByTenantTable(String target, String job) throws Exception {
     Map<String, Long> rows = new HashMap<>();
@@ -61,6 +75,19 @@ final class TargetProbe {
       }
     }
     return rows;
+  }
+
+  /** Ends every session on these databases, as a server restart would; returns how many there were. */
+  int terminateBackends(List<String> databases) throws SQLException {
+    try (Connection c = pg.connect("postgres");
+         PreparedStatement st = c.prepareStatement("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
+             + "FROM pg_stat_activity WHERE datname = ANY (?) AND pid <> pg_backend_pid()")) {
+      st.setArray(1, c.createArrayOf("text", databases.toArray()));
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
   }
 
   static boolean tableExists(Connection c, String schema, String name) throws SQLException {

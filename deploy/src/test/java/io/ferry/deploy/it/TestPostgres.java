@@ -50,6 +50,8 @@ final class TestPostgres implements AutoCloseable {
   Connection connect(String database) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", user);
+    // No statement of a test waits for ever: a lock it queues behind fails it, with the statement named.
+    props.setProperty("options", "-c statement_timeout=300000");
     if (!password.isEmpty()) {
       props.setProperty("password", password);
     }

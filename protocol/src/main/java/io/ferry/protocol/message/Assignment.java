@@ -3,6 +3,7 @@ package io.ferry.protocol.message;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Connection;
 import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.List;
 
@@ -17,6 +18,9 @@ import java.util.List;
  * @param chunkBytes bytes per chunk transaction inside a copy unit
  * @param mode       the job's mode: how a copy unit writes (upsert goes through a staging table); null is
  *                   a plain insert, as in create, drop_recreate and truncate
+ * @param copyUnits  for a rollback unit: the copy units whose target rows it deletes and whose checkpoints
+ *                   it resets, each with the epoch it holds (the reset fences that epoch out); empty otherwise
+ * @param onRowError what a copy unit does with a row the target rejects (null: {@code fail})
  */
 public record Assignment(
     WorkUnit unit,
@@ -27,11 +31,30 @@ public record Assignment(
     List<String> statements,
     long chunkRows,
     long chunkBytes,
-    Mode mode) {
+    Mode mode,
+    List<WorkUnit> copyUnits,
+    RowErrorPolicy onRowError) {
+
+  public Assignment {
+    copyUnits = copyUnits == null ? List.of() : List.copyOf(copyUnits);
+    onRowError = onRowError == null ? RowErrorPolicy.FAIL : onRowError;
+  }
+
+  /** An assignment of any unit but a rollback; a copy fails on the first row the target rejects. */
+  public Assignment(WorkUnit unit, TablePlan plan, Connection source, Connection target, String tenantColumn,
+      List<String> statements, long chunkRows, long chunkBytes, Mode mode) {
+    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, mode, List.of(), null);
+  }
+
+  /** A rollback unit's assignment (see {@code copyUnits}). */
+  public Assignment(WorkUnit unit, TablePlan plan, Connection source, Connection target, String tenantColumn,
+      List<String> statements, long chunkRows, long chunkBytes, Mode mode, List<WorkUnit> copyUnits) {
+    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, mode, copyUnits, null);
+  }
 
   /** An assignment whose copy writes plain inserts (modes create, drop_recreate, truncate). */
   public Assignment(WorkUnit unit, TablePlan plan, Connection source, Connection target, String tenantColumn,
       List<String> statements, long chunkRows, long chunkBytes) {
-    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, null);
+    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, null, null);
   }
 }

@@ -3,7 +3,13 @@ package io.ferry.protocol.message;
 /**
  * A unit ended on a worker. {@code retryable}: the failure came from a connection or server state that
  * may pass (the coordinator retries the unit, within its attempt budget); otherwise the unit fails.
+ * {@code rejected}: the unit's rows recorded in {@code ferry.rejects} (not among {@code rows}).
  */
 public record UnitResult(String jobId, String unitId, long epoch, String workerId, boolean ok, long rows,
-                         long bytes, String error, boolean retryable) {
+                         long bytes, String error, boolean retryable, long rejected) {
+
+  public UnitResult(String jobId, String unitId, long epoch, String workerId, boolean ok, long rows, long bytes,
+      String error, boolean retryable) {
+    this(jobId, unitId, epoch, workerId, ok, rows, bytes, error, retryable, 0);
+  }
 }

@@ -14,19 +14,30 @@ public record JobSpec(
     TableSelection tables,
     Mode mode,
     UnitSize unit,
-    Limits limits) {
+    Limits limits,
+    RowErrorPolicy onRowError) {
 
   public JobSpec(String name, SourceSpec source, TargetSpec target, TableSelection tables, Mode mode, UnitSize unit) {
-    this(name, source, target, tables, mode, unit, null);
+    this(name, source, target, tables, mode, unit, null, null);
+  }
+
+  public JobSpec(String name, SourceSpec source, TargetSpec target, TableSelection tables, Mode mode, UnitSize unit,
+      Limits limits) {
+    this(name, source, target, tables, mode, unit, limits, null);
   }
 
   public JobSpec withoutSecrets() {
     return new JobSpec(name, source == null ? null : source.withoutSecrets(),
-        target == null ? null : target.withoutSecrets(), tables, mode, unit, limits);
+        target == null ? null : target.withoutSecrets(), tables, mode, unit, limits, onRowError);
   }
 
   public JobSpec withLimits(Limits newLimits) {
-    return new JobSpec(name, source, target, tables, mode, unit, newLimits);
+    return new JobSpec(name, source, target, tables, mode, unit, newLimits, onRowError);
+  }
+
+  /** A spec without {@code onRowError} fails on the first rejected row: nothing is set aside unless asked for. */
+  public RowErrorPolicy onRowErrorOrDefault() {
+    return onRowError == null ? RowErrorPolicy.FAIL : onRowError;
   }
 
   public Limits limitsOrNone() {

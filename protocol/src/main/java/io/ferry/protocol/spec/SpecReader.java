@@ -30,7 +30,7 @@ public final class SpecReader {
 
   /** Known fields of each object in the spec, by path; used to list every unknown field at once. */
   private static final Map<String, List<String>> FIELDS = Map.of(
-      "", List.of("name", "source", "target", "tables", "mode", "unit", "limits"),
+      "", List.of("name", "source", "target", "tables", "mode", "unit", "limits", "onRowError"),
       "limits", List.of("rowsPerSecond", "bytesPerSecond", "maxUnits", "maxUnitsPerSource"),
       "source", List.of("engine", "tenants"),
       "source.tenants[]", List.of("id", "url", "user", "password"),
@@ -62,6 +62,7 @@ public final class SpecReader {
     }
     List<String> problems = new ArrayList<>();
     unknownFields(tree, "", problems);
+    choices(tree, problems);
     if (!problems.isEmpty()) {
       return new Result(null, problems);
     }
@@ -79,6 +80,31 @@ public final class SpecReader {
       return new Result(null, List.of(path(e) + ": expected " + describe(type)));
     } catch (JsonProcessingException e) {
       return new Result(null, List.of(e.getOriginalMessage()));
+    }
+  }
+
+  /**
+   * The top-level fields that take one of a fixed set of words, checked before binding so that a bad
+   * {@code mode} and a bad {@code onRowError} are both reported (binding stops at the first).
+   */
+  private static void choices(JsonNode tree, List<String> problems) {
+    choice(tree, "mode", Mode::fromWire, problems);
+    choice(tree, "onRowError", RowErrorPolicy::fromWire, problems);
+  }
+
+  private static void choice(JsonNode tree, String field, java.util.function.Function<String, ?> parse, List<String> problems) {
+    JsonNode value = tree.get(field);
+    if (value == null || value.isNull()) {
+      return;
+    }
+    if (!value.isTextual()) {
+      problems.add(field + ": expected a string");
+      return;
+    }
+    try {
+      parse.apply(value.asText());
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + e.getMessage());
     }
   }
 

@@ -15,7 +15,12 @@ public enum UnitKind {
   /** Per table once all its ranges are done: primary key, indexes, sequences, ANALYZE; per job: foreign keys. */
   FINISH,
   /** Count + checksum of one key range on source and target. */
-  VERIFY;
+  VERIFY,
+  /**
+   * Deletes the target rows of copy units and resets their checkpoints, in one target transaction, so
+   * they can be copied again ({@code POST /api/v1/jobs/{id}/rollback}).
+   */
+  ROLLBACK;
 
   @JsonValue
   public String wireName() {

@@ -29,7 +29,16 @@ public record WorkUnit(
     long leaseExpiresAt,
     long rows,
     long bytes,
-    String error) {
+    String error,
+    long rejected) {
+
+  /** A unit without rejected rows. */
+  public WorkUnit(String id, String jobId, UnitKind kind, String tenantId, String table, String sourceTable,
+      KeyRange range, long estimatedRows, long estimatedBytes, UnitState state, int attempts, long epoch,
+      String workerId, long leaseExpiresAt, long rows, long bytes, String error) {
+    this(id, jobId, kind, tenantId, table, sourceTable, range, estimatedRows, estimatedBytes, state, attempts, epoch,
+        workerId, leaseExpiresAt, rows, bytes, error, 0);
+  }
 
   public static WorkUnit create(String id, String jobId, UnitKind kind, String tenantId, String table,
       String sourceTable, KeyRange range, long estimatedRows, long estimatedBytes, UnitState state) {
@@ -40,32 +49,36 @@ public record WorkUnit(
   public WorkUnit withState(UnitState newState) {
     return new WorkUnit(id, jobId, kind, tenantId, table, sourceTable, range, estimatedRows, estimatedBytes,
         newState, attempts, epoch, newState == UnitState.LEASED ? workerId : null,
-        newState == UnitState.LEASED ? leaseExpiresAt : 0, rows, bytes, error);
+        newState == UnitState.LEASED ? leaseExpiresAt : 0, rows, bytes, error, rejected);
   }
 
   public WorkUnit leased(String worker, long expiresAt) {
     return new WorkUnit(id, jobId, kind, tenantId, table, sourceTable, range, estimatedRows, estimatedBytes,
-        UnitState.LEASED, attempts + 1, epoch + 1, worker, expiresAt, rows, bytes, error);
+        UnitState.LEASED, attempts + 1, epoch + 1, worker, expiresAt, rows, bytes, error, rejected);
   }
 
   public WorkUnit renewed(long expiresAt) {
     return new WorkUnit(id, jobId, kind, tenantId, table, sourceTable, range, estimatedRows, estimatedBytes,
-        state, attempts, epoch, workerId, expiresAt, rows, bytes, error);
+        state, attempts, epoch, workerId, expiresAt, rows, bytes, error, rejected);
   }
 
   public WorkUnit withProgress(long newRows, long newBytes) {
+    return withProgress(newRows, newBytes, rejected);
+  }
+
+  public WorkUnit withProgress(long newRows, long newBytes, long newRejected) {
     return new WorkUnit(id, jobId, kind, tenantId, table, sourceTable, range, estimatedRows, estimatedBytes,
-        state, attempts, epoch, workerId, leaseExpiresAt, newRows, newBytes, error);
+        state, attempts, epoch, workerId, leaseExpiresAt, newRows, newBytes, error, newRejected);
   }
 
   public WorkUnit withError(String message) {
     return new WorkUnit(id, jobId, kind, tenantId, table, sourceTable, range, estimatedRows, estimatedBytes,
-        state, attempts, epoch, workerId, leaseExpiresAt, rows, bytes, message);
+        state, attempts, epoch, workerId, leaseExpiresAt, rows, bytes, message, rejected);
   }
 
   public WorkUnit retried() {
     return new WorkUnit(id, jobId, kind, tenantId, table, sourceTable, range, estimatedRows, estimatedBytes,
-        UnitState.PENDING, 0, epoch, null, 0, rows, bytes, null);
+        UnitState.PENDING, 0, epoch, null, 0, rows, bytes, null, rejected);
   }
 
   /** A short name for messages: job / tenant / table / range. */
@@ -77,7 +90,7 @@ public record WorkUnit(
     if (table != null) {
       sb.append(", table ").append(table);
     }
-    if (range != null && kind == UnitKind.COPY) {
+    if (range != null && (kind == UnitKind.COPY || kind == UnitKind.ROLLBACK)) {
       sb.append(", range ").append(range);
     }
     return sb.toString();

@@ -40,4 +40,20 @@ public interface CheckpointStore {
    * @return false when another worker holds a newer lease on the unit: the caller must roll back
    */
   boolean write(Connection target, Checkpoint checkpoint) throws SQLException;
+
+  /**
+   * A rollback's first step for each copy unit it rolls back, in the connection's open transaction:
+   * the unit's checkpoint back to nothing copied, stamped with at least {@code fenceEpoch}. It takes the
+   * checkpoint row's lock before the rows are deleted, so a chunk an old holder of the unit commits
+   * meanwhile is either committed before (and its rows deleted too) or refused by the newer epoch. The
+   * unit's rejected rows go with it ({@code ferry.rejects} and the count): copied again, they are found again.
+   */
+  void reset(Connection target, String jobId, String unitId, long fenceEpoch) throws SQLException;
+
+  /**
+   * Records a rejected row in the connection's open transaction; the caller writes the checkpoint that
+   * moves past the row's key in the same transaction, so the row is recorded exactly once. Recording the
+   * same key of the same unit again replaces the record.
+   */
+  void recordReject(Connection target, RejectedRow row) throws SQLException;
 }

@@ -48,6 +48,15 @@ public interface SourceDialect {
   }
 
   /**
+   * The first row of {@code read} (the one right after its resume key) as PostgreSQL text COPY, its key
+   * fields at the end of the line as in a text read: how a row the target rejected is recorded, in a
+   * form people can read and load again.
+   */
+  default CopySource openFirstRow(java.sql.Connection source, RangeRead read) throws SQLException {
+    throw new UnsupportedOperationException(engine() + " sources cannot read a rejected row back yet");
+  }
+
+  /**
    * The user-defined types the table's columns use and how each column lands on the target, types placed
    * in {@code targetSchema} when non-null (else in their own schema).
    */

@@ -32,6 +32,14 @@ public interface TargetDialect {
    */
   void serializePrepare(java.sql.Connection target) throws SQLException;
 
+  /**
+   * Bounds how long the current transaction's statements wait for a lock. A DDL statement waiting for a
+   * table lock makes every later reader and writer of the table queue behind it, so a table that a frozen
+   * worker still has an open transaction on would stall everyone; bounded, the statement fails retryably
+   * and the unit comes back after backoff instead.
+   */
+  void boundLockWaits(java.sql.Connection target) throws SQLException;
+
   /** Starts a bulk write of {@code columns} into {@code table}, inside the connection's transaction. */
   ChunkWriter openChunk(java.sql.Connection target, TableName table, List<String> columns) throws SQLException;
 
@@ -45,6 +53,32 @@ public interface TargetDialect {
     }
     throw new UnsupportedOperationException(engine() + " targets do not write " + request.format().wireName()
         + " chunks in mode " + request.mode().wireName());
+  }
+
+  /**
+   * Deletes a rollback's rows, inside the connection's transaction: the rows of the tenant (all rows
+   * without a tenant column) in the range; none when the table does not exist (nothing was copied).
+   *
+   * @return the rows deleted
+   */
+  default long deleteRows(java.sql.Connection target, RowDeletion deletion) throws SQLException {
+    throw new UnsupportedOperationException(engine() + " targets cannot roll back rows yet");
+  }
+
+  /**
+   * Drops the foreign keys whose table and referenced table are both among {@code tables} (a table's
+   * references to itself included), inside the connection's transaction: a rollback empties those tables
+   * and copies them again in no particular order, so the job's last finish adds these keys again.
+   *
+   * @return the foreign keys dropped
+   */
+  default int dropForeignKeysAmong(java.sql.Connection target, List<TableName> tables) throws SQLException {
+    return 0;
+  }
+
+  /** The statement failed because other rows still reference the rows it deletes (a foreign key). */
+  default boolean referencedByForeignKey(SQLException e) {
+    return "23503".equals(e.getSQLState());
   }
 
   /** What an existing target table looks like, for the checks of the modes that keep it; null when it does not exist. */

@@ -5,6 +5,7 @@ import io.ferry.protocol.CheckpointSchema;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.worker.dialect.CheckpointStore;
+import io.ferry.worker.dialect.RejectedRow;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -18,7 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code ferry.checkpoints} on a PostgreSQL target, written with epoch fencing.
+ * {@code ferry.checkpoints} on a PostgreSQL target, written with epoch fencing, and {@code ferry.rejects}.
  *
  * <p>The {@code ferry} schema is created once per process and target (URL + user), not at every unit
  * attempt: creating it takes a cluster-wide advisory lock and three catalog checks, which serialised the
@@ -35,11 +36,11 @@ final class PostgresCheckpoints implements CheckpointStore {
    * another worker (which claimed with a higher epoch) updates nothing and must roll back.
    */
   private static final String WRITE = """
-      INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())
+      INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done, rejected, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now())
       ON CONFLICT (job_id, unit_id) DO UPDATE SET epoch = EXCLUDED.epoch, last_key = EXCLUDED.last_key,
         rows = EXCLUDED.rows, bytes = EXCLUDED.bytes, chunks = EXCLUDED.chunks, done = EXCLUDED.done,
-        updated_at = EXCLUDED.updated_at
+        rejected = EXCLUDED.rejected, updated_at = EXCLUDED.updated_at
       WHERE ferry.checkpoints.epoch <= EXCLUDED.epoch""";
 
   /**
@@ -51,10 +52,29 @@ final class PostgresCheckpoints implements CheckpointStore {
       VALUES (?, ?, ?, NULL, 0, 0, 0, false, now())
       ON CONFLICT (job_id, unit_id) DO UPDATE SET epoch = EXCLUDED.epoch, updated_at = EXCLUDED.updated_at
       WHERE ferry.checkpoints.epoch <= EXCLUDED.epoch
-      RETURNING epoch, last_key, rows, bytes, chunks, done""";
+      RETURNING epoch, last_key, rows, bytes, chunks, done, rejected""";
+
+  private static final String RESET = """
+      INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done, updated_at)
+      VALUES (?, ?, ?, NULL, 0, 0, 0, false, now())
+      ON CONFLICT (job_id, unit_id) DO UPDATE SET epoch = GREATEST(ferry.checkpoints.epoch, EXCLUDED.epoch),
+        last_key = NULL, rows = 0, bytes = 0, chunks = 0, done = false, rejected = 0, updated_at = EXCLUDED.updated_at""";
+
+  /** A reset unit is copied again: its rows the target rejected are found and recorded again. */
+  private static final String FORGET_REJECTS = "DELETE FROM ferry.rejects WHERE job_id = ? AND unit_id = ?";
 
   private static final String READ = """
-      SELECT epoch, last_key, rows, bytes, chunks, done FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ?""";
+      SELECT epoch, last_key, rows, bytes, chunks, done, rejected FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ?""";
+
+  /** A key recorded again (possible only after its unit's checkpoint was reset) replaces the old record. */
+  private static final String REJECT = """
+      INSERT INTO ferry.rejects (job_id, unit_id, tenant_id, table_name, row_key, columns, payload, payload_truncated,
+        error, sql_state, rejected_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+      ON CONFLICT (job_id, unit_id, row_key) DO UPDATE SET tenant_id = EXCLUDED.tenant_id,
+        table_name = EXCLUDED.table_name, columns = EXCLUDED.columns, payload = EXCLUDED.payload,
+        payload_truncated = EXCLUDED.payload_truncated, error = EXCLUDED.error, sql_state = EXCLUDED.sql_state,
+        rejected_at = EXCLUDED.rejected_at""";
 
   /** Targets (URL + user) whose ferry schema this process has created or found. */
   private final Set<String> ensured = ConcurrentHashMap.newKeySet();
@@ -143,7 +163,7 @@ final class PostgresCheckpoints implements CheckpointStore {
     return meta.getURL() + "\n" + meta.getUserName();
   }
 
-  /** Runs a query returning (epoch, last_key, rows, bytes, chunks, done): the checkpoint, or empty without a row. */
+  /** Runs a query returning (epoch, last_key, rows, bytes, chunks, done, rejected): the checkpoint, or empty without a row. */
   private static Optional<Checkpoint> checkpoint(PreparedStatement ps, String jobId, String unitId) throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
@@ -152,9 +172,24 @@ final class PostgresCheckpoints implements CheckpointStore {
       String lastKey = rs.getString(2);
       return Optional.of(new Checkpoint(jobId, unitId, rs.getLong(1),
           lastKey == null ? null : Json.mapper().readValue(lastKey, new TypeReference<List<String>>() { }),
-          rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getBoolean(6)));
+          rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getBoolean(6), rs.getLong(7)));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new SQLException("unreadable last_key in ferry.checkpoints for unit " + unitId + ": " + e.getOriginalMessage());
+    }
+  }
+
+  @Override
+  public void reset(Connection target, String jobId, String unitId, long fenceEpoch) throws SQLException {
+    try (PreparedStatement ps = target.prepareStatement(RESET)) {
+      ps.setString(1, jobId);
+      ps.setString(2, unitId);
+      ps.setLong(3, fenceEpoch);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = target.prepareStatement(FORGET_REJECTS)) {
+      ps.setString(1, jobId);
+      ps.setString(2, unitId);
+      ps.executeUpdate();
     }
   }
 
@@ -173,6 +208,7 @@ final class PostgresCheckpoints implements CheckpointStore {
       ps.setLong(6, cp.bytes());
       ps.setInt(7, cp.chunks());
       ps.setBoolean(8, cp.done());
+      ps.setLong(9, cp.rejected());
       return ps.executeUpdate() == 1;
     } catch (SQLException e) {
       if (missingSchema(e)) {
@@ -180,6 +216,23 @@ final class PostgresCheckpoints implements CheckpointStore {
         ensured.remove(targetKey(target));
       }
       throw e;
+    }
+  }
+
+  @Override
+  public void recordReject(Connection target, RejectedRow row) throws SQLException {
+    try (PreparedStatement ps = target.prepareStatement(REJECT)) {
+      ps.setString(1, row.jobId());
+      ps.setString(2, row.unitId());
+      ps.setString(3, row.tenantId());
+      ps.setString(4, row.table());
+      ps.setString(5, Json.encode(row.key()));
+      ps.setString(6, Json.encode(row.columns()));
+      ps.setString(7, row.payload());
+      ps.setBoolean(8, row.payloadTruncated());
+      ps.setString(9, row.error());
+      ps.setString(10, row.sqlState());
+      ps.executeUpdate();
     }
   }
 }

@@ -212,8 +212,10 @@ public final class PostgresDdl {
           + " (" + PgSql.idents(withTenant(r, fk.referencedColumns())) + ")"
           + " ON DELETE " + fk.onDelete() + " ON UPDATE " + fk.onUpdate()
           + (fk.deferrable().isEmpty() ? "" : " " + fk.deferrable());
-      out.add(keepsTables(r.mode()) ? guard("SELECT 1 FROM pg_constraint WHERE conrelid = " + regclass(r.target())
-          + " AND conname = " + PgSql.literal(fk.name()), sql) : sql);
+      // Guarded in every mode: a rollback drops the foreign keys among the tables it empties, and the job's
+      // last finish then runs again, adding those and skipping the ones still in place.
+      out.add(guard("SELECT 1 FROM pg_constraint WHERE conrelid = " + regclass(r.target())
+          + " AND conname = " + PgSql.literal(fk.name()), sql));
     }
     return out;
   }

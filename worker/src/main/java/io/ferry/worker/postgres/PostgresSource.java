@@ -89,13 +89,17 @@ public final class PostgresSource implements SourceDialect {
     return open(source, copySql(read));
   }
 
+  @Override
+  public CopySource openFirstRow(java.sql.Connection source, RangeRead read) throws SQLException {
+    return open(source, firstRowSql(read));
+  }
+
   private static CopySource open(java.sql.Connection source, String copySql) throws SQLException {
-    source.setAutoCommit(false);
-    try (Statement st = source.createStatement()) {
-      // One snapshot for the whole unit attempt: every chunk reads the same consistent state, and the
-      // rows after a resume point are exactly the ones this snapshot would have returned.
-      st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-    }
+    // One statement is one snapshot: every chunk cut from this stream reads the same consistent state.
+    // In autocommit the COPY is its own transaction, so no BEGIN, SET TRANSACTION or ROLLBACK round trips
+    // surround it: with small units those were a noticeable part of each (every round trip waits for a
+    // CPU when the machine is busy copying).
+    source.setAutoCommit(true);
     // A pooled connection is reused only if the COPY is read to its end: a cancelled one (the cancel
     // request reaches the server asynchronously and could hit the next statement) or a failed one is closed.
     ConnectionPools.copyStarted(source);
@@ -148,7 +152,19 @@ public final class PostgresSource implements SourceDialect {
     return selectSql(read);
   }
 
+  /** The text read limited to its first row: a resumable read is in key order, so that is the row after the resume key. */
+  public static String firstRowSql(RangeRead read) {
+    if (!read.resumable()) {
+      throw new IllegalArgumentException("only a read in key order has a first row to read back");
+    }
+    return selectSql(read, " LIMIT 1");
+  }
+
   private static String selectSql(RangeRead read) {
+    return selectSql(read, "");
+  }
+
+  private static String selectSql(RangeRead read, String limit) {
     String alias = "ferry_source";
     List<String> select = new ArrayList<>();
     if (read.tenantId() != null) {
@@ -169,6 +185,6 @@ public final class PostgresSource implements SourceDialect {
         sql.append(" ORDER BY ").append(PostgresRange.orderBy(read.key(), alias));
       }
     }
-    return sql.append(") TO STDOUT").toString();
+    return sql.append(limit).append(") TO STDOUT").toString();
   }
 }

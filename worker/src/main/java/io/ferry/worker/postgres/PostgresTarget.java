@@ -8,6 +8,7 @@ import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.DdlRequest;
 import io.ferry.worker.dialect.ExistingTable;
+import io.ferry.worker.dialect.RowDeletion;
 import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
@@ -28,6 +29,8 @@ public final class PostgresTarget implements TargetDialect {
 
   /** Any fixed number shared by all Ferry processes: serialises prepare units on one target. */
   private static final long PREPARE_LOCK = 0x4665727280L;
+  /** How long a prepare or finish statement waits for a table lock before it fails retryably. */
+  private static final String STATEMENT_LOCK_TIMEOUT = "30s";
 
   private final PostgresCheckpoints checkpoints = new PostgresCheckpoints();
 
@@ -73,6 +76,13 @@ public final class PostgresTarget implements TargetDialect {
   }
 
   @Override
+  public void boundLockWaits(java.sql.Connection target) throws SQLException {
+    try (java.sql.Statement st = target.createStatement()) {
+      st.execute("SET LOCAL lock_timeout = '" + STATEMENT_LOCK_TIMEOUT + "'");
+    }
+  }
+
+  @Override
   public CheckpointStore checkpoints() {
     return checkpoints;
   }
@@ -88,6 +98,16 @@ public final class PostgresTarget implements TargetDialect {
       return PostgresUpsertWriter.open(target, request);
     }
     return copyWriter(target, copySql(request.table(), request.columns(), request.format()));
+  }
+
+  @Override
+  public long deleteRows(java.sql.Connection target, RowDeletion deletion) throws SQLException {
+    return PostgresRowDeletion.delete(target, deletion);
+  }
+
+  @Override
+  public int dropForeignKeysAmong(java.sql.Connection target, List<TableName> tables) throws SQLException {
+    return PostgresRowDeletion.dropForeignKeysAmong(target, tables);
   }
 
   @Override

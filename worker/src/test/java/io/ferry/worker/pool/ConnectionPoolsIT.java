@@ -83,7 +83,12 @@ class ConnectionPoolsIT {
             // read to the end: the COPY ends cleanly
           }
         }
-        assertThat(s.getAutoCommit()).isFalse();
+        assertThat(s.getAutoCommit()).as("the COPY is its own transaction").isTrue();
+        // What a borrower may leave behind: an open transaction of another isolation, autocommit off.
+        s.setAutoCommit(false);
+        try (java.sql.Statement st = s.createStatement()) {
+          st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        }
       }
       try (java.sql.Connection s = pools.source(SOURCE, db)) {
         assertThat(pid(s)).isEqualTo(pid);

@@ -81,6 +81,58 @@ class PostgresCheckpointsIT {
     }
   }
 
+  /**
+   * A worker frozen between its checkpoint write and its commit holds its transaction open. Another process
+   * that meets the target for the first time must still get through the schema step, and must not leave a
+   * table lock request behind that every later reader queues after (the CI hang of session 2).
+   */
+  @Test
+  void ensuringTheSchemaDoesNotWaitForAnOpenTransactionOnTheCheckpoints() throws Exception {
+    try (Connection frozen = target(); Connection other = target(); Connection reader = target()) {
+      new PostgresCheckpoints().ensureSchema(frozen);
+      new PostgresCheckpoints().write(frozen, new Checkpoint("job", "unit-3", 1, List.of("5"), 5, 50, 1, false));
+      statementTimeout(other, "3s");
+      new PostgresCheckpoints().ensureSchema(other);
+      statementTimeout(reader, "3s");
+      try (Statement st = reader.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM ferry.checkpoints")) {
+        assertThat(rs.next()).isTrue();
+      }
+      frozen.rollback();
+    }
+  }
+
+  /** On a target an older Ferry set up, the column it lacks is added, but not by waiting in the lock queue. */
+  @Test
+  void addingAMissingColumnGivesUpRatherThanQueueBehindAnOpenTransaction() throws Exception {
+    try (Connection frozen = target(); Connection other = target()) {
+      new PostgresCheckpoints().ensureSchema(frozen);
+      try (Statement st = frozen.createStatement()) {
+        st.execute("ALTER TABLE ferry.checkpoints DROP COLUMN rejected");
+      }
+      frozen.commit();
+      try (Statement st = frozen.createStatement()) {
+        st.execute("INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, rows, bytes, chunks, done) VALUES ('job', 'unit-4', 1, 0, 0, 0, false)");
+      }
+      assertThatThrownBy(() -> new PostgresCheckpoints().ensureSchema(other)).isInstanceOf(SQLException.class)
+          .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("55P03"));
+      frozen.rollback();
+      new PostgresCheckpoints().ensureSchema(other);
+      try (Statement st = other.createStatement();
+          ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_attribute WHERE attrelid = 'ferry.checkpoints'::regclass AND attname = 'rejected'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(1);
+      }
+      other.rollback();
+    }
+  }
+
+  private static void statementTimeout(Connection c, String timeout) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET statement_timeout = '" + timeout + "'");
+    }
+    c.commit();
+  }
+
   private static void drop(Connection t) throws SQLException {
     try (Statement st = t.createStatement()) {
       st.execute("DROP SCHEMA ferry CASCADE");

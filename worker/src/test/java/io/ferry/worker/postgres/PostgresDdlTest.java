@@ -103,9 +103,12 @@ class PostgresDdlTest {
   @Test
   void foreignKeysGetTheTenantColumnOnBothSidesAndSkipTablesOutsideTheJob() {
     TableDdl ddl = ddl(Mode.CREATE, "app", "tenant_id");
+    // Guarded in every mode, so the job's last finish can run again after a rollback dropped some of them.
     assertThat(ddl.foreignKeys()).containsExactly(
-        "ALTER TABLE \"app\".\"Mixed Case\" ADD CONSTRAINT \"mc_parent_fk\" FOREIGN KEY (\"tenant_id\", \"parent_id\") "
-            + "REFERENCES \"app\".\"parent\" (\"tenant_id\", \"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+        "DO $ferry$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '\"app\".\"Mixed Case\"'::regclass"
+            + " AND conname = 'mc_parent_fk') THEN "
+            + "ALTER TABLE \"app\".\"Mixed Case\" ADD CONSTRAINT \"mc_parent_fk\" FOREIGN KEY (\"tenant_id\", \"parent_id\") "
+            + "REFERENCES \"app\".\"parent\" (\"tenant_id\", \"id\") ON DELETE CASCADE ON UPDATE NO ACTION; END IF; END $ferry$");
     assertThat(ddl.warnings()).anyMatch(w -> w.contains("mc_other_fk") && w.contains("not in this job"));
   }
 

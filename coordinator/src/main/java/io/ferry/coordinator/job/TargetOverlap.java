@@ -1,0 +1,102 @@
+package io.ferry.coordinator.job;
+
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Refuses a job that would write what an unfinished job already writes. Two jobs copying the same
+ * tenant's rows into one target table both commit every range — duplicates that only the finish step's
+ * primary key would catch, after the copy — and a job whose prepare creates, drops or truncates a table
+ * destroys what another job is writing into it.
+ *
+ * <p>Jobs writing different tenants into one table under a tenant column do not overlap (consolidating
+ * tenants in batches is a normal way to run Ferry), unless either job's mode rebuilds the table.
+ *
+ * <p>The check covers the jobs this coordinator knows. Targets are compared by host, port and database
+ * as written in their URLs: two spellings of one server (a name and its address) are not recognized.
+ */
+public final class TargetOverlap {
+
+  private static final Pattern URL = Pattern.compile("(?i)jdbc:postgresql://([^/:?]*)(?::(\\d+))?/([^?;]*).*");
+  private static final Set<Mode> REBUILDS = Set.of(Mode.CREATE, Mode.DROP_RECREATE, Mode.TRUNCATE);
+
+  /**
+   * What one job writes: its target database, its mode, whether a tenant column keeps its tenants' rows
+   * apart, and its table plans (target table and tenant each).
+   */
+  public record Writes(String jobId, String target, Mode mode, boolean tenantColumn, List<TablePlan> plans) {
+
+    public static Writes of(String jobId, JobSpec spec, List<TablePlan> plans) {
+      String column = spec.target().tenantColumn();
+      return new Writes(jobId, targetKey(spec.target().url()), spec.mode() == null ? Mode.CREATE : spec.mode(),
+          column != null && !column.isBlank(), plans == null ? List.of() : plans);
+    }
+  }
+
+  private TargetOverlap() {
+  }
+
+  /** Every overlap of {@code job} with the {@code others}, one line each; empty when there is none. */
+  public static List<String> problems(Writes job, Collection<Writes> others) {
+    List<String> problems = new ArrayList<>();
+    for (Writes other : others) {
+      if (other.jobId().equals(job.jobId()) || !other.target().equals(job.target())) {
+        continue;
+      }
+      Set<String> tables = new LinkedHashSet<>();
+      for (TablePlan mine : job.plans()) {
+        for (TablePlan theirs : other.plans()) {
+          if (mine.targetTable().equalsIgnoreCase(theirs.targetTable()) && clash(job, mine, other, theirs)) {
+            tables.add(mine.targetTable());
+          }
+        }
+      }
+      if (!tables.isEmpty()) {
+        problems.add("job " + other.jobId() + " (not finished) writes " + String.join(", ", tables)
+            + " in the same target database" + why(job, other) + ": wait for it to finish, cancel it, or write to another "
+            + "target schema");
+      }
+    }
+    return problems;
+  }
+
+  private static boolean clash(Writes a, TablePlan ap, Writes b, TablePlan bp) {
+    if (REBUILDS.contains(a.mode()) || REBUILDS.contains(b.mode())) {
+      return true;
+    }
+    // Both only add rows: they overlap only where they copy the same tenant, or no tenant column keeps them apart.
+    return !a.tenantColumn() || !b.tenantColumn() || ap.tenantId() == null || ap.tenantId().equals(bp.tenantId());
+  }
+
+  private static String why(Writes job, Writes other) {
+    if (REBUILDS.contains(job.mode())) {
+      return ", and mode " + job.mode().wireName() + " would rebuild a table that job is copying into";
+    }
+    if (REBUILDS.contains(other.mode())) {
+      return ", and that job's mode " + other.mode().wireName() + " rebuilds it";
+    }
+    return " for the same tenant(s): both would copy the same rows";
+  }
+
+  /** host:port/database, lower-cased, the port defaulted; the URL itself when it has another form. */
+  static String targetKey(String url) {
+    Matcher m = URL.matcher(url == null ? "" : url.strip());
+    if (!m.matches()) {
+      return url == null ? "" : url.strip();
+    }
+    String host = m.group(1).toLowerCase(Locale.ROOT);
+    if (host.isEmpty() || host.equals("localhost")) {
+      host = "127.0.0.1";
+    }
+    return host + ":" + (m.group(2) == null ? "5432" : m.group(2)) + "/" + m.group(3);
+  }
+}

@@ -1,0 +1,340 @@
+package io.ferry.coordinator.schedule;
+
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.UnitPlanner;
+import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rolling back copy units: their target rows are deleted and their checkpoints reset, so they can be
+ * copied again.
+ *
+ * <p>The coordinator runs no SQL against data tables, so a rollback is a work unit ({@code rollback:<n>})
+ * that a worker executes in <em>one</em> target transaction: it resets the selected copy units'
+ * checkpoints, deletes their rows and marks itself done, or does none of it. The rollback unit records
+ * its selection in its own fields, so it can be recomputed after a restart ({@link #copies}): the
+ * tenant and/or table it names, and for a single copy unit out of several of its tenant's table, that
+ * unit's range. A whole tenant's table is deleted by its tenant alone, which is exact for every key shape
+ * (ctid blocks, NULL keys, collations); a single unit's range only where the target orders its key as
+ * the source did.
+ *
+ * <p>While a rollback is in progress no worker may write the selected ranges: it is accepted only for a
+ * job that is paused, failed, cancelled or succeeded and whose selected units are not leased, and the
+ * job cannot be resumed or retried until it ends. Rollback units are handed out whatever the job's state.
+ * When one is done, its copy units go back to the queue with nothing copied (blocked until their table
+ * is prepared, as at the start), their epoch raised past the one the worker fenced their checkpoints
+ * with, and the job waits {@code paused} (a cancelled job stays cancelled). The rollback unit is recorded
+ * done only after those resets are recorded: a coordinator restarted in between finds it not done,
+ * reads its done checkpoint and completes it again (resetting units already reset changes nothing).
+ */
+public final class Rollbacks {
+
+  /** What a request selects; null fields select everything. */
+  public record Selection(String tenant, String table, String unit) {
+  }
+
+  /**
+   * The answer to a request: {@code status} 202 with the new rollback unit and the copy units it rolls
+   * back, or 400 / 409 with every problem.
+   */
+  public record Outcome(int status, List<String> problems, WorkUnit rollback, List<WorkUnit> copyUnits,
+                        CompletionStage<Void> recorded) {
+
+    static Outcome refused(int status, List<String> problems) {
+      return new Outcome(status, problems, null, List.of(), CompletableFuture.completedFuture(null));
+    }
+  }
+
+  public static final String ID_PREFIX = "rollback:";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Rollbacks.class);
+  /** Modes that keep rows a target table held before the job: a rollback could not tell them apart. */
+  private static final Set<Mode> KEEP_EXISTING_ROWS = Set.of(Mode.APPEND, Mode.UPSERT, Mode.PRESERVE_SCHEMA);
+  /** Key types whose order depends on a collation, which the target table does not carry over (docs/splitting.md). */
+  private static final Pattern COLLATABLE = Pattern.compile(
+      "(?i)^\\s*(pg_catalog\\.)?(text|varchar|character varying|character|char|bpchar|name|citext)\\b.*");
+
+  private final JobBoard board;
+  private final Unblocker unblocker;
+  private final Executor boardThread;
+
+  /** @param boardThread runs a task on the thread that owns the board (the coordinator's event loop) */
+  public Rollbacks(JobBoard board, Unblocker unblocker, Executor boardThread) {
+    this.board = board;
+    this.unblocker = unblocker;
+    this.boardThread = boardThread;
+  }
+
+  /** True while one of the job's rollback units is not finished (done or failed). */
+  public static boolean inProgress(JobBoard board, String jobId) {
+    return current(board, jobId) != null;
+  }
+
+  private static WorkUnit current(JobBoard board, String jobId) {
+    for (WorkUnit u : board.units(jobId)) {
+      if (u.kind() == UnitKind.ROLLBACK && u.state() != UnitState.DONE && u.state() != UnitState.FAILED) {
+        return u;
+      }
+    }
+    return null;
+  }
+
+  public Outcome request(JobRecord job, Selection selection, long now) {
+    List<String> problems = new ArrayList<>();
+    WorkUnit named = checkNames(job, selection, problems);
+    if (!problems.isEmpty()) {
+      return Outcome.refused(400, problems);
+    }
+    WorkUnit rollback = rollbackUnit(job, selection, named);
+    List<WorkUnit> copies = copies(board, job, rollback);
+    if (copies.isEmpty()) {
+      return Outcome.refused(400, List.of(describe(selection) + " of job " + job.id() + " has no copy unit: nothing to roll back"));
+    }
+    checkExact(job, rollback, problems);
+    checkExistingRows(job, copies, problems);
+    if (!problems.isEmpty()) {
+      return Outcome.refused(400, problems);
+    }
+    checkState(job, copies, problems);
+    if (!problems.isEmpty()) {
+      return Outcome.refused(409, problems);
+    }
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    writes.add(board.save(rollback).toCompletableFuture());
+    if (job.state() == JobState.SUCCEEDED || job.state() == JobState.FAILED) {
+      // So that nothing resumes before the rollback ends, and a resume afterwards copies the units again.
+      writes.add(board.save(job.withState(JobState.PAUSED, null, null)).toCompletableFuture());
+    }
+    LOG.info("job {}: {} requested ({}): {} copy unit(s) to delete and reset", job.id(), rollback.id(),
+        describe(selection), copies.size());
+    return new Outcome(202, List.of(), rollback, copies, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+  }
+
+  /**
+   * The copy units a rollback unit rolls back: those of its tenant and table (a table also selects its
+   * leaf partitions), and with a range, only the one with that range.
+   */
+  public static List<WorkUnit> copies(JobBoard board, JobRecord job, WorkUnit rollback) {
+    Map<String, String> parents = job.plans() == null ? Map.of() : UnitPlanner.partitionParents(job.plans());
+    List<WorkUnit> copies = new ArrayList<>();
+    for (WorkUnit u : board.units(job.id())) {
+      if (u.kind() == UnitKind.COPY
+          && (rollback.tenantId() == null || rollback.tenantId().equals(u.tenantId()))
+          && (rollback.table() == null || inTable(u.table(), rollback.table(), parents))
+          && (rollback.range() == null || rollback.range().equals(u.range()))) {
+        copies.add(u);
+      }
+    }
+    return copies;
+  }
+
+  /**
+   * A rollback unit is done (its worker committed the delete with the checkpoint resets): its copy units
+   * go back to the queue with nothing copied, and the rollback unit is recorded done once they are.
+   */
+  void completed(WorkUnit rollback, long rowsDeleted, long now) {
+    JobRecord job = board.job(rollback.jobId());
+    WorkUnit done = rollback.withProgress(rowsDeleted, 0).withState(UnitState.DONE).withError(null);
+    board.clearRetry(done);
+    // Done in memory at once (a second report finds nothing leased); recorded only after the resets below.
+    board.keep(done);
+    List<CompletableFuture<Void>> resets = new ArrayList<>();
+    List<WorkUnit> copies = job == null ? List.of() : copies(board, job, rollback);
+    for (WorkUnit c : copies) {
+      // Blocked like a new unit (settle unblocks it when its table exists); the epoch passes the one the
+      // rollback stamped on its checkpoint, so the next claim's take-over wins over that stamp.
+      WorkUnit reset = new WorkUnit(c.id(), c.jobId(), c.kind(), c.tenantId(), c.table(), c.sourceTable(), c.range(),
+          c.estimatedRows(), c.estimatedBytes(), UnitState.BLOCKED, 0, c.epoch() + 1, null, 0, 0, 0, null);
+      board.clearRetry(reset);
+      resets.add(board.save(reset).toCompletableFuture());
+    }
+    WorkUnit foreignKeys = board.unit(rollback.jobId(), UnitPlanner.JOB_FINISH_ID);
+    if (foreignKeys != null && foreignKeys.state() == UnitState.DONE) {
+      // The worker dropped the foreign keys among the emptied tables; they are added again after the copies.
+      resets.add(board.save(foreignKeys.withState(UnitState.BLOCKED)).toCompletableFuture());
+    }
+    if (job != null) {
+      if (job.state() != JobState.CANCELLED && job.state() != JobState.PAUSED) {
+        board.save(job.withState(JobState.PAUSED, null, null));
+      }
+      unblocker.settle(job.id(), now);
+    }
+    LOG.info("{} done: {} row(s) deleted, {} copy unit(s) back to the queue; the job is {}", rollback.describe(), rowsDeleted,
+        copies.size(), job == null ? "gone" : board.job(job.id()).state().wireName());
+    CompletableFuture.allOf(resets.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> boardThread.execute(() -> {
+      if (e != null) {
+        LOG.error("{}: resetting its copy units was not recorded ({}); a coordinator restart completes it again",
+            rollback.describe(), e.getMessage());
+        return;
+      }
+      WorkUnit current = board.unit(done.jobId(), done.id());
+      board.save(current == null ? done : current);
+    }));
+  }
+
+  private WorkUnit checkNames(JobRecord job, Selection s, List<String> problems) {
+    Set<String> tenants = new LinkedHashSet<>();
+    Set<String> tables = new LinkedHashSet<>();
+    for (TablePlan p : job.plans()) {
+      tenants.add(p.tenantId());
+      tables.add(p.targetTable());
+    }
+    if (s.tenant() != null && !tenants.contains(s.tenant())) {
+      problems.add("tenant '" + s.tenant() + "' is not a tenant of job " + job.id() + "; its tenants: " + String.join(", ", tenants));
+    }
+    if (s.table() != null && !tables.contains(s.table())) {
+      problems.add("table '" + s.table() + "' is not a target table of job " + job.id() + "; its tables: " + String.join(", ", tables));
+    }
+    if (s.unit() == null) {
+      return null;
+    }
+    WorkUnit named = board.unit(job.id(), s.unit());
+    if (named == null) {
+      problems.add("unit '" + s.unit() + "' is not a unit of job " + job.id() + " (GET /api/v1/jobs/" + job.id() + "/units lists them)");
+      return null;
+    }
+    if (named.kind() != UnitKind.COPY) {
+      problems.add("unit " + named.id() + " is a " + named.kind().wireName() + " unit: only copy units write rows that can be rolled back");
+      return null;
+    }
+    if (s.tenant() != null && !s.tenant().equals(named.tenantId())) {
+      problems.add("unit " + named.id() + " belongs to tenant " + named.tenantId() + ", not to tenant " + s.tenant());
+    }
+    Map<String, String> parents = UnitPlanner.partitionParents(job.plans());
+    if (s.table() != null && !inTable(named.table(), s.table(), parents)) {
+      problems.add("unit " + named.id() + " belongs to table " + named.table() + ", not to table " + s.table());
+    }
+    return named;
+  }
+
+  /**
+   * The new rollback unit. A named copy unit that is its tenant table's only one is the same as that
+   * tenant's table, and is rolled back as such (by tenant, without a range).
+   */
+  private WorkUnit rollbackUnit(JobRecord job, Selection s, WorkUnit named) {
+    String id = ID_PREFIX + (1 + board.units(job.id()).stream().filter(u -> u.kind() == UnitKind.ROLLBACK).count());
+    if (named == null) {
+      return WorkUnit.create(id, job.id(), UnitKind.ROLLBACK, s.tenant(), s.table(), null, null, 0, 0, UnitState.PENDING);
+    }
+    long siblings = board.units(job.id()).stream().filter(u -> u.kind() == UnitKind.COPY
+        && Objects.equals(u.tenantId(), named.tenantId()) && Objects.equals(u.table(), named.table())).count();
+    KeyRange range = siblings > 1 ? (named.range() == null ? KeyRange.ALL : named.range()) : null;
+    return WorkUnit.create(id, job.id(), UnitKind.ROLLBACK, named.tenantId(), named.table(),
+        range == null ? null : named.sourceTable(), range, named.rows(), 0, UnitState.PENDING);
+  }
+
+  /** A single range is exact only where the target selects the same rows by it as the source did. */
+  private static void checkExact(JobRecord job, WorkUnit rollback, List<String> problems) {
+    if (rollback.range() == null) {
+      return;
+    }
+    TablePlan plan = plan(job, rollback.tenantId(), rollback.table());
+    String whole = "; roll back tenant " + rollback.tenantId() + "'s table " + rollback.table() + " as a whole"
+        + " ({\"tenant\": \"" + rollback.tenantId() + "\", \"table\": \"" + rollback.table() + "\"})";
+    if (plan.splitMethod() == SplitMethod.CTID) {
+      problems.add("the range of this unit is a range of source row addresses (ctid, table without a key): the target rows"
+          + " carry no such address, so they cannot be told apart by range" + whole);
+      return;
+    }
+    if (!rollback.range().nullKeys() && plan.keyTypes() != null) {
+      for (int i = 0; i < plan.keyTypes().size(); i++) {
+        if (COLLATABLE.matcher(plan.keyTypes().get(i)).matches()) {
+          problems.add("the range of this unit is over key column " + plan.key().get(i) + " (" + plan.keyTypes().get(i)
+              + "), ordered by the source's collation, which the target column does not carry: the same bounds may"
+              + " select other rows there" + whole);
+          return;
+        }
+      }
+    }
+  }
+
+  private static void checkExistingRows(JobRecord job, List<WorkUnit> copies, List<String> problems) {
+    Mode mode = job.spec().mode();
+    if (!KEEP_EXISTING_ROWS.contains(mode)) {
+      return;
+    }
+    Set<String> tables = new LinkedHashSet<>();
+    for (WorkUnit c : copies) {
+      TablePlan plan = plan(job, c.tenantId(), c.table());
+      if (plan.targetHasRows() && tables.add(c.table())) {
+        problems.add("target table " + c.table() + " held rows before job " + job.id() + " (mode " + mode.wireName()
+            + " kept them): a rollback cannot tell them from the rows this job copied, so it deletes none");
+      }
+    }
+  }
+
+  private void checkState(JobRecord job, List<WorkUnit> copies, List<String> problems) {
+    switch (job.state()) {
+      case PAUSED, FAILED, CANCELLED, SUCCEEDED -> { }
+      default -> {
+        problems.add("job " + job.id() + " is " + job.state().wireName() + ": only a paused, failed, cancelled or"
+            + " succeeded job can be rolled back (pause it first, so that no worker writes the rows being deleted)");
+        return;
+      }
+    }
+    WorkUnit running = current(board, job.id());
+    if (running != null) {
+      problems.add("job " + job.id() + " is already rolling back (" + running.id() + " is " + running.state().wireName()
+          + "): wait until it is done");
+    }
+    for (WorkUnit c : copies) {
+      if (c.state() == UnitState.LEASED) {
+        problems.add("unit " + c.id() + " is still leased by worker " + c.workerId() + ": wait until it stops at its chunk"
+            + " boundary (GET /api/v1/jobs/" + job.id() + "/units?state=leased)");
+      }
+    }
+  }
+
+  /** The table itself, or a leaf partition below it. */
+  private static boolean inTable(String table, String selected, Map<String, String> parents) {
+    String current = table;
+    for (int depth = 0; current != null && depth <= parents.size(); depth++) {
+      if (current.equals(selected)) {
+        return true;
+      }
+      current = parents.get(current);
+    }
+    return false;
+  }
+
+  private static TablePlan plan(JobRecord job, String tenant, String table) {
+    for (TablePlan p : job.plans()) {
+      if (p.targetTable().equals(table) && Objects.equals(p.tenantId(), tenant)) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("job " + job.id() + " has no table plan for tenant " + tenant + ", table " + table);
+  }
+
+  private static String describe(Selection s) {
+    List<String> parts = new ArrayList<>();
+    if (s.tenant() != null) {
+      parts.add("tenant " + s.tenant());
+    }
+    if (s.table() != null) {
+      parts.add("table " + s.table());
+    }
+    if (s.unit() != null) {
+      parts.add("unit " + s.unit());
+    }
+    return String.join(", ", parts);
+  }
+}

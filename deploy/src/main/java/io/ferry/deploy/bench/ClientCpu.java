@@ -1,0 +1,49 @@
+package io.ferry.deploy.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * CPU seconds spent by each side's client processes, to show where a 2-core machine's time went besides
+ * the PostgreSQL backends (which both sides share): Ferry's coordinator and workers (their CPU time as the
+ * OS reports it), and the pipes' psql processes — children of this process that have ended, counted by the
+ * kernel in this process' {@code cutime + cstime} ({@code /proc/self/stat}). -1 where the OS does not say.
+ */
+final class ClientCpu {
+
+  private static final double TICKS_PER_SECOND = 100.0;
+
+  private ClientCpu() {
+  }
+
+  /** Total CPU seconds of the given live processes so far. */
+  static double of(List<Process> processes) {
+    double seconds = 0;
+    for (Process p : processes) {
+      Duration cpu = p.info().totalCpuDuration().orElse(null);
+      if (cpu == null) {
+        return -1;
+      }
+      seconds += cpu.toNanos() / 1e9;
+    }
+    return seconds;
+  }
+
+  /**
+   * CPU seconds of this process' ended (waited-for) children and their descendants. Linux reports it in
+   * clock ticks, 100 per second on every common kernel configuration.
+   */
+  static double endedChildren() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      // Fields after the command name (which is in parentheses and may hold spaces): state is field 3.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+}

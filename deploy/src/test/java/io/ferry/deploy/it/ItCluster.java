@@ -1,0 +1,45 @@
+package io.ferry.deploy.it;
+
+import io.ferry.deploy.cli.ApiClient;
+import io.ferry.deploy.cluster.ProcessCluster;
+import io.ferry.deploy.demo.ClusterWait;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The processes of one integration test class: a coordinator and workers in JVMs of their own, started
+ * from the built {@code ferry.jar} and logging under {@code target/it-logs/<class>}, where a failed run
+ * leaves its evidence.
+ */
+final class ItCluster {
+
+  private ItCluster() {
+  }
+
+  /** Starts a coordinator with these arguments and {@code workers} workers of {@code unitsPerWorker} units each. */
+  static ProcessCluster start(Class<?> owner, int workers, int unitsPerWorker, String... coordinatorArgs) throws Exception {
+    ProcessCluster cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
+        Files.createDirectories(Path.of("target", "it-logs", owner.getSimpleName())));
+    cluster.startCoordinator(coordinatorArgs);
+    for (int i = 0; i < workers; i++) {
+      cluster.startWorker(unitsPerWorker);
+    }
+    return cluster;
+  }
+
+  /** A client of the cluster's API, once the coordinator is ready and {@code workers} workers have joined. */
+  static ApiClient ready(ProcessCluster cluster, String token, int workers) throws Exception {
+    ApiClient api = new ApiClient(cluster.apiUrl(), token);
+    ClusterWait.ready(api, workers);
+    return api;
+  }
+
+  /** Closes what a class opened, in order; what was never opened (a failed start) is null and skipped. */
+  static void close(AutoCloseable... resources) throws Exception {
+    for (AutoCloseable resource : resources) {
+      if (resource != null) {
+        resource.close();
+      }
+    }
+  }
+}
