@@ -12,6 +12,8 @@ import java.util.List;
 public final class CheckpointSchema {
 
   public static final String SCHEMA = "ferry";
+  /** Raised by {@code ferry.write_checkpoint} when a newer epoch holds the checkpoint. */
+  public static final String STALE_EPOCH = "FRY01";
 
   /**
    * Run in one transaction, by every process that writes a target, on its first use of that target. None of
@@ -22,6 +24,9 @@ public final class CheckpointSchema {
    * the one statement that may lock (adding a column to an older schema): it fails, retryably, instead.
    */
   public static final List<String> POSTGRESQL = List.of(
+      // Concurrent CREATE ... IF NOT EXISTS (and CREATE OR REPLACE FUNCTION) of one object can fail in
+      // PostgreSQL (the existence check and the catalog insert are not atomic): one process at a time.
+      "SELECT pg_advisory_xact_lock(" + 0x4665727279L + ")",
       "SET LOCAL lock_timeout = '5s'",
       "CREATE SCHEMA IF NOT EXISTS ferry",
       """
@@ -59,6 +64,26 @@ public final class CheckpointSchema {
           ALTER TABLE ferry.checkpoints ADD COLUMN rejected bigint NOT NULL DEFAULT 0;
         END IF;
       END $$""",
+      // A chunk's checkpoint write and its COMMIT go to the server together, in one round trip, so the
+      // write must fail (not just update nothing) when a newer lease holds the checkpoint: the COMMIT then
+      // never runs. SQLSTATE FRY01 is Ferry's own, outside the classes that blame rows or connections.
+      """
+      CREATE OR REPLACE FUNCTION ferry.write_checkpoint(p_job text, p_unit text, p_epoch bigint, p_last_key text,
+          p_rows bigint, p_bytes bigint, p_chunks integer, p_done boolean, p_rejected bigint) RETURNS void
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        INSERT INTO ferry.checkpoints AS c (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done, rejected, updated_at)
+        VALUES (p_job, p_unit, p_epoch, p_last_key, p_rows, p_bytes, p_chunks, p_done, p_rejected, now())
+        ON CONFLICT (job_id, unit_id) DO UPDATE SET epoch = EXCLUDED.epoch, last_key = EXCLUDED.last_key,
+          rows = EXCLUDED.rows, bytes = EXCLUDED.bytes, chunks = EXCLUDED.chunks, done = EXCLUDED.done,
+          rejected = EXCLUDED.rejected, updated_at = EXCLUDED.updated_at
+        WHERE c.epoch <= EXCLUDED.epoch;
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'a newer lease (epoch above %) holds the checkpoint of unit %', p_epoch, p_unit
+            USING ERRCODE = 'FRY01';
+        END IF;
+      END
+      $fn$""",
       // One row per row the target rejected (onRowError: reject), inserted in the transaction that moves the
       // unit's checkpoint past its key: the key identifies a row of one unit at most once.
       """

@@ -143,14 +143,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       store.ensureSchema(t);
       // Stamp our epoch on the checkpoint before reading where to resume: an older holder of this unit
       // (a worker that hung past its lease) can then no longer commit a chunk we would copy again.
-      // One statement in autocommit: its own transaction, without a separate COMMIT round trip.
-      Optional<Checkpoint> checkpoint;
-      t.setAutoCommit(true);
-      try {
-        checkpoint = store.takeOver(t, unit.jobId(), unit.id(), unit.epoch());
-      } finally {
-        t.setAutoCommit(false);
-      }
+      Optional<Checkpoint> checkpoint = store.takeOverAndBegin(t, unit.jobId(), unit.id(), unit.epoch());
       if (checkpoint.isEmpty()) {
         return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
       }
@@ -346,12 +339,10 @@ final class CopyUnit implements BinaryCopyParser.Handler {
         writer.end();
         writer = null;
       }
-      if (!store.write(target, cp)) {
-        target.rollback();
+      // Deferred constraints are checked at the commit: their failures are row errors of this chunk too.
+      if (!store.writeAndCommit(target, cp, !done)) {
         throw new LeaseLostOnWrite();
       }
-      // Deferred constraints are checked here: their failures are row errors of this chunk too.
-      target.commit();
     } catch (SQLException e) {
       throw RowErrors.rejectedOr(e, chunkRows);
     }

@@ -35,6 +35,24 @@ public interface CheckpointStore {
   Optional<Checkpoint> takeOver(Connection target, String jobId, String unitId, long epoch) throws SQLException;
 
   /**
+   * {@link #takeOver}, committed at once, leaving a new transaction open for the unit's first chunk; in
+   * one round trip where the database allows. A copy unit starts this way: its epoch fences older holders
+   * from then on, whatever becomes of its first chunk.
+   *
+   * @return empty when a newer epoch already holds the checkpoint: this holder's lease is lost
+   */
+  Optional<Checkpoint> takeOverAndBegin(Connection target, String jobId, String unitId, long epoch) throws SQLException;
+
+  /**
+   * {@link #write} and the commit of the open transaction, in one round trip where the database allows;
+   * with {@code beginNext}, a new transaction is left open for the next chunk.
+   *
+   * @return false when another worker holds a newer lease on the unit: nothing was committed, and the
+   *     transaction is rolled back
+   */
+  boolean writeAndCommit(Connection target, Checkpoint checkpoint, boolean beginNext) throws SQLException;
+
+  /**
    * Writes the checkpoint in the connection's open transaction unless a newer epoch already holds it.
    *
    * @return false when another worker holds a newer lease on the unit: the caller must roll back

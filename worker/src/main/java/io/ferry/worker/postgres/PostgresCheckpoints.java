@@ -28,9 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class PostgresCheckpoints implements CheckpointStore {
 
-  /** Any fixed number shared by all Ferry processes: the lock that serialises creating the ferry schema. */
-  private static final long SCHEMA_LOCK = 0x4665727279L;
-
   /**
    * The upsert only replaces a row whose epoch is not newer than ours: a worker whose lease moved to
    * another worker (which claimed with a higher epoch) updates nothing and must roll back.
@@ -53,6 +50,17 @@ final class PostgresCheckpoints implements CheckpointStore {
       ON CONFLICT (job_id, unit_id) DO UPDATE SET epoch = EXCLUDED.epoch, updated_at = EXCLUDED.updated_at
       WHERE ferry.checkpoints.epoch <= EXCLUDED.epoch
       RETURNING epoch, last_key, rows, bytes, chunks, done, rejected""";
+
+  /**
+   * {@link #TAKE_OVER}, its COMMIT and the next transaction's BEGIN in one round trip: the epoch is
+   * committed on its own (it must fence older holders whatever becomes of this holder's first chunk), and
+   * the chunk's COPY then finds its transaction open (PgJDBC would otherwise send a BEGIN of its own, and
+   * wait for it, before the COPY).
+   */
+  private static final String TAKE_OVER_AND_BEGIN = TAKE_OVER + "; COMMIT; BEGIN";
+
+  /** The fenced write (raising {@link CheckpointSchema#STALE_EPOCH}) and the COMMIT, in one round trip. */
+  private static final String WRITE_AND_COMMIT = "SELECT ferry.write_checkpoint(?, ?, ?, ?, ?, ?, ?, ?, ?); COMMIT";
 
   private static final String RESET = """
       INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done, updated_at)
@@ -95,10 +103,7 @@ final class PostgresCheckpoints implements CheckpointStore {
   }
 
   private static void createSchema(Connection target) throws SQLException {
-    // Concurrent CREATE ... IF NOT EXISTS of the same object can still fail with a unique violation in
-    // PostgreSQL (the existence check and the insert into the catalog are not atomic): serialise them.
     try (Statement st = target.createStatement()) {
-      st.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
       for (String ddl : CheckpointSchema.POSTGRESQL) {
         st.execute(ddl);
       }
@@ -132,6 +137,39 @@ final class PostgresCheckpoints implements CheckpointStore {
     });
   }
 
+  @Override
+  public Optional<Checkpoint> takeOverAndBegin(Connection target, String jobId, String unitId, long epoch) throws SQLException {
+    return onSchema(target, () -> {
+      try (PreparedStatement ps = target.prepareStatement(TAKE_OVER_AND_BEGIN)) {
+        ps.setString(1, jobId);
+        ps.setString(2, unitId);
+        ps.setLong(3, epoch);
+        ps.execute();
+        try (ResultSet rs = ps.getResultSet()) {
+          return checkpoint(rs, jobId, unitId);
+        }
+      }
+    });
+  }
+
+  @Override
+  public boolean writeAndCommit(Connection target, Checkpoint cp, boolean beginNext) throws SQLException {
+    try (PreparedStatement ps = target.prepareStatement(beginNext ? WRITE_AND_COMMIT + "; BEGIN" : WRITE_AND_COMMIT)) {
+      bindCheckpoint(ps, cp);
+      ps.execute();
+      return true;
+    } catch (SQLException e) {
+      if (CheckpointSchema.STALE_EPOCH.equals(e.getSQLState())) {
+        target.rollback();
+        return false;
+      }
+      if (missingSchema(e)) {
+        ensured.remove(targetKey(target));
+      }
+      throw e;
+    }
+  }
+
   /**
    * Runs the first statement of a unit attempt on the ferry schema. When the schema or table is missing
    * although this process once ensured it (someone dropped it), the failed transaction is rolled back —
@@ -153,9 +191,9 @@ final class PostgresCheckpoints implements CheckpointStore {
     }
   }
 
-  /** 42P01 undefined_table, 3F000 invalid_schema_name. */
+  /** 42P01 undefined_table, 3F000 invalid_schema_name, 42883 undefined_function ({@code ferry.write_checkpoint}). */
   static boolean missingSchema(SQLException e) {
-    return "42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState());
+    return "42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState()) || "42883".equals(e.getSQLState());
   }
 
   private static String targetKey(Connection target) throws SQLException {
@@ -166,6 +204,12 @@ final class PostgresCheckpoints implements CheckpointStore {
   /** Runs a query returning (epoch, last_key, rows, bytes, chunks, done, rejected): the checkpoint, or empty without a row. */
   private static Optional<Checkpoint> checkpoint(PreparedStatement ps, String jobId, String unitId) throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
+      return checkpoint(rs, jobId, unitId);
+    }
+  }
+
+  private static Optional<Checkpoint> checkpoint(ResultSet rs, String jobId, String unitId) throws SQLException {
+    try {
       if (!rs.next()) {
         return Optional.empty();
       }
@@ -196,19 +240,7 @@ final class PostgresCheckpoints implements CheckpointStore {
   @Override
   public boolean write(Connection target, Checkpoint cp) throws SQLException {
     try (PreparedStatement ps = target.prepareStatement(WRITE)) {
-      ps.setString(1, cp.jobId());
-      ps.setString(2, cp.unitId());
-      ps.setLong(3, cp.epoch());
-      if (cp.lastKey() == null) {
-        ps.setNull(4, Types.VARCHAR);
-      } else {
-        ps.setString(4, Json.encode(cp.lastKey()));
-      }
-      ps.setLong(5, cp.rows());
-      ps.setLong(6, cp.bytes());
-      ps.setInt(7, cp.chunks());
-      ps.setBoolean(8, cp.done());
-      ps.setLong(9, cp.rejected());
+      bindCheckpoint(ps, cp);
       return ps.executeUpdate() == 1;
     } catch (SQLException e) {
       if (missingSchema(e)) {
@@ -217,6 +249,23 @@ final class PostgresCheckpoints implements CheckpointStore {
       }
       throw e;
     }
+  }
+
+  /** The nine parameters of {@link #WRITE} and {@code ferry.write_checkpoint}, in their order. */
+  private static void bindCheckpoint(PreparedStatement ps, Checkpoint cp) throws SQLException {
+    ps.setString(1, cp.jobId());
+    ps.setString(2, cp.unitId());
+    ps.setLong(3, cp.epoch());
+    if (cp.lastKey() == null) {
+      ps.setNull(4, Types.VARCHAR);
+    } else {
+      ps.setString(4, Json.encode(cp.lastKey()));
+    }
+    ps.setLong(5, cp.rows());
+    ps.setLong(6, cp.bytes());
+    ps.setInt(7, cp.chunks());
+    ps.setBoolean(8, cp.done());
+    ps.setLong(9, cp.rejected());
   }
 
   @Override
