@@ -28,7 +28,7 @@ final class ClaimBudget {
   static ClaimBudget of(JobBoard board) {
     ClaimBudget budget = new ClaimBudget(board);
     for (JobRecord job : board.jobs()) {
-      for (WorkUnit u : board.units(job.id())) {
+      for (WorkUnit u : board.openUnits(job.id())) {
         if (u.state() == UnitState.LEASED) {
           budget.take(u);
         }

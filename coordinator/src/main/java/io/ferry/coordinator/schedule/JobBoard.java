@@ -29,6 +29,12 @@ public final class JobBoard {
   private final Runnable unitsReady;
   private final Map<String, JobRecord> jobs = new LinkedHashMap<>();
   private final Map<String, Map<String, WorkUnit>> units = new HashMap<>();
+  /**
+   * The units of each job that are not done, in the same order: what a claim, a heartbeat or a lease
+   * check looks through. Without it each of those scanned every unit of every job this coordinator ever
+   * held, so a claim cost more the more units a job was split into and the longer the coordinator ran.
+   */
+  private final Map<String, Map<String, WorkUnit>> open = new HashMap<>();
   private final Map<String, Long> notBefore = new HashMap<>();
   private final Map<String, Long> lastBackoff = new HashMap<>();
   private final Map<String, Long> failingSince = new HashMap<>();
@@ -58,9 +64,8 @@ public final class JobBoard {
   /** Adds a job already recorded elsewhere (just stored, or loaded at start-up): nothing is written. */
   public void add(JobRecord job, Collection<WorkUnit> jobUnits) {
     jobs.put(job.id(), job);
-    Map<String, WorkUnit> byId = units.computeIfAbsent(job.id(), id -> new LinkedHashMap<>());
     for (WorkUnit unit : jobUnits) {
-      byId.put(unit.id(), unit);
+      keep(unit);
     }
     if (job.state() == JobState.RUNNING && jobUnits.stream().anyMatch(u -> u.state() == UnitState.PENDING)) {
       unitsReady.run();
@@ -77,6 +82,12 @@ public final class JobBoard {
 
   public Collection<WorkUnit> units(String jobId) {
     Map<String, WorkUnit> byId = units.get(jobId);
+    return byId == null ? List.of() : byId.values();
+  }
+
+  /** The job's units that are not done (pending, blocked, leased or failed), in the order of {@link #units}. */
+  public Collection<WorkUnit> openUnits(String jobId) {
+    Map<String, WorkUnit> byId = open.get(jobId);
     return byId == null ? List.of() : byId.values();
   }
 
@@ -105,6 +116,12 @@ public final class JobBoard {
 
   public void keep(WorkUnit unit) {
     units.computeIfAbsent(unit.jobId(), id -> new LinkedHashMap<>()).put(unit.id(), unit);
+    Map<String, WorkUnit> openOfJob = open.computeIfAbsent(unit.jobId(), id -> new LinkedHashMap<>());
+    if (unit.state() == UnitState.DONE) {
+      openOfJob.remove(unit.id());
+    } else {
+      openOfJob.put(unit.id(), unit);
+    }
   }
 
   public long notBefore(WorkUnit unit) {
@@ -148,13 +165,13 @@ public final class JobBoard {
   }
 
   public List<WorkUnit> leasedBy(String workerId) {
-    return units.values().stream().flatMap(m -> m.values().stream())
+    return open.values().stream().flatMap(m -> m.values().stream())
         .filter(u -> u.state() == UnitState.LEASED && workerId.equals(u.workerId()))
         .toList();
   }
 
   public List<WorkUnit> leased() {
-    return units.values().stream().flatMap(m -> m.values().stream())
+    return open.values().stream().flatMap(m -> m.values().stream())
         .filter(u -> u.state() == UnitState.LEASED)
         .toList();
   }

@@ -63,7 +63,7 @@ public final class Scheduler {
       // A rollback runs while its job is stopped (no copy may write the rows it deletes), so only
       // rollback units go out for a job that is not running.
       boolean running = job.state() == JobState.RUNNING;
-      for (WorkUnit u : board.units(job.id())) {
+      for (WorkUnit u : board.openUnits(job.id())) {
         if (!running && u.kind() != UnitKind.ROLLBACK) {
           continue;
         }

@@ -1,0 +1,67 @@
+package io.ferry.coordinator.schedule;
+
+import static io.ferry.coordinator.Fixtures.plan;
+import static io.ferry.coordinator.Fixtures.quantiles;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.coordinator.Fixtures;
+import io.ferry.coordinator.RecordingSink;
+import io.ferry.coordinator.job.JobPhase;
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.UnitPlanner;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.UnitSize;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What claims, heartbeats and lease checks look through: the units not done, kept as units change. */
+class JobBoardTest {
+
+  private final JobBoard board = new JobBoard(new RecordingSink());
+
+  @Test
+  void openUnitsAreTheUnitsNotDoneInTheirOrderAndADoneUnitCopiedAgainIsOpenAgain() {
+    JobRecord job = add("j1");
+    List<String> all = board.units(job.id()).stream().map(WorkUnit::id).toList();
+    assertThat(board.openUnits(job.id())).extracting(WorkUnit::id).containsExactlyElementsOf(all);
+
+    WorkUnit prepare = board.unit(job.id(), "prepare:public.orders");
+    board.save(prepare.leased("w1", 10_000));
+    assertThat(board.openUnits(job.id())).extracting(WorkUnit::id).containsExactlyElementsOf(all);
+    assertThat(board.leasedBy("w1")).extracting(WorkUnit::id).containsExactly(prepare.id());
+
+    board.save(board.unit(job.id(), prepare.id()).withState(UnitState.DONE));
+    assertThat(board.openUnits(job.id())).extracting(WorkUnit::id).doesNotContain(prepare.id())
+        .containsExactlyElementsOf(all.subList(1, all.size()));
+    assertThat(board.leased()).isEmpty();
+    assertThat(board.units(job.id())).as("the unit itself stays on the board").hasSize(all.size());
+
+    // A rollback resets a done unit: it is open again, and leased again it is found by its worker.
+    board.save(board.unit(job.id(), prepare.id()).withState(UnitState.PENDING));
+    assertThat(board.openUnits(job.id())).extracting(WorkUnit::id).contains(prepare.id()).hasSize(all.size());
+    board.save(board.unit(job.id(), prepare.id()).leased("w2", 20_000));
+    assertThat(board.leasedBy("w2")).extracting(WorkUnit::id).containsExactly(prepare.id());
+  }
+
+  @Test
+  void aFinishedJobLeavesNothingToLookThrough() {
+    JobRecord done = add("j1");
+    for (WorkUnit u : List.copyOf(board.units(done.id()))) {
+      board.save(u.withState(UnitState.DONE));
+    }
+    JobRecord next = add("j2");
+    assertThat(board.openUnits(done.id())).isEmpty();
+    assertThat(board.openUnits(next.id())).hasSameSizeAs(board.units(next.id()));
+  }
+
+  private JobRecord add(String id) {
+    List<TablePlan> plans = List.of(plan("a", "public.orders", 50_000, 1_000, quantiles(100, 100)));
+    JobRecord job = new JobRecord(id, id, Fixtures.spec(id, "jdbc:postgresql://127.0.0.1/target", "pw", "a").withoutSecrets(),
+        JobState.RUNNING, JobPhase.PREPARE, 1, 1L, null, plans, null);
+    board.add(job, UnitPlanner.units(job.id(), plans, new UnitSize(10_000L, 1L << 40)));
+    return job;
+  }
+}
