@@ -28,6 +28,9 @@ final class RateMeter implements RateGate {
   private final Vertx vertx;
   private final String jobId;
   private final String workerId;
+  private final RateHints hints;
+  /** The last answer said the job is unlimited (or, before any, the hints did): nothing to settle. */
+  private boolean unlimited;
   private long rows;
   private long bytes;
   private long nextRows;
@@ -37,19 +40,34 @@ final class RateMeter implements RateGate {
   private CompletableFuture<PermitReply> first;
 
   RateMeter(Vertx vertx, String jobId, String workerId) {
+    this(vertx, jobId, workerId, new RateHints());
+  }
+
+  RateMeter(Vertx vertx, String jobId, String workerId, RateHints hints) {
     this.vertx = vertx;
     this.jobId = jobId;
     this.workerId = workerId;
+    this.hints = hints;
   }
 
   /**
    * Sends the first tiny reservation, which learns the batch size, without waiting for it: its round trip
    * to the coordinator overlaps the unit's take-over and the start of its source query instead of
    * stalling the first row (with small units, one round trip per unit was a noticeable part of each).
+   *
+   * <p>When the last answer this worker had for the job said it is unlimited, the unit starts on the
+   * unlimited batch without asking: its first reservation comes after that batch, and its answer brings
+   * any limit set since. A limit set on a running job thus holds from the next batch of every unit, as
+   * before, and a unit of an unlimited job costs no reservation round trip at its start or end.
    */
   @Override
   public void begin() {
-    if (first == null && nextRows == 0) {
+    if (first != null || nextRows != 0) {
+      return;
+    }
+    if (hints.unlimited(jobId)) {
+      apply(PermitReply.UNLIMITED);
+    } else {
       first = request(1, 0);
     }
   }
@@ -75,6 +93,11 @@ final class RateMeter implements RateGate {
    * it wrote counts against the job's budget (the next reservation of any unit of the job pays the debt).
    */
   void settle() {
+    if (unlimited) {
+      rows = 0;
+      bytes = 0;
+      return;
+    }
     if (rows > 0 || bytes > 0) {
       vertx.eventBus().request(Addresses.PERMIT, Json.encode(new PermitRequest(jobId, workerId, rows, bytes)),
           new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MILLIS));
@@ -96,7 +119,7 @@ final class RateMeter implements RateGate {
     bytes = 0;
     return vertx.eventBus().<String>request(Addresses.PERMIT, Json.encode(new PermitRequest(jobId, workerId, r, b)),
             new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MILLIS))
-        .map(message -> Json.decode(message.body(), PermitReply.class))
+        .map(message -> hints.record(jobId, Json.decode(message.body(), PermitReply.class)))
         .toCompletionStage().toCompletableFuture();
   }
 
@@ -113,6 +136,7 @@ final class RateMeter implements RateGate {
   }
 
   private void apply(PermitReply reply) {
+    unlimited = reply.unlimited();
     nextRows = Math.max(1, reply.nextRows());
     nextBytes = Math.max(1, reply.nextBytes());
     if (reply.waitMillis() > 0) {

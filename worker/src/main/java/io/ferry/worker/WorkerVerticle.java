@@ -51,6 +51,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final UnitExecutor executor;
   private final Preflight preflight;
   private final ThroughputMeter meter = new ThroughputMeter();
+  private final RateHints rateHints = new RateHints();
   private WorkerMetrics metrics;
   /** Keyed by unit id. Written on the event loop only; concurrent because heartbeats read it too. */
   private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -212,7 +213,7 @@ public final class WorkerVerticle extends VerticleBase {
     }
     LOG.info("{}: claimed (epoch {})", unit.describe(), unit.epoch());
     threads.execute(() -> {
-      RateMeter rate = new RateMeter(vertx, unit.jobId(), options.workerId());
+      RateMeter rate = new RateMeter(vertx, unit.jobId(), options.workerId(), rateHints);
       UnitOutcome outcome = executor.execute(assignment, run.control(), progressOf(unit), rate);
       rate.settle();
       if (rate.waitedMillis() > 0) {

@@ -57,6 +57,43 @@ class RateMeterTest {
   }
 
   @Test
+  void aUnitOfAJobLastHeardUnlimitedStartsWithoutAskingAndHasNothingToSettle() throws Exception {
+    RateHints hints = new RateHints();
+    hints.record("job-1", PermitReply.UNLIMITED);
+    RateMeter meter = new RateMeter(vertx, "job-1", "w1", hints);
+
+    meter.begin();
+    meter.written(10, 100);
+    meter.settle();
+    Thread.sleep(100);
+    assertThat(requests).as("no reservation at the start or the end of a small unit").isEmpty();
+
+    // A unit of another job, or of this job once a limited answer came, asks before its first row.
+    hints.record("job-1", new PermitReply(0, 3, 1L << 20));
+    new RateMeter(vertx, "job-1", "w1", hints).begin();
+    new RateMeter(vertx, "job-2", "w1", hints).begin();
+    awaitRequests(2);
+    assertThat(requests).extracting(PermitRequest::jobId).containsExactlyInAnyOrder("job-1", "job-2");
+  }
+
+  @Test
+  void anUnlimitedUnitStillReservesAfterItsBatchAndSoMeetsALimitSetMeanwhile() throws Exception {
+    RateHints hints = new RateHints();
+    hints.record("job-1", PermitReply.UNLIMITED);
+    RateMeter meter = new RateMeter(vertx, "job-1", "w1", hints);
+    meter.begin();
+    release.countDown();
+    meter.written(PermitReply.UNLIMITED.nextRows(), 1000);
+    assertThat(requests).as("the batch's reservation pays for the rows written").hasSize(1);
+    assertThat(requests.get(0).rows()).isEqualTo(PermitReply.UNLIMITED.nextRows());
+    assertThat(hints.unlimited("job-1")).as("the answer (a limit now) is what the next unit starts from").isFalse();
+    meter.written(2, 10);
+    meter.settle();
+    awaitRequests(2);
+    assertThat(requests.get(1).rows()).as("under a limit the rest is paid for at the end").isEqualTo(2);
+  }
+
+  @Test
   void laterReservationsComeEveryBatchTheCoordinatorSets() throws Exception {
     release.countDown();
     RateMeter meter = new RateMeter(vertx, "job-1", "w1");
