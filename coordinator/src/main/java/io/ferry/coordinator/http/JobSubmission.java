@@ -14,6 +14,7 @@ import io.ferry.coordinator.schedule.JobSecrets;
 import io.ferry.coordinator.schedule.WorkerRegistry;
 import io.ferry.coordinator.store.JobStore;
 import io.ferry.coordinator.store.Target;
+import io.ferry.coordinator.store.TargetStore;
 import io.ferry.protocol.Addresses;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.message.PreflightReply;
@@ -30,8 +31,10 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,10 +112,15 @@ public final class JobSubmission {
       JobRecord job = new JobRecord(id, spec.name(), spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE,
           now, now, null, plans, null);
       List<WorkUnit> units = UnitPlanner.units(id, plans, spec.unitOrDefault());
-      return store.create(target, job, units)
+      // The board is the event loop's: which jobs it holds is read here, not in the store's transaction.
+      Set<String> known = new HashSet<>(recording.keySet());
+      board.jobs().forEach(j -> known.add(j.id()));
+      return store.create(target, job, units, recorded -> recordedElsewhere(writes, known, recorded))
           .onComplete(done -> recording.remove(id))
-          .recover(e -> Future.failedFuture(new ApiException(400, "cannot record the job in its target database",
-              ApiErrors.scrub(List.of(e.getMessage() == null ? e.toString() : e.getMessage()), spec))))
+          .recover(e -> Future.failedFuture(e instanceof TargetStore.Refused refused
+              ? new ApiException(409, "the job overlaps an unfinished job", refused.problems())
+              : new ApiException(400, "cannot record the job in its target database",
+                  ApiErrors.scrub(List.of(e.getMessage() == null ? e.toString() : e.getMessage()), spec))))
           .map(stored -> {
             secrets.put(id, spec);
             board.add(job, units);
@@ -122,6 +130,30 @@ public final class JobSubmission {
                 .put("links", new JsonObject().put("self", "/api/v1/jobs/" + id));
           });
     }));
+  }
+
+  /**
+   * The overlaps of a new job with the unfinished jobs recorded in its target that this coordinator does
+   * not hold: another cluster's jobs writing the same database. Runs inside the transaction that records
+   * the new job (see {@link TargetStore#insertJob}). A record that cannot be read is not a job to wait for.
+   */
+  private static List<String> recordedElsewhere(TargetOverlap.Writes writes, Set<String> known, Map<String, String> recorded) {
+    List<TargetOverlap.Writes> others = new ArrayList<>();
+    recorded.forEach((jobId, body) -> {
+      if (known.contains(jobId)) {
+        return; // this coordinator's own jobs were checked before
+      }
+      try {
+        JobRecord other = Json.decode(body, JobRecord.class);
+        if (other.state() != null && !other.state().isFinal() && other.spec() != null) {
+          others.add(TargetOverlap.Writes.of(jobId, other.spec(), other.plans()).in(writes.target()));
+        }
+      } catch (RuntimeException unreadable) {
+        LOG.debug("ignoring the unreadable record of job {} in the target: {}", jobId, unreadable.getMessage());
+      }
+    });
+    return TargetOverlap.problems(writes, others, "; it was recorded in the target by another coordinator: if no "
+        + "coordinator runs it any more, delete its record (DELETE FROM ferry.jobs WHERE job_id = '…')");
   }
 
   /** What the jobs that may still write are writing: unfinished jobs, and jobs being recorded now. */

@@ -21,8 +21,11 @@ import java.util.regex.Pattern;
  * <p>Jobs writing different tenants into one table under a tenant column do not overlap (consolidating
  * tenants in batches is a normal way to run Ferry), unless either job's mode rebuilds the table.
  *
- * <p>The check covers the jobs this coordinator knows. Targets are compared by host, port and database
- * as written in their URLs: two spellings of one server (a name and its address) are not recognized.
+ * <p>The check covers the jobs this coordinator knows, and (when the job is recorded, in the same target
+ * transaction) the unfinished jobs any other coordinator recorded in the same target database. Targets
+ * are compared by host, port and database as written in their URLs: two spellings of one server (a name
+ * and its address) are not recognized among the jobs of one coordinator; jobs recorded in the target
+ * itself are in the same database by construction.
  */
 public final class TargetOverlap {
 
@@ -34,6 +37,11 @@ public final class TargetOverlap {
    * apart, and its table plans (target table and tenant each).
    */
   public record Writes(String jobId, String target, Mode mode, boolean tenantColumn, List<TablePlan> plans) {
+
+    /** The same writes, known to go to {@code target} (a job recorded in that target database itself). */
+    public Writes in(String target) {
+      return new Writes(jobId, target, mode, tenantColumn, plans);
+    }
 
     public static Writes of(String jobId, JobSpec spec, List<TablePlan> plans) {
       String column = spec.target().tenantColumn();
@@ -47,6 +55,11 @@ public final class TargetOverlap {
 
   /** Every overlap of {@code job} with the {@code others}, one line each; empty when there is none. */
   public static List<String> problems(Writes job, Collection<Writes> others) {
+    return problems(job, others, "");
+  }
+
+  /** As {@link #problems(Writes, Collection)}, each line ending with {@code note}. */
+  public static List<String> problems(Writes job, Collection<Writes> others, String note) {
     List<String> problems = new ArrayList<>();
     for (Writes other : others) {
       if (other.jobId().equals(job.jobId()) || !other.target().equals(job.target())) {
@@ -63,7 +76,7 @@ public final class TargetOverlap {
       if (!tables.isEmpty()) {
         problems.add("job " + other.jobId() + " (not finished) writes " + String.join(", ", tables)
             + " in the same target database" + why(job, other) + ": wait for it to finish, cancel it, or write to another "
-            + "target schema");
+            + "target schema" + note);
       }
     }
     return problems;

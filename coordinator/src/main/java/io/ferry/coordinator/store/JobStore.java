@@ -115,6 +115,15 @@ public final class JobStore {
    * ({@code putTransient}: the store already has them).
    */
   public Future<Void> create(Target target, JobRecord job, List<WorkUnit> jobUnits) {
+    return create(target, job, jobUnits, recorded -> List.of());
+  }
+
+  /**
+   * As {@link #create(Target, JobRecord, List)}, if {@code admission}, shown every job recorded in the
+   * target (by this or any other coordinator) in the transaction that records this one, lets it in; fails
+   * with {@link TargetStore.Refused} otherwise.
+   */
+  public Future<Void> create(Target target, JobRecord job, List<WorkUnit> jobUnits, TargetStore.Admission admission) {
     return executor.executeBlocking(() -> {
       store.ensureSchema(target);
       store.registry().put(job.id(), target);
@@ -124,7 +133,7 @@ public final class JobStore {
         unitBodies.put(u.id(), Json.encode(u));
       }
       try {
-        store.insertJob(target, job.id(), jobBody, unitBodies);
+        store.insertJob(target, job.id(), jobBody, unitBodies, admission);
       } catch (Exception e) {
         store.registry().remove(job.id());
         throw e;

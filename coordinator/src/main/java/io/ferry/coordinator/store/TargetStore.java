@@ -29,6 +29,32 @@ public final class TargetStore implements AutoCloseable {
       INSERT INTO ferry.units (job_id, unit_id, body, updated_at) VALUES (?, ?, ?, now())
       ON CONFLICT (job_id, unit_id) DO UPDATE SET body = excluded.body, updated_at = now()""";
 
+  /**
+   * Decides, inside the transaction that would record a new job, whether the jobs already recorded in
+   * the same target (by any coordinator) let it in: the problems that refuse it, or none.
+   */
+  @FunctionalInterface
+  public interface Admission {
+    List<String> problems(Map<String, String> recordedJobBodies);
+  }
+
+  /** A job the {@link Admission} refused; nothing was written. */
+  public static final class Refused extends RuntimeException {
+    private final List<String> problems;
+
+    public Refused(List<String> problems) {
+      super(String.join("; ", problems), null, false, false);
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+
+  /** Any fixed number shared by all coordinators: serialises admitting jobs into one target database. */
+  private static final long ADMISSION_LOCK = 0x466572726AL;
+
   private final TargetRegistry registry;
   private final TargetConnections connections;
 
@@ -77,9 +103,35 @@ public final class TargetStore implements AutoCloseable {
 
   /** Writes a new job and all its units in one transaction: a job is recorded whole or not at all. */
   public void insertJob(Target target, String jobId, String jobBody, Map<String, String> unitBodies) throws SQLException {
+    insertJob(target, jobId, jobBody, unitBodies, recorded -> List.of());
+  }
+
+  /**
+   * As {@link #insertJob(Target, String, String, Map)}, once {@code admission} has let the job in, having
+   * seen every job recorded in the target. Admissions into one target database are serialised by an
+   * advisory lock held until the commit, so two coordinators cannot both admit jobs that exclude each
+   * other.
+   *
+   * @throws Refused when the admission found problems (nothing is written)
+   */
+  public void insertJob(Target target, String jobId, String jobBody, Map<String, String> unitBodies, Admission admission)
+      throws SQLException {
     connections.with(target, c -> {
       c.setAutoCommit(false);
       try {
+        try (Statement st = c.createStatement()) {
+          st.execute("SELECT pg_advisory_xact_lock(" + ADMISSION_LOCK + ")");
+          Map<String, String> recorded = new LinkedHashMap<>();
+          try (ResultSet rs = st.executeQuery("SELECT job_id, body FROM ferry.jobs ORDER BY job_id")) {
+            while (rs.next()) {
+              recorded.put(rs.getString(1), rs.getString(2));
+            }
+          }
+          List<String> problems = admission.problems(recorded);
+          if (!problems.isEmpty()) {
+            throw new Refused(problems);
+          }
+        }
         try (PreparedStatement ps = c.prepareStatement(UPSERT_JOB)) {
           ps.setString(1, jobId);
           ps.setString(2, jobBody);
@@ -99,7 +151,7 @@ public final class TargetStore implements AutoCloseable {
           ps.executeBatch();
         }
         c.commit();
-      } catch (SQLException e) {
+      } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       } finally {

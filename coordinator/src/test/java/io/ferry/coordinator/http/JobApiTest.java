@@ -274,6 +274,43 @@ class JobApiTest {
     assertThat(coordinator.post("/api/v1/jobs", "application/json", spec("third", null)).statusCode()).as("once it ended").isEqualTo(201);
   }
 
+  /**
+   * Another cluster's job is recorded in the same target database: the target is the record, so the
+   * refusal covers it too, checked in the transaction that would record the new job.
+   */
+  @Test
+  void aJobOverlappingAJobAnotherCoordinatorRecordedInTheTargetIsRefused() throws Exception {
+    String first = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("first", null)).body()).getString("id");
+    String foreign = "elsewhere-abcdef";
+    try (Connection c = TestDatabases.connect(database)) {
+      try (var ps = c.prepareStatement("INSERT INTO ferry.jobs (job_id, body) SELECT ?, replace(body, ?, ?) FROM ferry.jobs WHERE job_id = ?")) {
+        ps.setString(1, foreign);
+        ps.setString(2, "\"" + first + "\"");
+        ps.setString(3, "\"" + foreign + "\"");
+        ps.setString(4, first);
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+      }
+      assertThat(coordinator.post("/api/v1/jobs/" + first + "/cancel", "application/json", "").statusCode()).isEqualTo(200);
+
+      HttpResponse<String> second = coordinator.post("/api/v1/jobs", "application/json", spec("second", null));
+
+      assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+      JsonObject error = new JsonObject(second.body());
+      assertThat(error.getString("error")).isEqualTo("the job overlaps an unfinished job");
+      assertThat(error.getJsonArray("details")).hasSize(1);
+      assertThat(error.getJsonArray("details").getString(0)).startsWith("job " + foreign + " (not finished) writes public.orders")
+          .contains("recorded in the target by another coordinator").contains("DELETE FROM ferry.jobs");
+      try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM ferry.jobs WHERE body LIKE '%\"second\"%'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("nothing of the refused job was recorded").isZero();
+      }
+
+      c.createStatement().execute("DELETE FROM ferry.jobs WHERE job_id = '" + foreign + "'");
+      assertThat(coordinator.post("/api/v1/jobs", "application/json", spec("third", null)).statusCode())
+          .as("once that record is gone").isEqualTo(201);
+    }
+  }
+
   @Test
   void anInvalidSpecListsEveryProblemAndNeverThePassword() throws Exception {
     String bad = new JsonObject()
