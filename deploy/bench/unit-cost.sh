@@ -4,6 +4,7 @@
 # smaller, twice each (see docs/benchmarks.md, "Where a small unit's cost goes now").
 #   deploy/bench/unit-cost.sh                 # units of 250,000 and 25,000 rows
 #   UNITS="100000 10000" deploy/bench/unit-cost.sh
+#   WARMUP_JOBS=10 deploy/bench/unit-cost.sh  # a longer warm-up (default 3 jobs of 1,000 units)
 # Needs the bench's source database (deploy/bench/run.sh builds it) and deploy/target/ferry.jar; runs a
 # coordinator and two workers (2 units each) on free local ports, writing into database ferry_unit_cost.
 set -euo pipefail
@@ -47,8 +48,8 @@ run() { # table, rows per unit: prints seconds
   done
   echo "$(date +%s.%N) - $t0" | bc
 }
-echo "warming up: 3 jobs of 1,000 units over the warmup table"
-for _ in 1 2 3; do run warmup 200 >/dev/null; done
+echo "warming up: ${WARMUP_JOBS:-3} jobs of 1,000 units over the warmup table"
+for _ in $(seq "${WARMUP_JOBS:-3}"); do run warmup 200 >/dev/null; done
 printf '%-12s %8s %16s %14s %14s\n' "unit rows" "job s" "coordinator s" "workers s" "postgres s"
 for rows in ${UNITS:-250000 25000} ${UNITS:-250000 25000}; do
   c0=$(ticks "${PIDS[0]}"); w0=$(( $(ticks "${PIDS[1]}") + $(ticks "${PIDS[2]}") )); p0=$(pg_ticks)
