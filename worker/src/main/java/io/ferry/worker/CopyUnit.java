@@ -274,11 +274,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
         targetColumns, row.payload(), row.truncated(), message, error.getSQLState()));
     Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), row.key(), rows, bytes, chunks, false,
         rejected + 1);
-    if (!store.write(target, cp)) {
-      target.rollback();
+    if (!store.writeAndCommit(target, cp, false)) {
       throw new LeaseLostOnWrite();
     }
-    target.commit();
     lastKey = row.key();
     rejected = cp.rejected();
     LOG.warn("{}: rejected the row with key {} (recorded in ferry.rejects): {}", unit.describe(),

@@ -62,8 +62,7 @@ final class RollbackUnit {
     CheckpointStore store = targetDialect.checkpoints();
     try (Connection target = connections.target(targetDialect, assignment.target())) {
       store.ensureSchema(target);
-      Optional<Checkpoint> own = store.takeOver(target, unit.jobId(), unit.id(), unit.epoch());
-      target.commit();
+      Optional<Checkpoint> own = store.takeOverAndBegin(target, unit.jobId(), unit.id(), unit.epoch());
       if (own.isEmpty()) {
         return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
       }
@@ -84,11 +83,9 @@ final class RollbackUnit {
         }
         long deleted = delete(target, deletions);
         Checkpoint done = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), null, deleted, 0, 0, true);
-        if (!store.write(target, done)) {
-          target.rollback();
+        if (!store.writeAndCommit(target, done, false)) {
           return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
         }
-        target.commit();
         return UnitOutcome.ok(deleted, 0);
       } catch (SQLException | RuntimeException e) {
         target.rollback();

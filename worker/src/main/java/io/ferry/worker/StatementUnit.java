@@ -66,11 +66,9 @@ final class StatementUnit {
           }
         }
         Checkpoint done = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), null, 0, 0, 0, true);
-        if (!store.write(target, done)) {
-          target.rollback();
+        if (!store.writeAndCommit(target, done, false)) {
           return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
         }
-        target.commit();
       }
       return UnitOutcome.ok(0, 0);
     }

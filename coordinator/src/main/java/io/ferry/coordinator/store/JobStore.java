@@ -112,16 +112,9 @@ public final class JobStore {
   /**
    * Records a new job: the target joins the registry, the {@code ferry} schema is ensured, the job and
    * its units are written in one target transaction, then put into the maps without a second write
-   * ({@code putTransient}: the store already has them).
-   */
-  public Future<Void> create(Target target, JobRecord job, List<WorkUnit> jobUnits) {
-    return create(target, job, jobUnits, recorded -> List.of());
-  }
-
-  /**
-   * As {@link #create(Target, JobRecord, List)}, if {@code admission}, shown every job recorded in the
-   * target (by this or any other coordinator) in the transaction that records this one, lets it in; fails
-   * with {@link TargetStore.Refused} otherwise.
+   * ({@code putTransient}: the store already has them). {@code admission} is shown every job recorded in
+   * the target (by this or any other coordinator) in that transaction; when it finds problems, nothing is
+   * written and the future fails with {@link TargetStore.Refused}.
    */
   public Future<Void> create(Target target, JobRecord job, List<WorkUnit> jobUnits, TargetStore.Admission admission) {
     return executor.executeBlocking(() -> {

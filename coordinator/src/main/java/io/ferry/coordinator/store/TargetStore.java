@@ -101,14 +101,9 @@ public final class TargetStore implements AutoCloseable {
     });
   }
 
-  /** Writes a new job and all its units in one transaction: a job is recorded whole or not at all. */
-  public void insertJob(Target target, String jobId, String jobBody, Map<String, String> unitBodies) throws SQLException {
-    insertJob(target, jobId, jobBody, unitBodies, recorded -> List.of());
-  }
-
   /**
-   * As {@link #insertJob(Target, String, String, Map)}, once {@code admission} has let the job in, having
-   * seen every job recorded in the target. Admissions into one target database are serialised by an
+   * Writes a new job and all its units in one transaction (a job is recorded whole or not at all), once
+   * {@code admission} has let the job in, having seen every job recorded in the target. Admissions into one target database are serialised by an
    * advisory lock held until the commit, so two coordinators cannot both admit jobs that exclude each
    * other.
    *
