@@ -2,6 +2,7 @@ package io.ferry.worker;
 
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.ColumnPlan;
+import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.unit.Checkpoint;
@@ -9,6 +10,7 @@ import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.copy.BinaryCopyParser;
 import io.ferry.worker.copy.BinaryFraming;
+import io.ferry.worker.copy.BinaryKey;
 import io.ferry.worker.copy.RowFraming;
 import io.ferry.worker.copy.TextCopyParser;
 import io.ferry.worker.dialect.CheckpointStore;
@@ -86,6 +88,8 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final KeyRange range;
   private final ChunkRequest chunkRequest;
   private final boolean resumable;
+  /** The key read from the rows' own fields (binary COPY of printable key types), or null: read as trailing text. */
+  private final BinaryKey binaryKey;
   private final long chunkRowLimit;
   private final long chunkByteLimit;
   /** The chunk row limit now: {@link #chunkRowLimit}, or less while a rejected row is isolated. */
@@ -132,6 +136,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     this.range = unit.range() == null ? KeyRange.ALL : unit.range();
     // Reads without an order to resume in cannot stop mid-way, so the whole unit is one chunk.
     this.resumable = key != null && !range.nullKeys();
+    this.binaryKey = resumable && assignment.plan().copyFormatOrBinary() == CopyFormat.BINARY
+        ? BinaryKey.of(assignment.tenantColumn() == null ? 0 : 1,
+            assignment.plan().columns().stream().map(ColumnPlan::name).toList(), key.columns(), key.types()) : null;
     this.chunkRowLimit = resumable && assignment.chunkRows() > 0 ? assignment.chunkRows() : Long.MAX_VALUE;
     this.chunkByteLimit = resumable && assignment.chunkBytes() > 0 ? assignment.chunkBytes() : Long.MAX_VALUE;
   }
@@ -204,22 +211,24 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     }
   }
 
-  private RangeRead rangeRead() {
+  /** @param keyInBand the key is taken from the rows' fields ({@link #binaryKey}) rather than appended as text */
+  private RangeRead rangeRead(boolean keyInBand) {
     TablePlan plan = assignment.plan();
     List<String> sourceColumns = plan.columns().stream().map(ColumnPlan::name).toList();
     return new RangeRead(TableName.parse(unit.sourceTable() != null ? unit.sourceTable() : plan.sourceTable()),
-        sourceColumns, key, range, lastKey, assignment.tenantColumn() == null ? null : unit.tenantId());
+        sourceColumns, key, range, lastKey, assignment.tenantColumn() == null ? null : unit.tenantId(), keyInBand);
   }
 
   /** Streams the range from after the last committed key (or its lower bound) to its end, chunk by chunk. */
   private void copyRest() throws SQLException, IOException {
     TablePlan plan = assignment.plan();
-    RangeRead read = rangeRead();
+    RangeRead read = rangeRead(binaryKey != null);
     List<String> resumeAfter = read.resumable() ? lastKey : null;
-    // Both formats carry the key as trailing text fields, which the parser takes off each row.
+    // The key comes in the rows' own fields, or as trailing text fields that the parser takes off each row.
     parser = switch (plan.copyFormatOrBinary()) {
       case TEXT -> new TextCopyParser(targetColumns.size(), read.keyFields());
-      case BINARY -> new BinaryFraming(new BinaryCopyParser(targetColumns.size(), read.keyFields()));
+      case BINARY -> new BinaryFraming(binaryKey != null ? new BinaryCopyParser(targetColumns.size(), binaryKey)
+          : new BinaryCopyParser(targetColumns.size(), read.keyFields()));
     };
     LOG.debug("{}: copying{}", unit.describe(), resumeAfter == null ? "" : " after key " + resumeAfter);
     try (Connection source = connections.source(sourceDialect, assignment.source());
@@ -255,7 +264,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private boolean settle(SQLException error, List<String> failedKey) throws SQLException, IOException {
     RowReadBack.Row row;
     try (Connection source = connections.source(sourceDialect, assignment.source())) {
-      row = RowReadBack.first(sourceDialect, source, rangeRead(), targetColumns.size());
+      row = RowReadBack.first(sourceDialect, source, rangeRead(false), targetColumns.size());
     }
     if (row == null || (failedKey != null && !failedKey.equals(row.key()))) {
       LOG.info("{}: the source's row after key {} changed while a rejected row was isolated; reading again",

@@ -13,12 +13,18 @@ import java.util.List;
  * tuple boundaries, so a stream can be cut into chunk transactions between two tuples, and it takes off
  * the trailing key fields whose text becomes the checkpoint's last key.
  *
- * <p><b>Key fields.</b> A resumable read appends the key columns as text after the copied columns
- * ({@code SELECT …, "a"::text, "b"::text}). Those last {@code keyFields} fields of every tuple are never
- * handed on: the parser keeps their bytes (of the latest tuple only) and rewrites the tuple's int16 field
- * count to the number of fields the target receives. The text is decoded (UTF-8, the client encoding)
- * only when {@link #lastKey()} is asked for, once per chunk rather than once per row. A NULL key field
- * (which a key range never produces) is reported as a null element.
+ * <p><b>Key fields.</b> The checkpoint needs the key of a chunk's last tuple, in two ways:
+ * <ul>
+ *   <li><em>in band</em> ({@link BinaryKey}): the key columns are among the copied fields and their
+ *   binary form is printed here; the parser keeps those fields' bytes as it hands them on;</li>
+ *   <li><em>trailing text</em>: for any other key, the read appends the key columns as text after the
+ *   copied columns ({@code SELECT …, "a"::text, "b"::text}). Those last {@code keyFields} fields of
+ *   every tuple are never handed on: the parser keeps their bytes and rewrites the tuple's int16 field
+ *   count to the number of fields the target receives.</li>
+ * </ul>
+ * Either way only the latest tuple's key bytes are kept, and turned into text only when
+ * {@link #lastKey()} is asked for, once per chunk rather than once per row. A NULL key field (which a
+ * key range never produces) is reported as a null element.
  *
  * <p>Input arrives in arbitrary blocks ({@code CopyOut.readFromCopy()} does not align them with
  * tuples), so every item may straddle two blocks; the state machine keeps just enough state (a counter,
@@ -53,7 +59,14 @@ public final class BinaryCopyParser {
   private enum State { SIGNATURE, FLAGS, EXTENSION_LENGTH, EXTENSION, FIELD_COUNT, FIELD_LENGTH, FIELD_DATA, TRAILER }
 
   private final int expectedFields;
+  /** Trailing text key fields (0 with an in-band key). */
   private final int keyFields;
+  /** The key among the copied fields, or null. */
+  private final BinaryKey inBand;
+  /** Key values per tuple, either way. */
+  private final int keyCount;
+  /** The key slot of the field being read, or -1 when it is not a key field. */
+  private int capturing = -1;
   private State state = State.SIGNATURE;
   private int signaturePos;
   private int need;
@@ -77,13 +90,28 @@ public final class BinaryCopyParser {
    * @param keyFields      trailing text fields of every tuple that hold the key; taken off, never handed on
    */
   public BinaryCopyParser(int expectedFields, int keyFields) {
-    if (keyFields < 0 || (keyFields > 0 && expectedFields < 0)) {
+    this(expectedFields, keyFields, null);
+  }
+
+  /**
+   * A parser that reads each tuple's key from its copied fields and hands every field on.
+   *
+   * @param expectedFields fields of every tuple
+   */
+  public BinaryCopyParser(int expectedFields, BinaryKey key) {
+    this(expectedFields, 0, key);
+  }
+
+  private BinaryCopyParser(int expectedFields, int keyFields, BinaryKey inBand) {
+    if (keyFields < 0 || ((keyFields > 0 || inBand != null) && expectedFields < 0)) {
       throw new IllegalArgumentException("key fields need a known field count");
     }
     this.expectedFields = expectedFields;
     this.keyFields = keyFields;
-    this.readingKey = new KeyBytes(keyFields);
-    this.lastKeyBytes = new KeyBytes(keyFields);
+    this.inBand = inBand;
+    this.keyCount = inBand != null ? inBand.size() : keyFields;
+    this.readingKey = new KeyBytes(keyCount);
+    this.lastKeyBytes = new KeyBytes(keyCount);
   }
 
   /** The header every chunk starts with: signature, no flags, no extension. */
@@ -163,8 +191,9 @@ public final class BinaryCopyParser {
             if (len < -1) {
               throw new IOException("invalid field length " + len + " in binary COPY tuple " + (tuples + 1));
             }
-            if (!handingOn) {
-              readingKey.start(fieldIndex - dataFields, len);
+            capturing = keySlot(fieldIndex);
+            if (capturing >= 0) {
+              keyField(len);
             }
             if (len <= 0) {
               fieldIndex++;
@@ -179,7 +208,8 @@ public final class BinaryCopyParser {
           int n = (int) Math.min(remaining, end - i);
           if (handingOn) {
             tupleSize += n;
-          } else {
+          }
+          if (capturing >= 0) {
             readingKey.append(data, i, n, tuples + 1);
           }
           i += n;
@@ -208,9 +238,9 @@ public final class BinaryCopyParser {
     return tuples;
   }
 
-  /** How many trailing key fields each tuple carries. */
+  /** How many key values each tuple carries (as trailing text fields or among its copied fields). */
   public int keyFields() {
-    return keyFields;
+    return keyCount;
   }
 
   /**
@@ -218,11 +248,11 @@ public final class BinaryCopyParser {
    * first tuple or without key fields.
    */
   public List<String> lastKey() {
-    if (keyFields == 0 || tuples == 0) {
+    if (keyCount == 0 || tuples == 0) {
       return null;
     }
     if (lastKey == null) {
-      lastKey = lastKeyBytes.decode();
+      lastKey = inBand != null ? lastKeyBytes.print(inBand) : lastKeyBytes.decode();
     }
     return lastKey;
   }
@@ -263,6 +293,7 @@ public final class BinaryCopyParser {
     fieldCount = count;
     dataFields = count - keyFields;
     fieldIndex = 0;
+    readingKey.reset();
     tupleSize = 2;
     handingOn = true;
     // The count handed on is the target's: the key fields are taken off.
@@ -291,9 +322,27 @@ public final class BinaryCopyParser {
     return runStart;
   }
 
+  /** The key slot of the tuple's field {@code field}, or -1. */
+  private int keySlot(int field) {
+    if (inBand != null) {
+      return inBand.slotOf(field);
+    }
+    return field >= dataFields ? field - dataFields : -1;
+  }
+
+  /** A key field of {@code length} bytes begins (-1: NULL). */
+  private void keyField(int length) throws IOException {
+    int fixed = inBand == null || length < 0 ? -1 : inBand.fixedLength(capturing);
+    if (fixed >= 0 && length != fixed) {
+      throw new IOException("key field " + (capturing + 1) + " of binary COPY tuple " + (tuples + 1) + " has " + length
+          + " bytes; its type has " + fixed);
+    }
+    readingKey.start(capturing, length);
+  }
+
   private void endTuple(Handler handler) throws SQLException {
     tuples++;
-    if (keyFields > 0) {
+    if (keyCount > 0) {
       KeyBytes done = readingKey;
       readingKey = lastKeyBytes;
       lastKeyBytes = done;
@@ -315,10 +364,11 @@ public final class BinaryCopyParser {
       lengths = new int[fields];
     }
 
+    void reset() {
+      size = 0;
+    }
+
     void start(int field, int length) {
-      if (field == 0) {
-        size = 0;
-      }
       offsets[field] = size;
       lengths[field] = length;
     }
@@ -340,6 +390,10 @@ public final class BinaryCopyParser {
         out.add(lengths[f] < 0 ? null : new String(bytes, offsets[f], lengths[f], StandardCharsets.UTF_8));
       }
       return Collections.unmodifiableList(out);
+    }
+
+    List<String> print(BinaryKey key) {
+      return Collections.unmodifiableList(key.print(bytes, offsets, lengths));
     }
   }
 }

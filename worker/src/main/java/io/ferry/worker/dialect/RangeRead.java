@@ -11,9 +11,17 @@ import java.util.List;
  * @param resumeAfter the key of the last committed row: the read starts strictly after it (null: from the
  *                    range's lower bound)
  * @param tenantId    emitted as a leading text field of every row when non-null (the target's tenant column)
+ * @param keyInBand   the reader takes the key from the copied fields themselves (binary COPY of keys
+ *                    {@code io.ferry.worker.copy.BinaryKey} prints): the source appends no key text
  */
 public record RangeRead(TableName table, List<String> columns, SplitKey key, KeyRange range,
-                        List<String> resumeAfter, String tenantId) {
+                        List<String> resumeAfter, String tenantId, boolean keyInBand) {
+
+  /** A read whose key, when it is resumable, comes as trailing text fields. */
+  public RangeRead(TableName table, List<String> columns, SplitKey key, KeyRange range, List<String> resumeAfter,
+      String tenantId) {
+    this(table, columns, key, range, resumeAfter, tenantId, false);
+  }
 
   /**
    * The read is in key order and can resume after a key: a keyed range other than the NULL-key range.
@@ -26,9 +34,10 @@ public record RangeRead(TableName table, List<String> columns, SplitKey key, Key
 
   /**
    * How many trailing fields the source appends to each row: the key columns as text, so the last row's
-   * key can be checkpointed without decoding any value. Never written to the target.
+   * key can be checkpointed without decoding its value (none when the key is read in band). Never
+   * written to the target.
    */
   public int keyFields() {
-    return resumable() ? key.columns().size() : 0;
+    return resumable() && !keyInBand ? key.columns().size() : 0;
   }
 }

@@ -136,7 +136,8 @@ public final class PostgresSource implements SourceDialect {
    * {@code COPY (SELECT …) TO STDOUT (FORMAT binary)}. The tenant id is a text literal in the select
    * list, so it arrives as the first field of every tuple, ready for the target's tenant column. A
    * resumable read (see {@link RangeRead#resumable()}) is ordered by the key, which makes "the key of
-   * the last row" a valid resume point, and ends every tuple with the key columns as text
+   * the last row" a valid resume point, and (unless the key is read from the copied fields,
+   * {@link RangeRead#keyInBand()}) ends every tuple with the key columns as text
    * ({@link RangeRead#keyFields()}), which the COPY parser takes off for the checkpoint.
    */
   public static String copySql(RangeRead read) {
@@ -149,6 +150,9 @@ public final class PostgresSource implements SourceDialect {
    * takes the key fields off each line just as the binary one does.
    */
   public static String textCopySql(RangeRead read) {
+    if (read.keyInBand()) {
+      throw new IllegalArgumentException("a text COPY carries its key as trailing text fields, not in band");
+    }
     return selectSql(read);
   }
 

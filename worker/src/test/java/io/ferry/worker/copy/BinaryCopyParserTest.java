@@ -197,4 +197,58 @@ class BinaryCopyParserTest {
         .hasMessageContaining("4 copied and 2 key fields");
     assertThatThrownBy(() -> new BinaryCopyParser(-1, 1)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  // In band: the key columns are copied fields (tenant, id bigint, code text, small smallint, ref uuid,
+  // n integer), read where they are and handed on with the rest; key order differs from field order.
+  private static final java.util.UUID REF = java.util.UUID.fromString("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+  private static final byte[][] IN_BAND = {
+      tuple(text("t1"), int8(-5), text("O'Brien ✓"), ByteBuffer.allocate(2).putShort((short) -3).array(),
+          ByteBuffer.allocate(16).putLong(REF.getMostSignificantBits()).putLong(REF.getLeastSignificantBits()).array(),
+          ByteBuffer.allocate(4).putInt(Integer.MIN_VALUE).array()),
+      tuple(text("t1"), int8(Long.MAX_VALUE), new byte[0], ByteBuffer.allocate(2).putShort(Short.MAX_VALUE).array(),
+          new byte[16], ByteBuffer.allocate(4).putInt(7).array()),
+  };
+
+  private static BinaryKey inBandKey() {
+    return BinaryKey.of(1, List.of("id", "code", "small", "ref", "n"), List.of("n", "ref", "id", "small", "code"),
+        List.of("integer", "uuid", "bigint", "smallint", "character varying(20)"));
+  }
+
+  @Test
+  void readsAPrintableKeyFromTheCopiedFieldsAndHandsEveryFieldOn() throws Exception {
+    byte[] data = stream(new byte[0], 0, IN_BAND);
+    for (int cut = 0; cut <= data.length; cut++) {
+      BinaryCopyParser parser = new BinaryCopyParser(6, inBandKey());
+      Collector c = new Collector(parser);
+      parser.feed(data, 0, cut, c);
+      parser.feed(data, cut, data.length - cut, c);
+      assertThat(parser.finished()).isTrue();
+      assertThat(c.bytes.toByteArray()).isEqualTo(concat(IN_BAND));
+      assertThat(c.sizes).containsExactly((long) IN_BAND[0].length, (long) IN_BAND[1].length);
+      assertThat(c.keys).containsExactly(
+          List.of("-2147483648", REF.toString(), "-5", "-3", "O'Brien ✓"),
+          List.of("7", "00000000-0000-0000-0000-000000000000", "9223372036854775807", "32767", ""));
+      assertThat(parser.keyFields()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void anInBandKeyFieldOfTheWrongSizeIsRefused() {
+    byte[] data = stream(new byte[0], 0, tuple(text("t1"), ByteBuffer.allocate(4).putInt(1).array()));
+    BinaryKey key = BinaryKey.of(1, List.of("id"), List.of("id"), List.of("bigint"));
+    BinaryCopyParser parser = new BinaryCopyParser(2, key);
+    assertThatThrownBy(() -> parser.feed(data, 0, data.length, new Collector(parser))).isInstanceOf(IOException.class)
+        .hasMessageContaining("has 4 bytes; its type has 8");
+  }
+
+  @Test
+  void aKeyNotAmongTheColumnsOrOfATypeNotPrintedHereIsReadAsText() {
+    assertThat(BinaryKey.of(0, List.of("a", "b"), List.of("c"), List.of("bigint"))).isNull();
+    for (String type : List.of("numeric", "timestamp with time zone", "tid", "character(3)", "my_domain", "date")) {
+      assertThat(BinaryKey.of(0, List.of("a"), List.of("a"), List.of(type))).as(type).isNull();
+    }
+    for (String type : List.of("bigint", "integer", "smallint", "uuid", "text", "character varying")) {
+      assertThat(BinaryKey.of(0, List.of("a"), List.of("a"), List.of(type))).as(type).isNotNull();
+    }
+  }
 }

@@ -127,6 +127,13 @@ class PostgresRangeTest {
         "COPY (SELECT \"tenant\", \"Line No\", \"x\", \"tenant\"::text, \"Line No\"::text FROM \"s\".\"t\" ferry_source"
             + " WHERE (\"tenant\", \"Line No\") > ('4'::integer, 'q'::text) AND (\"tenant\", \"Line No\") < ('9'::integer, 'z'::text)"
             + " ORDER BY ferry_source.\"tenant\", ferry_source.\"Line No\") TO STDOUT (FORMAT binary)");
+    RangeRead inBand = new RangeRead(new TableName("public", "Mixed Case"), List.of("id", "v"), ID,
+        new KeyRange(List.of("1"), null), List.of("7"), "o'brien", true);
+    assertThat(inBand.keyFields()).as("the key is read from the copied fields: no text appended").isZero();
+    assertThat(PostgresSource.copySql(inBand)).isEqualTo(
+        "COPY (SELECT 'o''brien'::text, \"id\", \"v\" FROM \"public\".\"Mixed Case\" ferry_source"
+            + " WHERE \"id\" > '7'::bigint ORDER BY ferry_source.\"id\") TO STDOUT (FORMAT binary)");
+    assertThatThrownBy(() -> PostgresSource.textCopySql(inBand)).isInstanceOf(IllegalArgumentException.class);
     RangeRead whole = new RangeRead(new TableName("s", "t"), List.of("a"), null, KeyRange.ALL, null, null);
     assertThat(whole.keyFields()).isZero();
     assertThat(PostgresSource.copySql(whole)).isEqualTo("COPY (SELECT \"a\" FROM \"s\".\"t\" ferry_source) TO STDOUT (FORMAT binary)");
