@@ -4,7 +4,6 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.protocol.spec.Limits;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.UnitKind;
-import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,12 +26,8 @@ final class ClaimBudget {
 
   static ClaimBudget of(JobBoard board) {
     ClaimBudget budget = new ClaimBudget(board);
-    for (JobRecord job : board.jobs()) {
-      for (WorkUnit u : board.openUnits(job.id())) {
-        if (u.state() == UnitState.LEASED) {
-          budget.take(u);
-        }
-      }
+    for (WorkUnit u : board.leased()) {
+      budget.take(u);
     }
     return budget;
   }

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.SortedMap;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -35,6 +37,7 @@ public final class JobBoard {
    * held, so a claim cost more the more units a job was split into and the longer the coordinator ran.
    */
   private final Map<String, Map<String, WorkUnit>> open = new HashMap<>();
+  private final UnitIndex index = new UnitIndex();
   private final Map<String, Long> notBefore = new HashMap<>();
   private final Map<String, Long> lastBackoff = new HashMap<>();
   private final Map<String, Long> failingSince = new HashMap<>();
@@ -115,7 +118,8 @@ public final class JobBoard {
   }
 
   public void keep(WorkUnit unit) {
-    units.computeIfAbsent(unit.jobId(), id -> new LinkedHashMap<>()).put(unit.id(), unit);
+    WorkUnit before = units.computeIfAbsent(unit.jobId(), id -> new LinkedHashMap<>()).put(unit.id(), unit);
+    index.replaced(before, unit);
     Map<String, WorkUnit> openOfJob = open.computeIfAbsent(unit.jobId(), id -> new LinkedHashMap<>());
     if (unit.state() == UnitState.DONE) {
       openOfJob.remove(unit.id());
@@ -165,15 +169,27 @@ public final class JobBoard {
   }
 
   public List<WorkUnit> leasedBy(String workerId) {
-    return open.values().stream().flatMap(m -> m.values().stream())
-        .filter(u -> u.state() == UnitState.LEASED && workerId.equals(u.workerId()))
-        .toList();
+    return index.leased().stream().filter(u -> workerId.equals(u.workerId())).toList();
   }
 
+  /** The leased units of every job (a copy: callers save units while they go through it). */
   public List<WorkUnit> leased() {
-    return open.values().stream().flatMap(m -> m.values().stream())
-        .filter(u -> u.state() == UnitState.LEASED)
-        .toList();
+    return List.copyOf(index.leased());
+  }
+
+  /** The job's pending copy units by tenant id, each tenant's largest first: the order claims take them in. */
+  SortedMap<String, NavigableSet<WorkUnit>> pendingCopies(String jobId) {
+    return index.pendingCopies(jobId);
+  }
+
+  /** The job's pending units that are not copy units (prepare, finish, rollback). */
+  Collection<WorkUnit> pendingOthers(String jobId) {
+    return index.pendingOthers(jobId);
+  }
+
+  /** How many copy units of the job's target table {@code table} are not done. */
+  int openCopies(String jobId, String table) {
+    return index.openCopies(jobId, table);
   }
 
   public Map<UnitState, Long> counts(String jobId) {

@@ -172,7 +172,7 @@ public final class JobControl {
 
   private Outcome change(JobRecord job, JobRecord updated, String what) {
     CompletionStage<Void> recorded = board.save(updated);
-    long inFlight = board.openUnits(job.id()).stream().filter(u -> u.state() == UnitState.LEASED).count();
+    long inFlight = board.leased().stream().filter(u -> u.jobId().equals(job.id())).count();
     LOG.info("job {} {} ({} unit(s) in flight{})", job.id(), what, inFlight,
         inFlight > 0 && STOPPED.contains(updated.state()) ? " stop at their next chunk boundary" : "");
     return new Outcome(updated, null, recorded);

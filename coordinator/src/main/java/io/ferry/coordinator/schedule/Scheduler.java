@@ -4,13 +4,13 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.unit.UnitKind;
-import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,6 +56,11 @@ public final class Scheduler {
     }
     List<WorkUnit> ready = new ArrayList<>();
     Map<String, Integer> inFlight = new HashMap<>();
+    for (WorkUnit u : board.leased()) {
+      if (u.kind() == UnitKind.COPY) {
+        inFlight.merge(tenantKey(u), 1, Integer::sum);
+      }
+    }
     for (JobRecord job : board.jobs()) {
       if (secrets.missing(job)) {
         continue;
@@ -63,14 +68,22 @@ public final class Scheduler {
       // A rollback runs while its job is stopped (no copy may write the rows it deletes), so only
       // rollback units go out for a job that is not running.
       boolean running = job.state() == JobState.RUNNING;
-      for (WorkUnit u : board.openUnits(job.id())) {
-        if (!running && u.kind() != UnitKind.ROLLBACK) {
-          continue;
-        }
-        if (u.state() == UnitState.PENDING && board.notBefore(u) <= now) {
+      for (WorkUnit u : board.pendingOthers(job.id())) {
+        if ((running || u.kind() == UnitKind.ROLLBACK) && board.notBefore(u) <= now) {
           ready.add(u);
-        } else if (u.state() == UnitState.LEASED && u.kind() == UnitKind.COPY) {
-          inFlight.merge(tenantKey(u), 1, Integer::sum);
+        }
+      }
+      if (running) {
+        // A claim takes at most `slots` units of one tenant: its first ready ones, largest first.
+        for (Collection<WorkUnit> queue : board.pendingCopies(job.id()).values()) {
+          int taken = 0;
+          for (Iterator<WorkUnit> it = queue.iterator(); it.hasNext() && taken < slots; ) {
+            WorkUnit u = it.next();
+            if (board.notBefore(u) <= now) {
+              ready.add(u);
+              taken++;
+            }
+          }
         }
       }
     }
@@ -106,7 +119,7 @@ public final class Scheduler {
     TreeMap<String, Deque<WorkUnit>> byTenant = new TreeMap<>();
     ready.stream()
         .filter(u -> u.kind() == UnitKind.COPY)
-        .sorted(Comparator.comparingLong(WorkUnit::estimatedBytes).reversed().thenComparing(WorkUnit::id))
+        .sorted(UnitIndex.LARGEST_FIRST)
         .forEach(u -> byTenant.computeIfAbsent(tenantKey(u), t -> new ArrayDeque<>()).add(u));
     Map<String, Integer> active = new HashMap<>(inFlight);
     while (picked.size() < slots && !byTenant.isEmpty()) {

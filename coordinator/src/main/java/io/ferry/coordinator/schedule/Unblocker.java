@@ -35,6 +35,19 @@ public final class Unblocker {
     this.board = board;
   }
 
+  /**
+   * Moves the job on after {@code done} finished. A copy unit whose table still has copies to do
+   * unblocks nothing and leaves the job's phase as it is (copies remain), so only the last copy of a
+   * table pays for {@link #settle}, which looks at every unit of the job: settling after every copy made
+   * a job of n units cost n² on the coordinator.
+   */
+  public void settleAfter(WorkUnit done, long now) {
+    if (done.kind() == UnitKind.COPY && done.table() != null && board.openCopies(done.jobId(), done.table()) > 0) {
+      return;
+    }
+    settle(done.jobId(), now);
+  }
+
   public void settle(String jobId, long now) {
     JobRecord job = board.job(jobId);
     if (job == null) {

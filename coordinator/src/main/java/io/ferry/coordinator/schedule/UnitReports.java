@@ -123,7 +123,7 @@ public final class UnitReports {
     WorkUnit done = unit.withProgress(rows, bytes, rejected).withState(UnitState.DONE).withError(null);
     board.clearRetry(done);
     board.save(done);
-    unblocker.settle(done.jobId(), now);
+    unblocker.settleAfter(done, now);
   }
 
   private void fail(WorkUnit unit, String error, long now) {

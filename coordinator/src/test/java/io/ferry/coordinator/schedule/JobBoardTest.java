@@ -12,6 +12,7 @@ import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.UnitSize;
+import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.List;
@@ -55,6 +56,53 @@ class JobBoardTest {
     JobRecord next = add("j2");
     assertThat(board.openUnits(done.id())).isEmpty();
     assertThat(board.openUnits(next.id())).hasSameSizeAs(board.units(next.id()));
+  }
+
+  @Test
+  void pendingCopiesAreQueuedPerTenantLargestFirstAndLeaveTheQueueWhenLeased() {
+    JobRecord job = add("j1");
+    List<WorkUnit> copies = board.units(job.id()).stream().filter(u -> u.kind() == UnitKind.COPY).toList();
+    assertThat(copies).hasSizeGreaterThan(2);
+    assertThat(board.pendingCopies(job.id())).as("blocked until the table is prepared").isEmpty();
+    assertThat(board.openCopies(job.id(), "public.orders")).isEqualTo(copies.size());
+    for (WorkUnit u : copies) {
+      board.save(u.withState(UnitState.PENDING));
+    }
+    assertThat(board.pendingCopies(job.id())).containsOnlyKeys("a");
+    assertThat(board.pendingCopies(job.id()).get("a")).extracting(WorkUnit::id)
+        .containsExactlyElementsOf(copies.stream().sorted(UnitIndex.LARGEST_FIRST).map(WorkUnit::id).toList());
+
+    WorkUnit first = board.pendingCopies(job.id()).get("a").first();
+    board.save(first.leased("w1", 10_000));
+    assertThat(board.pendingCopies(job.id()).get("a")).hasSize(copies.size() - 1).extracting(WorkUnit::id)
+        .doesNotContain(first.id());
+    assertThat(board.leased()).extracting(WorkUnit::id).containsExactly(first.id());
+
+    board.save(board.unit(job.id(), first.id()).withState(UnitState.DONE));
+    assertThat(board.leased()).isEmpty();
+    assertThat(board.openCopies(job.id(), "public.orders")).isEqualTo(copies.size() - 1);
+    for (WorkUnit u : List.copyOf(board.pendingCopies(job.id()).get("a"))) {
+      board.save(u.withState(UnitState.DONE));
+    }
+    assertThat(board.openCopies(job.id(), "public.orders")).isZero();
+    assertThat(board.pendingCopies(job.id())).isEmpty();
+    // A rollback sends a done copy back to the queue: it counts as open again.
+    board.save(board.unit(job.id(), first.id()).withState(UnitState.PENDING));
+    assertThat(board.openCopies(job.id(), "public.orders")).isEqualTo(1);
+    assertThat(board.pendingCopies(job.id()).get("a")).extracting(WorkUnit::id).containsExactly(first.id());
+  }
+
+  @Test
+  void otherPendingUnitsAreListedApartFromCopies() {
+    JobRecord job = add("j1");
+    assertThat(board.pendingOthers(job.id())).extracting(WorkUnit::kind).doesNotContain(UnitKind.COPY)
+        .containsExactlyElementsOf(board.units(job.id()).stream()
+            .filter(u -> u.state() == UnitState.PENDING && u.kind() != UnitKind.COPY).map(WorkUnit::kind).toList());
+    WorkUnit prepare = board.unit(job.id(), "prepare:public.orders");
+    board.save(prepare.withState(UnitState.PENDING));
+    assertThat(board.pendingOthers(job.id())).extracting(WorkUnit::id).contains(prepare.id());
+    board.save(board.unit(job.id(), prepare.id()).leased("w1", 10_000));
+    assertThat(board.pendingOthers(job.id())).extracting(WorkUnit::id).doesNotContain(prepare.id());
   }
 
   private JobRecord add(String id) {

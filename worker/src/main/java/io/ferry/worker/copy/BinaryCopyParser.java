@@ -65,6 +65,8 @@ public final class BinaryCopyParser {
   private final BinaryKey inBand;
   /** Key values per tuple, either way. */
   private final int keyCount;
+  /** The key slot of each field index of a tuple (-1: not a key field); empty without key fields. */
+  private final int[] slots;
   /** The key slot of the field being read, or -1 when it is not a key field. */
   private int capturing = -1;
   private State state = State.SIGNATURE;
@@ -110,6 +112,10 @@ public final class BinaryCopyParser {
     this.keyFields = keyFields;
     this.inBand = inBand;
     this.keyCount = inBand != null ? inBand.size() : keyFields;
+    this.slots = new int[keyCount == 0 ? 0 : expectedFields + keyFields];
+    for (int f = 0; f < slots.length; f++) {
+      slots[f] = inBand != null ? inBand.slotOf(f) : f >= expectedFields ? f - expectedFields : -1;
+    }
     this.readingKey = new KeyBytes(keyCount);
     this.lastKeyBytes = new KeyBytes(keyCount);
   }
@@ -169,6 +175,11 @@ public final class BinaryCopyParser {
           }
         }
         case FIELD_COUNT -> {
+          int after = keyFields == 0 && need == 2 ? wholeTuple(data, i, end, handler) : -1;
+          if (after >= 0) {
+            i = after;
+            continue;
+          }
           i += takeInt(data, i, end, 2);
           if (need == 0) {
             short count = (short) acc;
@@ -324,10 +335,51 @@ public final class BinaryCopyParser {
 
   /** The key slot of the tuple's field {@code field}, or -1. */
   private int keySlot(int field) {
-    if (inBand != null) {
-      return inBand.slotOf(field);
+    return field < slots.length ? slots[field] : -1;
+  }
+
+  /**
+   * The common case, taken when no field count needs rewriting (no trailing key fields): the block holds
+   * a whole tuple from {@code i}, as it does when the server sends one tuple per message. Its fields are
+   * walked without the state machine and the tuple is handed on in one run, count included. Returns
+   * the index after the tuple, or -1 to leave it to the state machine (a tuple cut by the block's end,
+   * the trailer, or anything to report).
+   */
+  private int wholeTuple(byte[] data, int i, int end, Handler handler) throws IOException, SQLException {
+    if (end - i < 2) {
+      return -1;
     }
-    return field >= dataFields ? field - dataFields : -1;
+    int count = (short) (((data[i] & 0xff) << 8) | (data[i + 1] & 0xff));
+    if (count < 0 || (expectedFields >= 0 && count != expectedFields)) {
+      return -1;
+    }
+    int p = i + 2;
+    readingKey.reset();
+    for (int f = 0; f < count; f++) {
+      if (end - p < 4) {
+        return -1;
+      }
+      int len = ((data[p] & 0xff) << 24) | ((data[p + 1] & 0xff) << 16) | ((data[p + 2] & 0xff) << 8) | (data[p + 3] & 0xff);
+      p += 4;
+      if (len < -1 || (len > 0 && end - p < len)) {
+        return -1;
+      }
+      capturing = keySlot(f);
+      if (capturing >= 0) {
+        keyField(len);
+        if (len > 0) {
+          readingKey.append(data, p, len, tuples + 1);
+        }
+      }
+      if (len > 0) {
+        p += len;
+      }
+    }
+    capturing = -1;
+    handler.tupleBytes(data, i, p - i);
+    tupleSize = p - i;
+    endTuple(handler);
+    return p;
   }
 
   /** A key field of {@code length} bytes begins (-1: NULL). */

@@ -233,6 +233,25 @@ class BinaryCopyParserTest {
   }
 
   @Test
+  void tuplesArrivingOneMessageEachAreHandedOnWholeWithTheirKeys() throws Exception {
+    BinaryCopyParser parser = new BinaryCopyParser(6, inBandKey());
+    Collector c = new Collector(parser);
+    byte[] header = Arrays.copyOf(stream(new byte[0], 0), 19);
+    parser.feed(header, 0, header.length, c);
+    for (byte[] t : IN_BAND) {
+      parser.feed(t, 0, t.length, c);
+    }
+    parser.feed(BinaryCopyParser.trailer(), 0, 2, c);
+    assertThat(parser.finished()).isTrue();
+    assertThat(c.bytes.toByteArray()).isEqualTo(concat(IN_BAND));
+    assertThat(c.keys.get(1)).containsExactly("7", "00000000-0000-0000-0000-000000000000", "9223372036854775807", "32767", "");
+    BinaryCopyParser fresh = new BinaryCopyParser(6, inBandKey());
+    fresh.feed(header, 0, header.length, c);
+    byte[] wrongCount = tuple(text("t1"));
+    assertThatThrownBy(() -> fresh.feed(wrongCount, 0, wrongCount.length, c)).hasMessageContaining("has 1 fields, expected 6");
+  }
+
+  @Test
   void anInBandKeyFieldOfTheWrongSizeIsRefused() {
     byte[] data = stream(new byte[0], 0, tuple(text("t1"), ByteBuffer.allocate(4).putInt(1).array()));
     BinaryKey key = BinaryKey.of(1, List.of("id"), List.of("id"), List.of("bigint"));

@@ -1,0 +1,115 @@
+package io.ferry.coordinator.schedule;
+
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The {@link JobBoard}'s views of its units by what the scheduler asks, kept up to date at every change
+ * of a unit, so that a claim, a result or a lease check costs what it touches rather than the size of
+ * the jobs: with thousands of units per job, scanning them all per claim and per result was most of
+ * the coordinator's CPU per unit (and grew with the square of the units).
+ *
+ * <ul>
+ *   <li>pending copy units per job and tenant, largest first (the order claims take them in);</li>
+ *   <li>the other pending units per job (prepare, finish, rollback);</li>
+ *   <li>leased units, of every job;</li>
+ *   <li>copy units not done per job and target table (whether a finish can be unblocked).</li>
+ * </ul>
+ */
+final class UnitIndex {
+
+  /** Claim order within a tenant: largest first, then by id, so that equal estimates keep a stable order. */
+  static final Comparator<WorkUnit> LARGEST_FIRST =
+      Comparator.comparingLong(WorkUnit::estimatedBytes).reversed().thenComparing(WorkUnit::id);
+
+  private final Map<String, SortedMap<String, NavigableSet<WorkUnit>>> pendingCopies = new HashMap<>();
+  private final Map<String, Map<String, WorkUnit>> pendingOthers = new HashMap<>();
+  private final Map<String, WorkUnit> leased = new LinkedHashMap<>();
+  private final Map<String, Integer> openCopies = new HashMap<>();
+
+  /** {@code before} (null: a new unit) was replaced by {@code after}, the same unit in its new state. */
+  void replaced(WorkUnit before, WorkUnit after) {
+    if (before != null) {
+      remove(before);
+    }
+    add(after);
+  }
+
+  /** Pending copy units of the job by tenant id (tenants in id order), each tenant's largest first. */
+  SortedMap<String, NavigableSet<WorkUnit>> pendingCopies(String jobId) {
+    SortedMap<String, NavigableSet<WorkUnit>> byTenant = pendingCopies.get(jobId);
+    return byTenant == null ? new TreeMap<>() : byTenant;
+  }
+
+  /** Pending units of the job other than copy units, in the order they became pending. */
+  Collection<WorkUnit> pendingOthers(String jobId) {
+    Map<String, WorkUnit> units = pendingOthers.get(jobId);
+    return units == null ? List.of() : units.values();
+  }
+
+  Collection<WorkUnit> leased() {
+    return leased.values();
+  }
+
+  /** Copy units of the job's target table {@code table} that are not done. */
+  int openCopies(String jobId, String table) {
+    return openCopies.getOrDefault(tableKey(jobId, table), 0);
+  }
+
+  private void add(WorkUnit u) {
+    if (u.state() == UnitState.PENDING) {
+      if (u.kind() == UnitKind.COPY) {
+        pendingCopies.computeIfAbsent(u.jobId(), j -> new TreeMap<>())
+            .computeIfAbsent(String.valueOf(u.tenantId()), t -> new TreeSet<>(LARGEST_FIRST)).add(u);
+      } else {
+        pendingOthers.computeIfAbsent(u.jobId(), j -> new LinkedHashMap<>()).put(u.id(), u);
+      }
+    } else if (u.state() == UnitState.LEASED) {
+      leased.put(JobBoard.key(u), u);
+    }
+    if (u.kind() == UnitKind.COPY && u.state() != UnitState.DONE) {
+      openCopies.merge(tableKey(u.jobId(), u.table()), 1, Integer::sum);
+    }
+  }
+
+  private void remove(WorkUnit u) {
+    if (u.state() == UnitState.PENDING) {
+      if (u.kind() == UnitKind.COPY) {
+        SortedMap<String, NavigableSet<WorkUnit>> byTenant = pendingCopies.get(u.jobId());
+        String tenant = String.valueOf(u.tenantId());
+        NavigableSet<WorkUnit> queue = byTenant == null ? null : byTenant.get(tenant);
+        if (queue != null) {
+          queue.remove(u);
+          if (queue.isEmpty()) {
+            byTenant.remove(tenant);
+          }
+        }
+      } else {
+        Map<String, WorkUnit> others = pendingOthers.get(u.jobId());
+        if (others != null) {
+          others.remove(u.id());
+        }
+      }
+    } else if (u.state() == UnitState.LEASED) {
+      leased.remove(JobBoard.key(u));
+    }
+    if (u.kind() == UnitKind.COPY && u.state() != UnitState.DONE) {
+      openCopies.computeIfPresent(tableKey(u.jobId(), u.table()), (k, n) -> n > 1 ? n - 1 : null);
+    }
+  }
+
+  private static String tableKey(String jobId, String table) {
+    return jobId + "\n" + table;
+  }
+}
