@@ -214,7 +214,7 @@ public final class WorkerVerticle extends VerticleBase {
     LOG.info("{}: claimed (epoch {})", unit.describe(), unit.epoch());
     threads.execute(() -> {
       RateMeter rate = new RateMeter(vertx, unit.jobId(), options.workerId(), rateHints);
-      UnitOutcome outcome = executor.execute(assignment, run.control(), progressOf(unit), rate);
+      UnitOutcome outcome = executor.execute(assignment, run.control(), progressOf(unit, run.control()), rate);
       rate.settle();
       if (rate.waitedMillis() > 0) {
         metrics.rateLimited(rate.waitedMillis());
@@ -223,7 +223,12 @@ public final class WorkerVerticle extends VerticleBase {
     });
   }
 
-  private ProgressListener progressOf(WorkUnit unit) {
+  /**
+   * Counts every committed chunk, and tells the coordinator about each one but the last: the unit's
+   * result follows that one at once with the same totals, so a message per unit is saved (with small
+   * units, most units are one chunk).
+   */
+  private ProgressListener progressOf(WorkUnit unit, UnitControl control) {
     return new ProgressListener() {
       @Override
       public void committed(long rows, long bytes, long rowsDelta, long bytesDelta) {
@@ -234,6 +239,9 @@ public final class WorkerVerticle extends VerticleBase {
       public void committed(long rows, long bytes, long rejected, long rowsDelta, long bytesDelta) {
         meter.add(rowsDelta, bytesDelta);
         metrics.committed(rowsDelta, bytesDelta);
+        if (control.isEnding()) {
+          return;
+        }
         vertx.eventBus().send(Addresses.PROGRESS,
             Json.encode(new UnitProgress(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), rows, bytes, rejected)));
       }
