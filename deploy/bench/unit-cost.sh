@@ -5,6 +5,8 @@
 #   deploy/bench/unit-cost.sh                 # units of 250,000 and 25,000 rows
 #   UNITS="100000 10000" deploy/bench/unit-cost.sh
 #   WARMUP_JOBS=10 deploy/bench/unit-cost.sh  # a longer warm-up (default 3 jobs of 1,000 units)
+# Under each job it prints the CPU seconds of the busiest kinds of thread (JIT compilers, GC, event loops,
+# Hazelcast, the units' virtual-thread carriers "ForkJoinPool-#-worker-#"), coordinator and workers apart.
 # Needs the bench's source database (deploy/bench/run.sh builds it) and deploy/target/ferry.jar; runs a
 # coordinator and two workers (2 units each) on free local ports, writing into database ferry_unit_cost.
 set -euo pipefail
@@ -34,6 +36,30 @@ done
 until [ "$(curl -s "$API/workers" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["workers"]))')" = 2 ]; do sleep 0.5; done
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU ticks per thread kind (JIT compiler, GC, event loops, Hazelcast, unit threads…) of the given processes,
+# as "kind ticks" lines: digits in thread names are folded, so "C2 CompilerThread0" and "…1" add up.
+thread_ticks() {
+  python3 - "$@" <<'PY'
+import collections, os, re, sys
+kinds = collections.Counter()
+for pid in sys.argv[1:]:
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            stat = open(f"/proc/{pid}/task/{t}/stat").read()
+        except OSError:
+            continue
+        name = re.sub(r"\d+", "#", stat[stat.index("(") + 1:stat.rindex(")")]).strip()
+        fields = stat[stat.rindex(")") + 2:].split()
+        kinds[name] += int(fields[11]) + int(fields[12])
+for name, n in kinds.items():
+    print(f"{name.replace(' ', '_')} {n}")
+PY
+}
+# The top thread kinds by CPU between two thread_ticks snapshots (files), in seconds.
+thread_delta() {
+  join -a2 -e0 -o 0,1.2,2.2 <(sort "$1") <(sort "$2") \
+    | awk -v hz="$hz" '{d = ($3 - $2) / hz; if (d >= 0.05) printf "%s %.2f\n", $1, d}' | sort -k2 -nr | head -8 | paste -sd' '
+}
 pg_ticks() { for p in $(pgrep -u postgres postgres); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | paste -sd+ | bc; }
 hz=$(getconf CLK_TCK)
 run() { # table, rows per unit: prints seconds
@@ -53,10 +79,14 @@ for _ in $(seq "${WARMUP_JOBS:-3}"); do run warmup 200 >/dev/null; done
 printf '%-12s %8s %16s %14s %14s\n' "unit rows" "job s" "coordinator s" "workers s" "postgres s"
 for rows in ${UNITS:-250000 25000} ${UNITS:-250000 25000}; do
   c0=$(ticks "${PIDS[0]}"); w0=$(( $(ticks "${PIDS[1]}") + $(ticks "${PIDS[2]}") )); p0=$(pg_ticks)
+  thread_ticks "${PIDS[0]}" > "$DIR/c0"; thread_ticks "${PIDS[1]}" "${PIDS[2]}" > "$DIR/w0"
   secs=$(run narrow "$rows")
   c1=$(ticks "${PIDS[0]}"); w1=$(( $(ticks "${PIDS[1]}") + $(ticks "${PIDS[2]}") )); p1=$(pg_ticks)
+  thread_ticks "${PIDS[0]}" > "$DIR/c1"; thread_ticks "${PIDS[1]}" "${PIDS[2]}" > "$DIR/w1"
   printf '%-12s %8.1f %16.2f %14.2f %14.2f\n' "$rows" "$secs" "$(echo "($c1 - $c0) / $hz" | bc -l)" \
     "$(echo "($w1 - $w0) / $hz" | bc -l)" "$(echo "($p1 - $p0) / $hz" | bc -l)"
+  echo "    coordinator threads: $(thread_delta "$DIR/c0" "$DIR/c1")"
+  echo "    worker threads:      $(thread_delta "$DIR/w0" "$DIR/w1")"
 done
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ferry_unit_cost" >/dev/null 2>&1 || true
 echo "logs in $DIR"
