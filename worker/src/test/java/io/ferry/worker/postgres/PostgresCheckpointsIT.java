@@ -97,6 +97,11 @@ class PostgresCheckpointsIT {
         assertThat(cp.lastKey()).containsExactly("7");
       });
       assertThat(transaction(t)).isEqualTo(TransactionState.OPEN);
+      try (Statement st = t.createStatement(); ResultSet rs = st.executeQuery("SHOW synchronous_commit")) {
+        rs.next();
+        assertThat(rs.getString(1)).as("only the take-over commits without waiting for the WAL flush; the chunks wait")
+            .isEqualTo("on");
+      }
       assertThat(store.read(other, "job", "unit-5")).as("seen from elsewhere: the epoch is committed")
           .hasValueSatisfying(cp -> assertThat(cp.epoch()).isEqualTo(2));
       other.rollback();
