@@ -84,6 +84,8 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final RateGate rate;
   private final TableName targetTable;
   private final List<String> targetColumns;
+  /** The source's columns in copy order (the target's, after the tenant column if there is one). */
+  private final List<String> sourceColumns;
   private final SplitKey key;
   private final KeyRange range;
   private final ChunkRequest chunkRequest;
@@ -125,11 +127,12 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     this.control = control;
     this.progress = progress;
     this.targetTable = TableName.parse(unit.table());
+    this.sourceColumns = assignment.plan().columns().stream().map(ColumnPlan::name).toList();
     List<String> columns = new ArrayList<>();
     if (assignment.tenantColumn() != null) {
       columns.add(assignment.tenantColumn());
     }
-    assignment.plan().columns().forEach(c -> columns.add(c.name()));
+    columns.addAll(sourceColumns);
     this.targetColumns = columns;
     this.chunkRequest = ChunkRequest.of(assignment, targetTable, columns);
     this.key = SplitKey.of(assignment.plan());
@@ -137,8 +140,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     // Reads without an order to resume in cannot stop mid-way, so the whole unit is one chunk.
     this.resumable = key != null && !range.nullKeys();
     this.binaryKey = resumable && assignment.plan().copyFormatOrBinary() == CopyFormat.BINARY
-        ? BinaryKey.of(assignment.tenantColumn() == null ? 0 : 1,
-            assignment.plan().columns().stream().map(ColumnPlan::name).toList(), key.columns(), key.types()) : null;
+        ? BinaryKey.of(assignment.tenantColumn() == null ? 0 : 1, sourceColumns, key.columns(), key.types()) : null;
     this.chunkRowLimit = resumable && assignment.chunkRows() > 0 ? assignment.chunkRows() : Long.MAX_VALUE;
     this.chunkByteLimit = resumable && assignment.chunkBytes() > 0 ? assignment.chunkBytes() : Long.MAX_VALUE;
   }
@@ -214,7 +216,6 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   /** @param keyInBand the key is taken from the rows' fields ({@link #binaryKey}) rather than appended as text */
   private RangeRead rangeRead(boolean keyInBand) {
     TablePlan plan = assignment.plan();
-    List<String> sourceColumns = plan.columns().stream().map(ColumnPlan::name).toList();
     return new RangeRead(TableName.parse(unit.sourceTable() != null ? unit.sourceTable() : plan.sourceTable()),
         sourceColumns, key, range, lastKey, assignment.tenantColumn() == null ? null : unit.tenantId(), keyInBand);
   }

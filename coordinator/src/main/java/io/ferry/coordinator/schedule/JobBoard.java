@@ -31,12 +31,7 @@ public final class JobBoard {
   private final Runnable unitsReady;
   private final Map<String, JobRecord> jobs = new LinkedHashMap<>();
   private final Map<String, Map<String, WorkUnit>> units = new HashMap<>();
-  /**
-   * The units of each job that are not done, in the same order: what a claim, a heartbeat or a lease
-   * check looks through. Without it each of those scanned every unit of every job this coordinator ever
-   * held, so a claim cost more the more units a job was split into and the longer the coordinator ran.
-   */
-  private final Map<String, Map<String, WorkUnit>> open = new HashMap<>();
+  /** What claims, results, heartbeats and lease checks look through instead of every unit ever held. */
   private final UnitIndex index = new UnitIndex();
   private final Map<String, Long> notBefore = new HashMap<>();
   private final Map<String, Long> lastBackoff = new HashMap<>();
@@ -88,12 +83,6 @@ public final class JobBoard {
     return byId == null ? List.of() : byId.values();
   }
 
-  /** The job's units that are not done (pending, blocked, leased or failed), in the order of {@link #units}. */
-  public Collection<WorkUnit> openUnits(String jobId) {
-    Map<String, WorkUnit> byId = open.get(jobId);
-    return byId == null ? List.of() : byId.values();
-  }
-
   public WorkUnit unit(String jobId, String unitId) {
     Map<String, WorkUnit> byId = units.get(jobId);
     return byId == null ? null : byId.get(unitId);
@@ -120,12 +109,6 @@ public final class JobBoard {
   public void keep(WorkUnit unit) {
     WorkUnit before = units.computeIfAbsent(unit.jobId(), id -> new LinkedHashMap<>()).put(unit.id(), unit);
     index.replaced(before, unit);
-    Map<String, WorkUnit> openOfJob = open.computeIfAbsent(unit.jobId(), id -> new LinkedHashMap<>());
-    if (unit.state() == UnitState.DONE) {
-      openOfJob.remove(unit.id());
-    } else {
-      openOfJob.put(unit.id(), unit);
-    }
   }
 
   public long notBefore(WorkUnit unit) {

@@ -18,31 +18,31 @@ import io.ferry.protocol.unit.WorkUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What claims, heartbeats and lease checks look through: the units not done, kept as units change. */
+/** What claims, results, heartbeats and lease checks look through: indexes of the units, kept as units change. */
 class JobBoardTest {
 
   private final JobBoard board = new JobBoard(new RecordingSink());
 
   @Test
-  void openUnitsAreTheUnitsNotDoneInTheirOrderAndADoneUnitCopiedAgainIsOpenAgain() {
+  void aLeasedUnitIsFoundByItsWorkerUntilDoneAndADoneUnitResetIsQueuedAgain() {
     JobRecord job = add("j1");
-    List<String> all = board.units(job.id()).stream().map(WorkUnit::id).toList();
-    assertThat(board.openUnits(job.id())).extracting(WorkUnit::id).containsExactlyElementsOf(all);
-
+    int all = board.units(job.id()).size();
     WorkUnit prepare = board.unit(job.id(), "prepare:public.orders");
-    board.save(prepare.leased("w1", 10_000));
-    assertThat(board.openUnits(job.id())).extracting(WorkUnit::id).containsExactlyElementsOf(all);
+    board.save(prepare.withState(UnitState.PENDING));
+    assertThat(board.pendingOthers(job.id())).extracting(WorkUnit::id).contains(prepare.id());
+
+    board.save(board.unit(job.id(), prepare.id()).leased("w1", 10_000));
     assertThat(board.leasedBy("w1")).extracting(WorkUnit::id).containsExactly(prepare.id());
+    assertThat(board.pendingOthers(job.id())).extracting(WorkUnit::id).doesNotContain(prepare.id());
 
     board.save(board.unit(job.id(), prepare.id()).withState(UnitState.DONE));
-    assertThat(board.openUnits(job.id())).extracting(WorkUnit::id).doesNotContain(prepare.id())
-        .containsExactlyElementsOf(all.subList(1, all.size()));
     assertThat(board.leased()).isEmpty();
-    assertThat(board.units(job.id())).as("the unit itself stays on the board").hasSize(all.size());
+    assertThat(board.pendingOthers(job.id())).extracting(WorkUnit::id).doesNotContain(prepare.id());
+    assertThat(board.units(job.id())).as("the unit itself stays on the board").hasSize(all);
 
-    // A rollback resets a done unit: it is open again, and leased again it is found by its worker.
+    // A rollback resets a done unit: it is queued again, and leased again it is found by its worker.
     board.save(board.unit(job.id(), prepare.id()).withState(UnitState.PENDING));
-    assertThat(board.openUnits(job.id())).extracting(WorkUnit::id).contains(prepare.id()).hasSize(all.size());
+    assertThat(board.pendingOthers(job.id())).extracting(WorkUnit::id).contains(prepare.id());
     board.save(board.unit(job.id(), prepare.id()).leased("w2", 20_000));
     assertThat(board.leasedBy("w2")).extracting(WorkUnit::id).containsExactly(prepare.id());
   }
@@ -54,8 +54,11 @@ class JobBoardTest {
       board.save(u.withState(UnitState.DONE));
     }
     JobRecord next = add("j2");
-    assertThat(board.openUnits(done.id())).isEmpty();
-    assertThat(board.openUnits(next.id())).hasSameSizeAs(board.units(next.id()));
+    assertThat(board.pendingOthers(done.id())).isEmpty();
+    assertThat(board.pendingCopies(done.id())).isEmpty();
+    assertThat(board.openCopies(done.id(), "public.orders")).isZero();
+    assertThat(board.openCopies(next.id(), "public.orders"))
+        .isEqualTo((int) board.units(next.id()).stream().filter(u -> u.kind() == UnitKind.COPY).count());
   }
 
   @Test

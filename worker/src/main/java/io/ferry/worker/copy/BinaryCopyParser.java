@@ -9,9 +9,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Incremental parser of the PostgreSQL binary COPY framing. It never decodes values: it only finds
- * tuple boundaries, so a stream can be cut into chunk transactions between two tuples, and it takes off
- * the trailing key fields whose text becomes the checkpoint's last key.
+ * Incremental parser of the PostgreSQL binary COPY framing. It decodes no value but the key: it finds
+ * tuple boundaries, so a stream can be cut into chunk transactions between two tuples, and it keeps the
+ * key of the last tuple for the checkpoint (see <b>Key fields</b>).
  *
  * <p><b>Key fields.</b> The checkpoint needs the key of a chunk's last tuple, in two ways:
  * <ul>

@@ -22,7 +22,10 @@ public interface RowFraming {
   /** Bytes every chunk ends with. */
   byte[] chunkTrailer();
 
-  /** How many trailing key fields each row carries (taken off before the row is handed on). */
+  /**
+   * How many key values each row carries: trailing key fields (taken off before the row is handed on) or,
+   * for binary COPY of a {@link BinaryKey}, fields among the copied ones.
+   */
   int keyFields();
 
   /** The key of the last complete row, one text value per key column (null for a NULL); null when unknown. */
