@@ -154,7 +154,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       // (a worker that hung past its lease) can then no longer commit a chunk we would copy again.
       Optional<Checkpoint> checkpoint = store.takeOverAndBegin(t, unit.jobId(), unit.id(), unit.epoch());
       if (checkpoint.isEmpty()) {
-        return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
+        // Retryable: if the coordinator still counts this lease as current (it handed out an epoch twice after
+        // losing a lease record; see UnitMapStore), the unit goes back to the queue and its next epoch is newer.
+        return UnitOutcome.failed(UnitOutcome.LEASE_LOST, true, 0, 0);
       }
       Checkpoint cp = checkpoint.get();
       if (cp.done()) {

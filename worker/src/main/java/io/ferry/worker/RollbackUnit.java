@@ -64,7 +64,7 @@ final class RollbackUnit {
       store.ensureSchema(target);
       Optional<Checkpoint> own = store.takeOverAndBegin(target, unit.jobId(), unit.id(), unit.epoch());
       if (own.isEmpty()) {
-        return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
+        return UnitOutcome.failed(UnitOutcome.LEASE_LOST, true, 0, 0); // retryable: see CopyUnit
       }
       if (own.get().done()) {
         LOG.info("{}: already done ({} rows deleted), nothing to do", unit.describe(), own.get().rows());

@@ -86,8 +86,17 @@ class RollbackUnitIT {
     assertThat(count("SELECT rows FROM ferry.checkpoints WHERE unit_id = 'rollback:1' AND done AND epoch = 1"))
         .as("the rollback's own done checkpoint counts the rows deleted").isEqualTo(1050);
 
-    // Run again (its result was lost): already done, nothing more is deleted.
-    UnitOutcome again = executor.execute(rollback, new UnitControl(), ProgressListener.NONE);
+    // The same lease again (an epoch handed out twice): refused, retryable, nothing runs.
+    UnitOutcome twice = executor.execute(rollback, new UnitControl(), ProgressListener.NONE);
+    assertThat(twice.ok()).isFalse();
+    assertThat(twice.retryable()).isTrue();
+    assertThat(twice.error()).isEqualTo(UnitOutcome.LEASE_LOST);
+
+    // Claimed again (its result was lost), so under a newer epoch: already done, nothing more is deleted.
+    Assignment relet = rollback(2, "rollback:1", "a", null, null,
+        copy("copy:a:app.items:0000", "a", "app.items", 2), copy("copy:a:app.items:0001", "a", "app.items", 2),
+        copy("copy:a:app.notes:0000", "a", "app.notes", 2));
+    UnitOutcome again = executor.execute(relet, new UnitControl(), ProgressListener.NONE);
     assertThat(again.ok()).isTrue();
     assertThat(again.rows()).isEqualTo(1050);
     assertThat(count("SELECT count(*) FROM app.items WHERE tenant_id = 'b'")).isEqualTo(1000);
@@ -176,8 +185,12 @@ class RollbackUnitIT {
   }
 
   private static Assignment rollback(String id, String tenant, String table, KeyRange range, WorkUnit... copies) {
+    return rollback(1, id, tenant, table, range, copies);
+  }
+
+  private static Assignment rollback(long epoch, String id, String tenant, String table, KeyRange range, WorkUnit... copies) {
     TablePlan plan = plan(tenant, table == null ? copies[0].table() : table);
-    WorkUnit unit = new WorkUnit(id, JOB, UnitKind.ROLLBACK, tenant, table, null, range, 0, 0, UnitState.LEASED, 1, 1,
+    WorkUnit unit = new WorkUnit(id, JOB, UnitKind.ROLLBACK, tenant, table, null, range, 0, 0, UnitState.LEASED, 1, epoch,
         "test-worker", 0, 0, 0, null);
     return new Assignment(unit, plan, target(), target(), "tenant_id", List.of(), 0, 0, null, List.of(copies));
   }

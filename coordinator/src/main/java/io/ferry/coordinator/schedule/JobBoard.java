@@ -106,6 +106,17 @@ public final class JobBoard {
     return sink.saveUnit(unit);
   }
 
+  /**
+   * A blocked unit's dependencies are done: it is pending now, in memory only. Whether a unit is blocked
+   * or pending follows from the other units' states, and {@link Unblocker#settle} works it out again at
+   * start-up, so writing it would only cost a target round trip per unit (a job's copies are unblocked
+   * all at once, when their table is created, and those writes delayed the first claims' leases).
+   */
+  public void unblocked(WorkUnit unit) {
+    keep(unit);
+    unitsReady.run();
+  }
+
   public void keep(WorkUnit unit) {
     WorkUnit before = units.computeIfAbsent(unit.jobId(), id -> new LinkedHashMap<>()).put(unit.id(), unit);
     index.replaced(before, unit);

@@ -29,7 +29,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>A claim is answered only once its leases are recorded in the target ({@link Claim#recorded()}):
  * the epoch a worker fences its checkpoints with must never be one a restarted coordinator could hand
- * out again, which would happen if the coordinator died after replying but before the write.
+ * out again, which would happen if the coordinator died after replying but before the write. The record
+ * is visible then, not yet flushed; how an epoch is still never held twice is in
+ * {@code UnitMapStore#store}.
  */
 public final class Scheduler {
 

@@ -24,8 +24,9 @@ import java.util.Map;
  * finish waits for the copies of every leaf.
  *
  * <p>{@link #settle} recomputes this from the units' states (and the plans' partition links) alone, so
- * it is idempotent: it runs after every completed unit and again at start-up, which repairs a
- * coordinator that died between recording a unit done and unblocking its dependents.
+ * it is idempotent: it runs after a table's last copy and every other completed unit, and again at
+ * start-up, which repairs a coordinator that died between recording a unit done and unblocking its
+ * dependents. That is also why unblocking is not written to the target ({@link JobBoard#unblocked}).
  */
 public final class Unblocker {
 
@@ -137,7 +138,7 @@ public final class Unblocker {
 
   private void unblock(WorkUnit unit) {
     if (unit.state() == UnitState.BLOCKED) {
-      board.save(unit.withState(UnitState.PENDING));
+      board.unblocked(unit.withState(UnitState.PENDING));
     }
   }
 

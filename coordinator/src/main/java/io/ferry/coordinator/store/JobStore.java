@@ -10,6 +10,7 @@ import io.ferry.protocol.unit.WorkUnit;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobStore {
 
-  /** Everything recorded, as loaded at start-up. */
+  /**
+   * Everything recorded, as loaded at start-up.
+   *
+   * @param units every unit, its epoch raised to its checkpoint's where that is newer (see
+   *              {@link UnitMapStore#store}: a worker may hold an epoch whose lease record was lost)
+   */
   public record Loaded(List<JobRecord> jobs, List<WorkUnit> units, List<TargetStore.DoneCheckpoint> doneCheckpoints) {
   }
 
@@ -57,19 +63,21 @@ public final class JobStore {
         jobRecords.add(Json.decode(e.getValue(), JobRecord.class));
       }
       jobRecords.sort((a, b) -> Long.compare(a.createdAt(), b.createdAt()));
-      List<WorkUnit> unitRecords = new ArrayList<>();
-      for (Map.Entry<String, String> e : units.entrySet()) {
-        unitRecords.add(Json.decode(e.getValue(), WorkUnit.class));
-      }
-      LOG.info("loading job state: step 2 - {} job(s), {} unit(s) loaded; reading checkpoints", jobRecords.size(), unitRecords.size());
+      LOG.info("loading job state: step 2 - {} job(s), {} unit(s) loaded; reading checkpoints", jobRecords.size(), units.size());
       List<TargetStore.DoneCheckpoint> done = new ArrayList<>();
+      Map<String, Long> epochs = new HashMap<>();
       store.registry().jobsByTarget().forEach((target, ids) -> {
         try {
           done.addAll(store.doneCheckpoints(target, ids));
+          epochs.putAll(store.checkpointEpochs(target, ids));
         } catch (Exception e) {
           LOG.error("cannot read checkpoints of jobs {} from {}: {}", ids, target.url(), e.getMessage());
         }
       });
+      List<WorkUnit> unitRecords = new ArrayList<>();
+      for (Map.Entry<String, String> e : units.entrySet()) {
+        unitRecords.add(Json.decode(e.getValue(), WorkUnit.class).withEpochAtLeast(epochs.getOrDefault(e.getKey(), 0L)));
+      }
       return new Loaded(jobRecords, unitRecords, done);
     }, false);
   }

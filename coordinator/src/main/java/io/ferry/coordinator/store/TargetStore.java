@@ -28,6 +28,8 @@ public final class TargetStore implements AutoCloseable {
   private static final String UPSERT_UNIT = """
       INSERT INTO ferry.units (job_id, unit_id, body, updated_at) VALUES (?, ?, ?, now())
       ON CONFLICT (job_id, unit_id) DO UPDATE SET body = excluded.body, updated_at = now()""";
+  /** {@link #UPSERT_UNIT} in a transaction of its own that commits without waiting for its WAL flush, in one round trip. */
+  static final String UPSERT_UNIT_WITHOUT_FLUSH = "SET LOCAL synchronous_commit = off; " + UPSERT_UNIT + "; COMMIT";
 
   /**
    * Decides, inside the transaction that would record a new job, whether the jobs already recorded in
@@ -166,15 +168,30 @@ public final class TargetStore implements AutoCloseable {
     });
   }
 
+  /**
+   * Records a unit's state in a transaction of its own that commits without waiting for its WAL flush
+   * ({@code synchronous_commit = off} for it only): visible at once, durable at the next flush. Why that
+   * is enough, leases included, is in {@link UnitMapStore#store}.
+   */
   public void upsertUnit(String jobId, String unitId, String body) throws SQLException {
     connections.with(targetOf(jobId), c -> {
-      try (PreparedStatement ps = c.prepareStatement(UPSERT_UNIT)) {
-        ps.setString(1, jobId);
-        ps.setString(2, unitId);
-        ps.setString(3, body);
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(UPSERT_UNIT_WITHOUT_FLUSH)) {
+        bindUnit(ps, jobId, unitId, body);
         return ps.executeUpdate();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
     });
+  }
+
+  private static void bindUnit(PreparedStatement ps, String jobId, String unitId, String body) throws SQLException {
+    ps.setString(1, jobId);
+    ps.setString(2, unitId);
+    ps.setString(3, body);
   }
 
   public void deleteJob(String jobId) throws SQLException {
@@ -251,6 +268,28 @@ public final class TargetStore implements AutoCloseable {
         }
       }
       return keys;
+    });
+  }
+
+  /**
+   * {@code jobId/unitId} → epoch of every checkpoint of the given jobs of one target: a worker may have
+   * taken a unit over with an epoch whose lease record was lost (see {@link UnitMapStore#store}).
+   */
+  public Map<String, Long> checkpointEpochs(Target target, List<String> jobIds) throws SQLException {
+    return connections.with(target, c -> {
+      Map<String, Long> epochs = new LinkedHashMap<>();
+      if (!schemaExists(c)) {
+        return epochs;
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT job_id, unit_id, epoch FROM ferry.checkpoints WHERE job_id = ANY (?)")) {
+        ps.setArray(1, c.createArrayOf("text", jobIds.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            epochs.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
+          }
+        }
+      }
+      return epochs;
     });
   }
 

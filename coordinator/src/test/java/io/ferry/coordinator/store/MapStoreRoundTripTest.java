@@ -90,6 +90,43 @@ class MapStoreRoundTripTest {
   }
 
   @Test
+  void aUnitWrittenWithoutWaitingForItsFlushIsVisibleAtOnceAndLeavesTheConnectionAsItWas() throws Exception {
+    TargetConnections connections = new TargetConnections();
+    try (TargetStore store = new TargetStore(TargetRegistry.load(stateDir), connections)) {
+      store.registry().put("async-job", target());
+      store.ensureSchema(target());
+      store.upsertUnit("async-job", "u1", "{\"state\":\"done\"}");
+      try (Connection other = TestDatabases.connect(database);
+           var rs = other.createStatement().executeQuery("SELECT body FROM ferry.units WHERE job_id = 'async-job'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("{\"state\":\"done\"}");
+      }
+      assertThat(TargetStore.UPSERT_UNIT_WITHOUT_FLUSH).startsWith("SET LOCAL synchronous_commit = off; ").endsWith("; COMMIT");
+      assertThat(settings(connections)).as("the setting is the transaction's only; autocommit restored").isEqualTo("on true");
+
+      // A failed write (a unit without a body) rolls back and leaves the connection usable.
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.upsertUnit("async-job", "u2", null))
+          .isInstanceOf(java.sql.SQLException.class);
+      assertThat(settings(connections)).isEqualTo("on true");
+      store.upsertUnit("async-job", "u1", "{\"state\":\"leased\"}");
+      try (Connection other = TestDatabases.connect(database);
+           var rs = other.createStatement().executeQuery("SELECT body FROM ferry.units WHERE job_id = 'async-job'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("{\"state\":\"leased\"}");
+      }
+    }
+  }
+
+  private String settings(TargetConnections connections) throws Exception {
+    return connections.with(target(), c -> {
+      try (var rs = c.createStatement().executeQuery("SHOW synchronous_commit")) {
+        rs.next();
+        return rs.getString(1) + " " + c.getAutoCommit();
+      }
+    });
+  }
+
+  @Test
   void doneCheckpointsAreReadForReconciliation() throws Exception {
     try (TargetStore store = new TargetStore(TargetRegistry.load(stateDir), new TargetConnections())) {
       store.registry().put("cp-job", target());

@@ -57,6 +57,15 @@ public record WorkUnit(
         UnitState.LEASED, attempts + 1, epoch + 1, worker, expiresAt, rows, bytes, error, rejected);
   }
 
+  /**
+   * This unit with an epoch of at least {@code floor}: a restarted coordinator raises a unit to the epoch
+   * found on its checkpoint, which a worker may have taken over with a lease whose record was lost.
+   */
+  public WorkUnit withEpochAtLeast(long floor) {
+    return floor <= epoch ? this : new WorkUnit(id, jobId, kind, tenantId, table, sourceTable, range, estimatedRows,
+        estimatedBytes, state, attempts, floor, workerId, leaseExpiresAt, rows, bytes, error, rejected);
+  }
+
   public WorkUnit renewed(long expiresAt) {
     return new WorkUnit(id, jobId, kind, tenantId, table, sourceTable, range, estimatedRows, estimatedBytes,
         state, attempts, epoch, workerId, expiresAt, rows, bytes, error, rejected);

@@ -43,12 +43,17 @@ final class PostgresCheckpoints implements CheckpointStore {
   /**
    * One statement, so it is atomic against a concurrent chunk commit of an older holder: that commit's
    * upsert holds the row lock until it commits, and ON CONFLICT then sees the committed row.
+   *
+   * <p>Only a <em>newer</em> epoch takes a unit over (chunk writes accept their own epoch): every claim
+   * raises the epoch, so a second take-over at the same epoch means the coordinator handed it out twice,
+   * which it can only do after the target server lost its record of the lease (the coordinator records
+   * leases without waiting for their WAL flush) and it restarted. The second holder is refused.
    */
   private static final String TAKE_OVER = """
       INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done, updated_at)
       VALUES (?, ?, ?, NULL, 0, 0, 0, false, now())
       ON CONFLICT (job_id, unit_id) DO UPDATE SET epoch = EXCLUDED.epoch, updated_at = EXCLUDED.updated_at
-      WHERE ferry.checkpoints.epoch <= EXCLUDED.epoch
+      WHERE ferry.checkpoints.epoch < EXCLUDED.epoch
       RETURNING epoch, last_key, rows, bytes, chunks, done, rejected""";
 
   /**

@@ -107,6 +107,12 @@ class PostgresCheckpointsIT {
       other.rollback();
       assertThat(store.takeOverAndBegin(t, "job", "unit-5", 1)).as("an older epoch takes nothing over").isEmpty();
       t.rollback();
+      assertThat(store.takeOverAndBegin(other, "job", "unit-5", 2))
+          .as("nor does the same epoch again: a second holder of an epoch handed out twice").isEmpty();
+      other.rollback();
+      assertThat(store.read(t, "job", "unit-5")).as("the checkpoint is as the first holder left it")
+          .hasValueSatisfying(cp -> assertThat(cp.rows()).isEqualTo(7));
+      t.rollback();
     }
   }
 
