@@ -6,7 +6,8 @@
 #   UNITS="100000 10000" deploy/bench/unit-cost.sh
 #   WARMUP_JOBS=10 deploy/bench/unit-cost.sh  # a longer warm-up (default 3 jobs of 1,000 units)
 # Under each job it prints the CPU seconds of the busiest kinds of thread (JIT compilers, GC, event loops,
-# Hazelcast, the units' virtual-thread carriers "ForkJoinPool-#-worker-#"), coordinator and workers apart.
+# Hazelcast, the units' virtual-thread carriers "ForkJoinPool-#-worker-#"), coordinator and workers apart,
+# and the server's WAL volume and flushes (each commit that waits for its WAL flush is one).
 # Needs the bench's source database (deploy/bench/run.sh builds it) and deploy/target/ferry.jar; runs a
 # coordinator and two workers (2 units each) on free local ports, writing into database ferry_unit_cost.
 set -euo pipefail
@@ -62,6 +63,14 @@ thread_delta() {
 }
 pg_ticks() { for p in $(pgrep -u postgres postgres); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | paste -sd+ | bc; }
 hz=$(getconf CLK_TCK)
+# The server's WAL counters (pg_stat_wal, PostgreSQL 14+): every commit that waits for its flush is a sync;
+# the time waiting is counted only with track_wal_io_timing = on (ALTER SYSTEM, then pg_reload_conf()).
+wal_stats() { "${PSQL[@]}" -d postgres -c "SELECT wal_bytes, wal_sync, wal_sync_time FROM pg_stat_wal" 2>/dev/null || echo "0|0|0"; }
+wal_delta() {
+  IFS='|' read -r b0 s0 t0 <<< "$1"; IFS='|' read -r b1 s1 t1 <<< "$2"
+  printf '    postgres WAL:        %.0f MB, %d flushes, %.0f ms flushing (0 unless track_wal_io_timing)\n' \
+    "$(echo "($b1 - $b0) / 1000000" | bc -l)" "$((s1 - s0))" "$(echo "$t1 - $t0" | bc -l)"
+}
 run() { # table, rows per unit: prints seconds
   local spec id state t0
   spec=$(printf '{"name":"unit-cost","source":{"engine":"postgresql","tenants":[{"id":"bench","url":"jdbc:postgresql://%s/ferry_bench_src","user":"%s"}]},"target":{"engine":"postgresql","url":"jdbc:postgresql://%s/ferry_unit_cost","user":"%s","schema":"bench"},"tables":{"include":["public.%s"]},"mode":"drop_recreate","unit":{"rows":%s,"bytes":1099511627776}}' \
@@ -80,13 +89,16 @@ printf '%-12s %8s %16s %14s %14s\n' "unit rows" "job s" "coordinator s" "workers
 for rows in ${UNITS:-250000 25000} ${UNITS:-250000 25000}; do
   c0=$(ticks "${PIDS[0]}"); w0=$(( $(ticks "${PIDS[1]}") + $(ticks "${PIDS[2]}") )); p0=$(pg_ticks)
   thread_ticks "${PIDS[0]}" > "$DIR/c0"; thread_ticks "${PIDS[1]}" "${PIDS[2]}" > "$DIR/w0"
+  wal0=$(wal_stats)
   secs=$(run narrow "$rows")
+  wal1=$(wal_stats)
   c1=$(ticks "${PIDS[0]}"); w1=$(( $(ticks "${PIDS[1]}") + $(ticks "${PIDS[2]}") )); p1=$(pg_ticks)
   thread_ticks "${PIDS[0]}" > "$DIR/c1"; thread_ticks "${PIDS[1]}" "${PIDS[2]}" > "$DIR/w1"
   printf '%-12s %8.1f %16.2f %14.2f %14.2f\n' "$rows" "$secs" "$(echo "($c1 - $c0) / $hz" | bc -l)" \
     "$(echo "($w1 - $w0) / $hz" | bc -l)" "$(echo "($p1 - $p0) / $hz" | bc -l)"
   echo "    coordinator threads: $(thread_delta "$DIR/c0" "$DIR/c1")"
   echo "    worker threads:      $(thread_delta "$DIR/w0" "$DIR/w1")"
+  wal_delta "$wal0" "$wal1"
 done
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ferry_unit_cost" >/dev/null 2>&1 || true
 echo "logs in $DIR"
