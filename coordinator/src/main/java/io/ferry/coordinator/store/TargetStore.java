@@ -177,7 +177,9 @@ public final class TargetStore implements AutoCloseable {
     connections.with(targetOf(jobId), c -> {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(UPSERT_UNIT_WITHOUT_FLUSH)) {
-        bindUnit(ps, jobId, unitId, body);
+        ps.setString(1, jobId);
+        ps.setString(2, unitId);
+        ps.setString(3, body);
         return ps.executeUpdate();
       } catch (SQLException e) {
         c.rollback();
@@ -186,12 +188,6 @@ public final class TargetStore implements AutoCloseable {
         c.setAutoCommit(true);
       }
     });
-  }
-
-  private static void bindUnit(PreparedStatement ps, String jobId, String unitId, String body) throws SQLException {
-    ps.setString(1, jobId);
-    ps.setString(2, unitId);
-    ps.setString(3, body);
   }
 
   public void deleteJob(String jobId) throws SQLException {
@@ -215,21 +211,12 @@ public final class TargetStore implements AutoCloseable {
 
   /** Job id → body for the given jobs of one target. */
   public Map<String, String> jobs(Target target, List<String> jobIds) throws SQLException {
-    return connections.with(target, c -> {
-      Map<String, String> bodies = new LinkedHashMap<>();
-      if (!schemaExists(c)) {
-        return bodies;
-      }
-      try (PreparedStatement ps = c.prepareStatement("SELECT job_id, body FROM ferry.jobs WHERE job_id = ANY (?)")) {
-        ps.setArray(1, c.createArrayOf("text", jobIds.toArray()));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            bodies.put(rs.getString(1), rs.getString(2));
-          }
-        }
-      }
-      return bodies;
-    });
+    Map<String, String> bodies = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : rowsOfJobs(target, jobIds, "SELECT job_id, body FROM ferry.jobs WHERE job_id = ANY (?)",
+        rs -> Map.entry(rs.getString(1), rs.getString(2)))) {
+      bodies.put(e.getKey(), e.getValue());
+    }
+    return bodies;
   }
 
   /** Unit id → body for one job; {@code unitIds} null means every unit of the job. */
@@ -254,21 +241,8 @@ public final class TargetStore implements AutoCloseable {
 
   /** {@code jobId/unitId} of every stored unit of the given jobs of one target. */
   public List<String> unitKeys(Target target, List<String> jobIds) throws SQLException {
-    return connections.with(target, c -> {
-      List<String> keys = new ArrayList<>();
-      if (!schemaExists(c)) {
-        return keys;
-      }
-      try (PreparedStatement ps = c.prepareStatement("SELECT job_id, unit_id FROM ferry.units WHERE job_id = ANY (?)")) {
-        ps.setArray(1, c.createArrayOf("text", jobIds.toArray()));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            keys.add(rs.getString(1) + "/" + rs.getString(2));
-          }
-        }
-      }
-      return keys;
-    });
+    return rowsOfJobs(target, jobIds, "SELECT job_id, unit_id FROM ferry.units WHERE job_id = ANY (?)",
+        rs -> rs.getString(1) + "/" + rs.getString(2));
   }
 
   /**
@@ -276,42 +250,49 @@ public final class TargetStore implements AutoCloseable {
    * taken a unit over with an epoch whose lease record was lost (see {@link UnitMapStore#store}).
    */
   public Map<String, Long> checkpointEpochs(Target target, List<String> jobIds) throws SQLException {
-    return connections.with(target, c -> {
-      Map<String, Long> epochs = new LinkedHashMap<>();
-      if (!schemaExists(c)) {
-        return epochs;
-      }
-      try (PreparedStatement ps = c.prepareStatement("SELECT job_id, unit_id, epoch FROM ferry.checkpoints WHERE job_id = ANY (?)")) {
-        ps.setArray(1, c.createArrayOf("text", jobIds.toArray()));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            epochs.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
-          }
-        }
-      }
-      return epochs;
-    });
+    Map<String, Long> epochs = new LinkedHashMap<>();
+    for (Map.Entry<String, Long> e : rowsOfJobs(target, jobIds,
+        "SELECT job_id, unit_id, epoch FROM ferry.checkpoints WHERE job_id = ANY (?)",
+        rs -> Map.entry(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3)))) {
+      epochs.put(e.getKey(), e.getValue());
+    }
+    return epochs;
   }
 
   /** Checkpoints marked done for the given jobs of one target (see start-up reconciliation). */
   public List<DoneCheckpoint> doneCheckpoints(Target target, List<String> jobIds) throws SQLException {
+    // rejected through to_jsonb: a ferry schema an older Ferry created has no such column until a worker adds it.
+    return rowsOfJobs(target, jobIds, "SELECT job_id, unit_id, epoch, rows, bytes,"
+        + " coalesce((to_jsonb(cp) ->> 'rejected')::bigint, 0) FROM ferry.checkpoints cp WHERE done AND job_id = ANY (?)",
+        rs -> new DoneCheckpoint(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+  }
+
+  /** One row of a result set as a value. */
+  @FunctionalInterface
+  private interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * The rows of {@code sql}, whose one parameter is the array of {@code jobIds}, read from a target's
+   * {@code ferry} schema; none when the target has no such schema yet. The list is built inside the
+   * connection's work, so a retry on a new connection starts it again.
+   */
+  private <T> List<T> rowsOfJobs(Target target, List<String> jobIds, String sql, RowMapper<T> mapper) throws SQLException {
     return connections.with(target, c -> {
-      List<DoneCheckpoint> done = new ArrayList<>();
+      List<T> rows = new ArrayList<>();
       if (!schemaExists(c)) {
-        return done;
+        return rows;
       }
-      // rejected through to_jsonb: a ferry schema an older Ferry created has no such column until a worker adds it.
-      try (PreparedStatement ps = c.prepareStatement("SELECT job_id, unit_id, epoch, rows, bytes,"
-          + " coalesce((to_jsonb(cp) ->> 'rejected')::bigint, 0) FROM ferry.checkpoints cp WHERE done AND job_id = ANY (?)")) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setArray(1, c.createArrayOf("text", jobIds.toArray()));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            done.add(new DoneCheckpoint(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                rs.getLong(6)));
+            rows.add(mapper.map(rs));
           }
         }
       }
-      return done;
+      return rows;
     });
   }
 
