@@ -83,7 +83,9 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    threads = Executors.newVirtualThreadPerTaskExecutor();
+    // Named: an unnamed virtual thread costs Logback a reflective lookup per log line (LoggingEvent asks
+    // Thread.isVirtual through Class.getMethod to name it), which showed in every unit's start and end.
+    threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("unit-", 1).factory());
     metrics = new WorkerMetrics(options.workerId(), running::size, options.maxUnits());
     var consumer = vertx.eventBus().<String>consumer(Addresses.PREFLIGHT, this::onPreflight);
     // The tick stays: it covers a hint lost to a coordinator restart and retries whose backoff has passed.

@@ -1,6 +1,8 @@
 package io.ferry.coordinator.schedule;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,6 +15,9 @@ final class SourceServers {
   // jdbc:postgresql://host[:port][,host2[:port2]]/db?…   jdbc:sqlserver://host[\instance][:port];…
   private static final Pattern URL = Pattern.compile("^jdbc:([a-z]+)://([^/;?]*)", Pattern.CASE_INSENSITIVE);
 
+  /** Every claim asks for every leased copy unit's server: a job has few source URLs, parsed once each. */
+  private static final Map<String, String> PARSED = new ConcurrentHashMap<>();
+
   private SourceServers() {
   }
 
@@ -20,6 +25,13 @@ final class SourceServers {
     if (jdbcUrl == null) {
       return null;
     }
+    if (PARSED.size() > 10_000) {
+      PARSED.clear(); // a long-lived coordinator's many past jobs: forget them rather than grow
+    }
+    return PARSED.computeIfAbsent(jdbcUrl, SourceServers::parse);
+  }
+
+  private static String parse(String jdbcUrl) {
     Matcher m = URL.matcher(jdbcUrl);
     if (!m.find()) {
       return jdbcUrl;

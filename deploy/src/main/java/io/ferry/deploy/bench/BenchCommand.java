@@ -51,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--finer", defaultValue = "10", description = "Also run narrow with units this many times smaller.")
   int finer;
 
+  @Option(names = "--repeat", defaultValue = "1",
+      description = "Measure each table this many times, and report the spread (default: ${DEFAULT-VALUE}).")
+  int repeat;
+
   @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Run three unmeasured jobs first (20, 200 and 1,000 units), so the coordinator and workers are measured JIT-compiled as in a running cluster (default: ${DEFAULT-VALUE}).")
   boolean warmup;
@@ -58,12 +62,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "deploy/bench/results.md", description = "Where to write the result table.")
   Path out;
 
-  record Row(String table, String unitRows, long rows, long bytes, FerryPhases ferry, PipeRun.Timing pipe, long peakHeap,
-             int unitCount, double ferryCpu, double pipeCpu) {
-  }
-
   @Override
   public Integer call() throws Exception {
+    if (repeat < 1 || finer < 1) {
+      System.err.println("--repeat and --finer must be at least 1");
+      return 2;
+    }
     BenchData data = new BenchData("jdbc:postgresql://" + host + ":" + port + "/", user);
     try (BenchLock lock = BenchLock.acquire(data)) {
       return run(data);
@@ -74,7 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
     for (String table : tables) {
       data.ensure(table, scale, rebuild);
     }
-    List<Row> rows = new ArrayList<>();
+    List<BenchReport.Row> rows = new ArrayList<>();
     Path logs = Files.createTempDirectory("ferry-bench-");
     try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
       cluster.startCoordinator();
@@ -90,14 +94,18 @@ public final class BenchCommand implements Callable<Integer> {
       for (String table : tables) {
         long unitRows = Math.max(1000, BenchData.rows(table, scale) / 40);
         List<Long> variants = table.equals("narrow") && finer > 1 ? List.of(unitRows, Math.max(100, unitRows / finer)) : List.of(unitRows);
-        for (long size : variants) {
-          rows.add(measure(api, cluster, data, pipe, table, size));
-          System.out.println(format(rows.get(rows.size() - 1)));
+        for (int run = 1; run <= repeat; run++) {
+          // Every other run starts with the other size: a machine that speeds up or slows down during the
+          // benchmark then favours neither.
+          for (long size : run % 2 == 1 ? variants : variants.reversed()) {
+            rows.add(measure(api, cluster, data, pipe, table, size, run));
+            System.out.println(BenchReport.format(rows.get(rows.size() - 1)));
+          }
         }
       }
     }
     data.dropTarget();
-    String report = report(rows);
+    String report = BenchReport.of(setting(), rows);
     System.out.println();
     System.out.println(report);
     if (out.getParent() != null) {
@@ -148,8 +156,8 @@ public final class BenchCommand implements Callable<Integer> {
         (System.nanoTime() - started) / 1e9);
   }
 
-  private Row measure(ApiClient api, ProcessCluster cluster, BenchData data, PipeRun pipe, String table, long unitRows)
-      throws Exception {
+  private BenchReport.Row measure(ApiClient api, ProcessCluster cluster, BenchData data, PipeRun pipe, String table,
+      long unitRows, int run) throws Exception {
     Map<String, Object> spec = spec(table, unitRows);
     List<Process> ferryProcesses = new ArrayList<>(cluster.workers());
     ferryProcesses.add(cluster.coordinator());
@@ -188,33 +196,13 @@ public final class BenchCommand implements Callable<Integer> {
     if (pipe.targetRows(table) != copied) {
       throw new IllegalStateException("pipe copied " + pipe.targetRows(table) + " rows of " + table + ", Ferry " + copied);
     }
-    return new Row(table, String.format(Locale.ROOT, "%,d", unitRows), copied, data.tableBytes(table), phases,
+    return new BenchReport.Row(table, run, String.format(Locale.ROOT, "%,d", unitRows), copied, data.tableBytes(table), phases,
         pipeTiming, peak, ranges.size(), ferryCpu, pipeCpu);
   }
 
-  static final String HEADER = "| table | unit rows | rows | MB | Ferry s | pipe s | Ferry/pipe | Ferry setup s | Ferry copy s "
-      + "| pipe copy s | copy Ferry/pipe | Ferry finish s | pipe finish s | Ferry MB/s | pipe MB/s | worker peak heap MB "
-      + "| Ferry client CPU s | pipe client CPU s |\n"
-      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
-
-  static String format(Row r) {
-    double mb = r.bytes() / 1048576.0;
-    FerryPhases f = r.ferry();
-    PipeRun.Timing p = r.pipe();
-    return String.format(Locale.ROOT,
-        "| %s | %s (%d units) | %,d | %,.0f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.1f |",
-        r.table(), r.unitRows(), r.unitCount(), r.rows(), mb, f.seconds(), p.seconds(), p.seconds() / f.seconds(),
-        f.setupSeconds(), f.copySeconds(), p.copySeconds(), p.copySeconds() / f.copySeconds(), f.finishSeconds(),
-        p.finishSeconds(), mb / f.seconds(), mb / p.seconds(), r.peakHeap() / 1048576.0, r.ferryCpu(), r.pipeCpu());
-  }
-
-  private String report(List<Row> rows) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%d workers × %d units (parallelism %d), scale %s, %s, %d cores, Java %s%n%n",
+  private String setting() {
+    return String.format(Locale.ROOT, "%d workers × %d units (parallelism %d), scale %s, %s, %d cores, Java %s",
         workers, units, workers * units, scale, warmup ? "after a warm-up" : "cold workers (no warm-up)",
-        Runtime.getRuntime().availableProcessors(), Runtime.version()));
-    sb.append(HEADER);
-    rows.forEach(r -> sb.append(format(r)).append('\n'));
-    return sb.toString();
+        Runtime.getRuntime().availableProcessors(), Runtime.version());
   }
 }

@@ -1,0 +1,106 @@
+package io.ferry.deploy.bench;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The benchmark's Markdown report: one line per measured job, then, when tables were measured more than
+ * once or narrow was also split finer, the spread of each figure over the runs and the finer split's
+ * effect run by run.
+ */
+final class BenchReport {
+
+  /** One measured job and the pipes over its ranges. {@code run} counts from 1 per table. */
+  record Row(String table, int run, String unitRows, long rows, long bytes, FerryPhases ferry, PipeRun.Timing pipe,
+             long peakHeap, int unitCount, double ferryCpu, double pipeCpu) {
+  }
+
+  static final String HEADER = "| table | unit rows | rows | MB | Ferry s | pipe s | Ferry/pipe | Ferry setup s | Ferry copy s "
+      + "| pipe copy s | copy Ferry/pipe | Ferry finish s | pipe finish s | Ferry MB/s | pipe MB/s | worker peak heap MB "
+      + "| Ferry client CPU s | pipe client CPU s | run |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+
+  private BenchReport() {
+  }
+
+  static String format(Row r) {
+    double mb = r.bytes() / 1048576.0;
+    FerryPhases f = r.ferry();
+    PipeRun.Timing p = r.pipe();
+    return String.format(Locale.ROOT,
+        "| %s | %s (%d units) | %,d | %,.0f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.1f | %d |",
+        r.table(), r.unitRows(), r.unitCount(), r.rows(), mb, f.seconds(), p.seconds(), p.seconds() / f.seconds(),
+        f.setupSeconds(), f.copySeconds(), p.copySeconds(), p.copySeconds() / f.copySeconds(), f.finishSeconds(),
+        p.finishSeconds(), mb / f.seconds(), mb / p.seconds(), r.peakHeap() / 1048576.0, r.ferryCpu(), r.pipeCpu(), r.run());
+  }
+
+  /** @param setting the first line: workers, units, scale, machine */
+  static String of(String setting, List<Row> rows) {
+    StringBuilder sb = new StringBuilder(setting).append("\n\n").append(HEADER);
+    rows.forEach(r -> sb.append(format(r)).append('\n'));
+    Map<String, List<Row>> byVariant = new LinkedHashMap<>();
+    rows.forEach(r -> byVariant.computeIfAbsent(r.table() + " " + r.unitRows(), k -> new ArrayList<>()).add(r));
+    if (byVariant.values().stream().anyMatch(v -> v.size() > 1)) {
+      sb.append("\nOver the runs (median, and the range):\n\n")
+          .append("| table | unit rows | runs | Ferry s | Ferry/pipe | copy Ferry/pipe | worker peak heap MB |\n")
+          .append("|---|---|---|---|---|---|---|\n");
+      for (List<Row> variant : byVariant.values()) {
+        Row first = variant.get(0);
+        sb.append(String.format(Locale.ROOT, "| %s | %s (%d units) | %d | %s | %s | %s | %,.0f |%n", first.table(),
+            first.unitRows(), first.unitCount(), variant.size(),
+            seconds(Spread.of(variant.stream().map(r -> r.ferry().seconds()).toList())),
+            Spread.of(variant.stream().map(r -> r.pipe().seconds() / r.ferry().seconds()).toList()).ratio(),
+            Spread.of(variant.stream().map(r -> r.pipe().copySeconds() / r.ferry().copySeconds()).toList()).ratio(),
+            variant.stream().mapToLong(Row::peakHeap).max().orElse(0) / 1048576.0));
+      }
+    }
+    sb.append(finerSplit(rows));
+    return sb.toString();
+  }
+
+  /**
+   * Each run of a table measured at two unit sizes, as a pair: how much throughput changed at the finer
+   * size (same rows, so the change is the coarse job's seconds over the finer one's, less one).
+   */
+  static String finerSplit(List<Row> rows) {
+    Map<String, List<Row>> byRun = new LinkedHashMap<>();
+    rows.forEach(r -> byRun.computeIfAbsent(r.table() + " " + r.run(), k -> new ArrayList<>()).add(r));
+    List<Row[]> pairs = byRun.values().stream().filter(l -> l.size() == 2)
+        .map(l -> l.stream().sorted(Comparator.comparingInt(Row::unitCount)).toArray(Row[]::new)).toList();
+    if (pairs.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("\nSplit finer (the same table in more, smaller units; runs alternate which size goes first):\n\n")
+        .append("| table | run | units | Ferry s | Ferry throughput | Ferry copy phase | pipe throughput |\n")
+        .append("|---|---|---|---|---|---|---|\n");
+    List<Double> ferry = new ArrayList<>();
+    List<Double> copy = new ArrayList<>();
+    List<Double> pipe = new ArrayList<>();
+    for (Row[] p : pairs) {
+      double f = p[0].ferry().seconds() / p[1].ferry().seconds() - 1;
+      double c = p[0].ferry().copySeconds() / p[1].ferry().copySeconds() - 1;
+      double q = p[0].pipe().seconds() / p[1].pipe().seconds() - 1;
+      ferry.add(f);
+      copy.add(c);
+      pipe.add(q);
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %d → %d | %.1f → %.1f | %+.1f%% | %+.1f%% | %+.1f%% |%n", p[0].table(),
+          p[0].run(), p[0].unitCount(), p[1].unitCount(), p[0].ferry().seconds(), p[1].ferry().seconds(), 100 * f, 100 * c,
+          100 * q));
+    }
+    Spread f = Spread.of(ferry);
+    sb.append("\nFerry's throughput split finer: ").append(f.percent()).append(f.surelyNegative()
+        ? ": a drop beyond the runs' noise" : f.n() > 1 ? ": no drop beyond the runs' noise" : "").append('\n');
+    sb.append("Ferry's copy phase: ").append(Spread.of(copy).percent()).append('\n');
+    sb.append("The pipes' throughput: ").append(Spread.of(pipe).percent()).append('\n');
+    return sb.toString();
+  }
+
+  private static String seconds(Spread s) {
+    return s.n() < 2 ? String.format(Locale.ROOT, "%.1f", s.median())
+        : String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", s.median(), s.min(), s.max());
+  }
+}

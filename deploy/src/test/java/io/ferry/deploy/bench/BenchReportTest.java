@@ -1,0 +1,64 @@
+package io.ferry.deploy.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchReportTest {
+
+  @Test
+  void spreadHasMedianRangeAndStudentInterval() {
+    Spread s = Spread.of(List.of(0.10, -0.05, 0.02, -0.01, 0.04));
+    assertThat(s.median()).isEqualTo(0.02);
+    assertThat(s.min()).isEqualTo(-0.05);
+    assertThat(s.max()).isEqualTo(0.10);
+    assertThat(s.mean()).isCloseTo(0.02, within(1e-12));
+    // The five values' sample standard deviation is 0.0561249, t(4) is 2.776: half width t * sd / sqrt(5).
+    assertThat(s.halfWidth()).isCloseTo(2.776 * 0.0561249 / Math.sqrt(5), within(1e-6));
+    assertThat(s.surelyNegative()).isFalse();
+    assertThat(s.percent()).isEqualTo("median +2.0% (-5.0% to +10.0%), mean +2.0% ± 7.0% (95%, 5 runs)");
+  }
+
+  @Test
+  void anIntervalWhollyBelowZeroIsADrop() {
+    assertThat(Spread.of(List.of(-0.15, -0.12, -0.14, -0.13)).surelyNegative()).isTrue();
+    assertThat(Spread.of(List.of(-0.15)).surelyNegative()).as("one run proves nothing").isFalse();
+    assertThat(Spread.of(List.of(1.0, 3.0)).median()).isEqualTo(2.0);
+  }
+
+  @Test
+  void pairsEachRunsTwoSizesAndReportsTheChangeInThroughput() {
+    List<BenchReport.Row> rows = List.of(
+        row("narrow", 1, 40, 20.0, 25.0), row("narrow", 1, 400, 25.0, 40.0),
+        row("narrow", 2, 400, 18.0, 40.0), row("narrow", 2, 40, 20.0, 25.0),
+        row("wide", 1, 40, 10.0, 10.0), row("wide", 2, 40, 11.0, 10.0));
+    String report = BenchReport.of("setting", rows);
+
+    // Run 1: 20 s → 25 s is 20% less throughput; run 2 (the finer size ran first): 20 s → 18 s is 11.1% more.
+    assertThat(report).contains("| narrow | 1 | 40 → 400 | 20.0 → 25.0 | -20.0% |");
+    assertThat(report).contains("| narrow | 2 | 40 → 400 | 20.0 → 18.0 | +11.1% |");
+    assertThat(report).doesNotContain("| wide | 1 | 40 →");
+    assertThat(report).contains("Ferry's throughput split finer: median -4.4% (-20.0% to +11.1%)");
+    assertThat(report).contains("no drop beyond the runs' noise");
+    // Over the runs: wide's Ferry/pipe was 1.00, then 0.91.
+    assertThat(report).contains("| wide | 10 (40 units) | 2 | 10.5 (10.0–11.0) | 0.95 (0.91–1.00) |");
+  }
+
+  @Test
+  void oneRunOfEachTableHasNoSpreadSection() {
+    String report = BenchReport.of("setting", List.of(row("wide", 1, 40, 10.0, 10.0)));
+    assertThat(report).doesNotContain("Over the runs").doesNotContain("Split finer");
+    assertThat(report.lines().filter(l -> l.startsWith("| wide |"))).hasSize(1);
+  }
+
+  /** A job of {@code seconds}, all of them copying, against pipes of {@code pipeSeconds}; 10 MB. */
+  private static BenchReport.Row row(String table, int run, int units, double seconds, double pipeSeconds) {
+    FerryPhases phases = new FerryPhases(0);
+    phases.seen("copy", 0);
+    phases.ended((long) (seconds * 1e9));
+    return new BenchReport.Row(table, run, String.valueOf(400 / units), 1_000_000, 10L << 20, phases,
+        new PipeRun.Timing(pipeSeconds, 0), 100L << 20, units, 1, 1);
+  }
+}
