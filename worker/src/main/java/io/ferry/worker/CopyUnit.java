@@ -109,6 +109,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private long rejected;
   private long chunkRows;
   private long chunkBytes;
+  private EndEstimate end;
 
   CopyUnit(Assignment assignment, SourceDialect sourceDialect, TargetDialect targetDialect, ConnectionPools connections,
       UnitControl control, ProgressListener progress) {
@@ -168,6 +169,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       chunks = cp.chunks();
       lastKey = cp.lastKey();
       rejected = cp.rejected();
+      end = new EndEstimate(unit.estimatedRows(), rows, System.nanoTime());
       try {
         copy();
         return UnitOutcome.ok(rows, bytes, rejected);
@@ -398,6 +400,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     if (buffered > 0) {
       writer.write(buffer, 0, buffered);
       buffered = 0;
+      if (!control.isEndingSoon() && end.near(rows + chunkRows, System.nanoTime())) {
+        control.endingSoon();
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.Addresses;
 import io.ferry.protocol.Json;
+import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.message.PreflightRequest;
 import io.ferry.protocol.message.UnitResult;
@@ -17,10 +18,12 @@ import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.verify.TableChecksum;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -179,6 +182,101 @@ class WorkerVerticleIT {
     eventually(() -> coordinator.results.size() == 4);
     assertThat(coordinator.results).allMatch(UnitResult::ok);
     assertThat(coordinator.results.stream().mapToLong(UnitResult::rows).sum()).isEqualTo(2L * ROWS);
+  }
+
+  /**
+   * With one slot, the first unit (estimated at one row, so its end looks near from its first write) has
+   * its successor claimed while it runs. The successor waits, its lease renewed by heartbeats, and starts
+   * only once the first has ended. The first is held mid-way by a lock on its checkpoint row.
+   */
+  @Test
+  void aUnitEndingSoonHasItsSuccessorClaimedWhichWaitsForTheSlot() throws Exception {
+    await(coordinator.start());
+    deployOneSlotWorker();
+    String schema = "v6";
+    try (Connection gate = successorWaiting(schema)) {
+      Thread.sleep(300);
+      assertThat(coordinator.progress).noneMatch(p -> p.unitId().equals(second(schema)));
+      assertThat(coordinator.result(second(schema))).as("claimed but not started: one slot").isNull();
+      gate.commit();
+    }
+    eventually(() -> coordinator.result(first(schema)) != null && coordinator.result(second(schema)) != null);
+    assertThat(coordinator.results).allMatch(UnitResult::ok);
+    assertThat(coordinator.result(first(schema)).rows() + coordinator.result(second(schema)).rows()).isEqualTo(ROWS);
+    assertThat(coordinator.claims).allMatch(c -> c.slots() == 1);
+  }
+
+  @Test
+  void stoppingHandsAWaitingSuccessorBackUnstarted() throws Exception {
+    await(coordinator.start());
+    String deployment = deployOneSlotWorker();
+    Future<Void> stopped;
+    String schema = "v7";
+    try (Connection gate = successorWaiting(schema)) {
+      stopped = vertx.undeploy(deployment);
+      eventually(() -> coordinator.result(second(schema)) != null);
+      gate.commit();
+    }
+    await(stopped);
+    UnitResult second = coordinator.result(second(schema));
+    assertThat(second.ok()).isFalse();
+    assertThat(second.retryable()).isTrue();
+    assertThat(second.error()).isEqualTo("worker stopping");
+    assertThat(second.rows()).isZero();
+    assertThat(coordinator.result(first(schema)).retryable()).as("stopped at its next chunk").isTrue();
+  }
+
+  /** Unit ids of their own per test: the checkpoints of one test's units would refuse the next test's epoch 1. */
+  private static String first(String schema) {
+    return schema + "-first";
+  }
+
+  private static String second(String schema) {
+    return schema + "-second";
+  }
+
+  private String deployOneSlotWorker() throws Exception {
+    return await(vertx.deployVerticle(new WorkerVerticle(new WorkerOptions("worker-1", 1, 100, 60_000))));
+  }
+
+  /**
+   * Runs the first unit (small chunks, estimated at one row) and queues the second; returns once the first is
+   * held by a lock on its checkpoint row (the returned connection's transaction) and the second is claimed and
+   * named in a heartbeat.
+   */
+  private Connection successorWaiting(String schema) throws Exception {
+    TablePlan plan = preflight(schema);
+    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
+        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
+    vertx.eventBus().publish(Addresses.UNITS_READY, ""); // the claim tick is a minute away
+    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), 2);
+    coordinator.pending.add(estimatedAt(1, Units.copy(first(schema), JOB, plan, ranges.get(0), 1, DBS.connection(sourceUrl),
+        DBS.connection(targetUrl), "tenant_id", 5)));
+    coordinator.pending.add(Units.copy(second(schema), JOB, plan, ranges.get(1), 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
+        "tenant_id", 5));
+    vertx.eventBus().publish(Addresses.UNITS_READY, "");
+    eventually(() -> coordinator.progress.stream().anyMatch(p -> p.unitId().equals(first(schema))));
+    Connection gate = DBS.open(targetUrl);
+    gate.setAutoCommit(false);
+    try (PreparedStatement lock = gate.prepareStatement(
+        "SELECT 1 FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ? FOR UPDATE")) {
+      lock.setString(1, JOB);
+      lock.setString(2, first(schema));
+      lock.executeQuery().close();
+    }
+    eventually(() -> coordinator.pending.isEmpty() && coordinator.heartbeats.getLast().activeUnits()
+        .containsAll(List.of(JOB + "/" + first(schema), JOB + "/" + second(schema))));
+    assertThat(coordinator.result(first(schema))).isNull();
+    return gate;
+  }
+
+  private static Assignment estimatedAt(long rows, Assignment a) {
+    WorkUnit u = a.unit();
+    WorkUnit estimated = new WorkUnit(u.id(), u.jobId(), u.kind(), u.tenantId(), u.table(), u.sourceTable(), u.range(), rows,
+        u.estimatedBytes(), u.state(), u.attempts(), u.epoch(), u.workerId(), u.leaseExpiresAt(), u.rows(), u.bytes(), u.error());
+    return new Assignment(estimated, a.plan(), a.source(), a.target(), a.tenantColumn(), a.statements(), a.chunkRows(),
+        a.chunkBytes(), a.mode(), a.copyUnits(), a.onRowError());
   }
 
   /** The plan for a target schema of its own, surveyed in this JVM (no worker needed). */
