@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +112,7 @@ public final class WorkerVerticle extends VerticleBase {
     vertx.cancelTimer(claimTimer);
     vertx.cancelTimer(heartbeatTimer);
     LOG.info("worker {} stopping: {} units running", options.workerId(), running.size());
-    handBackWaiting(UnitOutcome.STOPPING);
+    handBack(waiting -> true);
     running.values().forEach(r -> r.control().stop());
     Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + STOP_GRACE_MILLIS;
@@ -221,7 +222,10 @@ public final class WorkerVerticle extends VerticleBase {
           }
           ClaimReply reply = Json.decode(ar.result().body(), ClaimReply.class);
           if (reply.assignments() != null) {
-            reply.assignments().forEach(this::accept);
+            next.addAll(reply.assignments());
+            if (stopping) {
+              handBack(waiting -> true); // claimed while stopping: requeued at once
+            }
             fill();
           }
           if (claimAgain) {
@@ -230,20 +234,13 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
-  /** A claimed unit waits its turn; one claimed while stopping goes straight back, to be requeued at once. */
-  private void accept(Assignment assignment) {
-    if (stopping) {
-      LOG.info("{}: handed back unstarted: {}", assignment.unit().describe(), UnitOutcome.STOPPING);
-      report(assignment.unit(), UnitOutcome.failed(UnitOutcome.STOPPING, true, 0, 0));
-    } else {
-      next.add(assignment);
-    }
-  }
-
-  private void handBackWaiting(String reason) {
-    for (Assignment waiting; (waiting = next.poll()) != null; ) {
-      LOG.info("{}: handed back unstarted: {}", waiting.unit().describe(), reason);
-      report(waiting.unit(), UnitOutcome.failed(reason, true, 0, 0));
+  /** Reports the waiting units that {@code which} selects as stopped before they started, to be requeued at once. */
+  private void handBack(Predicate<Assignment> which) {
+    List<Assignment> handed = next.stream().filter(which).toList();
+    next.removeAll(handed);
+    for (Assignment waiting : handed) {
+      LOG.info("{}: handed back unstarted: {}", waiting.unit().describe(), UnitOutcome.STOPPING);
+      report(waiting.unit(), UnitOutcome.failed(UnitOutcome.STOPPING, true, 0, 0));
     }
   }
 
@@ -350,9 +347,7 @@ public final class WorkerVerticle extends VerticleBase {
         }
       }
       if (r.stopUnits() != null) {
-        List<Assignment> stopped = next.stream().filter(a -> r.stopUnits().contains(key(a.unit()))).toList();
-        next.removeAll(stopped);
-        stopped.forEach(a -> report(a.unit(), UnitOutcome.failed(UnitOutcome.STOPPING, true, 0, 0)));
+        handBack(waiting -> r.stopUnits().contains(key(waiting.unit())));
         for (String unitKey : r.stopUnits()) {
           Running run = running.get(unitKey);
           if (run != null) {

@@ -52,9 +52,9 @@ final class BenchReport {
         Row first = variant.get(0);
         sb.append(String.format(Locale.ROOT, "| %s | %s (%d units) | %d | %s | %s | %s | %,.0f |%n", first.table(),
             first.unitRows(), first.unitCount(), variant.size(),
-            seconds(Spread.of(variant.stream().map(r -> r.ferry().seconds()).toList())),
-            Spread.of(variant.stream().map(r -> r.pipe().seconds() / r.ferry().seconds()).toList()).ratio(),
-            Spread.of(variant.stream().map(r -> r.pipe().copySeconds() / r.ferry().copySeconds()).toList()).ratio(),
+            Spread.of(variant.stream().map(r -> r.ferry().seconds()).toList()).withRange("%.1f"),
+            Spread.of(variant.stream().map(r -> r.pipe().seconds() / r.ferry().seconds()).toList()).withRange("%.2f"),
+            Spread.of(variant.stream().map(r -> r.pipe().copySeconds() / r.ferry().copySeconds()).toList()).withRange("%.2f"),
             variant.stream().mapToLong(Row::peakHeap).max().orElse(0) / 1048576.0));
       }
     }
@@ -97,10 +97,5 @@ final class BenchReport {
     sb.append("Ferry's copy phase: ").append(Spread.of(copy).percent()).append('\n');
     sb.append("The pipes' throughput: ").append(Spread.of(pipe).percent()).append('\n');
     return sb.toString();
-  }
-
-  private static String seconds(Spread s) {
-    return s.n() < 2 ? String.format(Locale.ROOT, "%.1f", s.median())
-        : String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", s.median(), s.min(), s.max());
   }
 }

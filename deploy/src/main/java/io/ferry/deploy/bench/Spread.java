@@ -47,10 +47,11 @@ record Spread(int n, double median, double min, double max, double mean, double 
         : base + String.format(Locale.ROOT, ", mean %s ± %.1f%% (95%%, %d runs)", pct(mean), 100 * halfWidth, n);
   }
 
-  /** For ratios: "0.97 (0.91–1.04)". */
-  String ratio() {
-    return n < 2 ? String.format(Locale.ROOT, "%.2f", median)
-        : String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", median, min, max);
+  /** The median and, over several runs, the range, each in {@code number}'s format: "0.97 (0.91–1.04)". */
+  String withRange(String number) {
+    String median = String.format(Locale.ROOT, number, this.median);
+    return n < 2 ? median
+        : median + String.format(Locale.ROOT, " (" + number + "–" + number + ")", min, max);
   }
 
   private static String pct(double v) {
