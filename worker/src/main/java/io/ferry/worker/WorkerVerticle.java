@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker: pulls work units from the coordinator, executes them on virtual threads (at most
+ * A worker: pulls work units from the coordinator, executes them on threads of their own (at most
  * {@code maxUnits} at once), renews their leases by heartbeat and reports their results. It only
  * sends requests to coordinator addresses; its one consumer answers preflight requests.
  *
@@ -93,9 +93,11 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    // Named: an unnamed virtual thread costs Logback a reflective lookup per log line (LoggingEvent asks
-    // Thread.isVirtual through Class.getMethod to name it), which showed in every unit's start and end.
-    threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("unit-", 1).factory());
+    // Platform threads, one per running unit (at most maxUnits + 1). A virtual thread gained nothing for
+    // so few threads and cost on every blocking socket read and write of the copy: the carrier hand-off,
+    // the poller's registration and wake-up. With 25,000-row units that was 1.5–3.5 CPU seconds more per
+    // 400-unit job in the workers than with these threads (docs/benchmarks.md, session 7).
+    threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("unit-", 1).factory());
     metrics = new WorkerMetrics(options.workerId(), running::size, options.maxUnits());
     var consumer = vertx.eventBus().<String>consumer(Addresses.PREFLIGHT, this::onPreflight);
     // The tick stays: it covers a hint lost to a coordinator restart and retries whose backoff has passed.

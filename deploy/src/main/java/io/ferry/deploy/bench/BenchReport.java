@@ -64,7 +64,9 @@ final class BenchReport {
 
   /**
    * Each run of a table measured at two unit sizes, as a pair: how much throughput changed at the finer
-   * size (same rows, so the change is the coarse job's seconds over the finer one's, less one).
+   * size (same rows, so the change is the coarse job's seconds over the finer one's, less one), and what
+   * each extra unit cost Ferry's processes in CPU. The CPU figure is the per-unit overhead itself; the
+   * throughput change also carries the machine's drift between the two jobs.
    */
   static String finerSplit(List<Row> rows) {
     Map<String, List<Row>> byRun = new LinkedHashMap<>();
@@ -75,11 +77,12 @@ final class BenchReport {
       return "";
     }
     StringBuilder sb = new StringBuilder("\nSplit finer (the same table in more, smaller units; runs alternate which size goes first):\n\n")
-        .append("| table | run | units | Ferry s | Ferry throughput | Ferry copy phase | pipe throughput |\n")
-        .append("|---|---|---|---|---|---|---|\n");
+        .append("| table | run | units | Ferry s | Ferry throughput | Ferry copy phase | pipe throughput | Ferry CPU ms per extra unit |\n")
+        .append("|---|---|---|---|---|---|---|---|\n");
     List<Double> ferry = new ArrayList<>();
     List<Double> copy = new ArrayList<>();
     List<Double> pipe = new ArrayList<>();
+    List<Double> cpuPerUnit = new ArrayList<>();
     for (Row[] p : pairs) {
       double f = p[0].ferry().seconds() / p[1].ferry().seconds() - 1;
       double c = p[0].ferry().copySeconds() / p[1].ferry().copySeconds() - 1;
@@ -87,15 +90,18 @@ final class BenchReport {
       ferry.add(f);
       copy.add(c);
       pipe.add(q);
-      sb.append(String.format(Locale.ROOT, "| %s | %d | %d → %d | %.1f → %.1f | %+.1f%% | %+.1f%% | %+.1f%% |%n", p[0].table(),
+      double ms = 1000 * (p[1].ferryCpu() - p[0].ferryCpu()) / (p[1].unitCount() - p[0].unitCount());
+      cpuPerUnit.add(ms);
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %d → %d | %.1f → %.1f | %+.1f%% | %+.1f%% | %+.1f%% | %.1f |%n", p[0].table(),
           p[0].run(), p[0].unitCount(), p[1].unitCount(), p[0].ferry().seconds(), p[1].ferry().seconds(), 100 * f, 100 * c,
-          100 * q));
+          100 * q, ms));
     }
     Spread f = Spread.of(ferry);
     sb.append("\nFerry's throughput split finer: ").append(f.percent()).append(f.surelyNegative()
         ? ": a drop beyond the runs' noise" : f.n() > 1 ? ": no drop beyond the runs' noise" : "").append('\n');
     sb.append("Ferry's copy phase: ").append(Spread.of(copy).percent()).append('\n');
     sb.append("The pipes' throughput: ").append(Spread.of(pipe).percent()).append('\n');
+    sb.append("Ferry's processes' CPU per extra unit: ").append(Spread.of(cpuPerUnit).withRange("%.1f")).append(" ms\n");
     return sb.toString();
   }
 }

@@ -31,14 +31,17 @@ class BenchReportTest {
   @Test
   void pairsEachRunsTwoSizesAndReportsTheChangeInThroughput() {
     List<BenchReport.Row> rows = List.of(
-        row("narrow", 1, 40, 20.0, 25.0), row("narrow", 1, 400, 25.0, 40.0),
-        row("narrow", 2, 400, 18.0, 40.0), row("narrow", 2, 40, 20.0, 25.0),
+        row("narrow", 1, 40, 20.0, 25.0, 6.0), row("narrow", 1, 400, 25.0, 40.0, 9.6),
+        row("narrow", 2, 400, 18.0, 40.0, 8.0), row("narrow", 2, 40, 20.0, 25.0, 6.2),
         row("wide", 1, 40, 10.0, 10.0), row("wide", 2, 40, 11.0, 10.0));
     String report = BenchReport.of("setting", rows);
 
     // Run 1: 20 s → 25 s is 20% less throughput; run 2 (the finer size ran first): 20 s → 18 s is 11.1% more.
     assertThat(report).contains("| narrow | 1 | 40 → 400 | 20.0 → 25.0 | -20.0% |");
     assertThat(report).contains("| narrow | 2 | 40 → 400 | 20.0 → 18.0 | +11.1% |");
+    // CPU per extra unit: run 1 used 3.6 s more for 360 more units (10 ms each), run 2 1.8 s more (5 ms).
+    assertThat(report).contains("| 10.0 |\n").contains("| 5.0 |\n");
+    assertThat(report).contains("Ferry's processes' CPU per extra unit: 7.5 (5.0–10.0) ms");
     assertThat(report).doesNotContain("| wide | 1 | 40 →");
     assertThat(report).contains("Ferry's throughput split finer: median -4.4% (-20.0% to +11.1%)");
     assertThat(report).contains("no drop beyond the runs' noise");
@@ -53,12 +56,16 @@ class BenchReportTest {
     assertThat(report.lines().filter(l -> l.startsWith("| wide |"))).hasSize(1);
   }
 
-  /** A job of {@code seconds}, all of them copying, against pipes of {@code pipeSeconds}; 10 MB. */
   private static BenchReport.Row row(String table, int run, int units, double seconds, double pipeSeconds) {
+    return row(table, run, units, seconds, pipeSeconds, 1);
+  }
+
+  /** A job of {@code seconds}, all of them copying, using {@code cpu} s in Ferry's processes, against pipes of {@code pipeSeconds}; 10 MB. */
+  private static BenchReport.Row row(String table, int run, int units, double seconds, double pipeSeconds, double cpu) {
     FerryPhases phases = new FerryPhases(0);
     phases.seen("copy", 0);
     phases.ended((long) (seconds * 1e9));
     return new BenchReport.Row(table, run, String.valueOf(400 / units), 1_000_000, 10L << 20, phases,
-        new PipeRun.Timing(pipeSeconds, 0), 100L << 20, units, 1, 1);
+        new PipeRun.Timing(pipeSeconds, 0), 100L << 20, units, cpu, 1);
   }
 }
