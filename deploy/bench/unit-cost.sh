@@ -6,7 +6,8 @@
 #   UNITS="100000 10000" deploy/bench/unit-cost.sh
 #   WARMUP_JOBS=10 deploy/bench/unit-cost.sh  # a longer warm-up (default 3 jobs of 1,000 units)
 # Under each job it prints the CPU seconds of the busiest kinds of thread (JIT compilers, GC, event loops,
-# Hazelcast, the units' virtual-thread carriers "ForkJoinPool-#-worker-#"), coordinator and workers apart,
+# Hazelcast; the units' own threads, which end with their unit, as "unit_threads_(ended)": the processes'
+# CPU less that of the threads still alive), coordinator and workers apart,
 # and the server's WAL volume and flushes (each commit that waits for its WAL flush is one).
 # Needs the bench's source database (deploy/bench/run.sh builds it) and deploy/target/ferry.jar; runs a
 # coordinator and two workers (2 units each) on free local ports, writing into database ferry_unit_cost.
@@ -57,6 +58,7 @@ for name, n in kinds.items():
 PY
 }
 # The top thread kinds by CPU between two thread_ticks snapshots (files), in seconds.
+sum_ticks() { awk '{s += $2} END {print s + 0}' "$1"; }
 thread_delta() {
   join -a2 -e0 -o 0,1.2,2.2 <(sort "$1") <(sort "$2") \
     | awk -v hz="$hz" '{d = ($3 - $2) / hz; if (d >= 0.05) printf "%s %.2f\n", $1, d}' | sort -k2 -nr | head -8 | paste -sd' '
@@ -97,7 +99,8 @@ for rows in ${UNITS:-250000 25000} ${UNITS:-250000 25000}; do
   printf '%-12s %8.1f %16.2f %14.2f %14.2f\n' "$rows" "$secs" "$(echo "($c1 - $c0) / $hz" | bc -l)" \
     "$(echo "($w1 - $w0) / $hz" | bc -l)" "$(echo "($p1 - $p0) / $hz" | bc -l)"
   echo "    coordinator threads: $(thread_delta "$DIR/c0" "$DIR/c1")"
-  echo "    worker threads:      $(thread_delta "$DIR/w0" "$DIR/w1")"
+  ended=$(( (w1 - w0) - ($(sum_ticks "$DIR/w1") - $(sum_ticks "$DIR/w0")) ))
+  echo "    worker threads:      unit_threads_(ended) $(echo "$ended / $hz" | bc -l | xargs printf '%.2f') $(thread_delta "$DIR/w0" "$DIR/w1")"
   wal_delta "$wal0" "$wal1"
 done
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ferry_unit_cost" >/dev/null 2>&1 || true
