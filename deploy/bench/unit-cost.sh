@@ -57,8 +57,9 @@ for name, n in kinds.items():
     print(f"{name.replace(' ', '_')} {n}")
 PY
 }
-# The top thread kinds by CPU between two thread_ticks snapshots (files), in seconds.
+# All ticks of one thread_ticks snapshot (file): with the processes' own ticks, what ended threads used.
 sum_ticks() { awk '{s += $2} END {print s + 0}' "$1"; }
+# The top thread kinds by CPU between two thread_ticks snapshots (files), in seconds.
 thread_delta() {
   join -a2 -e0 -o 0,1.2,2.2 <(sort "$1") <(sort "$2") \
     | awk -v hz="$hz" '{d = ($3 - $2) / hz; if (d >= 0.05) printf "%s %.2f\n", $1, d}' | sort -k2 -nr | head -8 | paste -sd' '
