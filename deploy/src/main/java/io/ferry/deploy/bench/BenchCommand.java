@@ -56,7 +56,9 @@ public final class BenchCommand implements Callable<Integer> {
   int repeat;
 
   @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Run three unmeasured jobs first (20, 200 and 1,000 units), so the coordinator and workers are measured JIT-compiled as in a running cluster (default: ${DEFAULT-VALUE}).")
+      description = "Run rounds of unmeasured jobs first until the JIT compilers of Ferry's processes settle (at most 8), then"
+          + " each measured job once unmeasured, so the coordinator and workers are measured compiled, as in a running"
+          + " cluster (default: ${DEFAULT-VALUE}).")
   boolean warmup;
 
   @Option(names = "--out", defaultValue = "deploy/bench/results.md", description = "Where to write the result table.")
@@ -88,12 +90,12 @@ public final class BenchCommand implements Callable<Integer> {
       ApiClient api = new ApiClient(cluster.apiUrl(), null);
       ClusterWait.ready(api, workers);
       if (warmup) {
-        warmUp(api, data);
+        warmUp(api, data, ferryProcesses(cluster));
+        rehearse(api);
       }
       PipeRun pipe = new PipeRun(data, host, port, user);
       for (String table : tables) {
-        long unitRows = Math.max(1000, BenchData.rows(table, scale) / 40);
-        List<Long> variants = table.equals("narrow") && finer > 1 ? List.of(unitRows, Math.max(100, unitRows / finer)) : List.of(unitRows);
+        List<Long> variants = unitSizes(table);
         for (int run = 1; run <= repeat; run++) {
           // Every other run starts with the other size: a machine that speeds up or slows down during the
           // benchmark then favours neither.
@@ -116,6 +118,42 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The unit sizes a table is measured at: 1/40 of it, and for narrow also {@code finer} times smaller. */
+  private List<Long> unitSizes(String table) {
+    long unitRows = Math.max(1000, BenchData.rows(table, scale) / 40);
+    return table.equals("narrow") && finer > 1 ? List.of(unitRows, Math.max(100, unitRows / finer)) : List.of(unitRows);
+  }
+
+  /**
+   * Every measured job once, unmeasured, after the warm-up: a 25,000-row unit runs paths that the warm-up
+   * table's units do not make hot (its chunks fill the write buffer; it lasts long enough to claim a
+   * successor and lend its slot), and the first measured 400-unit jobs still had the JIT compilers use
+   * twice the CPU of the later ones (session 8, docs/benchmarks.md).
+   */
+  private void rehearse(ApiClient api) throws Exception {
+    long started = System.nanoTime();
+    int jobs = 0;
+    for (String table : tables) {
+      for (long unitRows : unitSizes(table)) {
+        runJob(api, spec(table, unitRows), "rehearsal");
+        jobs++;
+      }
+    }
+    System.out.printf(Locale.ROOT, "rehearsal: each measured job once, %d jobs in %.1f s (not measured)%n", jobs,
+        (System.nanoTime() - started) / 1e9);
+  }
+
+  private static void runJob(ApiClient api, Map<String, Object> spec, String what) throws Exception {
+    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
+    if (submitted.status() != 201) {
+      throw new IllegalStateException(what + " job refused: " + submitted.text());
+    }
+    JsonNode job = ClusterWait.finished(api, submitted.body().path("id").asText(), j -> { }, 100);
+    if (!"succeeded".equals(job.path("state").asText())) {
+      throw new IllegalStateException(what + " job did not succeed: " + job);
+    }
+  }
+
   private Map<String, Object> spec(String table, long unitRows) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("name", "bench-" + table);
@@ -129,39 +167,56 @@ public final class BenchCommand implements Callable<Integer> {
     return spec;
   }
 
+  /** Warm-up rounds at most: a cluster whose compilers never settle is measured after this many, and says so. */
+  static final int MAX_WARMUP_ROUNDS = 8;
+  /** The JIT has settled when its compilers used less than this share of a round's Ferry CPU. */
+  static final double JIT_SETTLED = 0.20;
+
   /**
-   * Coordinator and workers are long-lived services: a fresh JVM spends its first seconds compiling the
-   * copy path (JIT), which on this 2-core machine took about 5 CPU seconds from the PostgreSQL backends
-   * during the first measured job, and the coordinator's per-unit paths (claim, result, the unit's state
-   * written through to the target) take about a thousand units to be compiled: until then a unit cost
-   * the coordinator ~4 ms of CPU, after it ~1.5 ms (see docs/benchmarks.md). Three unmeasured jobs over a
-   * small table first, of 20, 200 and 1,000 units, so the figures are those of a running cluster;
-   * {@code --no-warmup} measures cold processes.
+   * Coordinator and workers are long-lived services, and a migration long enough for its unit size to
+   * matter runs far past their JIT warm-up; the benchmark's jobs last seconds. A fresh JVM spends its
+   * first seconds compiling the copy path, and the control plane (claims, results, the event bus'
+   * dispatch, the coordinator's scheduler) only gets hot in jobs of many small units: until it is
+   * compiled, the compilers take seconds of CPU from the PostgreSQL backends of whatever job is measured,
+   * more from the job of small units (see docs/benchmarks.md, sessions 7 and 8). So rounds of four
+   * unmeasured jobs over a small table (units of 2 chunks, and 20, 200 and 1,000 units) run until the
+   * Ferry processes' JIT compilers used less than {@link #JIT_SETTLED} of their CPU in a round, at most
+   * {@link #MAX_WARMUP_ROUNDS}; each round's figures are printed. {@code --no-warmup} measures cold
+   * processes.
    */
-  private void warmUp(ApiClient api, BenchData data) throws Exception {
+  private void warmUp(ApiClient api, BenchData data, List<Process> ferryProcesses) throws Exception {
     data.ensure(BenchData.WARMUP, 1.0, false);
-    long started = System.nanoTime();
     long tableRows = BenchData.rows(BenchData.WARMUP, 1.0);
-    for (long unitRows : new long[] {tableRows / 20, tableRows / 200, tableRows / 1000}) {
-      ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec(BenchData.WARMUP, unitRows)), "application/json");
-      if (submitted.status() != 201) {
-        throw new IllegalStateException("warm-up job refused: " + submitted.text());
+    for (int round = 1; round <= MAX_WARMUP_ROUNDS; round++) {
+      long started = System.nanoTime();
+      double cpu = ClientCpu.of(ferryProcesses);
+      double jit = ClientCpu.compilers(ferryProcesses);
+      for (long unitRows : new long[] {tableRows / 2, tableRows / 20, tableRows / 200, tableRows / 1000}) {
+        runJob(api, spec(BenchData.WARMUP, unitRows), "warm-up");
       }
-      JsonNode job = ClusterWait.finished(api, submitted.body().path("id").asText(), j -> { }, 100);
-      if (!"succeeded".equals(job.path("state").asText())) {
-        throw new IllegalStateException("warm-up job did not succeed: " + job);
+      cpu = ClientCpu.of(ferryProcesses) - cpu;
+      jit = ClientCpu.compilers(ferryProcesses) - jit;
+      System.out.printf(Locale.ROOT, "warm-up round %d: 4 jobs over %s in %.1f s (not measured); Ferry's processes used"
+          + " %.1f CPU s, their JIT compilers %.1f s%n", round, BenchData.WARMUP, (System.nanoTime() - started) / 1e9, cpu, jit);
+      if (cpu <= 0 || jit < 0) {
+        System.out.println("warm-up: the compilers' CPU cannot be read here; measuring after one round");
+        return;
+      }
+      if (jit < JIT_SETTLED * cpu) {
+        System.out.printf(Locale.ROOT, "warm-up: the JIT settled after %d round(s)%n", round);
+        return;
       }
     }
-    System.out.printf(Locale.ROOT, "warm-up: 3 jobs over %s in %.1f s (not measured)%n", BenchData.WARMUP,
-        (System.nanoTime() - started) / 1e9);
+    System.out.printf(Locale.ROOT, "warm-up: the JIT did not settle in %d rounds; measuring anyway%n", MAX_WARMUP_ROUNDS);
   }
 
   private BenchReport.Row measure(ApiClient api, ProcessCluster cluster, BenchData data, PipeRun pipe, String table,
       long unitRows, int run) throws Exception {
     Map<String, Object> spec = spec(table, unitRows);
-    List<Process> ferryProcesses = new ArrayList<>(cluster.workers());
-    ferryProcesses.add(cluster.coordinator());
+    data.clearBefore("bench", table);
+    List<Process> ferryProcesses = ferryProcesses(cluster);
     double ferryCpuBefore = ClientCpu.of(ferryProcesses);
+    double jitBefore = ClientCpu.compilers(ferryProcesses);
     FerryPhases phases = new FerryPhases(System.nanoTime());
     JsonNode job;
     long peak;
@@ -177,6 +232,7 @@ public final class BenchCommand implements Callable<Integer> {
       peak = heap.maxPeak();
     }
     double ferryCpu = ClientCpu.of(ferryProcesses) - ferryCpuBefore;
+    double jitCpu = jitBefore < 0 ? -1 : ClientCpu.compilers(ferryProcesses) - jitBefore;
     if (!"succeeded".equals(job.path("state").asText())) {
       throw new IllegalStateException("bench job did not succeed: " + job);
     }
@@ -197,7 +253,13 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalStateException("pipe copied " + pipe.targetRows(table) + " rows of " + table + ", Ferry " + copied);
     }
     return new BenchReport.Row(table, run, String.format(Locale.ROOT, "%,d", unitRows), copied, data.tableBytes(table), phases,
-        pipeTiming, peak, ranges.size(), ferryCpu, pipeCpu);
+        pipeTiming, peak, ranges.size(), ferryCpu, jitCpu, pipeCpu);
+  }
+
+  private static List<Process> ferryProcesses(ProcessCluster cluster) {
+    List<Process> processes = new ArrayList<>(cluster.workers());
+    processes.add(cluster.coordinator());
+    return processes;
   }
 
   private String setting() {

@@ -27,6 +27,7 @@ final class BenchData {
 
   private final String baseUrl;
   private final String user;
+  private boolean checkpointRefused;
 
   BenchData(String baseUrl, String user) {
     this.baseUrl = baseUrl;
@@ -108,6 +109,29 @@ final class BenchData {
           + ")::bigint END, i % 1000, 'row ' || i, timestamptz '2024-01-01 00:00:00+00' + (i || ' seconds')::interval "
           + "FROM generate_series(1, " + rows + ") i";
     };
+  }
+
+  /**
+   * Before a measured copy: drops that side's table from the last copy ({@code schema.table}) and has the
+   * server write every dirty page out ({@code CHECKPOINT}). Each copy writes ~1.5 GB (table, key, WAL):
+   * without this, the next job paid for part of the last one's writes in a checkpoint that came at a
+   * random point of it (a job right after another ran up to 20% slower), and Ferry's prepare dropped the
+   * last 730 MB table inside its clock where the pipe's was dropped outside. Without the right to
+   * checkpoint (superuser or {@code pg_checkpoint}), only the drop is done, and the noise stays.
+   */
+  void clearBefore(String schema, String table) throws SQLException {
+    try (Connection c = connect(TARGET); Statement st = c.createStatement()) {
+      st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+      st.execute("DROP TABLE IF EXISTS " + schema + "." + table);
+      try {
+        st.execute("CHECKPOINT");
+      } catch (SQLException e) {
+        if (!checkpointRefused) {
+          System.out.println("no CHECKPOINT between copies (" + e.getMessage() + "): figures are noisier");
+          checkpointRefused = true;
+        }
+      }
+    }
   }
 
   void dropTarget() throws SQLException {

@@ -14,15 +14,19 @@ import java.util.Map;
  */
 final class BenchReport {
 
-  /** One measured job and the pipes over its ranges. {@code run} counts from 1 per table. */
+  /**
+   * One measured job and the pipes over its ranges. {@code run} counts from 1 per table.
+   *
+   * @param ferryJitCpu the part of {@code ferryCpu} its JIT compiler threads used (-1: unknown)
+   */
   record Row(String table, int run, String unitRows, long rows, long bytes, FerryPhases ferry, PipeRun.Timing pipe,
-             long peakHeap, int unitCount, double ferryCpu, double pipeCpu) {
+             long peakHeap, int unitCount, double ferryCpu, double ferryJitCpu, double pipeCpu) {
   }
 
   static final String HEADER = "| table | unit rows | rows | MB | Ferry s | pipe s | Ferry/pipe | Ferry setup s | Ferry copy s "
       + "| pipe copy s | copy Ferry/pipe | Ferry finish s | pipe finish s | Ferry MB/s | pipe MB/s | worker peak heap MB "
-      + "| Ferry client CPU s | pipe client CPU s | run |\n"
-      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+      + "| Ferry client CPU s | of which JIT s | pipe client CPU s | run |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
   private BenchReport() {
   }
@@ -32,10 +36,10 @@ final class BenchReport {
     FerryPhases f = r.ferry();
     PipeRun.Timing p = r.pipe();
     return String.format(Locale.ROOT,
-        "| %s | %s (%d units) | %,d | %,.0f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.1f | %d |",
+        "| %s | %s (%d units) | %,d | %,.0f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.1f | %.1f | %d |",
         r.table(), r.unitRows(), r.unitCount(), r.rows(), mb, f.seconds(), p.seconds(), p.seconds() / f.seconds(),
         f.setupSeconds(), f.copySeconds(), p.copySeconds(), p.copySeconds() / f.copySeconds(), f.finishSeconds(),
-        p.finishSeconds(), mb / f.seconds(), mb / p.seconds(), r.peakHeap() / 1048576.0, r.ferryCpu(), r.pipeCpu(), r.run());
+        p.finishSeconds(), mb / f.seconds(), mb / p.seconds(), r.peakHeap() / 1048576.0, r.ferryCpu(), r.ferryJitCpu(), r.pipeCpu(), r.run());
   }
 
   /** @param setting the first line: workers, units, scale, machine */

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * CPU seconds spent by each side's client processes, to show where a 2-core machine's time went besides
@@ -30,6 +31,47 @@ final class ClientCpu {
       seconds += cpu.toNanos() / 1e9;
     }
     return seconds;
+  }
+
+  /**
+   * CPU seconds so far of the JIT compiler threads ({@code C1 CompilerThread…}, {@code C2 CompilerThread…})
+   * of the given live processes, read per thread from {@code /proc/<pid>/task}; -1 where the OS does not
+   * say. A compiler thread that HotSpot has retired since (it adds and removes them with the queue) takes
+   * its CPU with it, so this is a lower bound.
+   */
+  static double compilers(List<Process> processes) {
+    return compilersOf(processes.stream().map(Process::pid).toList());
+  }
+
+  /** {@link #compilers} of the processes with these ids. */
+  static double compilersOf(List<Long> pids) {
+    long ticks = 0;
+    for (long pid : pids) {
+      try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        for (Path task : tasks.toList()) {
+          ticks += compilerTicks(task.resolve("stat"));
+        }
+      } catch (IOException | RuntimeException e) {
+        return -1;
+      }
+    }
+    return ticks / TICKS_PER_SECOND;
+  }
+
+  /** The thread's user + system ticks if its name (truncated to 15 characters by Linux) is a compiler's, else 0. */
+  private static long compilerTicks(Path stat) {
+    String line;
+    try {
+      line = Files.readString(stat);
+    } catch (IOException e) {
+      return 0; // the thread ended while the directory was listed
+    }
+    String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+    if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+      return 0;
+    }
+    String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   /**

@@ -35,10 +35,7 @@ final class PipeRun {
 
   /** Copies {@code table} into {@code pipe.table} over {@code ranges}. */
   Timing run(String table, List<long[]> ranges, int parallelism) throws Exception {
-    try (Connection c = data.connect(BenchData.TARGET); Statement st = c.createStatement()) {
-      st.execute("CREATE SCHEMA IF NOT EXISTS pipe");
-      st.execute("DROP TABLE IF EXISTS pipe." + table);
-    }
+    data.clearBefore("pipe", table);
     try (Connection src = data.connect(BenchData.SOURCE); Connection dst = data.connect(BenchData.TARGET);
          Statement s = src.createStatement(); Statement d = dst.createStatement()) {
       // Same columns and types as the source, no key or index yet (as Ferry's prepare does).

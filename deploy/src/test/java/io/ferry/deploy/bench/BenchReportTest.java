@@ -50,6 +50,20 @@ class BenchReportTest {
   }
 
   @Test
+  void eachJobShowsItsFerryCpuAndTheJitCompilersPart() {
+    String report = BenchReport.of("setting", List.of(row("narrow", 1, 40, 20.0, 25.0, 6.0)));
+    // Ferry client CPU 6.0 s, of which JIT 1.5 s (the helper's quarter), pipe client CPU 1.0 s, run 1.
+    assertThat(report).contains("| 6.0 | 1.5 | 1.0 | 1 |\n");
+    assertThat(report).contains("| Ferry client CPU s | of which JIT s | pipe client CPU s | run |");
+  }
+
+  @Test
+  void theJitCompilersOfThisJvmHaveUsedCpu() {
+    // This test's own JVM has compiled for a while by now: a thread name or field mismatch would read 0.
+    assertThat(ClientCpu.compilersOf(List.of(ProcessHandle.current().pid()))).isGreaterThan(0);
+  }
+
+  @Test
   void oneRunOfEachTableHasNoSpreadSection() {
     String report = BenchReport.of("setting", List.of(row("wide", 1, 40, 10.0, 10.0)));
     assertThat(report).doesNotContain("Over the runs").doesNotContain("Split finer");
@@ -66,6 +80,6 @@ class BenchReportTest {
     phases.seen("copy", 0);
     phases.ended((long) (seconds * 1e9));
     return new BenchReport.Row(table, run, String.valueOf(400 / units), 1_000_000, 10L << 20, phases,
-        new PipeRun.Timing(pipeSeconds, 0), 100L << 20, units, cpu, 1);
+        new PipeRun.Timing(pipeSeconds, 0), 100L << 20, units, cpu, cpu / 4, 1);
   }
 }
