@@ -4,7 +4,8 @@
 # smaller, twice each (see docs/benchmarks.md, "Where a small unit's cost goes now").
 #   deploy/bench/unit-cost.sh                 # units of 250,000 and 25,000 rows
 #   UNITS="100000 10000" deploy/bench/unit-cost.sh
-#   WARMUP_JOBS=10 deploy/bench/unit-cost.sh  # a longer warm-up (default 3 jobs of 1,000 units)
+#   WARMUP_JOBS=3 deploy/bench/unit-cost.sh   # a shorter warm-up (default 8 jobs of 1,000 units: a fresh cluster's
+#                                             # JIT compilers take that long to settle, docs/benchmarks.md session 8)
 # Under each job it prints the CPU seconds of the busiest kinds of thread (JIT compilers, GC, event loops,
 # Hazelcast; the units' own threads, which end with their unit, as "unit_threads_(ended)": the processes'
 # CPU less that of the threads still alive), coordinator and workers apart,
@@ -86,8 +87,8 @@ run() { # table, rows per unit: prints seconds
   done
   echo "$(date +%s.%N) - $t0" | bc
 }
-echo "warming up: ${WARMUP_JOBS:-3} jobs of 1,000 units over the warmup table"
-for _ in $(seq "${WARMUP_JOBS:-3}"); do run warmup 200 >/dev/null; done
+echo "warming up: ${WARMUP_JOBS:-8} jobs of 1,000 units over the warmup table"
+for _ in $(seq "${WARMUP_JOBS:-8}"); do run warmup 200 >/dev/null; done
 printf '%-12s %8s %16s %14s %14s\n' "unit rows" "job s" "coordinator s" "workers s" "postgres s"
 for rows in ${UNITS:-250000 25000} ${UNITS:-250000 25000}; do
   c0=$(ticks "${PIDS[0]}"); w0=$(( $(ticks "${PIDS[1]}") + $(ticks "${PIDS[2]}") )); p0=$(pg_ticks)
