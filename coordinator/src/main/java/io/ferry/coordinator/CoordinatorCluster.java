@@ -15,7 +15,8 @@ import java.nio.file.Files;
 
 /**
  * The coordinator's part of the Hazelcast configuration: the {@code ferry.jobs} and {@code ferry.units}
- * maps, each with a write-through, EAGER-loaded {@code MapStore} backed by the jobs' target databases.
+ * maps, each with an EAGER-loaded {@code MapStore} backed by the jobs' target databases (jobs are written
+ * through it; units' states are written by the coordinator's {@code UnitRecorder}, in batches).
  *
  * <p>Workers join the cluster as Hazelcast <em>lite members</em>: they own no partitions, so these map
  * stores only ever run in the coordinator process (the only member with the registry of targets and

@@ -92,7 +92,7 @@ public final class JobStore {
           if (jobs == null) {
             throw new IllegalStateException("the job store is not loaded yet");
           }
-          delegate = new MapStateSink(jobs, units);
+          delegate = new MapStateSink(jobs, new UnitRecorder(store, (key, body) -> units.putTransient(key, body, 0, TimeUnit.SECONDS)));
         }
         return delegate;
       }

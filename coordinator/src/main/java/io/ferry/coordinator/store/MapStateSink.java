@@ -11,18 +11,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes state transitions through the cluster maps (and their write-through stores) without blocking:
- * {@code setAsync} hands the write to the key's partition thread, and operations on one key run in the
- * order they were issued, so a unit's transitions reach the target in order.
+ * Writes state transitions without blocking: a job's through its cluster map and write-through store
+ * ({@code setAsync} hands the write to the key's partition thread, and operations on one key run in the
+ * order they were issued), units' through the {@link UnitRecorder}, in batches and in order.
  */
 final class MapStateSink implements StateSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(MapStateSink.class);
 
   private final IMap<String, String> jobs;
-  private final IMap<String, String> units;
+  private final UnitRecorder units;
 
-  MapStateSink(IMap<String, String> jobs, IMap<String, String> units) {
+  MapStateSink(IMap<String, String> jobs, UnitRecorder units) {
     this.jobs = jobs;
     this.units = units;
   }
@@ -38,7 +38,7 @@ final class MapStateSink implements StateSink {
 
   @Override
   public CompletionStage<Void> saveUnit(WorkUnit unit) {
-    return units.setAsync(JobBoard.key(unit), Json.encode(unit)).whenComplete((v, e) -> {
+    return units.save(JobBoard.key(unit), Json.encode(unit)).whenComplete((v, e) -> {
       if (e != null) {
         LOG.error("{}: state {} not recorded in the target: {}", unit.describe(), unit.state().wireName(), e.getMessage());
       }

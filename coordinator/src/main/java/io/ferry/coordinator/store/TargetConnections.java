@@ -12,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One JDBC connection per target (URL + user), used by one thread at a time. The coordinator's store
  * traffic is small (a row per unit transition), so a pool would only add idle connections to every
- * target. Callers are Hazelcast partition threads and Vert.x blocking threads, never an event loop.
+ * target. Callers are Hazelcast partition threads, the unit recorder's thread and Vert.x blocking
+ * threads, never an event loop.
  * A connection that failed is closed and opened again on next use.
  */
 public final class TargetConnections implements AutoCloseable {

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The SQL of the coordinator's record in each target's {@code ferry} schema: jobs and units as JSON
  * bodies, and (read-only) the workers' checkpoints. Every method blocks: call it from a Hazelcast
- * partition thread (map store) or a Vert.x blocking thread.
+ * partition thread (map store), the {@link UnitRecorder}'s thread or a Vert.x blocking thread.
  */
 public final class TargetStore implements AutoCloseable {
 
@@ -181,6 +181,33 @@ public final class TargetStore implements AutoCloseable {
         ps.setString(2, unitId);
         ps.setString(3, body);
         return ps.executeUpdate();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    });
+  }
+
+  /**
+   * Records several units' states of one job ({@code unitId → body}) in one transaction that commits
+   * without waiting for its WAL flush, as {@link #upsertUnit} does for one.
+   */
+  public void upsertUnits(String jobId, Map<String, String> bodies) throws SQLException {
+    connections.with(targetOf(jobId), c -> {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement(); PreparedStatement ps = c.prepareStatement(UPSERT_UNIT)) {
+        st.execute("SET LOCAL synchronous_commit = off");
+        for (Map.Entry<String, String> e : bodies.entrySet()) {
+          ps.setString(1, jobId);
+          ps.setString(2, e.getKey());
+          ps.setString(3, e.getValue());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        c.commit();
+        return null;
       } catch (SQLException e) {
         c.rollback();
         throw e;

@@ -12,8 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Write-through store of the {@code ferry.units} map (key: {@code jobId/unitId}, value: the work unit
- * as JSON) into each job's target database, table {@code ferry.units}.
+ * Store of the {@code ferry.units} map (key: {@code jobId/unitId}, value: the work unit as JSON) in each
+ * job's target database, table {@code ferry.units}: it loads the map at start-up. The coordinator's own
+ * state changes do not come through here but through {@link UnitRecorder}, in batches, and reach the
+ * map with {@code putTransient}; {@link #store} serves any other write to the map.
  *
  * <p>Like {@link JobMapStore}, it runs only in the coordinator: workers are Hazelcast lite members and
  * own no partitions. The coordinator is the only writer of the map.
