@@ -192,9 +192,15 @@ public final class TargetStore implements AutoCloseable {
 
   /**
    * Records several units' states of one job ({@code unitId → body}) in one transaction that commits
-   * without waiting for its WAL flush, as {@link #upsertUnit} does for one.
+   * without waiting for its WAL flush, as {@link #upsertUnit} does for one. One state goes through
+   * {@link #upsertUnit}: a single round trip, where a batch takes three (the setting, the rows, the commit).
    */
   public void upsertUnits(String jobId, Map<String, String> bodies) throws SQLException {
+    if (bodies.size() == 1) {
+      Map.Entry<String, String> only = bodies.entrySet().iterator().next();
+      upsertUnit(jobId, only.getKey(), only.getValue());
+      return;
+    }
     connections.with(targetOf(jobId), c -> {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement(); PreparedStatement ps = c.prepareStatement(UPSERT_UNIT)) {

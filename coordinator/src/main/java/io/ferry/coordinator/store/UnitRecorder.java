@@ -90,14 +90,9 @@ final class UnitRecorder implements AutoCloseable {
 
   private void write(String jobId, Map<String, Queued> unitStates) {
     try {
-      if (unitStates.size() == 1) {
-        var only = unitStates.entrySet().iterator().next();
-        store.upsertUnit(jobId, only.getKey(), only.getValue().body);
-      } else {
-        Map<String, String> bodies = new LinkedHashMap<>();
-        unitStates.forEach((unitId, q) -> bodies.put(unitId, q.body));
-        store.upsertUnits(jobId, bodies);
-      }
+      Map<String, String> bodies = new LinkedHashMap<>();
+      unitStates.forEach((unitId, q) -> bodies.put(unitId, q.body));
+      store.upsertUnits(jobId, bodies);
       batches++;
       unitStates.forEach((unitId, q) -> cache.accept(jobId + "/" + unitId, q.body));
       unitStates.values().forEach(q -> q.waiting.forEach(f -> f.complete(null)));
