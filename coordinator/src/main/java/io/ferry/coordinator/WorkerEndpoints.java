@@ -79,24 +79,12 @@ final class WorkerEndpoints {
   }
 
   /**
-   * Takes the results the request reports, then claims. Replies only once the claimed leases are recorded
-   * in the target. If they cannot be, the worker gets an error and starts nothing; the leases lapse after
-   * the lease timeout and the units are claimed again (the results are taken already: a worker that sends
-   * them again is answered as for any result repeated).
+   * Replies only once the claimed leases are recorded in the target. If they cannot be, the worker gets
+   * an error and starts nothing; the leases lapse after the lease timeout and the units are claimed again.
    */
   private void claim(Vertx vertx, ClaimRequest req, Message<String> msg) {
-    long now = clock.getAsLong();
-    for (UnitResult result : req.results()) {
-      try {
-        reports.result(result, now);
-      } catch (RuntimeException e) {
-        // One result the board cannot take must not cost the others, nor the claim: sending it again would fail alike.
-        LOG.error("failed to take the result of unit {} of job {} from worker {}", result.unitId(), result.jobId(),
-            req.workerId(), e);
-      }
-    }
-    Scheduler.Claim claim = req.slots() > 0 ? scheduler.claim(req.workerId(), req.slots(), now) : null;
-    if (claim == null || claim.assignments().isEmpty()) {
+    Scheduler.Claim claim = scheduler.claim(req.workerId(), req.slots(), clock.getAsLong());
+    if (claim.assignments().isEmpty()) {
       msg.reply(Json.encode(new ClaimReply(List.of())));
       return;
     }

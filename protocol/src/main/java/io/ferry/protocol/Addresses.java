@@ -6,14 +6,11 @@ package io.ferry.protocol;
  */
 public final class Addresses {
 
-  /**
-   * Worker asks for up to N work units and reports the units that ended since its last request:
-   * {@code ClaimRequest} → {@code ClaimReply}, sent once the leases are recorded.
-   */
+  /** Worker asks for up to N work units: {@code ClaimRequest} → {@code ClaimReply}. */
   public static final String CLAIM = "ferry.unit.claim";
   /** Worker reports a committed chunk of a unit: {@code UnitProgress}, no reply needed. */
   public static final String PROGRESS = "ferry.unit.progress";
-  /** A unit's end reported alone: {@code UnitResult} → "ok". Workers report with their claims ({@link #CLAIM}). */
+  /** Worker reports a unit's end: {@code UnitResult} → "ok" or a failure if the lease was lost. */
   public static final String RESULT = "ferry.unit.result";
   /** Worker renews its leases and says it is alive: {@code Heartbeat} → {@code HeartbeatReply}. */
   public static final String HEARTBEAT = "ferry.worker.heartbeat";

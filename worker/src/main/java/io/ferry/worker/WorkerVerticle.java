@@ -3,6 +3,8 @@ package io.ferry.worker;
 import io.ferry.protocol.Addresses;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.message.ClaimReply;
+import io.ferry.protocol.message.ClaimRequest;
 import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.message.HeartbeatReply;
 import io.ferry.protocol.message.PreflightReply;
@@ -31,8 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker: pulls work units from the coordinator, executes them on threads of their own (at most
- * {@code maxUnits} at once), renews their leases by heartbeat and reports their results (with its next
- * claim, see {@link UnitExchange}). It only
+ * {@code maxUnits} at once), renews their leases by heartbeat and reports their results. It only
  * sends requests to coordinator addresses; its one consumer answers preflight requests.
  *
  * <p>A running unit that expects to end within a second asks for its successor, which waits here,
@@ -47,6 +48,7 @@ public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
   static final long STOP_GRACE_MILLIS = 20_000;
   private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
+  private static final int RESULT_ATTEMPTS = 6;
 
   /** A unit being executed and the switches it reads. */
   private record Running(Assignment assignment, UnitControl control) {
@@ -66,10 +68,14 @@ public final class WorkerVerticle extends VerticleBase {
   private final String host;
   private final long pid = ProcessHandle.current().pid();
   private ExecutorService threads;
-  private UnitExchange exchange;
   private long claimTimer;
   private long heartbeatTimer;
+  private boolean claimInFlight;
+  /** A slot freed while a claim was in flight: ask again as soon as it is answered. */
+  private boolean claimAgain;
   private boolean stopping;
+  private boolean waitingLogged;
+  private int resultsInFlight;
   private volatile boolean coordinatorGone;
 
   public WorkerVerticle(WorkerOptions options) {
@@ -87,35 +93,13 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    // Platform threads, one per running unit (at most maxUnits + 1), kept for the next unit: starting a
-    // thread per unit cost the event loop ~0.15 ms of CPU per unit (the clone, the stack's mapping) in
-    // session 9's profile of 25,000-row units. A virtual thread gained nothing for so few threads and cost
-    // on every blocking socket read and write of the copy: the carrier hand-off, the poller's registration
-    // and wake-up. With 25,000-row units that was 1.5–3.5 CPU seconds more per 400-unit job in the workers
-    // than with platform threads (docs/benchmarks.md, session 7). Daemons, as virtual threads were: a unit
-    // left running past the stop's grace never keeps the JVM alive.
-    threads = Executors.newCachedThreadPool(Thread.ofPlatform().name("unit-", 1).daemon(true).factory());
+    // Platform threads, one per running unit (at most maxUnits + 1). A virtual thread gained nothing for
+    // so few threads and cost on every blocking socket read and write of the copy: the carrier hand-off,
+    // the poller's registration and wake-up. With 25,000-row units that was 1.5–3.5 CPU seconds more per
+    // 400-unit job in the workers than with these threads (docs/benchmarks.md, session 7). Daemons, as
+    // virtual threads were: a unit left running past the stop's grace never keeps the JVM alive.
+    threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("unit-", 1).daemon(true).factory());
     metrics = new WorkerMetrics(options.workerId(), running::size, options.maxUnits());
-    exchange = new UnitExchange(vertx, options.workerId(), new UnitExchange.Slots() {
-      @Override
-      public int wanted() {
-        return stopping ? 0 : WorkerVerticle.this.wanted();
-      }
-
-      @Override
-      public boolean urgent() {
-        return stopping || running.size() + next.size() < capacity();
-      }
-
-      @Override
-      public void assigned(List<Assignment> assignments) {
-        next.addAll(assignments);
-        if (stopping) {
-          handBack(waiting -> true); // claimed while stopping: requeued at once
-        }
-        fill();
-      }
-    });
     var consumer = vertx.eventBus().<String>consumer(Addresses.PREFLIGHT, this::onPreflight);
     // The tick stays: it covers a hint lost to a coordinator restart and retries whose backoff has passed.
     var ready = vertx.eventBus().<String>consumer(Addresses.UNITS_READY, message -> claim());
@@ -136,7 +120,7 @@ public final class WorkerVerticle extends VerticleBase {
     Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + STOP_GRACE_MILLIS;
     vertx.setPeriodic(50, id -> {
-      boolean idle = running.isEmpty() && (exchange.undelivered() == 0 || coordinatorGone);
+      boolean idle = running.isEmpty() && (resultsInFlight == 0 || coordinatorGone);
       if (idle || System.currentTimeMillis() > deadline) {
         vertx.cancelTimer(id);
         if (!idle) {
@@ -209,14 +193,48 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   /**
-   * Asks for the {@link #wanted} units, with the next request of the {@link UnitExchange}. A slot freed
-   * while a request is in flight asks again as soon as it is answered, not at the next claim tick: with
-   * small units, a tick of idle slot per unit would cost more than the unit itself.
+   * Asks for the {@link #wanted} units in one request. A slot freed while a request is in flight asks
+   * again as soon as the answer is in, not at the next claim tick: with small units, a tick of idle slot
+   * per unit would cost more than the unit itself.
    */
   private void claim() {
-    if (!stopping) {
-      exchange.request();
+    int free = wanted();
+    if (stopping || free <= 0) {
+      return;
     }
+    if (claimInFlight) {
+      claimAgain = true;
+      return;
+    }
+    claimInFlight = true;
+    claimAgain = false;
+    vertx.eventBus().<String>request(Addresses.CLAIM, Json.encode(new ClaimRequest(options.workerId(), free)), timeout())
+        .onComplete(ar -> {
+          claimInFlight = false;
+          if (ar.failed()) {
+            claimAgain = false;
+            if (!waitingLogged) {
+              LOG.info("waiting for a coordinator ({})", ar.cause().getMessage());
+              waitingLogged = true;
+            }
+            return;
+          }
+          if (waitingLogged) {
+            LOG.info("coordinator reachable");
+            waitingLogged = false;
+          }
+          ClaimReply reply = Json.decode(ar.result().body(), ClaimReply.class);
+          if (reply.assignments() != null) {
+            next.addAll(reply.assignments());
+            if (stopping) {
+              handBack(waiting -> true); // claimed while stopping: requeued at once
+            }
+            fill();
+          }
+          if (claimAgain) {
+            claim();
+          }
+        });
   }
 
   /** Reports the waiting units that {@code which} selects as stopped before they started, to be requeued at once. */
@@ -291,8 +309,25 @@ public final class WorkerVerticle extends VerticleBase {
     if (!outcome.ok()) {
       metrics.unitFailed();
     }
-    exchange.report(new UnitResult(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), outcome.ok(),
-        outcome.rows(), outcome.bytes(), outcome.error(), outcome.retryable(), outcome.rejected()));
+    UnitResult result = new UnitResult(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), outcome.ok(),
+        outcome.rows(), outcome.bytes(), outcome.error(), outcome.retryable(), outcome.rejected());
+    resultsInFlight++;
+    sendResult(Json.encode(result), unit, 1);
+  }
+
+  /** A coordinator restarting is not a reason to lose a result: retry with growing pauses. */
+  private void sendResult(String body, WorkUnit unit, int attempt) {
+    vertx.eventBus().request(Addresses.RESULT, body, timeout()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        resultsInFlight--;
+      } else if (attempt >= RESULT_ATTEMPTS) {
+        resultsInFlight--;
+        LOG.warn("{}: result not delivered after {} attempts ({}); the lease will expire and the unit is re-run",
+            unit.describe(), attempt, ar.cause().getMessage());
+      } else {
+        vertx.setTimer(250L << attempt, id -> sendResult(body, unit, attempt + 1));
+      }
+    });
   }
 
   private void heartbeat() {

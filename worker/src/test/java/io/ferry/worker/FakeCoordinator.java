@@ -23,8 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A reusable stand-in for the coordinator's event-bus side: hands out queued assignments on claims
- * (after a short delay, so overlapping claims would show), records progress, results (sent with claims,
- * or alone) and heartbeats,
+ * (after a short delay, so overlapping claims would show), records progress, results and heartbeats,
  * and answers heartbeats with the units the test declared lost.
  */
 public final class FakeCoordinator {
@@ -50,7 +49,6 @@ public final class FakeCoordinator {
     consumers.add(vertx.eventBus().<String>consumer(Addresses.CLAIM, msg -> {
       ClaimRequest request = Json.decode(msg.body(), ClaimRequest.class);
       claims.add(request);
-      results.addAll(request.results());
       maxClaimsInFlight.accumulateAndGet(claimsInFlight.incrementAndGet(), Math::max);
       vertx.setTimer(CLAIM_DELAY_MILLIS, id -> {
         List<Assignment> out = new ArrayList<>();

@@ -14,7 +14,6 @@ import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.message.HeartbeatReply;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
-import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.plan.TablePlan;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -159,38 +158,6 @@ class JobApiTest {
     assertThat(status.getJsonObject("rows").getLong("done")).isEqualTo(30);
     assertThat(coordinator.get("/metrics").body()).contains("ferry_rows_copied_total{job=\"" + id + "\"", "ferry_units{", "ferry_workers");
     awaitStoredState(id, "succeeded");
-  }
-
-  /**
-   * A worker reports with its claims: each request carries the results of the units the last one leased.
-   * The results are taken before the claim, so each unit's end frees the units it blocked (the copies,
-   * then the table's finish, then the job's) in the same reply; a request with no slots only reports.
-   */
-  @Test
-  void resultsSentWithAClaimAreTakenBeforeItClaims() throws Exception {
-    String id = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("exchange", null)).body()).getString("id");
-    Assignment prepare = claimOne(id);
-    assertThat(prepare.unit().kind()).isEqualTo(UnitKind.PREPARE);
-
-    List<Assignment> claimed = mine(coordinator.request(Addresses.CLAIM, new ClaimRequest("w9", 8, ok(id, List.of(prepare))),
-        ClaimReply.class), id);
-    assertThat(claimed).as("the copies the prepare unit's result freed").isNotEmpty()
-        .allMatch(a -> a.unit().kind() == UnitKind.COPY);
-    claimed = mine(coordinator.request(Addresses.CLAIM, new ClaimRequest("w9", 8, ok(id, claimed)), ClaimReply.class), id);
-    assertThat(claimed).as("the table's finish unit, which the copies' results freed").singleElement()
-        .matches(a -> a.unit().kind() == UnitKind.FINISH && a.unit().table() != null);
-    claimed = mine(coordinator.request(Addresses.CLAIM, new ClaimRequest("w9", 8, ok(id, claimed)), ClaimReply.class), id);
-    assertThat(claimed).as("the job's own finish unit").singleElement()
-        .matches(a -> a.unit().kind() == UnitKind.FINISH && a.unit().table() == null);
-    assertThat(coordinator.request(Addresses.CLAIM, new ClaimRequest("w9", 0, ok(id, claimed)), ClaimReply.class).assignments())
-        .as("a request with no slots only reports").isEmpty();
-    JsonObject status = new JsonObject(coordinator.get("/api/v1/jobs/" + id).body());
-    assertThat(status.getString("state")).as(status.encodePrettily()).isEqualTo("succeeded");
-    assertThat(status.getJsonObject("rows").getLong("done")).isEqualTo(30);
-  }
-
-  private static List<UnitResult> ok(String jobId, List<Assignment> claimed) {
-    return claimed.stream().map(a -> new UnitResult(jobId, a.unit().id(), a.unit().epoch(), "w9", true, 10, 100, null, false)).toList();
   }
 
   /** Other tests' jobs may be running too: finish them along, but only count this job's units. */
