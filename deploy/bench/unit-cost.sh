@@ -19,8 +19,10 @@ JAR=deploy/target/ferry.jar
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 PG="${PGHOST:-127.0.0.1}:${PGPORT:-5432}"
 PSQL=(psql -h "${PGHOST:-127.0.0.1}" -p "${PGPORT:-5432}" -U "${PGUSER:-postgres}" -qAt)
-"${PSQL[@]}" -d ferry_bench_src -c "SELECT 1 FROM narrow LIMIT 1" >/dev/null 2>&1 \
-  || { echo "no bench source table: run deploy/bench/run.sh --tables narrow first" >&2; exit 1; }
+for table in narrow warmup; do
+  "${PSQL[@]}" -d ferry_bench_src -c "SELECT 1 FROM $table LIMIT 1" >/dev/null 2>&1 \
+    || { echo "no bench source table $table: run deploy/bench/run.sh --tables narrow first (without --no-warmup, which skips building warmup)" >&2; exit 1; }
+done
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ferry_unit_cost" -c "CREATE DATABASE ferry_unit_cost" >/dev/null 2>&1
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HTTP=$(free_port); CLUSTER=$(free_port); DIR=$(mktemp -d /tmp/ferry-unit-cost.XXXX)
