@@ -170,6 +170,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       lastKey = cp.lastKey();
       rejected = cp.rejected();
       end = new EndEstimate(unit.estimatedRows(), rows, System.nanoTime());
+      if (unit.estimatedBytes() > 0 && unit.estimatedBytes() - bytes < WRITE_BUFFER) {
+        control.small(); // its end may come before the first flush, where the estimate above is read
+      }
       try {
         copy();
         return UnitOutcome.ok(rows, bytes, rejected);

@@ -9,10 +9,17 @@ package io.ferry.worker;
  */
 public final class UnitControl {
 
+  /**
+   * A small unit's successors: enough that a slot has work for a claim's round trip (10–15 ms) when each
+   * unit takes 2–3 ms, and few enough that the units a worker holds unstarted are milliseconds of work.
+   */
+  static final int SMALL_UNIT_SUCCESSORS = 4;
+
   private final Runnable onEnding;
   private volatile boolean leaseLost;
   private volatile boolean stopping;
   private volatile boolean endingSoon;
+  private volatile boolean small;
   private volatile boolean ending;
 
   public UnitControl() {
@@ -41,6 +48,22 @@ public final class UnitControl {
       endingSoon = true;
       onEnding.run();
     }
+  }
+
+  /**
+   * The unit is smaller than one write buffer: it may end before its first flush, where its end is
+   * estimated, so it is ending soon from its start, and it wants {@link #SMALL_UNIT_SUCCESSORS}
+   * successors, not one. Such units take 2–3 ms on two cores and a claim's round trip 10–15 ms: with one
+   * successor claimed at a time, slots stood idle four fifths of the time (docs/benchmarks.md, session 9).
+   */
+  public void small() {
+    small = true;
+    endingSoon();
+  }
+
+  /** How many claimed successors this unit wants waiting for its slot once it is {@link #isEndingSoon()}. */
+  public int successorsWanted() {
+    return small ? SMALL_UNIT_SUCCESSORS : 1;
   }
 
   public boolean isEndingSoon() {

@@ -178,13 +178,15 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   /**
-   * Units to ask for: one per slot that can start one now, and one successor per unit ending soon (less
-   * those already waiting), never more than {@code maxUnits} in one claim.
+   * Units to ask for: one per slot that can start one now, and the successors each unit ending soon wants
+   * (one, or several for a small unit: {@link UnitControl#successorsWanted()}), less those already
+   * waiting; never more than {@code maxUnits} times a small unit's successors in one claim.
    */
   int wanted() {
-    long soon = running.values().stream().filter(r -> r.control().isEndingSoon() && !r.control().isEnding()).count();
+    long soon = running.values().stream().filter(r -> r.control().isEndingSoon() && !r.control().isEnding())
+        .mapToLong(r -> r.control().successorsWanted()).sum();
     long want = capacity() - running.size() + soon - next.size();
-    return (int) Math.max(0, Math.min(options.maxUnits(), want));
+    return (int) Math.max(0, Math.min((long) options.maxUnits() * UnitControl.SMALL_UNIT_SUCCESSORS, want));
   }
 
   /** Starts waiting successors while there is room. */

@@ -38,6 +38,18 @@ class UnitControlTest {
   }
 
   @Test
+  void aSmallUnitIsEndingSoonFromItsStartAndWantsSeveralSuccessors() {
+    AtomicInteger calls = new AtomicInteger();
+    UnitControl control = new UnitControl(calls::incrementAndGet);
+    assertThat(control.successorsWanted()).isEqualTo(1);
+
+    control.small();
+    assertThat(control.isEndingSoon()).isTrue();
+    assertThat(control.successorsWanted()).isEqualTo(UnitControl.SMALL_UNIT_SUCCESSORS).isGreaterThan(1);
+    assertThat(calls).as("the worker is told once, to claim").hasValue(1);
+  }
+
+  @Test
   void theEndIsNearWhenTheRestAtThePaceSoFarFitsTheHorizon() {
     long second = 1_000_000_000L;
     // 10,000 rows estimated, resumed at 2,000: 1,000 rows in 0.5 s leave 7,000 rows, 3.5 s: not near.

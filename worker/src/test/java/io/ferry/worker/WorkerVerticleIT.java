@@ -28,6 +28,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -204,6 +205,59 @@ class WorkerVerticleIT {
     assertThat(coordinator.results).allMatch(UnitResult::ok);
     assertThat(coordinator.result(first(schema)).rows() + coordinator.result(second(schema)).rows()).isEqualTo(ROWS);
     assertThat(coordinator.claims).allMatch(c -> c.slots() == 1);
+  }
+
+  /**
+   * A unit estimated below one write buffer is small: from its start it wants several successors, so a
+   * one-slot worker claims four while it runs (they wait, their leases renewed) and leaves the rest to the
+   * queue. The small unit is held mid-way by a lock on its checkpoint row.
+   */
+  @Test
+  void aSmallUnitHasSeveralSuccessorsClaimedWhileItRuns() throws Exception {
+    await(coordinator.start());
+    deployOneSlotWorker();
+    TablePlan plan = preflight("v9");
+    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
+        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
+    vertx.eventBus().publish(Addresses.UNITS_READY, ""); // the claim tick is a minute away
+    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), 6);
+    assertThat(ranges).hasSize(6);
+    for (int i = 0; i < ranges.size(); i++) {
+      Assignment copy = Units.copy("v9-" + i, JOB, plan, ranges.get(i), 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
+          "tenant_id", 5);
+      coordinator.pending.add(i == 0 ? estimatedBytes(1_000, copy) : copy);
+    }
+    int claimsBefore = coordinator.claims.size();
+    vertx.eventBus().publish(Addresses.UNITS_READY, "");
+    eventually(() -> coordinator.progress.stream().anyMatch(p -> p.unitId().equals("v9-0")));
+    try (Connection gate = DBS.open(targetUrl)) {
+      gate.setAutoCommit(false);
+      try (PreparedStatement lock = gate.prepareStatement(
+          "SELECT 1 FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ? FOR UPDATE")) {
+        lock.setString(1, JOB);
+        lock.setString(2, "v9-0");
+        lock.executeQuery().close();
+      }
+      List<String> held = List.of(JOB + "/v9-0", JOB + "/v9-1", JOB + "/v9-2", JOB + "/v9-3", JOB + "/v9-4");
+      eventually(() -> coordinator.heartbeats.getLast().activeUnits().containsAll(held));
+      assertThat(coordinator.pending).as("four successors for the small unit, the sixth left to the queue").hasSize(1);
+      assertThat(coordinator.claims.subList(claimsBefore, coordinator.claims.size())).allMatch(c -> c.slots() <= 4)
+          .anyMatch(c -> c.slots() == 4);
+      assertThat(coordinator.result("v9-1")).as("claimed but not started: one slot").isNull();
+      gate.commit();
+    }
+    eventually(() -> IntStream.range(0, 6).allMatch(i -> coordinator.result("v9-" + i) != null));
+    assertThat(coordinator.results).allMatch(UnitResult::ok);
+    assertThat(IntStream.range(0, 6).mapToLong(i -> coordinator.result("v9-" + i).rows()).sum()).isEqualTo(ROWS);
+  }
+
+  private static Assignment estimatedBytes(long bytes, Assignment a) {
+    WorkUnit u = a.unit();
+    WorkUnit estimated = new WorkUnit(u.id(), u.jobId(), u.kind(), u.tenantId(), u.table(), u.sourceTable(), u.range(),
+        u.estimatedRows(), bytes, u.state(), u.attempts(), u.epoch(), u.workerId(), u.leaseExpiresAt(), u.rows(), u.bytes(), u.error());
+    return new Assignment(estimated, a.plan(), a.source(), a.target(), a.tenantColumn(), a.statements(), a.chunkRows(),
+        a.chunkBytes(), a.mode(), a.copyUnits(), a.onRowError());
   }
 
   @Test
