@@ -7,8 +7,9 @@
 #   WARMUP_JOBS=3 deploy/bench/unit-cost.sh   # a shorter warm-up (default 8 jobs of 1,000 units: a fresh cluster's
 #                                             # JIT compilers take that long to settle, docs/benchmarks.md session 8)
 # Under each job it prints the CPU seconds of the busiest kinds of thread (JIT compilers, GC, event loops,
-# Hazelcast; the units' own threads, which end with their unit, as "unit_threads_(ended)": the processes'
-# CPU less that of the threads still alive), coordinator and workers apart,
+# Hazelcast, the units' own threads as "unit-#"; threads that ended during the job, such as idle unit threads
+# let go after a minute, as "unit_threads_(ended)": the processes' CPU less that of the threads still alive),
+# coordinator and workers apart,
 # and the server's WAL volume and flushes (each commit that waits for its WAL flush is one).
 # Needs the bench's source database (deploy/bench/run.sh builds it) and deploy/target/ferry.jar; runs a
 # coordinator and two workers (2 units each) on free local ports, writing into database ferry_unit_cost.
@@ -17,14 +18,13 @@ cd "$(dirname "$0")/../.."
 JAR=deploy/target/ferry.jar
 [ -f "$JAR" ] || ./mvnw -q package -DskipTests
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-PG="${PGHOST:-127.0.0.1}:${PGPORT:-5432}"
 PSQL=(psql -h "${PGHOST:-127.0.0.1}" -p "${PGPORT:-5432}" -U "${PGUSER:-postgres}" -qAt)
 for table in narrow warmup; do
   "${PSQL[@]}" -d ferry_bench_src -c "SELECT 1 FROM $table LIMIT 1" >/dev/null 2>&1 \
     || { echo "no bench source table $table: run deploy/bench/run.sh --tables narrow first (without --no-warmup, which skips building warmup)" >&2; exit 1; }
 done
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ferry_unit_cost" -c "CREATE DATABASE ferry_unit_cost" >/dev/null 2>&1
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. deploy/bench/jobs.sh
 HTTP=$(free_port); CLUSTER=$(free_port); DIR=$(mktemp -d /tmp/ferry-unit-cost.XXXX)
 FLAGS=(--sun-misc-unsafe-memory-access=allow)
 "$JAVA" "${FLAGS[@]}" -Xmx256m -jar "$JAR" coordinator --http-port "$HTTP" --cluster-port "$CLUSTER" \
@@ -67,7 +67,6 @@ thread_delta() {
   join -a2 -e0 -o 0,1.2,2.2 <(sort "$1") <(sort "$2") \
     | awk -v hz="$hz" '{d = ($3 - $2) / hz; if (d >= 0.05) printf "%s %.2f\n", $1, d}' | sort -k2 -nr | head -8 | paste -sd' '
 }
-pg_ticks() { for p in $(pgrep -u postgres postgres); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | paste -sd+ | bc; }
 hz=$(getconf CLK_TCK)
 # The server's WAL counters (pg_stat_wal, PostgreSQL 14+): every commit that waits for its flush is a sync;
 # the time waiting is counted only with track_wal_io_timing = on (ALTER SYSTEM, then pg_reload_conf()).
@@ -78,16 +77,7 @@ wal_delta() {
     "$(echo "($b1 - $b0) / 1000000" | bc -l)" "$((s1 - s0))" "$(echo "$t1 - $t0" | bc -l)"
 }
 run() { # table, rows per unit: prints seconds
-  local spec id state t0
-  spec=$(printf '{"name":"unit-cost","source":{"engine":"postgresql","tenants":[{"id":"bench","url":"jdbc:postgresql://%s/ferry_bench_src","user":"%s"}]},"target":{"engine":"postgresql","url":"jdbc:postgresql://%s/ferry_unit_cost","user":"%s","schema":"bench"},"tables":{"include":["public.%s"]},"mode":"drop_recreate","unit":{"rows":%s,"bytes":1099511627776}}' \
-    "$PG" "${PGUSER:-postgres}" "$PG" "${PGUSER:-postgres}" "$1" "$2")
-  id=$(curl -s -XPOST -H 'Content-Type: application/json' "$API/jobs" -d "$spec" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  t0=$(date +%s.%N)
-  while state=$(curl -s "$API/jobs/$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])'); [ "$state" != succeeded ]; do
-    [ "$state" = failed ] && { echo "job $id failed" >&2; exit 1; }
-    sleep 0.2
-  done
-  echo "$(date +%s.%N) - $t0" | bc
+  run_job "$API" "$(copy_spec "$1" "$2" ferry_unit_cost)"
 }
 echo "warming up: ${WARMUP_JOBS:-8} jobs of 1,000 units over the warmup table"
 for _ in $(seq "${WARMUP_JOBS:-8}"); do run warmup 200 >/dev/null; done
