@@ -1,5 +1,6 @@
 package io.ferry.coordinator;
 
+import io.ferry.coordinator.store.Target;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -38,6 +39,11 @@ public final class TestDatabases {
     int slash = ADMIN_URL.lastIndexOf('/');
     int query = ADMIN_URL.indexOf('?', slash);
     return ADMIN_URL.substring(0, slash + 1) + database + (query < 0 ? "" : ADMIN_URL.substring(query));
+  }
+
+  /** The coordinator's store target for {@code database}, with the test password (none when empty). */
+  public static Target target(String database) {
+    return new Target(url(database), USER, PASSWORD.isEmpty() ? null : PASSWORD);
   }
 
   public static Connection connect(String database) throws SQLException {

@@ -97,6 +97,16 @@ class WorkerVerticleIT {
     return plans.plans().get(0);
   }
 
+  /** Surveys {@code schema}'s table and has the worker run its prepare unit (the claim hint is sent: a claim tick may be a minute away). */
+  private TablePlan prepared(String schema) throws Exception {
+    TablePlan plan = preflight(schema);
+    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
+        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
+    vertx.eventBus().publish(Addresses.UNITS_READY, "");
+    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    return plan;
+  }
+
   private String deployWorker() throws Exception {
     return await(vertx.deployVerticle(new WorkerVerticle(new WorkerOptions("worker-1", 2, 100, 50))));
   }
@@ -216,11 +226,7 @@ class WorkerVerticleIT {
   void aSmallUnitHasSeveralSuccessorsClaimedWhileItRuns() throws Exception {
     await(coordinator.start());
     deployOneSlotWorker();
-    TablePlan plan = preflight("v9");
-    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
-        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
-    vertx.eventBus().publish(Addresses.UNITS_READY, ""); // the claim tick is a minute away
-    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    TablePlan plan = prepared("v9");
     List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), 6);
     assertThat(ranges).hasSize(6);
     for (int i = 0; i < ranges.size(); i++) {
@@ -250,14 +256,6 @@ class WorkerVerticleIT {
     eventually(() -> IntStream.range(0, 6).allMatch(i -> coordinator.result("v9-" + i) != null));
     assertThat(coordinator.results).allMatch(UnitResult::ok);
     assertThat(IntStream.range(0, 6).mapToLong(i -> coordinator.result("v9-" + i).rows()).sum()).isEqualTo(ROWS);
-  }
-
-  private static Assignment estimatedBytes(long bytes, Assignment a) {
-    WorkUnit u = a.unit();
-    WorkUnit estimated = new WorkUnit(u.id(), u.jobId(), u.kind(), u.tenantId(), u.table(), u.sourceTable(), u.range(),
-        u.estimatedRows(), bytes, u.state(), u.attempts(), u.epoch(), u.workerId(), u.leaseExpiresAt(), u.rows(), u.bytes(), u.error());
-    return new Assignment(estimated, a.plan(), a.source(), a.target(), a.tenantColumn(), a.statements(), a.chunkRows(),
-        a.chunkBytes(), a.mode(), a.copyUnits(), a.onRowError());
   }
 
   @Test
@@ -299,11 +297,7 @@ class WorkerVerticleIT {
    * named in a heartbeat.
    */
   private Connection successorWaiting(String schema) throws Exception {
-    TablePlan plan = preflight(schema);
-    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
-        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
-    vertx.eventBus().publish(Addresses.UNITS_READY, ""); // the claim tick is a minute away
-    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    TablePlan plan = prepared(schema);
     List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), 2);
     coordinator.pending.add(estimatedAt(1, Units.copy(first(schema), JOB, plan, ranges.get(0), 1, DBS.connection(sourceUrl),
         DBS.connection(targetUrl), "tenant_id", 5)));
@@ -326,9 +320,17 @@ class WorkerVerticleIT {
   }
 
   private static Assignment estimatedAt(long rows, Assignment a) {
+    return estimated(rows, a.unit().estimatedBytes(), a);
+  }
+
+  private static Assignment estimatedBytes(long bytes, Assignment a) {
+    return estimated(a.unit().estimatedRows(), bytes, a);
+  }
+
+  private static Assignment estimated(long rows, long bytes, Assignment a) {
     WorkUnit u = a.unit();
     WorkUnit estimated = new WorkUnit(u.id(), u.jobId(), u.kind(), u.tenantId(), u.table(), u.sourceTable(), u.range(), rows,
-        u.estimatedBytes(), u.state(), u.attempts(), u.epoch(), u.workerId(), u.leaseExpiresAt(), u.rows(), u.bytes(), u.error());
+        bytes, u.state(), u.attempts(), u.epoch(), u.workerId(), u.leaseExpiresAt(), u.rows(), u.bytes(), u.error());
     return new Assignment(estimated, a.plan(), a.source(), a.target(), a.tenantColumn(), a.statements(), a.chunkRows(),
         a.chunkBytes(), a.mode(), a.copyUnits(), a.onRowError());
   }
@@ -347,10 +349,7 @@ class WorkerVerticleIT {
   void aUnitTheCoordinatorSaysIsLostStopsWithoutAResult() throws Exception {
     await(coordinator.start());
     deployWorker();
-    TablePlan plan = preflight("v2");
-    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
-        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
-    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    TablePlan plan = prepared("v2");
     coordinator.lostUnits.add(JOB + "/slow");
     coordinator.pending.add(Units.copy("slow", JOB, plan, KeyRange.ALL, 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
         "tenant_id", 5));
@@ -371,10 +370,7 @@ class WorkerVerticleIT {
   void stoppingHandsRunningUnitsBackAsRetryable() throws Exception {
     await(coordinator.start());
     String deployment = deployWorker();
-    TablePlan plan = preflight("v3");
-    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
-        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
-    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    TablePlan plan = prepared("v3");
     coordinator.pending.add(Units.copy("long", JOB, plan, KeyRange.ALL, 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
         "tenant_id", 5));
     eventually(() -> coordinator.progress.stream().anyMatch(p -> p.unitId().equals("long")));
@@ -394,10 +390,7 @@ class WorkerVerticleIT {
     await(coordinator.start());
     WorkerVerticle worker = new WorkerVerticle(new WorkerOptions("worker-1", 2, 100, 50));
     String deployment = await(vertx.deployVerticle(worker));
-    TablePlan plan = preflight("v4");
-    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
-        DBS.connection(sourceUrl), DBS.connection(targetUrl)));
-    eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
+    TablePlan plan = prepared("v4");
     coordinator.pending.add(Units.copy("orphan", JOB, plan, KeyRange.ALL, 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
         "tenant_id", 5));
     eventually(() -> coordinator.progress.stream().anyMatch(p -> p.unitId().equals("orphan")));

@@ -44,7 +44,7 @@ class MapStoreRoundTripTest {
   }
 
   private Target target() {
-    return new Target(TestDatabases.url(database), TestDatabases.USER, TestDatabases.PASSWORD.isEmpty() ? null : TestDatabases.PASSWORD);
+    return TestDatabases.target(database);
   }
 
   @Test

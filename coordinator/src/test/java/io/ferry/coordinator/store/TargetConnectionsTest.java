@@ -29,8 +29,7 @@ class TargetConnectionsTest {
 
   @Test
   void aSessionTheServerEndedIsReplacedOnNextUse() throws Exception {
-    Target target = new Target(TestDatabases.url(database), TestDatabases.USER,
-        TestDatabases.PASSWORD.isEmpty() ? null : TestDatabases.PASSWORD);
+    Target target = TestDatabases.target(database);
     try (TargetConnections connections = new TargetConnections()) {
       int first = connections.with(target, TargetConnectionsTest::backendPid);
       terminate(first);

@@ -36,7 +36,7 @@ class UnitRecorderTest {
   }
 
   private Target target() {
-    return new Target(TestDatabases.url(database), TestDatabases.USER, TestDatabases.PASSWORD.isEmpty() ? null : TestDatabases.PASSWORD);
+    return TestDatabases.target(database);
   }
 
   @Test
