@@ -23,5 +23,12 @@ run_job() {
   echo "$(date +%s.%N) - $t0" | bc
 }
 
-# CPU ticks (user + system) of all PostgreSQL server processes.
-pg_ticks() { for p in $(pgrep -u postgres postgres); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | paste -sd+ | bc; }
+# CPU ticks (user + system) of all PostgreSQL server processes, the ended ones too: a backend that exits
+# between two readings leaves the live processes' sum, and its ticks go to the postmaster (the oldest
+# process), which reaps it, as its children's (cutime + cstime). Without them a job whose connections
+# closed could show a negative figure.
+pg_ticks() {
+  local postmaster; postmaster=$(pgrep -o -u postgres postgres)
+  { for p in $(pgrep -u postgres postgres); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done
+    awk '{print $16 + $17}' "/proc/$postmaster/stat"; } | paste -sd+ | bc
+}

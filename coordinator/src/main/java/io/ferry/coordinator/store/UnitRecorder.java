@@ -6,28 +6,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Writes units' states to their jobs' targets in batches: what is saved within a few milliseconds goes
- * in one target transaction per job, then into the {@code ferry.units} map without a second write
- * ({@code putTransient}). A unit's state used to be written through the map one record at a time: a
+ * Writes units' states to their jobs' targets in batches: what is saved while the last batch is being
+ * written goes in one target transaction per job, then into the {@code ferry.units} map without a second
+ * write ({@code putTransient}). A unit's state used to be written through the map one record at a time: a
  * Hazelcast operation, a JDBC round trip and a target transaction per record, two records per unit: up
  * to 1.1 ms of the 3.5 ms of CPU Ferry's processes spent per small unit beyond its rows; batched, the
  * whole came to 2.8 ms (docs/benchmarks.md, session 8).
  *
+ * <p>Group commit: an idle writer writes a save at once, and saves that arrive during a write wait for
+ * the next one, so batches grow with the load without a fixed wait. A claim is answered only once its
+ * leases are written (see {@code Scheduler}), so a wait here is a wait in every claim: a 5 ms gathering
+ * window made units of ~200 rows 14% slower (docs/benchmarks.md, session 10).
+ *
  * <p>One writer thread, one batch at a time, each unit's latest state once per batch: a unit's states
  * reach the target in the order they were saved, as they did through the map's partition thread. A
- * save's future completes once its batch is committed (a claim is answered only then, see
- * {@code Scheduler}); if the batch fails, every future of it fails.
+ * save's future completes once its batch is committed; if the batch fails, every future of it fails.
  */
 final class UnitRecorder implements AutoCloseable {
-
-  /** How long the first save of a batch waits for others: claims go out ahead of need, so this is hidden. */
-  static final long GATHER_MILLIS = 5;
 
   /** A unit's latest state in the next batch, and everyone waiting for it. */
   private static final class Queued {
@@ -38,7 +38,7 @@ final class UnitRecorder implements AutoCloseable {
   private final TargetStore store;
   /** Puts a recorded state into the {@code ferry.units} map without writing it again. */
   private final BiConsumer<String, String> cache;
-  private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
+  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "ferry-unit-records");
     t.setDaemon(true);
     return t;
@@ -61,8 +61,9 @@ final class UnitRecorder implements AutoCloseable {
       q.body = body;
       q.waiting.add(recorded);
       if (!scheduled) {
+        // Runs now if the writer is idle, else right after the batch it is writing.
         scheduled = true;
-        writer.schedule(this::writeBatch, GATHER_MILLIS, TimeUnit.MILLISECONDS);
+        writer.execute(this::writeBatch);
       }
     }
     return recorded;

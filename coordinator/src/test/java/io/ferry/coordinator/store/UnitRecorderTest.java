@@ -65,7 +65,8 @@ class UnitRecorderTest {
         assertThat(recorded.get("u" + i)).isEqualTo("{\"state\":\"done\",\"n\":" + i + "}");
         assertThat(cached.get("job-a/u" + i)).isEqualTo("{\"state\":\"done\",\"n\":" + i + "}");
       }
-      // 150 saves within microseconds fall into the first gathering window or the one after: not one transaction each.
+      // 150 saves within microseconds: the first is written at once, the others while it is (group commit), in few
+      // batches, not one transaction each.
       assertThat(recorder.batches()).isBetween(1L, 5L);
     }
   }
