@@ -10,10 +10,11 @@ package io.ferry.worker;
 public final class UnitControl {
 
   /**
-   * A small unit's successors: enough that a slot has work for a claim's round trip (10–15 ms) when each
-   * unit takes 2–3 ms, and few enough that the units a worker holds unstarted are milliseconds of work.
+   * A small unit's successors: enough that a slot has work for a claim's round trip when each unit takes
+   * a few milliseconds, and few enough that the units a worker holds unstarted are tens of milliseconds of
+   * work. Units of ~200 rows ran 9% faster with 8 than with 4 (docs/benchmarks.md, session 10).
    */
-  static final int SMALL_UNIT_SUCCESSORS = 4;
+  static final int SMALL_UNIT_SUCCESSORS = 8;
 
   private final Runnable onEnding;
   private volatile boolean leaseLost;

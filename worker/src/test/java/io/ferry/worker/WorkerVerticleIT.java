@@ -227,8 +227,10 @@ class WorkerVerticleIT {
     await(coordinator.start());
     deployOneSlotWorker();
     TablePlan plan = prepared("v9");
-    List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), 6);
-    assertThat(ranges).hasSize(6);
+    int successors = UnitControl.SMALL_UNIT_SUCCESSORS;
+    int units = successors + 2;
+    List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), units);
+    assertThat(ranges).hasSize(units);
     for (int i = 0; i < ranges.size(); i++) {
       Assignment copy = Units.copy("v9-" + i, JOB, plan, ranges.get(i), 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
           "tenant_id", 5);
@@ -245,17 +247,17 @@ class WorkerVerticleIT {
         lock.setString(2, "v9-0");
         lock.executeQuery().close();
       }
-      List<String> held = List.of(JOB + "/v9-0", JOB + "/v9-1", JOB + "/v9-2", JOB + "/v9-3", JOB + "/v9-4");
+      List<String> held = IntStream.rangeClosed(0, successors).mapToObj(i -> JOB + "/v9-" + i).toList();
       eventually(() -> coordinator.heartbeats.getLast().activeUnits().containsAll(held));
-      assertThat(coordinator.pending).as("four successors for the small unit, the sixth left to the queue").hasSize(1);
-      assertThat(coordinator.claims.subList(claimsBefore, coordinator.claims.size())).allMatch(c -> c.slots() <= 4)
-          .anyMatch(c -> c.slots() == 4);
+      assertThat(coordinator.pending).as("the small unit's successors claimed, the last unit left to the queue").hasSize(1);
+      assertThat(coordinator.claims.subList(claimsBefore, coordinator.claims.size())).allMatch(c -> c.slots() <= successors)
+          .anyMatch(c -> c.slots() == successors);
       assertThat(coordinator.result("v9-1")).as("claimed but not started: one slot").isNull();
       gate.commit();
     }
-    eventually(() -> IntStream.range(0, 6).allMatch(i -> coordinator.result("v9-" + i) != null));
+    eventually(() -> IntStream.range(0, units).allMatch(i -> coordinator.result("v9-" + i) != null));
     assertThat(coordinator.results).allMatch(UnitResult::ok);
-    assertThat(IntStream.range(0, 6).mapToLong(i -> coordinator.result("v9-" + i).rows()).sum()).isEqualTo(ROWS);
+    assertThat(IntStream.range(0, units).mapToLong(i -> coordinator.result("v9-" + i).rows()).sum()).isEqualTo(ROWS);
   }
 
   @Test
