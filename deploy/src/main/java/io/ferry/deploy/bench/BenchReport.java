@@ -81,12 +81,14 @@ final class BenchReport {
       return "";
     }
     StringBuilder sb = new StringBuilder("\nSplit finer (the same table in more, smaller units; runs alternate which size goes first):\n\n")
-        .append("| table | run | units | Ferry s | Ferry throughput | Ferry copy phase | pipe throughput | Ferry CPU ms per extra unit |\n")
-        .append("|---|---|---|---|---|---|---|---|\n");
+        .append("| table | run | units | Ferry s | Ferry throughput | Ferry copy phase | pipe throughput | Ferry CPU ms per extra unit"
+            + " | of which JIT ms |\n")
+        .append("|---|---|---|---|---|---|---|---|---|\n");
     List<Double> ferry = new ArrayList<>();
     List<Double> copy = new ArrayList<>();
     List<Double> pipe = new ArrayList<>();
     List<Double> cpuPerUnit = new ArrayList<>();
+    List<Double> outsideJit = new ArrayList<>();
     for (Row[] p : pairs) {
       double f = p[0].ferry().seconds() / p[1].ferry().seconds() - 1;
       double c = p[0].ferry().copySeconds() / p[1].ferry().copySeconds() - 1;
@@ -94,11 +96,19 @@ final class BenchReport {
       ferry.add(f);
       copy.add(c);
       pipe.add(q);
-      double ms = 1000 * (p[1].ferryCpu() - p[0].ferryCpu()) / (p[1].unitCount() - p[0].unitCount());
+      int extraUnits = p[1].unitCount() - p[0].unitCount();
+      double ms = 1000 * (p[1].ferryCpu() - p[0].ferryCpu()) / extraUnits;
       cpuPerUnit.add(ms);
-      sb.append(String.format(Locale.ROOT, "| %s | %d | %d → %d | %.1f → %.1f | %+.1f%% | %+.1f%% | %+.1f%% | %.1f |%n", p[0].table(),
-          p[0].run(), p[0].unitCount(), p[1].unitCount(), p[0].ferry().seconds(), p[1].ferry().seconds(), 100 * f, 100 * c,
-          100 * q, ms));
+      // The compilers' part varies by a second or more from job to job in a warmed-up cluster, and is no
+      // per-unit cost: the rest is the overhead itself, less blurred.
+      boolean jitKnown = p[0].ferryJitCpu() >= 0 && p[1].ferryJitCpu() >= 0;
+      double jitMs = jitKnown ? 1000 * (p[1].ferryJitCpu() - p[0].ferryJitCpu()) / extraUnits : Double.NaN;
+      if (jitKnown) {
+        outsideJit.add(ms - jitMs);
+      }
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %d → %d | %.1f → %.1f | %+.1f%% | %+.1f%% | %+.1f%% | %.1f | %s |%n",
+          p[0].table(), p[0].run(), p[0].unitCount(), p[1].unitCount(), p[0].ferry().seconds(), p[1].ferry().seconds(),
+          100 * f, 100 * c, 100 * q, ms, jitKnown ? String.format(Locale.ROOT, "%.1f", jitMs) : "n/a"));
     }
     Spread f = Spread.of(ferry);
     sb.append("\nFerry's throughput split finer: ").append(f.percent()).append(f.surelyNegative()
@@ -106,6 +116,9 @@ final class BenchReport {
     sb.append("Ferry's copy phase: ").append(Spread.of(copy).percent()).append('\n');
     sb.append("The pipes' throughput: ").append(Spread.of(pipe).percent()).append('\n');
     sb.append("Ferry's processes' CPU per extra unit: ").append(Spread.of(cpuPerUnit).withRange("%.1f")).append(" ms\n");
+    if (!outsideJit.isEmpty()) {
+      sb.append("The same outside the JIT compilers: ").append(Spread.of(outsideJit).withRange("%.1f")).append(" ms\n");
+    }
     return sb.toString();
   }
 }
