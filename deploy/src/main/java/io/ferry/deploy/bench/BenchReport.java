@@ -24,9 +24,9 @@ final class BenchReport {
   }
 
   static final String HEADER = "| table | unit rows | rows | MB | Ferry s | pipe s | Ferry/pipe | Ferry setup s | Ferry copy s "
-      + "| pipe copy s | copy Ferry/pipe | Ferry finish s | pipe finish s | Ferry MB/s | pipe MB/s | worker peak heap MB "
-      + "| Ferry client CPU s | of which JIT s | pipe client CPU s | run |\n"
-      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+      + "| pipe copy s | copy Ferry/pipe | Ferry finish s | pipe finish s | Ferry rows/s | pipe rows/s | Ferry MB/s | pipe MB/s "
+      + "| worker peak heap MB | Ferry client CPU s | of which JIT s | pipe client CPU s | run |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
   private BenchReport() {
   }
@@ -36,10 +36,10 @@ final class BenchReport {
     FerryPhases f = r.ferry();
     PipeRun.Timing p = r.pipe();
     return String.format(Locale.ROOT,
-        "| %s | %s (%d units) | %,d | %,.0f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.1f | %.1f | %d |",
+        "| %s | %s (%d units) | %,d | %,.0f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %,.0f | %,.0f | %.1f | %.1f | %,.0f | %.1f | %.1f | %.1f | %d |",
         r.table(), r.unitRows(), r.unitCount(), r.rows(), mb, f.seconds(), p.seconds(), p.seconds() / f.seconds(),
         f.setupSeconds(), f.copySeconds(), p.copySeconds(), p.copySeconds() / f.copySeconds(), f.finishSeconds(),
-        p.finishSeconds(), mb / f.seconds(), mb / p.seconds(), r.peakHeap() / 1048576.0, r.ferryCpu(), r.ferryJitCpu(), r.pipeCpu(), r.run());
+        p.finishSeconds(), r.rows() / f.seconds(), r.rows() / p.seconds(), mb / f.seconds(), mb / p.seconds(), r.peakHeap() / 1048576.0, r.ferryCpu(), r.ferryJitCpu(), r.pipeCpu(), r.run());
   }
 
   /** @param setting the first line: workers, units, scale, machine */
@@ -50,13 +50,14 @@ final class BenchReport {
     rows.forEach(r -> byVariant.computeIfAbsent(r.table() + " " + r.unitRows(), k -> new ArrayList<>()).add(r));
     if (byVariant.values().stream().anyMatch(v -> v.size() > 1)) {
       sb.append("\nOver the runs (median, and the range):\n\n")
-          .append("| table | unit rows | runs | Ferry s | Ferry/pipe | copy Ferry/pipe | worker peak heap MB |\n")
-          .append("|---|---|---|---|---|---|---|\n");
+          .append("| table | unit rows | runs | Ferry s | Ferry rows/s | Ferry/pipe | copy Ferry/pipe | worker peak heap MB |\n")
+          .append("|---|---|---|---|---|---|---|---|\n");
       for (List<Row> variant : byVariant.values()) {
         Row first = variant.get(0);
-        sb.append(String.format(Locale.ROOT, "| %s | %s (%d units) | %d | %s | %s | %s | %,.0f |%n", first.table(),
+        sb.append(String.format(Locale.ROOT, "| %s | %s (%d units) | %d | %s | %s | %s | %s | %,.0f |%n", first.table(),
             first.unitRows(), first.unitCount(), variant.size(),
             Spread.of(variant.stream().map(r -> r.ferry().seconds()).toList()).withRange("%.1f"),
+            Spread.of(variant.stream().map(r -> r.rows() / r.ferry().seconds()).toList()).withRange("%,.0f"),
             Spread.of(variant.stream().map(r -> r.pipe().seconds() / r.ferry().seconds()).toList()).withRange("%.2f"),
             Spread.of(variant.stream().map(r -> r.pipe().copySeconds() / r.ferry().copySeconds()).toList()).withRange("%.2f"),
             variant.stream().mapToLong(Row::peakHeap).max().orElse(0) / 1048576.0));

@@ -48,8 +48,8 @@ class BenchReportTest {
     assertThat(report).doesNotContain("| wide | 1 | 40 →");
     assertThat(report).contains("Ferry's throughput split finer: median -4.4% (-20.0% to +11.1%)");
     assertThat(report).contains("no drop beyond the runs' noise");
-    // Over the runs: wide's Ferry/pipe was 1.00, then 0.91.
-    assertThat(report).contains("| wide | 10 (40 units) | 2 | 10.5 (10.0–11.0) | 0.95 (0.91–1.00) |");
+    // Over the runs: wide's 1,000,000 rows took 10 s, then 11 s (100,000 and 90,909 rows/s); Ferry/pipe 1.00, then 0.91.
+    assertThat(report).contains("| wide | 10 (40 units) | 2 | 10.5 (10.0–11.0) | 95,455 (90,909–100,000) | 0.95 (0.91–1.00) |");
   }
 
   @Test
@@ -57,6 +57,8 @@ class BenchReportTest {
     String report = BenchReport.of("setting", List.of(row("narrow", 1, 40, 20.0, 25.0, 6.0)));
     // Ferry client CPU 6.0 s, of which JIT 1.5 s (the helper's quarter), pipe client CPU 1.0 s, run 1.
     assertThat(report).contains("| 6.0 | 1.5 | 1.0 | 1 |\n");
+    // 1,000,000 rows in 20 s against the pipes' 25 s.
+    assertThat(report).contains("| 50,000 | 40,000 |");
     assertThat(report).contains("| Ferry client CPU s | of which JIT s | pipe client CPU s | run |");
   }
 
