@@ -47,7 +47,6 @@ for side in a b; do
   done
   echo "build $side: $dir (logs in $LOGS)"
 done
-ticks() { local sum=0 p; for p in "$@"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$sum"; }
 hz=$(getconf CLK_TCK)
 run() { # side, table, rows per unit: prints the job's seconds
   # A clean start for every copy, as in run.sh: the last copy's table dropped and its writes checkpointed.

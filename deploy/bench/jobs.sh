@@ -23,6 +23,9 @@ run_job() {
   echo "$(date +%s.%N) - $t0" | bc
 }
 
+# CPU ticks (user + system) of the given processes, added up.
+ticks() { local sum=0 p; for p in "$@"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$sum"; }
+
 # CPU ticks (user + system) of all PostgreSQL server processes, the ended ones too: a backend that exits
 # between two readings leaves the live processes' sum, and its ticks go to the postmaster (the oldest
 # process), which reaps it, as its children's (cutime + cstime). Without them a job whose connections

@@ -40,7 +40,6 @@ for w in 1 2; do
 done
 until [ "$(curl -s "$API/workers" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["workers"]))')" = 2 ]; do sleep 0.5; done
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # CPU ticks per thread kind (JIT compiler, GC, event loops, Hazelcast, unit threads…) of the given processes,
 # as "kind ticks" lines: digits in thread names are folded, so "C2 CompilerThread0" and "…1" add up.
 thread_ticks() {
@@ -83,12 +82,12 @@ echo "warming up: ${WARMUP_JOBS:-8} jobs of 1,000 units over the warmup table"
 for _ in $(seq "${WARMUP_JOBS:-8}"); do run warmup 200 >/dev/null; done
 printf '%-12s %8s %16s %14s %14s\n' "unit rows" "job s" "coordinator s" "workers s" "postgres s"
 for rows in ${UNITS:-250000 25000} ${UNITS:-250000 25000}; do
-  c0=$(ticks "${PIDS[0]}"); w0=$(( $(ticks "${PIDS[1]}") + $(ticks "${PIDS[2]}") )); p0=$(pg_ticks)
+  c0=$(ticks "${PIDS[0]}"); w0=$(ticks "${PIDS[1]}" "${PIDS[2]}"); p0=$(pg_ticks)
   thread_ticks "${PIDS[0]}" > "$DIR/c0"; thread_ticks "${PIDS[1]}" "${PIDS[2]}" > "$DIR/w0"
   wal0=$(wal_stats)
   secs=$(run narrow "$rows")
   wal1=$(wal_stats)
-  c1=$(ticks "${PIDS[0]}"); w1=$(( $(ticks "${PIDS[1]}") + $(ticks "${PIDS[2]}") )); p1=$(pg_ticks)
+  c1=$(ticks "${PIDS[0]}"); w1=$(ticks "${PIDS[1]}" "${PIDS[2]}"); p1=$(pg_ticks)
   thread_ticks "${PIDS[0]}" > "$DIR/c1"; thread_ticks "${PIDS[1]}" "${PIDS[2]}" > "$DIR/w1"
   printf '%-12s %8.1f %16.2f %14.2f %14.2f\n' "$rows" "$secs" "$(echo "($c1 - $c0) / $hz" | bc -l)" \
     "$(echo "($w1 - $w0) / $hz" | bc -l)" "$(echo "($p1 - $p0) / $hz" | bc -l)"
