@@ -7,13 +7,16 @@ import java.util.List;
  * The coordinator writes jobs and units (through its map store); workers write checkpoints, in the same
  * transaction as the rows they count, and rejected rows ({@code ferry.rejects}: {@code row_key} and
  * {@code columns} are JSON arrays of text, {@code payload} one PostgreSQL text COPY line of the row's
- * {@code columns}) in the same transaction as the checkpoint that moves past them.
+ * {@code columns}) in the same transaction as the checkpoint that moves past them, and the constraints
+ * they drop ({@code ferry.dropped_constraints}) in the same transaction as the drop.
  */
 public final class CheckpointSchema {
 
   public static final String SCHEMA = "ferry";
   /** Raised by {@code ferry.write_checkpoint} when a newer epoch holds the checkpoint. */
   public static final String STALE_EPOCH = "FRY01";
+  /** The job's last finish unit: it adds the foreign keys and restores the constraints recorded as dropped. */
+  public static final String JOB_FINISH_UNIT = "finish:*";
 
   /**
    * Run in one transaction, by every process that writes a target, on its first use of that target. None of
@@ -99,7 +102,68 @@ public final class CheckpointSchema {
         error             text NOT NULL,
         sql_state         text,
         rejected_at       timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (job_id, unit_id, row_key))""");
+        PRIMARY KEY (job_id, unit_id, row_key))""",
+      // Constraints a job dropped and has not put back yet (prepare of a table that others reference, a
+      // rollback emptying tables), recorded by ferry.drop_constraint in the transaction that drops them.
+      """
+      CREATE TABLE IF NOT EXISTS ferry.dropped_constraints (
+        job_id          text NOT NULL,
+        table_schema    text NOT NULL,
+        table_name      text NOT NULL,
+        constraint_name text NOT NULL,
+        definition      text NOT NULL,
+        dropped_by      text NOT NULL,
+        dropped_at      timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (job_id, table_schema, table_name, constraint_name))""",
+      // The only way Ferry drops a constraint: its definition is recorded first, and the job's last finish
+      // (JOB_FINISH_UNIT), which restores what is recorded, has to run again. The definition is printed
+      // with every name qualified (search_path pg_catalog), so it means the same in any session.
+      """
+      CREATE OR REPLACE FUNCTION ferry.drop_constraint(p_job text, p_unit text, p_constraint oid) RETURNS void
+      LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+      DECLARE
+        c record;
+      BEGIN
+        SELECT n.nspname, t.relname, con.conname, pg_get_constraintdef(con.oid) AS definition INTO c
+          FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+          WHERE con.oid = p_constraint;
+        IF NOT FOUND THEN
+          RETURN;
+        END IF;
+        INSERT INTO ferry.dropped_constraints (job_id, table_schema, table_name, constraint_name, definition, dropped_by)
+        VALUES (p_job, c.nspname, c.relname, c.conname, c.definition, p_unit) ON CONFLICT DO NOTHING;
+        EXECUTE format('ALTER TABLE %I.%I DROP CONSTRAINT %I', c.nspname, c.relname, c.conname);
+        UPDATE ferry.checkpoints SET done = false, updated_at = now()
+          WHERE job_id = p_job AND unit_id = 'finish:*' AND done;
+      END
+      $fn$""",
+      // Adds back every constraint recorded for the job that its table lacks (by name) and clears the
+      // record, in the caller's transaction; returns how many it added. A table that is gone raises.
+      """
+      CREATE OR REPLACE FUNCTION ferry.restore_constraints(p_job text) RETURNS integer
+      LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+      DECLARE
+        c record;
+        t regclass;
+        restored integer := 0;
+      BEGIN
+        FOR c IN SELECT * FROM ferry.dropped_constraints WHERE job_id = p_job
+                 ORDER BY dropped_at, table_schema, table_name, constraint_name FOR UPDATE LOOP
+          t := to_regclass(format('%I.%I', c.table_schema, c.table_name));
+          IF t IS NULL THEN
+            RAISE EXCEPTION 'cannot restore constraint % of %.%: the table does not exist (its definition: %)',
+              c.constraint_name, c.table_schema, c.table_name, c.definition;
+          END IF;
+          IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = t AND conname = c.constraint_name) THEN
+            EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', t, c.constraint_name, c.definition);
+            restored := restored + 1;
+          END IF;
+          DELETE FROM ferry.dropped_constraints WHERE job_id = c.job_id AND table_schema = c.table_schema
+            AND table_name = c.table_name AND constraint_name = c.constraint_name;
+        END LOOP;
+        RETURN restored;
+      END
+      $fn$""");
 
   private CheckpointSchema() {
   }

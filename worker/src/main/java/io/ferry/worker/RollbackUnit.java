@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  *       first, so a chunk that an old holder of a copy unit (frozen past its lease) commits is either
  *       committed before — and, under read committed, seen and deleted by the next statement — or refused
  *       afterwards by the newer epoch;</li>
- *   <li>drop the foreign keys among its tables: they are emptied and copied again in no particular order
- *       (the coordinator has the job's last finish add them again afterwards); a foreign key from or to a
- *       table outside the rollback stays and is enforced;</li>
+ *   <li>drop the foreign keys among its tables: they are emptied and copied again in no particular order.
+ *       Each is recorded in {@code ferry.dropped_constraints} and the job's last finish checkpoint is
+ *       marked not done, so that finish runs again after the copies and restores them, even after a
+ *       coordinator restart; a foreign key from or to a table outside the rollback stays and is enforced;</li>
  *   <li>delete the rows: per tenant table by the tenant alone (exact for every key), or one copy unit's
  *       range (the unit's own {@code range} is then set). Tables referenced by a foreign key from
  *       another table of the rollback must lose their rows after it: each delete runs under a savepoint,
@@ -76,9 +77,10 @@ final class RollbackUnit {
         }
         LOG.info("{}: step 1 - {} copy checkpoint(s) reset", unit.describe(), assignment.copyUnits().size());
         List<RowDeletion> deletions = deletions();
-        int dropped = targetDialect.dropForeignKeysAmong(target, deletions.stream().map(RowDeletion::table).distinct().toList());
+        int dropped = targetDialect.dropForeignKeysAmong(target, deletions.stream().map(RowDeletion::table).distinct().toList(),
+            unit.jobId(), unit.id());
         if (dropped > 0) {
-          LOG.info("{}: step 2 - {} foreign key(s) among its tables dropped; the job's last finish adds them again",
+          LOG.info("{}: step 2 - {} foreign key(s) among its tables dropped and recorded; the job's last finish restores them",
               unit.describe(), dropped);
         }
         long deleted = delete(target, deletions);

@@ -15,9 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes a prepare or finish unit: its statements and its done checkpoint in one target
+ * Executes a prepare, finish or restore unit: its statements and its done checkpoint in one target
  * transaction. PostgreSQL DDL is transactional (including {@code ANALYZE}; only {@code VACUUM} and
- * {@code CREATE INDEX CONCURRENTLY} are not), so a crash leaves either all of it or none.
+ * {@code CREATE INDEX CONCURRENTLY} are not), so a crash leaves either all of it or none. The job-level
+ * finish first restores the constraints the job recorded as dropped ({@code ferry.dropped_constraints});
+ * a restore unit does only that.
  */
 final class StatementUnit {
 
@@ -54,6 +56,15 @@ final class StatementUnit {
         targetDialect.serializePrepare(target);
       }
       targetDialect.boundLockWaits(target);
+      targetDialect.nameUnit(target, unit.jobId(), unit.id());
+      if (unit.kind() == io.ferry.protocol.unit.UnitKind.RESTORE
+          || unit.kind() == io.ferry.protocol.unit.UnitKind.FINISH && unit.table() == null) {
+        // First, so that a dropped key comes back as it was, and the plan's keys of the same name are then skipped.
+        int restored = targetDialect.restoreConstraints(target, unit.jobId());
+        if (restored > 0) {
+          LOG.info("{}: {} constraint(s) recorded as dropped restored", unit.describe(), restored);
+        }
+      }
       try (Statement st = target.createStatement()) {
         for (int i = 0; i < statements.size(); i++) {
           String sql = statements.get(i);

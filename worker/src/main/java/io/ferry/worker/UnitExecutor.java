@@ -42,7 +42,7 @@ public final class UnitExecutor {
     try {
       UnitOutcome outcome = switch (unit.kind()) {
         case COPY -> new CopyUnit(assignment, source(assignment), target(assignment), connections, control, progress, rate).run();
-        case PREPARE, FINISH -> new StatementUnit(assignment, target(assignment), connections).run();
+        case PREPARE, FINISH, RESTORE -> new StatementUnit(assignment, target(assignment), connections).run();
         case ROLLBACK -> new RollbackUnit(assignment, target(assignment), connections).run();
         case SURVEY, VERIFY -> UnitOutcome.failed(unit.describe() + ": this worker does not execute "
             + unit.kind().wireName() + " units yet", false, 0, 0);

@@ -103,6 +103,31 @@ class RollbackUnitIT {
   }
 
   @Test
+  void theForeignKeysItDropsAreRecordedInItsTransactionAndTheJobsLastFinishRestoresThemOnItsNextRun() throws Exception {
+    sql("INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, rows, bytes, chunks, done) VALUES ('" + JOB + "', 'finish:*', 1, 0, 0, 0, true)");
+    Assignment rollback = rollback("rollback:6", "a", null, null,
+        copy("copy:a:app.items:0000", "a", "app.items", 2), copy("copy:a:app.notes:0000", "a", "app.notes", 2));
+    assertThat(executor.execute(rollback, new UnitControl(), ProgressListener.NONE).ok()).isTrue();
+
+    assertThat(count("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'app.notes'::regclass")).isZero();
+    assertThat(count("SELECT count(*) FROM ferry.dropped_constraints WHERE job_id = '" + JOB + "' AND table_schema = 'app'"
+        + " AND table_name = 'notes' AND dropped_by = 'rollback:6'"
+        + " AND definition = 'FOREIGN KEY (tenant_id, item_id) REFERENCES app.items(tenant_id, id)'"))
+        .as("the dropped key is on record with its definition").isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM ferry.checkpoints WHERE unit_id = 'finish:*' AND NOT done"))
+        .as("the job's last finish must run again, also for a coordinator that restarts and reads the checkpoints").isEqualTo(1);
+
+    WorkUnit finish = new WorkUnit("finish:*", JOB, UnitKind.FINISH, null, null, null, null, 0, 0, UnitState.LEASED, 1, 2,
+        "test-worker", 0, 0, 0, null);
+    UnitOutcome restored = executor.execute(new Assignment(finish, null, target(), target(), "tenant_id", List.of(), 0, 0, null,
+        List.of(), null), new UnitControl(), ProgressListener.NONE);
+    assertThat(restored.ok()).as(String.valueOf(restored.error())).isTrue();
+    assertThat(count("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'app.notes'::regclass"
+        + " AND pg_get_constraintdef(oid) = 'FOREIGN KEY (tenant_id, item_id) REFERENCES app.items(tenant_id, id)'")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM ferry.dropped_constraints")).as("the record is cleared with the restore").isZero();
+  }
+
+  @Test
   void deletesOnlyTheRangeOfOneCopyUnit() throws Exception {
     WorkUnit copy = copy("copy:a:app.items:0001", "a", "app.items", 2);
     Assignment rollback = rollback("rollback:2", "a", "app.items", new KeyRange(List.of("300"), List.of("700")), copy);
@@ -204,6 +229,7 @@ class RollbackUnitIT {
     assertThat(count("SELECT count(*) FROM app.items")).isEqualTo(2000);
     assertThat(count("SELECT count(*) FROM app.notes")).isEqualTo(50);
     assertThat(count("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'app.notes'::regclass")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM ferry.dropped_constraints")).as("no drop recorded").isZero();
     assertThat(count("SELECT count(*) FROM ferry.checkpoints WHERE unit_id LIKE 'copy:%' AND done AND rows = 500 AND epoch = 2"))
         .as("every copy checkpoint as it was").isEqualTo(4);
   }

@@ -111,7 +111,7 @@ public final class JobSubmission {
       recording.put(id, writes);
       JobRecord job = new JobRecord(id, spec.name(), spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE,
           now, now, null, plans, null);
-      List<WorkUnit> units = UnitPlanner.units(id, plans, spec.unitOrDefault());
+      List<WorkUnit> units = UnitPlanner.units(id, plans, spec.unitOrDefault(), spec.mode());
       // The board is the event loop's: which jobs it holds is read here, not in the store's transaction.
       Set<String> known = new HashSet<>(recording.keySet());
       board.jobs().forEach(j -> known.add(j.id()));

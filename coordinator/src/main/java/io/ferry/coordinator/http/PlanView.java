@@ -73,7 +73,7 @@ final class PlanView {
           .put("warnings", new JsonArray(List.copyOf(warnings))));
     }
     // Totals count every unit the job would run (prepare and finish too); per table only copy units.
-    List<WorkUnit> allUnits = UnitPlanner.units("dry-run", plans, spec.unitOrDefault());
+    List<WorkUnit> allUnits = UnitPlanner.units("dry-run", plans, spec.unitOrDefault(), spec.mode());
     long copyUnits = allUnits.stream().filter(u -> u.kind() == UnitKind.COPY).count();
     DurationEstimate estimate = DurationEstimate.of(plans, copyUnits, workerSlots);
     Set<String> typeStatements = new LinkedHashSet<>();

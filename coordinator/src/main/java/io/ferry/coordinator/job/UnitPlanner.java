@@ -1,6 +1,7 @@
 package io.ferry.coordinator.job;
 
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
@@ -18,8 +19,8 @@ import java.util.Map;
  * table cannot be created before its column types; otherwise each target table's {@code prepare} is
  * pending. A table's copies wait (blocked)
  * for it; its {@code finish} waits for every tenant's copies of the table; the job-level finish
- * ({@code finish:*}, foreign keys) waits for every table's finish, because a foreign key needs both of
- * its tables complete.
+ * ({@code finish:*}, foreign keys, and the constraints recorded as dropped in {@code ferry.dropped_constraints})
+ * waits for every table's finish, because a foreign key needs both of its tables complete.
  *
  * <p>Partitioned tables: the parent's prepare creates the parent and all its partitions, and its rows
  * live in its leaf partitions, each planned as a table of its own ({@link TablePlan#partitionOf()}). So a
@@ -29,7 +30,7 @@ import java.util.Map;
  */
 public final class UnitPlanner {
 
-  public static final String JOB_FINISH_ID = "finish:*";
+  public static final String JOB_FINISH_ID = io.ferry.protocol.CheckpointSchema.JOB_FINISH_UNIT;
   public static final String TYPES_PREPARE_ID = "prepare:*types";
 
   private UnitPlanner() {
@@ -48,10 +49,18 @@ public final class UnitPlanner {
   }
 
   public static List<WorkUnit> units(String jobId, List<TablePlan> plans, UnitSize unitSize) {
+    return units(jobId, plans, unitSize, null);
+  }
+
+  /**
+   * @param mode the job's mode: in those that keep existing tables, a prepare or a rollback may drop the
+   *             tables' own foreign keys, so the job-level finish that restores them is always planned
+   */
+  public static List<WorkUnit> units(String jobId, List<TablePlan> plans, UnitSize unitSize, Mode mode) {
     Map<String, List<TablePlan>> byTable = byTargetTable(plans);
     Map<String, String> parents = partitionParents(plans);
     List<WorkUnit> units = new ArrayList<>();
-    boolean foreignKeys = false;
+    boolean foreignKeys = mode == Mode.TRUNCATE || mode == Mode.APPEND || mode == Mode.UPSERT || mode == Mode.PRESERVE_SCHEMA;
     boolean types = plans.stream().anyMatch(p -> p.typeStatements() != null && !p.typeStatements().isEmpty());
     if (types) {
       units.add(WorkUnit.create(TYPES_PREPARE_ID, jobId, UnitKind.PREPARE, null, null, null, null, 0, 0, UnitState.PENDING));

@@ -95,12 +95,20 @@ public final class JobControl {
     };
   }
 
-  /** Any unfinished job → cancelled (final): nothing is handed out again; the units in flight stop. */
+  /**
+   * Any unfinished job → cancelled (final): nothing is handed out again but a restore of the constraints
+   * it dropped ({@link Restores}); the units in flight stop.
+   */
   public Outcome cancel(JobRecord job, long now) {
     return switch (job.state()) {
       case CANCELLED -> unchanged(job);
       case SUCCEEDED -> Outcome.refused(job, "job " + job.id() + " is succeeded: a finished job cannot be cancelled");
-      default -> change(job, job.withState(JobState.CANCELLED, now, job.error()), "cancelled");
+      default -> {
+        Outcome outcome = change(job, job.withState(JobState.CANCELLED, now, job.error()), "cancelled");
+        // Answered once the restore unit is recorded too, so that a restarted coordinator still hands it out.
+        CompletableFuture<Void> restore = Restores.request(board, outcome.job());
+        yield new Outcome(outcome.job(), null, outcome.recorded().thenCombine(restore, (a, b) -> null));
+      }
     };
   }
 
@@ -158,7 +166,7 @@ public final class JobControl {
     for (WorkUnit u : board.leasedBy(heartbeat.workerId())) {
       JobRecord job = board.job(u.jobId());
       // A rollback runs while its job is stopped, in one transaction: it has no chunk boundary to stop at.
-      if (job == null || !STOPPED.contains(job.state()) || u.kind() == UnitKind.ROLLBACK) {
+      if (job == null || !STOPPED.contains(job.state()) || u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE) {
         continue;
       }
       for (String name : heartbeat.activeUnits()) {

@@ -175,6 +175,11 @@ public final class Rollbacks {
       if (job.state() != JobState.CANCELLED && job.state() != JobState.PAUSED) {
         board.save(job.withState(JobState.PAUSED, null, null));
       }
+      if (job.state() == JobState.CANCELLED) {
+        // No resume will bring the job's last finish: the keys this rollback dropped are restored now (and the
+        // rollback recorded done only after its restore unit, so a restarted coordinator asks for it again).
+        resets.add(Restores.request(board, job));
+      }
       unblocker.settle(job.id(), now);
     }
     LOG.info("{} done: {} row(s) deleted, {} copy unit(s) back to the queue; the job is {}", rollback.describe(), rowsDeleted,

@@ -68,10 +68,11 @@ public final class Scheduler {
         continue;
       }
       // A rollback runs while its job is stopped (no copy may write the rows it deletes), so only
-      // rollback units go out for a job that is not running.
+      // rollback units go out for a job that is not running, and restore units once none of its units runs.
       boolean running = job.state() == JobState.RUNNING;
       for (WorkUnit u : board.pendingOthers(job.id())) {
-        if ((running || u.kind() == UnitKind.ROLLBACK) && board.notBefore(u) <= now) {
+        boolean stoppedOnly = u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE && Restores.nothingRuns(board, job.id());
+        if ((running || stoppedOnly) && board.notBefore(u) <= now) {
           ready.add(u);
         }
       }

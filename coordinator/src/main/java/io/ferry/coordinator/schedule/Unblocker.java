@@ -59,7 +59,7 @@ public final class Unblocker {
     WorkUnit jobFinish = null;
     WorkUnit typesPrepare = null;
     for (WorkUnit u : units) {
-      if (u.kind() == UnitKind.ROLLBACK) {
+      if (u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE) {
         continue; // not a step of the migration: nothing waits for it, and it waits for nothing
       }
       if (u.table() == null) {
@@ -146,13 +146,13 @@ public final class Unblocker {
   private void updateJob(JobRecord job, long now) {
     JobPhase phase = JobPhase.DONE;
     for (WorkUnit u : board.units(job.id())) {
-      if (u.state() == UnitState.DONE || u.kind() == UnitKind.ROLLBACK) {
+      if (u.state() == UnitState.DONE || u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE) {
         continue;
       }
       JobPhase unitPhase = switch (u.kind()) {
         case PREPARE, SURVEY -> JobPhase.PREPARE;
         case COPY, VERIFY, ROLLBACK -> JobPhase.COPY;
-        case FINISH -> JobPhase.FINISH;
+        case FINISH, RESTORE -> JobPhase.FINISH;
       };
       if (unitPhase.ordinal() < phase.ordinal()) {
         phase = unitPhase;

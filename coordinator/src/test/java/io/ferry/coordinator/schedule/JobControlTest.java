@@ -10,6 +10,7 @@ import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.message.UnitResult;
 import io.ferry.protocol.spec.Secret;
+import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.List;
@@ -84,6 +85,33 @@ class JobControlTest {
     assertThat(control.retry(job(), h.now).refusal()).contains("j1 is cancelled");
     assertThat(control.cancel(job(), h.now).refusal()).isNull();
     assertThat(job().state()).isEqualTo(JobState.CANCELLED);
+  }
+
+  @Test
+  void aCancelledJobRestoresTheConstraintsItDroppedOnceNoneOfItsUnitsRuns() {
+    h.addJob("j1", List.of(plan("a", "public.t", 30_000, 100, quantiles(100, 10), List.of("ALTER TABLE public.t ADD …"))), "a");
+    h.ok(h.claim("w1", 1).get(0).unit(), "w1", 0);
+    List<Assignment> copies = h.claim("w1", 2);
+
+    control.cancel(job(), h.now);
+    control.cancel(job(), h.now);
+
+    assertThat(h.board.units("j1")).filteredOn(u -> u.kind() == UnitKind.RESTORE).as("one, however often it is cancelled")
+        .singleElement().satisfies(u -> {
+          assertThat(u.id()).isEqualTo("restore:1");
+          assertThat(u.state()).isEqualTo(UnitState.PENDING);
+        });
+    assertThat(h.claim("w2", 10)).as("not while a copy of the job still writes its last chunk").isEmpty();
+    copies.forEach(a -> stopping(h.unit("j1", a.unit().id())));
+
+    List<Assignment> restore = h.claim("w2", 10);
+    assertThat(restore).extracting(a -> a.unit().id()).containsExactly("restore:1");
+    assertThat(restore.get(0).statements()).isEmpty();
+    assertThat(control.toStop(heartbeat("w2", restore))).as("one transaction: nothing to stop").isEmpty();
+    h.ok(restore.get(0).unit(), "w2", 0);
+    assertThat(h.unit("j1", "restore:1").state()).isEqualTo(UnitState.DONE);
+    assertThat(job().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(h.claim("w2", 10)).isEmpty();
   }
 
   @Test

@@ -108,6 +108,23 @@ class RollbacksTest {
   }
 
   @Test
+  void aRollbackOfACancelledJobIsFollowedByARestoreOfTheKeysItDropped() {
+    succeededJob();
+    assertThat(rollback("a", null, null).status()).isEqualTo(202);
+    control.cancel(job(), h.now);
+    assertThat(h.board.units("j1")).as("the job's last finish is done: nothing to restore yet")
+        .noneMatch(u -> u.kind() == UnitKind.RESTORE);
+
+    List<Assignment> claimed = h.claim("w2", 10);
+    assertThat(claimed).extracting(a -> a.unit().kind()).containsExactly(UnitKind.ROLLBACK);
+    h.ok(claimed.get(0).unit(), "w2", 30_010);
+
+    assertThat(job().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(h.claim("w2", 10)).as("no resume brings finish:* to a cancelled job: a restore goes out instead")
+        .extracting(a -> a.unit().id()).containsExactly("restore:1");
+  }
+
+  @Test
   void copiesOfATableNotYetPreparedStayBlockedAfterTheirRollback() {
     h.addJob("j1", List.of(plan("a", "public.t", 30_000, 100, quantiles(100, 10))), "a");
     control.pause(job(), h.now);

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The target modes through a real coordinator and two worker processes, with two tenants: upsert run twice
- * leaves the same target; a second append of the same rows fails the job cleanly, naming the duplicate key;
+ * leaves the same target; a second append of the same rows fails the job cleanly, naming the duplicate key,
+ * and leaves the foreign key its prepare dropped on record until it is cancelled, which restores it;
  * preserve_schema against a target that drifted from the source is refused before anything moves.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -122,6 +123,50 @@ class ModesIT {
       assertThat(unit.path("attempts").asInt()).as("a duplicate key is not retried").isEqualTo(1);
     }
     checks("ap").assertTargetEqualsSources(tables);
+  }
+
+  @Test
+  void aFailedAppendRecordsTheForeignKeysItDroppedAndCancellingItRestoresThem() throws Exception {
+    List<String> tables = List.of("public.customers", "public.orders");
+    JsonNode first = run(spec("fk-1", "append", "fk", tables));
+    assertThat(first.path("state").asText()).as(first.toString()).isEqualTo("succeeded");
+    long foreignKeys = foreignKeys("fk");
+    assertThat(foreignKeys).isPositive();
+
+    JsonNode second = run(spec("fk-2", "append", "fk", tables));
+    assertThat(second.path("state").asText()).as(second.toString()).isEqualTo("failed");
+    String job = second.path("id").asText();
+    List<String> recorded = new ArrayList<>();
+    try (Connection t = pg.connect(target); java.sql.PreparedStatement ps = t.prepareStatement("SELECT table_schema || '.'"
+        + " || table_name || ' ' || constraint_name || ': ' || definition FROM ferry.dropped_constraints WHERE job_id = ?")) {
+      ps.setString(1, job);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          recorded.add(rs.getString(1));
+        }
+      }
+    }
+    assertThat(recorded).as("what prepare dropped is on record, with its definition").singleElement().asString()
+        .startsWith("fk.orders ").contains("FOREIGN KEY (tenant_id, customer_id) REFERENCES fk.customers(tenant_id, id)");
+    assertThat(foreignKeys("fk") + recorded.size()).isEqualTo(foreignKeys);
+
+    ApiClient.Response cancelled = new JobProbe(api).control(job, "cancel");
+    assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
+    Poll.untilTrue("the restore of " + job, java.time.Duration.ofMinutes(1), () -> {
+      JsonNode units = api.get("/api/v1/jobs/" + job + "/units?kind=restore").body().path("units");
+      return units.size() == 1 && units.get(0).path("state").asText().equals("done");
+    });
+    assertThat(foreignKeys("fk")).as("the cancelled job put its dropped foreign key back").isEqualTo(foreignKeys);
+    try (Connection t = pg.connect(target)) {
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM ferry.dropped_constraints WHERE job_id = '" + job + "'")).isZero();
+    }
+  }
+
+  long foreignKeys(String schema) throws Exception {
+    try (Connection t = pg.connect(target)) {
+      return TargetChecks.count(t, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = '" + schema
+          + "'::regnamespace");
+    }
   }
 
   @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestInstance;
  * JVMs): a two-tenant job runs to success; rolling back a tenant, then one tenant's table, then one
  * copy unit deletes exactly those target rows (the others and their checkpoints untouched) and resets
  * their checkpoints; each resume copies them again, and the job ends with the target equal to the
- * sources and every range's checkpoint counting its rows once.
+ * sources, its foreign keys back, and every range's checkpoint counting its rows once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RollbackIT {
@@ -40,6 +40,7 @@ class RollbackIT {
   ProcessCluster cluster;
   ApiClient api;
   JobProbe jobs;
+  long foreignKeys;
 
   @BeforeAll
   void start() throws Exception {
@@ -69,6 +70,8 @@ class RollbackIT {
     assertThat(running.status()).as(running.text()).isEqualTo(409);
     assertThat(running.body().path("details").get(0).asText()).contains("is running").contains("pause it first");
     awaitSucceeded(job);
+    foreignKeys = foreignKeys();
+    assertThat(foreignKeys).isPositive();
     assertRefusals(job);
 
     // 1. A whole tenant: its rows go from every table (orders before the customers they reference).
@@ -187,6 +190,14 @@ class RollbackIT {
     long sourceRows = checks.assertTargetEqualsSources(Fixture.TABLES);
     checks.assertEveryUnitCommittedOnce(job, Fixture.TABLES);
     assertThat(jobs.job(job).path("rows").path("done").asLong()).isEqualTo(sourceRows);
+    assertThat(foreignKeys()).as("the foreign keys the rollback dropped are back").isEqualTo(foreignKeys);
+  }
+
+  long foreignKeys() throws Exception {
+    try (Connection t = pg.connect(target)) {
+      return TargetChecks.count(t, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = '" + SCHEMA
+          + "'::regnamespace");
+    }
   }
 
   /** The rolled-back units' checkpoints are reset; every other checkpoint is as it was. */

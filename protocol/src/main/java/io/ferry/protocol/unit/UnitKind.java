@@ -20,7 +20,12 @@ public enum UnitKind {
    * Deletes the target rows of copy units and resets their checkpoints, in one target transaction, so
    * they can be copied again ({@code POST /api/v1/jobs/{id}/rollback}).
    */
-  ROLLBACK;
+  ROLLBACK,
+  /**
+   * Puts back the constraints its job recorded as dropped ({@code ferry.dropped_constraints}) once the
+   * job is cancelled and none of its units runs any more.
+   */
+  RESTORE;
 
   @JsonValue
   public String wireName() {

@@ -67,12 +67,31 @@ public interface TargetDialect {
 
   /**
    * Drops the foreign keys whose table and referenced table are both among {@code tables} (a table's
-   * references to itself included), inside the connection's transaction: a rollback empties those tables
-   * and copies them again in no particular order, so the job's last finish adds these keys again.
+   * references to itself included), inside the connection's transaction, recording each as dropped by
+   * {@code unitId} of {@code jobId} in that transaction: a rollback empties those tables and copies them
+   * again in no particular order, so the job's last finish restores these keys from the record.
    *
    * @return the foreign keys dropped
    */
-  default int dropForeignKeysAmong(java.sql.Connection target, List<TableName> tables) throws SQLException {
+  default int dropForeignKeysAmong(java.sql.Connection target, List<TableName> tables, String jobId, String unitId)
+      throws SQLException {
+    return 0;
+  }
+
+  /**
+   * Names the unit whose statements run next in the connection's transaction, for the statements that
+   * record what they drop (a prepare's foreign keys into its table).
+   */
+  default void nameUnit(java.sql.Connection target, String jobId, String unitId) throws SQLException {
+  }
+
+  /**
+   * Adds back, inside the connection's transaction, every constraint recorded as dropped by the job and
+   * clears its record.
+   *
+   * @return the constraints added back
+   */
+  default int restoreConstraints(java.sql.Connection target, String jobId) throws SQLException {
     return 0;
   }
 

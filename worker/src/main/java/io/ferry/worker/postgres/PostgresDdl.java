@@ -31,6 +31,10 @@ import java.util.List;
  */
 public final class PostgresDdl {
 
+  /** Transaction settings that name the job and unit whose statements run (read by the foreign-key drop). */
+  static final String JOB_SETTING = "ferry.job_id";
+  static final String UNIT_SETTING = "ferry.unit_id";
+
   private PostgresDdl() {
   }
 
@@ -93,7 +97,8 @@ public final class PostgresDdl {
 
   /**
    * PostgreSQL refuses to truncate a table that another table references. Foreign keys from tables of
-   * this job are dropped first: the job's last finish unit adds them again. A reference from a table
+   * this job are dropped first, each recorded in {@code ferry.dropped_constraints} by the unit that
+   * {@link PostgresTarget#nameUnit} named: the job's last finish unit restores them. A reference from a table
    * outside the job is left alone, so the truncate fails and says which table blocks it, rather than
    * Ferry emptying (CASCADE) or unconstraining a table the job does not own.
    */
@@ -101,11 +106,12 @@ public final class PostgresDdl {
     String jobTables = r.jobTables().values().stream().distinct().sorted(java.util.Comparator.comparing(TableName::toString))
         .map(t -> "(" + PgSql.literal(t.schema()) + ", " + PgSql.literal(t.name()) + ")")
         .collect(java.util.stream.Collectors.joining(", "));
-    return "DO $ferry$ DECLARE fk record; BEGIN FOR fk IN SELECT n.nspname, c.relname, con.conname FROM pg_constraint con"
+    return "DO $ferry$ DECLARE fk record; BEGIN FOR fk IN SELECT con.oid FROM pg_constraint con"
         + " JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
         + " WHERE con.contype = 'f' AND con.confrelid = " + regclass(r.target()) + " AND con.conrelid <> con.confrelid"
         + " AND (n.nspname, c.relname) IN (VALUES " + jobTables + ")"
-        + " LOOP EXECUTE format('ALTER TABLE %I.%I DROP CONSTRAINT %I', fk.nspname, fk.relname, fk.conname); END LOOP; END $ferry$";
+        + " LOOP PERFORM ferry.drop_constraint(current_setting('" + JOB_SETTING + "'), current_setting('" + UNIT_SETTING
+        + "'), fk.oid); END LOOP; END $ferry$";
   }
 
   /** Column definitions: tenant column first, then the source's columns with types as the source prints them. */

@@ -50,7 +50,7 @@ final class PostgresRowDeletion {
     }
   }
 
-  static int dropForeignKeysAmong(Connection target, List<TableName> tables) throws SQLException {
+  static int dropForeignKeysAmong(Connection target, List<TableName> tables, String jobId, String unitId) throws SQLException {
     List<Long> oids = new ArrayList<>();
     for (TableName t : tables) {
       long oid = PostgresCatalog.oid(target, t);
@@ -61,24 +61,27 @@ final class PostgresRowDeletion {
     if (oids.isEmpty()) {
       return 0;
     }
-    List<String> drops = new ArrayList<>();
-    try (PreparedStatement ps = target.prepareStatement("SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname)"
-        + " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY (?) AND confrelid = ANY (?) ORDER BY conname")) {
+    List<Long> constraints = new ArrayList<>();
+    try (PreparedStatement ps = target.prepareStatement("SELECT oid FROM pg_constraint"
+        + " WHERE contype = 'f' AND conrelid = ANY (?) AND confrelid = ANY (?) ORDER BY conname")) {
       Array array = target.createArrayOf("bigint", oids.toArray());
       ps.setArray(1, array);
       ps.setArray(2, array);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          drops.add(rs.getString(1));
+          constraints.add(rs.getLong(1));
         }
       }
     }
-    try (java.sql.Statement st = target.createStatement()) {
-      for (String drop : drops) {
-        st.execute(drop);
+    try (PreparedStatement ps = target.prepareStatement("SELECT ferry.drop_constraint(?, ?, ?::oid)")) {
+      for (long constraint : constraints) {
+        ps.setString(1, jobId);
+        ps.setString(2, unitId);
+        ps.setLong(3, constraint);
+        ps.execute();
       }
     }
-    return drops.size();
+    return constraints.size();
   }
 
   private static void refuseCollatableKey(Connection target, long oid, RowDeletion d) throws SQLException {

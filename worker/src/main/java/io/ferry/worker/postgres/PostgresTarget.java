@@ -106,8 +106,30 @@ public final class PostgresTarget implements TargetDialect {
   }
 
   @Override
-  public int dropForeignKeysAmong(java.sql.Connection target, List<TableName> tables) throws SQLException {
-    return PostgresRowDeletion.dropForeignKeysAmong(target, tables);
+  public int dropForeignKeysAmong(java.sql.Connection target, List<TableName> tables, String jobId, String unitId)
+      throws SQLException {
+    return PostgresRowDeletion.dropForeignKeysAmong(target, tables, jobId, unitId);
+  }
+
+  @Override
+  public void nameUnit(java.sql.Connection target, String jobId, String unitId) throws SQLException {
+    try (java.sql.PreparedStatement ps = target.prepareStatement(
+        "SELECT set_config('" + PostgresDdl.JOB_SETTING + "', ?, true), set_config('" + PostgresDdl.UNIT_SETTING + "', ?, true)")) {
+      ps.setString(1, jobId);
+      ps.setString(2, unitId);
+      ps.execute();
+    }
+  }
+
+  @Override
+  public int restoreConstraints(java.sql.Connection target, String jobId) throws SQLException {
+    try (java.sql.PreparedStatement ps = target.prepareStatement("SELECT ferry.restore_constraints(?)")) {
+      ps.setString(1, jobId);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
   }
 
   @Override
