@@ -157,12 +157,14 @@ class PostgresDdlTest {
     assertThat(stage.schema()).isEqualTo("pg_temp");
     assertThat(PostgresUpsertWriter.stageSql(request, stage)).isEqualTo("CREATE TEMP TABLE IF NOT EXISTS \"ferry_stage_app_t\""
         + " ON COMMIT DELETE ROWS AS SELECT \"tenant_id\", \"id\", \"Name\" FROM \"app\".\"t\" WITH NO DATA");
-    assertThat(PostgresUpsertWriter.mergeSql(request, stage)).isEqualTo("INSERT INTO \"app\".\"t\" (\"tenant_id\", \"id\", \"Name\")"
-        + " SELECT \"tenant_id\", \"id\", \"Name\" FROM \"pg_temp\".\"ferry_stage_app_t\""
+    assertThat(PostgresUpsertWriter.mergeSql(request, stage, List.of())).isEqualTo("INSERT INTO \"app\".\"t\" (\"tenant_id\", \"id\", \"Name\")"
+        + " OVERRIDING SYSTEM VALUE SELECT \"tenant_id\", \"id\", \"Name\" FROM \"pg_temp\".\"ferry_stage_app_t\""
         + " ON CONFLICT (\"tenant_id\", \"id\") DO UPDATE SET \"Name\" = EXCLUDED.\"Name\"");
     io.ferry.worker.dialect.ChunkRequest allKey = new io.ferry.worker.dialect.ChunkRequest(new TableName("app", "t"),
         List.of("id"), null, Mode.UPSERT, List.of("id"));
-    assertThat(PostgresUpsertWriter.mergeSql(allKey, stage)).endsWith("ON CONFLICT (\"id\") DO NOTHING");
+    assertThat(PostgresUpsertWriter.mergeSql(request, stage, List.of("Name"))).as("an always-generated identity is not updated")
+        .endsWith("ON CONFLICT (\"tenant_id\", \"id\") DO NOTHING");
+    assertThat(PostgresUpsertWriter.mergeSql(allKey, stage, List.of())).endsWith("ON CONFLICT (\"id\") DO NOTHING");
     assertThat(PostgresTarget.copySql(stage, request.columns(), io.ferry.protocol.plan.CopyFormat.TEXT))
         .isEqualTo("COPY \"pg_temp\".\"ferry_stage_app_t\" (\"tenant_id\", \"id\", \"Name\") FROM STDIN");
   }
