@@ -1,5 +1,6 @@
 package io.ferry.worker.postgres;
 
+import io.ferry.worker.dialect.SourceCheck;
 import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceForeignKey;
 import io.ferry.worker.dialect.SourceIndex;
@@ -45,10 +46,21 @@ final class PostgresCatalog {
              (SELECT s.relname FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid
               WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
                 AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
+                AND s.relkind = 'S' LIMIT 1),
+             (SELECT s.oid FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid
+              WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+                AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype IN ('a', 'i')
                 AND s.relkind = 'S' LIMIT 1)
       FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
       WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum""";
+
+  /** Where a sequence stands; NULL without the right to read it (its relation may only be read with SELECT). */
+  private static final String SEQUENCE_READABLE = "SELECT has_sequence_privilege(?::oid, 'SELECT'), ?::oid::regclass::text";
+
+  private static final String CHECKS = """
+      SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+      WHERE conrelid = ?::oid AND contype = 'c' AND conislocal ORDER BY conname""";
 
   private static final String PRIMARY_KEY = """
       SELECT a.attname FROM pg_index i
@@ -137,9 +149,10 @@ final class PostgresCatalog {
     // reltuples is -1 until the table is first vacuumed or analyzed: count instead of guessing.
     long rows = reltuples < 0 ? count(c, table) : Math.round(reltuples);
     PostgresPartitions.Partitioning partitioning = partitioned ? PostgresPartitions.read(c, oid, table, warnings) : null;
-    return new SourceTable(table, partitioned, columns(c, oid), primaryKey(c, oid), indexes(c, oid, table, warnings),
-        foreignKeys(c, oid), rows, bytes, partitioning == null ? null : partitioning.key(),
-        partitioning == null ? List.of() : partitioning.partitions());
+    PostgresNotCarried.warn(c, oid, table, warnings);
+    return new SourceTable(table, partitioned, columns(c, oid, table, warnings), primaryKey(c, oid),
+        indexes(c, oid, table, warnings), foreignKeys(c, oid), rows, bytes, partitioning == null ? null : partitioning.key(),
+        partitioning == null ? List.of() : partitioning.partitions(), checks(c, oid));
   }
 
   private static long count(Connection c, TableName table) throws SQLException {
@@ -150,8 +163,10 @@ final class PostgresCatalog {
     }
   }
 
-  private static List<SourceColumn> columns(Connection c, long oid) throws SQLException {
+  private static List<SourceColumn> columns(Connection c, long oid, TableName table, List<String> warnings)
+      throws SQLException {
     List<SourceColumn> out = new ArrayList<>();
+    List<Long> sequences = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(COLUMNS)) {
       ps.setLong(1, oid);
       try (ResultSet rs = ps.executeQuery()) {
@@ -167,6 +182,66 @@ final class PostgresCatalog {
           String defaultExpr = generated || sequence != null ? null : expr;
           out.add(new SourceColumn(rs.getString(1), rs.getString(2), !rs.getBoolean(3), defaultExpr,
               generated ? expr : null, identity, sequence));
+          sequences.add(generated ? 0 : rs.getLong(8));
+        }
+      }
+    }
+    for (int i = 0; i < out.size(); i++) {
+      if (sequences.get(i) != 0) {
+        SourceColumn col = out.get(i);
+        out.set(i, new SourceColumn(col.name(), col.type(), col.nullable(), col.defaultExpr(), col.generatedExpr(),
+            col.identity(), col.sequence(), col.collation(), sequenceNext(c, sequences.get(i), table, col.name(), warnings)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The value the sequence would issue next, from its own relation ({@code pg_sequences} hides it after a
+   * {@code setval(…, false)}); null when the role may not read it, which a warning says.
+   */
+  private static Long sequenceNext(Connection c, long sequence, TableName table, String column, List<String> warnings)
+      throws SQLException {
+    String name;
+    try (PreparedStatement ps = c.prepareStatement(SEQUENCE_READABLE)) {
+      ps.setLong(1, sequence);
+      ps.setLong(2, sequence);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        name = rs.getString(2);
+        if (!rs.getBoolean(1)) {
+          warnings.add("sequence " + name + " of " + table + "." + column + " cannot be read (no SELECT privilege): the"
+              + " target's sequence starts past the largest copied value, not at the source's position");
+          return null;
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT s.last_value, s.is_called, p.seqincrement, p.seqmax, p.seqmin"
+        + " FROM " + name + " s, pg_sequence p WHERE p.seqrelid = ?::oid")) {
+      ps.setLong(1, sequence);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        long last = rs.getLong(1);
+        if (!rs.getBoolean(2)) {
+          return last;
+        }
+        // An exhausted sequence issues nothing more: its last value is the position to keep.
+        long increment = rs.getLong(3);
+        boolean exhausted = increment > 0 ? last > rs.getLong(4) - increment : last < rs.getLong(5) - increment;
+        return exhausted ? last : last + increment;
+      }
+    }
+  }
+
+  private static List<SourceCheck> checks(Connection c, long oid) throws SQLException {
+    List<SourceCheck> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(CHECKS)) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new SourceCheck(rs.getString(1), rs.getString(2)));
         }
       }
     }
@@ -202,8 +277,8 @@ final class PostgresCatalog {
     List<SourceIndex> out = new ArrayList<>();
     for (Row row : rows) {
       if (row.contype() != null && !row.contype().equals("u")) {
-        warnings.add("index " + row.name() + " of " + table + " backs a constraint of type '" + row.contype()
-            + "' that Ferry does not recreate yet");
+        String kind = row.contype().equals("x") ? "exclusion constraint" : "constraint of type '" + row.contype() + "'";
+        warnings.add(kind + " " + row.name() + " of " + table + " is not carried: create it on the target");
         continue;
       }
       List<SourceIndex.Key> keys = new ArrayList<>();
