@@ -42,6 +42,7 @@ class SchemaFidelityIT {
             + " label text COLLATE \"und-x-icu\", qty int CHECK (qty >= 0),"
             + " CONSTRAINT name_not_blank CHECK (name <> ''))");
         st.execute("INSERT INTO words SELECT 'k' || g, 'Name ' || g, 'l' || g, g FROM generate_series(1, 200) g");
+        st.execute("CREATE INDEX words_pattern ON words (label text_pattern_ops, k COLLATE \"und-x-icu\" DESC)");
         // Ids issued and given up (rolled back, deleted): the sequences are ahead of the largest value.
         st.execute("CREATE TABLE counters (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, n bigserial, v text)");
         st.execute("INSERT INTO counters (v) SELECT 'v' || g FROM generate_series(1, 100) g");
@@ -70,6 +71,8 @@ class SchemaFidelityIT {
       st.execute("GRANT SELECT ON rooms TO ferry_sf_reader_" + Math.abs(tenantA.hashCode()));
       st.execute("CREATE PUBLICATION rooms_pub FOR TABLE rooms");
       st.execute("INSERT INTO rooms VALUES (1, 1, '[1,5)'), (2, 1, '[5,9)')");
+      st.execute("CREATE VIEW busy_rooms AS SELECT room FROM rooms");
+      st.execute("ALTER TABLE stamped ALTER COLUMN seq SET INCREMENT BY 2");
     }
   }
 
@@ -104,6 +107,8 @@ class SchemaFidelityIT {
           + " AND a.attnum > 0 AND a.attcollation <> 100")).isEqualTo("k=C,name=ci,label=und-x-icu");
       assertThat(longOf(t, "SELECT count(*) FROM words WHERE name = 'NAME 7'")).as("case-insensitive as on the source")
           .isEqualTo(1);
+      assertThat(stringOf(t, "SELECT pg_get_indexdef('public.words_pattern'::regclass)"))
+          .endsWith("USING btree (label text_pattern_ops, k COLLATE \"und-x-icu\" DESC)");
     }
   }
 
@@ -154,7 +159,8 @@ class SchemaFidelityIT {
         .contains("comment on table")
         .contains("comment on column room")
         .contains("grants")
-        .contains("publication rooms_pub");
+        .contains("publication rooms_pub")
+        .contains("view public.busy_rooms (reads it) of public.rooms is not carried");
     assertThat(job.plan("public.words").warnings()).noneMatch(w -> w.contains("check"));
   }
 
@@ -185,6 +191,8 @@ class SchemaFidelityIT {
     String target = DBS.create("sf_upsert");
     LocalJob first = new LocalJob(DBS, spec("upsert-1", target, Mode.CREATE, "app", "tenant_id", List.of(tenantA, tenantB),
         "public.counters", "public.stamped"), "u1-");
+    assertThat(first.plan("public.stamped").warnings()).as("tenant a's identity counts in steps of 2")
+        .anyMatch(w -> w.contains("stamped_seq_seq") && w.contains("not carried"));
     first.runAll(1_000);
     first.assertTargetEqualsSources();
     try (Connection c = DBS.open(tenantA); Statement st = c.createStatement()) {

@@ -55,9 +55,6 @@ final class PostgresCatalog {
       WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum""";
 
-  /** Where a sequence stands; NULL without the right to read it (its relation may only be read with SELECT). */
-  private static final String SEQUENCE_READABLE = "SELECT has_sequence_privilege(?::oid, 'SELECT'), ?::oid::regclass::text";
-
   private static final String CHECKS = """
       SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
       WHERE conrelid = ?::oid AND contype = 'c' AND conislocal ORDER BY conname""";
@@ -76,9 +73,18 @@ final class PostgresCatalog {
       WHERE i.indrelid = ?::oid AND NOT i.indisprimary
       ORDER BY ic.relname""";
 
-  /** indoption bit 0 is DESC, bit 1 NULLS FIRST; the ordinal column text comes from pg_get_indexdef. */
+  /**
+   * indoption bit 0 is DESC, bit 1 NULLS FIRST; the ordinal column text comes from pg_get_indexdef, which
+   * leaves out a key's collation and operator class: those are read here when they are not the default.
+   */
   private static final String INDEX_KEYS = """
-      SELECT k.attnum, a.attname, pg_get_indexdef(i.indexrelid, k.ord::int, true), i.indoption[k.ord - 1]
+      SELECT k.attnum, a.attname, pg_get_indexdef(i.indexrelid, k.ord::int, true), i.indoption[k.ord - 1],
+             (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co
+              JOIN pg_namespace cn ON cn.oid = co.collnamespace
+              WHERE co.oid = i.indcollation[k.ord - 1] AND co.oid <> coalesce(a.attcollation, 100)),
+             (SELECT quote_ident(opn.nspname) || '.' || quote_ident(opc.opcname) FROM pg_opclass opc
+              JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
+              WHERE opc.oid = i.indclass[k.ord - 1] AND NOT opc.opcdefault)
       FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
         LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0
       WHERE i.indexrelid = ?::oid ORDER BY k.ord""";
@@ -190,49 +196,10 @@ final class PostgresCatalog {
       if (sequences.get(i) != 0) {
         SourceColumn col = out.get(i);
         out.set(i, new SourceColumn(col.name(), col.type(), col.nullable(), col.defaultExpr(), col.generatedExpr(),
-            col.identity(), col.sequence(), col.collation(), sequenceNext(c, sequences.get(i), table, col.name(), warnings)));
+            col.identity(), col.sequence(), col.collation(), PostgresSequences.next(c, sequences.get(i), table, col.name(), warnings)));
       }
     }
     return out;
-  }
-
-  /**
-   * The value the sequence would issue next, from its own relation ({@code pg_sequences} hides it after a
-   * {@code setval(…, false)}); null when the role may not read it, which a warning says.
-   */
-  private static Long sequenceNext(Connection c, long sequence, TableName table, String column, List<String> warnings)
-      throws SQLException {
-    String name;
-    try (PreparedStatement ps = c.prepareStatement(SEQUENCE_READABLE)) {
-      ps.setLong(1, sequence);
-      ps.setLong(2, sequence);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        name = rs.getString(2);
-        if (!rs.getBoolean(1)) {
-          warnings.add("sequence " + name + " of " + table + "." + column + " cannot be read (no SELECT privilege): the"
-              + " target's sequence starts past the largest copied value, not at the source's position");
-          return null;
-        }
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement("SELECT s.last_value, s.is_called, p.seqincrement, p.seqmax, p.seqmin"
-        + " FROM " + name + " s, pg_sequence p WHERE p.seqrelid = ?::oid")) {
-      ps.setLong(1, sequence);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        long last = rs.getLong(1);
-        if (!rs.getBoolean(2)) {
-          return last;
-        }
-        // An exhausted sequence issues nothing more: its last value is the position to keep.
-        long increment = rs.getLong(3);
-        boolean exhausted = increment > 0 ? last > rs.getLong(4) - increment : last < rs.getLong(5) - increment;
-        return exhausted ? last : last + increment;
-      }
-    }
   }
 
   private static List<SourceCheck> checks(Connection c, long oid) throws SQLException {
@@ -294,8 +261,11 @@ final class PostgresCatalog {
               include.add(column);
               continue;
             }
-            int option = rs.getInt(4);
-            keys.add(new SourceIndex.Key(column, column == null ? rs.getString(3) : null, ordering(option)));
+            String collation = rs.getString(5) == null ? "" : "COLLATE " + rs.getString(5);
+            String opclass = rs.getString(6) == null ? "" : rs.getString(6);
+            String options = String.join(" ", java.util.stream.Stream.of(collation, opclass, ordering(rs.getInt(4)))
+                .filter(o -> !o.isEmpty()).toList());
+            keys.add(new SourceIndex.Key(column, column == null ? rs.getString(3) : null, options));
           }
         }
       }

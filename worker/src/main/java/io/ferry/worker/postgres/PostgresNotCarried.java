@@ -41,13 +41,25 @@ final class PostgresNotCarried {
       UNION ALL SELECT 'tablespace', t.spcname FROM pg_class c JOIN pg_tablespace t ON t.oid = c.reltablespace WHERE c.oid = $1
       UNION ALL SELECT 'REPLICA IDENTITY ' || CASE relreplident WHEN 'n' THEN 'NOTHING' WHEN 'f' THEN 'FULL' ELSE 'USING INDEX' END,
         NULL FROM pg_class WHERE oid = $1 AND relreplident <> 'd'
-      UNION ALL SELECT 'inheritance from', p.oid::regclass::text FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+      UNION ALL SELECT 'inheritance from', quote_ident(pn.nspname) || '.' || quote_ident(p.relname) FROM pg_inherits i
+        JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
         WHERE i.inhrelid = $1 AND p.relkind <> 'p'
       UNION ALL SELECT 'statistics target of column', attname FROM pg_attribute
         WHERE attrelid = $1 AND attnum > 0 AND attstattarget >= 0 AND NOT attisdropped
       UNION ALL SELECT 'storage of column', a.attname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
         WHERE a.attrelid = $1 AND a.attnum > 0 AND a.attstorage <> t.typstorage AND NOT a.attisdropped
-      UNION ALL SELECT 'security label (' || provider || ')', NULL FROM pg_seclabel WHERE objoid = $1 AND classoid = 'pg_class'::regclass""";
+      UNION ALL SELECT 'security label (' || provider || ')', NULL FROM pg_seclabel WHERE objoid = $1 AND classoid = 'pg_class'::regclass
+      UNION ALL SELECT 'storage parameters (' || array_to_string(ic.reloptions, ', ') || ') of index', ic.relname
+        FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = $1 AND ic.reloptions IS NOT NULL
+      UNION ALL SELECT DISTINCT CASE v.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END,
+        quote_ident(vn.nspname) || '.' || quote_ident(v.relname) || ' (reads it)' FROM pg_depend d
+        JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace vn ON vn.oid = v.relnamespace
+        WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = $1 AND v.oid <> $1""";
+
+  /** Column compression exists from PostgreSQL 14 on. */
+  private static final String COMPRESSION = """
+      UNION ALL SELECT 'compression of column', attname FROM pg_attribute
+        WHERE attrelid = $1 AND attnum > 0 AND attcompression <> '' AND NOT attisdropped""";
 
   /** Publications of a whole schema exist from PostgreSQL 15 on. */
   private static final String SCHEMA_PUBLICATIONS = """
@@ -58,7 +70,8 @@ final class PostgresNotCarried {
   }
 
   static void warn(Connection c, long oid, TableName table, List<String> warnings) throws SQLException {
-    String sql = c.getMetaData().getDatabaseMajorVersion() >= 15 ? OBJECTS + "\n" + SCHEMA_PUBLICATIONS : OBJECTS;
+    int version = c.getMetaData().getDatabaseMajorVersion();
+    String sql = OBJECTS + (version >= 14 ? "\n" + COMPRESSION : "") + (version >= 15 ? "\n" + SCHEMA_PUBLICATIONS : "");
     try (PreparedStatement ps = c.prepareStatement(sql.replace("$1", "?::oid"))) {
       int params = (int) sql.chars().filter(ch -> ch == '$').count();
       for (int i = 1; i <= params; i++) {
