@@ -168,7 +168,9 @@ public final class Preflight {
     }
     List<ColumnPlan> columns = types.apply(st).copiedColumns().stream()
         .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable(), types.handling(c.name()), c.collation())).toList();
-    if (partitionOf == null && run.mode != Mode.PRESERVE_SCHEMA) {
+    boolean createsTable = run.mode == Mode.CREATE || run.mode == Mode.DROP_RECREATE
+        || (run.mode != Mode.PRESERVE_SCHEMA && !state.exists());
+    if (partitionOf == null && createsTable) {
       missingCollations(run, target, st, types);
     }
     run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, keys.key().columns(),
@@ -183,8 +185,8 @@ public final class Preflight {
   }
 
   /**
-   * A collation Ferry cannot create (one that comes with the server) must exist on the target, or the
-   * table's creation would fail after other tables moved.
+   * A collation Ferry cannot create (one that comes with the server) must exist on the target when the job
+   * creates the table, or its creation would fail after other tables moved.
    */
   private static void missingCollations(Run run, TargetDialect target, SourceTable st, TypeMapping types)
       throws SQLException {

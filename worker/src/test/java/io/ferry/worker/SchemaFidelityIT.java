@@ -136,6 +136,16 @@ class SchemaFidelityIT {
         "public.words"));
     assertThat(reply.problems()).singleElement().asString()
         .contains("\"pg_catalog\".\"und-x-icu\"").contains("public.words.label").contains("does not exist on the target");
+
+    // A table that exists already is written as it is: its collations are a warning, not a refusal.
+    try (Connection t = DBS.open(target); Statement st = t.createStatement()) {
+      st.execute("CREATE TABLE words (k varchar(40) PRIMARY KEY, name text, label text, qty int)");
+    }
+    PreflightReply append = new Preflight().run(spec("collations-existing", target, Mode.APPEND, null, null, List.of(tenantA),
+        "public.words"));
+    assertThat(append.problems()).isEmpty();
+    assertThat(append.plans().get(0).warnings()).anyMatch(w -> w.startsWith(
+        "target column public.words.label has collation its type's default, the source column \"pg_catalog\".\"und-x-icu\""));
   }
 
   @Test
