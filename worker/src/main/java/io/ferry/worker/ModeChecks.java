@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  *   <li>the modes that write into an existing table compare it with the source first: every missing
  *       column, incompatible type (compared as {@code format_type} prints it, user-defined types by name),
  *       generated column and required column the source cannot fill is reported, since each would fail the
- *       copy later and after other tables moved;</li>
+ *       copy later and after other tables moved; a column whose collation differs is a warning (the
+ *       table is written as it is);</li>
  *   <li>{@code upsert} needs the source's primary key, and on an existing target a primary key or unique
  *       index over exactly the tenant column and those columns, which {@code ON CONFLICT} uses.</li>
  * </ul>
@@ -74,6 +75,7 @@ final class ModeChecks {
     }
     if (existing != null && mode != Mode.CREATE && mode != Mode.DROP_RECREATE) {
       drift(source, target, types, existing, problems);
+      collations(source, target, types, existing, warnings);
       if (mode == Mode.UPSERT && !source.primaryKey().isEmpty() && !existing.hasUniqueKey(key)) {
         problems.add("target table " + target + " has no primary key or unique index on exactly (" + String.join(", ", key)
             + "); mode upsert needs one to find existing rows (ON CONFLICT): add it, or use mode truncate");
@@ -118,6 +120,27 @@ final class ModeChecks {
             + " such column to fill it");
       }
     });
+  }
+
+  /**
+   * An existing table is written as it is, so a column whose collation differs from the source's keeps
+   * the target's: worth a warning, since it changes ordering, equality under case-insensitive collations,
+   * and so which rows a unique key lets in.
+   */
+  private static void collations(SourceTable source, TableName target, TypeMapping types, ExistingTable existing,
+      List<String> warnings) {
+    for (SourceColumn c : source.copiedColumns()) {
+      ExistingTable.Column t = existing.columns().get(c.name());
+      String wanted = types.collation(c.name());
+      if (t != null && !java.util.Objects.equals(t.collation(), wanted)) {
+        warnings.add("target column " + target + "." + c.name() + " has collation " + describe(t.collation())
+            + ", the source column " + describe(wanted) + ": values are ordered and compared as the target says");
+      }
+    }
+  }
+
+  private static String describe(String collation) {
+    return collation == null ? "its type's default" : collation;
   }
 
   private List<String> withTenant(List<String> columns) {

@@ -167,7 +167,12 @@ public final class Preflight {
       warnings.addAll(checks.warnings());
     }
     List<ColumnPlan> columns = types.apply(st).copiedColumns().stream()
-        .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable(), types.handling(c.name()))).toList();
+        .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable(), types.handling(c.name()), c.collation())).toList();
+    boolean createsTable = run.mode == Mode.CREATE || run.mode == Mode.DROP_RECREATE
+        || (run.mode != Mode.PRESERVE_SCHEMA && !state.exists());
+    if (partitionOf == null && createsTable) {
+      missingCollations(run, target, st, types);
+    }
     run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, keys.key().columns(),
         keys.key().types(), keys.key().nullable(), keys.key().method(), keys.rows(), keys.bytes(), keys.sample().quantiles(),
         keys.sample().method(), types.copyFormat(st), partitionOf == null ? null : partitionOf.toString(),
@@ -176,6 +181,30 @@ public final class Preflight {
         warnings));
     for (SourcePartition leaf : st.leafPartitions()) {
       plan(run, source, target, tenantId, conn, leaf.name(), jobTables, targetTable);
+    }
+  }
+
+  /**
+   * A collation Ferry cannot create (one that comes with the server) must exist on the target when the job
+   * creates the table, or its creation would fail after other tables moved.
+   */
+  private static void missingCollations(Run run, TargetDialect target, SourceTable st, TypeMapping types)
+      throws SQLException {
+    if (run.target == null || types.collations().isEmpty()) {
+      return;
+    }
+    List<String> missing;
+    try {
+      missing = target.missingCollations(run.target, types.collations());
+    } finally {
+      run.target.rollback();
+    }
+    for (String collation : missing) {
+      List<String> columns = st.columns().stream().filter(c -> collation.equals(types.collation(c.name())))
+          .map(c -> st.name() + "." + c.name()).toList();
+      run.problems.add("collation " + collation + " (column " + String.join(", ", columns) + ") does not exist on the target,"
+          + " and Ferry cannot create it: it comes with the server (its operating system's locales or its ICU library)."
+          + " Install the locale on the target server, or change the source column's collation");
     }
   }
 

@@ -212,6 +212,9 @@ class KeyShapesIT {
     }
 
     void run() {
+      // The job's type prepare: user-defined types and collations, each once.
+      List<String> types = plans.stream().flatMap(p -> p.typeStatements().stream()).distinct().toList();
+      statements("prepare:*types", UnitKind.PREPARE, plans.get(0), types);
       for (TablePlan p : plans) {
         if (p.partitionOf() == null) {
           statements("prepare:" + p.targetTable(), UnitKind.PREPARE, p, p.prepareStatements());

@@ -123,4 +123,23 @@ class ModeChecksTest {
     }
     assertThat(check(Mode.DROP_RECREATE, people(List.of("id")), FULL, existing(drifted, List.of()), false).problems()).isEmpty();
   }
+
+  @Test
+  void anExistingColumnWithAnotherCollationIsAWarning() {
+    SourceTable source = people(List.of("id"));
+    TypeMapping types = new TypeMapping(List.of(), Map.of(
+        "id", new TypeMapping.ColumnType("bigint", null, "bigint"),
+        "name", new TypeMapping.ColumnType("text", null, "text", "\"pg_catalog\".\"C\""),
+        "mood", new TypeMapping.ColumnType("mood", null, "mood")), List.of());
+    Map<String, ExistingTable.Column> columns = new LinkedHashMap<>(matchingColumns());
+    columns.put("mood", new ExistingTable.Column("mood", true, false, "\"app\".\"ci\""));
+    ModeChecks.Result r = new ModeChecks(Mode.APPEND, "tenant_id").check("a", source, TARGET, types, FULL,
+        existing(columns, List.of(Set.of("tenant_id", "id"))), false);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.warnings()).containsExactly(
+        "target column app.people.name has collation its type's default, the source column \"pg_catalog\".\"C\": values are"
+            + " ordered and compared as the target says",
+        "target column app.people.mood has collation \"app\".\"ci\", the source column its type's default: values are"
+            + " ordered and compared as the target says");
+  }
 }

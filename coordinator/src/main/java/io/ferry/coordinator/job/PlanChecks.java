@@ -44,7 +44,7 @@ public final class PlanChecks {
         if (!expected.equals(actual)) {
           problems.add("table " + e.getKey() + ": tenants " + first.tenantId() + " and " + other.tenantId()
               + " have different columns (" + first.tenantId() + ": " + expected + "; " + other.tenantId() + ": " + actual
-              + "): every tenant of a target table needs the same columns and types");
+              + "): every tenant of a target table needs the same columns, types and collations");
         }
       }
     }
@@ -80,6 +80,7 @@ public final class PlanChecks {
     if (columns == null) {
       return "";
     }
-    return columns.stream().map(c -> c.name() + " " + c.type()).collect(Collectors.joining(", "));
+    return columns.stream().map(c -> c.name() + " " + c.type() + (c.collation() == null ? "" : " COLLATE " + c.collation()))
+        .collect(Collectors.joining(", "));
   }
 }

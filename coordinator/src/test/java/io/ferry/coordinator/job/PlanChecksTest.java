@@ -3,6 +3,7 @@ package io.ferry.coordinator.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.coordinator.Fixtures;
+import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
 import java.util.List;
@@ -32,5 +33,24 @@ class PlanChecksTest {
             + "[public.events_1]): every tenant of a partitioned table needs the same partitions",
         "table public.events: tenants a and c have different partitions (a: [public.events_1, public.events_2]; c: []):"
             + " every tenant of a partitioned table needs the same partitions");
+  }
+
+  @Test
+  void tenantsOfATableMustHaveTheSameCollations() {
+    TablePlan a = withColumns(leaf("a", "public.t"), List.of(new ColumnPlan("id", "bigint", false),
+        new ColumnPlan("name", "text", true, null, "\"pg_catalog\".\"C\"")));
+    TablePlan b = withColumns(leaf("b", "public.t"), List.of(new ColumnPlan("id", "bigint", false),
+        new ColumnPlan("name", "text", true)));
+    assertThat(PlanChecks.problems(List.of(a, withColumns(leaf("b", "public.t"), a.columns())))).isEmpty();
+    assertThat(PlanChecks.problems(List.of(a, b))).containsExactly("table public.t: tenants a and b have different columns"
+        + " (a: id bigint, name text COLLATE \"pg_catalog\".\"C\"; b: id bigint, name text): every tenant of a target table"
+        + " needs the same columns, types and collations");
+  }
+
+  private static TablePlan withColumns(TablePlan p, List<ColumnPlan> columns) {
+    return new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), columns, p.key(), p.keyTypes(), p.keyNullable(),
+        p.splitMethod(), p.estimatedRows(), p.estimatedBytes(), p.keyQuantiles(), p.keySampleMethod(), p.copyFormat(), null,
+        p.typeStatements(), p.prepareStatements(), p.finishStatements(), p.foreignKeys(), p.targetExists(), p.targetHasRows(),
+        p.readBytesPerSecond(), p.warnings());
   }
 }

@@ -18,8 +18,14 @@ public record ExistingTable(Map<String, Column> columns, List<Set<String>> uniqu
    * @param portable   the type as {@code format_type} prints it, user-defined types by their bare name
    * @param fillable   the column can be left out of a write (nullable, or with a default, or generated)
    * @param generated  the column is computed by the target and cannot be written
+   * @param collation  the column's collation as the type mapping names one ({@code "pg_catalog"."C"}) when it
+   *                   is not its type's, else null
    */
-  public record Column(String portable, boolean fillable, boolean generated) {
+  public record Column(String portable, boolean fillable, boolean generated, String collation) {
+
+    public Column(String portable, boolean fillable, boolean generated) {
+      this(portable, fillable, generated, null);
+    }
   }
 
   public boolean hasUniqueKey(List<String> columns) {

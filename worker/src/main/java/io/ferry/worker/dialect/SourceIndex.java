@@ -16,7 +16,8 @@ public record SourceIndex(String name, boolean unique, boolean constraint, Strin
 
   /**
    * One key part: a column name, or (when {@code column} is null) an expression as SQL text.
-   * {@code options} is the ordering suffix, e.g. {@code DESC NULLS LAST}, or empty.
+   * {@code options} is what follows it in the index definition: a collation and operator class that are
+   * not the default, then the ordering, e.g. {@code COLLATE pg_catalog."C" text_pattern_ops DESC}, or empty.
    */
   public record Key(String column, String expression, String options) {
 

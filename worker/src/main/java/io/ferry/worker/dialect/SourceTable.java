@@ -12,14 +12,24 @@ import java.util.List;
  * @param partitionKey a partitioned parent's partition key as SQL ({@code RANGE (created_at)}); else null
  * @param partitions   a partitioned parent's partitions at every depth, each after its own parent (the
  *                     order they can be created in); empty otherwise
+ * @param checks       the table's own CHECK constraints (NOT NULL is a column's {@code nullable})
  */
 public record SourceTable(TableName name, boolean partitioned, List<SourceColumn> columns, List<String> primaryKey,
                           List<SourceIndex> indexes, List<SourceForeignKey> foreignKeys,
                           long estimatedRows, long estimatedBytes, String partitionKey,
-                          List<SourcePartition> partitions) {
+                          List<SourcePartition> partitions, List<SourceCheck> checks) {
 
   public SourceTable {
     partitions = partitions == null ? List.of() : List.copyOf(partitions);
+    checks = checks == null ? List.of() : List.copyOf(checks);
+  }
+
+  /** A table without CHECK constraints. */
+  public SourceTable(TableName name, boolean partitioned, List<SourceColumn> columns, List<String> primaryKey,
+      List<SourceIndex> indexes, List<SourceForeignKey> foreignKeys, long estimatedRows, long estimatedBytes,
+      String partitionKey, List<SourcePartition> partitions) {
+    this(name, partitioned, columns, primaryKey, indexes, foreignKeys, estimatedRows, estimatedBytes, partitionKey,
+        partitions, List.of());
   }
 
   /** A table that is not partitioned. */
@@ -36,7 +46,7 @@ public record SourceTable(TableName name, boolean partitioned, List<SourceColumn
   /** The same table with other column descriptions (e.g. types mapped to the target's). */
   public SourceTable withColumns(List<SourceColumn> newColumns) {
     return new SourceTable(name, partitioned, newColumns, primaryKey, indexes, foreignKeys, estimatedRows, estimatedBytes,
-        partitionKey, partitions);
+        partitionKey, partitions, checks);
   }
 
   public SourceColumn column(String columnName) {

@@ -105,6 +105,11 @@ public interface TargetDialect {
     return null;
   }
 
+  /** Which of the named collations (as the source's type mapping names them) the target does not have. */
+  default List<String> missingCollations(java.sql.Connection target, List<String> collations) throws SQLException {
+    return List.of();
+  }
+
   /** Whether two connection URLs of this engine name the same database (host, port and database, normalised). */
   default boolean sameDatabase(String url, String otherUrl) {
     return url != null && url.equals(otherUrl);

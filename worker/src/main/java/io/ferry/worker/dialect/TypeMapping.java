@@ -14,8 +14,19 @@ import java.util.Map;
  * @param statements  idempotent target statements creating the user-defined types the columns use
  * @param columns     per source column name (every column, generated ones included)
  * @param warnings    what could not be mapped exactly (e.g. a range type's C canonical function)
+ * @param collations  collations the columns use that Ferry cannot create (they come with the server, such as
+ *                    {@code pg_catalog."C"}): each must exist on the target already
  */
-public record TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings) {
+public record TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings,
+                          List<String> collations) {
+
+  public TypeMapping {
+    collations = collations == null ? List.of() : List.copyOf(collations);
+  }
+
+  public TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings) {
+    this(statements, columns, warnings, List.of());
+  }
 
   /**
    * @param targetType the column's type in the target DDL (user-defined types qualified and quoted)
@@ -23,14 +34,19 @@ public record TypeMapping(List<String> statements, Map<String, ColumnType> colum
    *                   e.g. {@code text: array of user-defined type app.mood}
    * @param portable   the type as {@code format_type} prints it, with user-defined types by their bare
    *                   name: equal on source and target when the columns can exchange data
+   * @param collation  the column's collation on the target when it is not its type's, else null
    */
-  public record ColumnType(String targetType, String handling, String portable) {
+  public record ColumnType(String targetType, String handling, String portable, String collation) {
+
+    public ColumnType(String targetType, String handling, String portable) {
+      this(targetType, handling, portable, null);
+    }
   }
 
   /** Every column keeps its type as the source prints it and travels as binary. */
   public static TypeMapping identity(SourceTable table) {
     Map<String, ColumnType> columns = new LinkedHashMap<>();
-    table.columns().forEach(c -> columns.put(c.name(), new ColumnType(c.type(), null, c.type())));
+    table.columns().forEach(c -> columns.put(c.name(), new ColumnType(c.type(), null, c.type(), c.collation())));
     return new TypeMapping(List.of(), columns, List.of());
   }
 
@@ -49,14 +65,17 @@ public record TypeMapping(List<String> statements, Map<String, ColumnType> colum
     return type == null ? null : type.portable();
   }
 
-  /** The table with every column's type replaced by its target type (what the target DDL is written from). */
+  public String collation(String column) {
+    ColumnType type = columns.get(column);
+    return type == null ? null : type.collation();
+  }
+
+  /** The table with every column's type and collation replaced by the target's (what the target DDL is written from). */
   public SourceTable apply(SourceTable table) {
     List<SourceColumn> mapped = new ArrayList<>(table.columns().size());
     for (SourceColumn c : table.columns()) {
       ColumnType type = columns.get(c.name());
-      mapped.add(type == null || type.targetType().equals(c.type()) ? c
-          : new SourceColumn(c.name(), type.targetType(), c.nullable(), c.defaultExpr(), c.generatedExpr(), c.identity(),
-              c.sequence()));
+      mapped.add(type == null ? c : c.retyped(type.targetType(), type.collation()));
     }
     return table.withColumns(mapped);
   }

@@ -1,5 +1,6 @@
 package io.ferry.worker.postgres;
 
+import io.ferry.worker.dialect.SourceCheck;
 import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceForeignKey;
 import io.ferry.worker.dialect.SourceIndex;
@@ -45,10 +46,18 @@ final class PostgresCatalog {
              (SELECT s.relname FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid
               WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
                 AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
+                AND s.relkind = 'S' LIMIT 1),
+             (SELECT s.oid FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid
+              WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+                AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype IN ('a', 'i')
                 AND s.relkind = 'S' LIMIT 1)
       FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
       WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum""";
+
+  private static final String CHECKS = """
+      SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+      WHERE conrelid = ?::oid AND contype = 'c' AND conislocal ORDER BY conname""";
 
   private static final String PRIMARY_KEY = """
       SELECT a.attname FROM pg_index i
@@ -64,9 +73,18 @@ final class PostgresCatalog {
       WHERE i.indrelid = ?::oid AND NOT i.indisprimary
       ORDER BY ic.relname""";
 
-  /** indoption bit 0 is DESC, bit 1 NULLS FIRST; the ordinal column text comes from pg_get_indexdef. */
+  /**
+   * indoption bit 0 is DESC, bit 1 NULLS FIRST; the ordinal column text comes from pg_get_indexdef, which
+   * leaves out a key's collation and operator class: those are read here when they are not the default.
+   */
   private static final String INDEX_KEYS = """
-      SELECT k.attnum, a.attname, pg_get_indexdef(i.indexrelid, k.ord::int, true), i.indoption[k.ord - 1]
+      SELECT k.attnum, a.attname, pg_get_indexdef(i.indexrelid, k.ord::int, true), i.indoption[k.ord - 1],
+             (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co
+              JOIN pg_namespace cn ON cn.oid = co.collnamespace
+              WHERE co.oid = i.indcollation[k.ord - 1] AND co.oid <> coalesce(a.attcollation, 100)),
+             (SELECT quote_ident(opn.nspname) || '.' || quote_ident(opc.opcname) FROM pg_opclass opc
+              JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
+              WHERE opc.oid = i.indclass[k.ord - 1] AND NOT opc.opcdefault)
       FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
         LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0
       WHERE i.indexrelid = ?::oid ORDER BY k.ord""";
@@ -137,9 +155,10 @@ final class PostgresCatalog {
     // reltuples is -1 until the table is first vacuumed or analyzed: count instead of guessing.
     long rows = reltuples < 0 ? count(c, table) : Math.round(reltuples);
     PostgresPartitions.Partitioning partitioning = partitioned ? PostgresPartitions.read(c, oid, table, warnings) : null;
-    return new SourceTable(table, partitioned, columns(c, oid), primaryKey(c, oid), indexes(c, oid, table, warnings),
-        foreignKeys(c, oid), rows, bytes, partitioning == null ? null : partitioning.key(),
-        partitioning == null ? List.of() : partitioning.partitions());
+    PostgresNotCarried.warn(c, oid, table, warnings);
+    return new SourceTable(table, partitioned, columns(c, oid, table, warnings), primaryKey(c, oid),
+        indexes(c, oid, table, warnings), foreignKeys(c, oid), rows, bytes, partitioning == null ? null : partitioning.key(),
+        partitioning == null ? List.of() : partitioning.partitions(), checks(c, oid));
   }
 
   private static long count(Connection c, TableName table) throws SQLException {
@@ -150,8 +169,10 @@ final class PostgresCatalog {
     }
   }
 
-  private static List<SourceColumn> columns(Connection c, long oid) throws SQLException {
+  private static List<SourceColumn> columns(Connection c, long oid, TableName table, List<String> warnings)
+      throws SQLException {
     List<SourceColumn> out = new ArrayList<>();
+    List<Long> sequences = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(COLUMNS)) {
       ps.setLong(1, oid);
       try (ResultSet rs = ps.executeQuery()) {
@@ -167,6 +188,27 @@ final class PostgresCatalog {
           String defaultExpr = generated || sequence != null ? null : expr;
           out.add(new SourceColumn(rs.getString(1), rs.getString(2), !rs.getBoolean(3), defaultExpr,
               generated ? expr : null, identity, sequence));
+          sequences.add(generated ? 0 : rs.getLong(8));
+        }
+      }
+    }
+    for (int i = 0; i < out.size(); i++) {
+      if (sequences.get(i) != 0) {
+        SourceColumn col = out.get(i);
+        out.set(i, new SourceColumn(col.name(), col.type(), col.nullable(), col.defaultExpr(), col.generatedExpr(),
+            col.identity(), col.sequence(), col.collation(), PostgresSequences.next(c, sequences.get(i), table, col.name(), warnings)));
+      }
+    }
+    return out;
+  }
+
+  private static List<SourceCheck> checks(Connection c, long oid) throws SQLException {
+    List<SourceCheck> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(CHECKS)) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new SourceCheck(rs.getString(1), rs.getString(2)));
         }
       }
     }
@@ -202,8 +244,8 @@ final class PostgresCatalog {
     List<SourceIndex> out = new ArrayList<>();
     for (Row row : rows) {
       if (row.contype() != null && !row.contype().equals("u")) {
-        warnings.add("index " + row.name() + " of " + table + " backs a constraint of type '" + row.contype()
-            + "' that Ferry does not recreate yet");
+        String kind = row.contype().equals("x") ? "exclusion constraint" : "constraint of type '" + row.contype() + "'";
+        warnings.add(kind + " " + row.name() + " of " + table + " is not carried: create it on the target");
         continue;
       }
       List<SourceIndex.Key> keys = new ArrayList<>();
@@ -219,8 +261,11 @@ final class PostgresCatalog {
               include.add(column);
               continue;
             }
-            int option = rs.getInt(4);
-            keys.add(new SourceIndex.Key(column, column == null ? rs.getString(3) : null, ordering(option)));
+            String collation = rs.getString(5) == null ? "" : "COLLATE " + rs.getString(5);
+            String opclass = rs.getString(6) == null ? "" : rs.getString(6);
+            String options = String.join(" ", java.util.stream.Stream.of(collation, opclass, ordering(rs.getInt(4)))
+                .filter(o -> !o.isEmpty()).toList());
+            keys.add(new SourceIndex.Key(column, column == null ? rs.getString(3) : null, options));
           }
         }
       }

@@ -2,6 +2,7 @@ package io.ferry.worker.postgres;
 
 import io.ferry.protocol.spec.Mode;
 import io.ferry.worker.dialect.DdlRequest;
+import io.ferry.worker.dialect.SourceCheck;
 import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceForeignKey;
 import io.ferry.worker.dialect.SourceIndex;
@@ -17,8 +18,9 @@ import java.util.List;
  * <p>Prepare creates bare tables (no keys, indexes or defaults) because loading into an unindexed table
  * and building indexes once is much faster than maintaining them row by row. Finish adds, in order:
  * column defaults, sequences (serial columns get an owned sequence, identity columns become identity
- * again, both set past the largest copied value), the primary key, unique constraints, indexes and
- * {@code ANALYZE}. With a tenant column every key and unique index gets it in front, so uniqueness holds
+ * again, both set past the largest copied value and at least to the source's position), CHECK
+ * constraints, the primary key, unique constraints, indexes and {@code ANALYZE}. Columns keep their
+ * collations. With a tenant column every key and unique index gets it in front, so uniqueness holds
  * per tenant.
  *
  * <p>In the modes that keep existing tables ({@code truncate}, {@code append}, {@code upsert}) the target
@@ -88,7 +90,7 @@ public final class PostgresDdl {
     List<String> out = new ArrayList<>();
     for (SourceColumn c : r.source().columns()) {
       if (!c.generated() && (c.identity() != null || c.sequence() != null)) {
-        out.add(setval("pg_get_serial_sequence(" + PgSql.literal(table) + ", " + PgSql.literal(c.name()) + ")", table, c.name()));
+        out.add(setval("pg_get_serial_sequence(" + PgSql.literal(table) + ", " + PgSql.literal(c.name()) + ")", table, c));
       }
     }
     out.add("ANALYZE " + table);
@@ -122,6 +124,9 @@ public final class PostgresDdl {
     }
     for (SourceColumn c : r.source().columns()) {
       StringBuilder d = new StringBuilder(PgSql.ident(c.name())).append(' ').append(c.type());
+      if (c.collation() != null) {
+        d.append(" COLLATE ").append(c.collation());
+      }
       if (c.generated()) {
         // Generated columns are not copied: the target computes them from the copied ones.
         d.append(" GENERATED ALWAYS AS (").append(c.generatedExpr()).append(") STORED");
@@ -149,7 +154,7 @@ public final class PostgresDdl {
         String add = "ALTER TABLE " + table + " ALTER COLUMN " + PgSql.ident(c.name()) + " ADD GENERATED " + kind + " AS IDENTITY";
         out.add(guarded ? guard("SELECT 1 FROM pg_attribute WHERE attrelid = " + regclass(r.target())
             + " AND attname = " + PgSql.literal(c.name()) + " AND attidentity <> ''", add) : add);
-        out.add(setval("pg_get_serial_sequence(" + PgSql.literal(table) + ", " + PgSql.literal(c.name()) + ")", table, c.name()));
+        out.add(setval("pg_get_serial_sequence(" + PgSql.literal(table) + ", " + PgSql.literal(c.name()) + ")", table, c));
       } else if (c.sequence() != null) {
         TableName seq = new TableName(r.target().schema(),
             objectName(r.source().name(), r.target(), c.sequence()));
@@ -157,10 +162,15 @@ public final class PostgresDdl {
         out.add("CREATE SEQUENCE IF NOT EXISTS " + PgSql.table(seq) + sequenceType(c.type())
             + " OWNED BY " + table + "." + PgSql.ident(c.name()));
         out.add("ALTER TABLE " + table + " ALTER COLUMN " + PgSql.ident(c.name()) + " SET DEFAULT nextval(" + seqText + "::regclass)");
-        out.add(setval(seqText, table, c.name()));
+        out.add(setval(seqText, table, c));
       } else if (c.defaultExpr() != null) {
         out.add("ALTER TABLE " + table + " ALTER COLUMN " + PgSql.ident(c.name()) + " SET DEFAULT " + c.defaultExpr());
       }
+    }
+    for (SourceCheck check : r.source().checks()) {
+      String add = "ALTER TABLE " + table + " ADD CONSTRAINT " + PgSql.ident(check.name()) + " " + check.definition();
+      out.add(guarded ? guard("SELECT 1 FROM pg_constraint WHERE conrelid = " + regclass(r.target())
+          + " AND conname = " + PgSql.literal(check.name()), add) : add);
     }
     if (!r.source().primaryKey().isEmpty()) {
       String pk = "ALTER TABLE " + table + " ADD PRIMARY KEY (" + PgSql.idents(withTenant(r, r.source().primaryKey())) + ")";
@@ -246,9 +256,16 @@ public final class PostgresDdl {
     return out;
   }
 
-  /** Restarts a sequence after the largest copied value (at 1 for an empty table). */
-  private static String setval(String sequenceExpr, String table, String column) {
-    return "SELECT setval(" + sequenceExpr + ", coalesce(max(" + PgSql.ident(column) + "), 0) + 1, false) FROM " + table;
+  /**
+   * Moves a sequence to the first value it may issue: past the largest copied value (several tenants'
+   * rows may share the table), at least to the source's position (values it issued for rows since
+   * deleted or never committed must not come back), and never backwards (the target's own sequence may be
+   * ahead already, in the modes that keep tables).
+   */
+  private static String setval(String sequenceExpr, String table, SourceColumn column) {
+    String next = column.sequenceNext() == null ? "" : ", " + column.sequenceNext();
+    return "SELECT setval(" + sequenceExpr + ", greatest(coalesce(max(" + PgSql.ident(column.name()) + "), 0) + 1" + next
+        + ", coalesce(pg_sequence_last_value(" + sequenceExpr + "::regclass) + 1, 1)), false) FROM " + table;
   }
 
   private static String sequenceType(String columnType) {

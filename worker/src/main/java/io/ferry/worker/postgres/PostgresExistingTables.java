@@ -18,7 +18,10 @@ import java.util.Set;
 final class PostgresExistingTables {
 
   private static final String COLUMNS = """
-      SELECT a.attname, %s, NOT a.attnotnull OR a.atthasdef OR a.attidentity <> '', a.attgenerated <> ''
+      SELECT a.attname, %s, NOT a.attnotnull OR a.atthasdef OR a.attidentity <> '', a.attgenerated <> '',
+             (SELECT '"' || replace(n.nspname, '"', '""') || '"."' || replace(co.collname, '"', '""') || '"'
+              FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+              WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation)
       FROM pg_attribute a %s
       WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"""
       .formatted(PostgresTypes.PORTABLE_TYPE, PostgresTypes.ELEMENT_JOIN);
@@ -55,7 +58,8 @@ final class PostgresExistingTables {
       ps.setLong(1, oid);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          columns.put(rs.getString(1), new ExistingTable.Column(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
+          columns.put(rs.getString(1), new ExistingTable.Column(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
+              rs.getString(5)));
         }
       }
     }

@@ -138,6 +138,23 @@ public final class PostgresTarget implements TargetDialect {
   }
 
   @Override
+  public List<String> missingCollations(java.sql.Connection target, List<String> collations) throws SQLException {
+    List<String> missing = new java.util.ArrayList<>();
+    try (PreparedStatement ps = target.prepareStatement("SELECT to_regcollation(?) IS NULL")) {
+      for (String collation : collations) {
+        ps.setString(1, collation);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            missing.add(collation);
+          }
+        }
+      }
+    }
+    return missing;
+  }
+
+  @Override
   public boolean sameDatabase(String url, String otherUrl) {
     String a = PostgresUrls.address(url);
     return a != null && a.equals(PostgresUrls.address(otherUrl));

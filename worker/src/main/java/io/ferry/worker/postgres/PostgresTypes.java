@@ -50,7 +50,8 @@ final class PostgresTypes {
       JOIN pg_type e ON e.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE t.oid END""";
 
   private static final String COLUMNS = """
-      SELECT a.attname, a.atttypid, a.atttypmod, format_type(a.atttypid, a.atttypmod), %s
+      SELECT a.attname, a.atttypid, a.atttypmod, format_type(a.atttypid, a.atttypmod), %s,
+             CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation ELSE 0 END
       FROM pg_attribute a %s
       WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""".formatted(PORTABLE_TYPE, ELEMENT_JOIN);
 
@@ -117,9 +118,12 @@ final class PostgresTypes {
   private final Set<String> schemas = new HashSet<>();
   private final List<String> statements = new ArrayList<>();
   private final Set<String> warnings = new LinkedHashSet<>();
+  private final Set<String> requiredCollations = new LinkedHashSet<>();
+  private final PostgresCollations collations;
 
   private PostgresTypes(Connection source, String targetSchema) {
     this.source = source;
+    this.collations = new PostgresCollations(source);
     this.targetSchema = targetSchema == null || targetSchema.isBlank() ? null : targetSchema;
   }
 
@@ -132,14 +136,15 @@ final class PostgresTypes {
     if (oid < 0) {
       throw new SQLException("table " + table.name() + " does not exist", "42P01");
     }
-    record Column(String name, long type, int typmod, String formatted, String portable) {
+    record Column(String name, long type, int typmod, String formatted, String portable, long collation) {
     }
     List<Column> columns = new ArrayList<>();
     try (PreparedStatement ps = source.prepareStatement(COLUMNS)) {
       ps.setLong(1, oid);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          columns.add(new Column(rs.getString(1), rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getString(5)));
+          columns.add(new Column(rs.getString(1), rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getString(5),
+              rs.getLong(6)));
         }
       }
     }
@@ -148,9 +153,26 @@ final class PostgresTypes {
       visit(c.type());
       String reason = textReason(c.type());
       mapped.put(c.name(), new TypeMapping.ColumnType(render(c.type(), c.formatted()),
-          reason == null ? null : "text: " + reason, c.portable()));
+          reason == null ? null : "text: " + reason, c.portable(), c.collation() == 0 ? null : collation(c.collation())));
     }
-    return new TypeMapping(List.copyOf(statements), mapped, List.copyOf(warnings));
+    return new TypeMapping(List.copyOf(statements), mapped, List.copyOf(warnings), List.copyOf(requiredCollations));
+  }
+
+  /** The collation's target name; one Ferry can create is created (once), one it cannot must exist on the target. */
+  private String collation(long oid) throws SQLException {
+    PostgresCollations.Collation c = collations.read(oid);
+    if (c.builtIn()) {
+      String name = PostgresCollations.name(c.schema(), c);
+      requiredCollations.add(name);
+      return name;
+    }
+    String schema = mappedSchema(c.schema());
+    String create = PostgresCollations.createSql(schema, c);
+    if (!statements.contains(create)) {
+      createSchema(schema);
+      statements.add(create);
+    }
+    return PostgresCollations.name(schema, c);
   }
 
   /** Creates the type's dependencies, then the type itself (post-order), each once. */

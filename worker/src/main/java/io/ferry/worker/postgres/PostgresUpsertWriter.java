@@ -5,8 +5,10 @@ import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.pool.ConnectionPools;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -21,6 +23,10 @@ import java.util.stream.Collectors;
  * {@code ON COMMIT DELETE ROWS}: every chunk starts with it empty, also after a rollback, since the rows
  * of a rolled-back chunk vanish with it. {@code IF NOT EXISTS} makes the first chunk of a session create
  * it, and re-creates it when a rollback took its creation away.
+ *
+ * <p>The merge says {@code OVERRIDING SYSTEM VALUE}, since the source's values of a {@code GENERATED
+ * ALWAYS AS IDENTITY} column are the rows' identities and must be kept; such a column that is not part of
+ * the key is left out of the update, which PostgreSQL refuses for it (an existing row keeps its value).
  */
 final class PostgresUpsertWriter implements ChunkWriter {
 
@@ -43,11 +49,24 @@ final class PostgresUpsertWriter implements ChunkWriter {
     // The staging table lives as long as the session: a pooled connection must not carry it (and its
     // ON COMMIT truncation, and perhaps a column list a later job's table no longer has) to other units.
     ConnectionPools.discardOnReturn(target);
+    List<String> alwaysIdentity = new ArrayList<>();
     try (Statement st = target.createStatement()) {
-      st.execute(stageSql(request, stage));
+      // One round trip: the staging table, and the columns the update must leave alone.
+      st.execute(stageSql(request, stage) + "; " + alwaysIdentitySql(request.table()));
+      st.getMoreResults();
+      try (ResultSet rs = st.getResultSet()) {
+        while (rs.next()) {
+          alwaysIdentity.add(rs.getString(1));
+        }
+      }
     }
     ChunkWriter copy = PostgresTarget.copyWriter(target, PostgresTarget.copySql(stage, request.columns(), request.format()));
-    return new PostgresUpsertWriter(target, mergeSql(request, stage), copy);
+    return new PostgresUpsertWriter(target, mergeSql(request, stage, alwaysIdentity), copy);
+  }
+
+  static String alwaysIdentitySql(TableName table) {
+    return "SELECT attname FROM pg_attribute WHERE attrelid = " + PgSql.literal(PgSql.table(table))
+        + "::regclass AND attidentity = 'a' AND NOT attisdropped";
   }
 
   /** A temporary table is in the session's own schema, so the name only needs to differ per target table. */
@@ -60,13 +79,17 @@ final class PostgresUpsertWriter implements ChunkWriter {
         + PgSql.idents(request.columns()) + " FROM " + PgSql.table(request.table()) + " WITH NO DATA";
   }
 
-  /** Updates every written column that is not part of the key; a table that is all key only inserts. */
-  static String mergeSql(ChunkRequest request, TableName stage) {
+  /**
+   * Updates every written column that is neither part of the key nor an always-generated identity; a
+   * table that is all key only inserts.
+   */
+  static String mergeSql(ChunkRequest request, TableName stage, List<String> alwaysIdentity) {
     String columns = PgSql.idents(request.columns());
-    List<String> updated = request.columns().stream().filter(c -> !request.conflictKey().contains(c)).toList();
+    List<String> updated = request.columns().stream()
+        .filter(c -> !request.conflictKey().contains(c) && !alwaysIdentity.contains(c)).toList();
     String action = updated.isEmpty() ? "DO NOTHING" : "DO UPDATE SET "
         + updated.stream().map(c -> PgSql.ident(c) + " = EXCLUDED." + PgSql.ident(c)).collect(Collectors.joining(", "));
-    return "INSERT INTO " + PgSql.table(request.table()) + " (" + columns + ") SELECT " + columns + " FROM "
+    return "INSERT INTO " + PgSql.table(request.table()) + " (" + columns + ") OVERRIDING SYSTEM VALUE SELECT " + columns + " FROM "
         + PgSql.table(stage) + " ON CONFLICT (" + PgSql.idents(request.conflictKey()) + ") " + action;
   }
 
