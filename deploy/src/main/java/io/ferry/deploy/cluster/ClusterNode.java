@@ -100,7 +100,7 @@ public final class ClusterNode {
 
   static Config hazelcastConfig(ClusterOptions options) {
     Config config = ConfigUtil.loadConfig();
-    config.setClusterName("ferry");
+    config.setClusterName(options.clusterName());
     config.setLiteMember(options.lite());
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
@@ -116,6 +116,9 @@ public final class ClusterNode {
     network.setPortAutoIncrement(false);
     network.setPublicAddress(options.host() + ":" + network.getPort());
     network.getInterfaces().setEnabled(true).addInterface(options.host());
+    // Hazelcast binds its member port on every interface unless told otherwise, whatever the interfaces
+    // above say: bind exactly --cluster-host, so a loopback default is reachable from this machine only.
+    config.setProperty("hazelcast.socket.bind.any", "false");
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
