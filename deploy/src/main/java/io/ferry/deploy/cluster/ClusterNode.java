@@ -13,7 +13,9 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -115,7 +117,8 @@ public final class ClusterNode {
     network.setPort(options.port() == 0 ? freePort() : options.port());
     network.setPortAutoIncrement(false);
     network.setPublicAddress(options.host() + ":" + network.getPort());
-    network.getInterfaces().setEnabled(true).addInterface(options.host());
+    // The interface list takes addresses, not names: a host name (compose's service name) is resolved here.
+    network.getInterfaces().setEnabled(true).addInterface(address(options.host()));
     // Hazelcast binds its member port on every interface unless told otherwise, whatever the interfaces
     // above say: bind exactly --cluster-host, so a loopback default is reachable from this machine only.
     config.setProperty("hazelcast.socket.bind.any", "false");
@@ -124,6 +127,14 @@ public final class ClusterNode {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(options.join());
     return config;
+  }
+
+  private static String address(String host) {
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--cluster-host " + host + " cannot be resolved to an address of this machine");
+    }
   }
 
   private static int freePort() {
