@@ -18,6 +18,8 @@ import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts a clustered Vert.x on Hazelcast, tuned as STACK.md records: TCP/IP join to the configured
@@ -26,6 +28,8 @@ import java.util.function.Consumer;
  * dropped in seconds, not the default minute).
  */
 public final class ClusterNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
   /** The member attribute where vertx-hazelcast keeps the node id. */
   public static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
@@ -56,6 +60,10 @@ public final class ClusterNode {
    */
   public static Future<ClusterNode> start(ClusterOptions options, Consumer<Config> customizer) {
     Config config = hazelcastConfig(options);
+    if (options.secret() == null && !isLoopback(options.host())) {
+      LOG.warn("The cluster port listens on {} without a cluster secret: any Ferry process without one that reaches it"
+          + " joins this cluster. Set FERRY_CLUSTER_SECRET on every member", options.host());
+    }
     // Vert.x reads its node id from this member attribute when it is handed a ready instance. The same
     // id names the worker, so the coordinator maps a departed Hazelcast member to its worker by it.
     config.getMemberAttributeConfig().setAttribute(NODE_ID_ATTRIBUTE, UUID.randomUUID().toString());
@@ -127,6 +135,14 @@ public final class ClusterNode {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(options.join());
     return config;
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static String address(String host) {
