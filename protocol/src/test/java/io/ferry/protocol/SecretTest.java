@@ -30,6 +30,14 @@ class SecretTest {
   }
 
   @Test
+  void saysWhyAPasswordFileCannotBeReadInPlainWords(@TempDir Path dir) {
+    assertThatThrownBy(() -> Secret.resolve("${file:/no/such/file}", Map.of()))
+        .hasMessage("password file /no/such/file does not exist on this machine");
+    assertThatThrownBy(() -> Secret.resolve("${file:" + dir + "}", Map.of()))
+        .hasMessage("password file " + dir + " is a directory");
+  }
+
+  @Test
   void redactsLiteralsAndKeepsReferences() {
     assertThat(Secret.redact("hunter2")).isEqualTo(Secret.REDACTED);
     assertThat(Secret.redact("${env:PW}")).isEqualTo("${env:PW}");

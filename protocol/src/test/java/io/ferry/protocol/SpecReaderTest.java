@@ -56,6 +56,61 @@ class SpecReaderTest {
   }
 
   @Test
+  void refusesAFractionInEveryWholeNumberField() {
+    SpecReader.Result result = SpecReader.read("""
+        {"name":"x","unit":{"rows":1.5,"bytes":2048.25},
+         "limits":{"rowsPerSecond":0.5,"bytesPerSecond":10.1,"maxUnits":2.5,"maxUnitsPerSource":1.01}}""", false);
+    assertThat(result.spec()).isNull();
+    assertThat(result.problems()).containsExactly(
+        "unit.rows: 1.5 is not a whole number",
+        "unit.bytes: 2048.25 is not a whole number",
+        "limits.rowsPerSecond: 0.5 is not a whole number",
+        "limits.bytesPerSecond: 10.1 is not a whole number",
+        "limits.maxUnits: 2.5 is not a whole number",
+        "limits.maxUnitsPerSource: 1.01 is not a whole number");
+    assertThat(SpecReader.read("unit: { rows: 1.5 }\nname: x\n", true).problems())
+        .containsExactly("unit.rows: 1.5 is not a whole number");
+  }
+
+  @Test
+  void acceptsWholeNumbersWrittenWithAnExponentOrAPoint() {
+    SpecReader.Result result = SpecReader.read("{\"name\":\"x\",\"unit\":{\"rows\":1e6,\"bytes\":2048.0}}", false);
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.spec().unit().rows()).isEqualTo(1_000_000L);
+    assertThat(result.spec().unit().bytes()).isEqualTo(2048L);
+  }
+
+  @Test
+  void namesTheFieldOfANumberOutOfRangeInItsOwnWords() {
+    SpecReader.Result result = SpecReader.read("""
+        {"name":"x","unit":{"rows":1e30,"bytes":99999999999999999999},"limits":{"maxUnits":3000000000}}""", false);
+    assertThat(result.problems()).containsExactly(
+        "unit.rows: 1e30 is out of range (at most 9223372036854775807)",
+        "unit.bytes: 99999999999999999999 is out of range (at most 9223372036854775807)",
+        "limits.maxUnits: 3000000000 is out of range (at most 2147483647)");
+    assertThat(String.join(" ", result.problems())).doesNotContain("Numeric value", "long", "Long");
+  }
+
+  @Test
+  void saysWhatAWholeNumberFieldExpectsWithoutJavaTypeNames() {
+    SpecReader.Result result = SpecReader.read("""
+        {"name":"x","unit":{"rows":"many","bytes":true},"limits":{"maxUnits":[1]}}""", false);
+    assertThat(result.problems()).containsExactly(
+        "unit.rows: expected a whole number, got \"many\"",
+        "unit.bytes: expected a whole number, got true",
+        "limits.maxUnits: expected a whole number, got a list");
+    assertThat(SpecReader.read("{\"name\":\"x\",\"unit\":{\"rows\":\"5000\"}}", false).spec().unit().rows())
+        .as("a number in quotes, as YAML writers sometimes produce").isEqualTo(5000L);
+  }
+
+  @Test
+  void describesAWronglyShapedObjectByItsFieldsNotItsJavaType() {
+    SpecReader.Result result = SpecReader.read("{\"name\":\"x\",\"tables\":\"public.*\"}", false);
+    assertThat(result.problems()).singleElement().asString()
+        .startsWith("tables: expected an object with fields include, exclude").doesNotContain("TableSelection");
+  }
+
+  @Test
   void explainsAnUnknownMode() {
     SpecReader.Result result = SpecReader.read("{\"name\":\"x\",\"mode\":\"overwrite\"}", false);
     assertThat(result.problems()).singleElement().asString()

@@ -33,8 +33,12 @@ import java.util.stream.Collectors;
  */
 final class ModeChecks {
 
-  /** Problems stop the job; warnings are shown in the plan. */
-  record Result(List<String> problems, List<String> warnings) {
+  /**
+   * Problems stop the job; warnings are shown in the plan. {@code createConflict} names an existing table
+   * mode create refuses ({@code app.people (holds rows)}), null otherwise: the preflight reports all of
+   * them in one problem, see {@link #createConflict}.
+   */
+  record Result(List<String> problems, List<String> warnings, String createConflict) {
   }
 
   private final Mode mode;
@@ -58,12 +62,9 @@ final class ModeChecks {
           + " target are the same database and the table lands in its own schema, so every mode would destroy or"
           + " duplicate it. Set target.schema to another schema or choose another target database (modes: "
           + modes(Set.of()) + ")");
-      return new Result(problems, warnings);
+      return new Result(problems, warnings, null);
     }
-    if (mode == Mode.CREATE && state.exists()) {
-      problems.add("target table " + target + " already exists" + (state.hasRows() ? " and holds rows" : "")
-          + "; mode create never writes into an existing table. Choose what to do with it: " + modes(Set.of(Mode.CREATE)));
-    }
+    String createConflict = mode == Mode.CREATE && state.exists() ? target + (state.hasRows() ? " (holds rows)" : "") : null;
     if (mode == Mode.PRESERVE_SCHEMA && !state.exists()) {
       problems.add("target table " + target + " does not exist; mode preserve_schema only writes into existing tables:"
           + " create it, or use mode create or append, which create missing tables");
@@ -93,7 +94,14 @@ final class ModeChecks {
     if (mode == Mode.APPEND && source.primaryKey().isEmpty()) {
       warnings.add("table " + source.name() + " has no primary key: mode append cannot detect duplicate rows");
     }
-    return new Result(problems, warnings);
+    return new Result(problems, warnings, createConflict);
+  }
+
+  /** One problem for every existing table mode create refuses: each table once, the other modes once. */
+  static String createConflict(java.util.Collection<String> tables) {
+    return "mode create never writes into an existing table, and " + (tables.size() == 1 ? "1 target table exists: "
+        : tables.size() + " target tables exist: ") + String.join(", ", tables)
+        + ". Choose what to do with them: " + modes(Set.of(Mode.CREATE));
   }
 
   /** Every column the copy writes must exist with the source's type; every column it leaves out must be fillable. */

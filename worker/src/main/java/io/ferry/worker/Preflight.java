@@ -1,5 +1,6 @@
 package io.ferry.worker;
 
+import io.ferry.protocol.ConnectionFailure;
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.CopyFormat;
@@ -49,6 +50,8 @@ public final class Preflight {
     final List<TablePlan> plans = new ArrayList<>();
     final Set<String> problems = new LinkedHashSet<>();
     final Map<TableName, TargetState> targetStates = new HashMap<>();
+    /** Existing target tables that mode create refuses, reported together (tenants share target tables). */
+    final Set<String> createConflicts = new LinkedHashSet<>();
     java.sql.Connection target;
     /** Who the target database is (see {@link TargetDialect#databaseIdentity}), null when unknown. */
     String targetIdentity;
@@ -99,6 +102,9 @@ public final class Preflight {
       }
     } finally {
       closeQuietly(run.target);
+    }
+    if (!run.createConflicts.isEmpty()) {
+      run.problems.add(ModeChecks.createConflict(run.createConflicts));
     }
     LOG.info("preflight of job {}: {} table plans, {} problems", spec.name(), run.plans.size(), run.problems.size());
     return new PreflightReply(run.plans, List.copyOf(run.problems));
@@ -164,6 +170,9 @@ public final class Preflight {
       ModeChecks.Result checks = new ModeChecks(run.mode, run.tenantColumn).check(tenantId, st, targetTable, types, state,
           existing(run, target, targetTable, state), run.sameDatabase && table.equals(targetTable));
       run.problems.addAll(checks.problems());
+      if (checks.createConflict() != null) {
+        run.createConflicts.add(checks.createConflict());
+      }
       warnings.addAll(checks.warnings());
     }
     List<ColumnPlan> columns = types.apply(st).copiedColumns().stream()
@@ -279,7 +288,9 @@ public final class Preflight {
     } catch (IllegalArgumentException unresolved) {
       password = null;
     }
-    return "cannot connect to " + Failures.redactUrl(c.url()) + " as user " + c.user() + ": " + Failures.message(e, password);
+    String reason = ConnectionFailure.reason(e, c.url(), c.user(), "this worker");
+    return "cannot connect to " + Failures.redactUrl(c.url()) + " as user " + c.user() + ": "
+        + (reason != null ? reason : Failures.message(e, password));
   }
 
   private static void closeQuietly(java.sql.Connection c) {

@@ -64,11 +64,13 @@ class ModeChecksTest {
   @Test
   void createRefusesAnExistingTableAndExplainsTheOtherModes() {
     ModeChecks.Result r = check(Mode.CREATE, people(List.of("id")), FULL, null, false);
-    assertThat(r.problems()).singleElement().asString()
-        .startsWith("target table app.people already exists and holds rows; mode create never writes into an existing table")
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.createConflict()).isEqualTo("app.people (holds rows)");
+    assertThat(ModeChecks.createConflict(List.of(r.createConflict())))
+        .startsWith("mode create never writes into an existing table, and 1 target table exists: app.people (holds rows). ")
         .contains("drop_recreate: " + Mode.DROP_RECREATE.description(), "append: ", "upsert: ", "preserve_schema: ", "truncate: ")
-        .doesNotContain("; create: ", "it: create: ");
-    assertThat(check(Mode.CREATE, people(List.of("id")), MISSING, null, false).problems()).isEmpty();
+        .doesNotContain("; create: ", "them: create: ");
+    assertThat(check(Mode.CREATE, people(List.of("id")), MISSING, null, false).createConflict()).isNull();
   }
 
   @Test

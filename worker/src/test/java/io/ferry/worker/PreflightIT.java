@@ -149,13 +149,45 @@ class PreflightIT {
 
     assertThat(reply.problems()).anyMatch(p -> p.startsWith("tenant district_1: cannot connect to " + badUrl + " as user bob: ")
         && p.contains("ferry_no_such_database"));
-    assertThat(reply.problems()).anyMatch(p -> p.contains("target table public.customers already exists; mode create never writes into an existing table"));
+    assertThat(reply.problems()).anyMatch(p -> p.contains("mode create never writes into an existing table") && p.contains("public.customers"));
     assertThat(reply.problems()).anyMatch(p -> p.contains("district_2") && p.contains("already has a column named name"));
     assertThat(String.join("\n", reply.problems())).doesNotContain("s3cretPassw0rd");
 
     PreflightReply none = new Preflight().run(spec(List.of(tenant("district_2", tenantUrl)),
         new TableSelection(List.of("nothere.*"), List.of("x.y")), Mode.CREATE, null, null));
     assertThat(none.problems()).containsExactly("tenant district_2: no table matches include [nothere.*] / exclude [x.y]");
+  }
+
+  @Test
+  void saysWhyAConnectionFailedNamingHostAndPort() {
+    String unknownHost = "jdbc:postgresql://no-such-host.invalid:5432/db";
+    String refused = "jdbc:postgresql://127.0.0.1:1/db";
+    PreflightReply reply = new Preflight().run(spec(List.of(
+        new TenantSpec("t1", unknownHost, "bob", "s3cretPassw0rd"), new TenantSpec("t2", refused, "bob", "s3cretPassw0rd")),
+        null, Mode.CREATE, null, "tenant"));
+    assertThat(reply.problems()).contains(
+        "tenant t1: cannot connect to " + unknownHost + " as user bob: host no-such-host.invalid cannot be resolved"
+            + " (no such name in DNS, as seen from this worker)",
+        "tenant t2: cannot connect to " + refused + " as user bob: nothing accepts connections at 127.0.0.1:1"
+            + " (connection refused: no server listens there, or a firewall rejects the connection)");
+    assertThat(String.join("\n", reply.problems())).doesNotContain("s3cretPassw0rd", "The connection attempt failed");
+  }
+
+  @Test
+  void theCreateConflictListsEachTableOnceAndTheModesOnce() throws Exception {
+    try (Connection c = DBS.open(targetUrl); Statement st = c.createStatement()) {
+      st.execute("CREATE SCHEMA conflict");
+      st.execute("CREATE TABLE conflict.customers (id int)");
+      st.execute("CREATE TABLE conflict.orders (id int)");
+      st.execute("INSERT INTO conflict.orders VALUES (1)");
+    }
+    PreflightReply reply = new Preflight().run(spec(List.of(tenant("d1", tenantUrl), tenant("d2", tenantUrl)),
+        new TableSelection(List.of("public.customers", "public.orders"), List.of()), Mode.CREATE, "conflict", "district"));
+    assertThat(reply.problems()).singleElement().asString()
+        .startsWith("mode create never writes into an existing table, and 2 target tables exist: conflict.customers,"
+            + " conflict.orders (holds rows). Choose what to do with them: ")
+        .contains("drop_recreate: " + Mode.DROP_RECREATE.description())
+        .satisfies(p -> assertThat(p.split("drop_recreate: ", -1)).as("the modes are listed once").hasSize(2));
   }
 
   private static void assertSortedWithin(List<List<String>> quantiles, long min, long max) {

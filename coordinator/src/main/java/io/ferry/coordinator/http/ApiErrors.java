@@ -45,9 +45,11 @@ public final class ApiErrors {
       }
       return;
     }
-    LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
-    String message = failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
-    send(ctx, 500, "internal error", List.of(message.length() > 200 ? message.substring(0, 200) : message));
+    // The exception's own words are Java's, not the user's: they go to the log under a reference the answer gives.
+    String reference = Long.toString(System.nanoTime() & 0xffffffffL, 36);
+    LOG.error("unexpected failure {} on {} {}", reference, ctx.request().method(), ctx.request().path(), failure);
+    send(ctx, 500, "internal error", List.of("an unexpected error stopped the request: the coordinator's log has the"
+        + " details under reference " + reference));
   }
 
   /**

@@ -16,6 +16,7 @@ import io.ferry.coordinator.store.JobStore;
 import io.ferry.coordinator.store.Target;
 import io.ferry.coordinator.store.TargetStore;
 import io.ferry.protocol.Addresses;
+import io.ferry.protocol.ConnectionFailure;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.message.PreflightRequest;
@@ -209,6 +210,11 @@ public final class JobSubmission {
   private Future<Void> checkTarget(JobSpec spec, Target target) {
     return store.check(target).recover(e -> Future.failedFuture(new ApiException(400, "cannot reach the target database",
         ApiErrors.scrub(List.of("the coordinator records job state in the target's ferry schema and could not connect to "
-            + target.url() + " as " + target.user() + ": " + e.getMessage()), spec))));
+            + target.url() + " as " + target.user() + ": " + reason(e, target)), spec))));
+  }
+
+  private static String reason(Throwable e, Target target) {
+    String reason = ConnectionFailure.reason(e, target.url(), target.user(), "the coordinator");
+    return reason != null ? reason : String.valueOf(e.getMessage());
   }
 }

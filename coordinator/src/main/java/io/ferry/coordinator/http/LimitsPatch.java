@@ -2,6 +2,7 @@ package io.ferry.coordinator.http;
 
 import io.ferry.coordinator.job.SpecValidator;
 import io.ferry.protocol.spec.Limits;
+import io.ferry.protocol.spec.WholeNumbers;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -40,8 +41,13 @@ final class LimitsPatch {
     for (String field : limits.fieldNames()) {
       if (!FIELDS.contains(field)) {
         problems.add("limits." + field + ": unknown field (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
-      } else if (limits.getValue(field) != null && !(limits.getValue(field) instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()))) {
+      } else if (limits.getValue(field) != null && !(limits.getValue(field) instanceof Number)) {
         problems.add("limits." + field + ": a whole number, or null to remove the limit");
+      } else if (limits.getValue(field) instanceof Number n) {
+        String problem = WholeNumbers.problem("limits." + field, n, field.startsWith("maxUnits") ? Integer.MAX_VALUE : Long.MAX_VALUE);
+        if (problem != null) {
+          problems.add(problem);
+        }
       }
     }
     if (!problems.isEmpty()) {

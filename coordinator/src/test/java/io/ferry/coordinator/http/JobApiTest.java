@@ -398,6 +398,20 @@ class JobApiTest {
     HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/json", spec);
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("cannot reach the target database");
+    assertThat(new JsonObject(response.body()).getJsonArray("details").getString(0))
+        .endsWith("as postgres: nothing accepts connections at 127.0.0.1:1 (connection refused: no server listens there,"
+            + " or a firewall rejects the connection)");
+  }
+
+  @Test
+  void aNumberOutOfRangeIsNamedByItsField() throws Exception {
+    String spec = new JsonObject(spec("huge", null)).put("unit", new JsonObject().put("rows", 1.5).put("bytes", 1e30)).encode();
+    HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/json", spec);
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonArray details = new JsonObject(response.body()).getJsonArray("details");
+    assertThat(details.size()).isEqualTo(2);
+    assertThat(details.getString(0)).isEqualTo("unit.rows: 1.5 is not a whole number");
+    assertThat(details.getString(1)).isEqualTo("unit.bytes: 1e30 is out of range (at most 9223372036854775807)");
   }
 
   @Test

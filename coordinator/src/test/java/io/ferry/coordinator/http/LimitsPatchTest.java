@@ -29,4 +29,13 @@ class LimitsPatchTest {
     assertThatThrownBy(() -> LimitsPatch.apply(CURRENT, "{}")).isInstanceOfSatisfying(ApiException.class,
         e -> assertThat(e.details()).singleElement().asString().contains("limits: required"));
   }
+
+  @Test
+  void refusesANumberOutOfRangeInsteadOfClampingIt() {
+    assertThatThrownBy(() -> LimitsPatch.apply(CURRENT, "{\"limits\": {\"maxUnits\": 3000000000, \"rowsPerSecond\": 1e30, \"bytesPerSecond\": 2.5}}"))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details()).containsExactlyInAnyOrder(
+            "limits.maxUnits: 3000000000 is out of range (at most 2147483647)",
+            "limits.rowsPerSecond: 1e30 is out of range (at most 9223372036854775807)",
+            "limits.bytesPerSecond: 2.5 is not a whole number"));
+  }
 }

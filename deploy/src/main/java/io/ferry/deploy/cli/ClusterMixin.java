@@ -15,7 +15,12 @@ public final class ClusterMixin {
       description = "Members to join, comma-separated; the coordinator's cluster address at least (default: ${DEFAULT-VALUE}; env FERRY_JOIN).")
   List<String> join;
 
+  @Option(names = "--cluster-secret", paramLabel = "SECRET", arity = "1",
+      description = {"Shared by every member of one cluster: a process with another secret, or none, forms a cluster",
+          "of its own instead of joining (env FERRY_CLUSTER_SECRET, preferred: a flag shows in the process list)."})
+  String secret;
+
   public ClusterOptions options(int port, boolean lite) {
-    return new ClusterOptions(host, port, join, lite);
+    return new ClusterOptions(host, port, join, lite, secret == null || secret.isBlank() ? null : secret);
   }
 }

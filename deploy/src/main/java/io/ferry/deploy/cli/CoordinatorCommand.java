@@ -23,7 +23,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorCommand.class);
 
   @Option(names = "--http-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
-      description = "Address of the HTTP API (default: ${DEFAULT-VALUE}; use 0.0.0.0 to serve other machines).")
+      description = "Address of the HTTP API (default: ${DEFAULT-VALUE}; 0.0.0.0 serves other machines and needs --api-token).")
   String httpHost;
 
   @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
@@ -62,14 +62,20 @@ public final class CoordinatorCommand implements Callable<Integer> {
       description = "Require 'Authorization: Bearer TOKEN' on /api (env FERRY_API_TOKEN).")
   String apiToken;
 
+  @Option(names = "--insecure-no-auth",
+      description = "Serve the API on a non-loopback --http-host without an API token: anyone who reaches the port can submit, cancel and roll back jobs.")
+  boolean insecureNoAuth;
+
   @Mixin
   ClusterMixin cluster;
 
   @Override
   public Integer call() throws Exception {
+    String token = blankToNull(apiToken);
+    HttpExposure.check(httpHost, token != null, insecureNoAuth);
     CoordinatorOptions options = new CoordinatorOptions(httpHost, httpPort, stateDir,
         Durations.parse("--lease-timeout", leaseTimeout).toMillis(),
-        new RetryPolicy(maxAttempts, Durations.parse("--retry-budget", retryBudget).toMillis()), blankToNull(apiToken), chunkRows);
+        new RetryPolicy(maxAttempts, Durations.parse("--retry-budget", retryBudget).toMillis()), token, chunkRows);
     ClusterNode node = ClusterNode.start(cluster.options(clusterPort, false),
         config -> CoordinatorCluster.configure(config, options)).await();
     CoordinatorVerticle coordinator = new CoordinatorVerticle(options, node.hazelcast());

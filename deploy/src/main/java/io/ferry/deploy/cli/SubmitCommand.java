@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,10 +25,15 @@ public final class SubmitCommand implements Callable<Integer> {
   @Mixin
   ApiMixin api;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    if (!Files.isReadable(file)) {
-      System.err.println("ferry submit: cannot read " + file);
+    String unreadable = unreadable(file);
+    if (unreadable != null) {
+      spec.commandLine().getErr().println("ferry submit: " + unreadable);
+      spec.commandLine().getErr().flush();
       return 2;
     }
     String body = Files.readString(file);
@@ -45,6 +52,20 @@ public final class SubmitCommand implements Callable<Integer> {
     System.out.println("Submitted job " + id + " (" + response.body().path("state").asText() + ")");
     System.out.println("Watch it with: ferry status " + id + " --watch");
     return 0;
+  }
+
+  /** Why the spec file cannot be read, in plain words; null when it can. */
+  static String unreadable(Path file) {
+    if (!Files.exists(file)) {
+      return file + " does not exist";
+    }
+    if (Files.isDirectory(file)) {
+      return file + " is a directory: give the job spec file (.yaml or .json)";
+    }
+    if (!Files.isReadable(file)) {
+      return file + " is not readable by this user (permission denied)";
+    }
+    return null;
   }
 
   static void printError(ApiClient.Response response) {

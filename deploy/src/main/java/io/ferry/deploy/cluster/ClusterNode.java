@@ -13,9 +13,13 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts a clustered Vert.x on Hazelcast, tuned as STACK.md records: TCP/IP join to the configured
@@ -24,6 +28,8 @@ import java.util.function.Consumer;
  * dropped in seconds, not the default minute).
  */
 public final class ClusterNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
   /** The member attribute where vertx-hazelcast keeps the node id. */
   public static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
@@ -54,6 +60,10 @@ public final class ClusterNode {
    */
   public static Future<ClusterNode> start(ClusterOptions options, Consumer<Config> customizer) {
     Config config = hazelcastConfig(options);
+    if (options.secret() == null && !isLoopback(options.host())) {
+      LOG.warn("The cluster port listens on {} without a cluster secret: any Ferry process without one that reaches it"
+          + " joins this cluster. Set FERRY_CLUSTER_SECRET on every member", options.host());
+    }
     // Vert.x reads its node id from this member attribute when it is handed a ready instance. The same
     // id names the worker, so the coordinator maps a departed Hazelcast member to its worker by it.
     config.getMemberAttributeConfig().setAttribute(NODE_ID_ATTRIBUTE, UUID.randomUUID().toString());
@@ -100,7 +110,7 @@ public final class ClusterNode {
 
   static Config hazelcastConfig(ClusterOptions options) {
     Config config = ConfigUtil.loadConfig();
-    config.setClusterName("ferry");
+    config.setClusterName(options.clusterName());
     config.setLiteMember(options.lite());
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
@@ -115,12 +125,32 @@ public final class ClusterNode {
     network.setPort(options.port() == 0 ? freePort() : options.port());
     network.setPortAutoIncrement(false);
     network.setPublicAddress(options.host() + ":" + network.getPort());
-    network.getInterfaces().setEnabled(true).addInterface(options.host());
+    // The interface list takes addresses, not names: a host name (compose's service name) is resolved here.
+    network.getInterfaces().setEnabled(true).addInterface(address(options.host()));
+    // Hazelcast binds its member port on every interface unless told otherwise, whatever the interfaces
+    // above say: bind exactly --cluster-host, so a loopback default is reachable from this machine only.
+    config.setProperty("hazelcast.socket.bind.any", "false");
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(options.join());
     return config;
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static String address(String host) {
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--cluster-host " + host + " cannot be resolved to an address of this machine");
+    }
   }
 
   private static int freePort() {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +23,8 @@ public final class ProcessCluster implements AutoCloseable {
   private final Path logDir;
   private final int httpPort;
   private final int clusterPort;
+  /** Every process of this cluster gets it, so no other Ferry cluster on the machine can join this one. */
+  private final String secret = UUID.randomUUID().toString();
   private final List<Process> processes = new ArrayList<>();
   private final Map<Process, Path> logs = new HashMap<>();
   private Process coordinator;
@@ -60,6 +63,11 @@ public final class ProcessCluster implements AutoCloseable {
     return clusterPort;
   }
 
+  /** The cluster secret its processes share (tests check that it is never logged). */
+  public String clusterSecret() {
+    return secret;
+  }
+
   public Path logDir() {
     return logDir;
   }
@@ -70,14 +78,22 @@ public final class ProcessCluster implements AutoCloseable {
         "--cluster-port", String.valueOf(clusterPort), "--join", "127.0.0.1:" + clusterPort,
         "--state-dir", logDir.resolve("coordinator-state").toString()));
     args.addAll(List.of(extraArgs));
-    coordinator = start("coordinator", "256m", args);
+    coordinator = start("coordinator", "256m", args, secret);
     return coordinator;
   }
 
   public Process startWorker(int maxUnits) {
+    return startWorker(maxUnits, secret);
+  }
+
+  /**
+   * A worker that joins this cluster's address with its own cluster secret (null: none), as a
+   * misconfigured or foreign process would: it must form a cluster of its own.
+   */
+  public Process startWorker(int maxUnits, String clusterSecret) {
     workerCount++;
     return start("worker-" + workerCount, "512m", List.of("worker", "--cluster-host", "127.0.0.1",
-        "--cluster-port", "0", "--join", "127.0.0.1:" + clusterPort, "--max-units", String.valueOf(maxUnits)));
+        "--cluster-port", "0", "--join", "127.0.0.1:" + clusterPort, "--max-units", String.valueOf(maxUnits)), clusterSecret);
   }
 
   public Process coordinator() {
@@ -89,7 +105,7 @@ public final class ProcessCluster implements AutoCloseable {
     return processes.stream().filter(p -> p != coordinator && p.isAlive()).toList();
   }
 
-  private Process start(String name, String heap, List<String> args) {
+  private Process start(String name, String heap, List<String> args, String clusterSecret) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx" + heap);
@@ -100,6 +116,11 @@ public final class ProcessCluster implements AutoCloseable {
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
+    // Through the environment, not a flag: a flag would show in the process list.
+    builder.environment().remove("FERRY_CLUSTER_SECRET");
+    if (clusterSecret != null) {
+      builder.environment().put("FERRY_CLUSTER_SECRET", clusterSecret);
+    }
     try {
       Process process = builder.start();
       processes.add(process);

@@ -127,7 +127,7 @@ class ClusterMigrationIT {
 
     CliRun bad = CliRun.of("submit", dir.resolve("missing.yaml").toString(), coordinator);
     assertThat(bad.exitCode()).isNotZero();
-    assertThat(bad.output()).contains("cannot read");
+    assertThat(bad.output()).contains("missing.yaml does not exist");
   }
 
   /** Finish put back the primary key (with the tenant column first), the secondary index and the foreign key. */

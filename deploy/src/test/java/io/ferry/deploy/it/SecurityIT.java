@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestInstance;
  * A coordinator with an API token and a worker, as separate processes: the API is closed without the
  * token and open with it, the probes stay open; and a job whose spec holds literal passwords runs to
  * the end without any of them showing up in an API answer, a log, the metrics, the coordinator's
- * registry of targets or the target's {@code ferry} tables.
+ * registry of targets or the target's {@code ferry} tables. By default no process listens beyond
+ * loopback, and a worker with another cluster secret never joins.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecurityIT {
@@ -117,11 +118,7 @@ class SecurityIT {
     places.put("API answers", String.join("\n", answers));
     places.put("GET /metrics", metrics);
     places.put("coordinator log", Files.readString(cluster.logOf(cluster.coordinator())));
-    try (var logs = Files.list(cluster.logDir())) {
-      for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("worker-")).toList()) {
-        places.put(log.getFileName().toString(), Files.readString(log));
-      }
-    }
+    places.put("worker log", Files.readString(cluster.logDir().resolve("worker-1.log")));
     places.put("targets.json", Files.readString(cluster.logDir().resolve("coordinator-state").resolve("targets.json")));
     try (Connection t = pg.connect(target)) {
       for (String table : List.of("ferry.jobs", "ferry.units", "ferry.checkpoints")) {
@@ -130,7 +127,44 @@ class SecurityIT {
     }
     // The places searched are the right ones: each of them holds this job.
     assertThat(places).allSatisfy((place, text) -> assertThat(text).as(place).contains(job));
-    places.forEach((place, text) -> assertThat(text).as("%s holds no password", place).doesNotContain(literal));
+    try (var logs = Files.list(cluster.logDir())) {
+      // Every worker's log, also those of another test's workers that never joined.
+      for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("worker-")).toList()) {
+        places.put(log.getFileName().toString(), Files.readString(log));
+      }
+    }
+    places.forEach((place, text) -> assertThat(text).as("%s holds no password", place).doesNotContain(literal)
+        .doesNotContain(cluster.clusterSecret()));
+  }
+
+  @Test
+  void noFerryProcessListensBeyondLoopbackByDefault() throws Exception {
+    List<Process> processes = new ArrayList<>(cluster.workers());
+    processes.add(cluster.coordinator());
+    assertThat(processes).hasSize(2);
+    for (Process process : processes) {
+      List<String> listening = ListeningSockets.of(process.pid());
+      assertThat(listening).as("sockets process %d listens on", process.pid()).isNotEmpty()
+          .allSatisfy(address -> assertThat(ListeningSockets.loopback(address)).as(address).isTrue());
+    }
+  }
+
+  @Test
+  void aWorkerWithAnotherClusterSecretOrNoneNeverJoins() throws Exception {
+    Process foreign = cluster.startWorker(2, "another-secret");
+    Process none = cluster.startWorker(2, null);
+    try {
+      // Each forms a cluster of its own, without a coordinator, and says so in its log.
+      for (Process p : List.of(foreign, none)) {
+        Poll.until("worker " + p.pid() + " waits for a coordinator of its own", Duration.ofSeconds(60),
+            () -> Files.readString(cluster.logOf(p)).contains("Waiting for a coordinator") ? true : null);
+      }
+      assertThat(api.get("/api/v1/workers").body().path("workers").size()).as("registered workers").isEqualTo(1);
+      assertThat(Files.readString(cluster.logOf(cluster.coordinator()))).doesNotContain(cluster.clusterSecret());
+    } finally {
+      cluster.kill(foreign);
+      cluster.kill(none);
+    }
   }
 
   Map<String, Object> spec(String sourceUrl) {

@@ -1,7 +1,10 @@
 package io.ferry.protocol.spec;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -53,10 +56,21 @@ public final class Secret {
       }
       return v;
     }
+    Path file = Path.of(name);
     try {
-      return Files.readString(Path.of(name)).strip();
+      return Files.readString(file).strip();
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("password file " + name + " does not exist on this machine");
+    } catch (AccessDeniedException e) {
+      throw new IllegalArgumentException("password file " + name + " is not readable by this process (permission denied)");
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read password file " + name + ": " + e.getClass().getSimpleName());
+      throw new IllegalArgumentException("password file " + name
+          + (Files.isDirectory(file) ? " is a directory" : " cannot be read (" + plain(e) + ")"));
     }
+  }
+
+  /** The operating system's reason, without the Java exception's name. */
+  private static String plain(IOException e) {
+    return e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : "an I/O error";
   }
 }

@@ -21,11 +21,14 @@ import java.util.Map;
  */
 public final class SpecReader {
 
+  // Decimals are read exactly, so 1.5 is reported as 1.5 and never rounded into a whole-number field.
   private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .build();
   private static final ObjectMapper YAML = YAMLMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .build();
 
   /** Known fields of each object in the spec, by path; used to list every unknown field at once. */
@@ -63,6 +66,7 @@ public final class SpecReader {
     List<String> problems = new ArrayList<>();
     unknownFields(tree, "", problems);
     choices(tree, problems);
+    WholeNumbers.check(tree, problems);
     if (!problems.isEmpty()) {
       return new Result(null, problems);
     }
@@ -72,14 +76,17 @@ public final class SpecReader {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       return new Result(null, List.of(path(e) + ": " + cause.getMessage()));
     } catch (InvalidFormatException e) {
-      return new Result(null, List.of(path(e) + ": cannot read '" + e.getValue() + "' as " + e.getTargetType().getSimpleName()));
+      String type = e.getTargetType() == null ? "value" : e.getTargetType().getSimpleName();
+      return new Result(null, List.of(path(e) + ": expected " + describe(type, path(e)) + ", got '" + e.getValue() + "'"));
     } catch (UnrecognizedPropertyException e) {
       return new Result(null, List.of(path(e) + ": unknown field"));
     } catch (MismatchedInputException e) {
       String type = e.getTargetType() == null ? "value" : e.getTargetType().getSimpleName();
-      return new Result(null, List.of(path(e) + ": expected " + describe(type)));
+      return new Result(null, List.of(path(e) + ": expected " + describe(type, path(e))));
     } catch (JsonProcessingException e) {
-      return new Result(null, List.of(e.getOriginalMessage()));
+      // Jackson's own wording names Java types; the field's path is what a user can act on.
+      String at = e instanceof com.fasterxml.jackson.databind.JsonMappingException m ? path(m) : "spec";
+      return new Result(null, List.of(at + ": cannot be read as a job spec field"));
     }
   }
 
@@ -108,12 +115,15 @@ public final class SpecReader {
     }
   }
 
-  private static String describe(String type) {
+  private static String describe(String type, String path) {
     return switch (type) {
       case "List" -> "a list";
-      case "Long", "long", "Integer" -> "a whole number";
+      case "Long", "long", "Integer", "int" -> "a whole number";
       case "String" -> "a string";
-      default -> "an object (" + type + ")";
+      default -> {
+        List<String> fields = FIELDS.get(path.replaceAll("\\[\\d+]", "[]"));
+        yield fields == null ? "an object" : "an object with fields " + String.join(", ", fields);
+      }
     };
   }
 

@@ -1,5 +1,6 @@
 package io.ferry.worker.pool;
 
+import io.ferry.protocol.ConnectionFailure;
 import io.ferry.protocol.spec.Connection;
 import io.ferry.protocol.spec.Secret;
 import io.ferry.worker.Failures;
@@ -211,7 +212,13 @@ public final class ConnectionPools implements AutoCloseable {
     try {
       java.sql.Connection c = opener.open();
       return new Physical(key, c, c.getAutoCommit());
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException e) {
+      release(key);
+      // A unit's error should say what happened (the driver says "The connection attempt failed."); the
+      // SQLSTATE and the cause stay, so a retryable failure is still retried.
+      String reason = ConnectionFailure.reason(e, key.url(), key.user(), "this worker");
+      throw reason == null ? e : new SQLException("cannot connect to the " + key + ": " + reason, e.getSQLState(), e);
+    } catch (RuntimeException e) {
       release(key);
       throw e;
     }

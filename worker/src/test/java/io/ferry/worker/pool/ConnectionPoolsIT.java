@@ -53,6 +53,18 @@ class ConnectionPoolsIT {
   }
 
   @Test
+  void aConnectionThatCannotOpenSaysWhyAndStaysRetryable() {
+    Connection nowhere = new Connection("jdbc:postgresql://127.0.0.1:1/x", "bob", null);
+    try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
+      assertThatThrownBy(() -> pools.source(SOURCE, nowhere))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).startsWith("08"))
+          .hasMessage("cannot connect to the source jdbc:postgresql://127.0.0.1:1/x as bob: nothing accepts connections at"
+              + " 127.0.0.1:1 (connection refused: no server listens there, or a firewall rejects the connection)");
+      assertThat(pools.openConnections("source", nowhere)).isZero();
+    }
+  }
+
+  @Test
   void reusesATargetConnectionWithItsOpenTransactionRolledBack() throws Exception {
     try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
       int pid;
