@@ -295,6 +295,12 @@ public final class WorkerVerticle extends VerticleBase {
         vertx.eventBus().send(Addresses.PROGRESS,
             Json.encode(new UnitProgress(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), rows, bytes, rejected)));
       }
+
+      @Override
+      public void timed(long sourceReadNanos, long targetWriteNanos) {
+        metrics.sourceRead(sourceReadNanos);
+        metrics.targetWrite(targetWriteNanos);
+      }
     };
   }
 

@@ -152,6 +152,36 @@ class WorkerVerticleIT {
     }
   }
 
+  /** The worker's timers record the time its copy units spend reading the source and writing the target. */
+  @Test
+  void metricsTimeSourceReadsAndTargetWrites() throws Exception {
+    await(coordinator.start());
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    await(vertx.deployVerticle(new WorkerVerticle(new WorkerOptions("worker-1", 2, 100, 50, port, "127.0.0.1"))));
+    TablePlan plan = prepared("v10");
+    List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), 2);
+    for (int i = 0; i < ranges.size(); i++) {
+      coordinator.pending.add(Units.copy("v10-" + i, JOB, plan, ranges.get(i), 1, DBS.connection(sourceUrl),
+          DBS.connection(targetUrl), "tenant_id", 1000));
+    }
+    eventually(() -> IntStream.range(0, ranges.size()).allMatch(i -> coordinator.result("v10-" + i) != null));
+    String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(sample(text, "ferry_worker_source_read_seconds_count")).as(text).isGreaterThan(0);
+    assertThat(sample(text, "ferry_worker_source_read_seconds_sum")).isGreaterThan(0);
+    assertThat(sample(text, "ferry_worker_target_write_seconds_count")).isGreaterThan(0);
+    assertThat(sample(text, "ferry_worker_target_write_seconds_sum")).isGreaterThan(0);
+  }
+
+  /** The value of the first Prometheus sample named {@code name}. */
+  private static double sample(String text, String name) {
+    return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " ")).findFirst()
+        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(-1.0);
+  }
+
   /**
    * Two units end together while one claim is in flight: the slot freed second is refilled as soon as
    * that claim is answered, not at the next claim tick (here a minute away). Units A and B wait on a
