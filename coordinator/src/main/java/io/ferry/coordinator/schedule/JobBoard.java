@@ -186,6 +186,19 @@ public final class JobBoard {
     return index.openCopies(jobId, table);
   }
 
+  /**
+   * Rows the job's copy units of target table {@code table} have committed and still hold: a rolled-back
+   * unit holds none again, so this is what the table holds of the job, not what was ever written.
+   */
+  public long copiedRows(String jobId, String table) {
+    return index.copied(jobId, table)[0];
+  }
+
+  /** Bytes, as {@link #copiedRows}. */
+  public long copiedBytes(String jobId, String table) {
+    return index.copied(jobId, table)[1];
+  }
+
   public Map<UnitState, Long> counts(String jobId) {
     Map<UnitState, Long> counts = new EnumMap<>(UnitState.class);
     for (UnitState s : UnitState.values()) {
