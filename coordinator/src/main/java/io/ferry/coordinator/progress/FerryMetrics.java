@@ -87,9 +87,9 @@ public final class FerryMetrics implements ProgressListener {
           .description("work units by state").tag("job", jobId).tag("state", state.wireName()).register(registry);
     }
     Gauge.builder("ferry.throughput.rows.per.second", () -> throughput.rate(jobId, System.currentTimeMillis()).rowsPerSecond())
-        .description("rows committed per second over the last 5 s").tag("job", jobId).register(registry);
+        .description("rows committed per second now (over 5 s, longer when reports are sparse)").tag("job", jobId).register(registry);
     Gauge.builder("ferry.throughput.bytes.per.second", () -> throughput.rate(jobId, System.currentTimeMillis()).bytesPerSecond())
-        .description("bytes committed per second over the last 5 s").tag("job", jobId).register(registry);
+        .description("bytes committed per second now (over 5 s, longer when reports are sparse)").tag("job", jobId).register(registry);
     board.units(jobId).stream().filter(u -> u.kind() == UnitKind.COPY && u.table() != null).map(WorkUnit::table)
         .distinct().forEach(table -> copied(jobId, table));
     FunctionCounter.builder("ferry.rate.limit.wait.seconds", permits, p -> p.waitedSeconds(jobId))
