@@ -7,6 +7,7 @@ import io.ferry.protocol.message.ClaimReply;
 import io.ferry.protocol.message.ClaimRequest;
 import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.message.HeartbeatReply;
+import io.ferry.protocol.message.PermitReply;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
 import io.vertx.core.Future;
@@ -37,6 +38,8 @@ public final class FakeCoordinator {
   public final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
   public final Set<String> lostUnits = ConcurrentHashMap.newKeySet();
   public final AtomicInteger maxClaimsInFlight = new AtomicInteger();
+  /** Set before {@link #start()}: every rate permit makes the unit wait this long (a rate limit); negative: no permits. */
+  public volatile long permitWaitMillis = -1;
   private final AtomicInteger claimsInFlight = new AtomicInteger();
   private final Vertx vertx;
   private final List<MessageConsumer<String>> consumers = new ArrayList<>();
@@ -71,6 +74,10 @@ public final class FakeCoordinator {
       heartbeats.add(beat);
       msg.reply(Json.encode(new HeartbeatReply(beat.activeUnits().stream().filter(lostUnits::contains).toList())));
     }));
+    if (permitWaitMillis >= 0) {
+      consumers.add(vertx.eventBus().<String>consumer(Addresses.PERMIT,
+          msg -> msg.reply(Json.encode(new PermitReply(permitWaitMillis, 1_000_000, 1L << 40)))));
+    }
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
