@@ -83,8 +83,9 @@ public final class FerryMetrics implements ProgressListener {
       return;
     }
     for (UnitState state : UnitState.values()) {
-      Gauge.builder("ferry.units", () -> board.counts(jobId).get(state))
-          .description("work units by state").tag("job", jobId).tag("state", state.wireName()).register(registry);
+      Gauge.builder("ferry.units", () -> board.waitingCounts(jobId).get(state))
+          .description("work units by state; pending includes units a worker holds unstarted")
+          .tag("job", jobId).tag("state", state.wireName()).register(registry);
     }
     Gauge.builder("ferry.throughput.rows.per.second", () -> throughput.rate(jobId, System.currentTimeMillis()).rowsPerSecond())
         .description("rows committed per second now (over 5 s, longer when reports are sparse)").tag("job", jobId).register(registry);

@@ -84,11 +84,12 @@ public final class JobStatusView {
     } else if (running && rate.rowsPerSecond() > 0) {
       eta = (long) Math.ceil(Math.max(0, rowsEstimated - rowsDone - rowsRejected) / rate.rowsPerSecond());
     }
-    Map<UnitState, Long> counts = board.counts(job.id());
+    Map<UnitState, Long> counts = board.waitingCounts(job.id());
     JsonObject units = new JsonObject().put("total", counts.values().stream().mapToLong(Long::longValue).sum());
     for (UnitState s : UnitState.values()) {
       units.put(s.wireName(), counts.get(s));
     }
+    units.put("held", board.held(job.id()));
     JsonArray tableArray = new JsonArray();
     tables.values().forEach(t -> tableArray.add(t.toJson(job.state())));
     return new JsonObject()
