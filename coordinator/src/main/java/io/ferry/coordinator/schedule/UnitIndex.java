@@ -25,7 +25,7 @@ import java.util.TreeSet;
  *   <li>the other pending units per job (prepare, finish, rollback);</li>
  *   <li>leased units, of every job;</li>
  *   <li>copy units not done per job and target table (whether a finish can be unblocked);</li>
- *   <li>rows and bytes the copy units of each job and target table hold now (what {@code /metrics} counts as copied).</li>
+ *   <li>rows and bytes the copy units of each job and target table hold now ({@code /metrics}' copied rows).</li>
  * </ul>
  */
 final class UnitIndex {
