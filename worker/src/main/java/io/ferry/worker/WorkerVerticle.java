@@ -125,7 +125,8 @@ public final class WorkerVerticle extends VerticleBase {
     Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + STOP_GRACE_MILLIS;
     vertx.setPeriodic(50, id -> {
-      boolean idle = running.isEmpty() && (resultsInFlight == 0 || coordinatorGone);
+      // A claim answered after the stop began is handed back (its results are then in flight): wait for it.
+      boolean idle = running.isEmpty() && ((resultsInFlight == 0 && !claimInFlight) || coordinatorGone);
       if (idle || System.currentTimeMillis() > deadline) {
         vertx.cancelTimer(id);
         if (!idle) {

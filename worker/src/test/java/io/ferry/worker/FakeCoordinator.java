@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeCoordinator {
 
-  private static final long CLAIM_DELAY_MILLIS = 30;
+  /** How long a claim waits for its answer; a test may set it longer to stop a worker while its claim is in flight. */
+  public volatile long claimDelayMillis = 30;
 
   public final Queue<Assignment> pending = new ConcurrentLinkedQueue<>();
   public final List<ClaimRequest> claims = new CopyOnWriteArrayList<>();
@@ -53,7 +54,7 @@ public final class FakeCoordinator {
       ClaimRequest request = Json.decode(msg.body(), ClaimRequest.class);
       claims.add(request);
       maxClaimsInFlight.accumulateAndGet(claimsInFlight.incrementAndGet(), Math::max);
-      vertx.setTimer(CLAIM_DELAY_MILLIS, id -> {
+      vertx.setTimer(claimDelayMillis, id -> {
         List<Assignment> out = new ArrayList<>();
         Assignment next;
         while (out.size() < request.slots() && (next = pending.poll()) != null) {

@@ -352,6 +352,24 @@ class WorkerVerticleIT {
     assertThat(coordinator.result(first(schema)).retryable()).as("stopped at its next chunk").isTrue();
   }
 
+  /** A worker stopped while a claim is in flight waits for its answer and hands the claimed unit back unstarted. */
+  @Test
+  void stoppingWhileAClaimIsInFlightHandsTheClaimedUnitBack() throws Exception {
+    String deployment = deployWorker();
+    TablePlan plan = preflight("v12");
+    coordinator.claimDelayMillis = 600;
+    coordinator.pending.add(Units.copy("v12-0", JOB, plan, KeyRange.ALL, 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
+        "tenant_id", 500));
+    await(coordinator.start());
+    eventually(() -> !coordinator.claims.isEmpty());
+    await(vertx.undeploy(deployment));
+    UnitResult handedBack = coordinator.result("v12-0");
+    assertThat(handedBack).as("reported before the stop completed").isNotNull();
+    assertThat(handedBack.ok()).isFalse();
+    assertThat(handedBack.retryable()).isTrue();
+    assertThat(handedBack.error()).isEqualTo("worker stopping");
+  }
+
   /** Unit ids of their own per test: the checkpoints of one test's units would refuse the next test's epoch 1. */
   private static String first(String schema) {
     return schema + "-first";
