@@ -92,8 +92,9 @@ final class WorkerEndpoints {
       if (ar.succeeded()) {
         msg.reply(Json.encode(new ClaimReply(claim.assignments())));
       } else {
-        LOG.error("claim of {} unit(s) by worker {} not recorded in the target: {}", claim.assignments().size(),
-            req.workerId(), ar.cause().getMessage());
+        // The worker claims again; these leases lapse: a warning, like every retried fault.
+        LOG.warn("claim of {} unit(s) by worker {} not recorded in the target (their leases lapse, the worker claims"
+            + " again): {}", claim.assignments().size(), req.workerId(), ar.cause().getMessage());
         msg.fail(503, "the claim could not be recorded in the target database: " + ar.cause().getMessage());
       }
     });

@@ -82,6 +82,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final UnitControl control;
   private final ProgressListener progress;
   private final RateGate rate;
+  private final CopyClock clock;
   private final TableName targetTable;
   private final List<String> targetColumns;
   /** The source's columns in copy order (the target's, after the tenant column if there is one). */
@@ -119,6 +120,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   CopyUnit(Assignment assignment, SourceDialect sourceDialect, TargetDialect targetDialect, ConnectionPools connections,
       UnitControl control, ProgressListener progress, RateGate rate) {
     this.rate = rate;
+    this.clock = new CopyClock(rate);
     this.assignment = assignment;
     this.unit = assignment.unit();
     this.sourceDialect = sourceDialect;
@@ -239,6 +241,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
           : new BinaryCopyParser(targetColumns.size(), read.keyFields()));
     };
     LOG.debug("{}: copying{}", unit.describe(), resumeAfter == null ? "" : " after key " + resumeAfter);
+    clock.start();
     try (Connection source = connections.source(sourceDialect, assignment.source());
          CopySource in = sourceDialect.openCopy(source, read, plan.copyFormatOrBinary())) {
       for (byte[] block = in.read(); block != null; block = in.read()) {
@@ -306,7 +309,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   public void tupleBytes(byte[] data, int offset, int length) throws SQLException {
     try {
       if (writer == null) {
+        long started = System.nanoTime();
         writer = targetDialect.openChunk(target, chunkRequest);
+        clock.wrote(started);
         byte[] header = parser.chunkHeader();
         append(header, 0, header.length);
       }
@@ -351,6 +356,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
         byte[] trailer = parser.chunkTrailer();
         append(trailer, 0, trailer.length);
         flush();
+      }
+      long started = System.nanoTime();
+      if (open) {
         writer.end();
         writer = null;
       }
@@ -358,9 +366,11 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       if (!store.writeAndCommit(target, cp, !done)) {
         throw new LeaseLostOnWrite();
       }
+      clock.wrote(started);
     } catch (SQLException e) {
       throw RowErrors.rejectedOr(e, chunkRows);
     }
+    clock.report(progress);
     lastKey = resumeKey;
     rows = cp.rows();
     bytes = cp.bytes();
@@ -401,7 +411,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
 
   private void flush() throws SQLException {
     if (buffered > 0) {
+      long started = System.nanoTime();
       writer.write(buffer, 0, buffered);
+      clock.wrote(started);
       buffered = 0;
       if (!control.isEndingSoon() && end.near(rows + chunkRows, System.nanoTime())) {
         control.endingSoon();

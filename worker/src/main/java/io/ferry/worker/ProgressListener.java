@@ -17,4 +17,8 @@ public interface ProgressListener {
   default void committed(long rows, long bytes, long rejected, long rowsDelta, long bytesDelta) {
     committed(rows, bytes, rowsDelta, bytesDelta);
   }
+
+  /** With each committed chunk of a copy unit: the time it waited for source rows and spent writing to the target. */
+  default void timed(long sourceReadNanos, long targetWriteNanos) {
+  }
 }

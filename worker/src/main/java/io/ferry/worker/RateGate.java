@@ -14,4 +14,9 @@ interface RateGate {
   /** The unit is starting: a gate may ask for its first budget now, so the answer is there by the first row. */
   default void begin() {
   }
+
+  /** How long the gate has held the unit back so far. */
+  default long heldNanos() {
+    return 0;
+  }
 }

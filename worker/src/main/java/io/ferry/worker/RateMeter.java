@@ -36,6 +36,7 @@ final class RateMeter implements RateGate {
   private long nextRows;
   private long nextBytes;
   private long waitedMillis;
+  private long heldNanos;
   /** The first reservation, sent by {@link #begin()} while the unit starts; null until then. */
   private CompletableFuture<PermitReply> first;
 
@@ -110,6 +111,11 @@ final class RateMeter implements RateGate {
     return waitedMillis;
   }
 
+  @Override
+  public long heldNanos() {
+    return heldNanos;
+  }
+
   private void reserve(long r, long b) {
     apply(await(request(r, b)));
   }
@@ -124,6 +130,7 @@ final class RateMeter implements RateGate {
   }
 
   private PermitReply await(CompletableFuture<PermitReply> reply) {
+    long started = System.nanoTime();
     try {
       return reply.get(REQUEST_TIMEOUT_MILLIS + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -132,6 +139,8 @@ final class RateMeter implements RateGate {
     } catch (Exception e) {
       LOG.debug("job {}: no rate permit from the coordinator ({}); going on", jobId, e.getMessage());
       return PermitReply.UNLIMITED;
+    } finally {
+      heldNanos += System.nanoTime() - started;
     }
   }
 
@@ -141,11 +150,13 @@ final class RateMeter implements RateGate {
     nextBytes = Math.max(1, reply.nextBytes());
     if (reply.waitMillis() > 0) {
       waitedMillis += reply.waitMillis();
+      long started = System.nanoTime();
       try {
         Thread.sleep(reply.waitMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      heldNanos += System.nanoTime() - started;
     }
   }
 }

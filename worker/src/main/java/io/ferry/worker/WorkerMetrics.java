@@ -33,8 +33,10 @@ final class WorkerMetrics {
     Gauge.builder("ferry_worker_max_units", () -> maxUnits).description("units this worker runs at once").register(registry);
     rows = Counter.builder("ferry_worker_rows").description("rows committed to targets").register(registry);
     bytes = Counter.builder("ferry_worker_bytes").description("bytes committed to targets").register(registry);
-    read = Timer.builder("ferry_worker_source_read").description("time waiting for source rows").register(registry);
-    write = Timer.builder("ferry_worker_target_write").description("time writing and committing to targets").register(registry);
+    read = Timer.builder("ferry_worker_source_read").description("time per chunk spent reading and framing source rows")
+        .register(registry);
+    write = Timer.builder("ferry_worker_target_write").description("time per chunk spent writing and committing to the target")
+        .register(registry);
     rateLimitWait = Counter.builder("ferry_worker_rate_limit_wait_seconds").description("time held back by job rate limits")
         .register(registry);
     unitsFailed = Counter.builder("ferry_worker_unit_failures").description("unit attempts that ended in an error").register(registry);

@@ -11,6 +11,7 @@ import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.message.PreflightRequest;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
+import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.pool.ConnectionPools;
 import io.vertx.core.Future;
@@ -50,8 +51,8 @@ public final class WorkerVerticle extends VerticleBase {
   private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
   private static final int RESULT_ATTEMPTS = 6;
 
-  /** A unit being executed and the switches it reads. */
-  private record Running(Assignment assignment, UnitControl control) {
+  /** A unit being executed, the switches it reads, and when it started. */
+  private record Running(Assignment assignment, UnitControl control, long startedNanos) {
   }
 
   private final WorkerOptions options;
@@ -60,6 +61,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final Preflight preflight;
   private final ThroughputMeter meter = new ThroughputMeter();
   private final RateHints rateHints = new RateHints();
+  private final ClaimAhead ahead;
   private WorkerMetrics metrics;
   /** Keyed by unit id. Written on the event loop only; concurrent because heartbeats read it too. */
   private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -88,6 +90,7 @@ public final class WorkerVerticle extends VerticleBase {
     this.connections = connections;
     this.executor = new UnitExecutor(connections);
     this.preflight = preflight;
+    this.ahead = new ClaimAhead(options.maxUnits());
     this.host = hostname();
   }
 
@@ -122,7 +125,8 @@ public final class WorkerVerticle extends VerticleBase {
     Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + STOP_GRACE_MILLIS;
     vertx.setPeriodic(50, id -> {
-      boolean idle = running.isEmpty() && (resultsInFlight == 0 || coordinatorGone);
+      // A claim answered after the stop began is handed back (its results are then in flight): wait for it.
+      boolean idle = running.isEmpty() && ((resultsInFlight == 0 && !claimInFlight) || coordinatorGone);
       if (idle || System.currentTimeMillis() > deadline) {
         vertx.cancelTimer(id);
         if (!idle) {
@@ -179,13 +183,13 @@ public final class WorkerVerticle extends VerticleBase {
 
   /**
    * Units to ask for: one per slot that can start one now, and the successors each unit ending soon wants
-   * (one, or several for a small unit: {@link UnitControl#successorsWanted()}), less those already
-   * waiting; never more than {@code maxUnits} times a small unit's successors in one claim.
+   * (one, or several for a small unit: {@link UnitControl#successorsWanted()}), at most as many as the
+   * slots can start soon ({@link ClaimAhead}), less those already waiting.
    */
   int wanted() {
     long soon = running.values().stream().filter(r -> r.control().isEndingSoon() && !r.control().isEnding())
         .mapToLong(r -> r.control().successorsWanted()).sum();
-    long want = capacity() - running.size() + soon - next.size();
+    long want = capacity() - running.size() + Math.min(soon, ahead.cap()) - next.size();
     return (int) Math.max(0, Math.min((long) options.maxUnits() * UnitControl.SMALL_UNIT_SUCCESSORS, want));
   }
 
@@ -256,7 +260,7 @@ public final class WorkerVerticle extends VerticleBase {
     Running run = new Running(assignment, new UnitControl(() -> context.runOnContext(v -> {
       fill();
       claim();
-    })));
+    })), System.nanoTime());
     Running previous = running.put(key(unit), run);
     if (previous != null) {
       previous.control().loseLease();
@@ -295,11 +299,20 @@ public final class WorkerVerticle extends VerticleBase {
         vertx.eventBus().send(Addresses.PROGRESS,
             Json.encode(new UnitProgress(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), rows, bytes, rejected)));
       }
+
+      @Override
+      public void timed(long sourceReadNanos, long targetWriteNanos) {
+        metrics.sourceRead(sourceReadNanos);
+        metrics.targetWrite(targetWriteNanos);
+      }
     };
   }
 
   private void ended(Running run, UnitOutcome outcome) {
     running.remove(key(run.assignment().unit()), run);
+    if (outcome.ok() && run.assignment().unit().kind() == UnitKind.COPY) {
+      ahead.ended(System.nanoTime() - run.startedNanos());
+    }
     if (outcome.silent() || run.control().leaseLost()) {
       LOG.info("{}: stopped, lease lost", run.assignment().unit().describe());
     } else {
@@ -336,11 +349,13 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void heartbeat() {
     ThroughputMeter.Rates rates = meter.sample(System.currentTimeMillis());
-    // Waiting successors are held too: their leases are renewed like the running units'.
+    // Waiting successors are held too: their leases are renewed like the running units', and they are
+    // named apart so that the coordinator counts them as pending work.
     List<String> active = new ArrayList<>(running.keySet());
-    next.forEach(a -> active.add(key(a.unit())));
+    List<String> held = next.stream().map(a -> key(a.unit())).toList();
+    active.addAll(held);
     Heartbeat beat = new Heartbeat(options.workerId(), host, pid, options.maxUnits(), active,
-        rates.rowsPerSecond(), rates.bytesPerSecond(), rates.rowsTotal());
+        rates.rowsPerSecond(), rates.bytesPerSecond(), rates.rowsTotal(), held);
     vertx.eventBus().<String>request(Addresses.HEARTBEAT, Json.encode(beat), timeout()).onSuccess(reply -> {
       HeartbeatReply r = Json.decode(reply.body(), HeartbeatReply.class);
       if (r.lostUnits() != null) {

@@ -7,6 +7,7 @@ import io.ferry.protocol.message.ClaimReply;
 import io.ferry.protocol.message.ClaimRequest;
 import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.message.HeartbeatReply;
+import io.ferry.protocol.message.PermitReply;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
 import io.vertx.core.Future;
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeCoordinator {
 
-  private static final long CLAIM_DELAY_MILLIS = 30;
+  /** How long a claim waits for its answer; a test may set it longer to stop a worker while its claim is in flight. */
+  public volatile long claimDelayMillis = 30;
 
   public final Queue<Assignment> pending = new ConcurrentLinkedQueue<>();
   public final List<ClaimRequest> claims = new CopyOnWriteArrayList<>();
@@ -37,6 +39,8 @@ public final class FakeCoordinator {
   public final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
   public final Set<String> lostUnits = ConcurrentHashMap.newKeySet();
   public final AtomicInteger maxClaimsInFlight = new AtomicInteger();
+  /** Set before {@link #start()}: every rate permit makes the unit wait this long (a rate limit); negative: no permits. */
+  public volatile long permitWaitMillis = -1;
   private final AtomicInteger claimsInFlight = new AtomicInteger();
   private final Vertx vertx;
   private final List<MessageConsumer<String>> consumers = new ArrayList<>();
@@ -50,7 +54,7 @@ public final class FakeCoordinator {
       ClaimRequest request = Json.decode(msg.body(), ClaimRequest.class);
       claims.add(request);
       maxClaimsInFlight.accumulateAndGet(claimsInFlight.incrementAndGet(), Math::max);
-      vertx.setTimer(CLAIM_DELAY_MILLIS, id -> {
+      vertx.setTimer(claimDelayMillis, id -> {
         List<Assignment> out = new ArrayList<>();
         Assignment next;
         while (out.size() < request.slots() && (next = pending.poll()) != null) {
@@ -71,6 +75,10 @@ public final class FakeCoordinator {
       heartbeats.add(beat);
       msg.reply(Json.encode(new HeartbeatReply(beat.activeUnits().stream().filter(lostUnits::contains).toList())));
     }));
+    if (permitWaitMillis >= 0) {
+      consumers.add(vertx.eventBus().<String>consumer(Addresses.PERMIT,
+          msg -> msg.reply(Json.encode(new PermitReply(permitWaitMillis, 1_000_000, 1L << 40)))));
+    }
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 

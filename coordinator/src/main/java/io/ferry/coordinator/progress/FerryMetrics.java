@@ -3,6 +3,7 @@ package io.ferry.coordinator.progress;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.ProgressListener;
 import io.ferry.coordinator.schedule.WorkerRegistry;
+import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.coordinator.limit.Permits;
@@ -38,11 +39,23 @@ public final class FerryMetrics implements ProgressListener {
   @Override
   public void advanced(WorkUnit unit, long rowsDelta, long bytesDelta, long now) {
     throughput.record(unit.jobId(), rowsDelta, bytesDelta, now);
-    String table = unit.table() == null ? "*" : unit.table();
-    Counter.builder("ferry.rows.copied").description("rows committed to the target")
-        .tag("job", unit.jobId()).tag("table", table).register(registry).increment(rowsDelta);
-    Counter.builder("ferry.bytes.copied").description("bytes committed to the target")
-        .tag("job", unit.jobId()).tag("table", table).register(registry).increment(bytesDelta);
+    if (unit.kind() == UnitKind.COPY && unit.table() != null) {
+      copied(unit.jobId(), unit.table());
+    }
+  }
+
+  /**
+   * The copied rows and bytes of a job's table, read from its copy units when scraped: the rows a
+   * rollback deleted leave the count with the units' reset (Prometheus sees a counter reset), and a
+   * restarted coordinator counts what its units hold instead of starting at 0.
+   */
+  private void copied(String jobId, String table) {
+    FunctionCounter.builder("ferry.rows.copied", board, b -> b.copiedRows(jobId, table))
+        .description("rows the job's copy units committed to the target table and still hold")
+        .tag("job", jobId).tag("table", table).register(registry);
+    FunctionCounter.builder("ferry.bytes.copied", board, b -> b.copiedBytes(jobId, table))
+        .description("bytes the job's copy units committed to the target table and still hold")
+        .tag("job", jobId).tag("table", table).register(registry);
   }
 
   @Override
@@ -70,13 +83,16 @@ public final class FerryMetrics implements ProgressListener {
       return;
     }
     for (UnitState state : UnitState.values()) {
-      Gauge.builder("ferry.units", () -> board.counts(jobId).get(state))
-          .description("work units by state").tag("job", jobId).tag("state", state.wireName()).register(registry);
+      Gauge.builder("ferry.units", () -> board.waitingCounts(jobId).get(state))
+          .description("work units by state; pending includes units a worker holds unstarted")
+          .tag("job", jobId).tag("state", state.wireName()).register(registry);
     }
     Gauge.builder("ferry.throughput.rows.per.second", () -> throughput.rate(jobId, System.currentTimeMillis()).rowsPerSecond())
-        .description("rows committed per second over the last 5 s").tag("job", jobId).register(registry);
+        .description("rows committed per second now (over 5 s, longer when reports are sparse)").tag("job", jobId).register(registry);
     Gauge.builder("ferry.throughput.bytes.per.second", () -> throughput.rate(jobId, System.currentTimeMillis()).bytesPerSecond())
-        .description("bytes committed per second over the last 5 s").tag("job", jobId).register(registry);
+        .description("bytes committed per second now (over 5 s, longer when reports are sparse)").tag("job", jobId).register(registry);
+    board.units(jobId).stream().filter(u -> u.kind() == UnitKind.COPY && u.table() != null).map(WorkUnit::table)
+        .distinct().forEach(table -> copied(jobId, table));
     FunctionCounter.builder("ferry.rate.limit.wait.seconds", permits, p -> p.waitedSeconds(jobId))
         .description("time the job's writers were held back by its rate limits").tag("job", jobId).register(registry);
   }

@@ -84,13 +84,14 @@ public final class JobStatusView {
     } else if (running && rate.rowsPerSecond() > 0) {
       eta = (long) Math.ceil(Math.max(0, rowsEstimated - rowsDone - rowsRejected) / rate.rowsPerSecond());
     }
-    Map<UnitState, Long> counts = board.counts(job.id());
+    Map<UnitState, Long> counts = board.waitingCounts(job.id());
     JsonObject units = new JsonObject().put("total", counts.values().stream().mapToLong(Long::longValue).sum());
     for (UnitState s : UnitState.values()) {
       units.put(s.wireName(), counts.get(s));
     }
+    units.put("held", board.held(job.id()));
     JsonArray tableArray = new JsonArray();
-    tables.values().forEach(t -> tableArray.add(t.toJson()));
+    tables.values().forEach(t -> tableArray.add(t.toJson(job.state())));
     return new JsonObject()
         .put("id", job.id())
         .put("name", job.name())
@@ -152,10 +153,17 @@ public final class JobStatusView {
       }
     }
 
-    /** {@code preparing}, {@code copying}, {@code finishing}, {@code done} or {@code failed}. */
-    String state() {
+    /**
+     * {@code preparing}, {@code copying}, {@code finishing}, {@code done} or {@code failed}; a table not
+     * done of a paused or cancelled job is {@code paused} or {@code cancelled}: none of its units runs.
+     */
+    String state(JobState jobState) {
       if (failed) {
         return "failed";
+      }
+      boolean done = prepare == UnitState.DONE && !copying && finish == UnitState.DONE;
+      if (!done && (jobState == JobState.PAUSED || jobState == JobState.CANCELLED)) {
+        return jobState.wireName();
       }
       if (prepare != UnitState.DONE) {
         return "preparing";
@@ -166,10 +174,10 @@ public final class JobStatusView {
       return finish == UnitState.DONE ? "done" : "finishing";
     }
 
-    JsonObject toJson() {
+    JsonObject toJson(JobState jobState) {
       return new JsonObject().put("table", table).put("rowsDone", rowsDone).put("rowsRejected", rowsRejected)
           .put("rowsEstimated", rowsEstimated)
-          .put("unitsDone", unitsDone).put("unitsTotal", unitsTotal).put("state", state());
+          .put("unitsDone", unitsDone).put("unitsTotal", unitsTotal).put("state", state(jobState));
     }
   }
 }

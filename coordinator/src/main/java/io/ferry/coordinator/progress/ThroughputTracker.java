@@ -3,16 +3,25 @@ package io.ferry.coordinator.progress;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
- * "Rows per second now", per job: the rows and bytes reported over a sliding window (5 s). Progress
- * arrives in chunks (one report per committed chunk), so an instantaneous rate would jump between zero
- * and a spike; a few seconds' window smooths that while still following a slowdown quickly.
+ * "Rows per second now", per job: the rows and bytes reported over a sliding window. Progress arrives in
+ * chunks (one report per committed chunk), so an instantaneous rate would jump between zero and a spike.
+ * The window is 5 s, or four times the recent gap between the job's reports when that is longer (up to
+ * a minute): under a rate limit a unit commits a chunk every few seconds, and a 5 s window read 0
+ * between two of them while rows moved.
  */
 public final class ThroughputTracker {
 
   public static final long WINDOW_MILLIS = 5_000;
+  /** The longest window, and how long reports are kept. */
+  static final long MAX_WINDOW_MILLIS = 60_000;
+  /** The window holds about this many of the job's reports when they are sparse. */
+  private static final int REPORTS_PER_WINDOW = 4;
+  /** Reports the recent gap is measured over. */
+  private static final int RECENT_REPORTS = 8;
 
   /** Rows and bytes per second. */
   public record Rate(double rowsPerSecond, double bytesPerSecond) {
@@ -43,14 +52,35 @@ public final class ThroughputTracker {
       return Rate.ZERO;
     }
     trim(window, now);
+    long millis = windowMillis(window, now);
     long rows = 0;
     long bytes = 0;
     for (Sample s : window) {
-      rows += s.rows();
-      bytes += s.bytes();
+      if (s.at() > now - millis) {
+        rows += s.rows();
+        bytes += s.bytes();
+      }
     }
-    double seconds = WINDOW_MILLIS / 1000.0;
+    double seconds = millis / 1000.0;
     return new Rate(rows / seconds, bytes / seconds);
+  }
+
+  /**
+   * {@link #WINDOW_MILLIS}, or {@link #REPORTS_PER_WINDOW} times the mean gap between the job's last
+   * reports (with one report, the time since it), at most {@link #MAX_WINDOW_MILLIS}.
+   */
+  private static long windowMillis(Deque<Sample> window, long now) {
+    long last = window.isEmpty() ? now : window.peekLast().at();
+    long gap = now - last;
+    int seen = 0;
+    long first = last;
+    for (Iterator<Sample> it = window.descendingIterator(); it.hasNext() && seen <= RECENT_REPORTS; seen++) {
+      first = it.next().at();
+    }
+    if (seen >= 2) {
+      gap = (last - first) / (seen - 1);
+    }
+    return Math.max(WINDOW_MILLIS, Math.min(MAX_WINDOW_MILLIS, REPORTS_PER_WINDOW * gap));
   }
 
   public void forget(String jobId) {
@@ -59,7 +89,7 @@ public final class ThroughputTracker {
   }
 
   private static void trim(Deque<Sample> window, long now) {
-    while (!window.isEmpty() && window.peekFirst().at() <= now - WINDOW_MILLIS) {
+    while (!window.isEmpty() && window.peekFirst().at() <= now - MAX_WINDOW_MILLIS) {
       window.removeFirst();
     }
   }

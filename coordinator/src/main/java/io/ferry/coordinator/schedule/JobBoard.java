@@ -7,10 +7,12 @@ import io.ferry.protocol.unit.WorkUnit;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.CompletionStage;
 
@@ -36,6 +38,8 @@ public final class JobBoard {
   private final Map<String, Long> notBefore = new HashMap<>();
   private final Map<String, Long> lastBackoff = new HashMap<>();
   private final Map<String, Long> failingSince = new HashMap<>();
+  /** Leased units their worker holds unstarted (claimed ahead, waiting for a slot), as its heartbeats say. */
+  private final Set<String> held = new HashSet<>();
 
   public JobBoard(StateSink sink) {
     this(sink, () -> { });
@@ -120,6 +124,21 @@ public final class JobBoard {
   public void keep(WorkUnit unit) {
     WorkUnit before = units.computeIfAbsent(unit.jobId(), id -> new LinkedHashMap<>()).put(unit.id(), unit);
     index.replaced(before, unit);
+    if (unit.state() != UnitState.LEASED) {
+      held.remove(key(unit));
+    }
+  }
+
+  /**
+   * Whether the worker that leased {@code unit} holds it unstarted, a successor waiting for a slot (memory
+   * only: the next heartbeat says it again). Such a unit is still leased, but counted as pending work.
+   */
+  public void held(WorkUnit unit, boolean unstarted) {
+    if (unstarted && unit.state() == UnitState.LEASED) {
+      held.add(key(unit));
+    } else {
+      held.remove(key(unit));
+    }
   }
 
   public long notBefore(WorkUnit unit) {
@@ -154,6 +173,7 @@ public final class JobBoard {
   /** A unit that committed progress has recovered: a later failure starts a new time budget. */
   public void progressed(WorkUnit unit) {
     failingSince.remove(key(unit));
+    held.remove(key(unit));
   }
 
   public void clearRetry(WorkUnit unit) {
@@ -184,6 +204,42 @@ public final class JobBoard {
   /** How many copy units of the job's target table {@code table} are not done. */
   int openCopies(String jobId, String table) {
     return index.openCopies(jobId, table);
+  }
+
+  /**
+   * Rows the job's copy units of target table {@code table} have committed and still hold: a rolled-back
+   * unit holds none again, so this is what the table holds of the job, not what was ever written.
+   */
+  public long copiedRows(String jobId, String table) {
+    return index.copied(jobId, table)[0];
+  }
+
+  /** Bytes, as {@link #copiedRows}. */
+  public long copiedBytes(String jobId, String table) {
+    return index.copied(jobId, table)[1];
+  }
+
+  /**
+   * The job's units by state as operators see them: a unit its worker holds unstarted counts as pending
+   * (it waits for a slot like a queued one, and the autoscaler must see it), not leased.
+   */
+  public Map<UnitState, Long> waitingCounts(String jobId) {
+    Map<UnitState, Long> counts = counts(jobId);
+    long unstarted = held(jobId);
+    counts.merge(UnitState.LEASED, -unstarted, Long::sum);
+    counts.merge(UnitState.PENDING, unstarted, Long::sum);
+    return counts;
+  }
+
+  /** How many of the job's leased units their workers hold unstarted. */
+  public long held(String jobId) {
+    long n = 0;
+    for (String k : held) {
+      if (k.startsWith(jobId + "/")) {
+        n++;
+      }
+    }
+    return n;
   }
 
   public Map<UnitState, Long> counts(String jobId) {

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Leases: a worker keeps a claimed unit only while it says so. Heartbeats renew the leases of the units a
- * worker names (in memory: a restarted coordinator gives every lease a fresh deadline anyway); a lease
+ * worker names (in memory: a restarted coordinator gives every lease a fresh deadline anyway) and say which
+ * of them wait unstarted for a slot ({@link JobBoard#held}); a lease
  * past its deadline, or held by a worker that left the cluster, goes back to the queue. The attempt the
  * claim counted stays counted. The unit's epoch is not reset, and the next claim increments it, so the
  * old holder can no longer commit a checkpoint or report a result for it.
@@ -38,11 +39,14 @@ public final class LeaseTracker {
       return lost;
     }
     List<WorkUnit> held = board.leasedBy(heartbeat.workerId());
+    Set<String> unstarted = heartbeat.heldUnits() == null ? Set.of() : Set.copyOf(heartbeat.heldUnits());
     for (String name : heartbeat.activeUnits()) {
       boolean found = false;
       for (WorkUnit u : held) {
         if (name.equals(u.id()) || name.equals(JobBoard.key(u))) {
-          board.keep(u.renewed(now + leaseTimeoutMillis));
+          WorkUnit renewed = u.renewed(now + leaseTimeoutMillis);
+          board.keep(renewed);
+          board.held(renewed, unstarted.contains(name));
           found = true;
         }
       }

@@ -24,7 +24,8 @@ import java.util.TreeSet;
  *   <li>pending copy units per job and tenant, largest first (the order claims take them in);</li>
  *   <li>the other pending units per job (prepare, finish, rollback);</li>
  *   <li>leased units, of every job;</li>
- *   <li>copy units not done per job and target table (whether a finish can be unblocked).</li>
+ *   <li>copy units not done per job and target table (whether a finish can be unblocked);</li>
+ *   <li>rows and bytes the copy units of each job and target table hold now ({@code /metrics}' copied rows).</li>
  * </ul>
  */
 final class UnitIndex {
@@ -37,6 +38,8 @@ final class UnitIndex {
   private final Map<String, Map<String, WorkUnit>> pendingOthers = new HashMap<>();
   private final Map<String, WorkUnit> leased = new LinkedHashMap<>();
   private final Map<String, Integer> openCopies = new HashMap<>();
+  /** {rows, bytes} of the copy units per job and target table. */
+  private final Map<String, long[]> copied = new HashMap<>();
 
   /** {@code before} (null: a new unit) was replaced by {@code after}, the same unit in its new state. */
   void replaced(WorkUnit before, WorkUnit after) {
@@ -67,7 +70,22 @@ final class UnitIndex {
     return openCopies.getOrDefault(tableKey(jobId, table), 0);
   }
 
+  /** Rows and bytes the job's copy units of {@code table} have committed and still hold: {rows, bytes}. */
+  long[] copied(String jobId, String table) {
+    long[] sums = copied.get(tableKey(jobId, table));
+    return sums == null ? new long[2] : sums.clone();
+  }
+
+  private void count(WorkUnit u, int sign) {
+    if (u.kind() == UnitKind.COPY && (u.rows() != 0 || u.bytes() != 0)) {
+      long[] sums = copied.computeIfAbsent(tableKey(u.jobId(), u.table()), k -> new long[2]);
+      sums[0] += sign * u.rows();
+      sums[1] += sign * u.bytes();
+    }
+  }
+
   private void add(WorkUnit u) {
+    count(u, 1);
     if (u.state() == UnitState.PENDING) {
       if (u.kind() == UnitKind.COPY) {
         pendingCopies.computeIfAbsent(u.jobId(), j -> new TreeMap<>())
@@ -84,6 +102,7 @@ final class UnitIndex {
   }
 
   private void remove(WorkUnit u) {
+    count(u, -1);
     if (u.state() == UnitState.PENDING) {
       if (u.kind() == UnitKind.COPY) {
         SortedMap<String, NavigableSet<WorkUnit>> byTenant = pendingCopies.get(u.jobId());

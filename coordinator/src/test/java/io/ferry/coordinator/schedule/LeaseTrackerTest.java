@@ -55,6 +55,36 @@ class LeaseTrackerTest {
         .as("another worker does not hold it").containsExactly("copy:a:public.t:0000");
   }
 
+  /**
+   * A successor a worker holds unstarted is pending work, for the autoscaler's metric and for the job
+   * status, until a heartbeat names it running or it reports progress.
+   */
+  @Test
+  void unitsAWorkerHoldsUnstartedCountAsPendingUntilTheyStart() {
+    SchedulerHarness h = jobWithCopiesLeasedBy("w1");
+    io.ferry.coordinator.progress.ThroughputTracker throughput = new io.ferry.coordinator.progress.ThroughputTracker();
+    io.ferry.coordinator.progress.JobStatusView view = new io.ferry.coordinator.progress.JobStatusView(h.board, throughput);
+    io.ferry.coordinator.progress.FerryMetrics metrics = new io.ferry.coordinator.progress.FerryMetrics(h.board,
+        new WorkerRegistry(), throughput,
+        new io.ferry.coordinator.limit.Permits(h.board, new io.ferry.coordinator.limit.JobRateLimiter(System::nanoTime)));
+    metrics.watch("j1");
+    List<String> both = List.of("j1/copy:a:public.t:0000", "j1/copy:a:public.t:0001");
+
+    h.leases.renew(new Heartbeat("w1", "host", 42, 4, both, 0, 0, 0, List.of("j1/copy:a:public.t:0001")), h.now);
+
+    var units = view.summary(h.board.job("j1"), h.now).getJsonObject("units");
+    assertThat(units.getLong("pending")).as("copy 0002 in the queue, 0001 held unstarted").isEqualTo(2);
+    assertThat(units.getLong("leased")).isEqualTo(1);
+    assertThat(units.getLong("held")).isEqualTo(1);
+    assertThat(units.getLong("total")).isEqualTo(5);
+    assertThat(metrics.scrape()).contains("ferry_units{job=\"j1\",state=\"pending\"} 2.0")
+        .contains("ferry_units{job=\"j1\",state=\"leased\"} 1.0");
+    assertThat(h.unit("j1", "copy:a:public.t:0001").state()).as("still leased: its lease is renewed").isEqualTo(UnitState.LEASED);
+
+    h.leases.renew(new Heartbeat("w1", "host", 42, 4, both, 0, 0, 0, List.of()), h.now);
+    assertThat(view.summary(h.board.job("j1"), h.now).getJsonObject("units").getLong("pending")).isEqualTo(1);
+  }
+
   @Test
   void aWorkerThatLeavesTheClusterReleasesItsUnitsAtOnce() {
     SchedulerHarness h = jobWithCopiesLeasedBy("member-1");

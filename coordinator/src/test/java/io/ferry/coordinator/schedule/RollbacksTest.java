@@ -107,6 +107,37 @@ class RollbacksTest {
     assertThat(job().state()).isEqualTo(JobState.SUCCEEDED);
   }
 
+  /** The rows-copied counter counts the rows in the target: rows a rollback deleted are not counted twice. */
+  @Test
+  void rowsCopiedCountsTheRowsLeftInTheTargetAfterARollbackAndItsCopyAgain() {
+    io.ferry.coordinator.progress.FerryMetrics metrics = new io.ferry.coordinator.progress.FerryMetrics(h.board,
+        new WorkerRegistry(), new io.ferry.coordinator.progress.ThroughputTracker(),
+        new io.ferry.coordinator.limit.Permits(h.board, new io.ferry.coordinator.limit.JobRateLimiter(System::nanoTime)));
+    h.listener = metrics;
+    h.addJob("j1", List.of(plan("a", "public.t", 30_000, 100, quantiles(100, 10)), plan("b", "public.t", 30_000, 100, quantiles(100, 10)),
+        plan("a", "public.u", 10, 1, List.of()), plan("b", "public.u", 10, 1, List.of())), "a", "b");
+    metrics.watch("j1");
+    for (List<Assignment> claimed = h.claim("w1", 100); !claimed.isEmpty(); claimed = h.claim("w1", 100)) {
+      claimed.forEach(a -> h.ok(a.unit(), "w1", a.unit().kind() == UnitKind.COPY ? 10 : 0));
+    }
+    assertThat(job().state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(rowsCopied(metrics.scrape())).isEqualTo(80);
+
+    rollback("a", null, null);
+    h.ok(h.claim("w2", 10).get(0).unit(), "w2", 40);
+    control.resume(job(), h.now);
+    h.claim("w2", 10).forEach(a -> h.ok(a.unit(), "w2", 10));
+    h.claim("w2", 10).forEach(a -> h.ok(a.unit(), "w2", 0));
+    assertThat(job().state()).isEqualTo(JobState.SUCCEEDED);
+
+    assertThat(rowsCopied(metrics.scrape())).as("8 copy units of 10 rows in the target").isEqualTo(80);
+  }
+
+  private static double rowsCopied(String scrape) {
+    return scrape.lines().filter(l -> l.startsWith("ferry_rows_copied_total{") && l.contains("job=\"j1\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   @Test
   void aRollbackOfACancelledJobIsFollowedByARestoreOfTheKeysItDropped() {
     succeededJob();

@@ -25,7 +25,19 @@ final class SchedulerHarness {
   final JobBoard board = new JobBoard(sink);
   final JobSecrets secrets = new JobSecrets();
   final Unblocker unblocker = new Unblocker(board);
-  final UnitReports reports = new UnitReports(board, unblocker, ProgressListener.NONE, new RetryPolicy(MAX_ATTEMPTS, RETRY_BUDGET), new SplittableRandom(42));
+  /** Where the reports' progress goes; a test may set it before driving units. */
+  ProgressListener listener = ProgressListener.NONE;
+  final UnitReports reports = new UnitReports(board, unblocker, new ProgressListener() {
+    @Override
+    public void advanced(WorkUnit unit, long rowsDelta, long bytesDelta, long at) {
+      listener.advanced(unit, rowsDelta, bytesDelta, at);
+    }
+
+    @Override
+    public void rejected(WorkUnit unit, long rowsDelta) {
+      listener.rejected(unit, rowsDelta);
+    }
+  }, new RetryPolicy(MAX_ATTEMPTS, RETRY_BUDGET), new SplittableRandom(42));
   final LeaseTracker leases = new LeaseTracker(board, LEASE);
   final Scheduler scheduler = new Scheduler(board, new AssignmentFactory(secrets), secrets, LEASE);
   long now = 1_000_000;

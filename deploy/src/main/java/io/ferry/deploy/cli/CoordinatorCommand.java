@@ -85,9 +85,14 @@ public final class CoordinatorCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Coordinator stopping");
-      node.close().toCompletionStage().toCompletableFuture().orTimeout(Duration.ofSeconds(20).toSeconds(),
-          java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+      boolean closed = node.close().toCompletionStage().toCompletableFuture().orTimeout(Duration.ofSeconds(20).toSeconds(),
+          java.util.concurrent.TimeUnit.SECONDS).handle((v, e) -> e == null).join();
       stopped.countDown();
+      if (closed) {
+        // The stop that was asked for is done: exit 0, as a worker does, not the 143 the JVM reports after a SIGTERM.
+        LOG.info("Coordinator stopped");
+        Runtime.getRuntime().halt(0);
+      }
     }, "ferry-shutdown"));
     stopped.await();
     return 0;

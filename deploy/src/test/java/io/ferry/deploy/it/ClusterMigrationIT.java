@@ -18,8 +18,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A coordinator and two workers as separate JVM processes copy two tenant databases into one
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
  * checkpoints must show every unit committed exactly once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterMigrationIT {
 
   static final int ITEMS = 30_000;
@@ -131,6 +135,22 @@ class ClusterMigrationIT {
   }
 
   /** Finish put back the primary key (with the tenant column first), the secondary index and the foreign key. */
+  /** Last: SIGTERM is a graceful stop for every process, which then exits 0 (not the JVM's 143). */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void everyProcessStopsOnSigtermWithStatusZero() throws Exception {
+    for (Process worker : cluster.workers()) {
+      cluster.terminate(worker);
+      assertThat(worker.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the worker exits").isTrue();
+      assertThat(worker.exitValue()).as("worker exit status").isZero();
+    }
+    Process coordinator = cluster.coordinator();
+    cluster.terminate(coordinator);
+    assertThat(coordinator.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the coordinator exits").isTrue();
+    assertThat(coordinator.exitValue()).as("coordinator exit status").isZero();
+    assertThat(Files.readString(cluster.logOf(coordinator))).contains("Coordinator stopping");
+  }
+
   void assertFinishedTables(Connection targetDb) throws SQLException {
     assertThat(count(targetDb, """
         SELECT count(*) FROM pg_constraint WHERE conrelid = 'merged.items'::regclass AND contype = 'p'""")).isEqualTo(1);

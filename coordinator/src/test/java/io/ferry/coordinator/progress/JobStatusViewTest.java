@@ -1,0 +1,51 @@
+package io.ferry.coordinator.progress;
+
+import static io.ferry.coordinator.Fixtures.plan;
+import static io.ferry.coordinator.Fixtures.quantiles;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.coordinator.Fixtures;
+import io.ferry.coordinator.RecordingSink;
+import io.ferry.coordinator.job.JobPhase;
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.UnitPlanner;
+import io.ferry.coordinator.schedule.JobBoard;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.UnitSize;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobStatusViewTest {
+
+  private static final long NOW = 1_000_000;
+
+  private final JobBoard board = new JobBoard(new RecordingSink());
+  private final JobStatusView view = new JobStatusView(board, new ThroughputTracker());
+
+  /** Job j1: tenant a, table public.t in 3 copy units, its prepare done. */
+  private JobRecord job(JobState state) {
+    List<TablePlan> plans = List.of(plan("a", "public.t", 30_000, 100, quantiles(100, 10)));
+    JobRecord job = new JobRecord("j1", "j1", Fixtures.spec("j1", "jdbc:postgresql://127.0.0.1/target", "pw", "a").withoutSecrets(),
+        state, JobPhase.COPY, NOW, NOW, null, plans, null);
+    List<WorkUnit> units = UnitPlanner.units("j1", plans, new UnitSize(10_000L, 1L << 40));
+    board.add(job, units.stream().map(u -> u.kind() == UnitKind.PREPARE ? u.withState(UnitState.DONE)
+        : u.kind() == UnitKind.COPY ? u.withState(UnitState.PENDING) : u).toList());
+    return job;
+  }
+
+  private static String tableState(JsonObject status) {
+    return status.getJsonArray("tables").getJsonObject(0).getString("state");
+  }
+
+  @Test
+  void aCancelledJobShowsItsUnfinishedTablesCancelledNotCopying() {
+    assertThat(tableState(view.summary(job(JobState.RUNNING), NOW))).isEqualTo("copying");
+    assertThat(tableState(view.summary(job(JobState.CANCELLED), NOW))).isEqualTo("cancelled");
+    assertThat(tableState(view.summary(job(JobState.PAUSED), NOW))).isEqualTo("paused");
+  }
+}
