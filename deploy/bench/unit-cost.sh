@@ -5,7 +5,7 @@
 #   deploy/bench/unit-cost.sh                 # units of 250,000 and 25,000 rows
 #   UNITS="100000 10000" deploy/bench/unit-cost.sh
 #   WARMUP_JOBS=3 deploy/bench/unit-cost.sh   # a shorter warm-up (default 8 jobs of 1,000 units: a fresh cluster's
-#                                             # JIT compilers take that long to settle, docs/benchmarks.md session 8)
+#                                             # JIT compilers take that long to settle)
 # Under each job it prints the CPU seconds of the busiest kinds of thread (JIT compilers, GC, event loops,
 # Hazelcast, the units' own threads as "unit-#"; threads that ended during the job, such as idle unit threads
 # let go after a minute, as "unit_threads_(ended)": the processes' CPU less that of the threads still alive),

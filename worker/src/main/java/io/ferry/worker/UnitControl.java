@@ -12,7 +12,7 @@ public final class UnitControl {
   /**
    * A small unit's successors: enough that a slot has work for a claim's round trip when each unit takes
    * a few milliseconds, and few enough that the units a worker holds unstarted are tens of milliseconds of
-   * work. Units of ~200 rows ran 9% faster with 8 than with 4 (docs/benchmarks.md, session 10).
+   * work. Units of ~200 rows ran 9% faster with 8 than with 4 (deploy/bench/ab.sh).
    */
   static final int SMALL_UNIT_SUCCESSORS = 8;
 
@@ -55,7 +55,7 @@ public final class UnitControl {
    * The unit is smaller than one write buffer: it may end before its first flush, where its end is
    * estimated, so it is ending soon from its start, and it wants {@link #SMALL_UNIT_SUCCESSORS}
    * successors, not one. Such units take 2–3 ms on two cores and a claim's round trip 10–15 ms: with one
-   * successor claimed at a time, slots stood idle four fifths of the time (docs/benchmarks.md, session 9).
+   * successor claimed at a time, slots stood idle four fifths of the time.
    */
   public void small() {
     small = true;

@@ -98,10 +98,10 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() {
     // Platform threads, one per running unit (at most maxUnits + 1), kept for the next unit: starting a
     // thread per unit cost the event loop ~0.15 ms of CPU per unit (the clone, the stack's mapping) in
-    // session 9's profile of 25,000-row units. A virtual thread gained nothing for so few threads and cost
+    // a profile of 25,000-row units. A virtual thread gained nothing for so few threads and cost
     // on every blocking socket read and write of the copy: the carrier hand-off, the poller's registration
     // and wake-up. With 25,000-row units that was 1.5–3.5 CPU seconds more per 400-unit job in the workers
-    // than with platform threads (docs/benchmarks.md, session 7). Daemons, as virtual threads were: a unit
+    // than with platform threads (deploy/bench/unit-cost.sh). Daemons, as virtual threads were: a unit
     // left running past the stop's grace never keeps the JVM alive.
     threads = Executors.newCachedThreadPool(Thread.ofPlatform().name("unit-", 1).daemon(true).factory());
     metrics = new WorkerMetrics(options.workerId(), running::size, options.maxUnits());

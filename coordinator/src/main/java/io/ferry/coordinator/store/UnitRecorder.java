@@ -16,12 +16,12 @@ import java.util.function.BiConsumer;
  * write ({@code putTransient}). A unit's state used to be written through the map one record at a time: a
  * Hazelcast operation, a JDBC round trip and a target transaction per record, two records per unit: up
  * to 1.1 ms of the 3.5 ms of CPU Ferry's processes spent per small unit beyond its rows; batched, the
- * whole came to 2.8 ms (docs/benchmarks.md, session 8).
+ * whole came to 2.8 ms (measured with deploy/bench/run.sh).
  *
  * <p>Group commit: an idle writer writes a save at once, and saves that arrive during a write wait for
  * the next one, so batches grow with the load without a fixed wait. A claim is answered only once its
  * leases are written (see {@code Scheduler}), so a wait here is a wait in every claim: a 5 ms gathering
- * window made units of ~200 rows 14% slower (docs/benchmarks.md, session 10).
+ * window made units of ~200 rows 14% slower (measured with deploy/bench/ab.sh).
  *
  * <p>One writer thread, one batch at a time, each unit's latest state once per batch: a unit's states
  * reach the target in the order they were saved, as they did through the map's partition thread. A

@@ -128,7 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
    * Every measured job once, unmeasured, after the warm-up: a 25,000-row unit runs paths that the warm-up
    * table's units do not make hot (its chunks fill the write buffer; it lasts long enough to claim a
    * successor and lend its slot), and the first measured 400-unit jobs still had the JIT compilers use
-   * twice the CPU of the later ones (session 8, docs/benchmarks.md).
+   * twice the CPU of the later ones.
    */
   private void rehearse(ApiClient api) throws Exception {
     long started = System.nanoTime();
@@ -178,7 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
    * first seconds compiling the copy path, and the control plane (claims, results, the event bus'
    * dispatch, the coordinator's scheduler) only gets hot in jobs of many small units: until it is
    * compiled, the compilers take seconds of CPU from the PostgreSQL backends of whatever job is measured,
-   * more from the job of small units (see docs/benchmarks.md, sessions 7 and 8). So rounds of four
+   * more from the job of small units. So rounds of four
    * unmeasured jobs over a small table (units of 2 chunks, and 20, 200 and 1,000 units) run until the
    * Ferry processes' JIT compilers used less than {@link #JIT_SETTLED} of their CPU in a round, at most
    * {@link #MAX_WARMUP_ROUNDS}; each round's figures are printed. {@code --no-warmup} measures cold

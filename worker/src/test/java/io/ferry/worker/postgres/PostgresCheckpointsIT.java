@@ -173,7 +173,7 @@ class PostgresCheckpointsIT {
   /**
    * A worker frozen between its checkpoint write and its commit holds its transaction open. Another process
    * that meets the target for the first time must still get through the schema step, and must not leave a
-   * table lock request behind that every later reader queues after (the CI hang of session 2).
+   * table lock request behind that every later reader queues after (which hung the whole suite).
    */
   @Test
   void ensuringTheSchemaDoesNotWaitForAnOpenTransactionOnTheCheckpoints() throws Exception {
