@@ -24,6 +24,14 @@ public final class PgSql {
     return ident(table.schema()) + "." + ident(table.name());
   }
 
+  /**
+   * A table's own rows, for reads of a table that is not partitioned: without {@code ONLY}, an inheritance
+   * parent also returns its children's rows, and the children are copied as tables of their own.
+   */
+  public static String ownRows(TableName table) {
+    return "ONLY " + table(table);
+  }
+
   public static String idents(List<String> names) {
     return names.stream().map(PgSql::ident).collect(Collectors.joining(", "));
   }

@@ -153,7 +153,7 @@ final class PostgresCatalog {
       }
     }
     // reltuples is -1 until the table is first vacuumed or analyzed: count instead of guessing.
-    long rows = reltuples < 0 ? count(c, table) : Math.round(reltuples);
+    long rows = reltuples < 0 ? count(c, partitioned ? PgSql.table(table) : PgSql.ownRows(table)) : Math.round(reltuples);
     PostgresPartitions.Partitioning partitioning = partitioned ? PostgresPartitions.read(c, oid, table, warnings) : null;
     PostgresNotCarried.warn(c, oid, table, warnings);
     return new SourceTable(table, partitioned, columns(c, oid, table, warnings), primaryKey(c, oid),
@@ -161,8 +161,8 @@ final class PostgresCatalog {
         partitioning == null ? List.of() : partitioning.partitions(), checks(c, oid));
   }
 
-  private static long count(Connection c, TableName table) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + PgSql.table(table));
+  private static long count(Connection c, String rows) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + rows);
          ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);

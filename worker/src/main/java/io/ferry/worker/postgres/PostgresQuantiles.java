@@ -111,7 +111,7 @@ final class PostgresQuantiles {
     String notNull = key.nullable() ? " WHERE " + cols.stream().map(col -> col + " IS NOT NULL").collect(Collectors.joining(" AND ")) : "";
     long steps = points - 1L;
     return "SELECT " + String.join(", ", aliases) + " FROM (SELECT " + String.join(", ", selected)
-        + ", row_number() OVER (ORDER BY " + order + ") AS rn, count(*) OVER () AS n FROM " + PgSql.table(table.name())
+        + ", row_number() OVER (ORDER BY " + order + ") AS rn, count(*) OVER () AS n FROM " + PgSql.ownRows(table.name())
         + sample + notNull + ") s WHERE n <= " + points + " OR rn = 1 OR rn = n OR (rn - 1) * " + steps + " / nullif(n - 1, 0) <> (rn - 2) * "
         + steps + " / nullif(n - 1, 0) ORDER BY rn";
   }

@@ -179,7 +179,7 @@ public final class PostgresSource implements SourceDialect {
       select.add(PostgresRange.keyText(read.key()));
     }
     StringBuilder sql = new StringBuilder("COPY (SELECT ").append(String.join(", ", select))
-        .append(" FROM ").append(PgSql.table(read.table())).append(" ").append(alias);
+        .append(" FROM ").append(PgSql.ownRows(read.table())).append(" ").append(alias);
     if (read.key() != null && read.key().ordered()) {
       String where = PostgresRange.predicate(read.key(), read.range(), read.resumable() ? read.resumeAfter() : null);
       if (!where.isEmpty()) {

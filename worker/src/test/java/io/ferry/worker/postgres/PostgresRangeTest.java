@@ -119,24 +119,24 @@ class PostgresRangeTest {
         new KeyRange(List.of("1"), null), null, "o'brien");
     assertThat(read.keyFields()).isEqualTo(1);
     assertThat(PostgresSource.copySql(read)).isEqualTo(
-        "COPY (SELECT 'o''brien'::text, \"id\", \"v\", \"id\"::text FROM \"public\".\"Mixed Case\" ferry_source"
+        "COPY (SELECT 'o''brien'::text, \"id\", \"v\", \"id\"::text FROM ONLY \"public\".\"Mixed Case\" ferry_source"
             + " WHERE \"id\" >= '1'::bigint ORDER BY ferry_source.\"id\") TO STDOUT (FORMAT binary)");
     RangeRead resumed = new RangeRead(new TableName("s", "t"), List.of("tenant", "Line No", "x"), COMPOSITE,
         new KeyRange(List.of("1", "a"), List.of("9", "z")), List.of("4", "q"), null);
     assertThat(PostgresSource.copySql(resumed)).isEqualTo(
-        "COPY (SELECT \"tenant\", \"Line No\", \"x\", \"tenant\"::text, \"Line No\"::text FROM \"s\".\"t\" ferry_source"
+        "COPY (SELECT \"tenant\", \"Line No\", \"x\", \"tenant\"::text, \"Line No\"::text FROM ONLY \"s\".\"t\" ferry_source"
             + " WHERE (\"tenant\", \"Line No\") > ('4'::integer, 'q'::text) AND (\"tenant\", \"Line No\") < ('9'::integer, 'z'::text)"
             + " ORDER BY ferry_source.\"tenant\", ferry_source.\"Line No\") TO STDOUT (FORMAT binary)");
     RangeRead inBand = new RangeRead(new TableName("public", "Mixed Case"), List.of("id", "v"), ID,
         new KeyRange(List.of("1"), null), List.of("7"), "o'brien", true);
     assertThat(inBand.keyFields()).as("the key is read from the copied fields: no text appended").isZero();
     assertThat(PostgresSource.copySql(inBand)).isEqualTo(
-        "COPY (SELECT 'o''brien'::text, \"id\", \"v\" FROM \"public\".\"Mixed Case\" ferry_source"
+        "COPY (SELECT 'o''brien'::text, \"id\", \"v\" FROM ONLY \"public\".\"Mixed Case\" ferry_source"
             + " WHERE \"id\" > '7'::bigint ORDER BY ferry_source.\"id\") TO STDOUT (FORMAT binary)");
     assertThatThrownBy(() -> PostgresSource.textCopySql(inBand)).isInstanceOf(IllegalArgumentException.class);
     RangeRead whole = new RangeRead(new TableName("s", "t"), List.of("a"), null, KeyRange.ALL, null, null);
     assertThat(whole.keyFields()).isZero();
-    assertThat(PostgresSource.copySql(whole)).isEqualTo("COPY (SELECT \"a\" FROM \"s\".\"t\" ferry_source) TO STDOUT (FORMAT binary)");
+    assertThat(PostgresSource.copySql(whole)).isEqualTo("COPY (SELECT \"a\" FROM ONLY \"s\".\"t\" ferry_source) TO STDOUT (FORMAT binary)");
     assertThat(PostgresTarget.copySql(new TableName("app", "t"), List.of("tenant_id", "a")))
         .isEqualTo("COPY \"app\".\"t\" (\"tenant_id\", \"a\") FROM STDIN (FORMAT binary)");
   }
@@ -148,14 +148,14 @@ class PostgresRangeTest {
     assertThat(nulls.resumable()).isFalse();
     assertThat(nulls.keyFields()).isZero();
     assertThat(PostgresSource.copySql(nulls)).isEqualTo(
-        "COPY (SELECT \"a\", \"b\", \"v\" FROM \"s\".\"t\" ferry_source WHERE (\"a\" IS NULL OR \"b\" IS NULL)) TO STDOUT (FORMAT binary)");
+        "COPY (SELECT \"a\", \"b\", \"v\" FROM ONLY \"s\".\"t\" ferry_source WHERE (\"a\" IS NULL OR \"b\" IS NULL)) TO STDOUT (FORMAT binary)");
   }
 
   @Test
   void ctidCopiesResumeAfterTheLastAddress() {
     RangeRead read = new RangeRead(new TableName("s", "t"), List.of("a"), SplitKey.ctid(),
         new KeyRange(null, List.of("(100,0)")), List.of("(42,17)"), null);
-    assertThat(PostgresSource.copySql(read)).isEqualTo("COPY (SELECT \"a\", ctid::text FROM \"s\".\"t\" ferry_source"
+    assertThat(PostgresSource.copySql(read)).isEqualTo("COPY (SELECT \"a\", ctid::text FROM ONLY \"s\".\"t\" ferry_source"
         + " WHERE ctid > '(42,17)'::tid AND ctid < '(100,0)'::tid ORDER BY ferry_source.ctid) TO STDOUT (FORMAT binary)");
   }
 
@@ -183,7 +183,7 @@ class PostgresRangeTest {
     SourceTable table = new SourceTable(new TableName("s", "t"), false, List.of(), List.of(), List.of(), List.of(), 0, 0);
     assertThat(PostgresQuantiles.spacedSql(table, NULLABLE, 101, 0.5)).isEqualTo(
         "SELECT k0, k1 FROM (SELECT \"a\"::text AS k0, \"b\"::text AS k1, row_number() OVER (ORDER BY \"a\", \"b\") AS rn,"
-            + " count(*) OVER () AS n FROM \"s\".\"t\" TABLESAMPLE SYSTEM (0.5) WHERE \"a\" IS NOT NULL AND \"b\" IS NOT NULL) s"
+            + " count(*) OVER () AS n FROM ONLY \"s\".\"t\" TABLESAMPLE SYSTEM (0.5) WHERE \"a\" IS NOT NULL AND \"b\" IS NOT NULL) s"
             + " WHERE n <= 101 OR rn = 1 OR rn = n OR (rn - 1) * 100 / nullif(n - 1, 0) <> (rn - 2) * 100 / nullif(n - 1, 0)"
             + " ORDER BY rn");
     assertThat(PostgresQuantiles.spacedSql(table, ID, 3, 1.0E-5)).contains("TABLESAMPLE SYSTEM (0.00001)");
