@@ -40,32 +40,21 @@ public interface SourceDialect {
    * Starts streaming one range in the given format: binary COPY, or PostgreSQL text COPY whose lines end
    * with the key columns as extra text fields (see {@code TextCopyParser}).
    */
-  default CopySource openCopy(java.sql.Connection source, RangeRead read, CopyFormat format) throws SQLException {
-    if (format == CopyFormat.BINARY) {
-      return openCopy(source, read);
-    }
-    throw new UnsupportedOperationException(engine() + " sources do not stream " + format.wireName() + " COPY");
-  }
+  CopySource openCopy(java.sql.Connection source, RangeRead read, CopyFormat format) throws SQLException;
 
   /**
    * The first row of {@code read} (the one right after its resume key) as PostgreSQL text COPY, its key
    * fields at the end of the line as in a text read: how a row the target rejected is recorded, in a
    * form people can read and load again.
    */
-  default CopySource openFirstRow(java.sql.Connection source, RangeRead read) throws SQLException {
-    throw new UnsupportedOperationException(engine() + " sources cannot read a rejected row back yet");
-  }
+  CopySource openFirstRow(java.sql.Connection source, RangeRead read) throws SQLException;
 
   /**
    * The user-defined types the table's columns use and how each column lands on the target, types placed
    * in {@code targetSchema} when non-null (else in their own schema).
    */
-  default TypeMapping mapTypes(java.sql.Connection source, SourceTable table, String targetSchema) throws SQLException {
-    return TypeMapping.identity(table);
-  }
+  TypeMapping mapTypes(java.sql.Connection source, SourceTable table, String targetSchema) throws SQLException;
 
   /** Bytes per second of a short sample read of the table; 0 when not measured (tiny tables). */
-  default double sampleReadRate(java.sql.Connection source, SourceTable table) throws SQLException {
-    return 0;
-  }
+  double sampleReadRate(java.sql.Connection source, SourceTable table) throws SQLException;
 }

@@ -47,13 +47,7 @@ public interface TargetDialect {
    * Starts a bulk write as the request says (format, and for mode upsert through a staging table),
    * inside the connection's transaction.
    */
-  default ChunkWriter openChunk(java.sql.Connection target, ChunkRequest request) throws SQLException {
-    if (request.format() == io.ferry.protocol.plan.CopyFormat.BINARY && request.mode() != io.ferry.protocol.spec.Mode.UPSERT) {
-      return openChunk(target, request.table(), request.columns());
-    }
-    throw new UnsupportedOperationException(engine() + " targets do not write " + request.format().wireName()
-        + " chunks in mode " + request.mode().wireName());
-  }
+  ChunkWriter openChunk(java.sql.Connection target, ChunkRequest request) throws SQLException;
 
   /**
    * Deletes a rollback's rows, inside the connection's transaction: the rows of the tenant (all rows
@@ -61,9 +55,7 @@ public interface TargetDialect {
    *
    * @return the rows deleted
    */
-  default long deleteRows(java.sql.Connection target, RowDeletion deletion) throws SQLException {
-    throw new UnsupportedOperationException(engine() + " targets cannot roll back rows yet");
-  }
+  long deleteRows(java.sql.Connection target, RowDeletion deletion) throws SQLException;
 
   /**
    * Drops the foreign keys whose table and referenced table are both among {@code tables} (a table's
@@ -73,17 +65,14 @@ public interface TargetDialect {
    *
    * @return the foreign keys dropped
    */
-  default int dropForeignKeysAmong(java.sql.Connection target, List<TableName> tables, String jobId, String unitId)
-      throws SQLException {
-    return 0;
-  }
+  int dropForeignKeysAmong(java.sql.Connection target, List<TableName> tables, String jobId, String unitId)
+      throws SQLException;
 
   /**
    * Names the unit whose statements run next in the connection's transaction, for the statements that
    * record what they drop (a prepare's foreign keys into its table).
    */
-  default void nameUnit(java.sql.Connection target, String jobId, String unitId) throws SQLException {
-  }
+  void nameUnit(java.sql.Connection target, String jobId, String unitId) throws SQLException;
 
   /**
    * Adds back, inside the connection's transaction, every constraint recorded as dropped by the job and
@@ -91,35 +80,23 @@ public interface TargetDialect {
    *
    * @return the constraints added back
    */
-  default int restoreConstraints(java.sql.Connection target, String jobId) throws SQLException {
-    return 0;
-  }
+  int restoreConstraints(java.sql.Connection target, String jobId) throws SQLException;
 
   /** The statement failed because other rows still reference the rows it deletes (a foreign key). */
-  default boolean referencedByForeignKey(SQLException e) {
-    return "23503".equals(e.getSQLState());
-  }
+  boolean referencedByForeignKey(SQLException e);
 
   /** What an existing target table looks like, for the checks of the modes that keep it; null when it does not exist. */
-  default ExistingTable describeExisting(java.sql.Connection target, TableName table) throws SQLException {
-    return null;
-  }
+  ExistingTable describeExisting(java.sql.Connection target, TableName table) throws SQLException;
 
   /** Which of the named collations (as the source's type mapping names them) the target does not have. */
-  default List<String> missingCollations(java.sql.Connection target, List<String> collations) throws SQLException {
-    return List.of();
-  }
+  List<String> missingCollations(java.sql.Connection target, List<String> collations) throws SQLException;
 
   /** Whether two connection URLs of this engine name the same database (host, port and database, normalised). */
-  default boolean sameDatabase(String url, String otherUrl) {
-    return url != null && url.equals(otherUrl);
-  }
+  boolean sameDatabase(String url, String otherUrl);
 
   /**
    * Who the database behind the connection is, to tell whether a source of the same engine and the target
    * are one database even when their URLs differ (another name of the same host); null when unknown.
    */
-  default String databaseIdentity(java.sql.Connection connection) throws SQLException {
-    return null;
-  }
+  String databaseIdentity(java.sql.Connection connection) throws SQLException;
 }

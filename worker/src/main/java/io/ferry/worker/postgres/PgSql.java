@@ -9,6 +9,9 @@ import java.util.stream.Collectors;
 /** PostgreSQL SQL text helpers. Every identifier Ferry writes goes through {@link #ident}. */
 public final class PgSql {
 
+  /** SQLSTATE of a statement that would leave rows referencing rows that are gone. */
+  public static final String FOREIGN_KEY_VIOLATION = "23503";
+
   /** PostgreSQL truncates longer identifiers (NAMEDATALEN - 1 bytes). */
   static final int MAX_IDENTIFIER_BYTES = 63;
 

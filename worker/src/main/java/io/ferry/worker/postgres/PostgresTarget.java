@@ -133,6 +133,11 @@ public final class PostgresTarget implements TargetDialect {
   }
 
   @Override
+  public boolean referencedByForeignKey(SQLException e) {
+    return PgSql.FOREIGN_KEY_VIOLATION.equals(e.getSQLState());
+  }
+
+  @Override
   public ExistingTable describeExisting(java.sql.Connection target, TableName table) throws SQLException {
     return PostgresExistingTables.describe(target, table);
   }
