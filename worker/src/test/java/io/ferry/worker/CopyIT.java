@@ -1,5 +1,6 @@
 package io.ferry.worker;
 
+import static io.ferry.worker.TestDatabases.longOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.Assignment;
@@ -19,7 +20,6 @@ import io.ferry.protocol.unit.UnitKind;
 import io.ferry.worker.pool.ConnectionPools;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -397,13 +397,6 @@ class CopyIT {
         + (range.upper() == null ? "" : " AND " + key + " < " + range.upper().get(0));
     try (Connection s = DBS.open(TENANTS.get(p.tenantId()))) {
       return longOf(s, "SELECT count(*) FROM " + p.sourceTable() + " WHERE " + where);
-    }
-  }
-
-  private static long longOf(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 }

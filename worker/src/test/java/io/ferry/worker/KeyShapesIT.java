@@ -1,5 +1,6 @@
 package io.ferry.worker;
 
+import static io.ferry.worker.TestDatabases.longOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.PreflightReply;
@@ -20,9 +21,7 @@ import io.ferry.worker.postgres.PgSql;
 import io.ferry.worker.postgres.PostgresRange;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -193,12 +192,6 @@ class KeyShapesIT {
     assertThat(p.keyNullable()).as(table).isEqualTo(nullable);
   }
 
-  private static long longOf(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 
   /** Runs a job's plans in the coordinator's order, in this thread: prepare, copy with resumes, finish. */
   private static final class LocalJob {

@@ -1,5 +1,6 @@
 package io.ferry.worker;
 
+import static io.ferry.worker.TestDatabases.longOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.worker.verify.TableChecksum;
@@ -7,8 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -71,12 +70,5 @@ class LargeValuesIT {
 
   private static String drain(Process p) throws IOException {
     return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-  }
-
-  private static long longOf(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 }

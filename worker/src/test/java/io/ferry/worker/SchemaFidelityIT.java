@@ -1,5 +1,7 @@
 package io.ferry.worker;
 
+import static io.ferry.worker.TestDatabases.longOf;
+import static io.ferry.worker.TestDatabases.stringOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,8 +13,6 @@ import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -239,20 +239,6 @@ class SchemaFidelityIT {
       // A child's rows are read through its parent too unless the read says ONLY: they would land twice.
       assertThat(longOf(t, "SELECT count(*) FROM events")).as("the parent's own rows").isEqualTo(10);
       assertThat(longOf(t, "SELECT count(*) FROM events_archive")).as("the child's rows").isEqualTo(5);
-    }
-  }
-
-  private static long longOf(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static String stringOf(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
     }
   }
 }

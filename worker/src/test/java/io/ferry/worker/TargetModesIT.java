@@ -1,5 +1,7 @@
 package io.ferry.worker;
 
+import static io.ferry.worker.TestDatabases.longOf;
+import static io.ferry.worker.TestDatabases.stringOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.PreflightReply;
@@ -14,7 +16,6 @@ import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -217,20 +218,6 @@ class TargetModesIT {
   private static String checksum(String url, String table) throws SQLException {
     try (Connection c = DBS.open(url)) {
       return TableChecksum.compute(c, table, TableChecksum.listColumns(c, table), null, null).toString();
-    }
-  }
-
-  private static long longOf(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static String stringOf(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
     }
   }
 }

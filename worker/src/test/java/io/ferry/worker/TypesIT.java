@@ -1,5 +1,7 @@
 package io.ferry.worker;
 
+import static io.ferry.worker.TestDatabases.longOf;
+import static io.ferry.worker.TestDatabases.stringOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.plan.ColumnPlan;
@@ -15,7 +17,6 @@ import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.worker.postgres.PostgresTarget;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -236,20 +237,6 @@ class TypesIT {
       return "no error";
     } catch (SQLException e) {
       return e.getMessage();
-    }
-  }
-
-  private static long longOf(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static String stringOf(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
     }
   }
 }
