@@ -35,9 +35,10 @@ import org.junit.jupiter.api.TestInstance;
  * The crash-proof guarantees under real faults: one coordinator and three workers, separate JVMs, run a
  * three-tenant job (~340,000 rows, ~45 copy units of 10,000 rows, chunks of 2,500 rows) while a process
  * is killed (-9), frozen (SIGSTOP past its lease), told to stop (SIGTERM), every database connection is
- * dropped (what a database restart does to its clients), or the job is paused or cancelled. Every scenario ends with the same proof: the job succeeded, the target equals the sources
- * row for row per tenant, every unit's checkpoint is done and the copy checkpoints add up to the source
- * counts, and the job's rows counter equals the source rows.
+ * dropped (what a database restart does to its clients), the target's own PostgreSQL server is restarted,
+ * or the job is paused or cancelled. Every scenario ends with the same proof: the job succeeded, the
+ * target equals the sources row for row per tenant, every unit's checkpoint is done and the copy
+ * checkpoints add up to the source counts, and the job's rows counter equals the source rows.
  *
  * <p>When a fault strikes is drawn from a seeded {@link Random}: the seed is printed, and
  * {@code -Dferry.faults.seed=N} replays a run. Each fault scenario runs {@link #TIMINGS} times; every run
@@ -59,6 +60,8 @@ class FaultInjectionIT {
   static final int TIMINGS = 2;
 
   TestPostgres pg;
+  /** The restart scenario's target server; it lives until the class ends, so that a restarted coordinator loads its job. */
+  RestartablePostgres restartable;
   final Map<String, String> tenants = new LinkedHashMap<>();
   ProcessCluster cluster;
   ApiClient api;
@@ -88,7 +91,7 @@ class FaultInjectionIT {
 
   @AfterAll
   void stopCluster() throws Exception {
-    ItCluster.close(cluster, pg);
+    ItCluster.close(cluster, pg, restartable);
   }
 
   /** Whatever the last scenario did to the cluster: a live coordinator and three live, registered workers. */
@@ -353,16 +356,80 @@ class FaultInjectionIT {
     assertThat(jobs.units(job, "failed")).isEmpty();
   }
 
+  /**
+   * The job's target is a private server (the shared one is never restarted), stopped fast mid-copy and
+   * started again on its port and data directory. One timing per build: the restart takes seconds.
+   */
+  @Test
+  void aTargetPostgresRestartedMidCopyIsRecoveredWithWarningsAndNoError() throws Exception {
+    Random random = random();
+    int k = 2 + random.nextInt(12);
+    long down = 1000 + random.nextInt(2000);
+    long startingAt = System.nanoTime();
+    RestartablePostgres server = new RestartablePostgres(Path.of("target", "it-pg", scenario));
+    restartable = server;
+    note("the target's own PostgreSQL (port %d) started in %d ms", server.port(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startingAt));
+    TestPostgres targetServer = server.client();
+    TargetProbe probe = new TargetProbe(targetServer);
+    String target = targetServer.createDatabase("faults_restart_target_" + timing);
+    String job = submit(targetServer, target);
+    note("restart the target's PostgreSQL, down %d ms, after %d committed copy units", down, k);
+    probe.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+    Poll.untilTrue("copy units in flight", Duration.ofSeconds(20), () -> jobs.leasedCount(job) > 0);
+
+    Map<Path, Long> logStarts = new LinkedHashMap<>();
+    logStarts.put(cluster.logOf(cluster.coordinator()), Files.size(cluster.logOf(cluster.coordinator())));
+    for (Process worker : workers) {
+      logStarts.put(cluster.logOf(worker), Files.size(cluster.logOf(worker)));
+    }
+    long restartAt = System.nanoTime();
+    // A fast shutdown ends every session, mid-COPY or idle in a pool, the coordinator's too; then,
+    // until the start, every connection is refused.
+    server.stop();
+    long stoppedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartAt);
+    Thread.sleep(down);
+    server.start();
+    note("the target's PostgreSQL stopped in %d ms and was back %d ms after the stop began", stoppedMs,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartAt));
+
+    JsonNode finished = awaitSucceeded(job);
+    Map<String, String> logs = new LinkedHashMap<>();
+    for (var log : logStarts.entrySet()) {
+      logs.put(log.getKey().getFileName().toString(), logSince(log.getKey(), log.getValue()));
+    }
+    assertExactlyOnce(job, targetServer, target, finished);
+    assertThat(jobs.units(job, "failed")).isEmpty();
+
+    // Every fault of the restart was retried and recovered: a warning, never an error.
+    Pattern level = Pattern.compile("^\\S+ (ERROR|WARN) .*$", Pattern.MULTILINE);
+    List<String> errors = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    logs.forEach((name, log) -> level.matcher(log).results()
+        .forEach(m -> (m.group(1).equals("ERROR") ? errors : warnings).add(name + ": " + m.group())));
+    note("%d WARN line(s) from the restart to the job's end, e.g. %s", warnings.size(),
+        warnings.stream().limit(3).toList());
+    assertThat(errors).as("ERROR lines of the coordinator and the workers from the restart to the job's end").isEmpty();
+    String coordinatorLog = logs.get(cluster.logOf(cluster.coordinator()).getFileName().toString());
+    assertThat(coordinatorLog).as("units cut off by the restart failed retryably, with a warning")
+        .containsPattern("(?m)^\\S+ WARN .* failed \\(attempt \\d+ of at most \\d+\\), retrying in \\d+ ms");
+  }
+
   // ---------------------------------------------------------------------------------------------------
 
   String submit(String target) throws Exception {
+    return submit(pg, target);
+  }
+
+  /** Submits the scenario's job: the shared sources into {@code target}, a database of {@code targetServer}. */
+  String submit(TestPostgres targetServer, String target) throws Exception {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("name", scenario.length() > 40 ? scenario.substring(0, 40) : scenario);
     List<Map<String, Object>> tenantSpecs = new ArrayList<>();
     tenants.forEach((id, db) -> tenantSpecs.add(Map.of("id", id, "url", pg.url(db), "user", pg.user())));
     spec.put("source", Map.of("engine", "postgresql", "tenants", tenantSpecs));
-    spec.put("target", Map.of("engine", "postgresql", "url", pg.url(target), "user", pg.user(), "schema", "merged",
-        "tenantColumn", "tenant_id"));
+    spec.put("target", Map.of("engine", "postgresql", "url", targetServer.url(target), "user", targetServer.user(),
+        "schema", "merged", "tenantColumn", "tenant_id"));
     spec.put("tables", Map.of("include", List.of("public.*")));
     spec.put("mode", "drop_recreate");
     spec.put("unit", Map.of("rows", 10_000));
@@ -384,7 +451,11 @@ class FaultInjectionIT {
   }
 
   void assertExactlyOnce(String job, String target, JsonNode finished) throws Exception {
-    TargetChecks checks = new TargetChecks(pg, tenants, target, "merged", "tenant_id");
+    assertExactlyOnce(job, pg, target, finished);
+  }
+
+  void assertExactlyOnce(String job, TestPostgres targetServer, String target, JsonNode finished) throws Exception {
+    TargetChecks checks = new TargetChecks(pg, tenants, targetServer, target, "merged", "tenant_id");
     long sourceRows = checks.assertTargetEqualsSources(Fixture.TABLES);
     checks.assertEveryUnitCommittedOnce(job, Fixture.TABLES);
     assertThat(finished.path("rows").path("done").asLong()).as("the job's rows.done").isEqualTo(sourceRows);

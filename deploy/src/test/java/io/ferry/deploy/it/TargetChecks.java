@@ -19,7 +19,8 @@ import java.util.Map;
 /** What every cluster test checks after a job: the target equals the sources, and each unit committed once. */
 final class TargetChecks {
 
-  private final TestPostgres pg;
+  private final TestPostgres sources;
+  private final TestPostgres targetServer;
   private final Map<String, String> tenantDatabases;
   private final String targetDatabase;
   private final String targetSchema;
@@ -27,7 +28,14 @@ final class TargetChecks {
 
   TargetChecks(TestPostgres pg, Map<String, String> tenantDatabases, String targetDatabase, String targetSchema,
       String tenantColumn) {
-    this.pg = pg;
+    this(pg, tenantDatabases, pg, targetDatabase, targetSchema, tenantColumn);
+  }
+
+  /** The sources' databases on {@code sources}, the target database on {@code targetServer}. */
+  TargetChecks(TestPostgres sources, Map<String, String> tenantDatabases, TestPostgres targetServer, String targetDatabase,
+      String targetSchema, String tenantColumn) {
+    this.sources = sources;
+    this.targetServer = targetServer;
     this.tenantDatabases = tenantDatabases;
     this.targetDatabase = targetDatabase;
     this.targetSchema = targetSchema;
@@ -41,9 +49,9 @@ final class TargetChecks {
   long assertTargetEqualsSources(List<String> tables) throws SQLException {
     long sourceRows = 0;
     long targetRows = 0;
-    try (Connection target = pg.connect(targetDatabase)) {
+    try (Connection target = targetServer.connect(targetDatabase)) {
       for (var tenant : tenantDatabases.entrySet()) {
-        try (Connection source = pg.connect(tenant.getValue())) {
+        try (Connection source = sources.connect(tenant.getValue())) {
           for (String table : tables) {
             List<String> columns = TableChecksum.listColumns(source, table);
             String targetTable = targetSchema + "." + table.substring(table.indexOf('.') + 1);
@@ -68,7 +76,7 @@ final class TargetChecks {
     List<WorkUnit> units = new ArrayList<>();
     Map<String, Long> checkpointRows = new HashMap<>();
     Map<String, Boolean> checkpointDone = new HashMap<>();
-    try (Connection target = pg.connect(targetDatabase)) {
+    try (Connection target = targetServer.connect(targetDatabase)) {
       try (PreparedStatement ps = target.prepareStatement("SELECT body FROM ferry.units WHERE job_id = ?")) {
         ps.setString(1, jobId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -99,7 +107,7 @@ final class TargetChecks {
     }
     for (var tenant : tenantDatabases.entrySet()) {
       long tenantRows = 0;
-      try (Connection source = pg.connect(tenant.getValue())) {
+      try (Connection source = sources.connect(tenant.getValue())) {
         for (String table : tables) {
           long rows = count(source, "SELECT count(*) FROM " + quoted(table));
           tenantRows += rows;

@@ -24,10 +24,16 @@ final class TestPostgres implements AutoCloseable {
   private final List<String> created = new ArrayList<>();
 
   TestPostgres() {
-    String url = System.getenv().getOrDefault("FERRY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    this(System.getenv().getOrDefault("FERRY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres"),
+        System.getenv().getOrDefault("FERRY_TEST_PG_USER", "postgres"),
+        System.getenv().getOrDefault("FERRY_TEST_PG_PASSWORD", ""));
+  }
+
+  /** Another server: {@code url} is a JDBC URL to one of its databases. */
+  TestPostgres(String url, String user, String password) {
     this.baseUrl = url.substring(0, url.lastIndexOf('/') + 1);
-    this.user = System.getenv().getOrDefault("FERRY_TEST_PG_USER", "postgres");
-    this.password = System.getenv().getOrDefault("FERRY_TEST_PG_PASSWORD", "");
+    this.user = user;
+    this.password = password;
   }
 
   String user() {
