@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -25,6 +26,8 @@ public final class FerryMetrics implements ProgressListener {
   private final ThroughputTracker throughput;
   private final JobBoard board;
   private final Set<String> jobsWithGauges = new HashSet<>();
+  /** Job and table pairs whose copied counters are registered: a progress report must not register them again. */
+  private final Set<List<String>> tablesWithCounters = new HashSet<>();
 
   private final Permits permits;
 
@@ -50,6 +53,9 @@ public final class FerryMetrics implements ProgressListener {
    * restarted coordinator counts what its units hold instead of starting at 0.
    */
   private void copied(String jobId, String table) {
+    if (!tablesWithCounters.add(List.of(jobId, table))) {
+      return;
+    }
     FunctionCounter.builder("ferry.rows.copied", board, b -> b.copiedRows(jobId, table))
         .description("rows the job's copy units committed to the target table and still hold")
         .tag("job", jobId).tag("table", table).register(registry);
