@@ -94,8 +94,10 @@ final class JobRoutes {
     Rollbacks.Selection selection = RollbackRequest.read(ctx.body() == null ? null : ctx.body().asString());
     long now = clock.getAsLong();
     Rollbacks.Outcome outcome = control.rollback(job, selection, now);
-    if (outcome.status() != 202) {
-      throw new ApiException(outcome.status(), outcome.status() == 409 ? "invalid job state" : "invalid rollback", outcome.problems());
+    switch (outcome.verdict()) {
+      case INVALID -> throw new ApiException(400, "invalid rollback", outcome.problems());
+      case WRONG_STATE -> throw new ApiException(409, "invalid job state", outcome.problems());
+      case STARTED -> { }
     }
     Future.fromCompletionStage(outcome.recorded(), ctx.vertx().getOrCreateContext()).onComplete(ar -> {
       if (ar.failed()) {

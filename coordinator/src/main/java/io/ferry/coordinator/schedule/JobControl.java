@@ -147,7 +147,7 @@ public final class JobControl {
     if (secrets.missing(job)) {
       // Its rollback unit could never be handed out (no worker can reach the target), and while it waits
       // the job could not be resumed either: refuse it now instead.
-      return Rollbacks.Outcome.refused(409, List.of("job " + job.id() + " cannot be rolled back: the coordinator restarted"
+      return Rollbacks.Outcome.refused(Rollbacks.Verdict.WRONG_STATE, List.of("job " + job.id() + " cannot be rolled back: the coordinator restarted"
           + " and its spec's literal passwords were kept in memory only; resubmit it (with ${env:NAME} or"
           + " ${file:/path} password references)"));
     }

@@ -51,15 +51,25 @@ public final class Rollbacks {
   public record Selection(String tenant, String table, String unit) {
   }
 
+  /** What became of a request. */
+  public enum Verdict {
+    /** The rollback unit is queued (once {@link Outcome#recorded()} completes). */
+    STARTED,
+    /** The selection is wrong: names nothing, or what it names cannot be rolled back. */
+    INVALID,
+    /** The job is in no state to roll back now (running, another rollback under way). */
+    WRONG_STATE
+  }
+
   /**
-   * The answer to a request: {@code status} 202 with the new rollback unit and the copy units it rolls
-   * back, or 400 / 409 with every problem.
+   * The answer to a request: {@link Verdict#STARTED} with the new rollback unit and the copy units it
+   * rolls back, or a refusal with every problem.
    */
-  public record Outcome(int status, List<String> problems, WorkUnit rollback, List<WorkUnit> copyUnits,
+  public record Outcome(Verdict verdict, List<String> problems, WorkUnit rollback, List<WorkUnit> copyUnits,
                         CompletionStage<Void> recorded) {
 
-    static Outcome refused(int status, List<String> problems) {
-      return new Outcome(status, problems, null, List.of(), CompletableFuture.completedFuture(null));
+    static Outcome refused(Verdict verdict, List<String> problems) {
+      return new Outcome(verdict, problems, null, List.of(), CompletableFuture.completedFuture(null));
     }
   }
 
@@ -101,21 +111,21 @@ public final class Rollbacks {
     List<String> problems = new ArrayList<>();
     WorkUnit named = checkNames(job, selection, problems);
     if (!problems.isEmpty()) {
-      return Outcome.refused(400, problems);
+      return Outcome.refused(Verdict.INVALID, problems);
     }
     WorkUnit rollback = rollbackUnit(job, selection, named);
     List<WorkUnit> copies = copies(board, job, rollback);
     if (copies.isEmpty()) {
-      return Outcome.refused(400, List.of(describe(selection) + " of job " + job.id() + " has no copy unit: nothing to roll back"));
+      return Outcome.refused(Verdict.INVALID, List.of(describe(selection) + " of job " + job.id() + " has no copy unit: nothing to roll back"));
     }
     checkExact(job, rollback, problems);
     checkExistingRows(job, copies, problems);
     if (!problems.isEmpty()) {
-      return Outcome.refused(400, problems);
+      return Outcome.refused(Verdict.INVALID, problems);
     }
     checkState(job, copies, problems);
     if (!problems.isEmpty()) {
-      return Outcome.refused(409, problems);
+      return Outcome.refused(Verdict.WRONG_STATE, problems);
     }
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     writes.add(board.save(rollback).toCompletableFuture());
@@ -125,7 +135,7 @@ public final class Rollbacks {
     }
     LOG.info("job {}: {} requested ({}): {} copy unit(s) to delete and reset", job.id(), rollback.id(),
         describe(selection), copies.size());
-    return new Outcome(202, List.of(), rollback, copies, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+    return new Outcome(Verdict.STARTED, List.of(), rollback, copies, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
   }
 
   /**

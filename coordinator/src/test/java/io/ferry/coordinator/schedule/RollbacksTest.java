@@ -52,7 +52,7 @@ class RollbacksTest {
 
     Rollbacks.Outcome outcome = rollback("a", null, null);
 
-    assertThat(outcome.status()).as(String.valueOf(outcome.problems())).isEqualTo(202);
+    assertThat(outcome.verdict()).as(String.valueOf(outcome.problems())).isEqualTo(Rollbacks.Verdict.STARTED);
     assertThat(outcome.recorded()).isCompleted();
     assertThat(outcome.rollback().id()).isEqualTo("rollback:1");
     assertThat(outcome.copyUnits()).extracting(WorkUnit::id).containsExactlyInAnyOrderElementsOf(copies("a").stream().map(WorkUnit::id).toList())
@@ -61,7 +61,7 @@ class RollbacksTest {
     assertThat(h.sink.jobs).last().satisfies(j -> assertThat(j.state()).isEqualTo(JobState.PAUSED));
     assertThat(control.resume(job(), h.now).refusal()).contains("rolling back");
     assertThat(control.retry(job(), h.now).refusal()).contains("rolling back");
-    assertThat(rollback("b", null, null).status()).as("one rollback at a time").isEqualTo(409);
+    assertThat(rollback("b", null, null).verdict()).as("one rollback at a time").isEqualTo(Rollbacks.Verdict.WRONG_STATE);
 
     List<Assignment> claimed = h.claim("w2", 10);
     assertThat(claimed).as("a paused job hands out its rollback only").singleElement()
@@ -141,7 +141,7 @@ class RollbacksTest {
   @Test
   void aRollbackOfACancelledJobIsFollowedByARestoreOfTheKeysItDropped() {
     succeededJob();
-    assertThat(rollback("a", null, null).status()).isEqualTo(202);
+    assertThat(rollback("a", null, null).verdict()).isEqualTo(Rollbacks.Verdict.STARTED);
     control.cancel(job(), h.now);
     assertThat(h.board.units("j1")).as("the job's last finish is done: nothing to restore yet")
         .noneMatch(u -> u.kind() == UnitKind.RESTORE);
@@ -161,7 +161,7 @@ class RollbacksTest {
     control.pause(job(), h.now);
     // Nothing prepared yet: the copies are blocked and stay so.
     Rollbacks.Outcome outcome = rollback(null, "public.t", null);
-    assertThat(outcome.status()).isEqualTo(202);
+    assertThat(outcome.verdict()).isEqualTo(Rollbacks.Verdict.STARTED);
     WorkUnit r = h.claim("w1", 1).get(0).unit();
     h.reports.done(r, 0, 0, h.now);
     assertThat(copies("a")).allSatisfy(c -> assertThat(c.state()).isEqualTo(UnitState.BLOCKED));
@@ -175,12 +175,12 @@ class RollbacksTest {
     List<Assignment> inFlight = h.claim("w1", 1);
 
     Rollbacks.Outcome running = rollback("a", null, null);
-    assertThat(running.status()).isEqualTo(409);
+    assertThat(running.verdict()).isEqualTo(Rollbacks.Verdict.WRONG_STATE);
     assertThat(running.problems()).singleElement().asString().contains("j1 is running").contains("pause it first");
 
     control.pause(job(), h.now);
     Rollbacks.Outcome leased = rollback("a", null, null);
-    assertThat(leased.status()).isEqualTo(409);
+    assertThat(leased.verdict()).isEqualTo(Rollbacks.Verdict.WRONG_STATE);
     assertThat(leased.problems()).singleElement().asString().contains(inFlight.get(0).unit().id()).contains("still leased by worker w1");
     assertThat(h.board.units("j1")).noneMatch(u -> u.kind() == UnitKind.ROLLBACK);
   }
@@ -189,7 +189,7 @@ class RollbacksTest {
   void listsEveryProblemOfTheSelection() {
     succeededJob();
     Rollbacks.Outcome names = rollback("zz", "public.nope", null);
-    assertThat(names.status()).isEqualTo(400);
+    assertThat(names.verdict()).isEqualTo(Rollbacks.Verdict.INVALID);
     assertThat(names.problems()).hasSize(2)
         .anySatisfy(p -> assertThat(p).contains("tenant 'zz'").contains("its tenants: a, b"))
         .anySatisfy(p -> assertThat(p).contains("table 'public.nope'").contains("public.t, public.u"));
@@ -207,7 +207,7 @@ class RollbacksTest {
     succeededJob();
     WorkUnit copy = h.unit("j1", "copy:a:public.t:0001");
     Rollbacks.Outcome one = rollback("a", null, copy.id());
-    assertThat(one.status()).isEqualTo(202);
+    assertThat(one.verdict()).isEqualTo(Rollbacks.Verdict.STARTED);
     assertThat(one.rollback().range()).isEqualTo(copy.range());
     assertThat(one.copyUnits()).extracting(WorkUnit::id).containsExactly(copy.id());
     WorkUnit r = h.claim("w1", 1).get(0).unit();
@@ -216,7 +216,7 @@ class RollbacksTest {
 
     // A tenant table's only unit is the tenant table: rolled back without a range.
     Rollbacks.Outcome only = rollback(null, null, "copy:b:public.u:0000");
-    assertThat(only.status()).isEqualTo(202);
+    assertThat(only.verdict()).isEqualTo(Rollbacks.Verdict.STARTED);
     assertThat(only.rollback().range()).isNull();
     assertThat(only.rollback().tenantId()).isEqualTo("b");
     assertThat(only.rollback().table()).isEqualTo("public.u");
@@ -235,7 +235,7 @@ class RollbacksTest {
         .contains("ctid").contains("as a whole").contains("\"table\": \"public.heap\"");
     assertThat(rollback(null, null, "copy:a:public.codes:0001").problems()).singleElement().asString()
         .contains("key column code").contains("collation");
-    assertThat(rollback("a", "public.heap", null).status()).as("the whole tenant table is exact").isEqualTo(202);
+    assertThat(rollback("a", "public.heap", null).verdict()).as("the whole tenant table is exact").isEqualTo(Rollbacks.Verdict.STARTED);
   }
 
   @Test
@@ -263,7 +263,7 @@ class RollbacksTest {
 
     Rollbacks.Outcome outcome = restarted.rollback(job(), new Rollbacks.Selection("a", null, null), h.now);
 
-    assertThat(outcome.status()).isEqualTo(409);
+    assertThat(outcome.verdict()).isEqualTo(Rollbacks.Verdict.WRONG_STATE);
     assertThat(outcome.problems()).singleElement().asString().contains("literal passwords");
     assertThat(Rollbacks.inProgress(h.board, "j1")).isFalse();
     assertThat(job().state()).isEqualTo(JobState.SUCCEEDED);
