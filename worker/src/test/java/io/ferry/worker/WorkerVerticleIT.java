@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.protocol.Addresses;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.message.PreflightRequest;
 import io.ferry.protocol.message.UnitResult;
@@ -273,33 +274,36 @@ class WorkerVerticleIT {
     vertx.eventBus().publish(Addresses.UNITS_READY, "");
     eventually(() -> IntStream.range(0, warmUps).allMatch(i -> coordinator.result("v9w-" + i) != null));
     List<KeyRange> ranges = all.subList(warmUps, all.size());
-    for (int i = 0; i < ranges.size(); i++) {
-      Assignment copy = Units.copy("v9-" + i, JOB, plan, ranges.get(i), 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
-          "tenant_id", 5);
-      coordinator.pending.add(i == 0 ? estimatedBytes(1_000, copy) : copy);
-    }
-    vertx.eventBus().publish(Addresses.UNITS_READY, "");
-    eventually(() -> coordinator.progress.stream().anyMatch(p -> p.unitId().equals("v9-0")));
+    // The target table locked before the units are queued: the first unit's COPY waits however fast the
+    // machine is, so what the worker claims while it runs is seen before anything else can end.
     try (Connection gate = DBS.open(targetUrl)) {
       gate.setAutoCommit(false);
-      try (PreparedStatement lock = gate.prepareStatement(
-          "SELECT 1 FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ? FOR UPDATE")) {
-        lock.setString(1, JOB);
-        lock.setString(2, "v9-0");
-        lock.executeQuery().close();
+      try (var lock = gate.createStatement()) {
+        lock.execute("LOCK TABLE v9.items IN SHARE MODE");
       }
+      for (int i = 0; i < ranges.size(); i++) {
+        Assignment copy = Units.copy("v9-" + i, JOB, plan, ranges.get(i), 1, DBS.connection(sourceUrl),
+            DBS.connection(targetUrl), "tenant_id", 5);
+        coordinator.pending.add(i == 0 ? estimatedBytes(1_000, copy) : copy);
+      }
+      vertx.eventBus().publish(Addresses.UNITS_READY, "");
       // As many as the slot can start within a second at the warm-ups' pace, at most eight: several on any machine.
       // The small unit's successors claimed, the rest left to the queue. Checked together, as they settle:
       // a heartbeat names what the worker holds only after its last claim is answered.
       eventually(() -> {
-        int named = coordinator.heartbeats.getLast().heldUnits().size();
-        return named >= 2 && coordinator.pending.size() == units - 1 - named;
+        if (coordinator.heartbeats.isEmpty()) {
+          return false;
+        }
+        Heartbeat last = coordinator.heartbeats.getLast();
+        int named = last.heldUnits().size();
+        return last.activeUnits().contains(JOB + "/v9-0") && named >= 2 && coordinator.pending.size() == units - 1 - named;
       });
       int held = coordinator.heartbeats.getLast().heldUnits().size();
       assertThat(held).isLessThanOrEqualTo(successors);
       assertThat(coordinator.heartbeats.getLast().activeUnits()).contains(JOB + "/v9-0", JOB + "/v9-1");
       assertThat(coordinator.claims.subList(claimsBefore, coordinator.claims.size())).allMatch(c -> c.slots() <= successors)
           .anyMatch(c -> c.slots() >= 2);
+      assertThat(coordinator.result("v9-0")).as("waiting for the table lock").isNull();
       assertThat(coordinator.result("v9-1")).as("claimed but not started: one slot").isNull();
       gate.commit();
     }
