@@ -14,6 +14,7 @@ import io.ferry.protocol.message.UnitResult;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.preflight.Preflight;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

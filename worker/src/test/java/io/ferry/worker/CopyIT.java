@@ -18,6 +18,7 @@ import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -19,6 +19,7 @@ import io.ferry.protocol.unit.UnitKind;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.postgres.PgSql;
 import io.ferry.worker.postgres.PostgresRange;
+import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.Connection;
 import java.sql.SQLException;

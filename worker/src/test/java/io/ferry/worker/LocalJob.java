@@ -10,6 +10,7 @@ import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
+import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.SQLException;
 import java.util.ArrayList;

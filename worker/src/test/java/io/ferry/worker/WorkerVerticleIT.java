@@ -20,6 +20,7 @@ import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.verify.TableChecksum;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

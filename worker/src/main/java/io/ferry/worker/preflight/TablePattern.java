@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.preflight;
 
 import io.ferry.worker.dialect.TableName;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * (dots included). Matched case-sensitively against the unquoted catalog names: {@code public.Orders}
  * selects the table created as {@code "Orders"}, not {@code orders}.
  */
-public final class TablePattern {
+final class TablePattern {
 
   private final String text;
   private final Pattern regex;

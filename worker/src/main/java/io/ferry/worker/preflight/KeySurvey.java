@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.preflight;
 
 import io.ferry.protocol.spec.UnitSize;
 import io.ferry.worker.dialect.KeySample;

@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.preflight;
 
 import io.ferry.protocol.ConnectionFailure;
 import io.ferry.protocol.message.PreflightReply;
@@ -12,6 +12,8 @@ import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.Secret;
 import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.worker.Dialects;
+import io.ferry.worker.Failures;
 import io.ferry.worker.dialect.DdlRequest;
 import io.ferry.worker.dialect.ExistingTable;
 import io.ferry.worker.dialect.KeySample;

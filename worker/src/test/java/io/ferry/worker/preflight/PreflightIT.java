@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.preflight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +12,8 @@ import io.ferry.protocol.spec.SourceSpec;
 import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.worker.SourceFixture;
+import io.ferry.worker.TestDatabases;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
