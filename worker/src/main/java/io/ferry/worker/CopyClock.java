@@ -1,5 +1,7 @@
 package io.ferry.worker;
 
+import io.ferry.worker.rate.RateGate;
+
 /**
  * Splits a copy unit's time between waiting for source rows and writing to the target, for the worker's
  * timers. Writes are timed where they happen (one per 256 KB buffer, per chunk start and commit); reading

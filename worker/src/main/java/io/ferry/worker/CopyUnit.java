@@ -24,6 +24,7 @@ import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.rate.RateGate;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -7,6 +7,7 @@ import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.rate.RateGate;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;

@@ -15,6 +15,8 @@ import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.pool.ConnectionPools;
 import io.ferry.worker.preflight.Preflight;
+import io.ferry.worker.rate.RateHints;
+import io.ferry.worker.rate.RateMeter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

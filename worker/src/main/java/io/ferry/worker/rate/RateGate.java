@@ -1,11 +1,11 @@
-package io.ferry.worker;
+package io.ferry.worker.rate;
 
 /**
  * Where a copy unit reports every row it writes, so that its job's rate limits can hold it back. Called
  * on the unit's own thread; an implementation may block it (that is the point).
  */
 @FunctionalInterface
-interface RateGate {
+public interface RateGate {
 
   RateGate NONE = (rows, bytes) -> { };
 

@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.rate;
 
 import io.ferry.protocol.Addresses;
 import io.ferry.protocol.Json;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p>If the coordinator does not answer (restarting), the unit goes on unthrottled rather than
  * stalling: a limit protects a source from overload, it must not stop a migration.
  */
-final class RateMeter implements RateGate {
+public final class RateMeter implements RateGate {
 
   private static final Logger LOG = LoggerFactory.getLogger(RateMeter.class);
   private static final long REQUEST_TIMEOUT_MILLIS = 5_000;
@@ -44,7 +44,7 @@ final class RateMeter implements RateGate {
     this(vertx, jobId, workerId, new RateHints());
   }
 
-  RateMeter(Vertx vertx, String jobId, String workerId, RateHints hints) {
+  public RateMeter(Vertx vertx, String jobId, String workerId, RateHints hints) {
     this.vertx = vertx;
     this.jobId = jobId;
     this.workerId = workerId;
@@ -93,7 +93,7 @@ final class RateMeter implements RateGate {
    * Pays for the rows written since the last reservation, without waiting: the unit has ended, but what
    * it wrote counts against the job's budget (the next reservation of any unit of the job pays the debt).
    */
-  void settle() {
+  public void settle() {
     if (unlimited) {
       rows = 0;
       bytes = 0;
@@ -107,7 +107,7 @@ final class RateMeter implements RateGate {
     }
   }
 
-  long waitedMillis() {
+  public long waitedMillis() {
     return waitedMillis;
   }
 

@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.rate;
 
 import io.ferry.protocol.message.PermitReply;
 import java.util.Map;
@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * unlimited. Shared by the worker's units, so a new unit of an unlimited job need not ask before its
  * first row ({@link RateMeter#begin}).
  */
-final class RateHints {
+public final class RateHints {
 
   private final Map<String, Boolean> unlimited = new ConcurrentHashMap<>();
 
