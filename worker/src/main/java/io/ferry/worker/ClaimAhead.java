@@ -1,5 +1,7 @@
 package io.ferry.worker;
 
+import io.ferry.worker.unit.EndEstimate;
+import io.ferry.worker.unit.UnitControl;
 import java.util.Arrays;
 
 /**

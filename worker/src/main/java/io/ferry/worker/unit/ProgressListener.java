@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 /** Told after every committed chunk of a unit, and every rejected row it recorded (on the unit's thread). */
 @FunctionalInterface

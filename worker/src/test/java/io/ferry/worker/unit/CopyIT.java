@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 import static io.ferry.worker.TestDatabases.longOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +17,9 @@ import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
+import io.ferry.worker.SourceFixture;
+import io.ferry.worker.TestDatabases;
+import io.ferry.worker.Units;
 import io.ferry.worker.pool.ConnectionPools;
 import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.verify.TableChecksum;

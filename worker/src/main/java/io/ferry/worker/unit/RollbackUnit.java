@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.unit.Checkpoint;

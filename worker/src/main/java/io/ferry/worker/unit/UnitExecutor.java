@@ -1,9 +1,11 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.spec.Connection;
 import io.ferry.protocol.spec.Secret;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.worker.Dialects;
+import io.ferry.worker.Failures;
 import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.pool.ConnectionPools;
@@ -37,7 +39,7 @@ public final class UnitExecutor {
     return execute(assignment, control, progress, RateGate.NONE);
   }
 
-  UnitOutcome execute(Assignment assignment, UnitControl control, ProgressListener progress, RateGate rate) {
+  public UnitOutcome execute(Assignment assignment, UnitControl control, ProgressListener progress, RateGate rate) {
     WorkUnit unit = assignment.unit();
     long started = System.nanoTime();
     try {

@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +12,7 @@ import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.worker.TestDatabases;
 import io.ferry.worker.postgres.PostgresTarget;
 import java.sql.ResultSet;
 import java.sql.SQLException;

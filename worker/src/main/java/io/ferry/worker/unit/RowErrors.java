@@ -1,6 +1,7 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 import io.ferry.protocol.unit.KeyRange;
+import io.ferry.worker.Failures;
 import java.sql.SQLException;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 import io.ferry.worker.copy.BinaryCopyParser;
 import io.ferry.worker.copy.TextCopyParser;

@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

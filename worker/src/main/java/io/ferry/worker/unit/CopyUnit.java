@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.ColumnPlan;
@@ -8,6 +8,7 @@ import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.worker.Failures;
 import io.ferry.worker.copy.BinaryCopyParser;
 import io.ferry.worker.copy.BinaryFraming;
 import io.ferry.worker.copy.BinaryKey;

@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 /**
  * Signals to a running unit, set from the event loop and read by the unit's thread between chunks.
@@ -14,7 +14,7 @@ public final class UnitControl {
    * a few milliseconds, and few enough that the units a worker holds unstarted are tens of milliseconds of
    * work. Units of ~200 rows ran 9% faster with 8 than with 4 (deploy/bench/ab.sh).
    */
-  static final int SMALL_UNIT_SUCCESSORS = 8;
+  public static final int SMALL_UNIT_SUCCESSORS = 8;
 
   private final Runnable onEnding;
   private volatile boolean leaseLost;

@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 /**
  * When a copy unit attempt will end, from the unit's estimated rows and the attempt's pace so far. The
@@ -6,13 +6,13 @@ package io.ferry.worker;
  * trip (and the lease's write in the target) then happens while this unit still copies, not while its
  * slot stands idle. With units of a few hundred milliseconds, that idle time was a third of each slot's.
  */
-final class EndEstimate {
+public final class EndEstimate {
 
   /**
    * A little above the slowest claim round trips seen on a loaded 2-core machine. A successor claimed this
    * early waits about this long at most, holding its lease: nothing next to units that take seconds.
    */
-  static final long HORIZON_NANOS = 1_000_000_000L;
+  public static final long HORIZON_NANOS = 1_000_000_000L;
 
   private final long estimatedRows;
   private final long startRows;

@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.unit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +16,8 @@ import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.worker.TestDatabases;
+import io.ferry.worker.Units;
 import io.ferry.worker.preflight.Preflight;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
