@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.runtime;
 
 import io.ferry.protocol.Addresses;
 import io.ferry.protocol.Json;

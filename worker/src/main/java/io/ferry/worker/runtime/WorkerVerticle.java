@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.runtime;
 
 import io.ferry.protocol.Addresses;
 import io.ferry.protocol.Json;
@@ -13,6 +13,7 @@ import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.worker.Failures;
 import io.ferry.worker.pool.ConnectionPools;
 import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.rate.RateHints;

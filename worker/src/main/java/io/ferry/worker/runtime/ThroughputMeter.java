@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.runtime;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +20,8 @@ import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.worker.TestDatabases;
+import io.ferry.worker.Units;
 import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.unit.ProgressListener;
 import io.ferry.worker.unit.UnitControl;

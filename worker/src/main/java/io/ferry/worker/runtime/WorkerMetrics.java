@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.runtime;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package io.ferry.worker;
+package io.ferry.worker.runtime;
 
 /**
  * @param workerId           the Hazelcast member UUID of this process
