@@ -12,6 +12,7 @@ import io.ferry.protocol.spec.SourceSpec;
 import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.worker.preflight.Preflight;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;

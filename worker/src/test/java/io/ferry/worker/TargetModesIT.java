@@ -14,6 +14,8 @@ import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.UnitKind;
+import io.ferry.worker.preflight.Preflight;
+import io.ferry.worker.unit.UnitOutcome;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -2,8 +2,8 @@ package io.ferry.deploy.cli;
 
 import io.ferry.deploy.cluster.ClusterNode;
 import io.ferry.deploy.cluster.NoCoordinatorException;
-import io.ferry.worker.WorkerOptions;
-import io.ferry.worker.WorkerVerticle;
+import io.ferry.worker.runtime.WorkerOptions;
+import io.ferry.worker.runtime.WorkerVerticle;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import java.util.concurrent.Callable;

@@ -38,11 +38,12 @@ import org.slf4j.LoggerFactory;
  *       so its session settings are applied once per physical connection, and it comes back in the
  *       state it was opened in: no open transaction (rolled back on return) and the auto-commit it was
  *       opened with.</li>
- *   <li>A connection on which a COPY started and did not end cleanly (failed, cancelled, abandoned) is
- *       closed on return, never reused: PostgreSQL's cancel request for a COPY is asynchronous and could
- *       otherwise hit the next statement of another unit. So is one that broke (SQLSTATE class 08, or
- *       closed), and one a dialect marked with {@link #discardOnReturn} (session state it created,
- *       such as an upsert's temporary staging table).</li>
+ *   <li>A connection on which a bulk transfer (a COPY) started and did not end cleanly (failed, cancelled,
+ *       abandoned) is closed on return, never reused: PostgreSQL's cancel request for a COPY is
+ *       asynchronous and could otherwise hit the next statement of another unit. So is one that broke
+ *       (SQLSTATE class 08, or closed), and one a dialect marked with {@link LentConnection#discardOnReturn}
+ *       (session state it created, such as an upsert's temporary staging table). The dialect tells each
+ *       lent connection through its {@link LentConnection}.</li>
  *   <li>At most {@code maxPerDatabase} connections per database and role are open at once (a borrower
  *       beyond that waits up to {@code borrowTimeout}, then fails retryably with SQLSTATE 53300); at most
  *       {@code maxIdle} idle connections are kept across all databases (the least recently used is
@@ -238,7 +239,7 @@ public final class ConnectionPools implements AutoCloseable {
 
   private java.sql.Connection lend(Physical p) {
     return (java.sql.Connection) Proxy.newProxyInstance(ConnectionPools.class.getClassLoader(),
-        new Class<?>[] {java.sql.Connection.class}, new PooledConnection(p, this));
+        new Class<?>[] {java.sql.Connection.class, LentConnection.class}, new PooledConnection(p, this));
   }
 
   /**
@@ -371,36 +372,6 @@ public final class ConnectionPools implements AutoCloseable {
       return idleCount;
     } finally {
       lock.unlock();
-    }
-  }
-
-  /**
-   * Marks a lent connection as not to be reused once it is given back (it carries session state of its
-   * own, or its protocol state is unknown). No effect on a connection that is not from a pool.
-   */
-  public static void discardOnReturn(java.sql.Connection connection) {
-    PooledConnection pooled = PooledConnection.of(connection);
-    if (pooled != null) {
-      pooled.discardOnReturn();
-    }
-  }
-
-  /**
-   * A COPY starts on this connection: until {@link #copyEnded} says it ended cleanly, the connection is
-   * closed rather than reused when it is given back.
-   */
-  public static void copyStarted(java.sql.Connection connection) {
-    PooledConnection pooled = PooledConnection.of(connection);
-    if (pooled != null) {
-      pooled.copyStarted();
-    }
-  }
-
-  /** The COPY started on this connection ended cleanly (all its data exchanged, no error). */
-  public static void copyEnded(java.sql.Connection connection) {
-    PooledConnection pooled = PooledConnection.of(connection);
-    if (pooled != null) {
-      pooled.copyEnded();
     }
   }
 

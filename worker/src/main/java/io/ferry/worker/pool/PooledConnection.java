@@ -3,57 +3,54 @@ package io.ferry.worker.pool;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.SQLException;
 
 /**
- * One lending of a pooled connection, behind a {@link java.sql.Connection} proxy: {@code close()} gives
- * the connection back (once), and every call after that fails, so a unit cannot touch a connection that
- * another unit holds by then. {@code unwrap} reaches the driver's own connection (PgJDBC's COPY API),
- * which is why COPY state is reported by the dialect ({@link ConnectionPools#copyStarted}) rather than
- * observed here.
+ * One lending of a pooled connection, behind a proxy that is both a {@link java.sql.Connection} and its
+ * {@link LentConnection}: {@code close()} gives the connection back (once), and every call after that
+ * fails, so a unit cannot touch a connection that another unit holds by then. {@code unwrap} reaches the
+ * driver's own connection (PgJDBC's COPY API), which is why a bulk transfer is reported by the dialect
+ * through {@link LentConnection} rather than observed here.
  */
-final class PooledConnection implements InvocationHandler {
+final class PooledConnection implements InvocationHandler, LentConnection {
 
   private final ConnectionPools.Physical physical;
   private final ConnectionPools pools;
   private boolean returned;
   private boolean discard;
-  private int copies;
+  /** Bulk transfers started and not yet ended cleanly. */
+  private int transfers;
 
   PooledConnection(ConnectionPools.Physical physical, ConnectionPools pools) {
     this.physical = physical;
     this.pools = pools;
   }
 
-  /** The lending behind a connection handed out by a pool, or null for any other connection. */
-  static PooledConnection of(java.sql.Connection connection) {
-    if (connection != null && Proxy.isProxyClass(connection.getClass())
-        && Proxy.getInvocationHandler(connection) instanceof PooledConnection pooled) {
-      return pooled;
-    }
-    return null;
-  }
-
-  void discardOnReturn() {
+  @Override
+  public void discardOnReturn() {
     discard = true;
   }
 
-  void copyStarted() {
-    copies++;
+  @Override
+  public void bulkStarted() {
+    transfers++;
   }
 
-  void copyEnded() {
-    copies = Math.max(0, copies - 1);
+  @Override
+  public void bulkEnded() {
+    transfers = Math.max(0, transfers - 1);
   }
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    if (method.getDeclaringClass() == LentConnection.class) {
+      return method.invoke(this, args);
+    }
     switch (method.getName()) {
       case "close" -> {
         if (!returned) {
           returned = true;
-          pools.giveBack(physical, discard || copies > 0);
+          pools.giveBack(physical, discard || transfers > 0);
         }
         return null;
       }

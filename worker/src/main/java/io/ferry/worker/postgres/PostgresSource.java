@@ -10,7 +10,7 @@ import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TypeMapping;
-import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.pool.LentConnection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -102,14 +102,14 @@ public final class PostgresSource implements SourceDialect {
     source.setAutoCommit(true);
     // A pooled connection is reused only if the COPY is read to its end: a cancelled one (the cancel
     // request reaches the server asynchronously and could hit the next statement) or a failed one is closed.
-    ConnectionPools.copyStarted(source);
+    LentConnection.of(source).bulkStarted();
     CopyOut out = source.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql);
     return new CopySource() {
       @Override
       public byte[] read() throws SQLException {
         byte[] block = out.readFromCopy();
         if (block == null) {
-          ConnectionPools.copyEnded(source);
+          LentConnection.of(source).bulkEnded();
         }
         return block;
       }

@@ -13,7 +13,7 @@ import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.dialect.TargetState;
-import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.pool.LentConnection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -172,10 +172,10 @@ public final class PostgresTarget implements TargetDialect {
 
   /**
    * Starts {@code COPY … FROM STDIN} on the target. A pooled connection is reused only if the COPY ends
-   * cleanly ({@link ConnectionPools#copyStarted}): one that failed or was cancelled is closed on return.
+   * cleanly ({@link LentConnection#bulkStarted}): one that failed or was cancelled is closed on return.
    */
   static ChunkWriter copyWriter(java.sql.Connection target, String copySql) throws SQLException {
-    ConnectionPools.copyStarted(target);
+    LentConnection.of(target).bulkStarted();
     CopyIn in = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
     return new ChunkWriter() {
       @Override
@@ -186,7 +186,7 @@ public final class PostgresTarget implements TargetDialect {
       @Override
       public long end() throws SQLException {
         long rows = in.endCopy();
-        ConnectionPools.copyEnded(target);
+        LentConnection.of(target).bulkEnded();
         return rows;
       }
 

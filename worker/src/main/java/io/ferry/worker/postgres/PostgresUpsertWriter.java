@@ -3,7 +3,7 @@ package io.ferry.worker.postgres;
 import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.TableName;
-import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.pool.LentConnection;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,7 +48,7 @@ final class PostgresUpsertWriter implements ChunkWriter {
     TableName stage = stage(request.table());
     // The staging table lives as long as the session: a pooled connection must not carry it (and its
     // ON COMMIT truncation, and perhaps a column list a later job's table no longer has) to other units.
-    ConnectionPools.discardOnReturn(target);
+    LentConnection.of(target).discardOnReturn();
     List<String> alwaysIdentity = new ArrayList<>();
     try (Statement st = target.createStatement()) {
       // One round trip: the staging table, and the columns the update must leave alone.

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Connection;
 import io.ferry.worker.TestDatabases;
+import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.RangeRead;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.postgres.PostgresSource;
 import io.ferry.worker.postgres.PostgresTarget;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -149,12 +151,61 @@ class ConnectionPoolsIT {
   }
 
   @Test
+  void reusesATargetConnectionWhoseCopyEndedCleanly() throws Exception {
+    try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
+      int pid;
+      try (java.sql.Connection t = pools.target(TARGET, db)) {
+        pid = pid(t);
+        var writer = TARGET.openChunk(t, new ChunkRequest(new TableName("public", "items"), List.of("id", "v"),
+            CopyFormat.TEXT, null, null));
+        byte[] row = "-1\tclean\n".getBytes(StandardCharsets.UTF_8);
+        writer.write(row, 0, row.length);
+        assertThat(writer.end()).isEqualTo(1);
+        t.rollback();
+      }
+      try (java.sql.Connection t = pools.target(TARGET, db)) {
+        assertThat(pid(t)).as("the same backend: its COPY ended").isEqualTo(pid);
+      }
+    }
+  }
+
+  @Test
+  void closesATargetConnectionGivenBackInTheMiddleOfACopy() throws Exception {
+    try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
+      int pid;
+      try (java.sql.Connection t = pools.target(TARGET, db)) {
+        pid = pid(t);
+        var writer = TARGET.openChunk(t, new ChunkRequest(new TableName("public", "items"), List.of("id", "v"),
+            CopyFormat.TEXT, null, null));
+        byte[] row = "-2\tcut short\n".getBytes(StandardCharsets.UTF_8);
+        writer.write(row, 0, row.length); // neither ended nor cancelled: the unit died mid-chunk
+      }
+      assertThat(pools.openConnections("target", db)).isZero();
+      assertThat(pools.idleConnections()).isZero();
+      assertThat(backendGone(pid)).isTrue();
+    }
+  }
+
+  @Test
+  void aLentConnectionCarriesItsLendingAndAnUnpooledOneNone() throws Exception {
+    try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60));
+         java.sql.Connection lent = pools.target(TARGET, db);
+         java.sql.Connection own = TARGET.connect(db)) {
+      assertThat(lent).isInstanceOf(LentConnection.class);
+      assertThat(LentConnection.of(lent)).isSameAs(lent);
+      assertThat(LentConnection.of(own)).isSameAs(LentConnection.UNPOOLED);
+      LentConnection.of(own).bulkStarted(); // nothing to tell: the caller closes it
+      assertThat(own.isClosed()).isFalse();
+    }
+  }
+
+  @Test
   void closesAConnectionMarkedForDiscard() throws Exception {
     try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
       int pid;
       try (java.sql.Connection t = pools.target(TARGET, db)) {
         pid = pid(t);
-        ConnectionPools.discardOnReturn(t);
+        LentConnection.of(t).discardOnReturn();
       }
       try (java.sql.Connection t = pools.target(TARGET, db)) {
         assertThat(pid(t)).isNotEqualTo(pid);

@@ -1,0 +1,307 @@
+package io.ferry.worker.preflight;
+
+import io.ferry.protocol.ConnectionFailure;
+import io.ferry.protocol.message.PreflightReply;
+import io.ferry.protocol.plan.ColumnPlan;
+import io.ferry.protocol.plan.CopyFormat;
+import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.Secret;
+import io.ferry.protocol.spec.TableSelection;
+import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.worker.Dialects;
+import io.ferry.worker.Failures;
+import io.ferry.worker.dialect.DdlRequest;
+import io.ferry.worker.dialect.ExistingTable;
+import io.ferry.worker.dialect.KeySample;
+import io.ferry.worker.dialect.SourceDialect;
+import io.ferry.worker.dialect.SourcePartition;
+import io.ferry.worker.dialect.SourceTable;
+import io.ferry.worker.dialect.TableDdl;
+import io.ferry.worker.dialect.TableName;
+import io.ferry.worker.dialect.TargetDialect;
+import io.ferry.worker.dialect.TargetState;
+import io.ferry.worker.dialect.TypeMapping;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks every connection of a job and surveys its tables into table plans. Blocking: runs on a
+ * worker thread. Problems are collected, never thrown, so one reply lists all of them at once.
+ */
+public final class Preflight {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+
+  /** One run's state: the spec's decisions and what has been found so far. */
+  private static final class Run {
+    final JobSpec spec;
+    final Mode mode;
+    final String tenantColumn;
+    final List<TablePlan> plans = new ArrayList<>();
+    final Set<String> problems = new LinkedHashSet<>();
+    final Map<TableName, TargetState> targetStates = new HashMap<>();
+    /** Existing target tables that mode create refuses, reported together (tenants share target tables). */
+    final Set<String> createConflicts = new LinkedHashSet<>();
+    java.sql.Connection target;
+    /** Who the target database is (see {@link TargetDialect#databaseIdentity}), null when unknown. */
+    String targetIdentity;
+    /** The tenant being surveyed is the target database itself (the guard refuses tables copied onto themselves). */
+    boolean sameDatabase;
+
+    Run(JobSpec spec) {
+      this.spec = spec;
+      this.mode = spec.mode() == null ? Mode.CREATE : spec.mode();
+      String column = spec.target().tenantColumn();
+      this.tenantColumn = column == null || column.isBlank() ? null : column;
+    }
+  }
+
+  public PreflightReply run(JobSpec spec) {
+    if (spec == null || spec.source() == null || spec.source().tenants() == null || spec.source().tenants().isEmpty()) {
+      return new PreflightReply(List.of(), List.of("source.tenants: at least one tenant is required"));
+    }
+    if (spec.target() == null) {
+      return new PreflightReply(List.of(), List.of("target is required"));
+    }
+    SourceDialect source;
+    TargetDialect target;
+    List<TablePattern> include;
+    List<TablePattern> exclude;
+    try {
+      source = Dialects.source(spec.source().engine() == null ? "postgresql" : spec.source().engine());
+      target = Dialects.target(spec.target().engine() == null ? "postgresql" : spec.target().engine());
+      TableSelection tables = spec.tablesOrDefault();
+      include = TablePattern.all(tables.includeOrAll());
+      exclude = TablePattern.all(tables.excludeOrNone());
+    } catch (IllegalArgumentException e) {
+      return new PreflightReply(List.of(), List.of(e.getMessage()));
+    }
+    Run run = new Run(spec);
+    LOG.info("preflight of job {}: step 1 - connecting to the target", spec.name());
+    try {
+      run.target = target.connect(spec.target().connection());
+      run.targetIdentity = identity(target, run.target);
+    } catch (SQLException | IllegalArgumentException e) {
+      run.problems.add("target: " + cannotConnect(spec.target().connection(), e));
+    }
+    try {
+      int i = 0;
+      for (TenantSpec tenant : spec.source().tenants()) {
+        LOG.info("preflight of job {}: step 2.{} - surveying tenant {}", spec.name(), ++i, tenant.id());
+        surveyTenant(run, source, target, tenant, include, exclude);
+      }
+    } finally {
+      closeQuietly(run.target);
+    }
+    if (!run.createConflicts.isEmpty()) {
+      run.problems.add(ModeChecks.createConflict(run.createConflicts));
+    }
+    LOG.info("preflight of job {}: {} table plans, {} problems", spec.name(), run.plans.size(), run.problems.size());
+    return new PreflightReply(run.plans, List.copyOf(run.problems));
+  }
+
+  private void surveyTenant(Run run, SourceDialect source, TargetDialect target, TenantSpec tenant,
+      List<TablePattern> include, List<TablePattern> exclude) {
+    java.sql.Connection conn;
+    try {
+      conn = source.connect(tenant.connection());
+    } catch (SQLException | IllegalArgumentException e) {
+      run.problems.add("tenant " + tenant.id() + ": " + cannotConnect(tenant.connection(), e));
+      return;
+    }
+    try (conn) {
+      run.sameDatabase = sameDatabase(run, source, target, tenant, conn);
+      conn.setReadOnly(true);
+      List<TableName> tables = source.listTables(conn).stream()
+          .filter(t -> TablePattern.selected(t, include, exclude)).toList();
+      if (tables.isEmpty()) {
+        run.problems.add("tenant " + tenant.id() + ": no table matches include " + include + " / exclude " + exclude);
+        return;
+      }
+      Map<TableName, TableName> jobTables = new LinkedHashMap<>();
+      tables.forEach(t -> jobTables.put(t, targetTable(run.spec, t)));
+      for (TableName table : tables) {
+        try {
+          plan(run, source, target, tenant.id(), conn, table, jobTables, null);
+        } catch (SQLException | RuntimeException e) {
+          run.problems.add("tenant " + tenant.id() + ": table " + table + ": " + Failures.message(e));
+        }
+      }
+    } catch (SQLException e) {
+      run.problems.add("tenant " + tenant.id() + ": " + Failures.message(e));
+    }
+  }
+
+  /**
+   * Plans one table; a partitioned table is followed by each of its leaf partitions ({@code partitionOf}:
+   * the parent's target table), planned the same way, except that the parent's statements create and
+   * finish them and the parent reports what their descriptions would repeat.
+   */
+  private void plan(Run run, SourceDialect source, TargetDialect target, String tenantId, java.sql.Connection conn,
+      TableName table, Map<TableName, TableName> jobTables, TableName partitionOf) throws SQLException {
+    List<String> warnings = new ArrayList<>();
+    SourceTable st = source.describe(conn, table, partitionOf == null ? warnings : new ArrayList<>());
+    TypeMapping types = source.mapTypes(conn, st, run.spec.target().schema());
+    warnings.addAll(types.warnings());
+    if (partitionOf == null && run.tenantColumn != null && st.columns().stream().anyMatch(c -> c.name().equals(run.tenantColumn))) {
+      run.problems.add("tenant " + tenantId + ": table " + table + " already has a column named " + run.tenantColumn
+          + ", the same as target.tenantColumn: choose another tenant column name");
+    }
+    // Partitions belong to the job with their parent: each lands beside it as the job maps tables.
+    st.partitions().forEach(p -> jobTables.putIfAbsent(p.name(), targetTable(run.spec, p.name())));
+    KeySurvey keys = KeySurvey.of(source, conn, st, run.spec.unitOrDefault(), warnings);
+    TableName targetTable = jobTables.get(table);
+    TableDdl ddl = partitionOf != null ? target.leafPartitionDdl(targetTable)
+        : target.ddl(new DdlRequest(types.apply(st), targetTable, run.mode, run.tenantColumn, jobTables));
+    warnings.addAll(ddl.warnings());
+    TargetState state = targetState(run, target, targetTable);
+    if (partitionOf == null) {
+      // A leaf partition is created with its parent and judged with it: the checks run on the parent.
+      ModeChecks.Result checks = new ModeChecks(run.mode, run.tenantColumn).check(tenantId, st, targetTable, types, state,
+          existing(run, target, targetTable, state), run.sameDatabase && table.equals(targetTable));
+      run.problems.addAll(checks.problems());
+      if (checks.createConflict() != null) {
+        run.createConflicts.add(checks.createConflict());
+      }
+      warnings.addAll(checks.warnings());
+    }
+    List<ColumnPlan> columns = types.apply(st).copiedColumns().stream()
+        .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable(), types.handling(c.name()), c.collation())).toList();
+    boolean createsTable = run.mode == Mode.CREATE || run.mode == Mode.DROP_RECREATE
+        || (run.mode != Mode.PRESERVE_SCHEMA && !state.exists());
+    if (partitionOf == null && createsTable) {
+      missingCollations(run, target, st, types);
+    }
+    run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, keys.key().columns(),
+        keys.key().types(), keys.key().nullable(), keys.key().method(), keys.rows(), keys.bytes(), keys.sample().quantiles(),
+        keys.sample().method(), types.copyFormat(st), partitionOf == null ? null : partitionOf.toString(),
+        run.mode == Mode.PRESERVE_SCHEMA ? List.of() : types.statements(),
+        ddl.prepare(), ddl.finish(), ddl.foreignKeys(), state.exists(), state.hasRows(), source.sampleReadRate(conn, st),
+        warnings));
+    for (SourcePartition leaf : st.leafPartitions()) {
+      plan(run, source, target, tenantId, conn, leaf.name(), jobTables, targetTable);
+    }
+  }
+
+  /**
+   * A collation Ferry cannot create (one that comes with the server) must exist on the target when the job
+   * creates the table, or its creation would fail after other tables moved.
+   */
+  private static void missingCollations(Run run, TargetDialect target, SourceTable st, TypeMapping types)
+      throws SQLException {
+    if (run.target == null || types.collations().isEmpty()) {
+      return;
+    }
+    List<String> missing;
+    try {
+      missing = target.missingCollations(run.target, types.collations());
+    } finally {
+      run.target.rollback();
+    }
+    for (String collation : missing) {
+      List<String> columns = st.columns().stream().filter(c -> collation.equals(types.collation(c.name())))
+          .map(c -> st.name() + "." + c.name()).toList();
+      run.problems.add("collation " + collation + " (column " + String.join(", ", columns) + ") does not exist on the target,"
+          + " and Ferry cannot create it: it comes with the server (its operating system's locales or its ICU library)."
+          + " Install the locale on the target server, or change the source column's collation");
+    }
+  }
+
+  /** The existing target table, for the modes that write into one (null otherwise). */
+  private static ExistingTable existing(Run run, TargetDialect target, TableName table, TargetState state) throws SQLException {
+    if (run.target == null || !state.exists() || run.mode == Mode.CREATE || run.mode == Mode.DROP_RECREATE) {
+      return null;
+    }
+    try {
+      return target.describeExisting(run.target, table);
+    } finally {
+      run.target.rollback();
+    }
+  }
+
+  /**
+   * Whether the tenant's database is the target database: their URLs name the same host, port and
+   * database, or (same engine) the servers say they are the same database although the URLs differ.
+   */
+  private static boolean sameDatabase(Run run, SourceDialect source, TargetDialect target, TenantSpec tenant,
+      java.sql.Connection conn) {
+    if (target.sameDatabase(tenant.url(), run.spec.target().url())) {
+      return true;
+    }
+    return run.targetIdentity != null && source.engine().equals(target.engine())
+        && run.targetIdentity.equals(identity(target, conn));
+  }
+
+  private static String identity(TargetDialect dialect, java.sql.Connection c) {
+    try {
+      return dialect.databaseIdentity(c);
+    } catch (SQLException e) {
+      LOG.debug("cannot tell which database a connection reaches: {}", e.getMessage());
+      return null;
+    } finally {
+      try {
+        if (!c.getAutoCommit()) {
+          c.rollback();
+        }
+      } catch (SQLException ignored) {
+        // the next statement on it says more
+      }
+    }
+  }
+
+  private static TargetState targetState(Run run, TargetDialect target, TableName table) throws SQLException {
+    if (run.target == null) {
+      return new TargetState(false, false);
+    }
+    TargetState known = run.targetStates.get(table);
+    if (known == null) {
+      try {
+        known = target.inspect(run.target, table);
+      } finally {
+        run.target.rollback();
+      }
+      run.targetStates.put(table, known);
+    }
+    return known;
+  }
+
+  /** Every tenant's table lands in {@code target.schema} when set, else in a schema named like its source's. */
+  static TableName targetTable(JobSpec spec, TableName source) {
+    String schema = spec.target().schema();
+    return new TableName(schema == null || schema.isBlank() ? source.schema() : schema, source.name());
+  }
+
+  private static String cannotConnect(Connection c, Exception e) {
+    String password;
+    try {
+      password = Secret.resolve(c.password());
+    } catch (IllegalArgumentException unresolved) {
+      password = null;
+    }
+    String reason = ConnectionFailure.reason(e, c.url(), c.user(), "this worker");
+    return "cannot connect to " + Failures.redactUrl(c.url()) + " as user " + c.user() + ": "
+        + (reason != null ? reason : Failures.message(e, password));
+  }
+
+  private static void closeQuietly(java.sql.Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // nothing left to do with it
+      }
+    }
+  }
+}

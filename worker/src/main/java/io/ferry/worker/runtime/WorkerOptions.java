@@ -1,0 +1,33 @@
+package io.ferry.worker.runtime;
+
+/**
+ * @param workerId           the Hazelcast member UUID of this process
+ * @param maxUnits           units executed at once (each holds a source and a target connection)
+ * @param heartbeatMillis    how often leases are renewed
+ * @param claimIntervalMillis how often a worker with free slots asks for work
+ * @param metricsPort        port of this worker's {@code GET /metrics} (Prometheus); negative: no endpoint
+ * @param metricsHost        address the metrics endpoint binds
+ */
+public record WorkerOptions(String workerId, int maxUnits, long heartbeatMillis, long claimIntervalMillis,
+                            int metricsPort, String metricsHost) {
+
+  public WorkerOptions(String workerId, int maxUnits, long heartbeatMillis, long claimIntervalMillis) {
+    this(workerId, maxUnits, heartbeatMillis, claimIntervalMillis, -1, "127.0.0.1");
+  }
+
+  public WorkerOptions {
+    if (workerId == null || workerId.isBlank()) {
+      throw new IllegalArgumentException("workerId is required");
+    }
+    if (maxUnits < 1) {
+      throw new IllegalArgumentException("maxUnits must be at least 1, got " + maxUnits);
+    }
+    if (heartbeatMillis < 1 || claimIntervalMillis < 1) {
+      throw new IllegalArgumentException("heartbeatMillis and claimIntervalMillis must be positive");
+    }
+  }
+
+  public static WorkerOptions defaults(String workerId) {
+    return new WorkerOptions(workerId, 4, 2000, 500);
+  }
+}

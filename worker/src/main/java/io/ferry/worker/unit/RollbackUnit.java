@@ -1,0 +1,145 @@
+package io.ferry.worker.unit;
+
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.unit.Checkpoint;
+import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.worker.dialect.CheckpointStore;
+import io.ferry.worker.dialect.RowDeletion;
+import io.ferry.worker.dialect.SplitKey;
+import io.ferry.worker.dialect.TableName;
+import io.ferry.worker.dialect.TargetDialect;
+import io.ferry.worker.pool.ConnectionPools;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes a rollback unit: deletes the target rows of its copy units and resets their checkpoints, in
+ * <em>one</em> target transaction together with its own done checkpoint, so a crash leaves all of it or
+ * none. Steps:
+ *
+ * <ol>
+ *   <li>take over its own checkpoint (as every unit does): an older holder of this rollback can no longer
+ *       commit; already done → nothing to do (the coordinator lost the result);</li>
+ *   <li>reset each copy unit's checkpoint, stamped with its epoch + 1: this locks the checkpoint rows
+ *       first, so a chunk that an old holder of a copy unit (frozen past its lease) commits is either
+ *       committed before — and, under read committed, seen and deleted by the next statement — or refused
+ *       afterwards by the newer epoch;</li>
+ *   <li>drop the foreign keys among its tables: they are emptied and copied again in no particular order.
+ *       Each is recorded in {@code ferry.dropped_constraints} and the job's last finish checkpoint is
+ *       marked not done, so that finish runs again after the copies and restores them, even after a
+ *       coordinator restart; a foreign key from or to a table outside the rollback stays and is enforced;</li>
+ *   <li>delete the rows: per tenant table by the tenant alone (exact for every key), or one copy unit's
+ *       range (the unit's own {@code range} is then set). Tables referenced by a foreign key from
+ *       another table of the rollback must lose their rows after it: each delete runs under a savepoint,
+ *       one refused by a foreign key waits for the next round, until a round makes no progress;</li>
+ *   <li>write its own done checkpoint (fenced by its epoch) with the rows deleted, and commit.</li>
+ * </ol>
+ */
+final class RollbackUnit {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RollbackUnit.class);
+
+  private final Assignment assignment;
+  private final WorkUnit unit;
+  private final TargetDialect targetDialect;
+  private final ConnectionPools connections;
+
+  RollbackUnit(Assignment assignment, TargetDialect targetDialect, ConnectionPools connections) {
+    this.assignment = assignment;
+    this.unit = assignment.unit();
+    this.targetDialect = targetDialect;
+    this.connections = connections;
+  }
+
+  UnitOutcome run() throws SQLException {
+    CheckpointStore store = targetDialect.checkpoints();
+    try (Connection target = connections.target(targetDialect, assignment.target())) {
+      store.ensureSchema(target);
+      Optional<Checkpoint> own = store.takeOverAndBegin(target, unit.jobId(), unit.id(), unit.epoch());
+      if (own.isEmpty()) {
+        return UnitOutcome.failed(UnitOutcome.LEASE_LOST, true, 0, 0); // retryable: see CopyUnit
+      }
+      if (own.get().done()) {
+        LOG.info("{}: already done ({} rows deleted), nothing to do", unit.describe(), own.get().rows());
+        return UnitOutcome.ok(own.get().rows(), 0);
+      }
+      try {
+        for (WorkUnit copy : assignment.copyUnits()) {
+          store.reset(target, copy.jobId(), copy.id(), copy.epoch() + 1);
+        }
+        LOG.info("{}: step 1 - {} copy checkpoint(s) reset", unit.describe(), assignment.copyUnits().size());
+        List<RowDeletion> deletions = deletions();
+        int dropped = targetDialect.dropForeignKeysAmong(target, deletions.stream().map(RowDeletion::table).distinct().toList(),
+            unit.jobId(), unit.id());
+        if (dropped > 0) {
+          LOG.info("{}: step 2 - {} foreign key(s) among its tables dropped and recorded; the job's last finish restores them",
+              unit.describe(), dropped);
+        }
+        long deleted = delete(target, deletions);
+        Checkpoint done = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), null, deleted, 0, 0, true);
+        if (!store.writeAndCommit(target, done, false)) {
+          return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
+        }
+        return UnitOutcome.ok(deleted, 0);
+      } catch (SQLException | RuntimeException e) {
+        target.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /** One deletion per tenant table of the copy units (in their order); one range when the unit has one. */
+  List<RowDeletion> deletions() {
+    String tenantColumn = assignment.tenantColumn();
+    if (unit.range() != null) {
+      return List.of(new RowDeletion(TableName.parse(unit.table()), tenantColumn, unit.tenantId(),
+          SplitKey.of(assignment.plan()), unit.range()));
+    }
+    Map<String, RowDeletion> byTable = new LinkedHashMap<>();
+    for (WorkUnit copy : assignment.copyUnits()) {
+      byTable.putIfAbsent(copy.tenantId() + "\n" + copy.table(),
+          new RowDeletion(TableName.parse(copy.table()), tenantColumn, copy.tenantId(), null, null));
+    }
+    return List.copyOf(byTable.values());
+  }
+
+  private long delete(Connection target, List<RowDeletion> deletions) throws SQLException {
+    List<RowDeletion> left = new ArrayList<>(deletions);
+    long deleted = 0;
+    SQLException blocked = null;
+    for (int round = 1; !left.isEmpty(); round++) {
+      List<RowDeletion> next = new ArrayList<>();
+      for (RowDeletion d : left) {
+        Savepoint before = target.setSavepoint();
+        try {
+          long rows = targetDialect.deleteRows(target, d);
+          target.releaseSavepoint(before);
+          deleted += rows;
+          LOG.info("{}: step 3 - {} row(s) of {} deleted", unit.describe(), rows, d);
+        } catch (SQLException e) {
+          if (!targetDialect.referencedByForeignKey(e)) {
+            throw e;
+          }
+          target.rollback(before);
+          blocked = e;
+          next.add(d);
+        }
+      }
+      if (next.size() == left.size()) {
+        // Rows outside this rollback still reference them: deleting them would break the foreign key.
+        throw blocked;
+      }
+      LOG.debug("{}: round {} left {} table(s) referenced by others", unit.describe(), round, next.size());
+      left = next;
+    }
+    return deleted;
+  }
+}

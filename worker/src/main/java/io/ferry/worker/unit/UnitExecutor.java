@@ -1,0 +1,91 @@
+package io.ferry.worker.unit;
+
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Secret;
+import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.worker.Dialects;
+import io.ferry.worker.Failures;
+import io.ferry.worker.dialect.SourceDialect;
+import io.ferry.worker.dialect.TargetDialect;
+import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.rate.RateGate;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one assignment to its end on the calling thread (a blocking thread, never an event loop) and
+ * turns every failure into a {@link UnitOutcome} whose message names job / tenant / table / range.
+ */
+public final class UnitExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UnitExecutor.class);
+
+  private final ConnectionPools connections;
+
+  /** Opens and closes its connections per unit attempt (tools and tests). */
+  public UnitExecutor() {
+    this(ConnectionPools.unpooled());
+  }
+
+  /** Borrows its connections from {@code connections} (a worker's pools; the caller closes them). */
+  public UnitExecutor(ConnectionPools connections) {
+    this.connections = connections;
+  }
+
+  public UnitOutcome execute(Assignment assignment, UnitControl control, ProgressListener progress) {
+    return execute(assignment, control, progress, RateGate.NONE);
+  }
+
+  public UnitOutcome execute(Assignment assignment, UnitControl control, ProgressListener progress, RateGate rate) {
+    WorkUnit unit = assignment.unit();
+    long started = System.nanoTime();
+    try {
+      UnitOutcome outcome = switch (unit.kind()) {
+        case COPY -> new CopyUnit(assignment, source(assignment), target(assignment), connections, control, progress, rate).run();
+        case PREPARE, FINISH, RESTORE -> new StatementUnit(assignment, target(assignment), connections).run();
+        case ROLLBACK -> new RollbackUnit(assignment, target(assignment), connections).run();
+        case SURVEY, VERIFY -> UnitOutcome.failed(unit.describe() + ": this worker does not execute "
+            + unit.kind().wireName() + " units yet", false, 0, 0);
+      };
+      LOG.info("{}: {} in {} ms ({} rows)", unit.describe(), outcome.ok() ? "done" : outcome.error(),
+          (System.nanoTime() - started) / 1_000_000, outcome.rows());
+      return outcome;
+    } catch (CopyUnit.LeaseLostOnWrite e) {
+      LOG.info("{}: a newer lease holds the checkpoint; rolled back", unit.describe());
+      return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
+    } catch (Exception e) {
+      String message = unit.describe() + ": " + Failures.message(e, secrets(assignment));
+      boolean retryable = Failures.retryable(e);
+      LOG.warn("{} ({})", message, retryable ? "retryable" : "not retryable");
+      return UnitOutcome.failed(message, retryable, 0, 0);
+    }
+  }
+
+  private static SourceDialect source(Assignment a) {
+    return Dialects.source(Dialects.engineOf(a.source().url()));
+  }
+
+  private static TargetDialect target(Assignment a) {
+    return Dialects.target(Dialects.engineOf(a.target().url()));
+  }
+
+  /** The resolved passwords, so that no message can echo one. */
+  private static String[] secrets(Assignment a) {
+    List<String> out = new ArrayList<>();
+    for (Connection c : new Connection[] {a.source(), a.target()}) {
+      if (c == null || c.password() == null) {
+        continue;
+      }
+      out.add(c.password());
+      try {
+        out.add(Secret.resolve(c.password()));
+      } catch (IllegalArgumentException ignored) {
+        // an unresolvable reference cannot leak a value
+      }
+    }
+    return out.toArray(String[]::new);
+  }
+}
