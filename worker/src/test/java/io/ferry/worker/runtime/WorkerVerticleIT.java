@@ -307,7 +307,7 @@ class WorkerVerticleIT {
       int held = coordinator.heartbeats.getLast().heldUnits().size();
       assertThat(held).isLessThanOrEqualTo(successors);
       assertThat(coordinator.heartbeats.getLast().activeUnits()).contains(JOB + "/v9-0", JOB + "/v9-1");
-      assertThat(coordinator.claims.subList(claimsBefore, coordinator.claims.size())).allMatch(c -> c.slots() <= successors)
+      assertThat(coordinator.claims.stream().skip(claimsBefore).toList()).allMatch(c -> c.slots() <= successors)
           .anyMatch(c -> c.slots() >= 2);
       assertThat(coordinator.result("v9-0")).as("waiting for the table lock").isNull();
       assertThat(coordinator.result("v9-1")).as("claimed but not started: one slot").isNull();
@@ -340,7 +340,7 @@ class WorkerVerticleIT {
     vertx.eventBus().publish(Addresses.UNITS_READY, "");
     eventually(() -> IntStream.range(0, units).allMatch(i -> coordinator.result("v11-" + i) != null));
     assertThat(coordinator.results).allMatch(UnitResult::ok);
-    var beats = coordinator.heartbeats.subList(beatsBefore, coordinator.heartbeats.size());
+    var beats = coordinator.heartbeats.stream().skip(beatsBefore).toList();
     assertThat(beats).as("2 running + at most 1 s of 600 ms units for 2 slots held")
         .allSatisfy(b -> assertThat(b.activeUnits().size()).isLessThanOrEqualTo(5));
     assertThat(beats).anySatisfy(b -> assertThat(b.heldUnits()).isNotEmpty())
