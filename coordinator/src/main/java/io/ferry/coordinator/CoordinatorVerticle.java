@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator: wires the job board, scheduler, leases, store and HTTP API together, and runs the
- * start-up sequence (HTTP up and answering {@code /ready} 503, job state loaded from the targets,
+ * start-up sequence (HTTP up and answering that it is not ready, job state loaded from the targets,
  * reconciled with the workers' checkpoints, worker endpoints registered, then ready).
  *
  * <p>All job and unit state is confined to this verticle's event loop; JDBC and map loads run on the
