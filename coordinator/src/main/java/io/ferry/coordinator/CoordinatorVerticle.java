@@ -5,7 +5,6 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.ferry.coordinator.http.HttpApi;
-import io.ferry.coordinator.http.JobSubmission;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.progress.FerryMetrics;
@@ -25,6 +24,7 @@ import io.ferry.coordinator.schedule.UnitReports;
 import io.ferry.coordinator.schedule.WorkerRegistry;
 import io.ferry.coordinator.store.JobStore;
 import io.ferry.coordinator.store.TargetStore;
+import io.ferry.coordinator.submit.Submissions;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import io.vertx.core.Future;
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator: wires the job board, scheduler, leases, store and HTTP API together, and runs the
- * start-up sequence (HTTP up and answering {@code /ready} 503, job state loaded from the targets,
+ * start-up sequence (HTTP up and answering that it is not ready, job state loaded from the targets,
  * reconciled with the workers' checkpoints, worker endpoints registered, then ready).
  *
  * <p>All job and unit state is confined to this verticle's event loop; JDBC and map loads run on the
@@ -102,9 +102,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     Scheduler scheduler = new Scheduler(board, new AssignmentFactory(secrets, options.chunkRows()), secrets,
         options.leaseTimeoutMillis());
     JobControl control = new JobControl(board, unblocker, secrets, rollbacks);
-    JobSubmission submission = new JobSubmission(vertx, store, board, secrets, metrics, workers, clock);
+    Submissions submissions = new Submissions(vertx, store, board, secrets, metrics, workers, clock);
 
-    var router = HttpApi.router(vertx, options.apiToken(), () -> ready, submission, board,
+    var router = HttpApi.router(vertx, options.apiToken(), () -> ready, submissions, board,
         new JobStatusView(board, throughput), control, workers, metrics, clock);
     // Watch members before loading: a worker that leaves while state loads is then either absent from the
     // member list read at restore, or its departure is handled (on this event loop) after restore.

@@ -7,6 +7,7 @@ import io.ferry.coordinator.schedule.Scheduler;
 import io.ferry.coordinator.schedule.UnitReports;
 import io.ferry.coordinator.schedule.WorkerRegistry;
 import io.ferry.protocol.Addresses;
+import io.ferry.protocol.BusFailure;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.message.ClaimReply;
 import io.ferry.protocol.message.ClaimRequest;
@@ -95,7 +96,7 @@ final class WorkerEndpoints {
         // The worker claims again; these leases lapse: a warning, like every retried fault.
         LOG.warn("claim of {} unit(s) by worker {} not recorded in the target (their leases lapse, the worker claims"
             + " again): {}", claim.assignments().size(), req.workerId(), ar.cause().getMessage());
-        msg.fail(503, "the claim could not be recorded in the target database: " + ar.cause().getMessage());
+        msg.fail(BusFailure.NOT_RECORDED.code(), "the claim could not be recorded in the target database: " + ar.cause().getMessage());
       }
     });
   }
@@ -111,14 +112,14 @@ final class WorkerEndpoints {
         body = Json.decode(msg.body(), type);
       } catch (RuntimeException e) {
         LOG.warn("unreadable {} on {}: {}", type.getSimpleName(), msg.address(), e.getMessage());
-        msg.fail(400, "unreadable " + type.getSimpleName() + ": " + e.getMessage());
+        msg.fail(BusFailure.UNREADABLE.code(), "unreadable " + type.getSimpleName() + ": " + e.getMessage());
         return;
       }
       try {
         handling.handle(body, msg);
       } catch (RuntimeException e) {
         LOG.error("failed to handle {} on {}", type.getSimpleName(), msg.address(), e);
-        msg.fail(500, e.getClass().getSimpleName() + ": " + e.getMessage());
+        msg.fail(BusFailure.INTERNAL.code(), e.getClass().getSimpleName() + ": " + e.getMessage());
       }
     };
   }

@@ -1,8 +1,5 @@
 package io.ferry.coordinator.http;
 
-import io.ferry.protocol.spec.JobSpec;
-import io.ferry.protocol.spec.Secret;
-import io.ferry.protocol.spec.TenantSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -50,45 +47,5 @@ public final class ApiErrors {
     LOG.error("unexpected failure {} on {} {}", reference, ctx.request().method(), ctx.request().path(), failure);
     send(ctx, 500, "internal error", List.of("an unexpected error stopped the request: the coordinator's log has the"
         + " details under reference " + reference));
-  }
-
-  /**
-   * Replaces any literal password of the spec in messages from elsewhere (a worker's preflight problems,
-   * a driver's error): nothing a user submitted as a secret is ever echoed back.
-   */
-  public static List<String> scrub(List<String> details, JobSpec spec) {
-    if (spec == null) {
-      return details;
-    }
-    List<String> secrets = new ArrayList<>();
-    if (spec.target() != null) {
-      addSecret(secrets, spec.target().password());
-    }
-    if (spec.source() != null && spec.source().tenants() != null) {
-      for (TenantSpec t : spec.source().tenants()) {
-        if (t != null) {
-          addSecret(secrets, t.password());
-        }
-      }
-    }
-    if (secrets.isEmpty()) {
-      return details;
-    }
-    List<String> clean = new ArrayList<>();
-    for (String d : details) {
-      String s = d;
-      for (String secret : secrets) {
-        s = s.replace(secret, Secret.REDACTED);
-      }
-      clean.add(s);
-    }
-    return clean;
-  }
-
-  private static void addSecret(List<String> secrets, String password) {
-    // Very short literals would redact ordinary words; they are also not worth protecting by string search.
-    if (password != null && password.length() >= 3 && !Secret.isReference(password)) {
-      secrets.add(password);
-    }
   }
 }

@@ -5,6 +5,7 @@ import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobControl;
 import io.ferry.coordinator.schedule.WorkerRegistry;
+import io.ferry.coordinator.submit.Submissions;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,7 +24,7 @@ public final class HttpApi {
   private HttpApi() {
   }
 
-  public static Router router(Vertx vertx, String apiToken, BooleanSupplier ready, JobSubmission submission,
+  public static Router router(Vertx vertx, String apiToken, BooleanSupplier ready, Submissions submissions,
       JobBoard board, JobStatusView view, JobControl control, WorkerRegistry workers, FerryMetrics metrics, LongSupplier clock) {
     Router router = Router.router(vertx);
     router.route("/api/*").handler(ctx -> authorize(ctx, apiToken));
@@ -35,7 +36,7 @@ public final class HttpApi {
       }
     });
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
-    new JobRoutes(submission, board, view, control, clock).mount(router);
+    new JobRoutes(submissions, board, view, control, clock).mount(router);
     new ThroughputRoutes(board, view, clock).mount(router);
     new OpsRoutes(workers, metrics, ready).mount(router);
     router.route().failureHandler(ApiErrors::handle);

@@ -5,8 +5,9 @@ import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobControl;
 import io.ferry.coordinator.schedule.Rollbacks;
+import io.ferry.coordinator.submit.SubmissionRefused;
+import io.ferry.coordinator.submit.Submissions;
 import io.ferry.protocol.Json;
-import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -33,14 +34,14 @@ final class JobRoutes {
     JobControl.Outcome apply(JobRecord job, long now);
   }
 
-  private final JobSubmission submission;
+  private final Submissions submissions;
   private final JobBoard board;
   private final JobStatusView view;
   private final JobControl control;
   private final LongSupplier clock;
 
-  JobRoutes(JobSubmission submission, JobBoard board, JobStatusView view, JobControl control, LongSupplier clock) {
-    this.submission = submission;
+  JobRoutes(Submissions submissions, JobBoard board, JobStatusView view, JobControl control, LongSupplier clock) {
+    this.submissions = submissions;
     this.board = board;
     this.view = view;
     this.control = control;
@@ -120,16 +121,39 @@ final class JobRoutes {
 
   private void submit(RoutingContext ctx) {
     String body = ctx.body() == null ? null : ctx.body().asString();
-    JobSpec spec = JobSubmission.read(body, isYaml(ctx.request().getHeader("Content-Type"), body));
+    boolean yaml = isYaml(ctx.request().getHeader("Content-Type"), body);
     boolean dryRun = "true".equalsIgnoreCase(ctx.queryParams().get("dryRun"));
-    (dryRun ? submission.dryRun(spec) : submission.submit(spec))
+    Future.succeededFuture(body).map(b -> Submissions.read(b, yaml))
+        .compose(spec -> dryRun
+            ? submissions.dryRun(spec).map(plan -> PlanView.of(plan.spec(), plan.plans(), plan.workerSlots()))
+            : submissions.submit(spec).map(JobRoutes::accepted))
         .onSuccess(json -> {
           if (!dryRun) {
             ctx.response().putHeader("Location", "/api/v1/jobs/" + json.getString("id"));
           }
           ctx.response().setStatusCode(dryRun ? 200 : 201).putHeader("Content-Type", "application/json").end(json.encode());
         })
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(e instanceof SubmissionRefused refused ? refusal(refused) : e));
+  }
+
+  private static JsonObject accepted(JobRecord job) {
+    return new JsonObject().put("id", job.id()).put("name", job.name()).put("state", job.state().wireName())
+        .put("links", new JsonObject().put("self", "/api/v1/jobs/" + job.id()));
+  }
+
+  /** Each reason a submission is refused, as its API error. */
+  private static ApiException refusal(SubmissionRefused refused) {
+    List<String> details = refused.details();
+    return switch (refused.reason()) {
+      case INVALID_SPEC -> new ApiException(400, "invalid job spec", details);
+      case PREFLIGHT_PROBLEMS -> new ApiException(400, "preflight failed", details);
+      case NO_WORKER -> new ApiException(503, "no worker is connected", details);
+      case PREFLIGHT_TIMED_OUT -> new ApiException(504, "preflight timed out", details);
+      case PREFLIGHT_BROKE -> new ApiException(502, "preflight failed on the worker", details);
+      case OVERLAP -> new ApiException(409, "the job overlaps an unfinished job", details);
+      case TARGET_UNREACHABLE -> new ApiException(400, "cannot reach the target database", details);
+      case NOT_RECORDED -> new ApiException(400, "cannot record the job in its target database", details);
+    };
   }
 
   /** YAML when the content type says so, or when the body does not look like a JSON object. */

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Where a job is in its life. Used today: {@code running}, {@code paused}, {@code succeeded}, {@code failed} and
- * {@code cancelled} (see {@code JobControl} for the requests that move a job between them).
+ * {@code cancelled}; {@link JobTransitions} says which changes are allowed, {@code JobControl} which requests make them.
  */
 public enum JobState {
   PENDING,

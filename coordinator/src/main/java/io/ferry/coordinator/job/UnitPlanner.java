@@ -13,20 +13,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a job's table plans (one per tenant × table) into its work units, and the dependencies between
- * them into initial states: when any table needs user-defined types, the job-level {@code prepare:*types}
- * is pending and creates them all, and every table's {@code prepare} waits (blocked) for it, since a
- * table cannot be created before its column types; otherwise each target table's {@code prepare} is
- * pending. A table's copies wait (blocked)
- * for it; its {@code finish} waits for every tenant's copies of the table; the job-level finish
- * ({@code finish:*}, foreign keys, and the constraints recorded as dropped in {@code ferry.dropped_constraints})
- * waits for every table's finish, because a foreign key needs both of its tables complete.
+ * Turns a job's table plans (one per tenant × table) into its work units: the job-level
+ * {@code prepare:*types} when any table needs user-defined types, a {@code prepare} and a {@code finish}
+ * per target table, its copies per tenant, and the job-level finish ({@code finish:*}, foreign keys, and
+ * the constraints recorded as dropped in {@code ferry.dropped_constraints}) when the job may need it. A
+ * unit starts pending when it waits for nothing in the job's {@link UnitGraph}, else blocked.
  *
- * <p>Partitioned tables: the parent's prepare creates the parent and all its partitions, and its rows
- * live in its leaf partitions, each planned as a table of its own ({@link TablePlan#partitionOf()}). So a
- * parent gets no copy units, a leaf gets no prepare unit (its copies wait for the parent's prepare), and
- * the parent's finish (keys and indexes, which PostgreSQL builds on every partition) waits for the copies
- * of every leaf. {@link io.ferry.coordinator.schedule.Unblocker} applies the same rules.
+ * <p>Partitioned tables ({@link TablePlan#partitionOf()}): the parent's prepare creates the parent and
+ * all its partitions, and its rows live in its leaf partitions, each planned as a table of its own. So a
+ * parent gets no copy units and a leaf gets no prepare unit.
  */
 public final class UnitPlanner {
 
@@ -61,15 +56,13 @@ public final class UnitPlanner {
     Map<String, String> parents = partitionParents(plans);
     List<WorkUnit> units = new ArrayList<>();
     boolean foreignKeys = mode == Mode.TRUNCATE || mode == Mode.APPEND || mode == Mode.UPSERT || mode == Mode.PRESERVE_SCHEMA;
-    boolean types = plans.stream().anyMatch(p -> p.typeStatements() != null && !p.typeStatements().isEmpty());
-    if (types) {
-      units.add(WorkUnit.create(TYPES_PREPARE_ID, jobId, UnitKind.PREPARE, null, null, null, null, 0, 0, UnitState.PENDING));
+    if (plans.stream().anyMatch(p -> p.typeStatements() != null && !p.typeStatements().isEmpty())) {
+      units.add(WorkUnit.create(TYPES_PREPARE_ID, jobId, UnitKind.PREPARE, null, null, null, null, 0, 0, UnitState.BLOCKED));
     }
     for (Map.Entry<String, List<TablePlan>> e : byTable.entrySet()) {
       String table = e.getKey();
       if (!parents.containsKey(table)) {
-        units.add(WorkUnit.create(prepareId(table), jobId, UnitKind.PREPARE, null, table, null, null, 0, 0,
-            types ? UnitState.BLOCKED : UnitState.PENDING));
+        units.add(WorkUnit.create(prepareId(table), jobId, UnitKind.PREPARE, null, table, null, null, 0, 0, UnitState.BLOCKED));
       }
       for (TablePlan plan : e.getValue()) {
         if (parents.containsValue(table)) {
@@ -89,6 +82,8 @@ public final class UnitPlanner {
     if (foreignKeys) {
       units.add(WorkUnit.create(JOB_FINISH_ID, jobId, UnitKind.FINISH, null, null, null, null, 0, 0, UnitState.BLOCKED));
     }
+    UnitGraph graph = new UnitGraph(units, parents);
+    units.replaceAll(u -> graph.waitsFor(u).isEmpty() ? u.withState(UnitState.PENDING) : u);
     return units;
   }
 

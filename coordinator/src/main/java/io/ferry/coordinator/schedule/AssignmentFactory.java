@@ -1,6 +1,7 @@
 package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.UnitScope;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Connection;
@@ -47,8 +48,8 @@ public final class AssignmentFactory {
     JobSpec spec = secrets.spec(job);
     TablePlan plan = plan(job, unit);
     List<String> statements = switch (unit.kind()) {
-      case PREPARE -> unit.table() == null ? typeStatements(job) : plan.prepareStatements();
-      case FINISH -> unit.table() == null ? foreignKeys(job) : plan.finishStatements();
+      case PREPARE -> UnitScope.of(unit) == UnitScope.JOB ? typeStatements(job) : plan.prepareStatements();
+      case FINISH -> UnitScope.of(unit) == UnitScope.JOB ? foreignKeys(job) : plan.finishStatements();
       default -> List.of();
     };
     String tenantId = unit.tenantId() != null ? unit.tenantId() : plan.tenantId();

@@ -2,6 +2,8 @@ package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.JobTransitions;
+import io.ferry.coordinator.job.UnitTransitions;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.Collection;
@@ -67,7 +69,7 @@ public final class JobBoard {
   public void add(JobRecord job, Collection<WorkUnit> jobUnits) {
     jobs.put(job.id(), job);
     for (WorkUnit unit : jobUnits) {
-      keep(unit);
+      put(unit);
     }
     if (job.state() == JobState.RUNNING && jobUnits.stream().anyMatch(u -> u.state() == UnitState.PENDING)) {
       unitsReady.run();
@@ -92,8 +94,12 @@ public final class JobBoard {
     return byId == null ? null : byId.get(unitId);
   }
 
-  /** Records a job transition; the stage completes once the target has it. */
+  /** Records a job transition ({@link JobTransitions} refuses one it does not allow); the stage completes once the target has it. */
   public CompletionStage<Void> save(JobRecord job) {
+    JobRecord known = jobs.get(job.id());
+    if (known != null) {
+      JobTransitions.check(job.id(), known.state(), job.state());
+    }
     JobRecord before = jobs.put(job.id(), job);
     if (job.state() == JobState.RUNNING && (before == null || before.state() != JobState.RUNNING)) {
       unitsReady.run();
@@ -121,7 +127,16 @@ public final class JobBoard {
     unitsReady.run();
   }
 
+  /** Replaces a unit in memory; {@link UnitTransitions} refuses a state change it does not allow. */
   public void keep(WorkUnit unit) {
+    WorkUnit known = unit(unit.jobId(), unit.id());
+    if (known != null) {
+      UnitTransitions.check(known, unit);
+    }
+    put(unit);
+  }
+
+  private void put(WorkUnit unit) {
     WorkUnit before = units.computeIfAbsent(unit.jobId(), id -> new LinkedHashMap<>()).put(unit.id(), unit);
     index.replaced(before, unit);
     if (unit.state() != UnitState.LEASED) {

@@ -3,25 +3,18 @@ package io.ferry.coordinator.schedule;
 import io.ferry.coordinator.job.JobPhase;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.UnitGraph;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Moves a job forward after units finish: the job's type prepare ({@code prepare:*types}) done → every
- * table's prepare becomes pending; a table's prepare done → its copies become pending; all copies
- * of a target table (every tenant's) done → its finish becomes pending; every table's finish done → the
- * job-level finish (foreign keys) becomes pending; every unit done → the job succeeded.
- *
- * <p>Partitioned tables (see {@link UnitPlanner}): a leaf partition has no prepare of its own, so its
- * copies wait for its parent's prepare, which creates it; the parent has no copies of its own, so its
- * finish waits for the copies of every leaf.
+ * Moves a job forward after units finish: a blocked unit becomes pending once every unit it waits for
+ * in the job's {@link UnitGraph} is done (the type prepare before the tables' prepares, a table's prepare
+ * before its copies, all of a target table's copies before its finish, every table's finish before the
+ * job-level finish); every unit done → the job succeeded.
  *
  * <p>{@link #settle} recomputes this from the units' states (and the plans' partition links) alone, so
  * it is idempotent: it runs after a table's last copy and every other completed unit, and again at
@@ -54,92 +47,14 @@ public final class Unblocker {
     if (job == null) {
       return;
     }
-    Collection<WorkUnit> units = board.units(jobId);
-    Map<String, TableUnits> tables = new HashMap<>();
-    WorkUnit jobFinish = null;
-    WorkUnit typesPrepare = null;
-    for (WorkUnit u : units) {
-      if (u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE) {
-        continue; // not a step of the migration: nothing waits for it, and it waits for nothing
-      }
-      if (u.table() == null) {
-        if (u.kind() == UnitKind.PREPARE) {
-          typesPrepare = u;
-        } else {
-          jobFinish = u;
-        }
-        continue;
-      }
-      TableUnits t = tables.computeIfAbsent(u.table(), k -> new TableUnits());
-      switch (u.kind()) {
-        case PREPARE -> t.prepare = u;
-        case FINISH -> t.finish = u;
-        default -> t.copies.add(u);
-      }
-    }
     Map<String, String> parents = job.plans() == null ? Map.of() : UnitPlanner.partitionParents(job.plans());
-    Map<String, List<String>> leaves = new HashMap<>();
-    parents.forEach((leaf, parent) -> leaves.computeIfAbsent(parent, p -> new ArrayList<>()).add(leaf));
-    boolean allTablesFinished = true;
-    boolean typesCreated = typesPrepare == null || typesPrepare.state() == UnitState.DONE;
-    for (Map.Entry<String, TableUnits> e : tables.entrySet()) {
-      TableUnits t = e.getValue();
-      if (!typesCreated) {
-        allTablesFinished = false;
-        continue;
+    UnitGraph graph = new UnitGraph(board.units(jobId), parents);
+    for (WorkUnit u : graph.steps()) {
+      if (u.state() == UnitState.BLOCKED && graph.ready(u)) {
+        board.unblocked(u.withState(UnitState.PENDING));
       }
-      if (t.prepare != null) {
-        unblock(t.prepare);
-      }
-      boolean prepared = prepared(e.getKey(), tables, parents);
-      if (prepared) {
-        for (WorkUnit copy : t.copies) {
-          unblock(copy);
-        }
-      }
-      boolean copied = prepared && allDone(t.copies)
-          && leaves.getOrDefault(e.getKey(), List.of()).stream().allMatch(leaf -> copied(leaf, tables, parents));
-      if (copied && t.finish != null) {
-        unblock(t.finish);
-      }
-      // Copied too: after a rollback a table's finish is done while its copies run again.
-      allTablesFinished &= copied && (t.finish == null || board.unit(jobId, t.finish.id()).state() == UnitState.DONE);
-    }
-    if (allTablesFinished && jobFinish != null) {
-      unblock(jobFinish);
     }
     updateJob(job, now);
-  }
-
-  /** The table exists on the target: its prepare is done, or (a leaf partition) its parent's is. */
-  private static boolean prepared(String table, Map<String, TableUnits> tables, Map<String, String> parents) {
-    String current = table;
-    for (int depth = 0; depth <= parents.size(); depth++) {
-      TableUnits t = tables.get(current);
-      if (t != null && t.prepare != null) {
-        return t.prepare.state() == UnitState.DONE;
-      }
-      current = parents.get(current);
-      if (current == null) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean copied(String table, Map<String, TableUnits> tables, Map<String, String> parents) {
-    TableUnits t = tables.get(table);
-    return prepared(table, tables, parents) && (t == null || allDone(t.copies));
-  }
-
-  private static boolean allDone(List<WorkUnit> units) {
-    return units.stream().allMatch(u -> u.state() == UnitState.DONE);
-  }
-
-  private void unblock(WorkUnit unit) {
-    if (unit.state() == UnitState.BLOCKED) {
-      board.unblocked(unit.withState(UnitState.PENDING));
-    }
   }
 
   /** Sets the phase from the earliest kind of unit not yet done, and marks a fully done job succeeded. */
@@ -165,11 +80,5 @@ public final class Unblocker {
     if (updated != job) {
       board.save(updated);
     }
-  }
-
-  private static final class TableUnits {
-    WorkUnit prepare;
-    WorkUnit finish;
-    final List<WorkUnit> copies = new ArrayList<>();
   }
 }

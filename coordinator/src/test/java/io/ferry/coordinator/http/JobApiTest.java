@@ -7,6 +7,7 @@ import io.ferry.coordinator.Fixtures;
 import io.ferry.coordinator.RunningCoordinator;
 import io.ferry.coordinator.TestDatabases;
 import io.ferry.protocol.Addresses;
+import io.ferry.protocol.BusFailure;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.ClaimReply;
 import io.ferry.protocol.message.ClaimRequest;
@@ -16,6 +17,7 @@ import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
 import io.ferry.protocol.plan.TablePlan;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -183,6 +185,16 @@ class JobApiTest {
       assertThat(System.currentTimeMillis()).as("job %s recorded as %s", id, state).isLessThan(deadline);
       Thread.sleep(50);
     }
+  }
+
+  @Test
+  void anUnreadableWorkerMessageFailsWithItsNamedKind() {
+    Throwable failure = coordinator.vertx.eventBus().request(Addresses.CLAIM, "{not json").toCompletionStage()
+        .toCompletableFuture().handle((reply, e) -> e).join();
+
+    assertThat(failure).isInstanceOf(ReplyException.class);
+    assertThat(BusFailure.of(((ReplyException) failure).failureCode())).isEqualTo(BusFailure.UNREADABLE);
+    assertThat(failure.getMessage()).startsWith("unreadable ClaimRequest");
   }
 
   @Test

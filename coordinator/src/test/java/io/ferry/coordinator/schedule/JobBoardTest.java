@@ -3,6 +3,7 @@ package io.ferry.coordinator.schedule;
 import static io.ferry.coordinator.Fixtures.plan;
 import static io.ferry.coordinator.Fixtures.quantiles;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.coordinator.Fixtures;
 import io.ferry.coordinator.RecordingSink;
@@ -40,8 +41,9 @@ class JobBoardTest {
     assertThat(board.pendingOthers(job.id())).extracting(WorkUnit::id).doesNotContain(prepare.id());
     assertThat(board.units(job.id())).as("the unit itself stays on the board").hasSize(all);
 
-    // A rollback resets a done unit: it is queued again, and leased again it is found by its worker.
-    board.save(board.unit(job.id(), prepare.id()).withState(UnitState.PENDING));
+    // A rollback resets a done unit: blocked, then queued again, and leased again it is found by its worker.
+    board.save(board.unit(job.id(), prepare.id()).withState(UnitState.BLOCKED));
+    board.unblocked(board.unit(job.id(), prepare.id()).withState(UnitState.PENDING));
     assertThat(board.pendingOthers(job.id())).extracting(WorkUnit::id).contains(prepare.id());
     board.save(board.unit(job.id(), prepare.id()).leased("w2", 20_000));
     assertThat(board.leasedBy("w2")).extracting(WorkUnit::id).containsExactly(prepare.id());
@@ -89,8 +91,9 @@ class JobBoardTest {
     }
     assertThat(board.openCopies(job.id(), "public.orders")).isZero();
     assertThat(board.pendingCopies(job.id())).isEmpty();
-    // A rollback sends a done copy back to the queue: it counts as open again.
-    board.save(board.unit(job.id(), first.id()).withState(UnitState.PENDING));
+    // A rollback sends a done copy back to the queue (blocked until its table exists): it counts as open again.
+    board.save(board.unit(job.id(), first.id()).withState(UnitState.BLOCKED));
+    board.unblocked(board.unit(job.id(), first.id()).withState(UnitState.PENDING));
     assertThat(board.openCopies(job.id(), "public.orders")).isEqualTo(1);
     assertThat(board.pendingCopies(job.id()).get("a")).extracting(WorkUnit::id).containsExactly(first.id());
   }
@@ -106,6 +109,30 @@ class JobBoardTest {
     assertThat(board.pendingOthers(job.id())).extracting(WorkUnit::id).contains(prepare.id());
     board.save(board.unit(job.id(), prepare.id()).leased("w1", 10_000));
     assertThat(board.pendingOthers(job.id())).extracting(WorkUnit::id).doesNotContain(prepare.id());
+  }
+
+  @Test
+  void aTransitionTheTablesDoNotAllowIsRefusedAndChangesNothing() {
+    RecordingSink sink = new RecordingSink();
+    JobBoard board = new JobBoard(sink);
+    List<TablePlan> plans = List.of(plan("a", "public.orders", 100, 1, List.of()));
+    JobRecord job = new JobRecord("j1", "j1", Fixtures.spec("j1", "jdbc:postgresql://127.0.0.1/target", "pw", "a").withoutSecrets(),
+        JobState.CANCELLED, JobPhase.PREPARE, 1, 1L, null, plans, null);
+    board.add(job, UnitPlanner.units(job.id(), plans, new UnitSize(10_000L, 1L << 40)));
+    WorkUnit blocked = board.unit(job.id(), "finish:public.orders");
+
+    assertThatThrownBy(() -> board.save(blocked.leased("w1", 10_000)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("finish:public.orders")
+        .hasMessageContaining("cannot go from blocked to leased");
+    assertThatThrownBy(() -> board.save(job.withState(JobState.RUNNING, null, null)))
+        .isInstanceOf(IllegalStateException.class).hasMessage("job j1 cannot go from cancelled to running"
+            + " (from cancelled it may become only nothing else: it is final)");
+
+    assertThat(board.unit(job.id(), blocked.id())).isSameAs(blocked);
+    assertThat(board.leased()).isEmpty();
+    assertThat(board.job(job.id())).isSameAs(job);
+    assertThat(sink.jobs).isEmpty();
+    assertThat(sink.units).isEmpty();
   }
 
   private JobRecord add(String id) {

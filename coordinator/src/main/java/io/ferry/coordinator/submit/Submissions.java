@@ -1,4 +1,4 @@
-package io.ferry.coordinator.http;
+package io.ferry.coordinator.submit;
 
 import io.ferry.coordinator.job.JobIds;
 import io.ferry.coordinator.job.JobPhase;
@@ -15,6 +15,7 @@ import io.ferry.coordinator.schedule.WorkerRegistry;
 import io.ferry.coordinator.store.JobStore;
 import io.ferry.coordinator.store.Target;
 import io.ferry.coordinator.store.TargetStore;
+import io.ferry.coordinator.submit.SubmissionRefused.Reason;
 import io.ferry.protocol.Addresses;
 import io.ferry.protocol.ConnectionFailure;
 import io.ferry.protocol.Json;
@@ -29,7 +30,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,12 +44,17 @@ import org.slf4j.LoggerFactory;
  * Submitting a job, step by step: read the spec strictly, validate it (every problem at once), ask a
  * worker to preflight it (the coordinator never touches source databases: workers do), check the
  * plans against each other, check that the coordinator itself reaches the target (it records the job
- * there), then either describe the plan (dry run) or record the job and its units and start it.
+ * there), then either describe the plan (dry run) or record the job and its units and start it. Every
+ * refusal is a {@link SubmissionRefused}; what it becomes on the wire is http/'s business.
  */
-public final class JobSubmission {
+public final class Submissions {
+
+  /** What a dry run found: the plans of the spec, and the units the live workers can run at once. */
+  public record DryRun(JobSpec spec, List<TablePlan> plans, long workerSlots) {
+  }
 
   public static final long PREFLIGHT_TIMEOUT_MILLIS = 120_000;
-  private static final Logger LOG = LoggerFactory.getLogger(JobSubmission.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Submissions.class);
 
   private final Vertx vertx;
   private final JobStore store;
@@ -60,7 +65,7 @@ public final class JobSubmission {
   private final LongSupplier clock;
   private final Map<String, TargetOverlap.Writes> recording = new HashMap<>();
 
-  public JobSubmission(Vertx vertx, JobStore store, JobBoard board, JobSecrets secrets, FerryMetrics metrics,
+  public Submissions(Vertx vertx, JobStore store, JobBoard board, JobSecrets secrets, FerryMetrics metrics,
       WorkerRegistry workers, LongSupplier clock) {
     this.vertx = vertx;
     this.workers = workers;
@@ -75,21 +80,21 @@ public final class JobSubmission {
   public static JobSpec read(String body, boolean yaml) {
     SpecReader.Result read = SpecReader.read(body, yaml);
     if (!read.problems().isEmpty()) {
-      throw new ApiException(400, "invalid job spec", read.problems());
+      throw new SubmissionRefused(Reason.INVALID_SPEC, read.problems());
     }
     List<String> problems = SpecValidator.validate(read.spec());
     if (!problems.isEmpty()) {
-      throw new ApiException(400, "invalid job spec", ApiErrors.scrub(problems, read.spec()));
+      throw SubmissionRefused.scrubbed(Reason.INVALID_SPEC, problems, read.spec());
     }
     return read.spec();
   }
 
-  public Future<JsonObject> dryRun(JobSpec spec) {
+  public Future<DryRun> dryRun(JobSpec spec) {
     Target target = target(spec);
     // Read on the event loop, where heartbeats update the registry.
     long slots = workerSlots();
     return plans(spec)
-        .compose(plans -> checkTarget(spec, target).map(v -> PlanView.of(spec, plans, slots)));
+        .compose(plans -> checkTarget(spec, target).map(v -> new DryRun(spec, plans, slots)));
   }
 
   /** Units the live workers can run at once, as their last heartbeats announced. */
@@ -97,7 +102,8 @@ public final class JobSubmission {
     return workers.list().stream().mapToLong(w -> Math.max(0, w.maxUnits())).sum();
   }
 
-  public Future<JsonObject> submit(JobSpec spec) {
+  /** The job as accepted, once it and its units are recorded in the target and on the board. */
+  public Future<JobRecord> submit(JobSpec spec) {
     Target target = target(spec);
     return plans(spec).compose(plans -> checkTarget(spec, target).compose(v -> {
       long now = clock.getAsLong();
@@ -105,7 +111,7 @@ public final class JobSubmission {
       TargetOverlap.Writes writes = TargetOverlap.Writes.of(id, spec, plans);
       List<String> overlaps = TargetOverlap.problems(writes, unfinishedWrites());
       if (!overlaps.isEmpty()) {
-        return Future.failedFuture(new ApiException(409, "the job overlaps an unfinished job", overlaps));
+        return Future.failedFuture(new SubmissionRefused(Reason.OVERLAP, overlaps));
       }
       // Held from here until the job is on the board, so that two submissions racing through the
       // (asynchronous) recording cannot both pass the check above.
@@ -119,16 +125,15 @@ public final class JobSubmission {
       return store.create(target, job, units, recorded -> recordedElsewhere(writes, known, recorded))
           .onComplete(done -> recording.remove(id))
           .recover(e -> Future.failedFuture(e instanceof TargetStore.Refused refused
-              ? new ApiException(409, "the job overlaps an unfinished job", refused.problems())
-              : new ApiException(400, "cannot record the job in its target database",
-                  ApiErrors.scrub(List.of(e.getMessage() == null ? e.toString() : e.getMessage()), spec))))
+              ? new SubmissionRefused(Reason.OVERLAP, refused.problems())
+              : SubmissionRefused.scrubbed(Reason.NOT_RECORDED,
+                  List.of(e.getMessage() == null ? e.toString() : e.getMessage()), spec)))
           .map(stored -> {
             secrets.put(id, spec);
             board.add(job, units);
             metrics.watch(id);
             LOG.info("job {} accepted: {} table plan(s), {} work unit(s)", id, plans.size(), units.size());
-            return new JsonObject().put("id", id).put("name", spec.name()).put("state", job.state().wireName())
-                .put("links", new JsonObject().put("self", "/api/v1/jobs/" + id));
+            return job;
           });
     }));
   }
@@ -180,37 +185,36 @@ public final class JobSubmission {
         .map(reply -> {
           PreflightReply preflight = Json.decode(reply.body(), PreflightReply.class);
           if (preflight.problems() != null && !preflight.problems().isEmpty()) {
-            throw new ApiException(400, "preflight failed", ApiErrors.scrub(preflight.problems(), spec));
+            throw SubmissionRefused.scrubbed(Reason.PREFLIGHT_PROBLEMS, preflight.problems(), spec);
           }
           List<TablePlan> plans = preflight.plans() == null ? List.of() : preflight.plans();
           List<String> problems = PlanChecks.problems(plans);
           if (!problems.isEmpty()) {
-            throw new ApiException(400, "preflight failed", problems);
+            throw new SubmissionRefused(Reason.PREFLIGHT_PROBLEMS, problems);
           }
           return plans;
         });
   }
 
-  private static ApiException preflightFailure(Throwable e, JobSpec spec) {
+  private static SubmissionRefused preflightFailure(Throwable e, JobSpec spec) {
     if (e instanceof ReplyException re) {
       if (re.failureType() == ReplyFailure.NO_HANDLERS) {
-        return new ApiException(503, "no worker is connected", List.of(
+        return new SubmissionRefused(Reason.NO_WORKER, List.of(
             "start a worker (ferry worker --join …) and submit again; workers check the databases before a job is accepted"));
       }
       if (re.failureType() == ReplyFailure.TIMEOUT) {
-        return new ApiException(504, "preflight timed out", List.of(
+        return new SubmissionRefused(Reason.PREFLIGHT_TIMED_OUT, List.of(
             "no worker answered within " + PREFLIGHT_TIMEOUT_MILLIS / 1000 + " s: check the workers' logs and the databases' reachability"));
       }
-      return new ApiException(502, "preflight failed on the worker", ApiErrors.scrub(List.of(String.valueOf(re.getMessage())), spec));
     }
-    return new ApiException(502, "preflight failed", ApiErrors.scrub(List.of(String.valueOf(e.getMessage())), spec));
+    return SubmissionRefused.scrubbed(Reason.PREFLIGHT_BROKE, List.of(String.valueOf(e.getMessage())), spec);
   }
 
   /** Step 5: the coordinator records the job in the target, so it must reach it too. */
   private Future<Void> checkTarget(JobSpec spec, Target target) {
-    return store.check(target).recover(e -> Future.failedFuture(new ApiException(400, "cannot reach the target database",
-        ApiErrors.scrub(List.of("the coordinator records job state in the target's ferry schema and could not connect to "
-            + target.url() + " as " + target.user() + ": " + reason(e, target)), spec))));
+    return store.check(target).recover(e -> Future.failedFuture(SubmissionRefused.scrubbed(Reason.TARGET_UNREACHABLE,
+        List.of("the coordinator records job state in the target's ferry schema and could not connect to "
+            + target.url() + " as " + target.user() + ": " + reason(e, target)), spec)));
   }
 
   private static String reason(Throwable e, Target target) {
