@@ -47,13 +47,14 @@ class SqlServerCopyIT {
     setup.add("""
         INSERT INTO sales.everything (code, c_guid, c_tinyint, c_smallint, c_bigint, c_bit, c_dec, c_num, c_money,
           c_smallmoney, c_float, c_real, c_date, c_time, c_dt, c_dt2, c_sdt, c_dto, c_char, c_nchar, c_vc, c_nvc,
-          c_nvcmax, c_text, c_ntext, c_bin, c_vbin, c_vbinmax, c_image, c_xml, c_ssn)
+          c_nvcmax, c_text, c_ntext, c_bin, c_vbin, c_vbinmax, c_image, c_xml, c_ssn, c_sv)
         VALUES ('alpha', '6F9619FF-8B86-D011-B42D-00C04FD430C8', 255, 32767, 9223372036854775807, 1,
           -12345678901234.5678, 12345678901234567890123456789012345678, -922337203685477.5808, 214748.3647,
           0.1, 1.5, '0001-01-01', '23:59:59.123', '1753-01-01T00:00:00.003', '9999-12-31T23:59:59.999999',
           '2079-06-06T23:59:00', '2020-05-06T07:08:09.123456-05:30', 'ab', N'ü', 'long text', N'Grüße 😀',
           REPLICATE(CAST(N'é' AS nvarchar(max)), 100000), 'old text', N'old ntext', 0x01020304, 0x00FF,
-          CAST(REPLICATE(CAST('x' AS varchar(max)), %d) AS varbinary(max)), 0x0A0B, '<a x="1">t</a>', '123-45-6789')
+          CAST(REPLICATE(CAST('x' AS varchar(max)), %d) AS varbinary(max)), 0x0A0B, '<a x="1">t</a>', '123-45-6789',
+          CAST(42 AS int))
         """.formatted(BIG));
     setup.add("INSERT INTO sales.everything (code) VALUES ('nulls')");
     setup.add("""
@@ -106,7 +107,7 @@ class SqlServerCopyIT {
         .containsEntry("c_nchar", "ü    ").containsEntry("c_vc", "long text").containsEntry("c_nvc", "Grüße 😀")
         .containsEntry("c_text", "old text").containsEntry("c_ntext", "old ntext").containsEntry("c_bin", "\\x01020304")
         .containsEntry("c_vbin", "\\x00ff").containsEntry("c_image", "\\x0a0b")
-        .containsEntry("c_xml", "<a x=\"1\">t</a>").containsEntry("c_ssn", "123-45-6789");
+        .containsEntry("c_xml", "<a x=\"1\">t</a>").containsEntry("c_ssn", "123-45-6789").containsEntry("c_sv", "42");
     assertThat(alpha.get("c_nvcmax")).hasSize(100_000).matches("é+");
     assertThat(alpha.get("c_vbinmax")).isEqualTo(md5("x".repeat(BIG)));
     assertThat(alpha.get("c_rv")).matches("\\\\x[0-9a-f]{16}");

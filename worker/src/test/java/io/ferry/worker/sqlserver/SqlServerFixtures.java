@@ -22,7 +22,7 @@ final class SqlServerFixtures {
         c_sdt smalldatetime, c_dto datetimeoffset(7), c_char char(10), c_nchar nchar(5), c_vc varchar(max),
         c_nvc nvarchar(50), c_nvcmax nvarchar(max), c_text text, c_ntext ntext, c_bin binary(4),
         c_vbin varbinary(100), c_vbinmax varbinary(max), c_image image, c_xml xml, c_rv rowversion,
-        c_ssn dbo.ssn, c_total AS (c_dec * 2) PERSISTED, c_virt AS (c_smallint + 1))"""};
+        c_ssn dbo.ssn, c_sv sql_variant, c_total AS (c_dec * 2) PERSISTED, c_virt AS (c_smallint + 1))"""};
 
   private SqlServerFixtures() {
   }
