@@ -34,7 +34,7 @@ public final class SqlServerCatalog {
         c.max_length, c.precision, c.scale, c.is_nullable, c.collation_name, c.is_identity,
         CAST(IDENT_SEED(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)),
         CAST(IDENT_INCR(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)),
-        CAST(ic.last_value AS decimal(38,0)), cc.definition, cc.is_persisted, dc.definition
+        CAST(ic.last_value AS decimal(38,0)), cc.definition, dc.definition
       FROM sys.columns c
       JOIN sys.tables t ON t.object_id = c.object_id
       JOIN sys.schemas s ON s.schema_id = t.schema_id
@@ -101,9 +101,9 @@ public final class SqlServerCatalog {
       next = last == null ? seed : longOf(last.add(BigDecimal.valueOf(increment)));
     }
     // A rowversion's value comes from the server, never from a default (Babelfish shows one that emulates it).
-    String defaultExpr = "timestamp".equals(type) ? null : rs.getString(14);
+    String defaultExpr = "timestamp".equals(type) ? null : rs.getString(13);
     return new SqlServerColumn(rs.getString(1), type, rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getBoolean(6),
-        rs.getString(7), seed, increment, next, rs.getString(12), rs.getBoolean(13), defaultExpr);
+        rs.getString(7), seed, increment, next, rs.getString(12), defaultExpr);
   }
 
   /** Identity values beyond a long (decimal(38,0) identities) are left unknown rather than wrapped. */

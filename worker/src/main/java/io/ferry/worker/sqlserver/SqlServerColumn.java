@@ -15,7 +15,7 @@ import io.ferry.worker.dialect.SourceColumn;
  */
 record SqlServerColumn(String name, String typeName, int maxLength, int precision, int scale, boolean nullable,
                        String collation, Long identitySeed, Long identityIncrement, Long identityNext, String computed,
-                       boolean persisted, String defaultExpr) {
+                       String defaultExpr) {
 
   /** The type as it is written in T-SQL DDL: {@code nvarchar(50)}, {@code varchar(max)}, {@code decimal(18,4)}. */
   String sqlType() {

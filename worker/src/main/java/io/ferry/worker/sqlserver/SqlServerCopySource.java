@@ -3,12 +3,15 @@ package io.ferry.worker.sqlserver;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.RangeRead;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One range of a SQL Server table as PostgreSQL binary COPY: a keyset read
@@ -45,13 +48,13 @@ public final class SqlServerCopySource implements CopySource {
     this.encoders = encoders;
     this.firstIndex = firstIndex;
     this.keyIndex = keyIndex;
-    this.tenant = read.tenantId() == null ? null : read.tenantId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    this.tenant = read.tenantId() == null ? null : read.tenantId().getBytes(StandardCharsets.UTF_8);
     this.fieldCount = (tenant == null ? 0 : 1) + encoders.size() + read.keyFields();
   }
 
   /** Starts the read, the columns' types taken from the catalog. */
   public static SqlServerCopySource open(Connection source, RangeRead read) throws SQLException {
-    java.util.Map<String, String> types = new java.util.HashMap<>();
+    Map<String, String> types = new HashMap<>();
     SqlServerCatalog.columns(source, read.table()).forEach(c -> types.put(c.name(), c.sqlType()));
     List<String> columnTypes = new ArrayList<>();
     for (String c : read.columns()) {

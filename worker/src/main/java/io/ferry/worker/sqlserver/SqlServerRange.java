@@ -24,24 +24,26 @@ record SqlServerRange(String sql, List<String> params, List<String> types) {
       return new SqlServerRange("(" + String.join(" OR ", cols.stream().map(c -> c + " IS NULL").toList()) + ")",
           List.of(), List.of());
     }
-    SqlServerRange out = new SqlServerRange("", new ArrayList<>(), new ArrayList<>());
     List<String> terms = new ArrayList<>();
+    List<String> params = new ArrayList<>();
+    List<String> types = new ArrayList<>();
     if (key.nullable()) {
       cols.forEach(c -> terms.add(c + " IS NOT NULL"));
     }
     if (resumeAfter != null) {
-      terms.add(out.compare(key, ">", resumeAfter));
+      terms.add(compare(key, ">", resumeAfter, params, types));
     } else if (r.lower() != null) {
-      terms.add(out.compare(key, ">=", r.lower()));
+      terms.add(compare(key, ">=", r.lower(), params, types));
     }
     if (r.upper() != null) {
-      terms.add(out.compare(key, "<", r.upper()));
+      terms.add(compare(key, "<", r.upper(), params, types));
     }
-    return new SqlServerRange(String.join(" AND ", terms), List.copyOf(out.params), List.copyOf(out.types));
+    return new SqlServerRange(String.join(" AND ", terms), List.copyOf(params), List.copyOf(types));
   }
 
   /** {@code (k1 op v1)} for one column; for more, the lexicographic expansion, the last column taking {@code op}. */
-  private String compare(SplitKey key, String operator, List<String> bound) {
+  private static String compare(SplitKey key, String operator, List<String> bound, List<String> params,
+      List<String> types) {
     int n = key.columns().size();
     if (bound.size() != n) {
       throw new IllegalArgumentException("bound " + bound + " has " + bound.size() + " values; the key " + key.columns()
@@ -52,15 +54,16 @@ record SqlServerRange(String sql, List<String> params, List<String> types) {
     for (int i = 0; i < n; i++) {
       List<String> and = new ArrayList<>();
       for (int j = 0; j < i; j++) {
-        and.add(term(key, j, "=", bound.get(j)));
+        and.add(term(key, j, "=", bound.get(j), params, types));
       }
-      and.add(term(key, i, i == n - 1 ? operator : strict, bound.get(i)));
+      and.add(term(key, i, i == n - 1 ? operator : strict, bound.get(i), params, types));
       alternatives.add(and.size() == 1 ? and.get(0) : "(" + String.join(" AND ", and) + ")");
     }
     return alternatives.size() == 1 ? alternatives.get(0) : "(" + String.join(" OR ", alternatives) + ")";
   }
 
-  private String term(SplitKey key, int i, String operator, String value) {
+  private static String term(SplitKey key, int i, String operator, String value, List<String> params,
+      List<String> types) {
     if (value == null) {
       throw new IllegalArgumentException("a key bound cannot be NULL");
     }

@@ -24,6 +24,8 @@ class SqlServerCatalogIT {
 
   private static final SqlServerDatabases DBS = new SqlServerDatabases();
   private static String url;
+  /** One connection for all tests: opening one takes seconds on the test server. */
+  private static Connection c;
 
   @BeforeAll
   static void createTables() throws SQLException {
@@ -38,19 +40,19 @@ class SqlServerCatalogIT {
             + " ON DELETE CASCADE)",
         "CREATE TABLE dbo.heap (a int, b nvarchar(10))",
         "INSERT INTO sales.everything (code, c_smallint) VALUES ('a', 1), ('b', 2)");
+    c = DBS.open(url);
   }
 
   @AfterAll
   static void dropDatabases() throws SQLException {
+    c.close();
     DBS.close();
   }
 
   @Test
   void listsUserTablesOnly() throws SQLException {
-    try (Connection c = DBS.open(url)) {
-      assertThat(SqlServerCatalog.listTables(c)).containsExactly(
-          new TableName("dbo", "heap"), new TableName("sales", "child"), new TableName("sales", "everything"));
-    }
+    assertThat(SqlServerCatalog.listTables(c)).containsExactly(
+        new TableName("dbo", "heap"), new TableName("sales", "child"), new TableName("sales", "everything"));
   }
 
   @Test
@@ -87,11 +89,9 @@ class SqlServerCatalogIT {
     assertThat(id.identity()).isEqualTo("always");
     // IDENTITY(10,5) issued 10 and 15 for the two rows.
     assertThat(id.sequenceNext()).isEqualTo(20L);
-    try (Connection c = DBS.open(url)) {
-      SqlServerColumn raw = SqlServerCatalog.columns(c, new TableName("sales", "everything")).get(0);
-      assertThat(raw.identitySeed()).isEqualTo(10L);
-      assertThat(raw.identityIncrement()).isEqualTo(5L);
-    }
+    SqlServerColumn raw = SqlServerCatalog.columns(c, new TableName("sales", "everything")).get(0);
+    assertThat(raw.identitySeed()).isEqualTo(10L);
+    assertThat(raw.identityIncrement()).isEqualTo(5L);
   }
 
   @Test
@@ -130,10 +130,7 @@ class SqlServerCatalogIT {
   @Test
   void heapHasNoKeyAndEstimatesAreNeverNegative() throws SQLException {
     List<String> warnings = new ArrayList<>();
-    SourceTable heap;
-    try (Connection c = DBS.open(url)) {
-      heap = SqlServerCatalog.describe(c, new TableName("dbo", "heap"), warnings);
-    }
+    SourceTable heap = SqlServerCatalog.describe(c, new TableName("dbo", "heap"), warnings);
     assertThat(heap.primaryKey()).isEmpty();
     assertThat(heap.indexes()).isEmpty();
     assertThat(heap.columns()).extracting(SourceColumn::type).containsExactly("int", "nvarchar(10)");
@@ -143,15 +140,11 @@ class SqlServerCatalogIT {
 
   @Test
   void aMissingTableIsAnError() throws SQLException {
-    try (Connection c = DBS.open(url)) {
-      assertThatThrownBy(() -> SqlServerCatalog.describe(c, new TableName("dbo", "nope"), new ArrayList<>()))
-          .isInstanceOf(SQLException.class).hasMessageContaining("dbo.nope");
-    }
+    assertThatThrownBy(() -> SqlServerCatalog.describe(c, new TableName("dbo", "nope"), new ArrayList<>()))
+        .isInstanceOf(SQLException.class).hasMessageContaining("dbo.nope");
   }
 
   private static SourceTable describe(TableName name) throws SQLException {
-    try (Connection c = DBS.open(url)) {
-      return SqlServerCatalog.describe(c, name, new ArrayList<>());
-    }
+    return SqlServerCatalog.describe(c, name, new ArrayList<>());
   }
 }

@@ -1,13 +1,11 @@
 package io.ferry.worker.sqlserver;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.UUID;
 
 /**
@@ -38,11 +36,9 @@ public final class SqlServerDatabases implements AutoCloseable {
     return new io.ferry.protocol.spec.Connection(url, user, password);
   }
 
+  /** A connection with the settings the worker reads with. */
   public Connection open(String url) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", user);
-    p.setProperty("password", password);
-    return DriverManager.getConnection(url, p);
+    return SqlServerConnections.open(connection(url));
   }
 
   public String urlOf(String database) {
