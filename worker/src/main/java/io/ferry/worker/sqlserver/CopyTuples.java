@@ -94,7 +94,16 @@ final class CopyTuples {
       pendingLeft -= read;
     }
     if (pendingLeft == 0) {
+      discard();
+    }
+  }
+
+  /** Closes a streamed value's source (a temporary file is deleted on close), read to its end or not. */
+  void discard() throws IOException {
+    if (pending != null) {
+      InputStream in = pending;
       pending = null;
+      in.close();
     }
   }
 

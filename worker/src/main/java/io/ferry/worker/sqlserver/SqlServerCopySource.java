@@ -17,8 +17,8 @@ import java.util.Map;
  * One range of a SQL Server table as PostgreSQL binary COPY: a keyset read
  * ({@code SELECT … WHERE <range> ORDER BY <key>}), forward-only and read-only, whose rows are encoded
  * tuple by tuple into blocks of about {@link CopyTuples#BLOCK} bytes. The connection streams rows as
- * they are read ({@code responseBuffering=adaptive}, see {@link SqlServerConnections}) and long binary
- * values stream through in pieces, so memory stays bounded by a block and the longest text value.
+ * they are read ({@code responseBuffering=adaptive}, see {@link SqlServerConnections}) and long values
+ * stream through in pieces ({@link StreamedText}), so memory stays bounded whatever the size of the values.
  *
  * <p>Every tuple carries, as the dialect contract asks, the tenant id first when the read has one, and
  * the key columns as trailing text fields when the read is resumable and its key is not read in band.
@@ -175,6 +175,11 @@ public final class SqlServerCopySource implements CopySource {
   /** An unfinished read is cancelled first: closing it alone would make the driver read the rest of the range. */
   @Override
   public void close() {
+    try {
+      out.discard();
+    } catch (IOException ignored) {
+      // a value abandoned half read; its temporary file, if any, is gone with the close
+    }
     try {
       if (!ended) {
         ended = true;

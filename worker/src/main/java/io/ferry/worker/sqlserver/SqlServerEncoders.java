@@ -68,8 +68,9 @@ final class SqlServerEncoders {
         OffsetDateTime v = rs.getObject(i, OffsetDateTime.class);
         if (v == null) out.nullField(); else timestamp(out, v.toEpochSecond(), v.getNano());
       };
-      case "char", "nchar", "varchar", "nvarchar", "text", "ntext", "sysname", "xml", "sql_variant" ->
-          SqlServerEncoders::text;
+      case "varchar", "nvarchar" -> t.max() ? new StreamedText() : SqlServerEncoders::text;
+      case "text", "ntext", "xml" -> new StreamedText();
+      case "char", "nchar", "sysname", "sql_variant" -> SqlServerEncoders::text;
       case "hierarchyid" -> textOf(c -> "CAST(" + c + " AS nvarchar(4000))");
       case "geography", "geometry" ->
           textOf(c -> "'SRID=' + CAST(" + c + ".STSrid AS varchar(11)) + ';' + " + c + ".STAsText()");

@@ -25,6 +25,29 @@ class SqlServerEncodersTest {
   }
 
   @Test
+  void aNulInLongTextIsAnErrorToo() {
+    ResultSet rs = oneValue("doc", "x".repeat(StreamedText.SPILL + 10) + "\0");
+    assertThatThrownBy(() -> SqlServerEncoders.forType("nvarchar(max)").write(rs, 1, new CopyTuples()))
+        .isInstanceOf(UnencodableValueException.class).hasMessageContaining("column doc");
+  }
+
+  @Test
+  void longTextPastTheSpillSizeStreamsFromATemporaryFile() throws Exception {
+    String value = "é".repeat(StreamedText.SPILL);
+    CopyTuples out = new CopyTuples();
+    SqlServerEncoders.forType("nvarchar(max)").write(oneValue("doc", value), 1, out);
+    assertThat(out.draining()).isTrue();
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    while (out.draining()) {
+      out.drain();
+      all.write(out.take());
+    }
+    byte[] bytes = all.toByteArray();
+    assertThat(java.nio.ByteBuffer.wrap(bytes).getInt()).isEqualTo(2 * StreamedText.SPILL);
+    assertThat(new String(bytes, 4, bytes.length - 4, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(value);
+  }
+
+  @Test
   void aGuidsFirstThreeGroupsAreByteSwapped() throws Exception {
     // 6F9619FF-8B86-D011-B42D-00C04FD430C8 as SQL Server stores and sends it
     byte[] stored = HexFormat.of().parseHex("FF19966F868B11D0B42D00C04FD430C8");
@@ -53,6 +76,7 @@ class SqlServerEncodersTest {
     return (ResultSet) Proxy.newProxyInstance(getClass(ResultSet.class), new Class<?>[] {ResultSet.class},
         (p, m, a) -> switch (m.getName()) {
           case "getString", "getBytes", "getObject" -> value;
+          case "getCharacterStream" -> new java.io.StringReader((String) value);
           case "getMetaData" -> meta;
           case "wasNull" -> value == null;
           default -> throw new UnsupportedOperationException(m.getName());
