@@ -68,8 +68,8 @@ final class SqlServerEncoders {
         OffsetDateTime v = rs.getObject(i, OffsetDateTime.class);
         if (v == null) out.nullField(); else timestamp(out, v.toEpochSecond(), v.getNano());
       };
-      case "varchar", "nvarchar" -> t.max() ? new StreamedText() : SqlServerEncoders::text;
-      case "text", "ntext", "xml" -> new StreamedText();
+      case "varchar", "nvarchar" -> t.max() ? new StreamedText(SqlServerEncoders::text) : SqlServerEncoders::text;
+      case "text", "ntext", "xml" -> new StreamedText(SqlServerEncoders::text);
       case "char", "nchar", "sysname", "sql_variant" -> SqlServerEncoders::text;
       case "hierarchyid" -> textOf(c -> "CAST(" + c + " AS nvarchar(4000))");
       case "geography", "geometry" ->

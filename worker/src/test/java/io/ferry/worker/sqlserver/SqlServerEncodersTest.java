@@ -69,7 +69,7 @@ class SqlServerEncodersTest {
         .isEqualTo("0000" + "0000" + "0000" + "0002");
   }
 
-  /** A result set on one row of one column: {@code getString}/{@code getBytes} answer the value. */
+  /** A result set on one row of one column: every getter answers the value (or its DATALENGTH as nvarchar). */
   private static ResultSet oneValue(String label, Object value) {
     ResultSetMetaData meta = (ResultSetMetaData) Proxy.newProxyInstance(getClass(ResultSetMetaData.class),
         new Class<?>[] {ResultSetMetaData.class}, (p, m, a) -> m.getName().equals("getColumnLabel") ? label : null);
@@ -77,6 +77,7 @@ class SqlServerEncodersTest {
         (p, m, a) -> switch (m.getName()) {
           case "getString", "getBytes", "getObject" -> value;
           case "getCharacterStream" -> new java.io.StringReader((String) value);
+          case "getLong" -> 2L * ((String) value).length(); // DATALENGTH of nvarchar
           case "getMetaData" -> meta;
           case "wasNull" -> value == null;
           default -> throw new UnsupportedOperationException(m.getName());
