@@ -45,7 +45,7 @@ final class SqlServerKeyText {
         double v = rs.getDouble(i);
         yield rs.wasNull() ? null : Double.toString(v);
       }
-      case "binary", "varbinary" -> {
+      case "binary", "varbinary", "timestamp", "rowversion" -> {
         byte[] v = rs.getBytes(i);
         yield v == null ? null : HexFormat.of().formatHex(v);
       }
@@ -57,7 +57,7 @@ final class SqlServerKeyText {
   static String placeholder(String sqlServerType) {
     SqlServerType t = SqlServerType.parse(sqlServerType);
     return switch (t.name()) {
-      case "float", "real", "binary", "varbinary" -> "?";
+      case "float", "real", "binary", "varbinary", "timestamp", "rowversion" -> "?";
       default -> "CAST(? AS " + sqlServerType + ")";
     };
   }
@@ -66,7 +66,7 @@ final class SqlServerKeyText {
     SqlServerType t = SqlServerType.parse(sqlServerType);
     switch (t.name()) {
       case "float", "real" -> ps.setDouble(index, Double.parseDouble(text));
-      case "binary", "varbinary" -> ps.setBytes(index, HexFormat.of().parseHex(text));
+      case "binary", "varbinary", "timestamp", "rowversion" -> ps.setBytes(index, HexFormat.of().parseHex(text));
       case "nchar", "nvarchar", "ntext", "sysname" -> ps.setNString(index, text);
       default -> ps.setString(index, text);
     }

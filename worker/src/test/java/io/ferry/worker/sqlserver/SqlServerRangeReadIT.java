@@ -40,7 +40,12 @@ class SqlServerRangeReadIT {
             + " ('2024-01-01T00:00:00.010', 3)",
         "CREATE TABLE dbo.nullable (id int NOT NULL, u int NULL)",
         "CREATE UNIQUE INDEX ux_u ON dbo.nullable (u)",
-        "INSERT INTO dbo.nullable VALUES (1, 10), (2, NULL), (3, 30)");
+        "INSERT INTO dbo.nullable VALUES (1, 10), (2, NULL), (3, 30)",
+        "CREATE TABLE dbo.guids (g uniqueidentifier PRIMARY KEY)",
+        "INSERT INTO dbo.guids VALUES ('00000000-0000-0000-0000-000000000002'), ('00000000-0000-0000-0000-010000000000'),"
+            + " ('02000000-0000-0000-0000-000000000000'), ('00000000-0000-0000-0300-000000000000')",
+        "CREATE TABLE dbo.bins (b varbinary(8) PRIMARY KEY)",
+        "INSERT INTO dbo.bins VALUES (0x00), (0x0001), (0xFF), (0x7F00)");
     c = MSSQL.open(url);
   }
 
@@ -77,6 +82,21 @@ class SqlServerRangeReadIT {
     assertThat(keys("stamps", key, KeyRange.ALL, all.get(0))).containsExactly(all.get(1), all.get(2));
     assertThat(keys("stamps", key, new KeyRange(all.get(1), null), null)).containsExactly(all.get(1), all.get(2));
     assertThat(keys("stamps", key, new KeyRange(null, all.get(1)), null)).containsExactly(all.get(0));
+  }
+
+  @Test
+  void guidAndBinaryKeysResumeInTheServersOrder() throws Exception {
+    for (SplitKey key : List.of(key(List.of("g"), List.of("uniqueidentifier"), false),
+        key(List.of("b"), List.of("varbinary(8)"), false))) {
+      String table = key.columns().get(0).equals("g") ? "guids" : "bins";
+      List<List<String>> all = keys(table, key, KeyRange.ALL, null);
+      assertThat(all).as(table).hasSize(4).doesNotHaveDuplicates();
+      for (int i = 0; i < all.size(); i++) {
+        assertThat(keys(table, key, KeyRange.ALL, all.get(i))).as(table + " after " + all.get(i))
+            .isEqualTo(all.subList(i + 1, all.size()));
+        assertThat(keys(table, key, new KeyRange(all.get(i), null), null)).isEqualTo(all.subList(i, all.size()));
+      }
+    }
   }
 
   @Test
