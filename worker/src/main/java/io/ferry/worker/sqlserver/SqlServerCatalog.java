@@ -1,0 +1,120 @@
+package io.ferry.worker.sqlserver;
+
+import io.ferry.worker.dialect.SourceColumn;
+import io.ferry.worker.dialect.SourceTable;
+import io.ferry.worker.dialect.TableName;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads tables and columns from SQL Server's {@code sys.*} catalog views. Types are joined by the ids of
+ * the same database and named by {@code sys.types.name}, never compared with numeric type ids (those are
+ * not portable: Babelfish has PostgreSQL's). Rows are grouped in Java rather than with {@code STRING_AGG},
+ * so the queries work at every compatibility level.
+ */
+public final class SqlServerCatalog {
+
+  /** Ferry's own schema in a SQL Server target; never a source table. */
+  static final String FERRY_SCHEMA = "ferry";
+
+  private static final String TABLES = """
+      SELECT s.name, t.name FROM sys.tables t JOIN sys.schemas s ON s.schema_id = t.schema_id
+      WHERE t.is_ms_shipped = 0 AND s.name NOT IN ('sys', 'INFORMATION_SCHEMA', ?)
+      ORDER BY s.name, t.name""";
+
+  // IDENT_SEED/IDENT_INCR rather than sys.identity_columns.seed_value: the same values, and Babelfish reports
+  // only the functions; last_value is NULL until a row was inserted.
+  private static final String COLUMNS = """
+      SELECT c.name, CASE WHEN ty.is_user_defined = 1 THEN TYPE_NAME(ty.system_type_id) ELSE ty.name END,
+        c.max_length, c.precision, c.scale, c.is_nullable, c.collation_name, c.is_identity,
+        CAST(IDENT_SEED(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)),
+        CAST(IDENT_INCR(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)),
+        CAST(ic.last_value AS decimal(38,0)), cc.definition, dc.definition
+      FROM sys.columns c
+      JOIN sys.tables t ON t.object_id = c.object_id
+      JOIN sys.schemas s ON s.schema_id = t.schema_id
+      JOIN sys.types ty ON ty.user_type_id = c.user_type_id
+      LEFT JOIN sys.identity_columns ic ON ic.object_id = c.object_id AND ic.column_id = c.column_id
+      LEFT JOIN sys.computed_columns cc ON cc.object_id = c.object_id AND cc.column_id = c.column_id
+      LEFT JOIN sys.default_constraints dc ON dc.object_id = c.default_object_id
+      WHERE s.name = ? AND t.name = ?
+      ORDER BY c.column_id""";
+
+  private SqlServerCatalog() {
+  }
+
+  /** User tables, Ferry's own schema left out. */
+  public static List<TableName> listTables(Connection source) throws SQLException {
+    List<TableName> tables = new ArrayList<>();
+    try (PreparedStatement ps = source.prepareStatement(TABLES)) {
+      ps.setNString(1, FERRY_SCHEMA);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          tables.add(new TableName(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return tables;
+  }
+
+  public static SourceTable describe(Connection source, TableName table, List<String> warnings) throws SQLException {
+    List<SqlServerColumn> columns = columns(source, table);
+    if (columns.isEmpty()) {
+      throw new SQLException("table " + table + " does not exist or is not visible to this login");
+    }
+    List<SourceColumn> described = columns.stream().map(SqlServerColumn::toSourceColumn).toList();
+    SqlServerIndexes indexes = SqlServerIndexes.read(source, table, warnings);
+    SqlServerSize size = SqlServerSize.estimate(source, table, warnings);
+    return new SourceTable(table, false, described, indexes.primaryKey(), indexes.indexes(),
+        SqlServerConstraints.foreignKeys(source, table), size.rows(), size.bytes(), null, List.of(),
+        SqlServerConstraints.checks(source, table));
+  }
+
+  /** The table's columns in column order; empty when the table does not exist. */
+  static List<SqlServerColumn> columns(Connection source, TableName table) throws SQLException {
+    List<SqlServerColumn> columns = new ArrayList<>();
+    try (PreparedStatement ps = source.prepareStatement(COLUMNS)) {
+      ps.setNString(1, table.schema());
+      ps.setNString(2, table.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          columns.add(column(rs));
+        }
+      }
+    }
+    return columns;
+  }
+
+  private static SqlServerColumn column(ResultSet rs) throws SQLException {
+    String type = rs.getString(2);
+    boolean identity = rs.getBoolean(8);
+    Long seed = identity ? longOf(rs.getBigDecimal(9)) : null;
+    Long increment = identity ? longOf(rs.getBigDecimal(10)) : null;
+    Long next = null;
+    if (identity && seed != null && increment != null) {
+      BigDecimal last = rs.getBigDecimal(11);
+      next = last == null ? seed : longOf(last.add(BigDecimal.valueOf(increment)));
+    }
+    // A rowversion's value comes from the server, never from a default (Babelfish shows one that emulates it).
+    String defaultExpr = "timestamp".equals(type) ? null : rs.getString(13);
+    return new SqlServerColumn(rs.getString(1), type, rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getBoolean(6),
+        rs.getString(7), seed, increment, next, rs.getString(12), defaultExpr);
+  }
+
+  /** Identity values beyond a long (decimal(38,0) identities) are left unknown rather than wrapped. */
+  private static Long longOf(BigDecimal value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return value.longValueExact();
+    } catch (ArithmeticException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.ferry.worker.sqlserver;
+
+import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Secret;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * Opens mssql-jdbc connections. User and password travel as properties, never in the URL, so any
+ * character ({@code ; = { }}) in them is safe.
+ */
+public final class SqlServerConnections {
+
+  private SqlServerConnections() {
+  }
+
+  public static java.sql.Connection open(Connection connection) throws SQLException {
+    Properties props = new Properties();
+    if (connection.user() != null) {
+      props.setProperty("user", connection.user());
+    }
+    String password = Secret.resolve(connection.password());
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    props.setProperty("applicationName", "ferry-worker");
+    props.setProperty("loginTimeout", "10");
+    // Rows stream as they are read, so a multi-megabyte (max) value never has to fit in memory whole.
+    props.setProperty("responseBuffering", "adaptive");
+    // A varchar key bound as varchar compares in the column's collation; nvarchar ones are bound with setNString.
+    props.setProperty("sendStringParametersAsUnicode", "false");
+    return DriverManager.getConnection(connection.url(), props);
+  }
+}

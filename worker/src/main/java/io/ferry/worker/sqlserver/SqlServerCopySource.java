@@ -1,0 +1,193 @@
+package io.ferry.worker.sqlserver;
+
+import io.ferry.worker.dialect.CopySource;
+import io.ferry.worker.dialect.RangeRead;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One range of a SQL Server table as PostgreSQL binary COPY: a keyset read
+ * ({@code SELECT … WHERE <range> ORDER BY <key>}), forward-only and read-only, whose rows are encoded
+ * tuple by tuple into blocks of about {@link CopyTuples#BLOCK} bytes. The connection streams rows as
+ * they are read ({@code responseBuffering=adaptive}, see {@link SqlServerConnections}) and long values
+ * stream through in pieces ({@link StreamedText}), so memory stays bounded whatever the size of the values.
+ *
+ * <p>Every tuple carries, as the dialect contract asks, the tenant id first when the read has one, and
+ * the key columns as trailing text fields when the read is resumable and its key is not read in band.
+ */
+public final class SqlServerCopySource implements CopySource {
+
+  private final PreparedStatement statement;
+  private final ResultSet rows;
+  private final RangeRead read;
+  private final List<ColumnEncoder> encoders;
+  private final int[] firstIndex;
+  private final int keyIndex;
+  private final byte[] tenant;
+  private final int fieldCount;
+  private final CopyTuples out = new CopyTuples();
+  private boolean started;
+  private boolean ended;
+  private long rowNumber;
+  /** The column being written of the current row, or -1 between rows. */
+  private int column = -1;
+
+  private SqlServerCopySource(PreparedStatement statement, ResultSet rows, RangeRead read, List<ColumnEncoder> encoders,
+      int[] firstIndex, int keyIndex) {
+    this.statement = statement;
+    this.rows = rows;
+    this.read = read;
+    this.encoders = encoders;
+    this.firstIndex = firstIndex;
+    this.keyIndex = keyIndex;
+    this.tenant = read.tenantId() == null ? null : read.tenantId().getBytes(StandardCharsets.UTF_8);
+    this.fieldCount = (tenant == null ? 0 : 1) + encoders.size() + read.keyFields();
+  }
+
+  /** Starts the read, the columns' types taken from the catalog. */
+  public static SqlServerCopySource open(Connection source, RangeRead read) throws SQLException {
+    Map<String, String> types = new HashMap<>();
+    SqlServerCatalog.columns(source, read.table()).forEach(c -> types.put(c.name(), c.sqlType()));
+    List<String> columnTypes = new ArrayList<>();
+    for (String c : read.columns()) {
+      String type = types.get(c);
+      if (type == null) {
+        throw new SQLException("no column " + c + " in " + read.table());
+      }
+      columnTypes.add(type);
+    }
+    return open(source, read, columnTypes);
+  }
+
+  /**
+   * Starts the read.
+   *
+   * @param columnTypes the SQL Server type of each of {@code read.columns()}, in the same order
+   */
+  public static SqlServerCopySource open(Connection source, RangeRead read, List<String> columnTypes) throws SQLException {
+    List<ColumnEncoder> encoders = columnTypes.stream().map(SqlServerEncoders::forType).toList();
+    List<String> select = new ArrayList<>();
+    int[] first = new int[encoders.size()];
+    for (int c = 0; c < encoders.size(); c++) {
+      first[c] = select.size() + 1;
+      select.addAll(encoders.get(c).select(SqlServerSql.ident(read.columns().get(c))));
+    }
+    int keyIndex = select.size() + 1;
+    if (read.keyFields() > 0) {
+      read.key().columns().forEach(k -> select.add(SqlServerSql.ident(k)));
+    }
+    StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select))
+        .append(" FROM ").append(SqlServerSql.table(read.table()));
+    SqlServerRange range = null;
+    if (read.key() != null && read.key().ordered()) {
+      range = SqlServerRange.of(read.key(), read.range(), read.resumable() ? read.resumeAfter() : null);
+      if (!range.sql().isEmpty()) {
+        sql.append(" WHERE ").append(range.sql());
+      }
+      if (read.resumable()) {
+        sql.append(" ORDER BY ").append(SqlServerSql.idents(read.key().columns()));
+      }
+    }
+    PreparedStatement ps = source.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+    try {
+      if (range != null) {
+        for (int p = 0; p < range.params().size(); p++) {
+          SqlServerKeyText.bind(ps, p + 1, range.params().get(p), range.types().get(p));
+        }
+      }
+      return new SqlServerCopySource(ps, ps.executeQuery(), read, encoders, first, keyIndex);
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public byte[] read() throws SQLException {
+    if (ended) {
+      return null;
+    }
+    if (!started) {
+      out.header();
+      started = true;
+    }
+    try {
+      while (!out.full()) {
+        if (out.draining()) {
+          out.drain();
+        } else if (column >= 0) {
+          writeColumn();
+        } else if (rows.next()) {
+          rowNumber++;
+          out.int16(fieldCount);
+          if (tenant != null) {
+            out.field(tenant);
+          }
+          column = 0;
+        } else {
+          out.trailer();
+          ended = true;
+          statement.close();
+          break;
+        }
+      }
+    } catch (IOException e) {
+      throw new SQLException("reading " + read.table() + ": " + e.getMessage(), e);
+    }
+    return out.take();
+  }
+
+  /** The current row's next column, or its trailing key fields after the last one. */
+  private void writeColumn() throws SQLException, IOException {
+    if (column < encoders.size()) {
+      try {
+        encoders.get(column).write(rows, firstIndex[column], out);
+      } catch (UnencodableValueException e) {
+        throw new UnencodableValueException(read.table() + " row " + rowNumber + " of " + read.range(), e);
+      }
+      column++;
+      return;
+    }
+    for (int k = 0; k < read.keyFields(); k++) {
+      String text = SqlServerKeyText.print(rows, keyIndex + k, read.key().types().get(k));
+      if (text == null) {
+        out.nullField();
+      } else {
+        out.text(text);
+      }
+    }
+    column = -1;
+  }
+
+  @Override
+  public void cancel() {
+    close();
+  }
+
+  /** An unfinished read is cancelled first: closing it alone would make the driver read the rest of the range. */
+  @Override
+  public void close() {
+    try {
+      out.discard();
+    } catch (IOException ignored) {
+      // a value abandoned half read; its temporary file, if any, is gone with the close
+    }
+    try {
+      if (!ended) {
+        ended = true;
+        statement.cancel();
+      }
+      statement.close();
+    } catch (SQLException ignored) {
+      // closing a cancelled read can fail; the connection is what a caller still owns
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.ferry.worker.sqlserver;
+
+import io.ferry.worker.dialect.SourceIndex;
+import io.ferry.worker.dialect.TableName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A table's primary key and its rowstore indexes from {@code sys.indexes}. The primary key is found by
+ * {@code is_primary_key}, not by {@code index_id} 1: a primary key need not be clustered (and Babelfish
+ * shows every one as nonclustered). XML, spatial, columnstore and hash indexes have no PostgreSQL
+ * counterpart; they are named in the warnings.
+ */
+record SqlServerIndexes(List<String> primaryKey, List<SourceIndex> indexes) {
+
+  /** Index types (sys.indexes.type) of rowstore B-trees: clustered and nonclustered. */
+  private static final int CLUSTERED = 1;
+  private static final int NONCLUSTERED = 2;
+
+  private static final String INDEXES = """
+      SELECT i.index_id, i.name, i.type, i.type_desc, i.is_primary_key, i.is_unique, i.is_unique_constraint,
+        i.has_filter, i.filter_definition, c.name, ic.key_ordinal, ic.is_included_column, ic.is_descending_key
+      FROM sys.indexes i
+      JOIN sys.tables t ON t.object_id = i.object_id
+      JOIN sys.schemas s ON s.schema_id = t.schema_id
+      JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id
+      JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+      WHERE s.name = ? AND t.name = ? AND i.is_hypothetical = 0
+      ORDER BY i.index_id, ic.is_included_column, ic.key_ordinal, ic.index_column_id""";
+
+  static SqlServerIndexes read(Connection source, TableName table, List<String> warnings) throws SQLException {
+    Map<Integer, Builder> byId = new LinkedHashMap<>();
+    try (PreparedStatement ps = source.prepareStatement(INDEXES)) {
+      ps.setNString(1, table.schema());
+      ps.setNString(2, table.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Builder b = byId.computeIfAbsent(rs.getInt(1), id -> new Builder());
+          b.name = rs.getString(2);
+          b.type = rs.getInt(3);
+          b.typeDesc = rs.getString(4);
+          b.primaryKey = rs.getBoolean(5);
+          b.unique = rs.getBoolean(6);
+          b.constraint = rs.getBoolean(7);
+          b.filter = rs.getBoolean(8) ? rs.getString(9) : null;
+          if (rs.getBoolean(12)) {
+            b.include.add(rs.getString(10));
+          } else if (rs.getInt(11) > 0) {
+            b.keys.add(new SourceIndex.Key(rs.getString(10), null, rs.getBoolean(13) ? "DESC" : ""));
+          }
+        }
+      }
+    }
+    List<String> primaryKey = List.of();
+    List<SourceIndex> indexes = new ArrayList<>();
+    for (Builder b : byId.values()) {
+      if (b.type != CLUSTERED && b.type != NONCLUSTERED) {
+        warnings.add(table + ": index " + b.name + " (" + b.typeDesc + ") has no PostgreSQL counterpart and is not carried");
+      } else if (b.primaryKey) {
+        primaryKey = b.keys.stream().map(SourceIndex.Key::column).toList();
+      } else if (!b.keys.isEmpty()) {
+        indexes.add(new SourceIndex(b.name, b.unique, b.constraint, "btree", b.keys, b.include, b.filter));
+      }
+    }
+    return new SqlServerIndexes(primaryKey, indexes);
+  }
+
+  private static final class Builder {
+    String name;
+    int type;
+    String typeDesc;
+    boolean primaryKey;
+    boolean unique;
+    boolean constraint;
+    String filter;
+    final List<SourceIndex.Key> keys = new ArrayList<>();
+    final List<String> include = new ArrayList<>();
+  }
+}

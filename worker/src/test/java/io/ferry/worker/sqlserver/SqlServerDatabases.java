@@ -1,0 +1,71 @@
+package io.ferry.worker.sqlserver;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Real SQL Server databases for tests: {@code FERRY_TEST_MSSQL_URL} (user {@code FERRY_TEST_MSSQL_USER},
+ * password {@code FERRY_TEST_MSSQL_PASSWORD}) or the shared Babelfish server on 127.0.0.1:1433. Every
+ * database gets a unique name and is dropped on {@link #close()}.
+ */
+public final class SqlServerDatabases implements AutoCloseable {
+
+  private final String serverUrl = env("FERRY_TEST_MSSQL_URL",
+      "jdbc:sqlserver://127.0.0.1:1433;encrypt=false;trustServerCertificate=true");
+  private final String user = env("FERRY_TEST_MSSQL_USER", "ferry");
+  private final String password = env("FERRY_TEST_MSSQL_PASSWORD", "Ferry-test-1");
+  private final List<String> created = new ArrayList<>();
+
+  /** Creates a database and returns its JDBC URL. */
+  public String create(String prefix) throws SQLException {
+    String name = ("ferry_t_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+    try (Connection c = open(serverUrl); Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+    }
+    created.add(name);
+    return urlOf(name);
+  }
+
+  /** The connection spec a dialect opens for {@code url}. */
+  public io.ferry.protocol.spec.Connection connection(String url) {
+    return new io.ferry.protocol.spec.Connection(url, user, password);
+  }
+
+  /** A connection with the settings the worker reads with. */
+  public Connection open(String url) throws SQLException {
+    return SqlServerConnections.open(connection(url));
+  }
+
+  public String urlOf(String database) {
+    return serverUrl + (serverUrl.endsWith(";") ? "" : ";") + "databaseName=" + database;
+  }
+
+  /** Runs statements one by one on a database. */
+  public void execute(String url, String... statements) throws SQLException {
+    try (Connection c = open(url); Statement st = c.createStatement()) {
+      for (String sql : statements) {
+        st.execute(sql);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try (Connection c = open(serverUrl); Statement st = c.createStatement()) {
+      for (String name : created) {
+        st.execute("DROP DATABASE IF EXISTS " + name);
+      }
+    }
+    created.clear();
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+}
