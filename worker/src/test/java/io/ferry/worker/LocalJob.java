@@ -10,6 +10,7 @@ import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -28,11 +29,11 @@ final class LocalJob {
 
   final JobSpec spec;
   final PreflightReply reply;
-  private final TestDatabases dbs;
+  private final TestPostgres dbs;
   private final String prefix;
   private final UnitExecutor executor = new UnitExecutor();
 
-  LocalJob(TestDatabases dbs, JobSpec spec, String prefix) {
+  LocalJob(TestPostgres dbs, JobSpec spec, String prefix) {
     this.dbs = dbs;
     this.spec = spec;
     this.prefix = prefix;

@@ -1,6 +1,6 @@
 package io.ferry.worker.postgres;
 
-import io.ferry.worker.TestDatabases;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.CheckpointStoreContract;
 import java.sql.Connection;
@@ -9,7 +9,7 @@ import java.sql.SQLException;
 /** The PostgreSQL checkpoint store against the checkpoint contract. */
 class PostgresCheckpointsContractIT extends CheckpointStoreContract {
 
-  private final TestDatabases dbs = new TestDatabases();
+  private final TestPostgres dbs = new TestPostgres();
   private final PostgresTarget dialect = new PostgresTarget();
   private String url;
 

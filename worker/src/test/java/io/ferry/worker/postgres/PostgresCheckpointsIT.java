@@ -4,18 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.protocol.unit.Checkpoint;
-import io.ferry.worker.TestDatabases;
+import io.ferry.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
-import org.postgresql.core.BaseConnection;
-import org.postgresql.core.TransactionState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * What the PostgreSQL store does beyond the checkpoint contract ({@link PostgresCheckpointsContractIT}):
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresCheckpointsIT {
 
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static String url;
 
   @BeforeAll

@@ -1,6 +1,6 @@
 package io.ferry.worker.postgres;
 
-import io.ferry.worker.TestDatabases;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SourceDialectContract;
 import java.sql.Connection;
@@ -9,7 +9,7 @@ import java.sql.SQLException;
 /** The PostgreSQL source against the source contract. */
 class PostgresSourceContractIT extends SourceDialectContract {
 
-  private final TestDatabases dbs = new TestDatabases();
+  private final TestPostgres dbs = new TestPostgres();
   private final PostgresSource dialect = new PostgresSource();
   private String url;
 

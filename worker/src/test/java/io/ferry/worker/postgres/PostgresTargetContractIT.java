@@ -1,6 +1,6 @@
 package io.ferry.worker.postgres;
 
-import io.ferry.worker.TestDatabases;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.dialect.TargetDialectContract;
@@ -10,7 +10,7 @@ import java.sql.SQLException;
 /** The PostgreSQL target against the target contract. */
 class PostgresTargetContractIT extends TargetDialectContract {
 
-  private final TestDatabases dbs = new TestDatabases();
+  private final TestPostgres dbs = new TestPostgres();
   private final PostgresTarget dialect = new PostgresTarget();
   private String url;
 
