@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * What every {@link TargetDialect} must do: tell what a table holds, build it in every mode (its DDL run
  * as prepare and finish units run it), take rows in binary COPY plain and by upsert, refuse a row it
- * cannot take, and delete a rollback's rows by tenant and range. An engine runs it by providing a target
+ * cannot take, delete a rollback's rows by tenant and range, and drop and restore the foreign keys among
+ * the tables a rollback empties. An engine runs it by providing a target
  * database, its names of two column types and how it writes a table's name in SQL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -233,6 +234,47 @@ public abstract class TargetDialectContract {
     assertThat(delete(new RowDeletion(t, null, null, key, KeyRange.NULL_KEYS))).isEqualTo(2);
     assertThat(delete(new RowDeletion(t, null, null, key, new KeyRange(null, List.of("2"))))).isEqualTo(1);
     assertThat(values(t)).containsExactly("v2", "v3");
+  }
+
+  /**
+   * A rollback empties tables that reference each other in no particular order: it drops the foreign keys
+   * among them, recorded under its unit, and the job's last finish restores them from the record.
+   */
+  @Test
+  void aRollbackDropsTheForeignKeysAmongItsTablesAndTheJobRestoresThem() throws SQLException {
+    TableName parent = existing("fk_parent", 3);
+    TableName child = table("fk_child");
+    SourceTable childSource = new SourceTable(new TableName("source", "fk_child"), false,
+        List.of(SourceColumn.plain("id", bigintType(), false), SourceColumn.plain("v", textType(), true)), List.of("id"),
+        List.of(), List.of(new SourceForeignKey("fk_child_parent", List.of("id"), new TableName("source", "fk_parent"),
+            List.of("id"), "NO ACTION", "NO ACTION", "")), 0, 0);
+    TableDdl ddl = dialect().ddl(new DdlRequest(childSource, child, Mode.CREATE, null,
+        Map.of(childSource.name(), child, new TableName("source", "fk_parent"), parent)));
+    run(ddl.prepare());
+    write(child, Mode.CREATE, null, rows(1, 2));
+    run(ddl.finish());
+    run(ddl.foreignKeys());
+    assertThat(describe(child).foreignKeys()).containsExactly("fk_child_parent");
+    assertThatThrownBy(() -> delete(new RowDeletion(parent, null, null, null, null)))
+        .isInstanceOf(SQLException.class).satisfies(e -> assertThat(dialect().referencedByForeignKey((SQLException) e)).isTrue());
+
+    try (Connection c = connect()) {
+      dialect().checkpoints().ensureSchema(c);
+      assertThat(dialect().dropForeignKeysAmong(c, List.of(parent, child), JOB, "unit-rollback")).isEqualTo(1);
+      assertThat(dialect().deleteRows(c, new RowDeletion(parent, null, null, null, null))).isEqualTo(3);
+      assertThat(dialect().deleteRows(c, new RowDeletion(child, null, null, null, null))).isEqualTo(2);
+      c.commit();
+    }
+    assertThat(describe(child).foreignKeys()).isEmpty();
+    write(parent, Mode.CREATE, null, rows(1, 3));
+    write(child, Mode.CREATE, null, rows(1, 2));
+    try (Connection c = connect()) {
+      assertThat(dialect().restoreConstraints(c, JOB)).isEqualTo(1);
+      c.commit();
+      assertThat(dialect().restoreConstraints(c, JOB)).as("the record is cleared").isZero();
+      c.commit();
+    }
+    assertThat(describe(child).foreignKeys()).containsExactly("fk_child_parent");
   }
 
   // ---- helpers
