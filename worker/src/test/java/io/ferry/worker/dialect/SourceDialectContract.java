@@ -101,6 +101,11 @@ public abstract class SourceDialectContract {
         }
         insert(c, shape);
       }
+      try (Statement st = c.createStatement()) {
+        // Ferry's own schema, as a source that was once a target holds it: never a table to copy.
+        st.execute("CREATE SCHEMA ferry");
+        st.execute("CREATE TABLE ferry.checkpoints (id integer)");
+      }
     }
   }
 
@@ -151,9 +156,11 @@ public abstract class SourceDialectContract {
   // ---- catalog
 
   @Test
-  void listsEveryTable() throws SQLException {
+  void listsEveryTableButFerrysOwn() throws SQLException {
     try (Connection c = connect()) {
-      assertThat(dialect().listTables(c)).containsAll(List.of(KeyShape.values()).stream().map(this::name).toList());
+      List<TableName> tables = dialect().listTables(c);
+      assertThat(tables).containsAll(List.of(KeyShape.values()).stream().map(this::name).toList());
+      assertThat(tables).extracting(TableName::schema).doesNotContain("ferry");
     }
   }
 
