@@ -11,6 +11,7 @@ import io.ferry.protocol.message.ClaimRequest;
 import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.message.HeartbeatReply;
 import io.ferry.protocol.message.UnitResult;
+import io.ferry.testsupport.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,19 +30,20 @@ class RestartTest {
 
   private static final String LIVE = "worker-still-in-the-cluster";
   private static final String GONE = "worker-that-left";
+  private static final TestPostgres PG = new TestPostgres();
   private static String database;
   private static Vertx vertx;
 
   @BeforeAll
   static void createDatabase() throws Exception {
-    database = TestDatabases.create("ferry_restart");
+    database = PG.createDatabase("restart");
     vertx = Vertx.vertx();
   }
 
   @AfterAll
   static void dropDatabase() throws Exception {
     RunningCoordinator.await(vertx.close());
-    TestDatabases.drop(database);
+    PG.close();
   }
 
   private static String spec(String name, String tenantPassword) {
@@ -49,7 +51,7 @@ class RestartTest {
         .put("source", new JsonObject().put("engine", "postgresql").put("tenants", new JsonArray()
             .add(new JsonObject().put("id", "a").put("url", "jdbc:postgresql://127.0.0.1:5432/a").put("user", "postgres")
                 .put("password", tenantPassword))))
-        .put("target", new JsonObject().put("engine", "postgresql").put("url", TestDatabases.url(database)).put("user", TestDatabases.USER))
+        .put("target", new JsonObject().put("engine", "postgresql").put("url", PG.url(database)).put("user", PG.user()))
         .encode();
   }
 
@@ -78,7 +80,7 @@ class RestartTest {
       paused = submit(first, "paused", null);
       cancelled = submit(first, "cancelled", null);
       // The worker of one copy committed its last chunk, but its result never reached the coordinator.
-      try (Connection c = TestDatabases.connect(database)) {
+      try (Connection c = PG.connect(database)) {
         c.createStatement().execute("INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done)"
             + " VALUES ('" + resumable + "', '" + gone.get(0).unit().id() + "', 1, null, 10000, 100, 1, true)");
         // Another was taken over under an epoch newer than the one recorded (as after the target server lost
@@ -167,7 +169,7 @@ class RestartTest {
   private static void awaitUnitsRecorded(String jobId, String state, int count) throws Exception {
     long deadline = System.currentTimeMillis() + 5_000;
     while (true) {
-      try (Connection c = TestDatabases.connect(database);
+      try (Connection c = PG.connect(database);
            ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM ferry.units WHERE job_id = '" + jobId
                + "' AND body LIKE '%\"state\":\"" + state + "\"%'")) {
         rs.next();

@@ -1,6 +1,5 @@
 package io.ferry.deploy;
 
-import io.ferry.deploy.bench.BenchCommand;
 import io.ferry.deploy.cli.CoordinatorCommand;
 import io.ferry.deploy.cli.EnvironmentDefaults;
 import io.ferry.deploy.cli.StatusCommand;
@@ -14,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
     description = "Ferry moves data between databases with a cluster: one coordinator, any number of workers.",
     subcommands = {CoordinatorCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
-        DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Ferry implements Runnable {
 
   @CommandLine.Spec

@@ -1,6 +1,6 @@
 package io.ferry.worker;
 
-import static io.ferry.worker.TestDatabases.longOf;
+import static io.ferry.testsupport.TestPostgres.longOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.PreflightReply;
@@ -16,6 +16,8 @@ import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
+import io.ferry.testsupport.KeyShapes;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.postgres.PgSql;
 import io.ferry.worker.postgres.PostgresRange;
@@ -48,7 +50,8 @@ class KeyShapesIT {
   private static final String JOB = "job-key-shapes";
   private static final UnitSize UNIT = new UnitSize(1_000L, 512L * 1024);
   private static final int CHUNK_ROWS = 250;
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final int ROWS = 3_000;
+  private static final TestPostgres DBS = new TestPostgres();
   private static String sourceUrl;
   private static String targetUrl;
   private static Map<String, TablePlan> plans;
@@ -60,7 +63,7 @@ class KeyShapesIT {
     sourceUrl = DBS.create("ks_src");
     targetUrl = DBS.create("ks_tgt");
     try (Connection c = DBS.open(sourceUrl)) {
-      KeyShapesFixture.create(c);
+      KeyShapes.create(c, 1, ROWS);
     }
     JobSpec spec = new JobSpec(JOB, new SourceSpec("postgresql", List.of(new TenantSpec("t1", sourceUrl, DBS.user(), DBS.password()))),
         new TargetSpec("postgresql", targetUrl, DBS.user(), DBS.password(), null, "tenant_id"),
@@ -125,7 +128,7 @@ class KeyShapesIT {
     }
     try (Connection t = DBS.open(targetUrl)) {
       assertThat(longOf(t, "SELECT count(*) FROM pg_partition_tree('public.measurements') WHERE isleaf")).isEqualTo(3);
-      assertThat(longOf(t, "SELECT count(*) FROM public.measurements")).isEqualTo(KeyShapesFixture.MEASUREMENTS);
+      assertThat(longOf(t, "SELECT count(*) FROM public.measurements")).isEqualTo(ROWS);
       // The parent's finish built the key and the index on every partition.
       assertThat(longOf(t, "SELECT count(*) FROM pg_index WHERE indrelid = 'archive.measurements_2023'::regclass")).isEqualTo(2);
       assertThat(longOf(t, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.measurements'::regclass AND contype = 'p'"))
@@ -170,7 +173,7 @@ class KeyShapesIT {
         counts.add(longOf(s, "SELECT count(*) FROM public.skewed_codes" + (where.isEmpty() ? "" : " WHERE " + where)));
       }
     }
-    assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(KeyShapesFixture.SKEWED);
+    assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(4 * ROWS);
     long min = counts.stream().mapToLong(Long::longValue).min().orElseThrow();
     long max = counts.stream().mapToLong(Long::longValue).max().orElseThrow();
     assertThat(max).as("rows per unit %s", counts).isLessThanOrEqualTo(2 * min);

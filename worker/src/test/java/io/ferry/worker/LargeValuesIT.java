@@ -1,8 +1,9 @@
 package io.ferry.worker;
 
-import static io.ferry.worker.TestDatabases.longOf;
+import static io.ferry.testsupport.TestPostgres.longOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.verify.TableChecksum;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class LargeValuesIT {
 
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static final int ROWS = 20;
   private static final int HEAP_MB = 48;
 

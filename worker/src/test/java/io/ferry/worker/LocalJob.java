@@ -15,6 +15,7 @@ import io.ferry.worker.unit.ProgressListener;
 import io.ferry.worker.unit.UnitControl;
 import io.ferry.worker.unit.UnitExecutor;
 import io.ferry.worker.unit.UnitOutcome;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -33,11 +34,11 @@ final class LocalJob {
 
   final JobSpec spec;
   final PreflightReply reply;
-  private final TestDatabases dbs;
+  private final TestPostgres dbs;
   private final String prefix;
   private final UnitExecutor executor = new UnitExecutor();
 
-  LocalJob(TestDatabases dbs, JobSpec spec, String prefix) {
+  LocalJob(TestPostgres dbs, JobSpec spec, String prefix) {
     this.dbs = dbs;
     this.spec = spec;
     this.prefix = prefix;

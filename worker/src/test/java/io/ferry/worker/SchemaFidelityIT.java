@@ -1,7 +1,7 @@
 package io.ferry.worker;
 
-import static io.ferry.worker.TestDatabases.longOf;
-import static io.ferry.worker.TestDatabases.stringOf;
+import static io.ferry.testsupport.TestPostgres.longOf;
+import static io.ferry.testsupport.TestPostgres.stringOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +13,7 @@ import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.worker.preflight.Preflight;
+import io.ferry.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class SchemaFidelityIT {
 
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static String tenantA;
   private static String tenantB;
 
@@ -80,7 +81,7 @@ class SchemaFidelityIT {
   @AfterAll
   static void drop() throws Exception {
     DBS.close();
-    try (Connection c = DBS.open(DBS.urlOf("postgres")); Statement st = c.createStatement()) {
+    try (Connection c = DBS.open(DBS.url("postgres")); Statement st = c.createStatement()) {
       st.execute("DROP ROLE IF EXISTS ferry_sf_reader_" + Math.abs(tenantA.hashCode()));
     }
   }

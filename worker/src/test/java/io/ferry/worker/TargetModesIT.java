@@ -1,7 +1,7 @@
 package io.ferry.worker;
 
-import static io.ferry.worker.TestDatabases.longOf;
-import static io.ferry.worker.TestDatabases.stringOf;
+import static io.ferry.testsupport.TestPostgres.longOf;
+import static io.ferry.testsupport.TestPostgres.stringOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.PreflightReply;
@@ -16,6 +16,7 @@ import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.unit.UnitOutcome;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** Each mode's DDL and write path against real databases: what it creates, what it keeps, what it refuses. */
 class TargetModesIT {
 
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static final int ITEMS = 3_000;
   private static String sourceUrl;
 

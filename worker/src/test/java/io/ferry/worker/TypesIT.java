@@ -1,7 +1,7 @@
 package io.ferry.worker;
 
-import static io.ferry.worker.TestDatabases.longOf;
-import static io.ferry.worker.TestDatabases.stringOf;
+import static io.ferry.testsupport.TestPostgres.longOf;
+import static io.ferry.testsupport.TestPostgres.stringOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.plan.ColumnPlan;
@@ -15,6 +15,7 @@ import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.UnitKind;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.postgres.PostgresTarget;
 import io.ferry.worker.unit.UnitControl;
 import io.ferry.worker.unit.UnitExecutor;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class TypesIT {
 
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static final int PEOPLE = 2_000;
   private static String sourceUrl;
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.coordinator.CoordinatorOptions;
 import io.ferry.coordinator.Fixtures;
 import io.ferry.coordinator.RunningCoordinator;
-import io.ferry.coordinator.TestDatabases;
 import io.ferry.protocol.Addresses;
 import io.ferry.protocol.BusFailure;
 import io.ferry.protocol.message.Assignment;
@@ -16,6 +15,7 @@ import io.ferry.protocol.message.HeartbeatReply;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.testsupport.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class JobApiTest {
 
   private static final String LITERAL = "Very-Secret-Literal-42";
+  private static final TestPostgres PG = new TestPostgres();
   private static String database;
   private static Path stateDir;
   private static Vertx vertx;
@@ -47,7 +48,7 @@ class JobApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    database = TestDatabases.create("ferry_api");
+    database = PG.createDatabase("api");
     stateDir = Files.createTempDirectory("ferry-api");
     vertx = Vertx.vertx();
     coordinator = RunningCoordinator.start(vertx, CoordinatorOptions.defaults().withStateDir(stateDir));
@@ -57,7 +58,7 @@ class JobApiTest {
   static void stop() throws Exception {
     coordinator.close();
     RunningCoordinator.await(vertx.close());
-    TestDatabases.drop(database);
+    PG.close();
   }
 
   @BeforeEach
@@ -95,8 +96,8 @@ class JobApiTest {
         .put("source", new JsonObject().put("engine", "postgresql").put("tenants", new JsonArray()
             .add(new JsonObject().put("id", "a").put("url", "jdbc:postgresql://127.0.0.1:5432/a").put("user", "postgres").put("password", LITERAL))
             .add(new JsonObject().put("id", "b").put("url", "jdbc:postgresql://127.0.0.1:5432/b").put("user", "postgres"))))
-        .put("target", new JsonObject().put("engine", "postgresql").put("url", TestDatabases.url(database))
-            .put("user", TestDatabases.USER).put("password", targetPassword).put("tenantColumn", "tenant_id"))
+        .put("target", new JsonObject().put("engine", "postgresql").put("url", PG.url(database))
+            .put("user", PG.user()).put("password", targetPassword).put("tenantColumn", "tenant_id"))
         .encode();
   }
 
@@ -123,7 +124,7 @@ class JobApiTest {
     assertThat(new JsonObject(coordinator.get("/api/v1/jobs/" + id + "/units?state=pending").body()).getJsonArray("units"))
         .hasSize(1);
 
-    try (Connection c = TestDatabases.connect(database);
+    try (Connection c = PG.connect(database);
          ResultSet rs = c.createStatement().executeQuery("SELECT body FROM ferry.jobs WHERE job_id = '" + id + "'")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).contains("\"state\":\"running\"").doesNotContain(LITERAL);
@@ -176,7 +177,7 @@ class JobApiTest {
   private void awaitStoredState(String id, String state) throws Exception {
     long deadline = System.currentTimeMillis() + 5_000;
     while (true) {
-      try (Connection c = TestDatabases.connect(database);
+      try (Connection c = PG.connect(database);
            ResultSet rs = c.createStatement().executeQuery("SELECT body FROM ferry.jobs WHERE job_id = '" + id + "'")) {
         if (rs.next() && rs.getString(1).contains("\"state\":\"" + state + "\"")) {
           return;
@@ -294,7 +295,7 @@ class JobApiTest {
   void aJobOverlappingAJobAnotherCoordinatorRecordedInTheTargetIsRefused() throws Exception {
     String first = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("first", null)).body()).getString("id");
     String foreign = "elsewhere-abcdef";
-    try (Connection c = TestDatabases.connect(database)) {
+    try (Connection c = PG.connect(database)) {
       try (var ps = c.prepareStatement("INSERT INTO ferry.jobs (job_id, body) SELECT ?, replace(body, ?, ?) FROM ferry.jobs WHERE job_id = ?")) {
         ps.setString(1, foreign);
         ps.setString(2, "\"" + first + "\"");
@@ -406,7 +407,7 @@ class JobApiTest {
 
   @Test
   void anUnreachableTargetIsRejected() throws Exception {
-    String spec = spec("unreachable", null).replace(TestDatabases.url(database), "jdbc:postgresql://127.0.0.1:1/nowhere");
+    String spec = spec("unreachable", null).replace(PG.url(database), "jdbc:postgresql://127.0.0.1:1/nowhere");
     HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/json", spec);
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("cannot reach the target database");

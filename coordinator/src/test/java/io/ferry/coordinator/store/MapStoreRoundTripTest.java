@@ -3,7 +3,6 @@ package io.ferry.coordinator.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.coordinator.Fixtures;
-import io.ferry.coordinator.TestDatabases;
 import io.ferry.coordinator.job.JobPhase;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
@@ -13,6 +12,7 @@ import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.testsupport.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The map stores against a real PostgreSQL target: what one store instance writes, a new one loads back. */
 class MapStoreRoundTripTest {
 
+  private static final TestPostgres PG = new TestPostgres();
   private static String database;
 
   @TempDir
@@ -35,16 +36,16 @@ class MapStoreRoundTripTest {
 
   @BeforeAll
   static void createDatabase() throws Exception {
-    database = TestDatabases.create("ferry_store");
+    database = PG.createDatabase("store");
   }
 
   @AfterAll
   static void dropDatabase() throws Exception {
-    TestDatabases.drop(database);
+    PG.close();
   }
 
   private Target target() {
-    return TestDatabases.target(database);
+    return new Target(PG.url(database), PG.user(), PG.password());
   }
 
   @Test
@@ -96,7 +97,7 @@ class MapStoreRoundTripTest {
       store.registry().put("async-job", target());
       store.ensureSchema(target());
       store.upsertUnit("async-job", "u1", "{\"state\":\"done\"}");
-      try (Connection other = TestDatabases.connect(database);
+      try (Connection other = PG.connect(database);
            var rs = other.createStatement().executeQuery("SELECT body FROM ferry.units WHERE job_id = 'async-job'")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString(1)).isEqualTo("{\"state\":\"done\"}");
@@ -109,7 +110,7 @@ class MapStoreRoundTripTest {
           .isInstanceOf(java.sql.SQLException.class);
       assertThat(settings(connections)).isEqualTo("on true");
       store.upsertUnit("async-job", "u1", "{\"state\":\"leased\"}");
-      try (Connection other = TestDatabases.connect(database);
+      try (Connection other = PG.connect(database);
            var rs = other.createStatement().executeQuery("SELECT body FROM ferry.units WHERE job_id = 'async-job'")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString(1)).isEqualTo("{\"state\":\"leased\"}");
@@ -131,7 +132,7 @@ class MapStoreRoundTripTest {
     try (TargetStore store = new TargetStore(TargetRegistry.load(stateDir), new TargetConnections())) {
       store.registry().put("cp-job", target());
       store.ensureSchema(target());
-      try (Connection c = TestDatabases.connect(database)) {
+      try (Connection c = PG.connect(database)) {
         c.createStatement().execute("INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done,"
             + " rejected) VALUES ('cp-job', 'copy:a:public.t:0000', 2, '[\"9\"]', 10, 100, 1, true, 3),"
             + " ('cp-job', 'copy:a:public.t:0001', 1, '[\"5\"]', 5, 50, 1, false, 0),"
@@ -139,7 +140,7 @@ class MapStoreRoundTripTest {
       }
       assertThat(store.doneCheckpoints(target(), List.of("cp-job")))
           .containsExactly(new TargetStore.DoneCheckpoint("cp-job", "copy:a:public.t:0000", 2, 10, 100, 3));
-      try (Connection c = TestDatabases.connect(database)) {
+      try (Connection c = PG.connect(database)) {
         c.createStatement().execute("ALTER TABLE ferry.checkpoints DROP COLUMN rejected");
       }
       assertThat(store.doneCheckpoints(target(), List.of("cp-job"))).as("a ferry schema from before rejected rows")

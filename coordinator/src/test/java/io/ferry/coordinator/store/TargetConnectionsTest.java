@@ -2,9 +2,8 @@ package io.ferry.coordinator.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.coordinator.TestDatabases;
+import io.ferry.testsupport.TestPostgres;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -15,21 +14,22 @@ import org.junit.jupiter.api.Test;
 /** The coordinator's one connection per target, against a real PostgreSQL whose sessions are cut. */
 class TargetConnectionsTest {
 
+  private static final TestPostgres PG = new TestPostgres();
   private static String database;
 
   @BeforeAll
   static void createDatabase() throws Exception {
-    database = TestDatabases.create("ferry_target_conn");
+    database = PG.createDatabase("target_conn");
   }
 
   @AfterAll
   static void dropDatabase() throws Exception {
-    TestDatabases.drop(database);
+    PG.close();
   }
 
   @Test
   void aSessionTheServerEndedIsReplacedOnNextUse() throws Exception {
-    Target target = TestDatabases.target(database);
+    Target target = new Target(PG.url(database), PG.user(), PG.password());
     try (TargetConnections connections = new TargetConnections()) {
       int first = connections.with(target, TargetConnectionsTest::backendPid);
       terminate(first);
@@ -50,7 +50,7 @@ class TargetConnectionsTest {
   }
 
   private static void terminate(int pid) throws Exception {
-    try (Connection admin = DriverManager.getConnection(TestDatabases.url(database), TestDatabases.USER, TestDatabases.PASSWORD);
+    try (Connection admin = PG.connect(database);
          PreparedStatement st = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
       st.setInt(1, pid);
       st.execute();

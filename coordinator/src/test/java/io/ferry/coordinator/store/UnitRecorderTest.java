@@ -3,7 +3,7 @@ package io.ferry.coordinator.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ferry.coordinator.TestDatabases;
+import io.ferry.testsupport.TestPostgres;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The unit records' batching writer against a real PostgreSQL target. */
 class UnitRecorderTest {
 
+  private static final TestPostgres PG = new TestPostgres();
   private static String database;
 
   @TempDir
@@ -27,16 +28,16 @@ class UnitRecorderTest {
 
   @BeforeAll
   static void createDatabase() throws Exception {
-    database = TestDatabases.create("ferry_recorder");
+    database = PG.createDatabase("recorder");
   }
 
   @AfterAll
   static void dropDatabase() throws Exception {
-    TestDatabases.drop(database);
+    PG.close();
   }
 
   private Target target() {
-    return TestDatabases.target(database);
+    return new Target(PG.url(database), PG.user(), PG.password());
   }
 
   @Test

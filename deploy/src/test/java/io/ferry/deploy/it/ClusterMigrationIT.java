@@ -9,6 +9,7 @@ import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.testsupport.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -7,6 +7,7 @@ import io.ferry.deploy.cli.ApiClient;
 import io.ferry.deploy.cli.StatusView;
 import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.protocol.Json;
+import io.ferry.testsupport.TestPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,14 +112,9 @@ class FaultInjectionIT {
         api.get("/ready").status() == 200 && jobs.workerPids().containsAll(pids));
   }
 
-  /** A seeded generator of this run's fault timings; what it draws is printed with the seed. */
-  Random random() {
-    return new Random(SEED * 31 + scenario.hashCode() + 7919L * (timing - 1));
-  }
-
-  /** A new target database for this run of the scenario. */
-  String newTarget(String name) throws java.sql.SQLException {
-    return pg.createDatabase("faults_" + name + "_" + timing);
+  /** This run of the scenario, its target a new database of the shared server. */
+  Run submitted(String name) throws Exception {
+    return new Run(pg, name);
   }
 
   void note(String format, Object... args) {
@@ -127,47 +123,37 @@ class FaultInjectionIT {
 
   @RepeatedTest(value = TIMINGS, name = "{displayName}, timing {currentRepetition} of {totalRepetitions}")
   void resumesTheUnitsOfAWorkerKilledMidCopyElsewhereFromTheirCheckpoints() throws Exception {
-    Random random = random();
-    String target = newTarget("kill_worker");
-    String job = submit(target);
-    int k = 2 + random.nextInt(12);
-    note("kill -9 a worker after %d committed copy units", k);
-    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+    Run run = submitted("kill_worker");
+    run.faultAfterCommittedCopyUnits("kill -9 a worker");
 
-    JobProbe.Victim victim = jobs.victim(job, workers);
+    JobProbe.Victim victim = jobs.victim(run.job, workers);
     cluster.kill(victim.process());
     long killedAt = System.nanoTime();
-    Set<String> unfinished = unfinishedAtTheFault(target, job, victim);
+    Set<String> unfinished = run.unfinishedAtTheFault(victim);
     Poll.untilTrue("the killed worker's units are back in the queue", Duration.ofSeconds(10),
-        () -> jobs.leasedBy(job, victim.workerId()).isEmpty());
+        () -> jobs.leasedBy(run.job, victim.workerId()).isEmpty());
     note("worker %s (pid %d) killed holding %s; its units were back in %d ms", victim.workerId(), victim.process().pid(),
         victim.epochs().keySet(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
 
-    JsonNode finished = awaitSucceeded(job);
-    assertExactlyOnce(job, target, finished);
-    assertRerunUnderANewerLease(target, job, victim, unfinished);
+    run.succeedsExactlyOnce();
+    run.assertRerunUnderANewerLease(victim, unfinished);
   }
 
   @RepeatedTest(value = TIMINGS, name = "{displayName}, timing {currentRepetition} of {totalRepetitions}")
   void fencesTheLateWritesOfAWorkerFrozenLongerThanItsLease() throws Exception {
-    Random random = random();
-    String target = newTarget("freeze_worker");
-    String job = submit(target);
-    int k = 2 + random.nextInt(12);
-    long extraFreeze = random.nextInt(1500);
-    note("SIGSTOP a worker after %d committed copy units, until others hold its units and at least %d ms", k,
-        LEASE.toMillis() + extraFreeze);
-    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+    Run run = submitted("freeze_worker");
+    long extraFreeze = run.random.nextInt(1500);
+    run.faultAfterCommittedCopyUnits("SIGSTOP a worker until others hold its units and at least %d ms", LEASE.toMillis() + extraFreeze);
 
-    JobProbe.Victim victim = jobs.victim(job, workers);
+    JobProbe.Victim victim = jobs.victim(run.job, workers);
     long logStart = Files.size(cluster.logOf(victim.process()));
     long coordinatorLogStart = Files.size(cluster.logOf(cluster.coordinator()));
     cluster.stop(victim.process());
     long frozenAt = System.nanoTime();
-    Set<String> unfinished = unfinishedAtTheFault(target, job, victim);
+    Set<String> unfinished = run.unfinishedAtTheFault(victim);
     // Its leases lapse (or its membership ends) and other workers take its units over with newer epochs.
     Poll.untilTrue("the frozen worker's units are handed to other workers", Duration.ofSeconds(30),
-        () -> jobs.takenOver(job, victim));
+        () -> jobs.takenOver(run.job, victim));
     long frozenFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt);
     if (frozenFor < LEASE.toMillis() + extraFreeze) {
       Thread.sleep(LEASE.toMillis() + extraFreeze - frozenFor);
@@ -185,46 +171,36 @@ class FaultInjectionIT {
           || logSince(cluster.logOf(cluster.coordinator()), coordinatorLogStart)
               .contains("from worker " + victim.workerId() + " (epoch");
     });
-    JsonNode finished = awaitSucceeded(job);
-    assertExactlyOnce(job, target, finished);
-    assertRerunUnderANewerLease(target, job, victim, unfinished);
+    run.succeedsExactlyOnce();
+    run.assertRerunUnderANewerLease(victim, unfinished);
   }
 
   @RepeatedTest(value = TIMINGS, name = "{displayName}, timing {currentRepetition} of {totalRepetitions}")
   void carriesOnAfterTheCoordinatorIsKilledMidCopyAndRestarted() throws Exception {
-    Random random = random();
-    String target = newTarget("kill_coordinator");
-    String job = submit(target);
-    int k = 2 + random.nextInt(12);
-    note("kill -9 the coordinator after %d committed copy units", k);
-    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+    Run run = submitted("kill_coordinator");
+    run.faultAfterCommittedCopyUnits("kill -9 the coordinator");
     Set<String> workerIds = new HashSet<>();
     api.get("/api/v1/workers").body().path("workers").forEach(w -> workerIds.add(w.path("id").asText()));
-    Poll.untilTrue("units in flight when the coordinator dies", Duration.ofSeconds(10), () -> jobs.leasedCount(job) > 0);
+    Poll.untilTrue("units in flight when the coordinator dies", Duration.ofSeconds(10), () -> jobs.leasedCount(run.job) > 0);
 
     cluster.kill(cluster.coordinator());
     cluster.startCoordinator(COORDINATOR_ARGS);
     Poll.untilTrue("the restarted coordinator is ready", Duration.ofMinutes(1), () -> api.get("/ready").status() == 200);
     // The workers rejoin under new ids; the leases of their old ids went back to the queue at start-up,
     // without waiting for the lease timeout.
-    List<String> stale = jobs.units(job, "leased").stream().map(u -> u.path("workerId").asText()).filter(workerIds::contains).toList();
+    List<String> stale = jobs.units(run.job, "leased").stream().map(u -> u.path("workerId").asText()).filter(workerIds::contains).toList();
     assertThat(stale).as("units still leased to workers of the old cluster").isEmpty();
 
-    JsonNode finished = awaitSucceeded(job);
-    assertExactlyOnce(job, target, finished);
+    run.succeedsExactlyOnce();
   }
 
   @RepeatedTest(value = TIMINGS, name = "{displayName}, timing {currentRepetition} of {totalRepetitions}")
   void aWorkerToldToStopDrainsAndItsUnitsContinueWithoutWaitingForTheirLeases() throws Exception {
-    Random random = random();
-    String target = newTarget("term_worker");
-    String job = submit(target);
-    int k = 2 + random.nextInt(12);
-    note("SIGTERM a worker after %d committed copy units", k);
-    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+    Run run = submitted("term_worker");
+    run.faultAfterCommittedCopyUnits("SIGTERM a worker");
 
     long coordinatorLogStart = Files.size(cluster.logOf(cluster.coordinator()));
-    JobProbe.Victim victim = jobs.victim(job, workers);
+    JobProbe.Victim victim = jobs.victim(run.job, workers);
     cluster.terminate(victim.process());
     long termAt = System.nanoTime();
     assertThat(victim.process().waitFor(25, TimeUnit.SECONDS)).as("the worker exits after draining").isTrue();
@@ -238,37 +214,33 @@ class FaultInjectionIT {
     assertThat(workerLog).contains("stopping: finishing the current chunks and releasing its units");
     for (String unitId : victim.epochs().keySet()) {
       // Done, stopped after committing its chunk, or (claimed only after SIGTERM) handed back unstarted.
-      assertThat(workerLog).as("%s ended at a chunk boundary", unitId).containsPattern(Pattern.quote(unitId + " of job " + job + ",")
+      assertThat(workerLog).as("%s ended at a chunk boundary", unitId).containsPattern(Pattern.quote(unitId + " of job " + run.job + ",")
           + ".*: ((worker stopping|done) in \\d+ ms|handed back unstarted: worker stopping)");
     }
     // Released by the worker's own "worker stopping" reports: neither a lapsed lease nor its departure did it.
     String coordinatorLog = logSince(cluster.logOf(cluster.coordinator()), coordinatorLogStart);
     assertThat(coordinatorLog).doesNotContain("on worker " + victim.workerId() + " expired")
         .doesNotContain("worker " + victim.workerId() + " left the cluster: ");
-    assertThat(jobs.leasedBy(job, victim.workerId())).isEmpty();
+    assertThat(jobs.leasedBy(run.job, victim.workerId())).isEmpty();
 
-    JsonNode finished = awaitSucceeded(job);
-    assertExactlyOnce(job, target, finished);
+    run.succeedsExactlyOnce();
   }
 
   @Test
   void pausingStopsProgressAndResumingFinishesTheJobExactlyOnce() throws Exception {
-    Random random = random();
-    String target = newTarget("pause");
-    String job = submit(target);
-    int k = 2 + random.nextInt(12);
-    note("pause after %d committed copy units", k);
-    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+    Run run = submitted("pause");
+    String job = run.job;
+    run.faultAfterCommittedCopyUnits("pause");
 
     ApiClient.Response paused = jobs.control(job, "pause");
     assertThat(paused.status()).as(paused.text()).isEqualTo(200);
     assertThat(paused.body().path("state").asText()).isEqualTo("paused");
     Poll.untilTrue("every unit in flight stopped at a chunk boundary", Duration.ofSeconds(30), () -> jobs.leasedCount(job) == 0);
     long rows = jobs.job(job).path("rows").path("done").asLong();
-    long checkpointRows = targets.checkpointRows(target, job);
+    long checkpointRows = targets.checkpointRows(run.target, job);
     Thread.sleep(2_000); // the window over which nothing may move
     assertThat(jobs.job(job).path("rows").path("done").asLong()).as("rows.done while paused").isEqualTo(rows);
-    assertThat(targets.checkpointRows(target, job)).as("checkpoint rows while paused").isEqualTo(checkpointRows);
+    assertThat(targets.checkpointRows(run.target, job)).as("checkpoint rows while paused").isEqualTo(checkpointRows);
     assertThat(jobs.leasedCount(job)).isZero();
     assertThat(jobs.units(job, "pending")).as("stopped units gave back their attempt")
         .allSatisfy(u -> assertThat(u.path("attempts").asInt()).isZero());
@@ -276,18 +248,14 @@ class FaultInjectionIT {
 
     ApiClient.Response resumed = jobs.control(job, "resume");
     assertThat(resumed.body().path("state").asText()).as(resumed.text()).isEqualTo("running");
-    JsonNode finished = awaitSucceeded(job);
-    assertExactlyOnce(job, target, finished);
+    run.succeedsExactlyOnce();
   }
 
   @Test
   void aCancelledJobStaysCancelledWithItsTargetRowsMatchingItsCheckpoints() throws Exception {
-    Random random = random();
-    String target = newTarget("cancel");
-    String job = submit(target);
-    int k = 2 + random.nextInt(12);
-    note("cancel after %d committed copy units", k);
-    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+    Run run = submitted("cancel");
+    String job = run.job;
+    run.faultAfterCommittedCopyUnits("cancel");
 
     ApiClient.Response cancelled = jobs.control(job, "cancel");
     assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
@@ -304,9 +272,9 @@ class FaultInjectionIT {
 
     // Every committed chunk committed with its checkpoint: per tenant and table, the target holds exactly
     // the rows the checkpoints count (no torn chunk, nothing beyond them).
-    Map<String, Long> counted = targets.checkpointRowsByTenantTable(target, job);
+    Map<String, Long> counted = targets.checkpointRowsByTenantTable(run.target, job);
     long total = 0;
-    try (Connection t = pg.connect(target)) {
+    try (Connection t = pg.connect(run.target)) {
       for (String tenant : tenants.keySet()) {
         for (String table : Fixture.TABLES) {
           String name = table.substring(table.indexOf('.') + 1);
@@ -325,21 +293,16 @@ class FaultInjectionIT {
 
   @RepeatedTest(value = TIMINGS, name = "{displayName}, timing {currentRepetition} of {totalRepetitions}")
   void unitsCutOffFromTheirDatabasesRetryAndResumeFromTheirCheckpoints() throws Exception {
-    Random random = random();
-    String target = newTarget("drop_connections");
-    String job = submit(target);
-    int k = 2 + random.nextInt(12);
-    int rounds = 1 + random.nextInt(2);
-    long pause = 300 + random.nextInt(1500);
-    note("drop every connection to the target and the sources %d time(s), %d ms apart, after %d committed copy units",
-        rounds, pause, k);
-    targets.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+    Run run = submitted("drop_connections");
+    int rounds = 1 + run.random.nextInt(2);
+    long pause = 300 + run.random.nextInt(1500);
+    run.faultAfterCommittedCopyUnits("drop every connection to the target and the sources %d time(s), %d ms apart", rounds, pause);
     long coordinatorLogStart = Files.size(cluster.logOf(cluster.coordinator()));
 
     List<String> databases = new ArrayList<>(tenants.values());
-    databases.add(target);
+    databases.add(run.target);
     for (int round = 0; round < rounds; round++) {
-      Poll.untilTrue("copy units in flight", Duration.ofSeconds(20), () -> jobs.leasedCount(job) > 0);
+      Poll.untilTrue("copy units in flight", Duration.ofSeconds(20), () -> jobs.leasedCount(run.job) > 0);
       // What a database restart does to its clients: every session ends at once, mid-COPY or idle in a
       // pool, including the coordinator's own connection to the target that records the job's state.
       int dropped = targets.terminateBackends(databases);
@@ -348,12 +311,11 @@ class FaultInjectionIT {
       Thread.sleep(pause);
     }
 
-    JsonNode finished = awaitSucceeded(job);
-    assertExactlyOnce(job, target, finished);
+    run.succeedsExactlyOnce();
     String coordinatorLog = logSince(cluster.logOf(cluster.coordinator()), coordinatorLogStart);
     assertThat(coordinatorLog).as("units hit by the drop failed retryably and came back after a backoff")
         .containsPattern("failed \\(attempt \\d+ of at most \\d+\\), retrying in \\d+ ms");
-    assertThat(jobs.units(job, "failed")).isEmpty();
+    assertThat(jobs.units(run.job, "failed")).isEmpty();
   }
 
   /**
@@ -362,21 +324,15 @@ class FaultInjectionIT {
    */
   @Test
   void aTargetPostgresRestartedMidCopyIsRecoveredWithWarningsAndNoError() throws Exception {
-    Random random = random();
-    int k = 2 + random.nextInt(12);
-    long down = 1000 + random.nextInt(2000);
     long startingAt = System.nanoTime();
     RestartablePostgres server = new RestartablePostgres(Path.of("target", "it-pg", scenario));
     restartable = server;
     note("the target's own PostgreSQL (port %d) started in %d ms", server.port(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startingAt));
-    TestPostgres targetServer = server.client();
-    TargetProbe probe = new TargetProbe(targetServer);
-    String target = targetServer.createDatabase("faults_restart_target_" + timing);
-    String job = submit(targetServer, target);
-    note("restart the target's PostgreSQL, down %d ms, after %d committed copy units", down, k);
-    probe.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
-    Poll.untilTrue("copy units in flight", Duration.ofSeconds(20), () -> jobs.leasedCount(job) > 0);
+    Run run = new Run(server.client(), "restart_target");
+    long down = 1000 + run.random.nextInt(2000);
+    run.faultAfterCommittedCopyUnits("restart the target's PostgreSQL, down %d ms", down);
+    Poll.untilTrue("copy units in flight", Duration.ofSeconds(20), () -> jobs.leasedCount(run.job) > 0);
 
     Map<Path, Long> logStarts = new LinkedHashMap<>();
     logStarts.put(cluster.logOf(cluster.coordinator()), Files.size(cluster.logOf(cluster.coordinator())));
@@ -393,13 +349,13 @@ class FaultInjectionIT {
     note("the target's PostgreSQL stopped in %d ms and was back %d ms after the stop began", stoppedMs,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartAt));
 
-    JsonNode finished = awaitSucceeded(job);
+    run.succeeds();
     Map<String, String> logs = new LinkedHashMap<>();
     for (var log : logStarts.entrySet()) {
       logs.put(log.getKey().getFileName().toString(), logSince(log.getKey(), log.getValue()));
     }
-    assertExactlyOnce(job, targetServer, target, finished);
-    assertThat(jobs.units(job, "failed")).isEmpty();
+    run.assertExactlyOnce();
+    assertThat(jobs.units(run.job, "failed")).isEmpty();
 
     // Every fault of the restart was retried and recovered: a warning, never an error.
     Pattern level = Pattern.compile("^\\S+ (ERROR|WARN) .*$", Pattern.MULTILINE);
@@ -417,73 +373,101 @@ class FaultInjectionIT {
 
   // ---------------------------------------------------------------------------------------------------
 
-  String submit(String target) throws Exception {
-    return submit(pg, target);
-  }
-
-  /** Submits the scenario's job: the shared sources into {@code target}, a database of {@code targetServer}. */
-  String submit(TestPostgres targetServer, String target) throws Exception {
-    Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("name", scenario.length() > 40 ? scenario.substring(0, 40) : scenario);
-    List<Map<String, Object>> tenantSpecs = new ArrayList<>();
-    tenants.forEach((id, db) -> tenantSpecs.add(Map.of("id", id, "url", pg.url(db), "user", pg.user())));
-    spec.put("source", Map.of("engine", "postgresql", "tenants", tenantSpecs));
-    spec.put("target", Map.of("engine", "postgresql", "url", targetServer.url(target), "user", targetServer.user(),
-        "schema", "merged", "tenantColumn", "tenant_id"));
-    spec.put("tables", Map.of("include", List.of("public.*")));
-    spec.put("mode", "drop_recreate");
-    spec.put("unit", Map.of("rows", 10_000));
-    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
-    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
-    return submitted.body().path("id").asText();
-  }
-
-  JsonNode awaitSucceeded(String job) throws Exception {
-    long started = System.nanoTime();
-    JsonNode finished = Poll.until(job + " ends", JOB_LIMIT, () -> {
-      JsonNode j = jobs.job(job);
-      return StatusView.TERMINAL_STATES.contains(j.path("state").asText()) ? j : null;
-    });
-    note("job %s %s %d ms after the fault", job, finished.path("state").asText(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    assertThat(finished.path("state").asText()).as(finished.toString()).isEqualTo("succeeded");
-    return finished;
-  }
-
-  void assertExactlyOnce(String job, String target, JsonNode finished) throws Exception {
-    assertExactlyOnce(job, pg, target, finished);
-  }
-
-  void assertExactlyOnce(String job, TestPostgres targetServer, String target, JsonNode finished) throws Exception {
-    TargetChecks checks = new TargetChecks(pg, tenants, targetServer, target, "merged", "tenant_id");
-    long sourceRows = checks.assertTargetEqualsSources(Fixture.TABLES);
-    checks.assertEveryUnitCommittedOnce(job, Fixture.TABLES);
-    assertThat(finished.path("rows").path("done").asLong()).as("the job's rows.done").isEqualTo(sourceRows);
-  }
-
   /**
-   * The victim's units whose checkpoint was not done when the fault struck. Units are small and fast: one
-   * the coordinator still listed as the victim's may have committed its last chunk just before the
-   * fault (its result not yet in). A commit the victim sent just before the fault still lands at the
-   * server, hence the short wait.
+   * One run of a scenario: its own target database, the job submitted into it, and the seeded generator
+   * of its fault timings (what it draws is printed with the seed). Each test states only its fault and
+   * what it checks beyond the exactly-once proof.
    */
-  Set<String> unfinishedAtTheFault(String target, String job, JobProbe.Victim victim) throws Exception {
-    Thread.sleep(300);
-    Set<String> unfinished = new HashSet<>();
-    for (String unitId : victim.epochs().keySet()) {
-      if (!targets.done(target, job, unitId)) {
-        unfinished.add(unitId);
+  final class Run {
+
+    final Random random = new Random(SEED * 31 + scenario.hashCode() + 7919L * (timing - 1));
+    final TestPostgres targetServer;
+    final TargetProbe probe;
+    final String target;
+    final String job;
+    JsonNode finished;
+
+    /** A new database {@code faults_<name>_<timing>} of {@code targetServer}, and the job into it. */
+    Run(TestPostgres targetServer, String name) throws Exception {
+      this.targetServer = targetServer;
+      this.probe = targetServer == pg ? targets : new TargetProbe(targetServer);
+      this.target = targetServer.createDatabase("faults_" + name + "_" + timing);
+      this.job = submit();
+    }
+
+    /** Draws when the fault strikes, says what it is, and waits until that many copy units committed. */
+    void faultAfterCommittedCopyUnits(String fault, Object... args) throws Exception {
+      int k = 2 + random.nextInt(12);
+      note("after %d committed copy units: %s", k, String.format(fault, args));
+      probe.awaitCommittedCopyUnits(target, job, k, JOB_LIMIT);
+    }
+
+    /** The job succeeds, and every row of the sources is in the target exactly once. */
+    void succeedsExactlyOnce() throws Exception {
+      succeeds();
+      assertExactlyOnce();
+    }
+
+    void succeeds() throws Exception {
+      long started = System.nanoTime();
+      finished = Poll.until(job + " ends", JOB_LIMIT, () -> {
+        JsonNode j = jobs.job(job);
+        return StatusView.TERMINAL_STATES.contains(j.path("state").asText()) ? j : null;
+      });
+      note("job %s %s %d ms after the fault", job, finished.path("state").asText(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      assertThat(finished.path("state").asText()).as(finished.toString()).isEqualTo("succeeded");
+    }
+
+    /** The target equals the sources row for row, every unit committed once, and rows.done counts the source rows. */
+    void assertExactlyOnce() throws Exception {
+      TargetChecks checks = new TargetChecks(pg, tenants, targetServer, target, "merged", "tenant_id");
+      long sourceRows = checks.assertTargetEqualsSources(Fixture.TABLES);
+      checks.assertEveryUnitCommittedOnce(job, Fixture.TABLES);
+      assertThat(finished.path("rows").path("done").asLong()).as("the job's rows.done").isEqualTo(sourceRows);
+    }
+
+    /**
+     * The victim's units whose checkpoint was not done when the fault struck. Units are small and fast: one
+     * the coordinator still listed as the victim's may have committed its last chunk just before the
+     * fault (its result not yet in). A commit the victim sent just before the fault still lands at the
+     * server, hence the short wait.
+     */
+    Set<String> unfinishedAtTheFault(JobProbe.Victim victim) throws Exception {
+      Thread.sleep(300);
+      Set<String> unfinished = new HashSet<>();
+      for (String unitId : victim.epochs().keySet()) {
+        if (!probe.done(target, job, unitId)) {
+          unfinished.add(unitId);
+        }
+      }
+      note("of the victim's units, %s were unfinished at the fault", unfinished);
+      return unfinished;
+    }
+
+    /** Every unit the victim left unfinished was finished under a later lease, from its checkpoint. */
+    void assertRerunUnderANewerLease(JobProbe.Victim victim, Set<String> unfinished) throws Exception {
+      for (String unitId : unfinished) {
+        assertThat(probe.epoch(target, job, unitId)).as("%s of %s finished under a newer lease", unitId, victim.workerId())
+            .isGreaterThan(victim.epochs().get(unitId));
       }
     }
-    note("of the victim's units, %s were unfinished at the fault", unfinished);
-    return unfinished;
-  }
 
-  /** Every unit the victim left unfinished was finished under a later lease, from its checkpoint. */
-  void assertRerunUnderANewerLease(String target, String job, JobProbe.Victim victim, Set<String> unfinished) throws Exception {
-    for (String unitId : unfinished) {
-      assertThat(targets.epoch(target, job, unitId)).as("%s of %s finished under a newer lease", unitId, victim.workerId())
-          .isGreaterThan(victim.epochs().get(unitId));
+    /** Submits the scenario's job: the shared sources into the run's target. */
+    private String submit() throws Exception {
+      Map<String, Object> spec = new LinkedHashMap<>();
+      spec.put("name", scenario.length() > 40 ? scenario.substring(0, 40) : scenario);
+      List<Map<String, Object>> tenantSpecs = new ArrayList<>();
+      tenants.forEach((id, db) -> tenantSpecs.add(Map.of("id", id, "url", pg.url(db), "user", pg.user())));
+      spec.put("source", Map.of("engine", "postgresql", "tenants", tenantSpecs));
+      spec.put("target", Map.of("engine", "postgresql", "url", targetServer.url(target), "user", targetServer.user(),
+          "schema", "merged", "tenantColumn", "tenant_id"));
+      spec.put("tables", Map.of("include", List.of("public.*")));
+      spec.put("mode", "drop_recreate");
+      spec.put("unit", Map.of("rows", 10_000));
+      ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
+      assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+      return submitted.body().path("id").asText();
     }
   }
 

@@ -9,7 +9,10 @@ import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.testsupport.KeyShapes;
+import io.ferry.testsupport.TestPostgres;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every key shape through a real coordinator and two worker processes, two tenants into one target:
- * composite, uuid, ICU-collated text, timestamptz, nullable unique (with its NULL-key unit), ctid block
- * ranges, a partitioned table (parent prepared once, leaves copied as their own units) and a skewed
- * text key whose units must come out balanced.
+ * Every key shape of {@link KeyShapes} through a real coordinator and two worker processes, two tenants
+ * into one target: among them a nullable unique key (with its NULL-key unit), ctid block ranges, a
+ * partitioned table (parent prepared once, leaves copied as their own units, one from another schema)
+ * and a skewed text key whose units must come out balanced.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeyShapesIT {
@@ -44,8 +47,10 @@ class KeyShapesIT {
     target = pg.createDatabase("shapes_target");
     int tenant = 1;
     for (String database : tenants.values()) {
-      try (Connection c = pg.connect(database)) {
+      try (Connection c = pg.connect(database); Statement st = c.createStatement()) {
         KeyShapes.create(c, tenant++, ROWS);
+        // Planner statistics for every table: the survey sizes the units from them.
+        st.execute("ANALYZE");
       }
     }
     cluster = ItCluster.start(getClass(), 2, 2);

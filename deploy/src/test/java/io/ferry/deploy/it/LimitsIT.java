@@ -7,6 +7,7 @@ import io.ferry.deploy.cli.ApiClient;
 import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
+import io.ferry.testsupport.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -10,6 +10,7 @@ import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.testsupport.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,5 +1,6 @@
 package io.ferry.deploy.it;
 
+import io.ferry.testsupport.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;

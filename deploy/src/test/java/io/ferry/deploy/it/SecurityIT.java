@@ -7,6 +7,7 @@ import io.ferry.deploy.cli.ApiClient;
 import io.ferry.deploy.cli.StatusView;
 import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.protocol.Json;
+import io.ferry.testsupport.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.deploy.cli.ApiClient;
 import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.protocol.Json;
+import io.ferry.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.verify.TableChecksum;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -2,6 +2,7 @@ package io.ferry.deploy.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.protocol.Json;
+import io.ferry.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

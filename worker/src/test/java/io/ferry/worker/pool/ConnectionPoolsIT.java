@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Connection;
-import io.ferry.worker.TestDatabases;
 import io.ferry.worker.dialect.ChunkRequest;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.RangeRead;
 import io.ferry.worker.dialect.TableName;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** The worker's connection pools against a real PostgreSQL: what comes back out of a pool, and what never does. */
 class ConnectionPoolsIT {
 
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static final PostgresSource SOURCE = new PostgresSource();
   private static final PostgresTarget TARGET = new PostgresTarget();
   private static Connection db;

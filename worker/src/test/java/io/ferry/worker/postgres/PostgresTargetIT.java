@@ -3,8 +3,8 @@ package io.ferry.worker.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.Failures;
-import io.ferry.worker.TestDatabases;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Prepare and finish statements wait a bounded time for table locks, and only within their transaction. */
 class PostgresTargetIT {
 
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static String url;
 
   @BeforeAll

@@ -13,7 +13,7 @@ import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.worker.SourceFixture;
-import io.ferry.worker.TestDatabases;
+import io.ferry.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class PreflightIT {
 
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static String tenantUrl;
   private static String targetUrl;
 
@@ -142,7 +142,7 @@ class PreflightIT {
 
   @Test
   void collectsEveryProblemWithoutLeakingPasswords() {
-    String badUrl = DBS.urlOf("ferry_no_such_database");
+    String badUrl = DBS.url("ferry_no_such_database");
     List<TenantSpec> tenants = List.of(
         new TenantSpec("district_1", badUrl, "bob", "s3cretPassw0rd"),
         tenant("district_2", tenantUrl));

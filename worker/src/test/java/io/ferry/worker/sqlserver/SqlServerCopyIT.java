@@ -3,7 +3,7 @@ package io.ferry.worker.sqlserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.plan.SplitMethod;
-import io.ferry.worker.TestDatabases;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.dialect.RangeRead;
 import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceTable;
@@ -35,7 +35,7 @@ class SqlServerCopyIT {
   private static final TableName EVERYTHING = new TableName("sales", "everything");
   private static final int BIG = 3_000_000;
   private static final SqlServerDatabases MSSQL = new SqlServerDatabases();
-  private static final TestDatabases PG = new TestDatabases();
+  private static final TestPostgres PG = new TestPostgres();
   private static String mssqlUrl;
   private static String pgUrl;
   private static SourceTable table;

@@ -1,6 +1,6 @@
 package io.ferry.worker.unit;
 
-import static io.ferry.worker.TestDatabases.longOf;
+import static io.ferry.testsupport.TestPostgres.longOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.Assignment;
@@ -18,8 +18,8 @@ import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.worker.SourceFixture;
-import io.ferry.worker.TestDatabases;
 import io.ferry.worker.Units;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.pool.ConnectionPools;
 import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.verify.TableChecksum;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class CopyIT {
 
   private static final String JOB = "job-copy-it";
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static final Map<String, String> TENANTS = new LinkedHashMap<>();
   private static String targetUrl;
   private static List<TablePlan> plans;

@@ -16,9 +16,9 @@ import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
-import io.ferry.worker.TestDatabases;
 import io.ferry.worker.Units;
 import io.ferry.worker.preflight.Preflight;
+import io.ferry.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class RejectedRowsIT {
 
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static final int ROWS = 2_000;
   private static final long CHUNK_ROWS = 300;
   /** Adjacent rows, both sides of a chunk boundary (300 | 301), a lone one, and the range's last row. */

@@ -12,7 +12,7 @@ import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
-import io.ferry.worker.TestDatabases;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.postgres.PostgresTarget;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class RollbackUnitIT {
 
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static final String JOB = "job-r";
   private static String url;
   private final UnitExecutor executor = new UnitExecutor();

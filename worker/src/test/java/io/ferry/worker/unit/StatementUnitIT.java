@@ -6,7 +6,7 @@ import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
-import io.ferry.worker.TestDatabases;
+import io.ferry.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Finish units against a real PostgreSQL target: two holders of one unit's leases never both build it. */
 class StatementUnitIT {
 
-  private static final TestDatabases DBS = new TestDatabases();
+  private static final TestPostgres DBS = new TestPostgres();
   private static final String JOB = "job-s";
   private static final String ADD_KEY = "ALTER TABLE fence.items ADD PRIMARY KEY (id)";
   private static String url;

@@ -1,4 +1,4 @@
-package io.ferry.deploy.bench;
+package io.ferry.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.ferry.deploy.bench;
+package io.ferry.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

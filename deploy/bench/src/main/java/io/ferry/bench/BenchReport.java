@@ -1,4 +1,4 @@
-package io.ferry.deploy.bench;
+package io.ferry.bench;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package io.ferry.deploy.bench;
+package io.ferry.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.deploy.cli.ApiClient;
@@ -13,16 +13,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The benchmark (deploy/bench/run.sh): Ferry with W workers × U units against parallel psql binary COPY
- * pipes over the same key ranges at the same parallelism, per table, with each worker's peak heap.
+ * pipes over the same key ranges at the same parallelism, per table, with each worker's peak heap. It runs
+ * from {@code ferry-bench.jar}, whose manifest puts the {@code ferry.jar} it benchmarks on the class path;
+ * the cluster's processes run that jar.
  */
-@Command(name = "bench", hidden = true, mixinStandardHelpOptions = true,
+@Command(name = "ferry-bench", mixinStandardHelpOptions = true,
     description = "Benchmark Ferry against psql COPY pipes on a local PostgreSQL (see docs/benchmarks.md).")
 public final class BenchCommand implements Callable<Integer> {
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchCommand()).execute(args));
+  }
 
   @Option(names = "--pg-host", defaultValue = "127.0.0.1")
   String host;

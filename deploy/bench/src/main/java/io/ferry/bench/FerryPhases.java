@@ -1,4 +1,4 @@
-package io.ferry.deploy.bench;
+package io.ferry.bench;
 
 /**
  * Where a benchmark job's wall clock went, from the job's phase as the API reports it (polled every

@@ -1,0 +1,402 @@
+package io.ferry.worker.dialect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferry.protocol.plan.CopyFormat;
+import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.unit.KeyRange;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What every {@link TargetDialect} must do: tell what a table holds, build it in every mode (its DDL run
+ * as prepare and finish units run it), take rows in binary COPY plain and by upsert, refuse a row it
+ * cannot take, delete a rollback's rows by tenant and range, and drop and restore the foreign keys among
+ * the tables a rollback empties. An engine runs it by providing a target
+ * database, its names of two column types and how it writes a table's name in SQL.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class TargetDialectContract {
+
+  private static final String JOB = "job-contract";
+  private static final String SCHEMA = "landing";
+  private static final String TENANT = "tenant_id";
+
+  // ---- what an engine provides
+
+  protected abstract TargetDialect dialect();
+
+  /** Creates the empty target database. */
+  protected abstract void createDatabase() throws SQLException;
+
+  /** Drops what {@link #createDatabase()} created. */
+  protected abstract void dropDatabases() throws SQLException;
+
+  /** A new connection to that database, opened by {@link TargetDialect#connect}. */
+  protected abstract Connection connect() throws SQLException;
+
+  /** The engine's 64-bit integer type, as its catalog prints it. */
+  protected abstract String bigintType();
+
+  /** The engine's unbounded text type, as its catalog prints it. */
+  protected abstract String textType();
+
+  /** The table's name as the engine's SQL writes it (quoted, schema-qualified). */
+  protected abstract String sqlName(TableName table);
+
+  @BeforeAll
+  void create() throws SQLException {
+    createDatabase();
+  }
+
+  @AfterAll
+  void drop() throws SQLException {
+    dropDatabases();
+  }
+
+  // ---- inspection
+
+  @Test
+  void tellsWhetherATableExistsHoldsRowsAndWhatItLooksLike() throws SQLException {
+    TableName t = table("inspected");
+    try (Connection c = connect()) {
+      assertThat(dialect().inspect(c, t)).isEqualTo(new TargetState(false, false));
+      assertThat(dialect().describeExisting(c, t)).isNull();
+      c.rollback();
+    }
+    TableDdl ddl = ddl(t, Mode.CREATE, null);
+    run(ddl.prepare());
+    try (Connection c = connect()) {
+      assertThat(dialect().inspect(c, t)).isEqualTo(new TargetState(true, false));
+      ExistingTable existing = dialect().describeExisting(c, t);
+      assertThat(existing.columns()).containsOnlyKeys("id", "v");
+      assertThat(existing.columns().get("v").fillable()).isTrue();
+      assertThat(existing.columns().get("id").fillable()).isFalse();
+      c.rollback();
+    }
+    write(t, Mode.CREATE, null, rows(1, 3));
+    run(ddl.finish());
+    try (Connection c = connect()) {
+      assertThat(dialect().inspect(c, t)).isEqualTo(new TargetState(true, true));
+      assertThat(dialect().describeExisting(c, t).hasUniqueKey(List.of("id"))).as("the key, built at finish").isTrue();
+      c.rollback();
+    }
+  }
+
+  // ---- every mode
+
+  @Test
+  void createBuildsAMissingTableAndRefusesAnExistingOne() throws SQLException {
+    TableName t = table("created");
+    TableDdl ddl = ddl(t, Mode.CREATE, null);
+    run(ddl.prepare());
+    write(t, Mode.CREATE, null, rows(1, 3));
+    run(ddl.finish());
+    assertThat(count(t)).isEqualTo(3);
+    assertThatThrownBy(() -> run(ddl(t, Mode.CREATE, null).prepare())).isInstanceOf(SQLException.class);
+    assertThat(count(t)).isEqualTo(3);
+  }
+
+  @Test
+  void dropRecreateReplacesAnExistingTable() throws SQLException {
+    TableName t = existing("recreated", 5);
+    TableDdl ddl = ddl(t, Mode.DROP_RECREATE, null);
+    run(ddl.prepare());
+    assertThat(inspect(t)).isEqualTo(new TargetState(true, false));
+    write(t, Mode.DROP_RECREATE, null, rows(10, 11));
+    run(ddl.finish());
+    assertThat(values(t)).containsExactly("v10", "v11");
+  }
+
+  @Test
+  void truncateEmptiesAnExistingTableAndCreatesAMissingOne() throws SQLException {
+    TableName t = existing("truncated", 5);
+    TableDdl ddl = ddl(t, Mode.TRUNCATE, null);
+    run(ddl.prepare());
+    assertThat(inspect(t)).isEqualTo(new TargetState(true, false));
+    write(t, Mode.TRUNCATE, null, rows(7, 8));
+    run(ddl.finish());
+    assertThat(values(t)).containsExactly("v7", "v8");
+    assertThat(describe(t).hasUniqueKey(List.of("id"))).as("the kept table keeps its key").isTrue();
+
+    TableName missing = table("truncated_missing");
+    run(ddl(missing, Mode.TRUNCATE, null).prepare());
+    assertThat(inspect(missing)).isEqualTo(new TargetState(true, false));
+  }
+
+  @Test
+  void appendKeepsTheRowsAndRefusesADuplicateKeyAsItIsWritten() throws SQLException {
+    TableName t = existing("appended", 3);
+    TableDdl ddl = ddl(t, Mode.APPEND, null);
+    run(ddl.prepare());
+    assertThat(count(t)).isEqualTo(3);
+    write(t, Mode.APPEND, null, rows(4, 5));
+    assertThatThrownBy(() -> write(t, Mode.APPEND, null, rows(2, 2))).isInstanceOf(SQLException.class);
+    run(ddl.finish());
+    assertThat(values(t)).containsExactly("v1", "v2", "v3", "v4", "v5");
+
+    TableName missing = table("appended_missing");
+    run(ddl(missing, Mode.APPEND, null).prepare());
+    assertThatThrownBy(() -> write(missing, Mode.APPEND, null, List.of(row(7L, "a"), row(7L, "b"))))
+        .as("a missing table is created with its key").isInstanceOf(SQLException.class);
+  }
+
+  @Test
+  void upsertUpdatesRowsByKeyAndInsertsTheRest() throws SQLException {
+    TableName t = existing("upserted", 3);
+    TableDdl ddl = ddl(t, Mode.UPSERT, null);
+    run(ddl.prepare());
+    write(t, Mode.UPSERT, null, List.of(row(2L, "changed"), row(4L, "v4")));
+    write(t, Mode.UPSERT, null, List.of(row(4L, "changed again")));
+    run(ddl.finish());
+    assertThat(values(t)).containsExactly("v1", "changed", "v3", "changed again");
+  }
+
+  @Test
+  void preserveSchemaUsesTheTableAsItIs() throws SQLException {
+    TableName t = existing("preserved", 2);
+    ExistingTable before = describe(t);
+    TableDdl ddl = ddl(t, Mode.PRESERVE_SCHEMA, null);
+    run(ddl.prepare());
+    assertThat(count(t)).as("nothing emptied").isEqualTo(2);
+    write(t, Mode.PRESERVE_SCHEMA, null, rows(3, 4));
+    run(ddl.finish());
+    assertThat(values(t)).containsExactly("v1", "v2", "v3", "v4");
+    assertThat(describe(t)).isEqualTo(before);
+  }
+
+  @Test
+  void aTenantColumnLeadsEveryRowAndTheKey() throws SQLException {
+    TableName t = table("tenants");
+    TableDdl ddl = ddl(t, Mode.CREATE, TENANT);
+    run(ddl.prepare());
+    write(t, Mode.CREATE, "a", rows(1, 5));
+    write(t, Mode.CREATE, "b", rows(1, 5));
+    run(ddl.finish());
+    assertThat(count(t)).isEqualTo(10);
+    ExistingTable existing = describe(t);
+    assertThat(existing.columns().keySet()).containsExactly(TENANT, "id", "v");
+    assertThat(existing.hasUniqueKey(List.of(TENANT, "id"))).isTrue();
+    assertThatThrownBy(() -> write(t, Mode.APPEND, "a", rows(5, 5))).as("unique per tenant").isInstanceOf(SQLException.class);
+  }
+
+  @Test
+  void aRowTheTargetCannotTakeFailsItsChunk() throws SQLException {
+    TableName t = existing("refusing", 1);
+    assertThatThrownBy(() -> write(t, Mode.APPEND, null, List.of(row(2L, "fine"), row(null, "no key"))))
+        .isInstanceOf(SQLException.class);
+    assertThat(count(t)).as("the chunk's transaction is rolled back whole").isEqualTo(1);
+  }
+
+  // ---- rollback deletion
+
+  @Test
+  void aRollbackDeletesTheRowsOfItsTenantAndRange() throws SQLException {
+    TableName t = table("rolled_back");
+    TableDdl ddl = ddl(t, Mode.CREATE, TENANT);
+    run(ddl.prepare());
+    write(t, Mode.CREATE, "a", rows(1, 6));
+    write(t, Mode.CREATE, "b", rows(1, 6));
+    run(ddl.finish());
+    SplitKey key = new SplitKey(List.of("id"), List.of(bigintType()), false, SplitMethod.PRIMARY_KEY, "primary key");
+    assertThat(delete(new RowDeletion(t, TENANT, "a", key, new KeyRange(List.of("2"), List.of("4"))))).isEqualTo(2);
+    assertThat(delete(new RowDeletion(t, TENANT, "a", key, new KeyRange(List.of("6"), null)))).isEqualTo(1);
+    assertThat(values(t, "a")).containsExactly("v1", "v4", "v5");
+    assertThat(delete(new RowDeletion(t, TENANT, "a", null, null))).as("the tenant's whole table").isEqualTo(3);
+    assertThat(count(t)).as("the other tenant's rows").isEqualTo(6);
+    assertThat(delete(new RowDeletion(table("never_created"), TENANT, "a", null, null))).isZero();
+  }
+
+  @Test
+  void aRollbackOfTheNullKeyRangeDeletesExactlyTheRowsWithANullKey() throws SQLException {
+    TableName t = table("loose_keys");
+    SourceTable loose = new SourceTable(new TableName("source", "loose_keys"), false,
+        List.of(SourceColumn.plain("id", bigintType(), true), SourceColumn.plain("v", textType(), true)), List.of(),
+        List.of(), List.of(), 0, 0);
+    TableDdl ddl = dialect().ddl(new DdlRequest(loose, t, Mode.CREATE, null, Map.of(loose.name(), t)));
+    run(ddl.prepare());
+    write(t, Mode.CREATE, null, List.of(row(1L, "v1"), row(null, "n1"), row(2L, "v2"), row(null, "n2"), row(3L, "v3")));
+    run(ddl.finish());
+    SplitKey key = new SplitKey(List.of("id"), List.of(bigintType()), true, SplitMethod.UNIQUE_INDEX, "unique index");
+    assertThat(delete(new RowDeletion(t, null, null, key, KeyRange.NULL_KEYS))).isEqualTo(2);
+    assertThat(delete(new RowDeletion(t, null, null, key, new KeyRange(null, List.of("2"))))).isEqualTo(1);
+    assertThat(values(t)).containsExactly("v2", "v3");
+  }
+
+  /**
+   * A rollback empties tables that reference each other in no particular order: it drops the foreign keys
+   * among them, recorded under its unit, and the job's last finish restores them from the record.
+   */
+  @Test
+  void aRollbackDropsTheForeignKeysAmongItsTablesAndTheJobRestoresThem() throws SQLException {
+    TableName parent = existing("fk_parent", 3);
+    TableName child = table("fk_child");
+    SourceTable childSource = new SourceTable(new TableName("source", "fk_child"), false,
+        List.of(SourceColumn.plain("id", bigintType(), false), SourceColumn.plain("v", textType(), true)), List.of("id"),
+        List.of(), List.of(new SourceForeignKey("fk_child_parent", List.of("id"), new TableName("source", "fk_parent"),
+            List.of("id"), "NO ACTION", "NO ACTION", "")), 0, 0);
+    TableDdl ddl = dialect().ddl(new DdlRequest(childSource, child, Mode.CREATE, null,
+        Map.of(childSource.name(), child, new TableName("source", "fk_parent"), parent)));
+    run(ddl.prepare());
+    write(child, Mode.CREATE, null, rows(1, 2));
+    run(ddl.finish());
+    run(ddl.foreignKeys());
+    assertThat(describe(child).foreignKeys()).containsExactly("fk_child_parent");
+    assertThatThrownBy(() -> delete(new RowDeletion(parent, null, null, null, null)))
+        .isInstanceOf(SQLException.class).satisfies(e -> assertThat(dialect().referencedByForeignKey((SQLException) e)).isTrue());
+
+    try (Connection c = connect()) {
+      dialect().checkpoints().ensureSchema(c);
+      assertThat(dialect().dropForeignKeysAmong(c, List.of(parent, child), JOB, "unit-rollback")).isEqualTo(1);
+      assertThat(dialect().deleteRows(c, new RowDeletion(parent, null, null, null, null))).isEqualTo(3);
+      assertThat(dialect().deleteRows(c, new RowDeletion(child, null, null, null, null))).isEqualTo(2);
+      c.commit();
+    }
+    assertThat(describe(child).foreignKeys()).isEmpty();
+    write(parent, Mode.CREATE, null, rows(1, 3));
+    write(child, Mode.CREATE, null, rows(1, 2));
+    try (Connection c = connect()) {
+      assertThat(dialect().restoreConstraints(c, JOB)).isEqualTo(1);
+      c.commit();
+      assertThat(dialect().restoreConstraints(c, JOB)).as("the record is cleared").isZero();
+      c.commit();
+    }
+    assertThat(describe(child).foreignKeys()).containsExactly("fk_child_parent");
+  }
+
+  // ---- helpers
+
+  private TableName table(String name) {
+    return new TableName(SCHEMA, name);
+  }
+
+  /** A table built by a whole create cycle, holding rows 1 … {@code rows} with its key. */
+  private TableName existing(String name, int rows) throws SQLException {
+    TableName t = table(name);
+    TableDdl ddl = ddl(t, Mode.CREATE, null);
+    run(ddl.prepare());
+    write(t, Mode.CREATE, null, rows(1, rows));
+    run(ddl.finish());
+    return t;
+  }
+
+  /** {@code (id bigint NOT NULL, v text)} with primary key {@code id}, as a source describes it. */
+  private TableDdl ddl(TableName target, Mode mode, String tenantColumn) {
+    SourceTable items = new SourceTable(new TableName("source", target.name()), false,
+        List.of(SourceColumn.plain("id", bigintType(), false), SourceColumn.plain("v", textType(), true)), List.of("id"),
+        List.of(), List.of(), 0, 0);
+    return dialect().ddl(new DdlRequest(items, target, mode, tenantColumn, Map.of(items.name(), target)));
+  }
+
+  /** Runs statements as a prepare or finish unit does, in one transaction. */
+  private void run(List<String> statements) throws SQLException {
+    try (Connection c = connect()) {
+      dialect().checkpoints().ensureSchema(c);
+      dialect().serializePrepare(c);
+      dialect().boundLockWaits(c);
+      dialect().nameUnit(c, JOB, "unit-ddl");
+      try (Statement st = c.createStatement()) {
+        for (String sql : statements) {
+          st.execute(sql);
+        }
+      }
+      c.commit();
+    }
+  }
+
+  /** One chunk, committed: rows of (id, v), led by the tenant id when there is one. */
+  private void write(TableName t, Mode mode, String tenantId, List<List<Object>> rows) throws SQLException {
+    List<String> columns = tenantId == null ? List.of("id", "v") : List.of(TENANT, "id", "v");
+    List<String> conflictKey = tenantId == null ? List.of("id") : List.of(TENANT, "id");
+    List<List<Object>> tuples = rows.stream().map(r -> {
+      List<Object> tuple = new ArrayList<>();
+      if (tenantId != null) {
+        tuple.add(tenantId);
+      }
+      tuple.addAll(r);
+      return tuple;
+    }).toList();
+    byte[] bytes = CopyRows.encode(tuples);
+    try (Connection c = connect()) {
+      ChunkWriter writer = dialect().openChunk(c, new ChunkRequest(t, columns, CopyFormat.BINARY, mode, conflictKey));
+      try {
+        writer.write(bytes, 0, bytes.length);
+        assertThat(writer.end()).isEqualTo(rows.size());
+      } catch (SQLException e) {
+        writer.cancel();
+        c.rollback();
+        throw e;
+      }
+      c.commit();
+    }
+  }
+
+  private static List<List<Object>> rows(long from, long to) {
+    return LongStream.rangeClosed(from, to).mapToObj(id -> row(id, "v" + id)).toList();
+  }
+
+  private static List<Object> row(Long id, String v) {
+    return Arrays.asList(id, v);
+  }
+
+  private long delete(RowDeletion deletion) throws SQLException {
+    try (Connection c = connect()) {
+      long deleted = dialect().deleteRows(c, deletion);
+      c.commit();
+      return deleted;
+    }
+  }
+
+  private TargetState inspect(TableName t) throws SQLException {
+    try (Connection c = connect()) {
+      TargetState state = dialect().inspect(c, t);
+      c.rollback();
+      return state;
+    }
+  }
+
+  private ExistingTable describe(TableName t) throws SQLException {
+    try (Connection c = connect()) {
+      ExistingTable existing = dialect().describeExisting(c, t);
+      c.rollback();
+      return existing;
+    }
+  }
+
+  private long count(TableName t) throws SQLException {
+    try (Connection c = connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + sqlName(t))) {
+      rs.next();
+      long n = rs.getLong(1);
+      c.rollback();
+      return n;
+    }
+  }
+
+  /** The table's {@code v} in key order ({@code tenantId}'s rows only when given). */
+  private List<String> values(TableName t, String... tenantId) throws SQLException {
+    String where = tenantId.length == 0 ? "" : " WHERE " + TENANT + " = '" + tenantId[0] + "'";
+    List<String> values = new ArrayList<>();
+    try (Connection c = connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT v FROM " + sqlName(t) + where + " ORDER BY id")) {
+      while (rs.next()) {
+        values.add(rs.getString(1));
+      }
+      c.rollback();
+    }
+    return values;
+  }
+}
