@@ -8,6 +8,7 @@ import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.SourceSpec;
@@ -71,11 +72,11 @@ class CopyIT {
     DBS.close();
   }
 
-  private io.ferry.protocol.spec.Connection source(TablePlan plan) {
+  private Endpoint source(TablePlan plan) {
     return DBS.connection(TENANTS.get(plan.tenantId()));
   }
 
-  private io.ferry.protocol.spec.Connection target() {
+  private Endpoint target() {
     return DBS.connection(targetUrl);
   }
 
@@ -377,8 +378,7 @@ class CopyIT {
     assertThat(o.error()).startsWith("copy unit copy-missing of job " + JOB + ", tenant t1, table nowhere.orders, range [1, 100): ")
         .contains("nowhere");
 
-    io.ferry.protocol.spec.Connection unreachable = new io.ferry.protocol.spec.Connection(
-        "jdbc:postgresql://127.0.0.1:1/x", "postgres", "hunter2secret");
+    Endpoint unreachable = new Endpoint("postgresql", "jdbc:postgresql://127.0.0.1:1/x", "postgres", "hunter2secret");
     UnitOutcome down = run(Units.copy("copy-down", JOB, orders, KeyRange.ALL, 1, source(orders), unreachable, "tenant_id", 1000));
     assertThat(down.ok()).isFalse();
     assertThat(down.retryable()).isTrue();

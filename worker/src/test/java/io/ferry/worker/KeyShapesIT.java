@@ -7,6 +7,7 @@ import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.SourceSpec;
@@ -249,11 +250,11 @@ class KeyShapesIT {
       throw new AssertionError(id + " did not finish in 200 attempts");
     }
 
-    private static io.ferry.protocol.spec.Connection source() {
+    private static Endpoint source() {
       return DBS.connection(sourceUrl);
     }
 
-    private static io.ferry.protocol.spec.Connection target() {
+    private static Endpoint target() {
       return DBS.connection(targetUrl);
     }
   }

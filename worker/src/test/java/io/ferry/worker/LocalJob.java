@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.worker.verify.TableChecksum;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,17 +48,17 @@ final class LocalJob {
     return plans().stream().filter(p -> p.sourceTable().equals(sourceTable)).findFirst().orElseThrow();
   }
 
-  Connection source(TablePlan plan) {
+  Endpoint source(TablePlan plan) {
     for (TenantSpec t : spec.source().tenants()) {
       if (t.id().equals(plan.tenantId())) {
-        return t.connection();
+        return spec.source().endpoint(t);
       }
     }
     throw new IllegalArgumentException(plan.tenantId());
   }
 
-  Connection target() {
-    return spec.target().connection();
+  Endpoint target() {
+    return spec.target().endpoint();
   }
 
   UnitOutcome run(io.ferry.protocol.message.Assignment a) {
@@ -128,10 +129,10 @@ final class LocalJob {
 
   /** Every tenant table equals its source: row count and checksum over the copied columns. */
   void assertTargetEqualsSources() throws SQLException {
-    try (java.sql.Connection t = dbs.open(spec.target().url())) {
+    try (Connection t = dbs.open(spec.target().url())) {
       for (TablePlan p : plans()) {
         List<String> columns = p.columns().stream().map(ColumnPlan::name).toList();
-        try (java.sql.Connection s = dbs.open(source(p).url())) {
+        try (Connection s = dbs.open(source(p).url())) {
           TableChecksum.Result expected = TableChecksum.compute(s, p.sourceTable(), columns, null, null);
           TableChecksum.Result actual = TableChecksum.compute(t, p.targetTable(), columns, spec.target().tenantColumn(),
               p.tenantId());

@@ -6,13 +6,14 @@ import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.postgres.PostgresTarget;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -53,7 +54,7 @@ class RollbackUnitIT {
             + " FOREIGN KEY (tenant_id, item_id) REFERENCES app.items (tenant_id, id))",
         "INSERT INTO app.notes SELECT 'a', i, i FROM generate_series(1, 50) i");
     PostgresTarget dialect = new PostgresTarget();
-    try (java.sql.Connection t = dialect.connect(target())) {
+    try (Connection t = dialect.connect(target())) {
       dialect.checkpoints().ensureSchema(t);
       for (String unit : List.of("copy:a:app.items:0000", "copy:a:app.items:0001", "copy:b:app.items:0000",
           "copy:a:app.notes:0000")) {
@@ -182,7 +183,7 @@ class RollbackUnitIT {
     assertThat(executor.execute(rollback, new UnitControl(), ProgressListener.NONE).ok()).isTrue();
 
     PostgresTarget dialect = new PostgresTarget();
-    try (java.sql.Connection t = dialect.connect(target())) {
+    try (Connection t = dialect.connect(target())) {
       boolean wrote = dialect.checkpoints().write(t, new Checkpoint(JOB, "copy:b:app.items:0000", 2, List.of("900"), 900, 1, 2, false));
       t.rollback();
       assertThat(wrote).as("a chunk of the copy unit's epoch before the rollback is refused").isFalse();
@@ -195,7 +196,7 @@ class RollbackUnitIT {
 
   // ---------------------------------------------------------------------------------------------------
 
-  private static Connection target() {
+  private static Endpoint target() {
     return DBS.connection(url);
   }
 
@@ -235,7 +236,7 @@ class RollbackUnitIT {
   }
 
   private static void sql(String... statements) throws SQLException {
-    try (java.sql.Connection c = DBS.open(url); Statement st = c.createStatement()) {
+    try (Connection c = DBS.open(url); Statement st = c.createStatement()) {
       for (String s : statements) {
         st.execute(s);
       }
@@ -243,7 +244,7 @@ class RollbackUnitIT {
   }
 
   private static long count(String query) throws SQLException {
-    try (java.sql.Connection c = DBS.open(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+    try (Connection c = DBS.open(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
       return rs.next() ? rs.getLong(1) : -1;
     }
   }

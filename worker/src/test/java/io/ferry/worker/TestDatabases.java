@@ -1,5 +1,6 @@
 package io.ferry.worker;
 
+import io.ferry.protocol.spec.Endpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,8 +32,8 @@ public final class TestDatabases implements AutoCloseable {
     return password;
   }
 
-  public io.ferry.protocol.spec.Connection connection(String url) {
-    return new io.ferry.protocol.spec.Connection(url, user, password);
+  public Endpoint connection(String url) {
+    return new Endpoint("postgresql", url, user, password);
   }
 
   /** Creates a database and returns its JDBC URL. */

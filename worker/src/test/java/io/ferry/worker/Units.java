@@ -3,7 +3,7 @@ package io.ferry.worker;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
@@ -23,21 +23,21 @@ public final class Units {
         plan == null ? null : plan.sourceTable(), range, 0, 0, UnitState.LEASED, 1, epoch, "test-worker", 0, 0, 0, null);
   }
 
-  public static Assignment copy(String id, String jobId, TablePlan plan, KeyRange range, long epoch, Connection source,
-      Connection target, String tenantColumn, long chunkRows) {
+  public static Assignment copy(String id, String jobId, TablePlan plan, KeyRange range, long epoch, Endpoint source,
+      Endpoint target, String tenantColumn, long chunkRows) {
     return new Assignment(unit(id, jobId, UnitKind.COPY, plan, range, epoch), plan, source, target, tenantColumn, List.of(),
         chunkRows, 64L * 1024 * 1024);
   }
 
   /** A copy unit of a job in {@code mode} (upsert writes through a staging table). */
-  public static Assignment copy(String id, String jobId, TablePlan plan, KeyRange range, long epoch, Connection source,
-      Connection target, String tenantColumn, long chunkRows, io.ferry.protocol.spec.Mode mode) {
+  public static Assignment copy(String id, String jobId, TablePlan plan, KeyRange range, long epoch, Endpoint source,
+      Endpoint target, String tenantColumn, long chunkRows, io.ferry.protocol.spec.Mode mode) {
     return new Assignment(unit(id, jobId, UnitKind.COPY, plan, range, epoch), plan, source, target, tenantColumn, List.of(),
         chunkRows, 64L * 1024 * 1024, mode);
   }
 
   public static Assignment statements(String id, String jobId, UnitKind kind, TablePlan plan, List<String> statements,
-      Connection source, Connection target) {
+      Endpoint source, Endpoint target) {
     return new Assignment(unit(id, jobId, kind, plan, null, 1), plan, source, target, null, statements, 0, 0);
   }
 

@@ -3,7 +3,7 @@ package io.ferry.coordinator.schedule;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Limits;
 import io.ferry.protocol.spec.TenantSpec;
@@ -53,7 +53,7 @@ public final class AssignmentFactory {
     };
     String tenantId = unit.tenantId() != null ? unit.tenantId() : plan.tenantId();
     Limits limits = spec.limitsOrNone();
-    return new Assignment(unit, unit.kind() == UnitKind.COPY ? forCopy(plan) : plan, source(spec, tenantId), spec.target().connection(),
+    return new Assignment(unit, unit.kind() == UnitKind.COPY ? forCopy(plan) : plan, source(spec, tenantId), spec.target().endpoint(),
         spec.target().tenantColumn(), statements == null ? List.of() : statements,
         chunkSize(chunkRows, limits.rowsPerSecond(), MIN_CHUNK_ROWS), chunkSize(CHUNK_BYTES, limits.bytesPerSecond(), MIN_CHUNK_BYTES),
         spec.mode(), copyUnits, spec.onRowErrorOrDefault());
@@ -132,10 +132,10 @@ public final class AssignmentFactory {
     return List.copyOf(statements);
   }
 
-  private static Connection source(JobSpec spec, String tenantId) {
+  private static Endpoint source(JobSpec spec, String tenantId) {
     for (TenantSpec t : spec.source().tenants()) {
       if (t.id().equals(tenantId)) {
-        return t.connection();
+        return spec.source().endpoint(t);
       }
     }
     throw new IllegalStateException("job " + spec.name() + " has no tenant " + tenantId);

@@ -1,7 +1,7 @@
 package io.ferry.protocol.message;
 
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.unit.WorkUnit;
@@ -25,8 +25,8 @@ import java.util.List;
 public record Assignment(
     WorkUnit unit,
     TablePlan plan,
-    Connection source,
-    Connection target,
+    Endpoint source,
+    Endpoint target,
     String tenantColumn,
     List<String> statements,
     long chunkRows,
@@ -41,19 +41,19 @@ public record Assignment(
   }
 
   /** An assignment of any unit but a rollback; a copy fails on the first row the target rejects. */
-  public Assignment(WorkUnit unit, TablePlan plan, Connection source, Connection target, String tenantColumn,
+  public Assignment(WorkUnit unit, TablePlan plan, Endpoint source, Endpoint target, String tenantColumn,
       List<String> statements, long chunkRows, long chunkBytes, Mode mode) {
     this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, mode, List.of(), null);
   }
 
   /** A rollback unit's assignment (see {@code copyUnits}). */
-  public Assignment(WorkUnit unit, TablePlan plan, Connection source, Connection target, String tenantColumn,
+  public Assignment(WorkUnit unit, TablePlan plan, Endpoint source, Endpoint target, String tenantColumn,
       List<String> statements, long chunkRows, long chunkBytes, Mode mode, List<WorkUnit> copyUnits) {
     this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, mode, copyUnits, null);
   }
 
   /** An assignment whose copy writes plain inserts (modes create, drop_recreate, truncate). */
-  public Assignment(WorkUnit unit, TablePlan plan, Connection source, Connection target, String tenantColumn,
+  public Assignment(WorkUnit unit, TablePlan plan, Endpoint source, Endpoint target, String tenantColumn,
       List<String> statements, long chunkRows, long chunkBytes) {
     this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, null, null);
   }
