@@ -22,6 +22,7 @@ import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.dialect.TargetState;
+import io.ferry.worker.dialect.TenantColumn;
 import io.ferry.worker.dialect.TypeMapping;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -62,8 +63,7 @@ public final class Preflight {
     Run(JobSpec spec) {
       this.spec = spec;
       this.mode = spec.mode() == null ? Mode.CREATE : spec.mode();
-      String column = spec.target().tenantColumn();
-      this.tenantColumn = column == null || column.isBlank() ? null : column;
+      this.tenantColumn = TenantColumn.of(spec.target().tenantColumn()).name();
     }
   }
 
