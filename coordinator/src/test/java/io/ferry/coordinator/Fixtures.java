@@ -25,7 +25,7 @@ public final class Fixtures {
   }
 
   public static TablePlan plan(String tenant, String table, long rows, long bytes, List<String> quantiles, List<String> fks) {
-    return new TablePlan(tenant, table, table, COLUMNS, List.of("id"), List.of("bigint"), false,
+    return new TablePlan(tenant, table, table, COLUMNS, List.of("id"), List.of("bigint"), false, List.of(true),
         quantiles.isEmpty() ? SplitMethod.SINGLE_UNIT : SplitMethod.PRIMARY_KEY, rows, bytes,
         quantiles.stream().map(List::of).toList(), "histogram", CopyFormat.BINARY, null, List.of(),
         List.of("CREATE TABLE " + table + " (id bigint NOT NULL, name text)"),
@@ -35,15 +35,29 @@ public final class Fixtures {
   /** A plan over a key of any shape: quantiles are tuples of text, one value per key column. */
   public static TablePlan keyedPlan(String tenant, String table, SplitMethod method, List<String> key, List<String> keyTypes,
       boolean keyNullable, long rows, long bytes, List<List<String>> quantiles, String partitionOf) {
-    return new TablePlan(tenant, table, table, COLUMNS, key, keyTypes, keyNullable, method, rows, bytes, quantiles,
+    return new TablePlan(tenant, table, table, COLUMNS, key, keyTypes, keyNullable,
+        key.stream().map(k -> method != SplitMethod.CTID).toList(), method, rows, bytes, quantiles,
         "sample", CopyFormat.BINARY, partitionOf, List.of(),
         partitionOf == null ? List.of("CREATE TABLE " + table + " (id bigint NOT NULL, name text)") : List.of(),
         List.of("ANALYZE " + table), List.of(), false, false, 0, List.of());
   }
 
+  /** The same plan, its key ordered by a collation (a text key): a range over it is not portable to the target. */
+  public static TablePlan withCollatedKey(TablePlan p) {
+    return withKeyOrder(p, p.key().stream().map(k -> false).toList());
+  }
+
+  /** The same plan with this key order (null: a stored plan that predates the field). */
+  public static TablePlan withKeyOrder(TablePlan p, List<Boolean> keyOrderPortable) {
+    return new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), p.columns(), p.key(), p.keyTypes(), p.keyNullable(),
+        keyOrderPortable, p.splitMethod(), p.estimatedRows(), p.estimatedBytes(), p.keyQuantiles(), p.keySampleMethod(),
+        p.copyFormat(), p.partitionOf(), p.typeStatements(), p.prepareStatements(), p.finishStatements(), p.foreignKeys(),
+        p.targetExists(), p.targetHasRows(), p.readBytesPerSecond(), p.warnings());
+  }
+
   /** The same plan, needing user-defined types created by these statements first. */
   public static TablePlan withTypes(TablePlan p, List<String> typeStatements) {
-    return new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), p.columns(), p.key(), p.keyTypes(), p.keyNullable(),
+    return new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), p.columns(), p.key(), p.keyTypes(), p.keyNullable(), p.keyOrderPortable(),
         p.splitMethod(), p.estimatedRows(), p.estimatedBytes(), p.keyQuantiles(), p.keySampleMethod(), p.copyFormat(),
         p.partitionOf(), typeStatements, p.prepareStatements(), p.finishStatements(), p.foreignKeys(), p.targetExists(),
         p.targetHasRows(), p.readBytesPerSecond(), p.warnings());

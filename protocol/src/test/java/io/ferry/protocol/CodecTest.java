@@ -40,7 +40,7 @@ class CodecTest {
   @Test
   void assignmentsRoundTrip() {
     TablePlan plan = new TablePlan("a", "public.t", "s.t", List.of(new ColumnPlan("id", "bigint", false)), List.of("id"),
-        List.of("bigint"), false, SplitMethod.PRIMARY_KEY, 10, 20, List.of(List.of("1"), List.of("5")), "histogram",
+        List.of("bigint"), false, List.of(true), SplitMethod.PRIMARY_KEY, 10, 20, List.of(List.of("1"), List.of("5")), "histogram",
         io.ferry.protocol.plan.CopyFormat.BINARY, null, List.of(), List.of("CREATE TABLE x"), List.of(), List.of(),
         false, false, 0, List.of());
     ClaimReply reply = new ClaimReply(List.of(new Assignment(UNIT, plan, new Endpoint("postgresql", "jdbc:postgresql://h/s", "u", "${env:P}"),

@@ -184,7 +184,7 @@ public final class Preflight {
       missingCollations(run, target, st, types);
     }
     run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, keys.key().columns(),
-        keys.key().types(), keys.key().nullable(), keys.key().method(), keys.rows(), keys.bytes(), keys.sample().quantiles(),
+        keys.key().types(), keys.key().nullable(), keys.key().orderPortable(), keys.key().method(), keys.rows(), keys.bytes(), keys.sample().quantiles(),
         keys.sample().method(), types.copyFormat(st), partitionOf == null ? null : partitionOf.toString(),
         run.mode == Mode.PRESERVE_SCHEMA ? List.of() : types.statements(),
         ddl.prepare(), ddl.finish(), ddl.foreignKeys(), state.exists(), state.hasRows(), source.sampleReadRate(conn, st),

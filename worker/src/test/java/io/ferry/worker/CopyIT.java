@@ -261,7 +261,7 @@ class CopyIT {
       st.execute("CREATE TABLE fence.skewed (tenant_id text NOT NULL, k bigint NOT NULL, v integer)");
     }
     TablePlan fenced = new TablePlan(skewed.tenantId(), skewed.sourceTable(), "fence.skewed", skewed.columns(), skewed.key(),
-        skewed.keyTypes(), false, skewed.splitMethod(), skewed.estimatedRows(), skewed.estimatedBytes(), skewed.keyQuantiles(),
+        skewed.keyTypes(), false, skewed.keyOrderPortable(), skewed.splitMethod(), skewed.estimatedRows(), skewed.estimatedBytes(), skewed.keyQuantiles(),
         skewed.keySampleMethod(), skewed.copyFormat(), null, List.of(), List.of(), List.of(), List.of(), false, false, 0, List.of());
     Assignment stale = Units.copy("fence-1", JOB, fenced, KeyRange.ALL, 3, source(fenced), target(), "tenant_id", 5000);
 
@@ -316,7 +316,7 @@ class CopyIT {
       st.execute("CREATE TABLE takeover.skewed (tenant_id text NOT NULL, k bigint NOT NULL, v integer)");
     }
     TablePlan plan = new TablePlan(skewed.tenantId(), skewed.sourceTable(), "takeover.skewed", skewed.columns(), skewed.key(),
-        skewed.keyTypes(), false, skewed.splitMethod(), skewed.estimatedRows(), skewed.estimatedBytes(), skewed.keyQuantiles(),
+        skewed.keyTypes(), false, skewed.keyOrderPortable(), skewed.splitMethod(), skewed.estimatedRows(), skewed.estimatedBytes(), skewed.keyQuantiles(),
         skewed.keySampleMethod(), skewed.copyFormat(), null, List.of(), List.of(), List.of(), List.of(), false, false, 0, List.of());
     Assignment old = Units.copy("takeover", JOB, plan, KeyRange.ALL, 3, source(plan), target(), "tenant_id", 1000);
     Assignment next = Units.copy("takeover", JOB, plan, KeyRange.ALL, 4, source(plan), target(), "tenant_id", 1000);
@@ -369,7 +369,7 @@ class CopyIT {
   void failuresNameTheUnitAndSayWhetherToRetry() {
     TablePlan orders = plans.stream().filter(p -> p.tenantId().equals("t1") && p.sourceTable().equals("public.orders")).findFirst().orElseThrow();
     TablePlan missing = new TablePlan("t1", "public.orders", "nowhere.orders", orders.columns(), orders.key(), orders.keyTypes(),
-        false, orders.splitMethod(), 0, 0, List.of(), "exact", orders.copyFormat(), null, List.of(), List.of(), List.of(), List.of(),
+        false, orders.keyOrderPortable(), orders.splitMethod(), 0, 0, List.of(), "exact", orders.copyFormat(), null, List.of(), List.of(), List.of(), List.of(),
         false, false, 0, List.of());
     UnitOutcome o = run(Units.copy("copy-missing", JOB, missing, new KeyRange(List.of("1"), List.of("100")), 1, source(missing),
         target(), "tenant_id", 1000));

@@ -85,6 +85,12 @@ class KeyShapesIT {
     assertKey("public.two_uniques", SplitMethod.UNIQUE_INDEX, List.of("y", "z"), List.of("integer", "integer"), false);
     assertKey("public.heap_rows", SplitMethod.CTID, List.of("ctid"), List.of("tid"), false);
     assertThat(plans.get("public.heap_rows").keySampleMethod()).isEqualTo("blocks");
+    // A collation orders text keys; the target DDL does not carry it, so only collation-free columns are portable.
+    assertThat(plans.get("public.composite").keyOrderPortable()).containsExactly(true, false);
+    assertThat(plans.get("public.ci_names").keyOrderPortable()).containsExactly(false);
+    assertThat(plans.get("public.daily").keyOrderPortable()).containsExactly(true, true);
+    assertThat(plans.get("public.uuids").keyOrderPortable()).containsExactly(true);
+    assertThat(plans.get("public.heap_rows").keyOrderPortable()).as("row addresses differ on the target").containsExactly(false);
     assertThat(plans.get("public.uuids").keySampleMethod()).as("analyzed single column").isEqualTo("histogram");
     assertThat(plans.get("public.composite").keySampleMethod()).isEqualTo("exact");
     assertThat(plans.get("public.nullable_keys").warnings()).anyMatch(w -> w.contains("unique index nullable_keys_a_b_key")

@@ -202,7 +202,7 @@ class RollbackUnitIT {
 
   private static TablePlan plan(String tenant, String table) {
     return new TablePlan(tenant, table, table, List.of(new ColumnPlan("id", "bigint", false), new ColumnPlan("v", "text", true)),
-        List.of("id"), List.of("bigint"), false, SplitMethod.PRIMARY_KEY, 1000, 0, List.of(), "exact", null, null,
+        List.of("id"), List.of("bigint"), false, List.of(true), SplitMethod.PRIMARY_KEY, 1000, 0, List.of(), "exact", null, null,
         List.of(), List.of(), List.of(), List.of(), false, false, 0, List.of());
   }
 

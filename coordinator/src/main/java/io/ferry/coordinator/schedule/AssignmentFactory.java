@@ -67,7 +67,7 @@ public final class AssignmentFactory {
    */
   static TablePlan forCopy(TablePlan plan) {
     return new TablePlan(plan.tenantId(), plan.sourceTable(), plan.targetTable(), plan.columns(), plan.key(),
-        plan.keyTypes(), plan.keyNullable(), plan.splitMethod(), plan.estimatedRows(), plan.estimatedBytes(), List.of(),
+        plan.keyTypes(), plan.keyNullable(), plan.keyOrderPortable(), plan.splitMethod(), plan.estimatedRows(), plan.estimatedBytes(), List.of(),
         plan.keySampleMethod(), plan.copyFormat(), plan.partitionOf(), List.of(), List.of(), List.of(), List.of(),
         plan.targetExists(), plan.targetHasRows(), plan.readBytesPerSecond(), List.of());
   }

@@ -376,7 +376,7 @@ class JobApiTest {
   void tenantsWithDifferentColumnsForOneTableAreRejected() throws Exception {
     TablePlan a = Fixtures.plan("a", "public.orders", 10, 10, List.of());
     TablePlan b = new TablePlan("b", "public.orders", "public.orders", List.of(new io.ferry.protocol.plan.ColumnPlan("id", "integer", false)),
-        List.of("id"), List.of("integer"), false, a.splitMethod(), 1, 1, List.of(), "exact", a.copyFormat(), null, List.of(),
+        List.of("id"), List.of("integer"), false, List.of(true), a.splitMethod(), 1, 1, List.of(), "exact", a.copyFormat(), null, List.of(),
         List.of(), List.of(), List.of(), false, false, 0, List.of());
     worker.answerWith(List.of(a, b));
     HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/json", spec("cols", null));

@@ -48,7 +48,7 @@ class PlanChecksTest {
   }
 
   private static TablePlan withColumns(TablePlan p, List<ColumnPlan> columns) {
-    return new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), columns, p.key(), p.keyTypes(), p.keyNullable(),
+    return new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), columns, p.key(), p.keyTypes(), p.keyNullable(), p.keyOrderPortable(),
         p.splitMethod(), p.estimatedRows(), p.estimatedBytes(), p.keyQuantiles(), p.keySampleMethod(), p.copyFormat(), null,
         p.typeStatements(), p.prepareStatements(), p.finishStatements(), p.foreignKeys(), p.targetExists(), p.targetHasRows(),
         p.readBytesPerSecond(), p.warnings());

@@ -72,7 +72,7 @@ class SplitterTest {
   void singleUnitMethodIsNeverSplit() {
     TablePlan p = plan("t1", "public.a", 1_000_000, 1, quantiles(100, 10));
     TablePlan single = new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), p.columns(), List.of(), List.of(),
-        false, SplitMethod.SINGLE_UNIT, p.estimatedRows(), p.estimatedBytes(), p.keyQuantiles(), p.keySampleMethod(),
+        false, List.of(), SplitMethod.SINGLE_UNIT, p.estimatedRows(), p.estimatedBytes(), p.keyQuantiles(), p.keySampleMethod(),
         p.copyFormat(), null, List.of(), p.prepareStatements(), p.finishStatements(), p.foreignKeys(), false, false, 0,
         List.of());
     assertThat(Splitter.split(single, TEN_THOUSAND_ROWS)).containsExactly(KeyRange.ALL);

@@ -47,6 +47,7 @@ class StoredRecordsTest {
     assertThat(orders.key()).containsExactly("id", "code");
     assertThat(orders.keyTypes()).containsExactly("bigint", "text");
     assertThat(orders.keyNullable()).isTrue();
+    assertThat(orders.keyOrderPortable()).as("a record without key order: unknown, read as not portable").isNull();
     assertThat(orders.splitMethod()).isEqualTo(SplitMethod.UNIQUE_INDEX);
     assertThat(orders.keyQuantiles()).containsExactly(List.of("1", "a"), List.of("400000", "m"), List.of("800000", "t"));
     assertThat(orders.keySampleMethod()).isEqualTo("sample");

@@ -13,6 +13,10 @@ import java.util.List;
  *                           index, else {@code ["ctid"]} (block ranges); empty when the table is one unit
  * @param keyTypes           the SQL type of each key column (range bounds are cast to it)
  * @param keyNullable        a key column may hold NULL (unique-index keys): those rows get their own range
+ * @param keyOrderPortable   per key column: a key range over it selects the same rows on the target as on
+ *                           the source (no collation orders it, which the target DDL does not carry over,
+ *                           and it is no physical row address); decided by the source dialect. Null in a
+ *                           plan surveyed before the field existed: nothing is known portable then
  * @param splitMethod        how the table is cut into units
  * @param keyQuantiles       sorted key tuples (one text value per key column) at roughly equal row-count
  *                           steps through the table; the splitter picks split points among them
@@ -39,6 +43,7 @@ public record TablePlan(
     List<String> key,
     List<String> keyTypes,
     boolean keyNullable,
+    List<Boolean> keyOrderPortable,
     SplitMethod splitMethod,
     long estimatedRows,
     long estimatedBytes,
