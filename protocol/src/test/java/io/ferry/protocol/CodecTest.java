@@ -44,7 +44,7 @@ class CodecTest {
         io.ferry.protocol.plan.CopyFormat.BINARY, null, List.of(), List.of("CREATE TABLE x"), List.of(), List.of(),
         false, false, 0, List.of());
     ClaimReply reply = new ClaimReply(List.of(new Assignment(UNIT, plan, new Endpoint("postgresql", "jdbc:postgresql://h/s", "u", "${env:P}"),
-        new Endpoint("postgresql", "jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20),
+        new Endpoint("postgresql", "jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20, null, List.of(), null),
         new Assignment(UNIT, plan, new Endpoint("postgresql", "jdbc:postgresql://h/s", "u", null),
         new Endpoint("postgresql", "jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20,
         io.ferry.protocol.spec.Mode.UPSERT, List.of(), io.ferry.protocol.spec.RowErrorPolicy.REJECT)));

@@ -45,7 +45,7 @@ public final class LargeValueCopy {
           plan.prepareStatements(), source, target), new UnitControl(), ProgressListener.NONE);
       check(prepared);
       Assignment copy = new Assignment(Units.unit("copy", "large", UnitKind.COPY, plan, KeyRange.ALL, 1), plan, source, target,
-          null, List.of(), Long.MAX_VALUE, Long.parseLong(args[5]), Mode.DROP_RECREATE);
+          null, List.of(), Long.MAX_VALUE, Long.parseLong(args[5]), Mode.DROP_RECREATE, List.of(), null);
       UnitOutcome copied = executor.execute(copy, new UnitControl(), ProgressListener.NONE);
       check(copied);
       long peak = 0;

@@ -119,7 +119,7 @@ class RollbackUnitIT {
         .as("the job's last finish must run again, also for a coordinator that restarts and reads the checkpoints").isEqualTo(1);
 
     WorkUnit finish = new WorkUnit("finish:*", JOB, UnitKind.FINISH, null, null, null, null, 0, 0, UnitState.LEASED, 1, 2,
-        "test-worker", 0, 0, 0, null);
+        "test-worker", 0, 0, 0, null, 0);
     UnitOutcome restored = executor.execute(new Assignment(finish, null, target(), target(), "tenant_id", List.of(), 0, 0, null,
         List.of(), null), new UnitControl(), ProgressListener.NONE);
     assertThat(restored.ok()).as(String.valueOf(restored.error())).isTrue();
@@ -207,7 +207,7 @@ class RollbackUnitIT {
   }
 
   private static WorkUnit copy(String id, String tenant, String table, long epoch) {
-    return new WorkUnit(id, JOB, UnitKind.COPY, tenant, table, table, null, 0, 0, UnitState.DONE, 1, epoch, null, 0, 500, 5000, null);
+    return new WorkUnit(id, JOB, UnitKind.COPY, tenant, table, table, null, 0, 0, UnitState.DONE, 1, epoch, null, 0, 500, 5000, null, 0);
   }
 
   private static Assignment rollback(String id, String tenant, String table, KeyRange range, WorkUnit... copies) {
@@ -217,8 +217,8 @@ class RollbackUnitIT {
   private static Assignment rollback(long epoch, String id, String tenant, String table, KeyRange range, WorkUnit... copies) {
     TablePlan plan = plan(tenant, table == null ? copies[0].table() : table);
     WorkUnit unit = new WorkUnit(id, JOB, UnitKind.ROLLBACK, tenant, table, null, range, 0, 0, UnitState.LEASED, 1, epoch,
-        "test-worker", 0, 0, 0, null);
-    return new Assignment(unit, plan, target(), target(), "tenant_id", List.of(), 0, 0, null, List.of(copies));
+        "test-worker", 0, 0, 0, null, 0);
+    return new Assignment(unit, plan, target(), target(), "tenant_id", List.of(), 0, 0, null, List.of(copies), null);
   }
 
   private void assertReset(String unit, long epoch) throws Exception {

@@ -431,7 +431,7 @@ class WorkerVerticleIT {
   private static Assignment estimated(long rows, long bytes, Assignment a) {
     WorkUnit u = a.unit();
     WorkUnit estimated = new WorkUnit(u.id(), u.jobId(), u.kind(), u.tenantId(), u.table(), u.sourceTable(), u.range(), rows,
-        bytes, u.state(), u.attempts(), u.epoch(), u.workerId(), u.leaseExpiresAt(), u.rows(), u.bytes(), u.error());
+        bytes, u.state(), u.attempts(), u.epoch(), u.workerId(), u.leaseExpiresAt(), u.rows(), u.bytes(), u.error(), 0);
     return new Assignment(estimated, a.plan(), a.source(), a.target(), a.tenantColumn(), a.statements(), a.chunkRows(),
         a.chunkBytes(), a.mode(), a.copyUnits(), a.onRowError());
   }

@@ -165,10 +165,8 @@ public final class Rollbacks {
     List<CompletableFuture<Void>> resets = new ArrayList<>();
     List<WorkUnit> copies = job == null ? List.of() : copies(board, job, rollback);
     for (WorkUnit c : copies) {
-      // Blocked like a new unit (settle unblocks it when its table exists); the epoch passes the one the
-      // rollback stamped on its checkpoint, so the next claim's take-over wins over that stamp.
-      WorkUnit reset = new WorkUnit(c.id(), c.jobId(), c.kind(), c.tenantId(), c.table(), c.sourceTable(), c.range(),
-          c.estimatedRows(), c.estimatedBytes(), UnitState.BLOCKED, 0, c.epoch() + 1, null, 0, 0, 0, null);
+      // Blocked like a new unit (settle unblocks it when its table exists), its epoch past the rollback's stamp.
+      WorkUnit reset = c.rolledBack();
       board.clearRetry(reset);
       resets.add(board.save(reset).toCompletableFuture());
     }

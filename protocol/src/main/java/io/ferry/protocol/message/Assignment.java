@@ -39,22 +39,4 @@ public record Assignment(
     copyUnits = copyUnits == null ? List.of() : List.copyOf(copyUnits);
     onRowError = onRowError == null ? RowErrorPolicy.FAIL : onRowError;
   }
-
-  /** An assignment of any unit but a rollback; a copy fails on the first row the target rejects. */
-  public Assignment(WorkUnit unit, TablePlan plan, Endpoint source, Endpoint target, String tenantColumn,
-      List<String> statements, long chunkRows, long chunkBytes, Mode mode) {
-    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, mode, List.of(), null);
-  }
-
-  /** A rollback unit's assignment (see {@code copyUnits}). */
-  public Assignment(WorkUnit unit, TablePlan plan, Endpoint source, Endpoint target, String tenantColumn,
-      List<String> statements, long chunkRows, long chunkBytes, Mode mode, List<WorkUnit> copyUnits) {
-    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, mode, copyUnits, null);
-  }
-
-  /** An assignment whose copy writes plain inserts (modes create, drop_recreate, truncate). */
-  public Assignment(WorkUnit unit, TablePlan plan, Endpoint source, Endpoint target, String tenantColumn,
-      List<String> statements, long chunkRows, long chunkBytes) {
-    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, null, null);
-  }
 }
