@@ -6,7 +6,9 @@ import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.ClaimReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.TargetDdl;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
@@ -39,9 +41,10 @@ class CodecTest {
 
   @Test
   void assignmentsRoundTrip() {
-    TablePlan plan = new TablePlan("a", "public.t", "s.t", List.of(new ColumnPlan("id", "bigint", false)), List.of("id"),
-        List.of("bigint"), false, List.of(true), SplitMethod.PRIMARY_KEY, 10, 20, List.of(List.of("1"), List.of("5")), "histogram",
-        io.ferry.protocol.plan.CopyFormat.BINARY, null, List.of(), List.of("CREATE TABLE x"), List.of(), List.of(),
+    TablePlan plan = new TablePlan("a", "public.t", "s.t", List.of(new ColumnPlan("id", "bigint", false)),
+        new SplitPlan(List.of("id"), List.of("bigint"), false, List.of(true), SplitMethod.PRIMARY_KEY, List.of(List.of("1"), List.of("5")), "histogram"),
+        10, 20, io.ferry.protocol.plan.CopyFormat.BINARY, null,
+        new TargetDdl(List.of(), List.of("CREATE TABLE x"), List.of(), List.of()),
         false, false, 0, List.of());
     ClaimReply reply = new ClaimReply(List.of(new Assignment(UNIT, plan, new Endpoint("postgresql", "jdbc:postgresql://h/s", "u", "${env:P}"),
         new Endpoint("postgresql", "jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20, null, List.of(), null),

@@ -5,7 +5,9 @@ import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.TargetDdl;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
@@ -183,12 +185,13 @@ public final class Preflight {
     if (partitionOf == null && createsTable) {
       missingCollations(run, target, st, types);
     }
-    run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, keys.key().columns(),
-        keys.key().types(), keys.key().nullable(), keys.key().orderPortable(), keys.key().method(), keys.rows(), keys.bytes(), keys.sample().quantiles(),
-        keys.sample().method(), types.copyFormat(st), partitionOf == null ? null : partitionOf.toString(),
-        run.mode == Mode.PRESERVE_SCHEMA ? List.of() : types.statements(),
-        ddl.prepare(), ddl.finish(), ddl.foreignKeys(), state.exists(), state.hasRows(), source.sampleReadRate(conn, st),
-        warnings));
+    run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns,
+        new SplitPlan(keys.key().columns(), keys.key().types(), keys.key().nullable(), keys.key().orderPortable(),
+            keys.key().method(), keys.sample().quantiles(), keys.sample().method()),
+        keys.rows(), keys.bytes(), types.copyFormat(st), partitionOf == null ? null : partitionOf.toString(),
+        new TargetDdl(run.mode == Mode.PRESERVE_SCHEMA ? List.of() : types.statements(), ddl.prepare(), ddl.finish(),
+            ddl.foreignKeys()),
+        state.exists(), state.hasRows(), source.sampleReadRate(conn, st), warnings));
     for (SourcePartition leaf : st.leafPartitions()) {
       plan(run, source, target, tenantId, conn, leaf.name(), jobTables, targetTable);
     }

@@ -42,7 +42,7 @@ public final class LargeValueCopy {
       Endpoint target = spec.target().endpoint();
       UnitExecutor executor = new UnitExecutor();
       UnitOutcome prepared = executor.execute(Units.statements("prepare", "large", UnitKind.PREPARE, plan,
-          plan.prepareStatements(), source, target), new UnitControl(), ProgressListener.NONE);
+          plan.ddl().prepare(), source, target), new UnitControl(), ProgressListener.NONE);
       check(prepared);
       Assignment copy = new Assignment(Units.unit("copy", "large", UnitKind.COPY, plan, KeyRange.ALL, 1), plan, source, target,
           null, List.of(), Long.MAX_VALUE, Long.parseLong(args[5]), Mode.DROP_RECREATE, List.of(), null);

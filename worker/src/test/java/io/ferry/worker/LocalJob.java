@@ -73,7 +73,7 @@ final class LocalJob {
   /** The union of the plans' type statements, as the coordinator's prepare:*types unit gets them. */
   List<String> typeStatements() {
     Set<String> all = new LinkedHashSet<>();
-    plans().forEach(p -> all.addAll(p.typeStatements()));
+    plans().forEach(p -> all.addAll(p.ddl().types()));
     return List.copyOf(all);
   }
 
@@ -89,7 +89,7 @@ final class LocalJob {
     assertThat(types.ok()).as(types.error()).isTrue();
     for (TablePlan p : byTarget().values()) {
       UnitOutcome o = run(Units.statements(prefix + "prepare:" + p.targetTable(), spec.name(), UnitKind.PREPARE, p,
-          p.prepareStatements(), source(p), target()));
+          p.ddl().prepare(), source(p), target()));
       assertThat(o.ok()).as(o.error()).isTrue();
     }
   }
@@ -112,9 +112,9 @@ final class LocalJob {
     List<String> fks = new ArrayList<>();
     for (TablePlan p : byTarget().values()) {
       UnitOutcome o = run(Units.statements(prefix + "finish:" + p.targetTable(), spec.name(), UnitKind.FINISH, p,
-          p.finishStatements(), source(p), target()));
+          p.ddl().finish(), source(p), target()));
       assertThat(o.ok()).as(o.error()).isTrue();
-      fks.addAll(p.foreignKeys());
+      fks.addAll(p.ddl().foreignKeys());
     }
     UnitOutcome o = runStatements("finish:*", UnitKind.FINISH, List.copyOf(new LinkedHashSet<>(fks)));
     assertThat(o.ok()).as(o.error()).isTrue();

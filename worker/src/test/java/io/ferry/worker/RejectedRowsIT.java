@@ -302,7 +302,7 @@ class RejectedRowsIT {
   void theNullKeyRangeCannotIsolateARowAndFailsWhateverThePolicy() throws Exception {
     String target = target("rj_nullkey");
     TablePlan plan = plan(target, "public.codes");
-    assertThat(plan.keyNullable()).isTrue();
+    assertThat(plan.split().nullable()).isTrue();
     UnitOutcome outcome = run(copy("u-nulls", plan, KeyRange.NULL_KEYS, 1, target, RowErrorPolicy.REJECT), new UnitControl(),
         ProgressListener.NONE);
 
@@ -320,7 +320,7 @@ class RejectedRowsIT {
   void aTableWithoutAKeyIsolatesItsRowsByTheirAddress() throws Exception {
     String target = target("rj_ctid");
     TablePlan plan = plan(target, "public.loose");
-    assertThat(plan.key()).containsExactly("ctid");
+    assertThat(plan.split().key()).containsExactly("ctid");
     UnitOutcome outcome = run(copy("u-loose", plan, KeyRange.ALL, 1, target, RowErrorPolicy.REJECT), new UnitControl(),
         ProgressListener.NONE);
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.TargetDdl;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
@@ -202,8 +204,10 @@ class RollbackUnitIT {
 
   private static TablePlan plan(String tenant, String table) {
     return new TablePlan(tenant, table, table, List.of(new ColumnPlan("id", "bigint", false), new ColumnPlan("v", "text", true)),
-        List.of("id"), List.of("bigint"), false, List.of(true), SplitMethod.PRIMARY_KEY, 1000, 0, List.of(), "exact", null, null,
-        List.of(), List.of(), List.of(), List.of(), false, false, 0, List.of());
+        new SplitPlan(List.of("id"), List.of("bigint"), false, List.of(true), SplitMethod.PRIMARY_KEY, List.of(), "exact"),
+        1000, 0, null, null,
+        TargetDdl.NONE,
+        false, false, 0, List.of());
   }
 
   private static WorkUnit copy(String id, String tenant, String table, long epoch) {

@@ -66,12 +66,12 @@ public final class Units {
    * has no key.
    */
   public static List<KeyRange> split(TablePlan plan, UnitSize unitSize) {
-    if (plan.splitMethod() == SplitMethod.SINGLE_UNIT) {
+    if (plan.split().method() == SplitMethod.SINGLE_UNIT) {
       return List.of(KeyRange.ALL);
     }
     long n = Math.max(1, Math.max(ceilDiv(plan.estimatedRows(), unitSize.rows()), ceilDiv(plan.estimatedBytes(), unitSize.bytes())));
-    List<KeyRange> out = new ArrayList<>(n > 1 ? ranges(plan.keyQuantiles(), (int) n) : List.of(KeyRange.ALL));
-    if (plan.keyNullable()) {
+    List<KeyRange> out = new ArrayList<>(n > 1 ? ranges(plan.split().quantiles(), (int) n) : List.of(KeyRange.ALL));
+    if (plan.split().nullable()) {
       out.add(KeyRange.NULL_KEYS);
     }
     return out;

@@ -3,6 +3,7 @@ package io.ferry.coordinator.schedule;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.TargetDdl;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Limits;
@@ -47,8 +48,8 @@ public final class AssignmentFactory {
     JobSpec spec = secrets.spec(job);
     TablePlan plan = plan(job, unit);
     List<String> statements = switch (unit.kind()) {
-      case PREPARE -> unit.table() == null ? typeStatements(job) : plan.prepareStatements();
-      case FINISH -> unit.table() == null ? foreignKeys(job) : plan.finishStatements();
+      case PREPARE -> unit.table() == null ? typeStatements(job) : plan.ddl().prepare();
+      case FINISH -> unit.table() == null ? foreignKeys(job) : plan.ddl().finish();
       default -> List.of();
     };
     String tenantId = unit.tenantId() != null ? unit.tenantId() : plan.tenantId();
@@ -66,10 +67,9 @@ public final class AssignmentFactory {
    * on each claim's round trip, and never read.
    */
   static TablePlan forCopy(TablePlan plan) {
-    return new TablePlan(plan.tenantId(), plan.sourceTable(), plan.targetTable(), plan.columns(), plan.key(),
-        plan.keyTypes(), plan.keyNullable(), plan.keyOrderPortable(), plan.splitMethod(), plan.estimatedRows(), plan.estimatedBytes(), List.of(),
-        plan.keySampleMethod(), plan.copyFormat(), plan.partitionOf(), List.of(), List.of(), List.of(), List.of(),
-        plan.targetExists(), plan.targetHasRows(), plan.readBytesPerSecond(), List.of());
+    return new TablePlan(plan.tenantId(), plan.sourceTable(), plan.targetTable(), plan.columns(),
+        plan.split().withoutQuantiles(), plan.estimatedRows(), plan.estimatedBytes(), plan.copyFormat(), plan.partitionOf(),
+        TargetDdl.NONE, plan.targetExists(), plan.targetHasRows(), plan.readBytesPerSecond(), List.of());
   }
 
   static final long MIN_CHUNK_ROWS = 500;
@@ -110,8 +110,8 @@ public final class AssignmentFactory {
     String tenant = job.plans().get(0).tenantId();
     Set<String> fks = new LinkedHashSet<>();
     for (TablePlan p : job.plans()) {
-      if (Objects.equals(p.tenantId(), tenant) && p.foreignKeys() != null) {
-        fks.addAll(p.foreignKeys());
+      if (Objects.equals(p.tenantId(), tenant) && p.ddl().foreignKeys() != null) {
+        fks.addAll(p.ddl().foreignKeys());
       }
     }
     return List.copyOf(fks);
@@ -125,8 +125,8 @@ public final class AssignmentFactory {
   static List<String> typeStatements(JobRecord job) {
     Set<String> statements = new LinkedHashSet<>();
     for (TablePlan p : job.plans()) {
-      if (p.typeStatements() != null) {
-        statements.addAll(p.typeStatements());
+      if (p.ddl().types() != null) {
+        statements.addAll(p.ddl().types());
       }
     }
     return List.copyOf(statements);

@@ -4,6 +4,7 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.unit.KeyRange;
@@ -258,20 +259,21 @@ public final class Rollbacks {
     TablePlan plan = plan(job, rollback.tenantId(), rollback.table());
     String whole = "; roll back tenant " + rollback.tenantId() + "'s table " + rollback.table() + " as a whole"
         + " ({\"tenant\": \"" + rollback.tenantId() + "\", \"table\": \"" + rollback.table() + "\"})";
-    if (plan.splitMethod() == SplitMethod.CTID) {
+    if (plan.split().method() == SplitMethod.CTID) {
       problems.add("the range of this unit is a range of source row addresses (ctid, table without a key): the target rows"
           + " carry no such address, so they cannot be told apart by range" + whole);
       return;
     }
-    if (rollback.range().nullKeys() || plan.key() == null) {
+    SplitPlan split = plan.split();
+    if (rollback.range().nullKeys() || split.key() == null) {
       return;
     }
     // A stored plan without key order (written by an older version) is read as "not portable": deleting by a
     // range whose order is unknown could miss rows, while the whole tenant table stays exact for every key.
-    List<Boolean> portable = plan.keyOrderPortable() == null ? List.of() : plan.keyOrderPortable();
-    for (int i = 0; i < plan.key().size(); i++) {
+    List<Boolean> portable = split.orderPortable() == null ? List.of() : split.orderPortable();
+    for (int i = 0; i < split.key().size(); i++) {
       if (i >= portable.size() || !portable.get(i)) {
-        problems.add("the range of this unit is over key column " + plan.key().get(i) + " (" + plan.keyTypes().get(i)
+        problems.add("the range of this unit is over key column " + split.key().get(i) + " (" + split.types().get(i)
             + "), whose order is not known to be the same on the target (a collation the target column does not"
             + " carry orders it): the same bounds may select other rows there" + whole);
         return;

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.coordinator.Fixtures;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.TargetDdl;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,9 +50,10 @@ class PlanChecksTest {
   }
 
   private static TablePlan withColumns(TablePlan p, List<ColumnPlan> columns) {
-    return new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), columns, p.key(), p.keyTypes(), p.keyNullable(), p.keyOrderPortable(),
-        p.splitMethod(), p.estimatedRows(), p.estimatedBytes(), p.keyQuantiles(), p.keySampleMethod(), p.copyFormat(), null,
-        p.typeStatements(), p.prepareStatements(), p.finishStatements(), p.foreignKeys(), p.targetExists(), p.targetHasRows(),
-        p.readBytesPerSecond(), p.warnings());
+    return new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), columns,
+        p.split(),
+        p.estimatedRows(), p.estimatedBytes(), p.copyFormat(), null,
+        new TargetDdl(p.ddl().types(), p.ddl().prepare(), p.ddl().finish(), p.ddl().foreignKeys()),
+        p.targetExists(), p.targetHasRows(), p.readBytesPerSecond(), p.warnings());
   }
 }

@@ -44,33 +44,42 @@ class StoredRecordsTest {
     assertThat(orders.sourceTable()).isEqualTo("public.orders");
     assertThat(orders.targetTable()).isEqualTo("sales.orders");
     assertThat(orders.columns()).extracting(c -> c.name() + " " + c.type()).containsExactly("id bigint", "code text");
-    assertThat(orders.key()).containsExactly("id", "code");
-    assertThat(orders.keyTypes()).containsExactly("bigint", "text");
-    assertThat(orders.keyNullable()).isTrue();
-    assertThat(orders.keyOrderPortable()).as("a record without key order: unknown, read as not portable").isNull();
-    assertThat(orders.splitMethod()).isEqualTo(SplitMethod.UNIQUE_INDEX);
-    assertThat(orders.keyQuantiles()).containsExactly(List.of("1", "a"), List.of("400000", "m"), List.of("800000", "t"));
-    assertThat(orders.keySampleMethod()).isEqualTo("sample");
+    assertThat(orders.split().key()).containsExactly("id", "code");
+    assertThat(orders.split().types()).containsExactly("bigint", "text");
+    assertThat(orders.split().nullable()).isTrue();
+    assertThat(orders.split().orderPortable()).as("a record without key order: unknown, read as not portable").isNull();
+    assertThat(orders.split().method()).isEqualTo(SplitMethod.UNIQUE_INDEX);
+    assertThat(orders.split().quantiles()).containsExactly(List.of("1", "a"), List.of("400000", "m"), List.of("800000", "t"));
+    assertThat(orders.split().sampleMethod()).isEqualTo("sample");
     assertThat(orders.estimatedRows()).isEqualTo(1_200_000);
     assertThat(orders.estimatedBytes()).isEqualTo(98_000_000);
     assertThat(orders.copyFormat()).isEqualTo(CopyFormat.BINARY);
     assertThat(orders.partitionOf()).isNull();
-    assertThat(orders.typeStatements()).containsExactly("CREATE TYPE sales.mood AS ENUM ('ok', 'sad')");
-    assertThat(orders.prepareStatements()).singleElement().asString().startsWith("CREATE TABLE sales.orders");
-    assertThat(orders.finishStatements()).containsExactly("ALTER TABLE sales.orders ADD PRIMARY KEY (tenant_id, id)",
+    assertThat(orders.ddl().types()).containsExactly("CREATE TYPE sales.mood AS ENUM ('ok', 'sad')");
+    assertThat(orders.ddl().prepare()).singleElement().asString().startsWith("CREATE TABLE sales.orders");
+    assertThat(orders.ddl().finish()).containsExactly("ALTER TABLE sales.orders ADD PRIMARY KEY (tenant_id, id)",
         "ANALYZE sales.orders");
-    assertThat(orders.foreignKeys()).singleElement().asString().contains("FOREIGN KEY");
+    assertThat(orders.ddl().foreignKeys()).singleElement().asString().contains("FOREIGN KEY");
     assertThat(orders.targetExists()).isTrue();
     assertThat(orders.targetHasRows()).isFalse();
     assertThat(orders.readBytesPerSecond()).isEqualTo(52_428_800.5);
     assertThat(orders.warnings()).singleElement().asString().contains("unique index orders_id_code_key");
 
     TablePlan log = job.plans().get(1);
-    assertThat(log.splitMethod()).isEqualTo(SplitMethod.CTID);
-    assertThat(log.key()).containsExactly("ctid");
-    assertThat(log.keySampleMethod()).isEqualTo("blocks");
+    assertThat(log.split().method()).isEqualTo(SplitMethod.CTID);
+    assertThat(log.split().key()).containsExactly("ctid");
+    assertThat(log.split().sampleMethod()).isEqualTo("blocks");
     assertThat(log.copyFormat()).isEqualTo(CopyFormat.TEXT);
     assertThat(log.partitionOf()).isEqualTo("sales.log_parent");
+  }
+
+  @Test
+  void aStoredPlanWrittenAgainTakesTodaysFormAndReadsTheSame() throws IOException {
+    JobRecord job = Json.decode(resource("job-record.json"), JobRecord.class);
+    String written = Json.encode(job);
+    assertThat(written).contains("\"split\":{\"key\":[\"id\",\"code\"]").contains("\"ddl\":{\"types\":[")
+        .doesNotContain("keyQuantiles").doesNotContain("prepareStatements");
+    assertThat(Json.decode(written, JobRecord.class)).isEqualTo(job);
   }
 
   @Test

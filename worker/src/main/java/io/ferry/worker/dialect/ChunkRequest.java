@@ -26,7 +26,7 @@ public record ChunkRequest(TableName table, List<String> columns, CopyFormat for
    * the table's key (the columns that identify a row in the target, and its primary key there).
    */
   public static ChunkRequest of(Assignment assignment, TenantColumn tenantColumn, TableName table, List<String> columns) {
-    List<String> planKey = assignment.plan().key() == null ? List.of() : assignment.plan().key();
+    List<String> planKey = assignment.plan().split().key() == null ? List.of() : assignment.plan().split().key();
     List<String> key = planKey.isEmpty() || planKey.equals(List.of("ctid")) ? List.of() : tenantColumn.before(planKey);
     return new ChunkRequest(table, columns, assignment.plan().copyFormatOrBinary(), assignment.mode(), key);
   }

@@ -1,6 +1,7 @@
 package io.ferry.worker.dialect;
 
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
 import java.util.List;
 
@@ -46,16 +47,16 @@ public record SplitKey(List<String> columns, List<String> types, boolean nullabl
 
   /** The key a table plan was surveyed with; null when the plan is copied as one unordered unit. */
   public static SplitKey of(TablePlan plan) {
-    SplitMethod method = plan.splitMethod() == null ? SplitMethod.SINGLE_UNIT : plan.splitMethod();
-    if (method == SplitMethod.SINGLE_UNIT || plan.key() == null || plan.key().isEmpty()) {
+    SplitPlan split = plan.split();
+    SplitMethod method = split.method() == null ? SplitMethod.SINGLE_UNIT : split.method();
+    if (method == SplitMethod.SINGLE_UNIT || split.key() == null || split.key().isEmpty()) {
       return null;
     }
     if (method == SplitMethod.CTID) {
       return ctid();
     }
-    List<Boolean> portable = plan.keyOrderPortable() != null ? plan.keyOrderPortable()
-        : plan.key().stream().map(k -> false).toList();
-    return new SplitKey(plan.key(), plan.keyTypes(), plan.keyNullable(), portable, method, method.wireName());
+    List<Boolean> portable = split.orderPortable() != null ? split.orderPortable() : split.key().stream().map(k -> false).toList();
+    return new SplitKey(split.key(), split.types(), split.nullable(), portable, method, method.wireName());
   }
 
   /** Rows can be read in key order and resumed after a key: every method but {@code single_unit}. */
