@@ -17,7 +17,7 @@ import java.util.List;
 /** Specs and table plans for tests. */
 public final class Fixtures {
 
-  public static final List<ColumnPlan> COLUMNS = List.of(new ColumnPlan("id", "bigint", false), new ColumnPlan("name", "text", true));
+  public static final List<ColumnPlan> COLUMNS = List.of(new ColumnPlan("id", "bigint", false, null, null), new ColumnPlan("name", "text", true, null, null));
 
   private Fixtures() {
   }

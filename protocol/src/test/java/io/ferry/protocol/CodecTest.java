@@ -41,7 +41,7 @@ class CodecTest {
 
   @Test
   void assignmentsRoundTrip() {
-    TablePlan plan = new TablePlan("a", "public.t", "s.t", List.of(new ColumnPlan("id", "bigint", false)),
+    TablePlan plan = new TablePlan("a", "public.t", "s.t", List.of(new ColumnPlan("id", "bigint", false, null, null)),
         new SplitPlan(List.of("id"), List.of("bigint"), false, List.of(true), SplitMethod.PRIMARY_KEY, List.of(List.of("1"), List.of("5")), "histogram"),
         10, 20, io.ferry.protocol.plan.CopyFormat.BINARY, null,
         new TargetDdl(List.of(), List.of("CREATE TABLE x"), List.of(), List.of()),

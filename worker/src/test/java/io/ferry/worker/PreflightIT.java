@@ -73,10 +73,10 @@ class PreflightIT {
     TablePlan orders = plan(reply, "public.orders");
     assertThat(orders.targetTable()).isEqualTo("app.orders");
     assertThat(orders.columns()).containsExactly(
-        new ColumnPlan("id", "bigint", false), new ColumnPlan("customer_id", "integer", true),
-        new ColumnPlan("note", "text", true), new ColumnPlan("doc", "jsonb", true), new ColumnPlan("blob", "bytea", true),
-        new ColumnPlan("amount", "numeric(20,6)", true), new ColumnPlan("at", "timestamp with time zone", false),
-        new ColumnPlan("tags", "integer[]", true), new ColumnPlan("code", "text", true));
+        new ColumnPlan("id", "bigint", false, null, null), new ColumnPlan("customer_id", "integer", true, null, null),
+        new ColumnPlan("note", "text", true, null, null), new ColumnPlan("doc", "jsonb", true, null, null), new ColumnPlan("blob", "bytea", true, null, null),
+        new ColumnPlan("amount", "numeric(20,6)", true, null, null), new ColumnPlan("at", "timestamp with time zone", false, null, null),
+        new ColumnPlan("tags", "integer[]", true, null, null), new ColumnPlan("code", "text", true, null, null));
     assertThat(orders.split().key()).containsExactly("id");
     assertThat(orders.split().method()).isEqualTo(SplitMethod.PRIMARY_KEY);
     assertThat(orders.estimatedRows()).isEqualTo(SourceFixture.ORDERS);

@@ -203,7 +203,7 @@ class RollbackUnitIT {
   }
 
   private static TablePlan plan(String tenant, String table) {
-    return new TablePlan(tenant, table, table, List.of(new ColumnPlan("id", "bigint", false), new ColumnPlan("v", "text", true)),
+    return new TablePlan(tenant, table, table, List.of(new ColumnPlan("id", "bigint", false, null, null), new ColumnPlan("v", "text", true, null, null)),
         new SplitPlan(List.of("id"), List.of("bigint"), false, List.of(true), SplitMethod.PRIMARY_KEY, List.of(), "exact"),
         1000, 0, null, null,
         TargetDdl.NONE,

@@ -377,7 +377,7 @@ class JobApiTest {
   @Test
   void tenantsWithDifferentColumnsForOneTableAreRejected() throws Exception {
     TablePlan a = Fixtures.plan("a", "public.orders", 10, 10, List.of());
-    TablePlan b = new TablePlan("b", "public.orders", "public.orders", List.of(new io.ferry.protocol.plan.ColumnPlan("id", "integer", false)),
+    TablePlan b = new TablePlan("b", "public.orders", "public.orders", List.of(new io.ferry.protocol.plan.ColumnPlan("id", "integer", false, null, null)),
         new SplitPlan(List.of("id"), List.of("integer"), false, List.of(true), a.split().method(), List.of(), "exact"),
         1, 1, a.copyFormat(), null,
         TargetDdl.NONE,

@@ -62,8 +62,8 @@ class PlanViewTest {
 
   @Test
   void showsHowUnusualTypesTravelAndTheTypesTheJobCreates() {
-    List<ColumnPlan> columns = List.of(new ColumnPlan("id", "bigint", false),
-        new ColumnPlan("moods", "\"app\".\"mood\"[]", true, "text: array of user-defined type app.mood"));
+    List<ColumnPlan> columns = List.of(new ColumnPlan("id", "bigint", false, null, null),
+        new ColumnPlan("moods", "\"app\".\"mood\"[]", true, "text: array of user-defined type app.mood", null));
     TablePlan people = Fixtures.withTypes(plan("a", "public.people", 10, 100, 0, false, false, columns, CopyFormat.TEXT),
         List.of("CREATE TYPE app.mood …"));
 

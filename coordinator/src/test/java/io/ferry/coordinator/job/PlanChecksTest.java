@@ -39,10 +39,10 @@ class PlanChecksTest {
 
   @Test
   void tenantsOfATableMustHaveTheSameCollations() {
-    TablePlan a = withColumns(leaf("a", "public.t"), List.of(new ColumnPlan("id", "bigint", false),
+    TablePlan a = withColumns(leaf("a", "public.t"), List.of(new ColumnPlan("id", "bigint", false, null, null),
         new ColumnPlan("name", "text", true, null, "\"pg_catalog\".\"C\"")));
-    TablePlan b = withColumns(leaf("b", "public.t"), List.of(new ColumnPlan("id", "bigint", false),
-        new ColumnPlan("name", "text", true)));
+    TablePlan b = withColumns(leaf("b", "public.t"), List.of(new ColumnPlan("id", "bigint", false, null, null),
+        new ColumnPlan("name", "text", true, null, null)));
     assertThat(PlanChecks.problems(List.of(a, withColumns(leaf("b", "public.t"), a.columns())))).isEmpty();
     assertThat(PlanChecks.problems(List.of(a, b))).containsExactly("table public.t: tenants a and b have different columns"
         + " (a: id bigint, name text COLLATE \"pg_catalog\".\"C\"; b: id bigint, name text): every tenant of a target table"

@@ -38,8 +38,8 @@ final class PostgresKeys {
   /**
    * Candidate keys, best first; {@code usable} is false when the collation rule above rules the index out.
    * The last column says per key column whether its order is collation-free: a collatable column (text,
-   * a domain over it, citext…) compares in the target column's collation there, which the target DDL
-   * does not carry over, so the same range may select other rows on the target.
+   * a domain over it, citext…) compares in the target column's collation there, which may order
+   * differently (another database default, another ICU version), so the same range may select other rows.
    */
   private static final String CANDIDATES = """
       SELECT ic.relname, i.indisprimary,
