@@ -10,7 +10,7 @@ import java.util.Locale;
 public record Endpoint(String engine, String url, String user, String password) {
 
   /** The engine a spec names when it names none. */
-  public static final String DEFAULT_ENGINE = "postgresql";
+  private static final String DEFAULT_ENGINE = "postgresql";
 
   public Endpoint {
     // An endpoint written without an engine names PostgreSQL, the engine every such record was written for.
