@@ -1,12 +1,11 @@
 package io.ferry.protocol;
 
+import io.ferry.protocol.spec.JdbcUrl;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Why a database connection could not be opened, in a sentence a user can act on. Drivers wrap the
@@ -16,9 +15,6 @@ import java.util.regex.Pattern;
  * standard SQLSTATEs. Never includes a password (it never sees one).
  */
 public final class ConnectionFailure {
-
-  /** {@code jdbc:postgresql://host:port/db}: the host list between {@code //} and the path or parameters. */
-  private static final Pattern HOSTS = Pattern.compile("^jdbc:[a-z]+://([^/?;]*)");
 
   private ConnectionFailure() {
   }
@@ -59,18 +55,10 @@ public final class ConnectionFailure {
     return null;
   }
 
-  /** {@code host:port} of a JDBC URL (PostgreSQL's default port when none is written); the URL itself otherwise. */
+  /** {@code host:port} of a JDBC URL (the engine's default port when none is written); the URL itself otherwise. */
   public static String address(String url) {
-    Matcher m = url == null ? null : HOSTS.matcher(url);
-    if (m == null || !m.find() || m.group(1).isEmpty()) {
-      return String.valueOf(url);
-    }
-    String hosts = m.group(1);
-    if (hosts.contains(",")) {
-      return hosts;
-    }
-    boolean hasPort = hosts.startsWith("[") ? hosts.contains("]:") : hosts.contains(":");
-    return hasPort ? hosts : hosts + ":5432";
+    return JdbcUrl.parse(url).map(JdbcUrl::address).filter(a -> !a.isEmpty() && !a.startsWith(":"))
+        .orElse(String.valueOf(url));
   }
 
   private static String host(String address, String fromException) {

@@ -6,8 +6,10 @@ import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.ClaimReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.plan.TargetDdl;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
@@ -39,14 +41,15 @@ class CodecTest {
 
   @Test
   void assignmentsRoundTrip() {
-    TablePlan plan = new TablePlan("a", "public.t", "s.t", List.of(new ColumnPlan("id", "bigint", false)), List.of("id"),
-        List.of("bigint"), false, SplitMethod.PRIMARY_KEY, 10, 20, List.of(List.of("1"), List.of("5")), "histogram",
-        io.ferry.protocol.plan.CopyFormat.BINARY, null, List.of(), List.of("CREATE TABLE x"), List.of(), List.of(),
+    TablePlan plan = new TablePlan("a", "public.t", "s.t", List.of(new ColumnPlan("id", "bigint", false, null, null)),
+        new SplitPlan(List.of("id"), List.of("bigint"), false, List.of(true), SplitMethod.PRIMARY_KEY, List.of(List.of("1"), List.of("5")), "histogram"),
+        10, 20, io.ferry.protocol.plan.CopyFormat.BINARY, null,
+        new TargetDdl(List.of(), List.of("CREATE TABLE x"), List.of(), List.of()),
         false, false, 0, List.of());
-    ClaimReply reply = new ClaimReply(List.of(new Assignment(UNIT, plan, new Connection("jdbc:postgresql://h/s", "u", "${env:P}"),
-        new Connection("jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20),
-        new Assignment(UNIT, plan, new Connection("jdbc:postgresql://h/s", "u", null),
-        new Connection("jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20,
+    ClaimReply reply = new ClaimReply(List.of(new Assignment(UNIT, plan, new Endpoint("postgresql", "jdbc:postgresql://h/s", "u", "${env:P}"),
+        new Endpoint("postgresql", "jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20, null, List.of(), null),
+        new Assignment(UNIT, plan, new Endpoint("postgresql", "jdbc:postgresql://h/s", "u", null),
+        new Endpoint("postgresql", "jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20,
         io.ferry.protocol.spec.Mode.UPSERT, List.of(), io.ferry.protocol.spec.RowErrorPolicy.REJECT)));
     assertThat(Json.decode(Json.encode(reply), ClaimReply.class)).isEqualTo(reply);
     assertThat(Json.encode(reply)).contains("\"mode\":\"upsert\"").contains("\"onRowError\":\"reject\"");
@@ -66,8 +69,16 @@ class CodecTest {
   }
 
   @Test
-  void aConnectionNeverPrintsItsPassword() {
-    assertThat(new Connection("jdbc:postgresql://h/db", "bob", "hunter2").toString()).doesNotContain("hunter2").contains("bob");
+  void anEndpointNeverPrintsItsPassword() {
+    assertThat(new Endpoint("postgresql", "jdbc:postgresql://h/db", "bob", "hunter2").toString()).doesNotContain("hunter2").contains("bob");
+  }
+
+  @Test
+  void anEndpointWrittenWithoutAnEngineReadsAsPostgresql() {
+    Endpoint read = Json.decode("{\"url\":\"jdbc:postgresql://h/db\",\"user\":\"bob\"}", Endpoint.class);
+    assertThat(read.engine()).isEqualTo("postgresql");
+    assertThat(Json.decode(Json.encode(new Endpoint("SQLServer", "jdbc:sqlserver://h", "u", null)), Endpoint.class).engine())
+        .isEqualTo("sqlserver");
   }
 
   @Test

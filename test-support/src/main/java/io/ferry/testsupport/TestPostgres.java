@@ -68,8 +68,8 @@ public final class TestPostgres implements AutoCloseable {
   }
 
   /** Where a job spec or an assignment reaches the database at {@code url}, as this server's user. */
-  public io.ferry.protocol.spec.Connection connection(String url) {
-    return new io.ferry.protocol.spec.Connection(url, user, password);
+  public io.ferry.protocol.spec.Endpoint connection(String url) {
+    return new io.ferry.protocol.spec.Endpoint("postgresql", url, user, password);
   }
 
   public Connection connect(String database) throws SQLException {

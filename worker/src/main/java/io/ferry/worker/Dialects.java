@@ -15,8 +15,6 @@ public final class Dialects {
 
   private static final Map<String, SourceDialect> SOURCES = Map.of("postgresql", new PostgresSource());
   private static final Map<String, TargetDialect> TARGETS = Map.of("postgresql", new PostgresTarget());
-  /** JDBC URL prefix → engine, for assignments, which carry connections but no engine name. */
-  private static final Map<String, String> URL_PREFIXES = Map.of("jdbc:postgresql:", "postgresql");
 
   private Dialects() {
   }
@@ -35,17 +33,5 @@ public final class Dialects {
       throw new IllegalArgumentException("unsupported target engine '" + engine + "' (this worker supports " + TARGETS.keySet() + ")");
     }
     return d;
-  }
-
-  /** The engine of a JDBC URL. */
-  public static String engineOf(String jdbcUrl) {
-    if (jdbcUrl != null) {
-      for (Map.Entry<String, String> e : URL_PREFIXES.entrySet()) {
-        if (jdbcUrl.startsWith(e.getKey())) {
-          return e.getValue();
-        }
-      }
-    }
-    throw new IllegalArgumentException("unsupported JDBC URL '" + Failures.redactUrl(jdbcUrl) + "'");
   }
 }

@@ -7,6 +7,7 @@ import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.SourceSpec;
@@ -91,30 +92,36 @@ class KeyShapesIT {
     assertKey("public.nullable_keys", SplitMethod.UNIQUE_INDEX, List.of("a", "b"), List.of("text", "integer"), true);
     assertKey("public.two_uniques", SplitMethod.UNIQUE_INDEX, List.of("y", "z"), List.of("integer", "integer"), false);
     assertKey("public.heap_rows", SplitMethod.CTID, List.of("ctid"), List.of("tid"), false);
-    assertThat(plans.get("public.heap_rows").keySampleMethod()).isEqualTo("blocks");
-    assertThat(plans.get("public.uuids").keySampleMethod()).as("analyzed single column").isEqualTo("histogram");
-    assertThat(plans.get("public.composite").keySampleMethod()).isEqualTo("exact");
+    assertThat(plans.get("public.heap_rows").split().sampleMethod()).isEqualTo("blocks");
+    // A collation orders text keys; the target DDL does not carry it, so only collation-free columns are portable.
+    assertThat(plans.get("public.composite").split().orderPortable()).containsExactly(true, false);
+    assertThat(plans.get("public.ci_names").split().orderPortable()).containsExactly(false);
+    assertThat(plans.get("public.daily").split().orderPortable()).containsExactly(true, true);
+    assertThat(plans.get("public.uuids").split().orderPortable()).containsExactly(true);
+    assertThat(plans.get("public.heap_rows").split().orderPortable()).as("row addresses differ on the target").containsExactly(false);
+    assertThat(plans.get("public.uuids").split().sampleMethod()).as("analyzed single column").isEqualTo("histogram");
+    assertThat(plans.get("public.composite").split().sampleMethod()).isEqualTo("exact");
     assertThat(plans.get("public.nullable_keys").warnings()).anyMatch(w -> w.contains("unique index nullable_keys_a_b_key")
         && w.contains("NULL are copied as one unit of their own"));
     assertThat(plans.get("public.heap_rows").warnings()).anyMatch(w -> w.contains("not written while it is copied"));
     // ICU sorts case-insensitively first ("apple" < "Apple" < "banana"); C would put every capital first.
-    List<String> icu = plans.get("public.icu_names").keyQuantiles().stream().map(t -> t.get(0)).toList();
+    List<String> icu = plans.get("public.icu_names").split().quantiles().stream().map(t -> t.get(0)).toList();
     assertThat(icu.indexOf(icu.stream().filter(v -> v.startsWith("Zebra")).findFirst().orElseThrow()))
         .isGreaterThan(icu.indexOf(icu.stream().filter(v -> v.startsWith("apple")).findFirst().orElseThrow()));
     for (String table : List.of("public.composite", "public.uuids", "public.icu_names", "public.ci_names", "public.events",
         "public.daily", "public.nullable_keys", "public.heap_rows", "public.skewed_codes", "public.wide")) {
-      assertThat(plans.get(table).keyQuantiles()).as(table).hasSizeGreaterThan(10)
-          .allSatisfy(t -> assertThat(t).hasSize(plans.get(table).key().size()).doesNotContainNull());
+      assertThat(plans.get(table).split().quantiles()).as(table).hasSizeGreaterThan(10)
+          .allSatisfy(t -> assertThat(t).hasSize(plans.get(table).split().key().size()).doesNotContainNull());
     }
   }
 
   @Test
   void aPartitionedTableIsItsParentPlusOnePlanPerLeafPartition() throws SQLException {
     TablePlan parent = plans.get("public.measurements");
-    assertThat(parent.splitMethod()).isEqualTo(SplitMethod.SINGLE_UNIT);
+    assertThat(parent.split().method()).isEqualTo(SplitMethod.SINGLE_UNIT);
     assertThat(parent.estimatedRows()).isZero();
     assertThat(parent.partitionOf()).isNull();
-    assertThat(parent.prepareStatements()).anyMatch(s -> s.endsWith("PARTITION BY RANGE (at)"))
+    assertThat(parent.ddl().prepare()).anyMatch(s -> s.endsWith("PARTITION BY RANGE (at)"))
         .anyMatch(s -> s.contains("\"archive\".\"measurements_2023\" PARTITION OF \"public\".\"measurements\""))
         .anyMatch(s -> s.endsWith("PARTITION OF \"public\".\"measurements\" DEFAULT"));
     assertThat(parent.warnings()).anyMatch(w -> w.contains("its 3 leaf partitions are copied as tables of their own"));
@@ -122,9 +129,9 @@ class KeyShapesIT {
       TablePlan p = plans.get(leaf);
       assertThat(p.partitionOf()).as(leaf).isEqualTo("public.measurements");
       assertThat(p.targetTable()).isEqualTo(leaf);
-      assertThat(p.prepareStatements()).isEmpty();
-      assertThat(p.finishStatements()).containsExactly("ANALYZE " + PgSql.table(io.ferry.worker.dialect.TableName.parse(leaf)));
-      assertThat(p.key()).containsExactly("id", "at");
+      assertThat(p.ddl().prepare()).isEmpty();
+      assertThat(p.ddl().finish()).containsExactly("ANALYZE " + PgSql.table(io.ferry.worker.dialect.TableName.parse(leaf)));
+      assertThat(p.split().key()).containsExactly("id", "at");
     }
     try (Connection t = DBS.open(targetUrl)) {
       assertThat(longOf(t, "SELECT count(*) FROM pg_partition_tree('public.measurements') WHERE isleaf")).isEqualTo(3);
@@ -163,7 +170,7 @@ class KeyShapesIT {
   @Test
   void skewedTextKeysGiveUnitsWithinTwiceOfEachOther() throws SQLException {
     TablePlan p = plans.get("public.skewed_codes");
-    assertThat(p.keySampleMethod()).isEqualTo("histogram");
+    assertThat(p.split().sampleMethod()).isEqualTo("histogram");
     List<KeyRange> ranges = Units.split(p, UNIT);
     assertThat(ranges).hasSizeGreaterThanOrEqualTo(8);
     List<Long> counts = new ArrayList<>();
@@ -194,10 +201,10 @@ class KeyShapesIT {
 
   private static void assertKey(String table, SplitMethod method, List<String> key, List<String> types, boolean nullable) {
     TablePlan p = plans.get(table);
-    assertThat(p.splitMethod()).as(table).isEqualTo(method);
-    assertThat(p.key()).as(table).isEqualTo(key);
-    assertThat(p.keyTypes()).as(table).isEqualTo(types);
-    assertThat(p.keyNullable()).as(table).isEqualTo(nullable);
+    assertThat(p.split().method()).as(table).isEqualTo(method);
+    assertThat(p.split().key()).as(table).isEqualTo(key);
+    assertThat(p.split().types()).as(table).isEqualTo(types);
+    assertThat(p.split().nullable()).as(table).isEqualTo(nullable);
   }
 
 
@@ -214,11 +221,11 @@ class KeyShapesIT {
 
     void run() {
       // The job's type prepare: user-defined types and collations, each once.
-      List<String> types = plans.stream().flatMap(p -> p.typeStatements().stream()).distinct().toList();
+      List<String> types = plans.stream().flatMap(p -> p.ddl().types().stream()).distinct().toList();
       statements("prepare:*types", UnitKind.PREPARE, plans.get(0), types);
       for (TablePlan p : plans) {
         if (p.partitionOf() == null) {
-          statements("prepare:" + p.targetTable(), UnitKind.PREPARE, p, p.prepareStatements());
+          statements("prepare:" + p.targetTable(), UnitKind.PREPARE, p, p.ddl().prepare());
         }
       }
       for (TablePlan p : plans) {
@@ -232,7 +239,7 @@ class KeyShapesIT {
       }
       // Leaves first, as the coordinator orders them: the parent's finish waits for every leaf's copies.
       plans.stream().sorted((a, b) -> Boolean.compare(a.partitionOf() == null, b.partitionOf() == null))
-          .forEach(p -> statements("finish:" + p.targetTable(), UnitKind.FINISH, p, p.finishStatements()));
+          .forEach(p -> statements("finish:" + p.targetTable(), UnitKind.FINISH, p, p.ddl().finish()));
     }
 
     private void statements(String id, UnitKind kind, TablePlan p, List<String> statements) {
@@ -257,11 +264,11 @@ class KeyShapesIT {
       throw new AssertionError(id + " did not finish in 200 attempts");
     }
 
-    private static io.ferry.protocol.spec.Connection source() {
+    private static Endpoint source() {
       return DBS.connection(sourceUrl);
     }
 
-    private static io.ferry.protocol.spec.Connection target() {
+    private static Endpoint target() {
       return DBS.connection(targetUrl);
     }
   }

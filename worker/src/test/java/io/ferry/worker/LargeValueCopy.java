@@ -3,7 +3,7 @@ package io.ferry.worker;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.SourceSpec;
@@ -43,14 +43,14 @@ public final class LargeValueCopy {
         throw new IllegalStateException(reply.problems().toString());
       }
       TablePlan plan = reply.plans().get(0);
-      Connection source = spec.source().tenants().get(0).connection();
-      Connection target = spec.target().connection();
+      Endpoint source = spec.source().endpoint(spec.source().tenants().get(0));
+      Endpoint target = spec.target().endpoint();
       UnitExecutor executor = new UnitExecutor();
       UnitOutcome prepared = executor.execute(Units.statements("prepare", "large", UnitKind.PREPARE, plan,
-          plan.prepareStatements(), source, target), new UnitControl(), ProgressListener.NONE);
+          plan.ddl().prepare(), source, target), new UnitControl(), ProgressListener.NONE);
       check(prepared);
       Assignment copy = new Assignment(Units.unit("copy", "large", UnitKind.COPY, plan, KeyRange.ALL, 1), plan, source, target,
-          null, List.of(), Long.MAX_VALUE, Long.parseLong(args[5]), Mode.DROP_RECREATE);
+          null, List.of(), Long.MAX_VALUE, Long.parseLong(args[5]), Mode.DROP_RECREATE, List.of(), null);
       UnitOutcome copied = executor.execute(copy, new UnitControl(), ProgressListener.NONE);
       check(copied);
       long peak = 0;

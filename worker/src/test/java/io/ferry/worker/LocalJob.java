@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
@@ -17,6 +17,7 @@ import io.ferry.worker.unit.UnitExecutor;
 import io.ferry.worker.unit.UnitOutcome;
 import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.verify.TableChecksum;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,17 +54,17 @@ final class LocalJob {
     return plans().stream().filter(p -> p.sourceTable().equals(sourceTable)).findFirst().orElseThrow();
   }
 
-  Connection source(TablePlan plan) {
+  Endpoint source(TablePlan plan) {
     for (TenantSpec t : spec.source().tenants()) {
       if (t.id().equals(plan.tenantId())) {
-        return t.connection();
+        return spec.source().endpoint(t);
       }
     }
     throw new IllegalArgumentException(plan.tenantId());
   }
 
-  Connection target() {
-    return spec.target().connection();
+  Endpoint target() {
+    return spec.target().endpoint();
   }
 
   UnitOutcome run(io.ferry.protocol.message.Assignment a) {
@@ -78,7 +79,7 @@ final class LocalJob {
   /** The union of the plans' type statements, as the coordinator's prepare:*types unit gets them. */
   List<String> typeStatements() {
     Set<String> all = new LinkedHashSet<>();
-    plans().forEach(p -> all.addAll(p.typeStatements()));
+    plans().forEach(p -> all.addAll(p.ddl().types()));
     return List.copyOf(all);
   }
 
@@ -94,7 +95,7 @@ final class LocalJob {
     assertThat(types.ok()).as(types.error()).isTrue();
     for (TablePlan p : byTarget().values()) {
       UnitOutcome o = run(Units.statements(prefix + "prepare:" + p.targetTable(), spec.name(), UnitKind.PREPARE, p,
-          p.prepareStatements(), source(p), target()));
+          p.ddl().prepare(), source(p), target()));
       assertThat(o.ok()).as(o.error()).isTrue();
     }
   }
@@ -117,9 +118,9 @@ final class LocalJob {
     List<String> fks = new ArrayList<>();
     for (TablePlan p : byTarget().values()) {
       UnitOutcome o = run(Units.statements(prefix + "finish:" + p.targetTable(), spec.name(), UnitKind.FINISH, p,
-          p.finishStatements(), source(p), target()));
+          p.ddl().finish(), source(p), target()));
       assertThat(o.ok()).as(o.error()).isTrue();
-      fks.addAll(p.foreignKeys());
+      fks.addAll(p.ddl().foreignKeys());
     }
     UnitOutcome o = runStatements("finish:*", UnitKind.FINISH, List.copyOf(new LinkedHashSet<>(fks)));
     assertThat(o.ok()).as(o.error()).isTrue();
@@ -134,10 +135,10 @@ final class LocalJob {
 
   /** Every tenant table equals its source: row count and checksum over the copied columns. */
   void assertTargetEqualsSources() throws SQLException {
-    try (java.sql.Connection t = dbs.open(spec.target().url())) {
+    try (Connection t = dbs.open(spec.target().url())) {
       for (TablePlan p : plans()) {
         List<String> columns = p.columns().stream().map(ColumnPlan::name).toList();
-        try (java.sql.Connection s = dbs.open(source(p).url())) {
+        try (Connection s = dbs.open(source(p).url())) {
           TableChecksum.Result expected = TableChecksum.compute(s, p.sourceTable(), columns, null, null);
           TableChecksum.Result actual = TableChecksum.compute(t, p.targetTable(), columns, spec.target().tenantColumn(),
               p.tenantId());

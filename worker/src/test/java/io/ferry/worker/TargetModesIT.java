@@ -89,7 +89,7 @@ class TargetModesIT {
     TablePlan items = first.plan("public.items");
     assertThat(items.copyFormat()).as("an array of an enum travels as text, through the staging table too")
         .isEqualTo(CopyFormat.TEXT);
-    assertThat(first.plan("public.codes").key()).as("the key of a table copied as one unit").containsExactly("code");
+    assertThat(first.plan("public.codes").split().key()).as("the key of a table copied as one unit").containsExactly("code");
     first.runAll(700);
     first.assertTargetEqualsSources();
     String before = checksum(target, "up.items");
@@ -155,8 +155,8 @@ class TargetModesIT {
         "target table public.codes does not exist; mode preserve_schema only writes into existing tables: create it, or use"
             + " mode create or append, which create missing tables");
     assertThat(reply.plans()).allSatisfy(p -> {
-      assertThat(p.prepareStatements()).isEmpty();
-      assertThat(p.typeStatements()).isEmpty();
+      assertThat(p.ddl().prepare()).isEmpty();
+      assertThat(p.ddl().types()).isEmpty();
     });
     try (Connection t = DBS.open(target)) {
       assertThat(longOf(t, "SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry'")).isZero();
@@ -207,11 +207,11 @@ class TargetModesIT {
     LocalJob job = new LocalJob(DBS, spec("truncate", target, Mode.TRUNCATE, "tr", null, "public.codes"), "t-");
     job.runAll(100);
     TablePlan codes = job.plan("public.codes");
-    assertThat(codes.prepareStatements()).anyMatch(s -> s.startsWith("TRUNCATE"));
+    assertThat(codes.ddl().prepare()).anyMatch(s -> s.startsWith("TRUNCATE"));
 
     // The coordinator lost the prepare's result (or the worker died before reporting) and hands the unit out again.
     UnitOutcome again = job.run(Units.statements("t-prepare:tr.codes", "truncate", UnitKind.PREPARE, codes,
-        codes.prepareStatements(), job.source(codes), job.target()));
+        codes.ddl().prepare(), job.source(codes), job.target()));
     assertThat(again.ok()).isTrue();
     try (Connection t = DBS.open(target)) {
       assertThat(longOf(t, "SELECT count(*) FROM tr.codes")).isEqualTo(300);

@@ -127,7 +127,7 @@ class TypesIT {
     TablePlan plan = job.plan("public.every_type");
     assertThat(plan.copyFormat()).isEqualTo(CopyFormat.BINARY);
     assertThat(plan.columns()).allSatisfy(c -> assertThat(c.handling()).isNull());
-    assertThat(plan.typeStatements()).containsExactly("CREATE SCHEMA IF NOT EXISTS \"public\"",
+    assertThat(plan.ddl().types()).containsExactly("CREATE SCHEMA IF NOT EXISTS \"public\"",
         "CREATE EXTENSION IF NOT EXISTS \"citext\" WITH SCHEMA \"public\"");
 
     job.runAll(50);

@@ -3,7 +3,7 @@ package io.ferry.worker;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
@@ -20,25 +20,25 @@ public final class Units {
 
   public static WorkUnit unit(String id, String jobId, UnitKind kind, TablePlan plan, KeyRange range, long epoch) {
     return new WorkUnit(id, jobId, kind, plan == null ? null : plan.tenantId(), plan == null ? null : plan.targetTable(),
-        plan == null ? null : plan.sourceTable(), range, 0, 0, UnitState.LEASED, 1, epoch, "test-worker", 0, 0, 0, null);
+        plan == null ? null : plan.sourceTable(), range, 0, 0, UnitState.LEASED, 1, epoch, "test-worker", 0, 0, 0, null, 0);
   }
 
-  public static Assignment copy(String id, String jobId, TablePlan plan, KeyRange range, long epoch, Connection source,
-      Connection target, String tenantColumn, long chunkRows) {
+  public static Assignment copy(String id, String jobId, TablePlan plan, KeyRange range, long epoch, Endpoint source,
+      Endpoint target, String tenantColumn, long chunkRows) {
     return new Assignment(unit(id, jobId, UnitKind.COPY, plan, range, epoch), plan, source, target, tenantColumn, List.of(),
-        chunkRows, 64L * 1024 * 1024);
+        chunkRows, 64L * 1024 * 1024, null, List.of(), null);
   }
 
   /** A copy unit of a job in {@code mode} (upsert writes through a staging table). */
-  public static Assignment copy(String id, String jobId, TablePlan plan, KeyRange range, long epoch, Connection source,
-      Connection target, String tenantColumn, long chunkRows, io.ferry.protocol.spec.Mode mode) {
+  public static Assignment copy(String id, String jobId, TablePlan plan, KeyRange range, long epoch, Endpoint source,
+      Endpoint target, String tenantColumn, long chunkRows, io.ferry.protocol.spec.Mode mode) {
     return new Assignment(unit(id, jobId, UnitKind.COPY, plan, range, epoch), plan, source, target, tenantColumn, List.of(),
-        chunkRows, 64L * 1024 * 1024, mode);
+        chunkRows, 64L * 1024 * 1024, mode, List.of(), null);
   }
 
   public static Assignment statements(String id, String jobId, UnitKind kind, TablePlan plan, List<String> statements,
-      Connection source, Connection target) {
-    return new Assignment(unit(id, jobId, kind, plan, null, 1), plan, source, target, null, statements, 0, 0);
+      Endpoint source, Endpoint target) {
+    return new Assignment(unit(id, jobId, kind, plan, null, 1), plan, source, target, null, statements, 0, 0, null, List.of(), null);
   }
 
   /** {@code n} adjacent ranges cut at quantile tuples, open at both ends (as the coordinator's splitter cuts them). */
@@ -66,12 +66,12 @@ public final class Units {
    * has no key.
    */
   public static List<KeyRange> split(TablePlan plan, UnitSize unitSize) {
-    if (plan.splitMethod() == SplitMethod.SINGLE_UNIT) {
+    if (plan.split().method() == SplitMethod.SINGLE_UNIT) {
       return List.of(KeyRange.ALL);
     }
     long n = Math.max(1, Math.max(ceilDiv(plan.estimatedRows(), unitSize.rows()), ceilDiv(plan.estimatedBytes(), unitSize.bytes())));
-    List<KeyRange> out = new ArrayList<>(n > 1 ? ranges(plan.keyQuantiles(), (int) n) : List.of(KeyRange.ALL));
-    if (plan.keyNullable()) {
+    List<KeyRange> out = new ArrayList<>(n > 1 ? ranges(plan.split().quantiles(), (int) n) : List.of(KeyRange.ALL));
+    if (plan.split().nullable()) {
       out.add(KeyRange.NULL_KEYS);
     }
     return out;

@@ -57,9 +57,9 @@ final class PlanView {
       tables.add(new JsonObject()
           .put("table", e.getKey())
           .put("tenants", tenants)
-          .put("key", list(first.key()))
-          .put("splitMethod", first.splitMethod() == null ? null : first.splitMethod().wireName())
-          .put("keySampleMethod", first.keySampleMethod())
+          .put("key", list(first.split().key()))
+          .put("splitMethod", first.split().method() == null ? null : first.split().method().wireName())
+          .put("keySampleMethod", first.split().sampleMethod())
           .put("estimatedRows", rows)
           .put("estimatedBytes", bytes)
           .put("units", units)
@@ -67,9 +67,9 @@ final class PlanView {
           .put("typeHandling", typeHandling(first))
           .put("targetExists", first.targetExists())
           .put("targetHasRows", first.targetHasRows())
-          .put("ddl", list(first.prepareStatements()))
-          .put("finish", list(first.finishStatements()))
-          .put("foreignKeys", list(first.foreignKeys()))
+          .put("ddl", list(first.ddl().prepare()))
+          .put("finish", list(first.ddl().finish()))
+          .put("foreignKeys", list(first.ddl().foreignKeys()))
           .put("warnings", new JsonArray(List.copyOf(warnings))));
     }
     // Totals count every unit the job would run (prepare and finish too); per table only copy units.
@@ -77,7 +77,7 @@ final class PlanView {
     long copyUnits = allUnits.stream().filter(u -> u.kind() == UnitKind.COPY).count();
     DurationEstimate estimate = DurationEstimate.of(plans, copyUnits, workerSlots);
     Set<String> typeStatements = new LinkedHashSet<>();
-    plans.forEach(p -> typeStatements.addAll(p.typeStatements() == null ? List.of() : p.typeStatements()));
+    plans.forEach(p -> typeStatements.addAll(p.ddl().types() == null ? List.of() : p.ddl().types()));
     return new JsonObject()
         .put("name", spec.name())
         .put("mode", mode.wireName())
@@ -110,8 +110,8 @@ final class PlanView {
 
   /** Tables without a key are already flagged by the worker's survey (with the fallback it chose). */
   private static List<String> keyWarnings(TablePlan p) {
-    if (p.keyNullable() && p.key() != null && !p.key().isEmpty()) {
-      return List.of("key " + p.key() + " may be NULL: rows with a NULL key column are copied by a unit of their own");
+    if (p.split().nullable() && p.split().key() != null && !p.split().key().isEmpty()) {
+      return List.of("key " + p.split().key() + " may be NULL: rows with a NULL key column are copied by a unit of their own");
     }
     return List.of();
   }

@@ -1,5 +1,6 @@
 package io.ferry.coordinator.job;
 
+import io.ferry.protocol.spec.JdbcUrl;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Limits;
 import io.ferry.protocol.spec.Mode;
@@ -158,7 +159,7 @@ public final class SpecValidator {
   private static void url(String field, String url, List<String> problems) {
     if (url == null || url.isBlank()) {
       problems.add(field + " is required, e.g. jdbc:postgresql://host:5432/database");
-    } else if (!url.startsWith("jdbc:postgresql:")) {
+    } else if (!JdbcUrl.parse(url).map(u -> u.engine().equals(SUPPORTED_ENGINE)).orElse(false)) {
       problems.add(field + " must start with jdbc:postgresql: (e.g. jdbc:postgresql://host:5432/database)");
     }
     if (url != null && URL_SECRET.matcher(url).find()) {

@@ -1,6 +1,7 @@
 package io.ferry.coordinator.job;
 
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.unit.KeyRange;
@@ -37,8 +38,9 @@ public final class Splitter {
   public static List<KeyRange> split(TablePlan plan, UnitSize unitSize) {
     UnitSize size = unitSize.withDefaults();
     long n = Math.max(1, Math.max(ceilDiv(plan.estimatedRows(), size.rows()), ceilDiv(plan.estimatedBytes(), size.bytes())));
-    List<List<String>> quantiles = plan.keyQuantiles() == null ? List.of() : plan.keyQuantiles();
-    boolean keyed = plan.splitMethod() != SplitMethod.SINGLE_UNIT && plan.key() != null && !plan.key().isEmpty();
+    SplitPlan split = plan.split();
+    List<List<String>> quantiles = split.quantiles() == null ? List.of() : split.quantiles();
+    boolean keyed = split.method() != SplitMethod.SINGLE_UNIT && split.key() != null && !split.key().isEmpty();
     List<KeyRange> ranges = new ArrayList<>();
     List<List<String>> points = keyed && n > 1 ? splitPoints(quantiles, (int) Math.min(n, Integer.MAX_VALUE)) : List.of();
     if (points.isEmpty()) {
@@ -54,7 +56,7 @@ public final class Splitter {
     // Rows with a NULL key column are outside every ordinary range (each requires the key columns to be
     // NOT NULL: a row comparison with a NULL member can still be true, see the worker's PostgresRange),
     // so a nullable key always gets one more unit for exactly those rows, even when the rest is one range.
-    if (keyed && plan.keyNullable()) {
+    if (keyed && split.nullable()) {
       ranges.add(KeyRange.NULL_KEYS);
     }
     return ranges;

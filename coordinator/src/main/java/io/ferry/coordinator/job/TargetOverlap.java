@@ -1,16 +1,14 @@
 package io.ferry.coordinator.job;
 
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.JdbcUrl;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Refuses a job that would write what an unfinished job already writes. Two jobs copying the same
@@ -29,7 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class TargetOverlap {
 
-  private static final Pattern URL = Pattern.compile("(?i)jdbc:postgresql://([^/:?]*)(?::(\\d+))?/([^?;]*).*");
   private static final Set<Mode> REBUILDS = Set.of(Mode.CREATE, Mode.DROP_RECREATE, Mode.TRUNCATE);
 
   /**
@@ -100,16 +97,9 @@ public final class TargetOverlap {
     return " for the same tenant(s): both would copy the same rows";
   }
 
-  /** host:port/database, lower-cased, the port defaulted; the URL itself when it has another form. */
+  /** host:port/database ({@link JdbcUrl#location}); the URL itself when it has another form. */
   static String targetKey(String url) {
-    Matcher m = URL.matcher(url == null ? "" : url.strip());
-    if (!m.matches()) {
-      return url == null ? "" : url.strip();
-    }
-    String host = m.group(1).toLowerCase(Locale.ROOT);
-    if (host.isEmpty() || host.equals("localhost")) {
-      host = "127.0.0.1";
-    }
-    return host + ":" + (m.group(2) == null ? "5432" : m.group(2)) + "/" + m.group(3);
+    String written = url == null ? "" : url.strip();
+    return JdbcUrl.parse(written).map(JdbcUrl::location).orElse(written);
   }
 }

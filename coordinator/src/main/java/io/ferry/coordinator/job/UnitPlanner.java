@@ -56,7 +56,7 @@ public final class UnitPlanner {
     Map<String, String> parents = partitionParents(plans);
     List<WorkUnit> units = new ArrayList<>();
     boolean foreignKeys = mode == Mode.TRUNCATE || mode == Mode.APPEND || mode == Mode.UPSERT || mode == Mode.PRESERVE_SCHEMA;
-    if (plans.stream().anyMatch(p -> p.typeStatements() != null && !p.typeStatements().isEmpty())) {
+    if (plans.stream().anyMatch(p -> p.ddl().types() != null && !p.ddl().types().isEmpty())) {
       units.add(WorkUnit.create(TYPES_PREPARE_ID, jobId, UnitKind.PREPARE, null, null, null, null, 0, 0, UnitState.BLOCKED));
     }
     for (Map.Entry<String, List<TablePlan>> e : byTable.entrySet()) {
@@ -75,7 +75,7 @@ public final class UnitPlanner {
           units.add(WorkUnit.create(copyId(plan.tenantId(), table, i), jobId, UnitKind.COPY, plan.tenantId(), table,
               plan.sourceTable(), ranges.get(i), rows, bytes, UnitState.BLOCKED));
         }
-        foreignKeys |= plan.foreignKeys() != null && !plan.foreignKeys().isEmpty();
+        foreignKeys |= plan.ddl().foreignKeys() != null && !plan.ddl().foreignKeys().isEmpty();
       }
       units.add(WorkUnit.create(finishId(table), jobId, UnitKind.FINISH, null, table, null, null, 0, 0, UnitState.BLOCKED));
     }

@@ -4,7 +4,8 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.UnitScope;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.plan.TargetDdl;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Limits;
 import io.ferry.protocol.spec.TenantSpec;
@@ -48,13 +49,13 @@ public final class AssignmentFactory {
     JobSpec spec = secrets.spec(job);
     TablePlan plan = plan(job, unit);
     List<String> statements = switch (unit.kind()) {
-      case PREPARE -> UnitScope.of(unit) == UnitScope.JOB ? typeStatements(job) : plan.prepareStatements();
-      case FINISH -> UnitScope.of(unit) == UnitScope.JOB ? foreignKeys(job) : plan.finishStatements();
+      case PREPARE -> UnitScope.of(unit) == UnitScope.JOB ? typeStatements(job) : plan.ddl().prepare();
+      case FINISH -> UnitScope.of(unit) == UnitScope.JOB ? foreignKeys(job) : plan.ddl().finish();
       default -> List.of();
     };
     String tenantId = unit.tenantId() != null ? unit.tenantId() : plan.tenantId();
     Limits limits = spec.limitsOrNone();
-    return new Assignment(unit, unit.kind() == UnitKind.COPY ? forCopy(plan) : plan, source(spec, tenantId), spec.target().connection(),
+    return new Assignment(unit, unit.kind() == UnitKind.COPY ? forCopy(plan) : plan, source(spec, tenantId), spec.target().endpoint(),
         spec.target().tenantColumn(), statements == null ? List.of() : statements,
         chunkSize(chunkRows, limits.rowsPerSecond(), MIN_CHUNK_ROWS), chunkSize(CHUNK_BYTES, limits.bytesPerSecond(), MIN_CHUNK_BYTES),
         spec.mode(), copyUnits, spec.onRowErrorOrDefault());
@@ -67,10 +68,9 @@ public final class AssignmentFactory {
    * on each claim's round trip, and never read.
    */
   static TablePlan forCopy(TablePlan plan) {
-    return new TablePlan(plan.tenantId(), plan.sourceTable(), plan.targetTable(), plan.columns(), plan.key(),
-        plan.keyTypes(), plan.keyNullable(), plan.splitMethod(), plan.estimatedRows(), plan.estimatedBytes(), List.of(),
-        plan.keySampleMethod(), plan.copyFormat(), plan.partitionOf(), List.of(), List.of(), List.of(), List.of(),
-        plan.targetExists(), plan.targetHasRows(), plan.readBytesPerSecond(), List.of());
+    return new TablePlan(plan.tenantId(), plan.sourceTable(), plan.targetTable(), plan.columns(),
+        plan.split().withoutQuantiles(), plan.estimatedRows(), plan.estimatedBytes(), plan.copyFormat(), plan.partitionOf(),
+        TargetDdl.NONE, plan.targetExists(), plan.targetHasRows(), plan.readBytesPerSecond(), List.of());
   }
 
   static final long MIN_CHUNK_ROWS = 500;
@@ -111,8 +111,8 @@ public final class AssignmentFactory {
     String tenant = job.plans().get(0).tenantId();
     Set<String> fks = new LinkedHashSet<>();
     for (TablePlan p : job.plans()) {
-      if (Objects.equals(p.tenantId(), tenant) && p.foreignKeys() != null) {
-        fks.addAll(p.foreignKeys());
+      if (Objects.equals(p.tenantId(), tenant) && p.ddl().foreignKeys() != null) {
+        fks.addAll(p.ddl().foreignKeys());
       }
     }
     return List.copyOf(fks);
@@ -126,17 +126,17 @@ public final class AssignmentFactory {
   static List<String> typeStatements(JobRecord job) {
     Set<String> statements = new LinkedHashSet<>();
     for (TablePlan p : job.plans()) {
-      if (p.typeStatements() != null) {
-        statements.addAll(p.typeStatements());
+      if (p.ddl().types() != null) {
+        statements.addAll(p.ddl().types());
       }
     }
     return List.copyOf(statements);
   }
 
-  private static Connection source(JobSpec spec, String tenantId) {
+  private static Endpoint source(JobSpec spec, String tenantId) {
     for (TenantSpec t : spec.source().tenants()) {
       if (t.id().equals(tenantId)) {
-        return t.connection();
+        return spec.source().endpoint(t);
       }
     }
     throw new IllegalStateException("job " + spec.name() + " has no tenant " + tenantId);

@@ -4,6 +4,7 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.unit.KeyRange;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,9 +78,6 @@ public final class Rollbacks {
   private static final Logger LOG = LoggerFactory.getLogger(Rollbacks.class);
   /** Modes that keep rows a target table held before the job: a rollback could not tell them apart. */
   private static final Set<Mode> KEEP_EXISTING_ROWS = Set.of(Mode.APPEND, Mode.UPSERT, Mode.PRESERVE_SCHEMA);
-  /** Key types whose order depends on a collation, which the target table does not carry over (docs/splitting.md). */
-  private static final Pattern COLLATABLE = Pattern.compile(
-      "(?i)^\\s*(pg_catalog\\.)?(text|varchar|character varying|character|char|bpchar|name|citext)\\b.*");
 
   private final JobBoard board;
   private final Unblocker unblocker;
@@ -169,10 +166,8 @@ public final class Rollbacks {
     List<CompletableFuture<Void>> resets = new ArrayList<>();
     List<WorkUnit> copies = job == null ? List.of() : copies(board, job, rollback);
     for (WorkUnit c : copies) {
-      // Blocked like a new unit (settle unblocks it when its table exists); the epoch passes the one the
-      // rollback stamped on its checkpoint, so the next claim's take-over wins over that stamp.
-      WorkUnit reset = new WorkUnit(c.id(), c.jobId(), c.kind(), c.tenantId(), c.table(), c.sourceTable(), c.range(),
-          c.estimatedRows(), c.estimatedBytes(), UnitState.BLOCKED, 0, c.epoch() + 1, null, 0, 0, 0, null);
+      // Blocked like a new unit (settle unblocks it when its table exists), its epoch past the rollback's stamp.
+      WorkUnit reset = c.rolledBack();
       board.clearRetry(reset);
       resets.add(board.save(reset).toCompletableFuture());
     }
@@ -264,19 +259,24 @@ public final class Rollbacks {
     TablePlan plan = plan(job, rollback.tenantId(), rollback.table());
     String whole = "; roll back tenant " + rollback.tenantId() + "'s table " + rollback.table() + " as a whole"
         + " ({\"tenant\": \"" + rollback.tenantId() + "\", \"table\": \"" + rollback.table() + "\"})";
-    if (plan.splitMethod() == SplitMethod.CTID) {
+    if (plan.split().method() == SplitMethod.CTID) {
       problems.add("the range of this unit is a range of source row addresses (ctid, table without a key): the target rows"
           + " carry no such address, so they cannot be told apart by range" + whole);
       return;
     }
-    if (!rollback.range().nullKeys() && plan.keyTypes() != null) {
-      for (int i = 0; i < plan.keyTypes().size(); i++) {
-        if (COLLATABLE.matcher(plan.keyTypes().get(i)).matches()) {
-          problems.add("the range of this unit is over key column " + plan.key().get(i) + " (" + plan.keyTypes().get(i)
-              + "), ordered by the source's collation, which the target column does not carry: the same bounds may"
-              + " select other rows there" + whole);
-          return;
-        }
+    SplitPlan split = plan.split();
+    if (rollback.range().nullKeys() || split.key() == null) {
+      return;
+    }
+    // A stored plan without key order (written by an older version) is read as "not portable": deleting by a
+    // range whose order is unknown could miss rows, while the whole tenant table stays exact for every key.
+    List<Boolean> portable = split.orderPortable() == null ? List.of() : split.orderPortable();
+    for (int i = 0; i < split.key().size(); i++) {
+      if (i >= portable.size() || !portable.get(i)) {
+        problems.add("the range of this unit is over key column " + split.key().get(i) + " (" + split.types().get(i)
+            + "), whose order is not known to be the same on the target (a collation the target column does not"
+            + " carry orders it): the same bounds may select other rows there" + whole);
+        return;
       }
     }
   }

@@ -162,8 +162,6 @@ public final class UnitReports {
   }
 
   static WorkUnit withAttempts(WorkUnit u, int attempts) {
-    return new WorkUnit(u.id(), u.jobId(), u.kind(), u.tenantId(), u.table(), u.sourceTable(), u.range(),
-        u.estimatedRows(), u.estimatedBytes(), u.state(), attempts, u.epoch(), u.workerId(), u.leaseExpiresAt(),
-        u.rows(), u.bytes(), u.error(), u.rejected());
+    return u.withAttempts(attempts);
   }
 }

@@ -14,7 +14,9 @@ import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.message.HeartbeatReply;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.TargetDdl;
 import io.ferry.testsupport.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -388,9 +390,11 @@ class JobApiTest {
   @Test
   void tenantsWithDifferentColumnsForOneTableAreRejected() throws Exception {
     TablePlan a = Fixtures.plan("a", "public.orders", 10, 10, List.of());
-    TablePlan b = new TablePlan("b", "public.orders", "public.orders", List.of(new io.ferry.protocol.plan.ColumnPlan("id", "integer", false)),
-        List.of("id"), List.of("integer"), false, a.splitMethod(), 1, 1, List.of(), "exact", a.copyFormat(), null, List.of(),
-        List.of(), List.of(), List.of(), false, false, 0, List.of());
+    TablePlan b = new TablePlan("b", "public.orders", "public.orders", List.of(new io.ferry.protocol.plan.ColumnPlan("id", "integer", false, null, null)),
+        new SplitPlan(List.of("id"), List.of("integer"), false, List.of(true), a.split().method(), List.of(), "exact"),
+        1, 1, a.copyFormat(), null,
+        TargetDdl.NONE,
+        false, false, 0, List.of());
     worker.answerWith(List.of(a, b));
     HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/json", spec("cols", null));
     assertThat(response.statusCode()).isEqualTo(400);

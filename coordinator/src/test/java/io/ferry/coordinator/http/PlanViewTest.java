@@ -6,7 +6,9 @@ import io.ferry.coordinator.Fixtures;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.TargetDdl;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.UnitSize;
@@ -24,9 +26,11 @@ class PlanViewTest {
   /** A table of one tenant: {@code rows} rows in 1000-row units, {@code bytes}, a measured read rate, target state. */
   private static TablePlan plan(String tenant, String table, long rows, long bytes, double readRate, boolean exists,
       boolean hasRows, List<ColumnPlan> columns, CopyFormat format) {
-    return new TablePlan(tenant, table, table, columns, List.of("id"), List.of("bigint"), false, SplitMethod.PRIMARY_KEY,
-        rows, bytes, Fixtures.quantiles(100, rows / 100).stream().map(List::of).toList(), "histogram", format, null,
-        List.of(), List.of("CREATE TABLE " + table + " (…)"), List.of(), List.of(), exists, hasRows, readRate, List.of());
+    return new TablePlan(tenant, table, table, columns,
+        new SplitPlan(List.of("id"), List.of("bigint"), false, List.of(true), SplitMethod.PRIMARY_KEY, Fixtures.quantiles(100, rows / 100).stream().map(List::of).toList(), "histogram"),
+        rows, bytes, format, null,
+        new TargetDdl(List.of(), List.of("CREATE TABLE " + table + " (…)"), List.of(), List.of()),
+        exists, hasRows, readRate, List.of());
   }
 
   @Test
@@ -58,8 +62,8 @@ class PlanViewTest {
 
   @Test
   void showsHowUnusualTypesTravelAndTheTypesTheJobCreates() {
-    List<ColumnPlan> columns = List.of(new ColumnPlan("id", "bigint", false),
-        new ColumnPlan("moods", "\"app\".\"mood\"[]", true, "text: array of user-defined type app.mood"));
+    List<ColumnPlan> columns = List.of(new ColumnPlan("id", "bigint", false, null, null),
+        new ColumnPlan("moods", "\"app\".\"mood\"[]", true, "text: array of user-defined type app.mood", null));
     TablePlan people = Fixtures.withTypes(plan("a", "public.people", 10, 100, 0, false, false, columns, CopyFormat.TEXT),
         List.of("CREATE TYPE app.mood …"));
 
@@ -93,9 +97,11 @@ class PlanViewTest {
   @Test
   void warnsAboutANullableKey() {
     TablePlan p = plan("a", "public.t", 10, 100, 0, false, false, Fixtures.COLUMNS, CopyFormat.BINARY);
-    TablePlan nullable = new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), p.columns(), List.of("code"),
-        List.of("text"), true, SplitMethod.UNIQUE_INDEX, 10, 100, List.of(), "exact", CopyFormat.BINARY, null, List.of(),
-        List.of(), List.of(), List.of(), false, false, 0, List.of());
+    TablePlan nullable = new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), p.columns(),
+        new SplitPlan(List.of("code"), List.of("text"), true, List.of(false), SplitMethod.UNIQUE_INDEX, List.of(), "exact"),
+        10, 100, CopyFormat.BINARY, null,
+        TargetDdl.NONE,
+        false, false, 0, List.of());
     JsonObject table = PlanView.of(spec(Mode.CREATE), List.of(nullable), 1).getJsonArray("tables").getJsonObject(0);
     assertThat(table.getJsonArray("warnings").getList()).singleElement().asString().contains("may be NULL");
   }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.coordinator.Fixtures;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.TargetDdl;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,10 +39,10 @@ class PlanChecksTest {
 
   @Test
   void tenantsOfATableMustHaveTheSameCollations() {
-    TablePlan a = withColumns(leaf("a", "public.t"), List.of(new ColumnPlan("id", "bigint", false),
+    TablePlan a = withColumns(leaf("a", "public.t"), List.of(new ColumnPlan("id", "bigint", false, null, null),
         new ColumnPlan("name", "text", true, null, "\"pg_catalog\".\"C\"")));
-    TablePlan b = withColumns(leaf("b", "public.t"), List.of(new ColumnPlan("id", "bigint", false),
-        new ColumnPlan("name", "text", true)));
+    TablePlan b = withColumns(leaf("b", "public.t"), List.of(new ColumnPlan("id", "bigint", false, null, null),
+        new ColumnPlan("name", "text", true, null, null)));
     assertThat(PlanChecks.problems(List.of(a, withColumns(leaf("b", "public.t"), a.columns())))).isEmpty();
     assertThat(PlanChecks.problems(List.of(a, b))).containsExactly("table public.t: tenants a and b have different columns"
         + " (a: id bigint, name text COLLATE \"pg_catalog\".\"C\"; b: id bigint, name text): every tenant of a target table"
@@ -48,9 +50,10 @@ class PlanChecksTest {
   }
 
   private static TablePlan withColumns(TablePlan p, List<ColumnPlan> columns) {
-    return new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), columns, p.key(), p.keyTypes(), p.keyNullable(),
-        p.splitMethod(), p.estimatedRows(), p.estimatedBytes(), p.keyQuantiles(), p.keySampleMethod(), p.copyFormat(), null,
-        p.typeStatements(), p.prepareStatements(), p.finishStatements(), p.foreignKeys(), p.targetExists(), p.targetHasRows(),
-        p.readBytesPerSecond(), p.warnings());
+    return new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), columns,
+        p.split(),
+        p.estimatedRows(), p.estimatedBytes(), p.copyFormat(), null,
+        new TargetDdl(p.ddl().types(), p.ddl().prepare(), p.ddl().finish(), p.ddl().foreignKeys()),
+        p.targetExists(), p.targetHasRows(), p.readBytesPerSecond(), p.warnings());
   }
 }

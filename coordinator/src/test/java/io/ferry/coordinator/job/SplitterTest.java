@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.coordinator.Fixtures;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.TargetDdl;
 import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.unit.KeyRange;
 import java.math.BigInteger;
@@ -71,10 +73,11 @@ class SplitterTest {
   @Test
   void singleUnitMethodIsNeverSplit() {
     TablePlan p = plan("t1", "public.a", 1_000_000, 1, quantiles(100, 10));
-    TablePlan single = new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), p.columns(), List.of(), List.of(),
-        false, SplitMethod.SINGLE_UNIT, p.estimatedRows(), p.estimatedBytes(), p.keyQuantiles(), p.keySampleMethod(),
-        p.copyFormat(), null, List.of(), p.prepareStatements(), p.finishStatements(), p.foreignKeys(), false, false, 0,
-        List.of());
+    TablePlan single = new TablePlan(p.tenantId(), p.sourceTable(), p.targetTable(), p.columns(),
+        new SplitPlan(List.of(), List.of(), false, List.of(), SplitMethod.SINGLE_UNIT, p.split().quantiles(), p.split().sampleMethod()),
+        p.estimatedRows(), p.estimatedBytes(), p.copyFormat(), null,
+        new TargetDdl(List.of(), p.ddl().prepare(), p.ddl().finish(), p.ddl().foreignKeys()),
+        false, false, 0, List.of());
     assertThat(Splitter.split(single, TEN_THOUSAND_ROWS)).containsExactly(KeyRange.ALL);
   }
 

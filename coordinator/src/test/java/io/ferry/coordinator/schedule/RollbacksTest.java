@@ -3,6 +3,8 @@ package io.ferry.coordinator.schedule;
 import static io.ferry.coordinator.Fixtures.keyedPlan;
 import static io.ferry.coordinator.Fixtures.plan;
 import static io.ferry.coordinator.Fixtures.quantiles;
+import static io.ferry.coordinator.Fixtures.withCollatedKey;
+import static io.ferry.coordinator.Fixtures.withKeyOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.coordinator.job.JobRecord;
@@ -228,13 +230,17 @@ class RollbacksTest {
     List<List<String>> codes = List.of(List.of("a"), List.of("m"), List.of("t"));
     h.addJob("j1", List.of(
         keyedPlan("a", "public.heap", SplitMethod.CTID, List.of("ctid"), List.of("tid"), false, 30_000, 1L << 20, blocks, null),
-        keyedPlan("a", "public.codes", SplitMethod.PRIMARY_KEY, List.of("code"), List.of("character varying(20)"), false, 30_000,
-            1L << 20, codes, null)), "a");
+        withCollatedKey(keyedPlan("a", "public.codes", SplitMethod.PRIMARY_KEY, List.of("code"), List.of("character varying(20)"),
+            false, 30_000, 1L << 20, codes, null)),
+        withKeyOrder(keyedPlan("a", "public.stored", SplitMethod.PRIMARY_KEY, List.of("id"), List.of("bigint"), false, 30_000,
+            1L << 20, List.of(List.of("10"), List.of("20"), List.of("30")), null), null)), "a");
     control.pause(job(), h.now);
     assertThat(rollback(null, null, "copy:a:public.heap:0001").problems()).singleElement().asString()
         .contains("ctid").contains("as a whole").contains("\"table\": \"public.heap\"");
     assertThat(rollback(null, null, "copy:a:public.codes:0001").problems()).singleElement().asString()
         .contains("key column code").contains("collation");
+    assertThat(rollback(null, null, "copy:a:public.stored:0001").problems()).as("a stored plan without key order")
+        .singleElement().asString().contains("key column id").contains("as a whole");
     assertThat(rollback("a", "public.heap", null).verdict()).as("the whole tenant table is exact").isEqualTo(Rollbacks.Verdict.STARTED);
   }
 

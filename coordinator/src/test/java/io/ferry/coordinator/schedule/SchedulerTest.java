@@ -45,22 +45,22 @@ class SchedulerTest {
     SchedulerHarness h = new SchedulerHarness();
     h.addJob("j1", List.of(plan("a", "public.orders", 50_000, 1_000, quantiles(100, 100))), "a");
     Assignment prepare = h.claim("w1", 10).get(0);
-    assertThat(prepare.plan().keyQuantiles()).as("the prepare unit keeps its plan whole").isNotEmpty();
+    assertThat(prepare.plan().split().quantiles()).as("the prepare unit keeps its plan whole").isNotEmpty();
     h.ok(prepare.unit(), "w1", 0);
 
     Assignment copy = h.claim("w1", 1).get(0);
 
     assertThat(copy.unit().kind()).isEqualTo(UnitKind.COPY);
     assertThat(copy.plan().columns()).isEqualTo(prepare.plan().columns());
-    assertThat(copy.plan().key()).isEqualTo(prepare.plan().key());
-    assertThat(copy.plan().keyTypes()).isEqualTo(prepare.plan().keyTypes());
-    assertThat(copy.plan().splitMethod()).isEqualTo(prepare.plan().splitMethod());
+    assertThat(copy.plan().split().key()).isEqualTo(prepare.plan().split().key());
+    assertThat(copy.plan().split().types()).isEqualTo(prepare.plan().split().types());
+    assertThat(copy.plan().split().method()).isEqualTo(prepare.plan().split().method());
     assertThat(copy.plan().sourceTable()).isEqualTo(prepare.plan().sourceTable());
     assertThat(copy.plan().copyFormatOrBinary()).isEqualTo(prepare.plan().copyFormatOrBinary());
-    assertThat(copy.plan().keyQuantiles()).isEmpty();
-    assertThat(copy.plan().prepareStatements()).isEmpty();
-    assertThat(copy.plan().finishStatements()).isEmpty();
-    assertThat(h.board.job("j1").plans().get(0).keyQuantiles()).as("the job's own plan is untouched").isNotEmpty();
+    assertThat(copy.plan().split().quantiles()).isEmpty();
+    assertThat(copy.plan().ddl().prepare()).isEmpty();
+    assertThat(copy.plan().ddl().finish()).isEmpty();
+    assertThat(h.board.job("j1").plans().get(0).split().quantiles()).as("the job's own plan is untouched").isNotEmpty();
   }
 
   @Test

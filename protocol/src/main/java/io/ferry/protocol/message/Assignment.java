@@ -1,7 +1,7 @@
 package io.ferry.protocol.message;
 
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.unit.WorkUnit;
@@ -25,8 +25,8 @@ import java.util.List;
 public record Assignment(
     WorkUnit unit,
     TablePlan plan,
-    Connection source,
-    Connection target,
+    Endpoint source,
+    Endpoint target,
     String tenantColumn,
     List<String> statements,
     long chunkRows,
@@ -38,23 +38,5 @@ public record Assignment(
   public Assignment {
     copyUnits = copyUnits == null ? List.of() : List.copyOf(copyUnits);
     onRowError = onRowError == null ? RowErrorPolicy.FAIL : onRowError;
-  }
-
-  /** An assignment of any unit but a rollback; a copy fails on the first row the target rejects. */
-  public Assignment(WorkUnit unit, TablePlan plan, Connection source, Connection target, String tenantColumn,
-      List<String> statements, long chunkRows, long chunkBytes, Mode mode) {
-    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, mode, List.of(), null);
-  }
-
-  /** A rollback unit's assignment (see {@code copyUnits}). */
-  public Assignment(WorkUnit unit, TablePlan plan, Connection source, Connection target, String tenantColumn,
-      List<String> statements, long chunkRows, long chunkBytes, Mode mode, List<WorkUnit> copyUnits) {
-    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, mode, copyUnits, null);
-  }
-
-  /** An assignment whose copy writes plain inserts (modes create, drop_recreate, truncate). */
-  public Assignment(WorkUnit unit, TablePlan plan, Connection source, Connection target, String tenantColumn,
-      List<String> statements, long chunkRows, long chunkBytes) {
-    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, null, null);
   }
 }

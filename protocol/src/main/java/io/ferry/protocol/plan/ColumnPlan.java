@@ -11,12 +11,4 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ColumnPlan(String name, String type, boolean nullable, String handling, String collation) {
-
-  public ColumnPlan(String name, String type, boolean nullable) {
-    this(name, type, nullable, null, null);
-  }
-
-  public ColumnPlan(String name, String type, boolean nullable, String handling) {
-    this(name, type, nullable, handling, null);
-  }
 }

@@ -1,5 +1,6 @@
 package io.ferry.protocol.plan;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.List;
 
 /**
@@ -9,24 +10,12 @@ import java.util.List;
  * @param sourceTable        {@code schema.table} on the tenant's source (unquoted names)
  * @param targetTable        {@code schema.table} on the target (unquoted names)
  * @param columns            copied columns in copy order (generated columns are not copied)
- * @param key                the columns key ranges are over, in key order: the primary key, else a unique
- *                           index, else {@code ["ctid"]} (block ranges); empty when the table is one unit
- * @param keyTypes           the SQL type of each key column (range bounds are cast to it)
- * @param keyNullable        a key column may hold NULL (unique-index keys): those rows get their own range
- * @param splitMethod        how the table is cut into units
- * @param keyQuantiles       sorted key tuples (one text value per key column) at roughly equal row-count
- *                           steps through the table; the splitter picks split points among them
- * @param keySampleMethod    where the quantiles came from: {@code histogram}, {@code sample}, {@code exact},
- *                           {@code blocks}
+ * @param split              the key and how the table is cut into units
  * @param copyFormat         how rows travel: binary COPY, or text COPY when a column's binary form cannot
  *                           move between databases (see the columns' {@code handling})
  * @param partitionOf        for a leaf partition: the target table of its partitioned parent, whose prepare
  *                           creates this table too; null otherwise
- * @param typeStatements     user-defined types this table needs on the target, in creation order
- *                           (idempotent statements; the job creates each once before any table)
- * @param prepareStatements  target DDL, run by the table's prepare unit
- * @param finishStatements   primary key, indexes, sequence values, ANALYZE: run once all ranges are done
- * @param foreignKeys        foreign keys, run by the job's last finish unit once every table is finished
+ * @param ddl                the target's statements for this table
  * @param targetExists       the target table already exists
  * @param targetHasRows      the existing target table holds rows
  * @param readBytesPerSecond source read throughput measured by a short sample read (0: not measured)
@@ -36,20 +25,12 @@ public record TablePlan(
     String sourceTable,
     String targetTable,
     List<ColumnPlan> columns,
-    List<String> key,
-    List<String> keyTypes,
-    boolean keyNullable,
-    SplitMethod splitMethod,
+    SplitPlan split,
     long estimatedRows,
     long estimatedBytes,
-    List<List<String>> keyQuantiles,
-    String keySampleMethod,
     CopyFormat copyFormat,
     String partitionOf,
-    List<String> typeStatements,
-    List<String> prepareStatements,
-    List<String> finishStatements,
-    List<String> foreignKeys,
+    TargetDdl ddl,
     boolean targetExists,
     boolean targetHasRows,
     double readBytesPerSecond,
@@ -57,5 +38,15 @@ public record TablePlan(
 
   public CopyFormat copyFormatOrBinary() {
     return copyFormat == null ? CopyFormat.BINARY : copyFormat;
+  }
+
+  /**
+   * Reads a plan in either of its stored forms (see {@link StoredTablePlan}): targets keep the job records
+   * that hold plans across Ferry versions, so a record written with the key and the DDL as flat fields
+   * must still read.
+   */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static TablePlan read(StoredTablePlan stored) {
+    return stored.plan();
   }
 }

@@ -13,7 +13,7 @@ public record TargetSpec(String engine, String url, String user, String password
     return new TargetSpec(engine, url, user, Secret.redact(password), schema, tenantColumn);
   }
 
-  public Connection connection() {
-    return new Connection(url, user, password);
+  public Endpoint endpoint() {
+    return new Endpoint(engine, url, user, password);
   }
 }

@@ -9,8 +9,4 @@ public record TenantSpec(String id, String url, String user, String password) {
   public TenantSpec withoutSecrets() {
     return new TenantSpec(id, url, user, Secret.redact(password));
   }
-
-  public Connection connection() {
-    return new Connection(url, user, password);
-  }
 }

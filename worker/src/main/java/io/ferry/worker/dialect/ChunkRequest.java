@@ -3,7 +3,6 @@ package io.ferry.worker.dialect;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Mode;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,15 +25,9 @@ public record ChunkRequest(TableName table, List<String> columns, CopyFormat for
    * A copy unit's writes: its plan's format, the job's mode, and as conflict key the tenant column and
    * the table's key (the columns that identify a row in the target, and its primary key there).
    */
-  public static ChunkRequest of(Assignment assignment, TableName table, List<String> columns) {
-    List<String> key = new ArrayList<>();
-    List<String> planKey = assignment.plan().key() == null ? List.of() : assignment.plan().key();
-    if (!planKey.isEmpty() && !planKey.equals(List.of("ctid"))) {
-      if (assignment.tenantColumn() != null) {
-        key.add(assignment.tenantColumn());
-      }
-      key.addAll(planKey);
-    }
+  public static ChunkRequest of(Assignment assignment, TenantColumn tenantColumn, TableName table, List<String> columns) {
+    List<String> planKey = assignment.plan().split().key() == null ? List.of() : assignment.plan().split().key();
+    List<String> key = planKey.isEmpty() || planKey.equals(List.of("ctid")) ? List.of() : tenantColumn.before(planKey);
     return new ChunkRequest(table, columns, assignment.plan().copyFormatOrBinary(), assignment.mode(), key);
   }
 }

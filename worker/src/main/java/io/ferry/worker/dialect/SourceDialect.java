@@ -1,7 +1,8 @@
 package io.ferry.worker.dialect;
 
 import io.ferry.protocol.plan.CopyFormat;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -11,50 +12,50 @@ public interface SourceDialect {
   String engine();
 
   /** Opens a connection; the password is resolved here ({@code ${env:…}} / {@code ${file:…}}). */
-  java.sql.Connection connect(Connection connection) throws SQLException;
+  Connection connect(Endpoint connection) throws SQLException;
 
   /** User tables the job may copy (system schemas and Ferry's own schema left out). */
-  List<TableName> listTables(java.sql.Connection source) throws SQLException;
+  List<TableName> listTables(Connection source) throws SQLException;
 
   /** Reads the table's description; what the description cannot carry is added to {@code warnings}. */
-  SourceTable describe(java.sql.Connection source, TableName table, List<String> warnings) throws SQLException;
+  SourceTable describe(Connection source, TableName table, List<String> warnings) throws SQLException;
 
   /**
    * The key the table's ranges are over: the primary key, else the best unique index, else the dialect's
    * fallback for tables without a key. Why a key was passed over is added to {@code warnings}.
    */
-  SplitKey splitKey(java.sql.Connection source, SourceTable table, List<String> warnings) throws SQLException;
+  SplitKey splitKey(Connection source, SourceTable table, List<String> warnings) throws SQLException;
 
   /**
    * Up to {@code points} key tuples at roughly equal row-count steps (see {@link KeySample}), in the
    * source's ordering of the key. {@code minPoints}: fewer points than this would give unbalanced units
    * (a cheaper source of points, such as a short statistics histogram, is used only when it has as many).
    */
-  KeySample sampleKey(java.sql.Connection source, SourceTable table, SplitKey key, int points, int minPoints)
+  KeySample sampleKey(Connection source, SourceTable table, SplitKey key, int points, int minPoints)
       throws SQLException;
 
   /** Starts streaming one range inside a single read-only snapshot. */
-  CopySource openCopy(java.sql.Connection source, RangeRead read) throws SQLException;
+  CopySource openCopy(Connection source, RangeRead read) throws SQLException;
 
   /**
    * Starts streaming one range in the given format: binary COPY, or PostgreSQL text COPY whose lines end
    * with the key columns as extra text fields (see {@code TextCopyParser}).
    */
-  CopySource openCopy(java.sql.Connection source, RangeRead read, CopyFormat format) throws SQLException;
+  CopySource openCopy(Connection source, RangeRead read, CopyFormat format) throws SQLException;
 
   /**
    * The first row of {@code read} (the one right after its resume key) as PostgreSQL text COPY, its key
    * fields at the end of the line as in a text read: how a row the target rejected is recorded, in a
    * form people can read and load again.
    */
-  CopySource openFirstRow(java.sql.Connection source, RangeRead read) throws SQLException;
+  CopySource openFirstRow(Connection source, RangeRead read) throws SQLException;
 
   /**
    * The user-defined types the table's columns use and how each column lands on the target, types placed
    * in {@code targetSchema} when non-null (else in their own schema).
    */
-  TypeMapping mapTypes(java.sql.Connection source, SourceTable table, String targetSchema) throws SQLException;
+  TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema) throws SQLException;
 
   /** Bytes per second of a short sample read of the table; 0 when not measured (tiny tables). */
-  double sampleReadRate(java.sql.Connection source, SourceTable table) throws SQLException;
+  double sampleReadRate(Connection source, SourceTable table) throws SQLException;
 }

@@ -1,6 +1,7 @@
 package io.ferry.worker.dialect;
 
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -10,9 +11,9 @@ public interface TargetDialect {
   String engine();
 
   /** Opens a connection with auto-commit off; the password is resolved here. */
-  java.sql.Connection connect(Connection connection) throws SQLException;
+  Connection connect(Endpoint connection) throws SQLException;
 
-  TargetState inspect(java.sql.Connection target, TableName table) throws SQLException;
+  TargetState inspect(Connection target, TableName table) throws SQLException;
 
   /** A pure function of the catalog description: no database is touched. */
   TableDdl ddl(DdlRequest request);
@@ -30,7 +31,7 @@ public interface TargetDialect {
    * {@code CREATE SCHEMA IF NOT EXISTS} of the same schema fails in PostgreSQL (its existence check and
    * catalog insert are not atomic). Held until the transaction ends.
    */
-  void serializePrepare(java.sql.Connection target) throws SQLException;
+  void serializePrepare(Connection target) throws SQLException;
 
   /**
    * Bounds how long the current transaction's statements wait for a lock. A DDL statement waiting for a
@@ -38,16 +39,16 @@ public interface TargetDialect {
    * worker still has an open transaction on would stall everyone; bounded, the statement fails retryably
    * and the unit comes back after backoff instead.
    */
-  void boundLockWaits(java.sql.Connection target) throws SQLException;
+  void boundLockWaits(Connection target) throws SQLException;
 
   /** Starts a bulk write of {@code columns} into {@code table}, inside the connection's transaction. */
-  ChunkWriter openChunk(java.sql.Connection target, TableName table, List<String> columns) throws SQLException;
+  ChunkWriter openChunk(Connection target, TableName table, List<String> columns) throws SQLException;
 
   /**
    * Starts a bulk write as the request says (format, and for mode upsert through a staging table),
    * inside the connection's transaction.
    */
-  ChunkWriter openChunk(java.sql.Connection target, ChunkRequest request) throws SQLException;
+  ChunkWriter openChunk(Connection target, ChunkRequest request) throws SQLException;
 
   /**
    * Deletes a rollback's rows, inside the connection's transaction: the rows of the tenant (all rows
@@ -55,7 +56,7 @@ public interface TargetDialect {
    *
    * @return the rows deleted
    */
-  long deleteRows(java.sql.Connection target, RowDeletion deletion) throws SQLException;
+  long deleteRows(Connection target, RowDeletion deletion) throws SQLException;
 
   /**
    * Drops the foreign keys whose table and referenced table are both among {@code tables} (a table's
@@ -65,14 +66,14 @@ public interface TargetDialect {
    *
    * @return the foreign keys dropped
    */
-  int dropForeignKeysAmong(java.sql.Connection target, List<TableName> tables, String jobId, String unitId)
+  int dropForeignKeysAmong(Connection target, List<TableName> tables, String jobId, String unitId)
       throws SQLException;
 
   /**
    * Names the unit whose statements run next in the connection's transaction, for the statements that
    * record what they drop (a prepare's foreign keys into its table).
    */
-  void nameUnit(java.sql.Connection target, String jobId, String unitId) throws SQLException;
+  void nameUnit(Connection target, String jobId, String unitId) throws SQLException;
 
   /**
    * Adds back, inside the connection's transaction, every constraint recorded as dropped by the job and
@@ -80,23 +81,23 @@ public interface TargetDialect {
    *
    * @return the constraints added back
    */
-  int restoreConstraints(java.sql.Connection target, String jobId) throws SQLException;
+  int restoreConstraints(Connection target, String jobId) throws SQLException;
 
   /** The statement failed because other rows still reference the rows it deletes (a foreign key). */
   boolean referencedByForeignKey(SQLException e);
 
   /** What an existing target table looks like, for the checks of the modes that keep it; null when it does not exist. */
-  ExistingTable describeExisting(java.sql.Connection target, TableName table) throws SQLException;
+  ExistingTable describeExisting(Connection target, TableName table) throws SQLException;
 
   /** Which of the named collations (as the source's type mapping names them) the target does not have. */
-  List<String> missingCollations(java.sql.Connection target, List<String> collations) throws SQLException;
+  List<String> missingCollations(Connection target, List<String> collations) throws SQLException;
 
-  /** Whether two connection URLs of this engine name the same database (host, port and database, normalised). */
+  /** Whether two connection URLs of this engine name the same database ({@code JdbcUrl#location}). */
   boolean sameDatabase(String url, String otherUrl);
 
   /**
    * Who the database behind the connection is, to tell whether a source of the same engine and the target
    * are one database even when their URLs differ (another name of the same host); null when unknown.
    */
-  String databaseIdentity(java.sql.Connection connection) throws SQLException;
+  String databaseIdentity(Connection connection) throws SQLException;
 }

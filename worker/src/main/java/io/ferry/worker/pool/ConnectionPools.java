@@ -1,7 +1,7 @@
 package io.ferry.worker.pool;
 
 import io.ferry.protocol.ConnectionFailure;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.Secret;
 import io.ferry.worker.Failures;
 import io.ferry.worker.dialect.SourceDialect;
@@ -10,6 +10,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -63,7 +64,7 @@ public final class ConnectionPools implements AutoCloseable {
   /** Opens one physical connection, with its session settings. */
   @FunctionalInterface
   public interface Opener {
-    java.sql.Connection open() throws SQLException;
+    Connection open() throws SQLException;
   }
 
   /**
@@ -101,11 +102,11 @@ public final class ConnectionPools implements AutoCloseable {
   /** A physical connection and what the pool knows about it. */
   static final class Physical {
     final Key key;
-    final java.sql.Connection connection;
+    final Connection connection;
     final boolean autoCommit;
     long idleSince;
 
-    Physical(Key key, java.sql.Connection connection, boolean autoCommit) {
+    Physical(Key key, Connection connection, boolean autoCommit) {
       this.key = key;
       this.connection = connection;
       this.autoCommit = autoCommit;
@@ -153,12 +154,12 @@ public final class ConnectionPools implements AutoCloseable {
   }
 
   /** A source connection (the dialect's session settings applied) for {@code spec}. */
-  public java.sql.Connection source(SourceDialect dialect, Connection spec) throws SQLException {
+  public Connection source(SourceDialect dialect, Endpoint spec) throws SQLException {
     return borrow("source", spec, () -> dialect.connect(spec));
   }
 
   /** A target connection (auto-commit off) for {@code spec}. */
-  public java.sql.Connection target(TargetDialect dialect, Connection spec) throws SQLException {
+  public Connection target(TargetDialect dialect, Endpoint spec) throws SQLException {
     return borrow("target", spec, () -> dialect.connect(spec));
   }
 
@@ -166,7 +167,7 @@ public final class ConnectionPools implements AutoCloseable {
    * A connection for {@code spec} in {@code role}; {@code close()} gives it back. Other roles of the same
    * database get other connections (their session set-up differs).
    */
-  public java.sql.Connection borrow(String role, Connection spec, Opener opener) throws SQLException {
+  public Connection borrow(String role, Endpoint spec, Opener opener) throws SQLException {
     Key key = new Key(role, spec.url(), spec.user(), digest(Secret.resolve(spec.password())));
     long deadline = clock.getAsLong() + settings.borrowTimeout().toNanos();
     while (true) {
@@ -211,7 +212,7 @@ public final class ConnectionPools implements AutoCloseable {
 
   private Physical open(Key key, Opener opener) throws SQLException {
     try {
-      java.sql.Connection c = opener.open();
+      Connection c = opener.open();
       return new Physical(key, c, c.getAutoCommit());
     } catch (SQLException e) {
       release(key);
@@ -237,9 +238,9 @@ public final class ConnectionPools implements AutoCloseable {
     }
   }
 
-  private java.sql.Connection lend(Physical p) {
-    return (java.sql.Connection) Proxy.newProxyInstance(ConnectionPools.class.getClassLoader(),
-        new Class<?>[] {java.sql.Connection.class, LentConnection.class}, new PooledConnection(p, this));
+  private Connection lend(Physical p) {
+    return (Connection) Proxy.newProxyInstance(ConnectionPools.class.getClassLoader(),
+        new Class<?>[] {Connection.class, LentConnection.class}, new PooledConnection(p, this));
   }
 
   /**
@@ -275,7 +276,7 @@ public final class ConnectionPools implements AutoCloseable {
   /** Back to the state the connection was opened in; false when that failed (the connection is dropped). */
   private static boolean reset(Physical p) {
     try {
-      java.sql.Connection c = p.connection;
+      Connection c = p.connection;
       if (c.isClosed()) {
         return false;
       }
@@ -354,7 +355,7 @@ public final class ConnectionPools implements AutoCloseable {
   }
 
   /** Connections open for {@code role} on {@code spec}'s database (lent + idle), for tests and metrics. */
-  public int openConnections(String role, Connection spec) {
+  public int openConnections(String role, Endpoint spec) {
     Key key = new Key(role, spec.url(), spec.user(), digest(Secret.resolve(spec.password())));
     lock.lock();
     try {

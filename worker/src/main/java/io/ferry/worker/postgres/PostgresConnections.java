@@ -1,7 +1,8 @@
 package io.ferry.worker.postgres;
 
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.Secret;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -16,7 +17,7 @@ final class PostgresConnections {
   private PostgresConnections() {
   }
 
-  static java.sql.Connection open(Connection connection) throws SQLException {
+  static Connection open(Endpoint connection) throws SQLException {
     Properties props = new Properties();
     if (connection.user() != null) {
       props.setProperty("user", connection.user());

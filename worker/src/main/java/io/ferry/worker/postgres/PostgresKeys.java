@@ -35,12 +35,18 @@ import java.util.List;
  */
 final class PostgresKeys {
 
-  /** Candidate keys, best first; {@code usable} is false when the collation rule above rules the index out. */
+  /**
+   * Candidate keys, best first; {@code usable} is false when the collation rule above rules the index out.
+   * The last column says per key column whether its order is collation-free: a collatable column (text,
+   * a domain over it, citext…) compares in the target column's collation there, which may order
+   * differently (another database default, another ICU version), so the same range may select other rows.
+   */
   private static final String CANDIDATES = """
       SELECT ic.relname, i.indisprimary,
              array_agg(a.attname::text ORDER BY k.ord),
              bool_and(a.attnotnull),
-             bool_and(k.coll = a.attcollation OR coalesce(col.collisdeterministic, true))
+             bool_and(k.coll = a.attcollation OR coalesce(col.collisdeterministic, true)),
+             array_agg(a.attcollation = 0 ORDER BY k.ord)
       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
         CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indcollation::oid[]) WITH ORDINALITY k(attnum, coll, ord)
         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
@@ -70,18 +76,23 @@ final class PostgresKeys {
             continue;
           }
           List<String> types = columns.stream().map(k -> table.column(k).type()).toList();
+          List<Boolean> portable = booleans(rs.getArray(6));
           if (primary) {
-            return new SplitKey(columns, types, false, SplitMethod.PRIMARY_KEY, "primary key");
+            return new SplitKey(columns, types, false, portable, SplitMethod.PRIMARY_KEY, "primary key");
           }
           warnings.add("table " + table.name() + " has no primary key: it is split on unique index " + index + " "
               + columns + (notNull ? "" : "; rows where a key column is NULL are copied as one unit of their own"));
-          return new SplitKey(columns, types, !notNull, SplitMethod.UNIQUE_INDEX, "unique index " + index);
+          return new SplitKey(columns, types, !notNull, portable, SplitMethod.UNIQUE_INDEX, "unique index " + index);
         }
       }
     }
     warnings.add("table " + table.name() + " has no primary key and no usable unique index: it is split into ranges"
         + " of physical blocks (ctid), which assumes the table is not written while it is copied");
     return SplitKey.ctid();
+  }
+
+  private static List<Boolean> booleans(Array array) throws SQLException {
+    return Arrays.stream((Object[]) array.getArray()).map(b -> (Boolean) b).toList();
   }
 
   private static List<String> strings(Array array) throws SQLException {

@@ -17,9 +17,9 @@ import java.util.List;
  * {@link PostgresRange}'s predicate, the one the copy read its rows with, so the same bounds select the
  * same rows — provided the target orders the key as the source did. A cast literal compares in the
  * target column's collation, and the target DDL does not carry the source's collations over, so a range
- * over a collatable key column (text and the like) is refused here; the coordinator refuses it first by
- * the key's type name, this check also catches domains over text. The NULL-key range is exact anywhere
- * (it tests for NULL only). A tenant's whole table needs no range at all.
+ * over a collatable key column (text and the like) is refused here; the coordinator refuses it first from
+ * the plan's {@code keyOrderPortable}, which the source dialect computed. The NULL-key range is exact
+ * anywhere (it tests for NULL only). A tenant's whole table needs no range at all.
  */
 final class PostgresRowDeletion {
 

@@ -1,7 +1,7 @@
 package io.ferry.worker.postgres;
 
 import io.ferry.protocol.plan.CopyFormat;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.KeySample;
 import io.ferry.worker.dialect.RangeRead;
@@ -11,6 +11,7 @@ import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TypeMapping;
 import io.ferry.worker.pool.LentConnection;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -37,8 +38,8 @@ public final class PostgresSource implements SourceDialect {
   }
 
   @Override
-  public java.sql.Connection connect(Connection connection) throws SQLException {
-    java.sql.Connection c = PostgresConnections.open(connection);
+  public Connection connect(Endpoint connection) throws SQLException {
+    Connection c = PostgresConnections.open(connection);
     try (Statement st = c.createStatement()) {
       st.execute(SESSION);
     } catch (SQLException e) {
@@ -49,52 +50,52 @@ public final class PostgresSource implements SourceDialect {
   }
 
   @Override
-  public List<TableName> listTables(java.sql.Connection source) throws SQLException {
+  public List<TableName> listTables(Connection source) throws SQLException {
     return PostgresCatalog.listTables(source);
   }
 
   @Override
-  public SourceTable describe(java.sql.Connection source, TableName table, List<String> warnings) throws SQLException {
+  public SourceTable describe(Connection source, TableName table, List<String> warnings) throws SQLException {
     return PostgresCatalog.describe(source, table, warnings);
   }
 
   @Override
-  public SplitKey splitKey(java.sql.Connection source, SourceTable table, List<String> warnings) throws SQLException {
+  public SplitKey splitKey(Connection source, SourceTable table, List<String> warnings) throws SQLException {
     return PostgresKeys.choose(source, table, warnings);
   }
 
   @Override
-  public KeySample sampleKey(java.sql.Connection source, SourceTable table, SplitKey key, int points, int minPoints)
+  public KeySample sampleKey(Connection source, SourceTable table, SplitKey key, int points, int minPoints)
       throws SQLException {
     return PostgresQuantiles.sample(source, table, key, points, minPoints);
   }
 
   @Override
-  public TypeMapping mapTypes(java.sql.Connection source, SourceTable table, String targetSchema) throws SQLException {
+  public TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema) throws SQLException {
     return PostgresTypes.map(source, table, targetSchema);
   }
 
   @Override
-  public double sampleReadRate(java.sql.Connection source, SourceTable table) throws SQLException {
+  public double sampleReadRate(Connection source, SourceTable table) throws SQLException {
     return PostgresReadSample.measure(source, table);
   }
 
   @Override
-  public CopySource openCopy(java.sql.Connection source, RangeRead read, CopyFormat format) throws SQLException {
+  public CopySource openCopy(Connection source, RangeRead read, CopyFormat format) throws SQLException {
     return format == CopyFormat.TEXT ? open(source, textCopySql(read)) : openCopy(source, read);
   }
 
   @Override
-  public CopySource openCopy(java.sql.Connection source, RangeRead read) throws SQLException {
+  public CopySource openCopy(Connection source, RangeRead read) throws SQLException {
     return open(source, copySql(read));
   }
 
   @Override
-  public CopySource openFirstRow(java.sql.Connection source, RangeRead read) throws SQLException {
+  public CopySource openFirstRow(Connection source, RangeRead read) throws SQLException {
     return open(source, firstRowSql(read));
   }
 
-  private static CopySource open(java.sql.Connection source, String copySql) throws SQLException {
+  private static CopySource open(Connection source, String copySql) throws SQLException {
     // One statement is one snapshot: every chunk cut from this stream reads the same consistent state.
     // In autocommit the COPY is its own transaction, so no BEGIN, SET TRANSACTION or ROLLBACK round trips
     // surround it: with small units those were a noticeable part of each (every round trip waits for a

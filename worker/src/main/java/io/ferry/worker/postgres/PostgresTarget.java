@@ -1,7 +1,8 @@
 package io.ferry.worker.postgres;
 
 import io.ferry.protocol.plan.CopyFormat;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
+import io.ferry.protocol.spec.JdbcUrl;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.ChunkRequest;
@@ -14,10 +15,12 @@ import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.dialect.TargetState;
 import io.ferry.worker.pool.LentConnection;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -40,14 +43,14 @@ public final class PostgresTarget implements TargetDialect {
   }
 
   @Override
-  public java.sql.Connection connect(Connection connection) throws SQLException {
-    java.sql.Connection c = PostgresConnections.open(connection);
+  public Connection connect(Endpoint connection) throws SQLException {
+    Connection c = PostgresConnections.open(connection);
     c.setAutoCommit(false);
     return c;
   }
 
   @Override
-  public TargetState inspect(java.sql.Connection target, TableName table) throws SQLException {
+  public TargetState inspect(Connection target, TableName table) throws SQLException {
     if (PostgresCatalog.oid(target, table) < 0) {
       return new TargetState(false, false);
     }
@@ -69,14 +72,14 @@ public final class PostgresTarget implements TargetDialect {
   }
 
   @Override
-  public void serializePrepare(java.sql.Connection target) throws SQLException {
+  public void serializePrepare(Connection target) throws SQLException {
     try (java.sql.Statement st = target.createStatement()) {
       st.execute("SELECT pg_advisory_xact_lock(" + PREPARE_LOCK + ")");
     }
   }
 
   @Override
-  public void boundLockWaits(java.sql.Connection target) throws SQLException {
+  public void boundLockWaits(Connection target) throws SQLException {
     try (java.sql.Statement st = target.createStatement()) {
       st.execute("SET LOCAL lock_timeout = '" + STATEMENT_LOCK_TIMEOUT + "'");
     }
@@ -88,12 +91,12 @@ public final class PostgresTarget implements TargetDialect {
   }
 
   @Override
-  public ChunkWriter openChunk(java.sql.Connection target, TableName table, List<String> columns) throws SQLException {
+  public ChunkWriter openChunk(Connection target, TableName table, List<String> columns) throws SQLException {
     return copyWriter(target, copySql(table, columns));
   }
 
   @Override
-  public ChunkWriter openChunk(java.sql.Connection target, ChunkRequest request) throws SQLException {
+  public ChunkWriter openChunk(Connection target, ChunkRequest request) throws SQLException {
     if (request.mode() == Mode.UPSERT) {
       return PostgresUpsertWriter.open(target, request);
     }
@@ -101,18 +104,18 @@ public final class PostgresTarget implements TargetDialect {
   }
 
   @Override
-  public long deleteRows(java.sql.Connection target, RowDeletion deletion) throws SQLException {
+  public long deleteRows(Connection target, RowDeletion deletion) throws SQLException {
     return PostgresRowDeletion.delete(target, deletion);
   }
 
   @Override
-  public int dropForeignKeysAmong(java.sql.Connection target, List<TableName> tables, String jobId, String unitId)
+  public int dropForeignKeysAmong(Connection target, List<TableName> tables, String jobId, String unitId)
       throws SQLException {
     return PostgresRowDeletion.dropForeignKeysAmong(target, tables, jobId, unitId);
   }
 
   @Override
-  public void nameUnit(java.sql.Connection target, String jobId, String unitId) throws SQLException {
+  public void nameUnit(Connection target, String jobId, String unitId) throws SQLException {
     try (java.sql.PreparedStatement ps = target.prepareStatement(
         "SELECT set_config('" + PostgresDdl.JOB_SETTING + "', ?, true), set_config('" + PostgresDdl.UNIT_SETTING + "', ?, true)")) {
       ps.setString(1, jobId);
@@ -122,7 +125,7 @@ public final class PostgresTarget implements TargetDialect {
   }
 
   @Override
-  public int restoreConstraints(java.sql.Connection target, String jobId) throws SQLException {
+  public int restoreConstraints(Connection target, String jobId) throws SQLException {
     try (java.sql.PreparedStatement ps = target.prepareStatement("SELECT ferry.restore_constraints(?)")) {
       ps.setString(1, jobId);
       try (java.sql.ResultSet rs = ps.executeQuery()) {
@@ -138,12 +141,12 @@ public final class PostgresTarget implements TargetDialect {
   }
 
   @Override
-  public ExistingTable describeExisting(java.sql.Connection target, TableName table) throws SQLException {
+  public ExistingTable describeExisting(Connection target, TableName table) throws SQLException {
     return PostgresExistingTables.describe(target, table);
   }
 
   @Override
-  public List<String> missingCollations(java.sql.Connection target, List<String> collations) throws SQLException {
+  public List<String> missingCollations(Connection target, List<String> collations) throws SQLException {
     List<String> missing = new java.util.ArrayList<>();
     try (PreparedStatement ps = target.prepareStatement("SELECT to_regcollation(?) IS NULL")) {
       for (String collation : collations) {
@@ -161,12 +164,12 @@ public final class PostgresTarget implements TargetDialect {
 
   @Override
   public boolean sameDatabase(String url, String otherUrl) {
-    String a = PostgresUrls.address(url);
-    return a != null && a.equals(PostgresUrls.address(otherUrl));
+    Optional<String> a = JdbcUrl.parse(url).filter(u -> u.engine().equals(engine())).map(JdbcUrl::location);
+    return a.isPresent() && a.equals(JdbcUrl.parse(otherUrl).map(JdbcUrl::location));
   }
 
   @Override
-  public String databaseIdentity(java.sql.Connection connection) throws SQLException {
+  public String databaseIdentity(Connection connection) throws SQLException {
     return PostgresExistingTables.databaseIdentity(connection);
   }
 
@@ -174,7 +177,7 @@ public final class PostgresTarget implements TargetDialect {
    * Starts {@code COPY … FROM STDIN} on the target. A pooled connection is reused only if the COPY ends
    * cleanly ({@link LentConnection#bulkStarted}): one that failed or was cancelled is closed on return.
    */
-  static ChunkWriter copyWriter(java.sql.Connection target, String copySql) throws SQLException {
+  static ChunkWriter copyWriter(Connection target, String copySql) throws SQLException {
     LentConnection.of(target).bulkStarted();
     CopyIn in = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
     return new ChunkWriter() {

@@ -5,8 +5,10 @@ import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.plan.TargetDdl;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.Secret;
@@ -24,7 +26,9 @@ import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.dialect.TargetState;
+import io.ferry.worker.dialect.TenantColumn;
 import io.ferry.worker.dialect.TypeMapping;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +58,7 @@ public final class Preflight {
     final Map<TableName, TargetState> targetStates = new HashMap<>();
     /** Existing target tables that mode create refuses, reported together (tenants share target tables). */
     final Set<String> createConflicts = new LinkedHashSet<>();
-    java.sql.Connection target;
+    Connection target;
     /** Who the target database is (see {@link TargetDialect#databaseIdentity}), null when unknown. */
     String targetIdentity;
     /** The tenant being surveyed is the target database itself (the guard refuses tables copied onto themselves). */
@@ -63,8 +67,7 @@ public final class Preflight {
     Run(JobSpec spec) {
       this.spec = spec;
       this.mode = spec.mode() == null ? Mode.CREATE : spec.mode();
-      String column = spec.target().tenantColumn();
-      this.tenantColumn = column == null || column.isBlank() ? null : column;
+      this.tenantColumn = TenantColumn.of(spec.target().tenantColumn()).name();
     }
   }
 
@@ -80,8 +83,8 @@ public final class Preflight {
     List<TablePattern> include;
     List<TablePattern> exclude;
     try {
-      source = Dialects.source(spec.source().engine() == null ? "postgresql" : spec.source().engine());
-      target = Dialects.target(spec.target().engine() == null ? "postgresql" : spec.target().engine());
+      source = Dialects.source(spec.source().endpoint(spec.source().tenants().get(0)).engine());
+      target = Dialects.target(spec.target().endpoint().engine());
       TableSelection tables = spec.tablesOrDefault();
       include = TablePattern.all(tables.includeOrAll());
       exclude = TablePattern.all(tables.excludeOrNone());
@@ -91,10 +94,10 @@ public final class Preflight {
     Run run = new Run(spec);
     LOG.info("preflight of job {}: step 1 - connecting to the target", spec.name());
     try {
-      run.target = target.connect(spec.target().connection());
+      run.target = target.connect(spec.target().endpoint());
       run.targetIdentity = identity(target, run.target);
     } catch (SQLException | IllegalArgumentException e) {
-      run.problems.add("target: " + cannotConnect(spec.target().connection(), e));
+      run.problems.add("target: " + cannotConnect(spec.target().endpoint(), e));
     }
     try {
       int i = 0;
@@ -114,11 +117,11 @@ public final class Preflight {
 
   private void surveyTenant(Run run, SourceDialect source, TargetDialect target, TenantSpec tenant,
       List<TablePattern> include, List<TablePattern> exclude) {
-    java.sql.Connection conn;
+    Connection conn;
     try {
-      conn = source.connect(tenant.connection());
+      conn = source.connect(run.spec.source().endpoint(tenant));
     } catch (SQLException | IllegalArgumentException e) {
-      run.problems.add("tenant " + tenant.id() + ": " + cannotConnect(tenant.connection(), e));
+      run.problems.add("tenant " + tenant.id() + ": " + cannotConnect(run.spec.source().endpoint(tenant), e));
       return;
     }
     try (conn) {
@@ -149,7 +152,7 @@ public final class Preflight {
    * the parent's target table), planned the same way, except that the parent's statements create and
    * finish them and the parent reports what their descriptions would repeat.
    */
-  private void plan(Run run, SourceDialect source, TargetDialect target, String tenantId, java.sql.Connection conn,
+  private void plan(Run run, SourceDialect source, TargetDialect target, String tenantId, Connection conn,
       TableName table, Map<TableName, TableName> jobTables, TableName partitionOf) throws SQLException {
     List<String> warnings = new ArrayList<>();
     SourceTable st = source.describe(conn, table, partitionOf == null ? warnings : new ArrayList<>());
@@ -184,12 +187,13 @@ public final class Preflight {
     if (partitionOf == null && createsTable) {
       missingCollations(run, target, st, types);
     }
-    run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns, keys.key().columns(),
-        keys.key().types(), keys.key().nullable(), keys.key().method(), keys.rows(), keys.bytes(), keys.sample().quantiles(),
-        keys.sample().method(), types.copyFormat(st), partitionOf == null ? null : partitionOf.toString(),
-        run.mode == Mode.PRESERVE_SCHEMA ? List.of() : types.statements(),
-        ddl.prepare(), ddl.finish(), ddl.foreignKeys(), state.exists(), state.hasRows(), source.sampleReadRate(conn, st),
-        warnings));
+    run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns,
+        new SplitPlan(keys.key().columns(), keys.key().types(), keys.key().nullable(), keys.key().orderPortable(),
+            keys.key().method(), keys.sample().quantiles(), keys.sample().method()),
+        keys.rows(), keys.bytes(), types.copyFormat(st), partitionOf == null ? null : partitionOf.toString(),
+        new TargetDdl(run.mode == Mode.PRESERVE_SCHEMA ? List.of() : types.statements(), ddl.prepare(), ddl.finish(),
+            ddl.foreignKeys()),
+        state.exists(), state.hasRows(), source.sampleReadRate(conn, st), warnings));
     for (SourcePartition leaf : st.leafPartitions()) {
       plan(run, source, target, tenantId, conn, leaf.name(), jobTables, targetTable);
     }
@@ -236,7 +240,7 @@ public final class Preflight {
    * database, or (same engine) the servers say they are the same database although the URLs differ.
    */
   private static boolean sameDatabase(Run run, SourceDialect source, TargetDialect target, TenantSpec tenant,
-      java.sql.Connection conn) {
+      Connection conn) {
     if (target.sameDatabase(tenant.url(), run.spec.target().url())) {
       return true;
     }
@@ -244,7 +248,7 @@ public final class Preflight {
         && run.targetIdentity.equals(identity(target, conn));
   }
 
-  private static String identity(TargetDialect dialect, java.sql.Connection c) {
+  private static String identity(TargetDialect dialect, Connection c) {
     try {
       return dialect.databaseIdentity(c);
     } catch (SQLException e) {
@@ -283,7 +287,7 @@ public final class Preflight {
     return new TableName(schema == null || schema.isBlank() ? source.schema() : schema, source.name());
   }
 
-  private static String cannotConnect(Connection c, Exception e) {
+  private static String cannotConnect(Endpoint c, Exception e) {
     String password;
     try {
       password = Secret.resolve(c.password());
@@ -295,7 +299,7 @@ public final class Preflight {
         + (reason != null ? reason : Failures.message(e, password));
   }
 
-  private static void closeQuietly(java.sql.Connection c) {
+  private static void closeQuietly(Connection c) {
     if (c != null) {
       try {
         c.close();

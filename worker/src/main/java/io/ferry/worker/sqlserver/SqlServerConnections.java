@@ -1,7 +1,8 @@
 package io.ferry.worker.sqlserver;
 
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.Secret;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -15,12 +16,12 @@ public final class SqlServerConnections {
   private SqlServerConnections() {
   }
 
-  public static java.sql.Connection open(Connection connection) throws SQLException {
+  public static Connection open(Endpoint endpoint) throws SQLException {
     Properties props = new Properties();
-    if (connection.user() != null) {
-      props.setProperty("user", connection.user());
+    if (endpoint.user() != null) {
+      props.setProperty("user", endpoint.user());
     }
-    String password = Secret.resolve(connection.password());
+    String password = Secret.resolve(endpoint.password());
     if (password != null) {
       props.setProperty("password", password);
     }
@@ -30,6 +31,6 @@ public final class SqlServerConnections {
     props.setProperty("responseBuffering", "adaptive");
     // A varchar key bound as varchar compares in the column's collation; nvarchar ones are bound with setNString.
     props.setProperty("sendStringParametersAsUnicode", "false");
-    return DriverManager.getConnection(connection.url(), props);
+    return DriverManager.getConnection(endpoint.url(), props);
   }
 }

@@ -24,12 +24,12 @@ import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
+import io.ferry.worker.dialect.TenantColumn;
 import io.ferry.worker.pool.ConnectionPools;
 import io.ferry.worker.rate.RateGate;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -86,6 +86,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final RateGate rate;
   private final CopyClock clock;
   private final TableName targetTable;
+  private final TenantColumn tenantColumn;
   private final List<String> targetColumns;
   /** The source's columns in copy order (the target's, after the tenant column if there is one). */
   private final List<String> sourceColumns;
@@ -133,19 +134,15 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     this.progress = progress;
     this.targetTable = TableName.parse(unit.table());
     this.sourceColumns = assignment.plan().columns().stream().map(ColumnPlan::name).toList();
-    List<String> columns = new ArrayList<>();
-    if (assignment.tenantColumn() != null) {
-      columns.add(assignment.tenantColumn());
-    }
-    columns.addAll(sourceColumns);
-    this.targetColumns = columns;
-    this.chunkRequest = ChunkRequest.of(assignment, targetTable, columns);
+    this.tenantColumn = TenantColumn.of(assignment.tenantColumn());
+    this.targetColumns = tenantColumn.before(sourceColumns);
+    this.chunkRequest = ChunkRequest.of(assignment, tenantColumn, targetTable, targetColumns);
     this.key = SplitKey.of(assignment.plan());
     this.range = unit.range() == null ? KeyRange.ALL : unit.range();
     // Reads without an order to resume in cannot stop mid-way, so the whole unit is one chunk.
     this.resumable = key != null && !range.nullKeys();
     this.binaryKey = resumable && assignment.plan().copyFormatOrBinary() == CopyFormat.BINARY
-        ? BinaryKey.of(assignment.tenantColumn() == null ? 0 : 1, sourceColumns, key.columns(), key.types()) : null;
+        ? BinaryKey.of(tenantColumn.width(), sourceColumns, key.columns(), key.types()) : null;
     this.chunkRowLimit = resumable && assignment.chunkRows() > 0 ? assignment.chunkRows() : Long.MAX_VALUE;
     this.chunkByteLimit = resumable && assignment.chunkBytes() > 0 ? assignment.chunkBytes() : Long.MAX_VALUE;
   }
@@ -228,7 +225,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private RangeRead rangeRead(boolean keyInBand) {
     TablePlan plan = assignment.plan();
     return new RangeRead(TableName.parse(unit.sourceTable() != null ? unit.sourceTable() : plan.sourceTable()),
-        sourceColumns, key, range, lastKey, assignment.tenantColumn() == null ? null : unit.tenantId(), keyInBand);
+        sourceColumns, key, range, lastKey, tenantColumn.valueFor(unit.tenantId()), keyInBand);
   }
 
   /** Streams the range from after the last committed key (or its lower bound) to its end, chunk by chunk. */

@@ -8,6 +8,7 @@ import io.ferry.worker.dialect.RowDeletion;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
+import io.ferry.worker.dialect.TenantColumn;
 import io.ferry.worker.pool.ConnectionPools;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -98,7 +99,7 @@ final class RollbackUnit {
 
   /** One deletion per tenant table of the copy units (in their order); one range when the unit has one. */
   List<RowDeletion> deletions() {
-    String tenantColumn = assignment.tenantColumn();
+    String tenantColumn = TenantColumn.of(assignment.tenantColumn()).name();
     if (unit.range() != null) {
       return List.of(new RowDeletion(TableName.parse(unit.table()), tenantColumn, unit.tenantId(),
           SplitKey.of(assignment.plan()), unit.range()));

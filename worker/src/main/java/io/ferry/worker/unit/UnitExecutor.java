@@ -1,7 +1,7 @@
 package io.ferry.worker.unit;
 
 import io.ferry.protocol.message.Assignment;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.Secret;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.Dialects;
@@ -65,17 +65,17 @@ public final class UnitExecutor {
   }
 
   private static SourceDialect source(Assignment a) {
-    return Dialects.source(Dialects.engineOf(a.source().url()));
+    return Dialects.source(a.source().engine());
   }
 
   private static TargetDialect target(Assignment a) {
-    return Dialects.target(Dialects.engineOf(a.target().url()));
+    return Dialects.target(a.target().engine());
   }
 
   /** The resolved passwords, so that no message can echo one. */
   private static String[] secrets(Assignment a) {
     List<String> out = new ArrayList<>();
-    for (Connection c : new Connection[] {a.source(), a.target()}) {
+    for (Endpoint c : new Endpoint[] {a.source(), a.target()}) {
       if (c == null || c.password() == null) {
         continue;
       }

@@ -211,7 +211,7 @@ public abstract class TargetDialectContract {
     write(t, Mode.CREATE, "a", rows(1, 6));
     write(t, Mode.CREATE, "b", rows(1, 6));
     run(ddl.finish());
-    SplitKey key = new SplitKey(List.of("id"), List.of(bigintType()), false, SplitMethod.PRIMARY_KEY, "primary key");
+    SplitKey key = new SplitKey(List.of("id"), List.of(bigintType()), false, List.of(true), SplitMethod.PRIMARY_KEY, "primary key");
     assertThat(delete(new RowDeletion(t, TENANT, "a", key, new KeyRange(List.of("2"), List.of("4"))))).isEqualTo(2);
     assertThat(delete(new RowDeletion(t, TENANT, "a", key, new KeyRange(List.of("6"), null)))).isEqualTo(1);
     assertThat(values(t, "a")).containsExactly("v1", "v4", "v5");
@@ -230,7 +230,7 @@ public abstract class TargetDialectContract {
     run(ddl.prepare());
     write(t, Mode.CREATE, null, List.of(row(1L, "v1"), row(null, "n1"), row(2L, "v2"), row(null, "n2"), row(3L, "v3")));
     run(ddl.finish());
-    SplitKey key = new SplitKey(List.of("id"), List.of(bigintType()), true, SplitMethod.UNIQUE_INDEX, "unique index");
+    SplitKey key = new SplitKey(List.of("id"), List.of(bigintType()), true, List.of(true), SplitMethod.UNIQUE_INDEX, "unique index");
     assertThat(delete(new RowDeletion(t, null, null, key, KeyRange.NULL_KEYS))).isEqualTo(2);
     assertThat(delete(new RowDeletion(t, null, null, key, new KeyRange(null, List.of("2"))))).isEqualTo(1);
     assertThat(values(t)).containsExactly("v2", "v3");

@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.protocol.plan.CopyFormat;
-import io.ferry.protocol.spec.Connection;
-import io.ferry.worker.dialect.ChunkRequest;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.testsupport.TestPostgres;
+import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.RangeRead;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.postgres.PostgresSource;
 import io.ferry.worker.postgres.PostgresTarget;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -31,14 +32,14 @@ class ConnectionPoolsIT {
   private static final TestPostgres DBS = new TestPostgres();
   private static final PostgresSource SOURCE = new PostgresSource();
   private static final PostgresTarget TARGET = new PostgresTarget();
-  private static Connection db;
-  private static Connection otherDb;
+  private static Endpoint db;
+  private static Endpoint otherDb;
 
   @BeforeAll
   static void databases() throws SQLException {
     db = DBS.connection(DBS.create("pool"));
     otherDb = DBS.connection(DBS.create("pool_other"));
-    try (java.sql.Connection c = DBS.open(db.url()); Statement st = c.createStatement()) {
+    try (Connection c = DBS.open(db.url()); Statement st = c.createStatement()) {
       st.execute("CREATE TABLE items (id bigint PRIMARY KEY, v text)");
       st.execute("INSERT INTO items SELECT g, repeat('x', 100) FROM generate_series(1, 200000) g");
     }
@@ -56,7 +57,7 @@ class ConnectionPoolsIT {
 
   @Test
   void aConnectionThatCannotOpenSaysWhyAndStaysRetryable() {
-    Connection nowhere = new Connection("jdbc:postgresql://127.0.0.1:1/x", "bob", null);
+    Endpoint nowhere = new Endpoint("postgresql", "jdbc:postgresql://127.0.0.1:1/x", "bob", null);
     try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
       assertThatThrownBy(() -> pools.source(SOURCE, nowhere))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).startsWith("08"))
@@ -70,12 +71,12 @@ class ConnectionPoolsIT {
   void reusesATargetConnectionWithItsOpenTransactionRolledBack() throws Exception {
     try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
       int pid;
-      try (java.sql.Connection t = pools.target(TARGET, db)) {
+      try (Connection t = pools.target(TARGET, db)) {
         assertThat(t.getAutoCommit()).isFalse();
         pid = pid(t);
         t.createStatement().execute("CREATE TABLE left_open (x int)"); // never committed
       }
-      try (java.sql.Connection t = pools.target(TARGET, db)) {
+      try (Connection t = pools.target(TARGET, db)) {
         assertThat(pid(t)).as("the same backend").isEqualTo(pid);
         assertThat(t.getAutoCommit()).isFalse();
         assertThat(string(t, "SELECT to_regclass('left_open')::text")).as("rolled back on return").isNull();
@@ -90,7 +91,7 @@ class ConnectionPoolsIT {
   void reusesASourceConnectionWithItsSessionSettingsAndAutoCommitRestored() throws Exception {
     try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
       int pid;
-      try (java.sql.Connection s = pools.source(SOURCE, db)) {
+      try (Connection s = pools.source(SOURCE, db)) {
         pid = pid(s);
         try (CopySource in = SOURCE.openCopy(s, read(null), CopyFormat.BINARY)) {
           while (in.read() != null) {
@@ -104,7 +105,7 @@ class ConnectionPoolsIT {
           st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
         }
       }
-      try (java.sql.Connection s = pools.source(SOURCE, db)) {
+      try (Connection s = pools.source(SOURCE, db)) {
         assertThat(pid(s)).isEqualTo(pid);
         assertThat(s.getAutoCommit()).isTrue();
         assertThat(string(s, "SHOW DateStyle")).isEqualTo("ISO, YMD");
@@ -118,14 +119,14 @@ class ConnectionPoolsIT {
   void closesASourceConnectionWhoseCopyWasCancelledInsteadOfReusingIt() throws Exception {
     try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
       int pid;
-      try (java.sql.Connection s = pools.source(SOURCE, db)) {
+      try (Connection s = pools.source(SOURCE, db)) {
         pid = pid(s); // (a statement during the COPY would wait for it forever)
         CopySource in = SOURCE.openCopy(s, read(null), CopyFormat.BINARY);
         assertThat(in.read()).isNotNull();
         in.close(); // abandoned after the first block: cancelled
       }
       assertThat(pools.openConnections("source", db)).isZero();
-      try (java.sql.Connection s = pools.source(SOURCE, db)) {
+      try (Connection s = pools.source(SOURCE, db)) {
         assertThat(pid(s)).isNotEqualTo(pid);
       }
       assertThat(backendGone(pid)).isTrue();
@@ -136,7 +137,7 @@ class ConnectionPoolsIT {
   void closesATargetConnectionWhoseCopyFailed() throws Exception {
     try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
       int pid;
-      try (java.sql.Connection t = pools.target(TARGET, db)) {
+      try (Connection t = pools.target(TARGET, db)) {
         pid = pid(t);
         var writer = TARGET.openChunk(t, new TableName("public", "items"), List.of("id", "v"));
         writer.write(new byte[] {1, 2, 3}, 0, 3); // not binary COPY: the server refuses it at the end
@@ -144,7 +145,7 @@ class ConnectionPoolsIT {
         t.rollback();
       }
       assertThat(pools.openConnections("target", db)).isZero();
-      try (java.sql.Connection t = pools.target(TARGET, db)) {
+      try (Connection t = pools.target(TARGET, db)) {
         assertThat(pid(t)).isNotEqualTo(pid);
       }
     }
@@ -203,11 +204,11 @@ class ConnectionPoolsIT {
   void closesAConnectionMarkedForDiscard() throws Exception {
     try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
       int pid;
-      try (java.sql.Connection t = pools.target(TARGET, db)) {
+      try (Connection t = pools.target(TARGET, db)) {
         pid = pid(t);
         LentConnection.of(t).discardOnReturn();
       }
-      try (java.sql.Connection t = pools.target(TARGET, db)) {
+      try (Connection t = pools.target(TARGET, db)) {
         assertThat(pid(t)).isNotEqualTo(pid);
       }
     }
@@ -217,14 +218,14 @@ class ConnectionPoolsIT {
   void replacesAnIdleConnectionWhoseBackendWasTerminated() throws Exception {
     try (ConnectionPools pools = pools(3, 6, Duration.ZERO)) {
       int pid;
-      try (java.sql.Connection t = pools.target(TARGET, db)) {
+      try (Connection t = pools.target(TARGET, db)) {
         pid = pid(t);
       }
-      try (java.sql.Connection admin = DBS.open(db.url()); Statement st = admin.createStatement()) {
+      try (Connection admin = DBS.open(db.url()); Statement st = admin.createStatement()) {
         st.execute("SELECT pg_terminate_backend(" + pid + ")");
       }
       assertThat(backendGone(pid)).isTrue();
-      try (java.sql.Connection t = pools.target(TARGET, db)) {
+      try (Connection t = pools.target(TARGET, db)) {
         assertThat(pid(t)).as("validated on borrow, replaced").isNotEqualTo(pid);
       }
       assertThat(pools.openConnections("target", db)).isEqualTo(1);
@@ -234,7 +235,7 @@ class ConnectionPoolsIT {
   @Test
   void aConnectionCannotBeUsedAfterItWasGivenBack() throws Exception {
     try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
-      java.sql.Connection t = pools.target(TARGET, db);
+      Connection t = pools.target(TARGET, db);
       t.close();
       t.close(); // twice is harmless
       assertThat(t.isClosed()).isTrue();
@@ -246,18 +247,18 @@ class ConnectionPoolsIT {
   @Test
   void opensAtMostMaxPerDatabaseAndABorrowerWaitsForAReturn() throws Exception {
     try (ConnectionPools pools = pools(2, 6, Duration.ofSeconds(60))) {
-      java.sql.Connection a = pools.target(TARGET, db);
-      java.sql.Connection b = pools.target(TARGET, db);
+      Connection a = pools.target(TARGET, db);
+      Connection b = pools.target(TARGET, db);
       assertThatThrownBy(() -> pools.target(TARGET, db)).isInstanceOf(SQLException.class)
           .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("53300"));
       // Other databases and roles have their own bounds.
-      try (java.sql.Connection other = pools.target(TARGET, otherDb); java.sql.Connection s = pools.source(SOURCE, db)) {
+      try (Connection other = pools.target(TARGET, otherDb); Connection s = pools.source(SOURCE, db)) {
         assertThat(pid(other)).isPositive();
         assertThat(pid(s)).isPositive();
       }
       int pidOfA = pid(a);
       CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> {
-        try (java.sql.Connection c = pools.target(TARGET, db)) {
+        try (Connection c = pools.target(TARGET, db)) {
           return pid(c);
         } catch (SQLException e) {
           throw new IllegalStateException(e);
@@ -274,8 +275,8 @@ class ConnectionPoolsIT {
   @Test
   void keepsAtMostMaxIdleConnectionsAcrossDatabasesClosingTheLeastRecentlyUsed() throws Exception {
     try (ConnectionPools pools = pools(3, 1, Duration.ofSeconds(60))) {
-      java.sql.Connection first = pools.target(TARGET, db);
-      java.sql.Connection second = pools.target(TARGET, otherDb);
+      Connection first = pools.target(TARGET, db);
+      Connection second = pools.target(TARGET, otherDb);
       int firstPid = pid(first);
       first.close();
       second.close();
@@ -293,7 +294,7 @@ class ConnectionPoolsIT {
         Duration.ofMillis(300));
     try (ConnectionPools pools = new ConnectionPools(settings, now::get)) {
       int pid;
-      try (java.sql.Connection t = pools.target(TARGET, db)) {
+      try (Connection t = pools.target(TARGET, db)) {
         pid = pid(t);
       }
       now.addAndGet(Duration.ofSeconds(59).toNanos());
@@ -310,14 +311,14 @@ class ConnectionPoolsIT {
   @Test
   void neverSharesAConnectionBetweenDifferentCredentials() throws Exception {
     // Trust authentication accepts any password: what matters is that the pool tells them apart.
-    Connection withA = new Connection(db.url(), db.user(), "password-a");
-    Connection withB = new Connection(db.url(), db.user(), "password-b");
+    Endpoint withA = new Endpoint("postgresql", db.url(), db.user(), "password-a");
+    Endpoint withB = new Endpoint("postgresql", db.url(), db.user(), "password-b");
     try (ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60))) {
       int pid;
-      try (java.sql.Connection t = pools.target(TARGET, withA)) {
+      try (Connection t = pools.target(TARGET, withA)) {
         pid = pid(t);
       }
-      try (java.sql.Connection t = pools.target(TARGET, withB)) {
+      try (Connection t = pools.target(TARGET, withB)) {
         assertThat(pid(t)).isNotEqualTo(pid);
       }
       assertThat(pools.openConnections("target", withA)).isEqualTo(1);
@@ -328,9 +329,9 @@ class ConnectionPoolsIT {
   @Test
   void closingThePoolsClosesIdleConnectionsAndConnectionsGivenBackLater() throws Exception {
     ConnectionPools pools = pools(3, 6, Duration.ofSeconds(60));
-    java.sql.Connection lent = pools.target(TARGET, db);
+    Connection lent = pools.target(TARGET, db);
     int idlePid;
-    try (java.sql.Connection t = pools.target(TARGET, db)) {
+    try (Connection t = pools.target(TARGET, db)) {
       idlePid = pid(t);
     }
     int lentPid = pid(lent);
@@ -345,11 +346,11 @@ class ConnectionPoolsIT {
     return new RangeRead(new TableName("public", "items"), List.of("id", "v"), null, null, resumeAfter, null);
   }
 
-  private static int pid(java.sql.Connection c) throws SQLException {
+  private static int pid(Connection c) throws SQLException {
     return Integer.parseInt(string(c, "SELECT pg_backend_pid()"));
   }
 
-  private static String string(java.sql.Connection c, String sql) throws SQLException {
+  private static String string(Connection c, String sql) throws SQLException {
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
@@ -358,7 +359,7 @@ class ConnectionPoolsIT {
 
   /** Whether the backend has left (a closed connection's backend exits shortly after the client goes). */
   private static boolean backendGone(int pid) throws Exception {
-    try (java.sql.Connection admin = DBS.open(db.url())) {
+    try (Connection admin = DBS.open(db.url())) {
       long deadline = System.currentTimeMillis() + 5000;
       while (System.currentTimeMillis() < deadline) {
         if (string(admin, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid).equals("0")) {

@@ -19,7 +19,7 @@ class PostgresRangeTest {
   private static final SplitKey NULLABLE = key(List.of("a", "b"), List.of("text", "date"), true);
 
   private static SplitKey key(List<String> columns, List<String> types, boolean nullable) {
-    return new SplitKey(columns, types, nullable, nullable ? SplitMethod.UNIQUE_INDEX : SplitMethod.PRIMARY_KEY, "test");
+    return new SplitKey(columns, types, nullable, columns.stream().map(c -> true).toList(), nullable ? SplitMethod.UNIQUE_INDEX : SplitMethod.PRIMARY_KEY, "test");
   }
 
   private static KeyRange range(List<String> lower, List<String> upper) {

@@ -107,7 +107,7 @@ class WorkerVerticleIT {
   /** Surveys {@code schema}'s table and has the worker run its prepare unit (the claim hint is sent: a claim tick may be a minute away). */
   private TablePlan prepared(String schema) throws Exception {
     TablePlan plan = preflight(schema);
-    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
+    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.ddl().prepare(),
         DBS.connection(sourceUrl), DBS.connection(targetUrl)));
     vertx.eventBus().publish(Addresses.UNITS_READY, "");
     eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
@@ -125,11 +125,11 @@ class WorkerVerticleIT {
     Thread.sleep(300); // no coordinator yet: claims fail quietly and keep coming
     await(coordinator.start());
 
-    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.prepareStatements(),
+    coordinator.pending.add(Units.statements("prepare-" + plan.targetTable(), JOB, UnitKind.PREPARE, plan, plan.ddl().prepare(),
         DBS.connection(sourceUrl), DBS.connection(targetUrl)));
     eventually(() -> coordinator.result("prepare-" + plan.targetTable()) != null);
     assertThat(coordinator.result("prepare-" + plan.targetTable()).ok()).isTrue();
-    List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), 4);
+    List<KeyRange> ranges = Units.ranges(plan.split().quantiles(), 4);
     for (int i = 0; i < ranges.size(); i++) {
       coordinator.pending.add(Units.copy("copy-" + i, JOB, plan, ranges.get(i), 1, DBS.connection(sourceUrl),
           DBS.connection(targetUrl), "tenant_id", 500));
@@ -169,7 +169,7 @@ class WorkerVerticleIT {
     }
     await(vertx.deployVerticle(new WorkerVerticle(new WorkerOptions("worker-1", 2, 100, 50, port, "127.0.0.1"))));
     TablePlan plan = prepared("v10");
-    List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), 2);
+    List<KeyRange> ranges = Units.ranges(plan.split().quantiles(), 2);
     for (int i = 0; i < ranges.size(); i++) {
       coordinator.pending.add(Units.copy("v10-" + i, JOB, plan, ranges.get(i), 1, DBS.connection(sourceUrl),
           DBS.connection(targetUrl), "tenant_id", 1000));
@@ -201,10 +201,10 @@ class WorkerVerticleIT {
     TablePlan second = directPreflight("v5b");
     UnitExecutor direct = new UnitExecutor();
     for (TablePlan p : List.of(first, second)) {
-      assertThat(direct.execute(Units.statements("prepare-" + p.targetTable(), JOB, UnitKind.PREPARE, p, p.prepareStatements(),
+      assertThat(direct.execute(Units.statements("prepare-" + p.targetTable(), JOB, UnitKind.PREPARE, p, p.ddl().prepare(),
           DBS.connection(sourceUrl), DBS.connection(targetUrl)), new UnitControl(), ProgressListener.NONE).ok()).isTrue();
     }
-    List<KeyRange> ranges = Units.ranges(first.keyQuantiles(), 2);
+    List<KeyRange> ranges = Units.ranges(first.split().quantiles(), 2);
     try (Connection gateA = DBS.open(targetUrl); Connection gateB = DBS.open(targetUrl)) {
       gateA.setAutoCommit(false);
       gateA.createStatement().execute("LOCK TABLE v5a.items IN SHARE MODE");
@@ -268,7 +268,7 @@ class WorkerVerticleIT {
     int successors = UnitControl.SMALL_UNIT_SUCCESSORS;
     int units = successors + 2;
     int warmUps = 3;
-    List<KeyRange> all = Units.ranges(plan.keyQuantiles(), warmUps + units);
+    List<KeyRange> all = Units.ranges(plan.split().quantiles(), warmUps + units);
     assertThat(all).hasSize(warmUps + units);
     // A few small units first: a worker holds many successors only once its units have shown they are short.
     // The claim that asks for several may be sent as the warm-ups end, before the units below are queued.
@@ -331,7 +331,7 @@ class WorkerVerticleIT {
     deployWorker();
     TablePlan plan = prepared("v11");
     int units = 12;
-    List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), units);
+    List<KeyRange> ranges = Units.ranges(plan.split().quantiles(), units);
     for (int i = 0; i < ranges.size(); i++) {
       coordinator.pending.add(estimatedBytes(1_000, Units.copy("v11-" + i, JOB, plan, ranges.get(i), 1,
           DBS.connection(sourceUrl), DBS.connection(targetUrl), "tenant_id", 5000)));
@@ -405,7 +405,7 @@ class WorkerVerticleIT {
    */
   private Connection successorWaiting(String schema) throws Exception {
     TablePlan plan = prepared(schema);
-    List<KeyRange> ranges = Units.ranges(plan.keyQuantiles(), 2);
+    List<KeyRange> ranges = Units.ranges(plan.split().quantiles(), 2);
     coordinator.pending.add(estimatedAt(1, Units.copy(first(schema), JOB, plan, ranges.get(0), 1, DBS.connection(sourceUrl),
         DBS.connection(targetUrl), "tenant_id", 5)));
     coordinator.pending.add(Units.copy(second(schema), JOB, plan, ranges.get(1), 1, DBS.connection(sourceUrl), DBS.connection(targetUrl),
@@ -437,7 +437,7 @@ class WorkerVerticleIT {
   private static Assignment estimated(long rows, long bytes, Assignment a) {
     WorkUnit u = a.unit();
     WorkUnit estimated = new WorkUnit(u.id(), u.jobId(), u.kind(), u.tenantId(), u.table(), u.sourceTable(), u.range(), rows,
-        bytes, u.state(), u.attempts(), u.epoch(), u.workerId(), u.leaseExpiresAt(), u.rows(), u.bytes(), u.error());
+        bytes, u.state(), u.attempts(), u.epoch(), u.workerId(), u.leaseExpiresAt(), u.rows(), u.bytes(), u.error(), 0);
     return new Assignment(estimated, a.plan(), a.source(), a.target(), a.tenantColumn(), a.statements(), a.chunkRows(),
         a.chunkBytes(), a.mode(), a.copyUnits(), a.onRowError());
   }

@@ -126,7 +126,7 @@ class SqlServerCopyIT {
   }
 
   private static SplitKey idKey() {
-    return new SplitKey(List.of("id"), List.of("int"), false, SplitMethod.PRIMARY_KEY, "primary key");
+    return new SplitKey(List.of("id"), List.of("int"), false, List.of(true), SplitMethod.PRIMARY_KEY, "primary key");
   }
 
   private static void createTarget(Connection pg, String name, List<SourceColumn> columns, TypeMapping mapping)

@@ -32,8 +32,8 @@ public final class SqlServerDatabases implements AutoCloseable {
   }
 
   /** The connection spec a dialect opens for {@code url}. */
-  public io.ferry.protocol.spec.Connection connection(String url) {
-    return new io.ferry.protocol.spec.Connection(url, user, password);
+  public io.ferry.protocol.spec.Endpoint connection(String url) {
+    return new io.ferry.protocol.spec.Endpoint("sqlserver", url, user, password);
   }
 
   /** A connection with the settings the worker reads with. */

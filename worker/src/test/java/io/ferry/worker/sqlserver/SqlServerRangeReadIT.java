@@ -101,7 +101,7 @@ class SqlServerRangeReadIT {
 
   @Test
   void rowsWithANullKeyAreARangeOfTheirOwn() throws Exception {
-    SplitKey key = new SplitKey(List.of("u"), List.of("int"), true, SplitMethod.UNIQUE_INDEX, "unique index ux_u");
+    SplitKey key = new SplitKey(List.of("u"), List.of("int"), true, List.of(true), SplitMethod.UNIQUE_INDEX, "unique index ux_u");
     assertThat(keys("nullable", key, KeyRange.ALL, null)).containsExactly(List.of("10"), List.of("30"));
     RangeRead read = new RangeRead(new TableName("dbo", "nullable"), List.of("id"), key, KeyRange.NULL_KEYS, null, "t1");
     // The NULL-key range is read whole and unordered: no key fields, the tenant id leading.
@@ -111,7 +111,7 @@ class SqlServerRangeReadIT {
   }
 
   private static SplitKey key(List<String> columns, List<String> types, boolean nullable) {
-    return new SplitKey(columns, types, nullable, SplitMethod.PRIMARY_KEY, "primary key");
+    return new SplitKey(columns, types, nullable, java.util.Collections.nCopies(columns.size(), true), SplitMethod.PRIMARY_KEY, "primary key");
   }
 
   /** The key of every row the range read returns, in order, as its trailing key fields print it. */

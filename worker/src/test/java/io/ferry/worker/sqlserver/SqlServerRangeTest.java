@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class SqlServerRangeTest {
 
-  private static final SplitKey ID = new SplitKey(List.of("id"), List.of("int"), false, SplitMethod.PRIMARY_KEY, "pk");
-  private static final SplitKey PAIR = new SplitKey(List.of("a", "b]"), List.of("datetime", "varbinary(8)"), false,
+  private static final SplitKey ID = new SplitKey(List.of("id"), List.of("int"), false, List.of(true), SplitMethod.PRIMARY_KEY, "pk");
+  private static final SplitKey PAIR = new SplitKey(List.of("a", "b]"), List.of("datetime", "varbinary(8)"), false, List.of(true, true),
       SplitMethod.PRIMARY_KEY, "pk");
 
   @Test
@@ -39,7 +39,7 @@ class SqlServerRangeTest {
 
   @Test
   void aNullableKeysOrdinaryRangesLeaveNullKeysToTheirOwnRange() {
-    SplitKey key = new SplitKey(List.of("u", "v"), List.of("int", "int"), true, SplitMethod.UNIQUE_INDEX, "ux");
+    SplitKey key = new SplitKey(List.of("u", "v"), List.of("int", "int"), true, List.of(true, true), SplitMethod.UNIQUE_INDEX, "ux");
     assertThat(SqlServerRange.of(key, KeyRange.ALL, null).sql()).isEqualTo("[u] IS NOT NULL AND [v] IS NOT NULL");
     assertThat(SqlServerRange.of(key, KeyRange.NULL_KEYS, null).sql()).isEqualTo("([u] IS NULL OR [v] IS NULL)");
   }

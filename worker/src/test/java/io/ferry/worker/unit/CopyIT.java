@@ -7,7 +7,10 @@ import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.TargetDdl;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.SourceSpec;
@@ -75,11 +78,11 @@ class CopyIT {
     DBS.close();
   }
 
-  private io.ferry.protocol.spec.Connection source(TablePlan plan) {
+  private Endpoint source(TablePlan plan) {
     return DBS.connection(TENANTS.get(plan.tenantId()));
   }
 
-  private io.ferry.protocol.spec.Connection target() {
+  private Endpoint target() {
     return DBS.connection(targetUrl);
   }
 
@@ -97,18 +100,18 @@ class CopyIT {
     Map<String, TablePlan> byTarget = new LinkedHashMap<>();
     plans.forEach(p -> byTarget.putIfAbsent(p.targetTable(), p));
     for (TablePlan p : byTarget.values()) {
-      UnitOutcome prepared = run(Units.statements("prepare-" + name(p), JOB, UnitKind.PREPARE, p, p.prepareStatements(),
+      UnitOutcome prepared = run(Units.statements("prepare-" + name(p), JOB, UnitKind.PREPARE, p, p.ddl().prepare(),
           source(p), target()));
       assertThat(prepared.ok()).as(prepared.error()).isTrue();
     }
 
     for (TablePlan p : plans) {
       String prefix = "copy-" + p.tenantId() + "-" + name(p) + "-";
-      if (p.splitMethod() == SplitMethod.SINGLE_UNIT) {
+      if (p.split().method() == SplitMethod.SINGLE_UNIT) {
         assertThat(run(Units.copy(prefix + "0", JOB, p, KeyRange.ALL, 1, source(p), target(), "tenant_id", 1000)).ok()).isTrue();
         continue;
       }
-      List<KeyRange> ranges = Units.ranges(p.keyQuantiles(), 3);
+      List<KeyRange> ranges = Units.ranges(p.split().quantiles(), 3);
       for (int i = 0; i < ranges.size(); i++) {
         String id = prefix + i;
         if (p.sourceTable().equals("public.orders") && p.tenantId().equals("t1") && i == 1) {
@@ -123,11 +126,11 @@ class CopyIT {
     }
 
     for (TablePlan p : byTarget.values()) {
-      UnitOutcome finished = run(Units.statements("finish-" + name(p), JOB, UnitKind.FINISH, p, p.finishStatements(),
+      UnitOutcome finished = run(Units.statements("finish-" + name(p), JOB, UnitKind.FINISH, p, p.ddl().finish(),
           source(p), target()));
       assertThat(finished.ok()).as(finished.error()).isTrue();
     }
-    List<String> fks = new ArrayList<>(new LinkedHashSet<>(byTarget.values().stream().flatMap(p -> p.foreignKeys().stream()).toList()));
+    List<String> fks = new ArrayList<>(new LinkedHashSet<>(byTarget.values().stream().flatMap(p -> p.ddl().foreignKeys().stream()).toList()));
     assertThat(fks).hasSize(1);
     UnitOutcome fk = run(Units.statements("finish-foreign-keys", JOB, UnitKind.FINISH, plans.get(0), fks, source(plans.get(0)), target()));
     assertThat(fk.ok()).as(fk.error()).isTrue();
@@ -161,7 +164,7 @@ class CopyIT {
 
     // A unit whose result the coordinator lost is re-run: it finds its done checkpoint and copies nothing.
     TablePlan orders = plans.stream().filter(p -> p.tenantId().equals("t1") && p.sourceTable().equals("public.orders")).findFirst().orElseThrow();
-    UnitOutcome again = run(Units.copy("copy-t1-orders-0", JOB, orders, Units.ranges(orders.keyQuantiles(), 3).get(0), 7,
+    UnitOutcome again = run(Units.copy("copy-t1-orders-0", JOB, orders, Units.ranges(orders.split().quantiles(), 3).get(0), 7,
         source(orders), target(), "tenant_id", 1000));
     assertThat(again.ok()).isTrue();
     assertThat(again.rows()).isPositive();
@@ -211,7 +214,7 @@ class CopyIT {
    * another unit) makes the unit start strictly after its last key.
    */
   private void resumeFromAHandWrittenCheckpoint(TablePlan p, String id, KeyRange range) throws SQLException {
-    String lastKey = p.keyQuantiles().get(p.keyQuantiles().size() / 10).get(0);
+    String lastKey = p.split().quantiles().get(p.split().quantiles().size() / 10).get(0);
     KeyRange head = new KeyRange(range.lower(), List.of(Long.toString(Long.parseLong(lastKey) + 1)));
     UnitOutcome first = run(Units.copy(id + "-head", JOB, p, head, 1, source(p), target(), "tenant_id", 1000));
     assertThat(first.ok()).isTrue();
@@ -239,11 +242,11 @@ class CopyIT {
       for (TablePlan p : reply.plans()) {
         assertThat(p.targetExists()).isEqualTo(round == 2);
         String id = "tr" + round + "-" + name(p);
-        assertThat(run(Units.statements(id + "-prepare", JOB, UnitKind.PREPARE, p, p.prepareStatements(), source(p), target())).ok()).isTrue();
+        assertThat(run(Units.statements(id + "-prepare", JOB, UnitKind.PREPARE, p, p.ddl().prepare(), source(p), target())).ok()).isTrue();
         assertThat(run(Units.copy(id + "-copy", JOB, p, KeyRange.ALL, 1, source(p), target(), "tenant_id", 10_000)).ok()).isTrue();
-        UnitOutcome finished = run(Units.statements(id + "-finish", JOB, UnitKind.FINISH, p, p.finishStatements(), source(p), target()));
+        UnitOutcome finished = run(Units.statements(id + "-finish", JOB, UnitKind.FINISH, p, p.ddl().finish(), source(p), target()));
         assertThat(finished.ok()).as(finished.error()).isTrue();
-        fks.addAll(p.foreignKeys());
+        fks.addAll(p.ddl().foreignKeys());
       }
       UnitOutcome fk = run(Units.statements("tr" + round + "-fks", JOB, UnitKind.FINISH, reply.plans().get(0), fks,
           source(reply.plans().get(0)), target()));
@@ -263,9 +266,11 @@ class CopyIT {
       st.execute("CREATE SCHEMA IF NOT EXISTS fence");
       st.execute("CREATE TABLE fence.skewed (tenant_id text NOT NULL, k bigint NOT NULL, v integer)");
     }
-    TablePlan fenced = new TablePlan(skewed.tenantId(), skewed.sourceTable(), "fence.skewed", skewed.columns(), skewed.key(),
-        skewed.keyTypes(), false, skewed.splitMethod(), skewed.estimatedRows(), skewed.estimatedBytes(), skewed.keyQuantiles(),
-        skewed.keySampleMethod(), skewed.copyFormat(), null, List.of(), List.of(), List.of(), List.of(), false, false, 0, List.of());
+    TablePlan fenced = new TablePlan(skewed.tenantId(), skewed.sourceTable(), "fence.skewed", skewed.columns(),
+        skewed.split(),
+        skewed.estimatedRows(), skewed.estimatedBytes(), skewed.copyFormat(), null,
+        TargetDdl.NONE,
+        false, false, 0, List.of());
     Assignment stale = Units.copy("fence-1", JOB, fenced, KeyRange.ALL, 3, source(fenced), target(), "tenant_id", 5000);
 
     // Already newer when the unit starts: it does nothing.
@@ -318,9 +323,11 @@ class CopyIT {
       st.execute("CREATE SCHEMA IF NOT EXISTS takeover");
       st.execute("CREATE TABLE takeover.skewed (tenant_id text NOT NULL, k bigint NOT NULL, v integer)");
     }
-    TablePlan plan = new TablePlan(skewed.tenantId(), skewed.sourceTable(), "takeover.skewed", skewed.columns(), skewed.key(),
-        skewed.keyTypes(), false, skewed.splitMethod(), skewed.estimatedRows(), skewed.estimatedBytes(), skewed.keyQuantiles(),
-        skewed.keySampleMethod(), skewed.copyFormat(), null, List.of(), List.of(), List.of(), List.of(), false, false, 0, List.of());
+    TablePlan plan = new TablePlan(skewed.tenantId(), skewed.sourceTable(), "takeover.skewed", skewed.columns(),
+        skewed.split(),
+        skewed.estimatedRows(), skewed.estimatedBytes(), skewed.copyFormat(), null,
+        TargetDdl.NONE,
+        false, false, 0, List.of());
     Assignment old = Units.copy("takeover", JOB, plan, KeyRange.ALL, 3, source(plan), target(), "tenant_id", 1000);
     Assignment next = Units.copy("takeover", JOB, plan, KeyRange.ALL, 4, source(plan), target(), "tenant_id", 1000);
     CompletableFuture<UnitOutcome> newHolder = new CompletableFuture<>();
@@ -371,8 +378,10 @@ class CopyIT {
   @Test
   void failuresNameTheUnitAndSayWhetherToRetry() {
     TablePlan orders = plans.stream().filter(p -> p.tenantId().equals("t1") && p.sourceTable().equals("public.orders")).findFirst().orElseThrow();
-    TablePlan missing = new TablePlan("t1", "public.orders", "nowhere.orders", orders.columns(), orders.key(), orders.keyTypes(),
-        false, orders.splitMethod(), 0, 0, List.of(), "exact", orders.copyFormat(), null, List.of(), List.of(), List.of(), List.of(),
+    TablePlan missing = new TablePlan("t1", "public.orders", "nowhere.orders", orders.columns(),
+        new SplitPlan(orders.split().key(), orders.split().types(), false, orders.split().orderPortable(), orders.split().method(), List.of(), "exact"),
+        0, 0, orders.copyFormat(), null,
+        TargetDdl.NONE,
         false, false, 0, List.of());
     UnitOutcome o = run(Units.copy("copy-missing", JOB, missing, new KeyRange(List.of("1"), List.of("100")), 1, source(missing),
         target(), "tenant_id", 1000));
@@ -381,8 +390,7 @@ class CopyIT {
     assertThat(o.error()).startsWith("copy unit copy-missing of job " + JOB + ", tenant t1, table nowhere.orders, range [1, 100): ")
         .contains("nowhere");
 
-    io.ferry.protocol.spec.Connection unreachable = new io.ferry.protocol.spec.Connection(
-        "jdbc:postgresql://127.0.0.1:1/x", "postgres", "hunter2secret");
+    Endpoint unreachable = new Endpoint("postgresql", "jdbc:postgresql://127.0.0.1:1/x", "postgres", "hunter2secret");
     UnitOutcome down = run(Units.copy("copy-down", JOB, orders, KeyRange.ALL, 1, source(orders), unreachable, "tenant_id", 1000));
     assertThat(down.ok()).isFalse();
     assertThat(down.retryable()).isTrue();
@@ -396,7 +404,7 @@ class CopyIT {
   }
 
   private long countInRange(TablePlan p, KeyRange range) throws SQLException {
-    String key = "\"" + p.key().get(0) + "\"";
+    String key = "\"" + p.split().key().get(0) + "\"";
     String where = (range.lower() == null ? "true" : key + " >= " + range.lower().get(0))
         + (range.upper() == null ? "" : " AND " + key + " < " + range.upper().get(0));
     try (Connection s = DBS.open(TENANTS.get(p.tenantId()))) {

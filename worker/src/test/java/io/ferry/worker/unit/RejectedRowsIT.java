@@ -200,9 +200,9 @@ class RejectedRowsIT {
     WorkUnit copied = new WorkUnit("u-rb", JOB, UnitKind.COPY, "a", plan.targetTable(), plan.sourceTable(), KeyRange.ALL,
         0, 0, UnitState.DONE, 1, 1, null, 0, first.rows(), first.bytes(), null, first.rejected());
     WorkUnit rollback = new WorkUnit("rollback:0001", JOB, UnitKind.ROLLBACK, "a", plan.targetTable(), null, null, 0, 0,
-        UnitState.LEASED, 1, 1, "test-worker", 0, 0, 0, null);
+        UnitState.LEASED, 1, 1, "test-worker", 0, 0, 0, null, 0);
     UnitOutcome rolledBack = run(new Assignment(rollback, plan, DBS.connection(target), DBS.connection(target), "tenant_id",
-        List.of(), 0, 0, null, List.of(copied)), new UnitControl(), ProgressListener.NONE);
+        List.of(), 0, 0, null, List.of(copied), null), new UnitControl(), ProgressListener.NONE);
     assertThat(rolledBack.ok()).as(rolledBack.error()).isTrue();
     try (Connection t = DBS.open(target)) {
       assertThat(count(t, "SELECT count(*) FROM ferry.rejects")).as("forgotten with the rows").isZero();
@@ -305,7 +305,7 @@ class RejectedRowsIT {
   void theNullKeyRangeCannotIsolateARowAndFailsWhateverThePolicy() throws Exception {
     String target = target("rj_nullkey");
     TablePlan plan = plan(target, "public.codes");
-    assertThat(plan.keyNullable()).isTrue();
+    assertThat(plan.split().nullable()).isTrue();
     UnitOutcome outcome = run(copy("u-nulls", plan, KeyRange.NULL_KEYS, 1, target, RowErrorPolicy.REJECT), new UnitControl(),
         ProgressListener.NONE);
 
@@ -323,7 +323,7 @@ class RejectedRowsIT {
   void aTableWithoutAKeyIsolatesItsRowsByTheirAddress() throws Exception {
     String target = target("rj_ctid");
     TablePlan plan = plan(target, "public.loose");
-    assertThat(plan.key()).containsExactly("ctid");
+    assertThat(plan.split().key()).containsExactly("ctid");
     UnitOutcome outcome = run(copy("u-loose", plan, KeyRange.ALL, 1, target, RowErrorPolicy.REJECT), new UnitControl(),
         ProgressListener.NONE);
 

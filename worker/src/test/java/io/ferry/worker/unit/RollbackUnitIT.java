@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.Connection;
+import io.ferry.protocol.plan.TargetDdl;
+import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
@@ -14,6 +16,7 @@ import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.postgres.PostgresTarget;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -54,7 +57,7 @@ class RollbackUnitIT {
             + " FOREIGN KEY (tenant_id, item_id) REFERENCES app.items (tenant_id, id))",
         "INSERT INTO app.notes SELECT 'a', i, i FROM generate_series(1, 50) i");
     PostgresTarget dialect = new PostgresTarget();
-    try (java.sql.Connection t = dialect.connect(target())) {
+    try (Connection t = dialect.connect(target())) {
       dialect.checkpoints().ensureSchema(t);
       for (String unit : List.of("copy:a:app.items:0000", "copy:a:app.items:0001", "copy:b:app.items:0000",
           "copy:a:app.notes:0000")) {
@@ -119,7 +122,7 @@ class RollbackUnitIT {
         .as("the job's last finish must run again, also for a coordinator that restarts and reads the checkpoints").isEqualTo(1);
 
     WorkUnit finish = new WorkUnit("finish:*", JOB, UnitKind.FINISH, null, null, null, null, 0, 0, UnitState.LEASED, 1, 2,
-        "test-worker", 0, 0, 0, null);
+        "test-worker", 0, 0, 0, null, 0);
     UnitOutcome restored = executor.execute(new Assignment(finish, null, target(), target(), "tenant_id", List.of(), 0, 0, null,
         List.of(), null), new UnitControl(), ProgressListener.NONE);
     assertThat(restored.ok()).as(String.valueOf(restored.error())).isTrue();
@@ -183,7 +186,7 @@ class RollbackUnitIT {
     assertThat(executor.execute(rollback, new UnitControl(), ProgressListener.NONE).ok()).isTrue();
 
     PostgresTarget dialect = new PostgresTarget();
-    try (java.sql.Connection t = dialect.connect(target())) {
+    try (Connection t = dialect.connect(target())) {
       boolean wrote = dialect.checkpoints().write(t, new Checkpoint(JOB, "copy:b:app.items:0000", 2, List.of("900"), 900, 1, 2, false));
       t.rollback();
       assertThat(wrote).as("a chunk of the copy unit's epoch before the rollback is refused").isFalse();
@@ -196,18 +199,20 @@ class RollbackUnitIT {
 
   // ---------------------------------------------------------------------------------------------------
 
-  private static Connection target() {
+  private static Endpoint target() {
     return DBS.connection(url);
   }
 
   private static TablePlan plan(String tenant, String table) {
-    return new TablePlan(tenant, table, table, List.of(new ColumnPlan("id", "bigint", false), new ColumnPlan("v", "text", true)),
-        List.of("id"), List.of("bigint"), false, SplitMethod.PRIMARY_KEY, 1000, 0, List.of(), "exact", null, null,
-        List.of(), List.of(), List.of(), List.of(), false, false, 0, List.of());
+    return new TablePlan(tenant, table, table, List.of(new ColumnPlan("id", "bigint", false, null, null), new ColumnPlan("v", "text", true, null, null)),
+        new SplitPlan(List.of("id"), List.of("bigint"), false, List.of(true), SplitMethod.PRIMARY_KEY, List.of(), "exact"),
+        1000, 0, null, null,
+        TargetDdl.NONE,
+        false, false, 0, List.of());
   }
 
   private static WorkUnit copy(String id, String tenant, String table, long epoch) {
-    return new WorkUnit(id, JOB, UnitKind.COPY, tenant, table, table, null, 0, 0, UnitState.DONE, 1, epoch, null, 0, 500, 5000, null);
+    return new WorkUnit(id, JOB, UnitKind.COPY, tenant, table, table, null, 0, 0, UnitState.DONE, 1, epoch, null, 0, 500, 5000, null, 0);
   }
 
   private static Assignment rollback(String id, String tenant, String table, KeyRange range, WorkUnit... copies) {
@@ -217,8 +222,8 @@ class RollbackUnitIT {
   private static Assignment rollback(long epoch, String id, String tenant, String table, KeyRange range, WorkUnit... copies) {
     TablePlan plan = plan(tenant, table == null ? copies[0].table() : table);
     WorkUnit unit = new WorkUnit(id, JOB, UnitKind.ROLLBACK, tenant, table, null, range, 0, 0, UnitState.LEASED, 1, epoch,
-        "test-worker", 0, 0, 0, null);
-    return new Assignment(unit, plan, target(), target(), "tenant_id", List.of(), 0, 0, null, List.of(copies));
+        "test-worker", 0, 0, 0, null, 0);
+    return new Assignment(unit, plan, target(), target(), "tenant_id", List.of(), 0, 0, null, List.of(copies), null);
   }
 
   private void assertReset(String unit, long epoch) throws Exception {
@@ -236,7 +241,7 @@ class RollbackUnitIT {
   }
 
   private static void sql(String... statements) throws SQLException {
-    try (java.sql.Connection c = DBS.open(url); Statement st = c.createStatement()) {
+    try (Connection c = DBS.open(url); Statement st = c.createStatement()) {
       for (String s : statements) {
         st.execute(s);
       }
@@ -244,7 +249,7 @@ class RollbackUnitIT {
   }
 
   private static long count(String query) throws SQLException {
-    try (java.sql.Connection c = DBS.open(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+    try (Connection c = DBS.open(url); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
       return rs.next() ? rs.getLong(1) : -1;
     }
   }

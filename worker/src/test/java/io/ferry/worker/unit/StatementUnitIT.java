@@ -77,7 +77,7 @@ class StatementUnitIT {
 
   private Assignment finish(long epoch) {
     WorkUnit unit = new WorkUnit("finish:fence.items", JOB, UnitKind.FINISH, "t1", "fence.items", "fence.items", null, 0, 0,
-        UnitState.LEASED, 1, epoch, "test-worker", 0, 0, 0, null);
+        UnitState.LEASED, 1, epoch, "test-worker", 0, 0, 0, null, 0);
     return new Assignment(unit, null, DBS.connection(url), DBS.connection(url), null, List.of(ADD_KEY), 0, 0, null,
         List.of(), null);
   }

@@ -1,0 +1,125 @@
+package io.ferry.protocol.spec;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The parts of a JDBC URL that Ferry reasons about: the engine its scheme names, its hosts (each
+ * {@code host:port}, the engine's default port filled in) and its database. The one place that parses a
+ * JDBC URL; the driver still receives the URL as written.
+ *
+ * <pre>
+ * jdbc:postgresql://host[:port][,host2[:port2]]/database?…    (jdbc:postgresql:database is localhost)
+ * jdbc:sqlserver://host[\instance][:port];databaseName=database;…
+ * </pre>
+ *
+ * @param hosts    each host as written, with its port ({@code [::1]:5432} for an IPv6 literal)
+ * @param database the database (URL-decoded for PostgreSQL, as its driver does), or null when the URL names none
+ */
+public record JdbcUrl(String engine, List<String> hosts, String database) {
+
+  private static final Map<String, String> DEFAULT_PORTS = Map.of("postgresql", "5432", "sqlserver", "1433");
+  /** Names of a machine's loopback interface: any of them reaches the same server. */
+  private static final Set<String> LOOPBACK = Set.of("", "localhost", "127.0.0.1", "[::1]", "[0:0:0:0:0:0:0:1]");
+
+  public JdbcUrl {
+    hosts = List.copyOf(hosts);
+  }
+
+  /** The URL's parts, or empty when it is not {@code jdbc:<engine>:…}. */
+  public static Optional<JdbcUrl> parse(String url) {
+    if (url == null || !url.regionMatches(true, 0, "jdbc:", 0, 5)) {
+      return Optional.empty();
+    }
+    int colon = url.indexOf(':', 5);
+    String engine = colon < 0 ? "" : url.substring(5, colon).toLowerCase(Locale.ROOT);
+    if (engine.isEmpty() || !engine.chars().allMatch(Character::isLetterOrDigit)) {
+      return Optional.empty();
+    }
+    // Without "//" (jdbc:postgresql:database) the driver connects to localhost.
+    String rest = url.startsWith("//", colon + 1) ? url.substring(colon + 3) : "localhost/" + url.substring(colon + 1);
+    int end = firstOf(rest, "/?;");
+    String database = engine.equals("sqlserver") ? property(rest.substring(end), "databaseName", "database")
+        : decoded(path(rest.substring(end)));
+    List<String> hosts = new ArrayList<>();
+    for (String host : rest.substring(0, end).split(",", -1)) {
+      hosts.add(host.strip() + (port(host) == null && DEFAULT_PORTS.containsKey(engine) ? ":" + DEFAULT_PORTS.get(engine) : ""));
+    }
+    return Optional.of(new JdbcUrl(engine, hosts, database));
+  }
+
+  /** The hosts as written, each with its port, comma-separated: where a connection goes, for a message. */
+  public String address() {
+    return String.join(",", hosts);
+  }
+
+  /**
+   * The database server(s), comparable between URLs: hosts lower-cased, every loopback name (and an empty
+   * host) as {@code 127.0.0.1}. Two spellings of one remote server (a name and its address) still differ.
+   */
+  public String server() {
+    List<String> out = new ArrayList<>();
+    for (String host : hosts) {
+      String port = port(host);
+      String name = (port == null ? host : host.substring(0, host.length() - port.length() - 1)).toLowerCase(Locale.ROOT);
+      out.add((LOOPBACK.contains(name) ? "127.0.0.1" : name) + (port == null ? "" : ":" + port));
+    }
+    return String.join(",", out);
+  }
+
+  /** {@code server/database}: equal for two URLs that reach the same database, whatever their spelling. */
+  public String location() {
+    return server() + "/" + database;
+  }
+
+  /** The port written after a host, or null (an IPv6 literal's colons are inside its brackets). */
+  private static String port(String host) {
+    int colon = host.lastIndexOf(':');
+    return colon < 0 || host.indexOf(']') > colon ? null : host.substring(colon + 1).strip();
+  }
+
+  private static int firstOf(String s, String chars) {
+    for (int i = 0; i < s.length(); i++) {
+      if (chars.indexOf(s.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return s.length();
+  }
+
+  /** {@code /database?…} → database; null when there is no path. */
+  private static String path(String tail) {
+    if (!tail.startsWith("/")) {
+      return null;
+    }
+    String db = tail.substring(1, firstOf(tail.substring(1), "?;") + 1);
+    return db.isEmpty() ? null : db;
+  }
+
+  private static String decoded(String database) {
+    try {
+      return database == null ? null : URLDecoder.decode(database, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return database; // not %-encoded after all: the name as written
+    }
+  }
+
+  /** The first of {@code names} among {@code ;name=value} properties (names compared ignoring case). */
+  private static String property(String tail, String... names) {
+    for (String name : names) {
+      for (String part : tail.split(";")) {
+        int eq = part.indexOf('=');
+        if (eq > 0 && part.substring(0, eq).strip().equalsIgnoreCase(name)) {
+          return part.substring(eq + 1).strip();
+        }
+      }
+    }
+    return null;
+  }
+}
