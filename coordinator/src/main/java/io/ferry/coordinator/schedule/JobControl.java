@@ -77,8 +77,7 @@ public final class JobControl {
       case RUNNING -> unchanged(job);
       case PAUSED -> {
         if (Rollbacks.inProgress(board, job.id())) {
-          yield Outcome.refused(job, "job " + job.id() + " is rolling back: it can be resumed once the rollback is done"
-              + " (GET /api/v1/jobs/" + job.id() + "/units?kind=rollback)");
+          yield Outcome.refused(job, "job " + job.id() + " is rolling back: it can be resumed once its rollback units are done");
         }
         if (secrets.missing(job)) {
           yield Outcome.refused(job, "job " + job.id() + " cannot be resumed: the coordinator restarted and its spec's"

@@ -218,7 +218,7 @@ public final class Rollbacks {
     }
     WorkUnit named = board.unit(job.id(), s.unit());
     if (named == null) {
-      problems.add("unit '" + s.unit() + "' is not a unit of job " + job.id() + " (GET /api/v1/jobs/" + job.id() + "/units lists them)");
+      problems.add("unit '" + s.unit() + "' is not a unit of job " + job.id() + " (the job's unit list names them)");
       return null;
     }
     if (named.kind() != UnitKind.COPY) {
@@ -313,7 +313,7 @@ public final class Rollbacks {
     for (WorkUnit c : copies) {
       if (c.state() == UnitState.LEASED) {
         problems.add("unit " + c.id() + " is still leased by worker " + c.workerId() + ": wait until it stops at its chunk"
-            + " boundary (GET /api/v1/jobs/" + job.id() + "/units?state=leased)");
+            + " boundary (the job's leased units)");
       }
     }
   }
