@@ -4,6 +4,7 @@ import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.postgres.PostgresSource;
 import io.ferry.worker.postgres.PostgresTarget;
+import io.ferry.worker.sqlserver.SqlServerSource;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,7 +14,9 @@ import java.util.Map;
  */
 public final class Dialects {
 
-  private static final Map<String, SourceDialect> SOURCES = Map.of("postgresql", new PostgresSource());
+  private static final Map<String, SourceDialect> SOURCES = Map.of(
+      "postgresql", new PostgresSource(),
+      "sqlserver", new SqlServerSource());
   private static final Map<String, TargetDialect> TARGETS = Map.of("postgresql", new PostgresTarget());
 
   private Dialects() {

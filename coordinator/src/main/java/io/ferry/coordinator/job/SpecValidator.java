@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +25,9 @@ import java.util.regex.Pattern;
 public final class SpecValidator {
 
   public static final String SUPPORTED_ENGINE = "postgresql";
+  /** Engines a worker reads; every one is also a known engine. */
+  private static final Set<String> SOURCE_ENGINES = Set.of("postgresql", "sqlserver");
+  private static final Set<String> TARGET_ENGINES = Set.of(SUPPORTED_ENGINE);
   private static final Set<String> KNOWN_ENGINES = Set.of("postgresql", "sqlserver");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,63}");
   private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9_.-]{1,63}");
@@ -87,7 +91,7 @@ public final class SpecValidator {
       problems.add("source is required: {engine, tenants: [{id, url, user, password}, …]}");
       return null;
     }
-    String engine = engine("source.engine", source.engine(), problems);
+    String engine = engine("source.engine", source.engine(), SOURCE_ENGINES, problems);
     if (source.tenants() == null || source.tenants().isEmpty()) {
       problems.add("source.tenants is required: list at least one tenant {id, url, user, password}");
       return engine;
@@ -107,7 +111,7 @@ public final class SpecValidator {
       } else if (!seen.add(tenant.id())) {
         problems.add(at + ".id '" + tenant.id() + "' is used by another tenant: tenant ids must be unique");
       }
-      url(at + ".url", tenant.url(), problems);
+      url(at + ".url", tenant.url(), engine, problems);
       if (tenant.user() == null || tenant.user().isBlank()) {
         problems.add(at + ".user is required");
       }
@@ -121,8 +125,8 @@ public final class SpecValidator {
       problems.add("target is required: {engine, url, user, password, schema, tenantColumn}");
       return null;
     }
-    String engine = engine("target.engine", target.engine(), problems);
-    url("target.url", target.url(), problems);
+    String engine = engine("target.engine", target.engine(), TARGET_ENGINES, problems);
+    url("target.url", target.url(), engine, problems);
     if (target.user() == null || target.user().isBlank()) {
       problems.add("target.user is required");
     }
@@ -139,28 +143,33 @@ public final class SpecValidator {
     return engine;
   }
 
-  private static String engine(String field, String engine, List<String> problems) {
+  private static String engine(String field, String engine, Set<String> supported, List<String> problems) {
+    String choices = String.join(" or ", new TreeSet<>(supported));
     if (engine == null || engine.isBlank()) {
-      problems.add(field + " is required: " + SUPPORTED_ENGINE);
+      problems.add(field + " is required: " + choices);
       return null;
     }
     String normalized = engine.toLowerCase(Locale.ROOT);
-    if (normalized.equals(SUPPORTED_ENGINE)) {
+    if (supported.contains(normalized)) {
       return normalized;
     }
     if (KNOWN_ENGINES.contains(normalized)) {
-      problems.add(field + " '" + engine + "' is not supported yet by this version of Ferry: use " + SUPPORTED_ENGINE);
+      problems.add(field + " '" + engine + "' is not supported yet by this version of Ferry: use " + choices);
     } else {
-      problems.add(field + " '" + engine + "' is unknown: use " + SUPPORTED_ENGINE + " (sqlserver is planned)");
+      problems.add(field + " '" + engine + "' is unknown: use " + choices);
     }
     return null;
   }
 
-  private static void url(String field, String url, List<String> problems) {
+  /** The URL must name the engine it is read or written with (PostgreSQL's when the engine is not valid). */
+  private static void url(String field, String url, String engine, List<String> problems) {
+    String expected = engine == null ? SUPPORTED_ENGINE : engine;
+    String example = expected.equals("sqlserver") ? "jdbc:sqlserver://host:1433;databaseName=database"
+        : "jdbc:" + expected + "://host:5432/database";
     if (url == null || url.isBlank()) {
-      problems.add(field + " is required, e.g. jdbc:postgresql://host:5432/database");
-    } else if (!JdbcUrl.parse(url).map(u -> u.engine().equals(SUPPORTED_ENGINE)).orElse(false)) {
-      problems.add(field + " must start with jdbc:postgresql: (e.g. jdbc:postgresql://host:5432/database)");
+      problems.add(field + " is required, e.g. " + example);
+    } else if (!JdbcUrl.parse(url).map(u -> u.engine().equals(expected)).orElse(false)) {
+      problems.add(field + " must start with jdbc:" + expected + ": (e.g. " + example + ")");
     }
     if (url != null && URL_SECRET.matcher(url).find()) {
       // The URL is kept in the job's record and shown by the API; the message must not repeat it.

@@ -54,6 +54,11 @@ public final class SqlServerCopySource implements CopySource {
 
   /** Starts the read, the columns' types taken from the catalog. */
   public static SqlServerCopySource open(Connection source, RangeRead read) throws SQLException {
+    return open(source, read, columnTypes(source, read), 0);
+  }
+
+  /** The SQL Server type of each of {@code read.columns()}, from the catalog. */
+  static List<String> columnTypes(Connection source, RangeRead read) throws SQLException {
     Map<String, String> types = new HashMap<>();
     SqlServerCatalog.columns(source, read.table()).forEach(c -> types.put(c.name(), c.sqlType()));
     List<String> columnTypes = new ArrayList<>();
@@ -64,7 +69,7 @@ public final class SqlServerCopySource implements CopySource {
       }
       columnTypes.add(type);
     }
-    return open(source, read, columnTypes);
+    return columnTypes;
   }
 
   /**
@@ -73,6 +78,12 @@ public final class SqlServerCopySource implements CopySource {
    * @param columnTypes the SQL Server type of each of {@code read.columns()}, in the same order
    */
   public static SqlServerCopySource open(Connection source, RangeRead read, List<String> columnTypes) throws SQLException {
+    return open(source, read, columnTypes, 0);
+  }
+
+  /** Starts the read of at most {@code top} rows (0: all). */
+  static SqlServerCopySource open(Connection source, RangeRead read, List<String> columnTypes, int top)
+      throws SQLException {
     List<ColumnEncoder> encoders = columnTypes.stream().map(SqlServerEncoders::forType).toList();
     List<String> select = new ArrayList<>();
     int[] first = new int[encoders.size()];
@@ -80,30 +91,10 @@ public final class SqlServerCopySource implements CopySource {
       first[c] = select.size() + 1;
       select.addAll(encoders.get(c).select(SqlServerSql.ident(read.columns().get(c))));
     }
-    int keyIndex = select.size() + 1;
-    if (read.keyFields() > 0) {
-      read.key().columns().forEach(k -> select.add(SqlServerSql.ident(k)));
-    }
-    StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select))
-        .append(" FROM ").append(SqlServerSql.table(read.table()));
-    SqlServerRange range = null;
-    if (read.key() != null && read.key().ordered()) {
-      range = SqlServerRange.of(read.key(), read.range(), read.resumable() ? read.resumeAfter() : null);
-      if (!range.sql().isEmpty()) {
-        sql.append(" WHERE ").append(range.sql());
-      }
-      if (read.resumable()) {
-        sql.append(" ORDER BY ").append(SqlServerSql.idents(read.key().columns()));
-      }
-    }
-    PreparedStatement ps = source.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+    SqlServerSelect statement = SqlServerSelect.of(read, select, top);
+    PreparedStatement ps = statement.prepare(source);
     try {
-      if (range != null) {
-        for (int p = 0; p < range.params().size(); p++) {
-          SqlServerKeyText.bind(ps, p + 1, range.params().get(p), range.types().get(p));
-        }
-      }
-      return new SqlServerCopySource(ps, ps.executeQuery(), read, encoders, first, keyIndex);
+      return new SqlServerCopySource(ps, statement.execute(ps), read, encoders, first, statement.keyIndex());
     } catch (SQLException | RuntimeException e) {
       ps.close();
       throw e;

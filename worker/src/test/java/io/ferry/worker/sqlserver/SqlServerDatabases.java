@@ -15,11 +15,23 @@ import java.util.UUID;
  */
 public final class SqlServerDatabases implements AutoCloseable {
 
-  private final String serverUrl = env("FERRY_TEST_MSSQL_URL",
-      "jdbc:sqlserver://127.0.0.1:1433;encrypt=false;trustServerCertificate=true");
-  private final String user = env("FERRY_TEST_MSSQL_USER", "ferry");
-  private final String password = env("FERRY_TEST_MSSQL_PASSWORD", "Ferry-test-1");
+  private final String serverUrl;
+  private final String user;
+  private final String password;
   private final List<String> created = new ArrayList<>();
+
+  /** The server the environment names, else the shared Babelfish server. */
+  public SqlServerDatabases() {
+    this(env("FERRY_TEST_MSSQL_URL", "jdbc:sqlserver://127.0.0.1:1433;encrypt=false;trustServerCertificate=true"),
+        env("FERRY_TEST_MSSQL_USER", "ferry"), env("FERRY_TEST_MSSQL_PASSWORD", "Ferry-test-1"));
+  }
+
+  /** A given server, e.g. a container's. */
+  public SqlServerDatabases(String serverUrl, String user, String password) {
+    this.serverUrl = serverUrl;
+    this.user = user;
+    this.password = password;
+  }
 
   /** Creates a database and returns its JDBC URL. */
   public String create(String prefix) throws SQLException {

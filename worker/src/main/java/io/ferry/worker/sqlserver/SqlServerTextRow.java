@@ -1,0 +1,93 @@
+package io.ferry.worker.sqlserver;
+
+import io.ferry.worker.dialect.CopySource;
+import io.ferry.worker.dialect.RangeRead;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The first row of a resumable read as one line of PostgreSQL text COPY (how a row the target rejected
+ * is recorded): each column in the text form PostgreSQL's input functions read (key text for dates,
+ * numbers and binary, {@code bytea}'s {@code \x} hex, the driver's text for the rest), then the key
+ * columns, escaped as text COPY escapes them.
+ */
+final class SqlServerTextRow {
+
+  private SqlServerTextRow() {
+  }
+
+  static CopySource open(Connection source, RangeRead read, List<String> columnTypes) throws SQLException {
+    if (!read.resumable()) {
+      throw new IllegalArgumentException("only a read in key order has a first row to read back");
+    }
+    SqlServerSelect select = SqlServerSelect.of(read, read.columns().stream().map(SqlServerSql::ident).toList(), 1);
+    List<String> fields = new ArrayList<>();
+    try (PreparedStatement ps = select.prepare(source); ResultSet rs = select.execute(ps)) {
+      if (rs.next()) {
+        for (int c = 0; c < columnTypes.size(); c++) {
+          fields.add(value(rs, c + 1, columnTypes.get(c)));
+        }
+        for (int k = 0; k < read.keyFields(); k++) {
+          fields.add(SqlServerKeyText.print(rs, select.keyIndex() + k, read.key().types().get(k)));
+        }
+      }
+    }
+    byte[] line = fields.isEmpty() ? null : line(read.tenantId(), fields).getBytes(StandardCharsets.UTF_8);
+    return new CopySource() {
+      private byte[] next = line;
+
+      @Override
+      public byte[] read() {
+        byte[] block = next;
+        next = null;
+        return block;
+      }
+
+      @Override
+      public void cancel() {
+        next = null;
+      }
+
+      @Override
+      public void close() {
+        next = null;
+      }
+    };
+  }
+
+  private static String value(ResultSet rs, int i, String sqlServerType) throws SQLException {
+    return switch (SqlServerType.parse(sqlServerType).name()) {
+      case "binary", "varbinary", "image", "timestamp", "rowversion" -> {
+        byte[] v = rs.getBytes(i);
+        yield v == null ? null : "\\x" + HexFormat.of().formatHex(v);
+      }
+      case "bit" -> {
+        boolean v = rs.getBoolean(i);
+        yield rs.wasNull() ? null : Boolean.toString(v);
+      }
+      default -> SqlServerKeyText.print(rs, i, sqlServerType);
+    };
+  }
+
+  static String line(String tenantId, List<String> fields) {
+    StringBuilder out = new StringBuilder();
+    if (tenantId != null) {
+      out.append(escape(tenantId)).append('\t');
+    }
+    for (int f = 0; f < fields.size(); f++) {
+      out.append(f == 0 ? "" : "\t").append(fields.get(f) == null ? "\\N" : escape(fields.get(f)));
+    }
+    return out.append('\n').toString();
+  }
+
+  /** Text COPY's escapes: backslash, and the tab, newline and carriage return that would end a field or line. */
+  static String escape(String value) {
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+  }
+}
