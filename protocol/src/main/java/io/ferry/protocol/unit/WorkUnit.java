@@ -30,7 +30,8 @@ public record WorkUnit(
 
   /**
    * Reads a unit from its flat JSON. Records in targets' {@code ferry.units} outlive a Ferry version, so that
-   * form must keep reading; messages on the event bus need no such care, as both ends run the same version.
+   * form must keep reading; the bus messages that carry units ({@code Assignment}, {@code ClaimReply}) use it
+   * too but need no such care, as both ends run the same version.
    */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   static WorkUnit read(FlatWorkUnit flat) {
