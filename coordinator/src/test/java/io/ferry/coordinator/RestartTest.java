@@ -86,7 +86,7 @@ class RestartTest {
         // Another was taken over under an epoch newer than the one recorded (as after the target server lost
         // the record of a lease, which is written without waiting for its WAL flush).
         c.createStatement().execute("INSERT INTO ferry.checkpoints (job_id, unit_id, epoch, last_key, rows, bytes, chunks, done)"
-            + " VALUES ('" + resumable + "', '" + gone.get(1).unit().id() + "', " + (gone.get(1).unit().epoch() + 3)
+            + " VALUES ('" + resumable + "', '" + gone.get(1).unit().id() + "', " + (gone.get(1).unit().lease().epoch() + 3)
             + ", null, 0, 0, 0, false)");
       }
       assertThat(first.post("/api/v1/jobs/" + paused + "/pause", "application/json", "").statusCode()).isEqualTo(200);
@@ -113,8 +113,8 @@ class RestartTest {
       List<Assignment> again = claimOf(second, resumable, 4, "another-worker");
       assertThat(again).singleElement().satisfies(a -> {
         assertThat(a.unit().id()).isEqualTo(gone.get(1).unit().id());
-        assertThat(a.unit().epoch()).as("newer than its checkpoint's, which a worker may hold")
-            .isEqualTo(gone.get(1).unit().epoch() + 4);
+        assertThat(a.unit().lease().epoch()).as("newer than its checkpoint's, which a worker may hold")
+            .isEqualTo(gone.get(1).unit().lease().epoch() + 4);
       });
 
       JsonObject lost = new JsonObject(second.get("/api/v1/jobs/" + literal, "t0ken").body());
@@ -155,7 +155,7 @@ class RestartTest {
     // Units of other jobs of this test are handed straight back, as a stopping worker would.
     for (Assignment a : all) {
       if (!a.unit().jobId().equals(jobId)) {
-        c.request(Addresses.RESULT, new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().epoch(), workerId, false, 0, 0,
+        c.request(Addresses.RESULT, new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().lease().epoch(), workerId, false, 0, 0,
             "worker stopping", true), String.class);
       }
     }
@@ -163,7 +163,7 @@ class RestartTest {
   }
 
   private static UnitResult ok(Assignment a, String workerId) {
-    return new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().epoch(), workerId, true, 0, 0, null, false);
+    return new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().lease().epoch(), workerId, true, 0, 0, null, false);
   }
 
   private static void awaitUnitsRecorded(String jobId, String state, int count) throws Exception {

@@ -15,17 +15,17 @@ class WorkUnitTest {
   void aLeaseCountsAnAttemptAndRaisesTheEpochAndOtherStatesDropIt() {
     WorkUnit leased = UNIT.leased("w1", 500);
     assertThat(leased.state()).isEqualTo(UnitState.LEASED);
-    assertThat(leased.attempts()).isEqualTo(1);
-    assertThat(leased.epoch()).isEqualTo(1);
-    assertThat(leased.workerId()).isEqualTo("w1");
-    assertThat(leased.renewed(900).leaseExpiresAt()).isEqualTo(900);
+    assertThat(leased.lease().attempts()).isEqualTo(1);
+    assertThat(leased.lease().epoch()).isEqualTo(1);
+    assertThat(leased.lease().workerId()).isEqualTo("w1");
+    assertThat(leased.renewed(900).lease().expiresAt()).isEqualTo(900);
     WorkUnit pending = leased.withProgress(10, 100, 2).withState(UnitState.PENDING);
-    assertThat(pending.workerId()).isNull();
-    assertThat(pending.leaseExpiresAt()).isZero();
-    assertThat(pending.rows()).isEqualTo(10);
-    assertThat(pending.rejected()).isEqualTo(2);
+    assertThat(pending.lease().workerId()).isNull();
+    assertThat(pending.lease().expiresAt()).isZero();
+    assertThat(pending.progress().rows()).isEqualTo(10);
+    assertThat(pending.progress().rejected()).isEqualTo(2);
     assertThat(pending.id()).isEqualTo(UNIT.id());
-    assertThat(pending.range()).isEqualTo(UNIT.range());
+    assertThat(pending.slice().range()).isEqualTo(UNIT.slice().range());
   }
 
   @Test
@@ -33,17 +33,17 @@ class WorkUnitTest {
     WorkUnit failed = UNIT.leased("w1", 500).withProgress(10, 100, 2).withError("boom").withState(UnitState.FAILED);
     WorkUnit retried = failed.retried();
     assertThat(retried.state()).isEqualTo(UnitState.PENDING);
-    assertThat(retried.attempts()).isZero();
-    assertThat(retried.error()).isNull();
-    assertThat(retried.rows()).isEqualTo(10);
-    assertThat(retried.epoch()).isEqualTo(1);
+    assertThat(retried.lease().attempts()).isZero();
+    assertThat(retried.progress().error()).isNull();
+    assertThat(retried.progress().rows()).isEqualTo(10);
+    assertThat(retried.lease().epoch()).isEqualTo(1);
     WorkUnit rolledBack = failed.rolledBack();
     assertThat(rolledBack.state()).isEqualTo(UnitState.BLOCKED);
-    assertThat(rolledBack.epoch()).isEqualTo(2);
-    assertThat(rolledBack.rows()).isZero();
-    assertThat(rolledBack.rejected()).isZero();
-    assertThat(rolledBack.error()).isNull();
-    assertThat(failed.withEpochAtLeast(7).epoch()).isEqualTo(7);
+    assertThat(rolledBack.lease().epoch()).isEqualTo(2);
+    assertThat(rolledBack.progress().rows()).isZero();
+    assertThat(rolledBack.progress().rejected()).isZero();
+    assertThat(rolledBack.progress().error()).isNull();
+    assertThat(failed.withEpochAtLeast(7).lease().epoch()).isEqualTo(7);
     assertThat(failed.withEpochAtLeast(0)).isSameAs(failed);
   }
 }

@@ -6,6 +6,9 @@ import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.Lease;
+import io.ferry.protocol.unit.Progress;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -19,8 +22,9 @@ public final class Units {
   }
 
   public static WorkUnit unit(String id, String jobId, UnitKind kind, TablePlan plan, KeyRange range, long epoch) {
-    return new WorkUnit(id, jobId, kind, plan == null ? null : plan.tenantId(), plan == null ? null : plan.targetTable(),
-        plan == null ? null : plan.sourceTable(), range, 0, 0, UnitState.LEASED, 1, epoch, "test-worker", 0, 0, 0, null, 0);
+    Slice slice = plan == null ? new Slice(null, null, null, range, 0, 0)
+        : new Slice(plan.tenantId(), plan.targetTable(), plan.sourceTable(), range, 0, 0);
+    return new WorkUnit(id, jobId, kind, slice, UnitState.LEASED, new Lease(1, epoch, "test-worker", 0), Progress.NONE);
   }
 
   public static Assignment copy(String id, String jobId, TablePlan plan, KeyRange range, long epoch, Endpoint source,

@@ -53,7 +53,7 @@ public final class UnitGraph {
         }
         continue;
       }
-      Table t = tables.computeIfAbsent(u.table(), k -> new Table());
+      Table t = tables.computeIfAbsent(u.slice().table(), k -> new Table());
       switch (u.kind()) {
         case PREPARE -> t.prepare = u;
         case FINISH -> t.finish = u;
@@ -85,14 +85,14 @@ public final class UnitGraph {
     if (unit.kind() == UnitKind.PREPARE) {
       return before;
     }
-    WorkUnit creator = creator(unit.table());
+    WorkUnit creator = creator(unit.slice().table());
     if (creator != null) {
       before.add(creator);
     }
     if (unit.kind() == UnitKind.FINISH) {
-      before.addAll(copied(unit.table()));
+      before.addAll(copied(unit.slice().table()));
       parents.forEach((leaf, parent) -> {
-        if (parent.equals(unit.table())) {
+        if (parent.equals(unit.slice().table())) {
           before.addAll(copied(leaf));
         }
       });

@@ -4,6 +4,7 @@ import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -57,12 +58,12 @@ public final class UnitPlanner {
     List<WorkUnit> units = new ArrayList<>();
     boolean foreignKeys = mode == Mode.TRUNCATE || mode == Mode.APPEND || mode == Mode.UPSERT || mode == Mode.PRESERVE_SCHEMA;
     if (plans.stream().anyMatch(p -> p.ddl().types() != null && !p.ddl().types().isEmpty())) {
-      units.add(WorkUnit.create(TYPES_PREPARE_ID, jobId, UnitKind.PREPARE, null, null, null, null, 0, 0, UnitState.BLOCKED));
+      units.add(WorkUnit.create(TYPES_PREPARE_ID, jobId, UnitKind.PREPARE, Slice.JOB, UnitState.BLOCKED));
     }
     for (Map.Entry<String, List<TablePlan>> e : byTable.entrySet()) {
       String table = e.getKey();
       if (!parents.containsKey(table)) {
-        units.add(WorkUnit.create(prepareId(table), jobId, UnitKind.PREPARE, null, table, null, null, 0, 0, UnitState.BLOCKED));
+        units.add(WorkUnit.create(prepareId(table), jobId, UnitKind.PREPARE, Slice.table(table), UnitState.BLOCKED));
       }
       for (TablePlan plan : e.getValue()) {
         if (parents.containsValue(table)) {
@@ -72,15 +73,15 @@ public final class UnitPlanner {
         long rows = Splitter.share(plan.estimatedRows(), ranges.size());
         long bytes = Splitter.share(plan.estimatedBytes(), ranges.size());
         for (int i = 0; i < ranges.size(); i++) {
-          units.add(WorkUnit.create(copyId(plan.tenantId(), table, i), jobId, UnitKind.COPY, plan.tenantId(), table,
-              plan.sourceTable(), ranges.get(i), rows, bytes, UnitState.BLOCKED));
+          Slice slice = new Slice(plan.tenantId(), table, plan.sourceTable(), ranges.get(i), rows, bytes);
+          units.add(WorkUnit.create(copyId(plan.tenantId(), table, i), jobId, UnitKind.COPY, slice, UnitState.BLOCKED));
         }
         foreignKeys |= plan.ddl().foreignKeys() != null && !plan.ddl().foreignKeys().isEmpty();
       }
-      units.add(WorkUnit.create(finishId(table), jobId, UnitKind.FINISH, null, table, null, null, 0, 0, UnitState.BLOCKED));
+      units.add(WorkUnit.create(finishId(table), jobId, UnitKind.FINISH, Slice.table(table), UnitState.BLOCKED));
     }
     if (foreignKeys) {
-      units.add(WorkUnit.create(JOB_FINISH_ID, jobId, UnitKind.FINISH, null, null, null, null, 0, 0, UnitState.BLOCKED));
+      units.add(WorkUnit.create(JOB_FINISH_ID, jobId, UnitKind.FINISH, Slice.JOB, UnitState.BLOCKED));
     }
     UnitGraph graph = new UnitGraph(units, parents);
     units.replaceAll(u -> graph.waitsFor(u).isEmpty() ? u.withState(UnitState.PENDING) : u);

@@ -11,6 +11,6 @@ public enum UnitScope {
 
   /** The scope of a unit: a unit that names no target table is the job's. */
   public static UnitScope of(WorkUnit unit) {
-    return unit.table() == null ? JOB : TABLE;
+    return unit.slice().table() == null ? JOB : TABLE;
   }
 }

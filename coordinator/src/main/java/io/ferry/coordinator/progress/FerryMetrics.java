@@ -1,12 +1,12 @@
 package io.ferry.coordinator.progress;
 
+import io.ferry.coordinator.limit.Permits;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.ProgressListener;
 import io.ferry.coordinator.schedule.WorkerRegistry;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
-import io.ferry.coordinator.limit.Permits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -42,8 +43,8 @@ public final class FerryMetrics implements ProgressListener {
   @Override
   public void advanced(WorkUnit unit, long rowsDelta, long bytesDelta, long now) {
     throughput.record(unit.jobId(), rowsDelta, bytesDelta, now);
-    if (unit.kind() == UnitKind.COPY && unit.table() != null) {
-      copied(unit.jobId(), unit.table());
+    if (unit.kind() == UnitKind.COPY && unit.slice().table() != null) {
+      copied(unit.jobId(), unit.slice().table());
     }
   }
 
@@ -67,7 +68,7 @@ public final class FerryMetrics implements ProgressListener {
   @Override
   public void rejected(WorkUnit unit, long rowsDelta) {
     Counter.builder("ferry.rows.rejected").description("rows the target rejected, recorded in ferry.rejects")
-        .tag("job", unit.jobId()).tag("table", unit.table() == null ? "*" : unit.table()).register(registry)
+        .tag("job", unit.jobId()).tag("table", Objects.requireNonNullElse(unit.slice().table(), "*")).register(registry)
         .increment(rowsDelta);
   }
 
@@ -97,7 +98,7 @@ public final class FerryMetrics implements ProgressListener {
         .description("rows committed per second now (over 5 s, longer when reports are sparse)").tag("job", jobId).register(registry);
     Gauge.builder("ferry.throughput.bytes.per.second", () -> throughput.rate(jobId, System.currentTimeMillis()).bytesPerSecond())
         .description("bytes committed per second now (over 5 s, longer when reports are sparse)").tag("job", jobId).register(registry);
-    board.units(jobId).stream().filter(u -> u.kind() == UnitKind.COPY && u.table() != null).map(WorkUnit::table)
+    board.units(jobId).stream().filter(u -> u.kind() == UnitKind.COPY).map(u -> u.slice().table()).filter(Objects::nonNull)
         .distinct().forEach(table -> copied(jobId, table));
     FunctionCounter.builder("ferry.rate.limit.wait.seconds", permits, p -> p.waitedSeconds(jobId))
         .description("time the job's writers were held back by its rate limits").tag("job", jobId).register(registry);

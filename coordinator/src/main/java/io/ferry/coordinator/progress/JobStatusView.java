@@ -4,6 +4,7 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.protocol.Json;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -33,8 +34,9 @@ public final class JobStatusView {
     JsonArray failed = new JsonArray();
     for (WorkUnit u : board.units(job.id())) {
       if (u.state() == UnitState.FAILED) {
-        failed.add(new JsonObject().put("id", u.id()).put("tenant", u.tenantId()).put("table", u.table())
-            .put("range", u.range() == null ? null : u.range().toString()).put("error", u.error()));
+        Slice s = u.slice();
+        failed.add(new JsonObject().put("id", u.id()).put("tenant", s.tenantId()).put("table", s.table())
+            .put("range", s.range() == null ? null : s.range().toString()).put("error", u.progress().error()));
       }
     }
     json.put("failedUnits", failed);
@@ -62,15 +64,15 @@ public final class JobStatusView {
     long bytesEstimated = 0;
     Map<String, TableProgress> tables = new LinkedHashMap<>();
     for (WorkUnit u : board.units(job.id())) {
-      if (u.table() != null && u.kind() != UnitKind.ROLLBACK) {
-        tables.computeIfAbsent(u.table(), TableProgress::new).add(u);
+      if (u.slice().table() != null && u.kind() != UnitKind.ROLLBACK) {
+        tables.computeIfAbsent(u.slice().table(), TableProgress::new).add(u);
       }
       if (u.kind() == UnitKind.COPY) {
-        rowsDone += u.rows();
-        rowsRejected += u.rejected();
-        bytesDone += u.bytes();
-        rowsEstimated += u.estimatedRows();
-        bytesEstimated += u.estimatedBytes();
+        rowsDone += u.progress().rows();
+        rowsRejected += u.progress().rejected();
+        bytesDone += u.progress().bytes();
+        rowsEstimated += u.slice().estimatedRows();
+        bytesEstimated += u.slice().estimatedBytes();
       }
     }
     Long started = job.startedAt();
@@ -145,9 +147,9 @@ public final class JobStatusView {
         case PREPARE -> prepare = u.state();
         case FINISH -> finish = u.state();
         default -> {
-          rowsDone += u.rows();
-          rowsRejected += u.rejected();
-          rowsEstimated += u.estimatedRows();
+          rowsDone += u.progress().rows();
+          rowsRejected += u.progress().rejected();
+          rowsEstimated += u.slice().estimatedRows();
           copying |= u.state() != UnitState.DONE;
         }
       }

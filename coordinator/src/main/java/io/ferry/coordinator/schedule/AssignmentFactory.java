@@ -53,7 +53,7 @@ public final class AssignmentFactory {
       case FINISH -> UnitScope.of(unit) == UnitScope.JOB ? foreignKeys(job) : plan.ddl().finish();
       default -> List.of();
     };
-    String tenantId = unit.tenantId() != null ? unit.tenantId() : plan.tenantId();
+    String tenantId = unit.slice().tenantId() != null ? unit.slice().tenantId() : plan.tenantId();
     Limits limits = spec.limitsOrNone();
     return new Assignment(unit, unit.kind() == UnitKind.COPY ? forCopy(plan) : plan, source(spec, tenantId), spec.target().endpoint(),
         spec.target().tenantColumn(), statements == null ? List.of() : statements,
@@ -94,8 +94,8 @@ public final class AssignmentFactory {
    */
   static TablePlan plan(JobRecord job, WorkUnit unit) {
     for (TablePlan p : job.plans()) {
-      boolean sameTable = unit.table() == null || unit.table().equals(p.targetTable());
-      boolean sameTenant = unit.tenantId() == null || unit.tenantId().equals(p.tenantId());
+      boolean sameTable = unit.slice().table() == null || unit.slice().table().equals(p.targetTable());
+      boolean sameTenant = unit.slice().tenantId() == null || unit.slice().tenantId().equals(p.tenantId());
       if (sameTable && sameTenant) {
         return p;
       }

@@ -57,7 +57,7 @@ final class ClaimBudget {
 
   /** The source server a copy unit reads; null for units that touch only the target. */
   private String server(WorkUnit unit) {
-    if (unit.kind() != UnitKind.COPY || unit.tenantId() == null) {
+    if (unit.kind() != UnitKind.COPY || unit.slice().tenantId() == null) {
       return null;
     }
     JobRecord job = board.job(unit.jobId());
@@ -65,7 +65,7 @@ final class ClaimBudget {
       return null;
     }
     for (TenantSpec t : job.spec().source().tenants()) {
-      if (unit.tenantId().equals(t.id())) {
+      if (unit.slice().tenantId().equals(t.id())) {
         return SourceServers.of(t.url());
       }
     }

@@ -198,7 +198,7 @@ public final class JobBoard {
   }
 
   public List<WorkUnit> leasedBy(String workerId) {
-    return index.leased().stream().filter(u -> workerId.equals(u.workerId())).toList();
+    return index.leased().stream().filter(u -> workerId.equals(u.lease().workerId())).toList();
   }
 
   /** The leased units of every job (a copy: callers save units while they go through it). */

@@ -61,8 +61,8 @@ public final class LeaseTracker {
   public int expire(long now) {
     int expired = 0;
     for (WorkUnit u : board.leased()) {
-      if (u.leaseExpiresAt() < now) {
-        LOG.warn("lease of {} on worker {} expired: back to the queue", u.describe(), u.workerId());
+      if (u.lease().expiresAt() < now) {
+        LOG.warn("lease of {} on worker {} expired: back to the queue", u.describe(), u.lease().workerId());
         release(u);
         expired++;
       }
@@ -90,8 +90,9 @@ public final class LeaseTracker {
   public int releaseAbsent(Set<String> memberIds) {
     int released = 0;
     for (WorkUnit u : board.leased()) {
-      if (!memberIds.contains(u.workerId())) {
-        LOG.info("{} was leased by worker {}, which is no longer in the cluster: back to the queue", u.describe(), u.workerId());
+      if (!memberIds.contains(u.lease().workerId())) {
+        LOG.info("{} was leased by worker {}, which is no longer in the cluster: back to the queue", u.describe(),
+            u.lease().workerId());
         release(u);
         released++;
       }

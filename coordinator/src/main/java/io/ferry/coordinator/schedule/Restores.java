@@ -2,6 +2,7 @@ package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.UnitPlanner;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -49,7 +50,7 @@ public final class Restores {
         n++;
       }
     }
-    WorkUnit restore = WorkUnit.create(ID_PREFIX + n, job.id(), UnitKind.RESTORE, null, null, null, null, 0, 0, UnitState.PENDING);
+    WorkUnit restore = WorkUnit.create(ID_PREFIX + n, job.id(), UnitKind.RESTORE, Slice.JOB, UnitState.PENDING);
     LOG.info("job {}: {} restores the constraints it recorded as dropped once none of its units runs", job.id(), restore.id());
     return board.save(restore).toCompletableFuture();
   }

@@ -8,6 +8,7 @@ import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -144,9 +145,9 @@ public final class Rollbacks {
     List<WorkUnit> copies = new ArrayList<>();
     for (WorkUnit u : board.units(job.id())) {
       if (u.kind() == UnitKind.COPY
-          && (rollback.tenantId() == null || rollback.tenantId().equals(u.tenantId()))
-          && (rollback.table() == null || inTable(u.table(), rollback.table(), parents))
-          && (rollback.range() == null || rollback.range().equals(u.range()))) {
+          && (rollback.slice().tenantId() == null || rollback.slice().tenantId().equals(u.slice().tenantId()))
+          && (rollback.slice().table() == null || inTable(u.slice().table(), rollback.slice().table(), parents))
+          && (rollback.slice().range() == null || rollback.slice().range().equals(u.slice().range()))) {
         copies.add(u);
       }
     }
@@ -225,12 +226,12 @@ public final class Rollbacks {
       problems.add("unit " + named.id() + " is a " + named.kind().wireName() + " unit: only copy units write rows that can be rolled back");
       return null;
     }
-    if (s.tenant() != null && !s.tenant().equals(named.tenantId())) {
-      problems.add("unit " + named.id() + " belongs to tenant " + named.tenantId() + ", not to tenant " + s.tenant());
+    if (s.tenant() != null && !s.tenant().equals(named.slice().tenantId())) {
+      problems.add("unit " + named.id() + " belongs to tenant " + named.slice().tenantId() + ", not to tenant " + s.tenant());
     }
     Map<String, String> parents = UnitPlanner.partitionParents(job.plans());
-    if (s.table() != null && !inTable(named.table(), s.table(), parents)) {
-      problems.add("unit " + named.id() + " belongs to table " + named.table() + ", not to table " + s.table());
+    if (s.table() != null && !inTable(named.slice().table(), s.table(), parents)) {
+      problems.add("unit " + named.id() + " belongs to table " + named.slice().table() + ", not to table " + s.table());
     }
     return named;
   }
@@ -242,30 +243,34 @@ public final class Rollbacks {
   private WorkUnit rollbackUnit(JobRecord job, Selection s, WorkUnit named) {
     String id = ID_PREFIX + (1 + board.units(job.id()).stream().filter(u -> u.kind() == UnitKind.ROLLBACK).count());
     if (named == null) {
-      return WorkUnit.create(id, job.id(), UnitKind.ROLLBACK, s.tenant(), s.table(), null, null, 0, 0, UnitState.PENDING);
+      Slice slice = new Slice(s.tenant(), s.table(), null, null, 0, 0);
+      return WorkUnit.create(id, job.id(), UnitKind.ROLLBACK, slice, UnitState.PENDING);
     }
+    Slice copied = named.slice();
     long siblings = board.units(job.id()).stream().filter(u -> u.kind() == UnitKind.COPY
-        && Objects.equals(u.tenantId(), named.tenantId()) && Objects.equals(u.table(), named.table())).count();
-    KeyRange range = siblings > 1 ? (named.range() == null ? KeyRange.ALL : named.range()) : null;
-    return WorkUnit.create(id, job.id(), UnitKind.ROLLBACK, named.tenantId(), named.table(),
-        range == null ? null : named.sourceTable(), range, named.rows(), 0, UnitState.PENDING);
+        && Objects.equals(u.slice().tenantId(), copied.tenantId()) && Objects.equals(u.slice().table(), copied.table())).count();
+    KeyRange range = siblings > 1 ? (copied.range() == null ? KeyRange.ALL : copied.range()) : null;
+    Slice slice = new Slice(copied.tenantId(), copied.table(), range == null ? null : copied.sourceTable(), range,
+        named.progress().rows(), 0);
+    return WorkUnit.create(id, job.id(), UnitKind.ROLLBACK, slice, UnitState.PENDING);
   }
 
   /** A single range is exact only where the target selects the same rows by it as the source did. */
   private static void checkExact(JobRecord job, WorkUnit rollback, List<String> problems) {
-    if (rollback.range() == null) {
+    Slice slice = rollback.slice();
+    if (slice.range() == null) {
       return;
     }
-    TablePlan plan = plan(job, rollback.tenantId(), rollback.table());
-    String whole = "; roll back tenant " + rollback.tenantId() + "'s table " + rollback.table() + " as a whole"
-        + " ({\"tenant\": \"" + rollback.tenantId() + "\", \"table\": \"" + rollback.table() + "\"})";
+    TablePlan plan = plan(job, slice.tenantId(), slice.table());
+    String whole = "; roll back tenant " + slice.tenantId() + "'s table " + slice.table() + " as a whole"
+        + " ({\"tenant\": \"" + slice.tenantId() + "\", \"table\": \"" + slice.table() + "\"})";
     if (plan.split().method() == SplitMethod.CTID) {
       problems.add("the range of this unit is a range of source row addresses (ctid, table without a key): the target rows"
           + " carry no such address, so they cannot be told apart by range" + whole);
       return;
     }
     SplitPlan split = plan.split();
-    if (rollback.range().nullKeys() || split.key() == null) {
+    if (rollback.slice().range().nullKeys() || split.key() == null) {
       return;
     }
     // A stored plan without key order (written by an older version) is read as "not portable": deleting by a
@@ -288,9 +293,9 @@ public final class Rollbacks {
     }
     Set<String> tables = new LinkedHashSet<>();
     for (WorkUnit c : copies) {
-      TablePlan plan = plan(job, c.tenantId(), c.table());
-      if (plan.targetHasRows() && tables.add(c.table())) {
-        problems.add("target table " + c.table() + " held rows before job " + job.id() + " (mode " + mode.wireName()
+      TablePlan plan = plan(job, c.slice().tenantId(), c.slice().table());
+      if (plan.targetHasRows() && tables.add(c.slice().table())) {
+        problems.add("target table " + c.slice().table() + " held rows before job " + job.id() + " (mode " + mode.wireName()
             + " kept them): a rollback cannot tell them from the rows this job copied, so it deletes none");
       }
     }
@@ -312,7 +317,7 @@ public final class Rollbacks {
     }
     for (WorkUnit c : copies) {
       if (c.state() == UnitState.LEASED) {
-        problems.add("unit " + c.id() + " is still leased by worker " + c.workerId() + ": wait until it stops at its chunk"
+        problems.add("unit " + c.id() + " is still leased by worker " + c.lease().workerId() + ": wait until it stops at its chunk"
             + " boundary (the job's leased units)");
       }
     }

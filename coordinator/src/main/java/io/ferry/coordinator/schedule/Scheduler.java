@@ -166,6 +166,6 @@ public final class Scheduler {
   }
 
   private static String tenantKey(WorkUnit u) {
-    return u.jobId() + "/" + u.tenantId();
+    return u.jobId() + "/" + u.slice().tenantId();
   }
 }

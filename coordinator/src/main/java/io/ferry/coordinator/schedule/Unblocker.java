@@ -36,7 +36,8 @@ public final class Unblocker {
    * a job of n units cost n² on the coordinator.
    */
   public void settleAfter(WorkUnit done, long now) {
-    if (done.kind() == UnitKind.COPY && done.table() != null && board.openCopies(done.jobId(), done.table()) > 0) {
+    String table = done.slice().table();
+    if (done.kind() == UnitKind.COPY && table != null && board.openCopies(done.jobId(), table) > 0) {
       return;
     }
     settle(done.jobId(), now);

@@ -32,7 +32,7 @@ final class UnitIndex {
 
   /** Claim order within a tenant: largest first, then by id, so that equal estimates keep a stable order. */
   static final Comparator<WorkUnit> LARGEST_FIRST =
-      Comparator.comparingLong(WorkUnit::estimatedBytes).reversed().thenComparing(WorkUnit::id);
+      Comparator.comparingLong((WorkUnit u) -> u.slice().estimatedBytes()).reversed().thenComparing(WorkUnit::id);
 
   private final Map<String, SortedMap<String, NavigableSet<WorkUnit>>> pendingCopies = new HashMap<>();
   private final Map<String, Map<String, WorkUnit>> pendingOthers = new HashMap<>();
@@ -77,10 +77,10 @@ final class UnitIndex {
   }
 
   private void count(WorkUnit u, int sign) {
-    if (u.kind() == UnitKind.COPY && (u.rows() != 0 || u.bytes() != 0)) {
-      long[] sums = copied.computeIfAbsent(tableKey(u.jobId(), u.table()), k -> new long[2]);
-      sums[0] += sign * u.rows();
-      sums[1] += sign * u.bytes();
+    if (u.kind() == UnitKind.COPY && (u.progress().rows() != 0 || u.progress().bytes() != 0)) {
+      long[] sums = copied.computeIfAbsent(tableKey(u.jobId(), u.slice().table()), k -> new long[2]);
+      sums[0] += sign * u.progress().rows();
+      sums[1] += sign * u.progress().bytes();
     }
   }
 
@@ -89,7 +89,7 @@ final class UnitIndex {
     if (u.state() == UnitState.PENDING) {
       if (u.kind() == UnitKind.COPY) {
         pendingCopies.computeIfAbsent(u.jobId(), j -> new TreeMap<>())
-            .computeIfAbsent(String.valueOf(u.tenantId()), t -> new TreeSet<>(LARGEST_FIRST)).add(u);
+            .computeIfAbsent(String.valueOf(u.slice().tenantId()), t -> new TreeSet<>(LARGEST_FIRST)).add(u);
       } else {
         pendingOthers.computeIfAbsent(u.jobId(), j -> new LinkedHashMap<>()).put(u.id(), u);
       }
@@ -97,7 +97,7 @@ final class UnitIndex {
       leased.put(JobBoard.key(u), u);
     }
     if (u.kind() == UnitKind.COPY && u.state() != UnitState.DONE) {
-      openCopies.merge(tableKey(u.jobId(), u.table()), 1, Integer::sum);
+      openCopies.merge(tableKey(u.jobId(), u.slice().table()), 1, Integer::sum);
     }
   }
 
@@ -106,7 +106,7 @@ final class UnitIndex {
     if (u.state() == UnitState.PENDING) {
       if (u.kind() == UnitKind.COPY) {
         SortedMap<String, NavigableSet<WorkUnit>> byTenant = pendingCopies.get(u.jobId());
-        String tenant = String.valueOf(u.tenantId());
+        String tenant = String.valueOf(u.slice().tenantId());
         NavigableSet<WorkUnit> queue = byTenant == null ? null : byTenant.get(tenant);
         if (queue != null) {
           queue.remove(u);
@@ -124,7 +124,7 @@ final class UnitIndex {
       leased.remove(JobBoard.key(u));
     }
     if (u.kind() == UnitKind.COPY && u.state() != UnitState.DONE) {
-      openCopies.computeIfPresent(tableKey(u.jobId(), u.table()), (k, n) -> n > 1 ? n - 1 : null);
+      openCopies.computeIfPresent(tableKey(u.jobId(), u.slice().table()), (k, n) -> n > 1 ? n - 1 : null);
     }
   }
 

@@ -60,7 +60,7 @@ public final class UnitReports {
     advance(unit, p.rows(), p.bytes(), p.rejected(), now);
     board.progressed(unit);
     WorkUnit updated = unit.withProgress(p.rows(), p.bytes(), p.rejected());
-    if (p.rejected() != unit.rejected()) {
+    if (p.rejected() != unit.progress().rejected()) {
       // Rare, and what the job's status must not lose: written through to the target now, not at the next transition.
       board.save(updated);
     } else {
@@ -82,14 +82,14 @@ public final class UnitReports {
     String error = r.error() == null ? "unknown error" : r.error();
     if (WORKER_STOPPING.equalsIgnoreCase(error.strip())) {
       // Not the unit's fault: give back the attempt the claim counted.
-      WorkUnit back = withAttempts(unit.withState(UnitState.PENDING), Math.max(0, unit.attempts() - 1));
+      WorkUnit back = withAttempts(unit.withState(UnitState.PENDING), Math.max(0, unit.lease().attempts() - 1));
       board.clearRetry(back);
       board.save(back);
       return;
     }
     if (r.retryable()) {
       long since = board.failingSince(unit, now);
-      String exhausted = retry.exhausted(unit.attempts(), since, now);
+      String exhausted = retry.exhausted(unit.lease().attempts(), since, now);
       if (exhausted != null) {
         fail(unit, error + " (" + exhausted + ")", now);
         return;
@@ -100,7 +100,7 @@ public final class UnitReports {
       board.notBefore(back, now + wait);
       board.save(back);
       listener.retried(unit);
-      LOG.warn("{} failed (attempt {} of at most {}), retrying in {} ms: {}", unit.describe(), unit.attempts(),
+      LOG.warn("{} failed (attempt {} of at most {}), retrying in {} ms: {}", unit.describe(), unit.lease().attempts(),
           retry.maxAttempts(), wait, error);
       return;
     }
@@ -109,7 +109,7 @@ public final class UnitReports {
 
   /** Marks a unit done (also used at start-up for a unit whose checkpoint says done) and moves its job on. */
   public void done(WorkUnit unit, long rows, long bytes, long now) {
-    done(unit, rows, bytes, unit.rejected(), now);
+    done(unit, rows, bytes, unit.progress().rejected(), now);
   }
 
   /** As {@link #done(WorkUnit, long, long, long)}, with the unit's rows recorded in {@code ferry.rejects}. */
@@ -127,7 +127,7 @@ public final class UnitReports {
   }
 
   private void fail(WorkUnit unit, String error, long now) {
-    LOG.error("{} failed after {} attempt(s): {}", unit.describe(), unit.attempts(), error);
+    LOG.error("{} failed after {} attempt(s): {}", unit.describe(), unit.lease().attempts(), error);
     listener.failed(unit);
     board.save(unit.withState(UnitState.FAILED).withError(error));
     if (unit.kind() == UnitKind.ROLLBACK) {
@@ -141,21 +141,21 @@ public final class UnitReports {
   }
 
   private void advance(WorkUnit unit, long rows, long bytes, long rejected, long now) {
-    long rowsDelta = rows - unit.rows();
-    long bytesDelta = bytes - unit.bytes();
+    long rowsDelta = rows - unit.progress().rows();
+    long bytesDelta = bytes - unit.progress().bytes();
     if (rowsDelta > 0 || bytesDelta > 0) {
       listener.advanced(unit, Math.max(0, rowsDelta), Math.max(0, bytesDelta), now);
     }
-    if (rejected > unit.rejected()) {
-      listener.rejected(unit, rejected - unit.rejected());
+    if (rejected > unit.progress().rejected()) {
+      listener.rejected(unit, rejected - unit.progress().rejected());
     }
   }
 
   /** The unit, if {@code workerId} holds its lease at {@code epoch}; null for a stale or unknown report. */
   private WorkUnit current(String jobId, String unitId, String workerId, long epoch) {
     WorkUnit unit = board.unit(jobId, unitId);
-    if (unit == null || unit.state() != UnitState.LEASED || unit.epoch() != epoch
-        || workerId == null || !workerId.equals(unit.workerId())) {
+    if (unit == null || unit.state() != UnitState.LEASED || unit.lease().epoch() != epoch
+        || workerId == null || !workerId.equals(unit.lease().workerId())) {
       return null;
     }
     return unit;

@@ -150,8 +150,8 @@ class JobApiTest {
         HeartbeatReply renewed = coordinator.request(Addresses.HEARTBEAT,
             new Heartbeat("w1", "localhost", 1, 8, List.of(u.id(), "copy:x:gone:0000"), 0, 0, 0), HeartbeatReply.class);
         assertThat(renewed.lostUnits()).containsExactly("copy:x:gone:0000");
-        coordinator.vertx.eventBus().send(Addresses.PROGRESS, io.ferry.protocol.Json.encode(new UnitProgress(id, u.id(), u.epoch(), "w1", 5, 50)));
-        assertThat(coordinator.request(Addresses.RESULT, new UnitResult(id, u.id(), u.epoch(), "w1", true, 10, 100, null, false), String.class))
+        coordinator.vertx.eventBus().send(Addresses.PROGRESS, io.ferry.protocol.Json.encode(new UnitProgress(id, u.id(), u.lease().epoch(), "w1", 5, 50)));
+        assertThat(coordinator.request(Addresses.RESULT, new UnitResult(id, u.id(), u.lease().epoch(), "w1", true, 10, 100, null, false), String.class))
             .isEqualTo("ok");
       }
     }
@@ -169,7 +169,7 @@ class JobApiTest {
   private List<Assignment> mine(ClaimReply reply, String jobId) throws Exception {
     for (Assignment a : reply.assignments()) {
       if (!a.unit().jobId().equals(jobId)) {
-        coordinator.request(Addresses.RESULT, new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().epoch(), a.unit().workerId(), false, 0, 0,
+        coordinator.request(Addresses.RESULT, new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().lease().epoch(), a.unit().lease().workerId(), false, 0, 0,
             "worker stopping", true), String.class);
       }
     }
@@ -204,7 +204,7 @@ class JobApiTest {
   void pauseResumeCancelAndRetryAnswerTheSummaryRecordItAndRefuseWhatDoesNotApply() throws Exception {
     String id = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("control", null)).body()).getString("id");
     Assignment prepare = claimOne(id);
-    coordinator.request(Addresses.RESULT, new UnitResult(id, prepare.unit().id(), prepare.unit().epoch(), "w9", true, 0, 0, null, false),
+    coordinator.request(Addresses.RESULT, new UnitResult(id, prepare.unit().id(), prepare.unit().lease().epoch(), "w9", true, 0, 0, null, false),
         String.class);
     Assignment copy = claimOne(id);
 
@@ -217,7 +217,7 @@ class JobApiTest {
         new Heartbeat("w9", "localhost", 1, 8, List.of(id + "/" + copy.unit().id()), 0, 0, 0), HeartbeatReply.class);
     assertThat(reply.stopUnits()).containsExactly(id + "/" + copy.unit().id());
     assertThat(reply.lostUnits()).isEmpty();
-    coordinator.request(Addresses.RESULT, new UnitResult(id, copy.unit().id(), copy.unit().epoch(), "w9", false, 100, 1000,
+    coordinator.request(Addresses.RESULT, new UnitResult(id, copy.unit().id(), copy.unit().lease().epoch(), "w9", false, 100, 1000,
         "worker stopping", true), String.class);
     assertThat(mine(coordinator.request(Addresses.CLAIM, new ClaimRequest("w9", 8), ClaimReply.class), id)).isEmpty();
     assertThat(coordinator.post("/api/v1/jobs/" + id + "/pause", "application/json", "").statusCode()).as("repeatable").isEqualTo(200);
@@ -227,13 +227,13 @@ class JobApiTest {
     awaitStoredState(id, "running");
 
     Assignment failing = claimOne(id);
-    coordinator.request(Addresses.RESULT, new UnitResult(id, failing.unit().id(), failing.unit().epoch(), "w9", false, 0, 0,
+    coordinator.request(Addresses.RESULT, new UnitResult(id, failing.unit().id(), failing.unit().lease().epoch(), "w9", false, 0, 0,
         "copy unit " + failing.unit().id() + ": ERROR: value too long for type character varying(3)", false), String.class);
     JsonArray failed = new JsonObject(coordinator.get("/api/v1/jobs/" + id + "/units?state=failed").body()).getJsonArray("units");
     assertThat(failed).hasSize(1);
     JsonObject unit = failed.getJsonObject(0);
     assertThat(unit.getString("id")).isEqualTo(failing.unit().id());
-    assertThat(unit.getString("tenantId")).isIn("a", "b").isEqualTo(failing.unit().tenantId());
+    assertThat(unit.getString("tenantId")).isIn("a", "b").isEqualTo(failing.unit().slice().tenantId());
     assertThat(unit.getString("table")).isEqualTo("public.orders");
     assertThat(unit.getJsonObject("range")).isNotNull();
     assertThat(unit.getString("error")).contains("value too long");
@@ -266,7 +266,7 @@ class JobApiTest {
       if (chosen == null && a.unit().jobId().equals(jobId)) {
         chosen = a;
       } else {
-        coordinator.request(Addresses.RESULT, new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().epoch(), "w9", false, 0, 0,
+        coordinator.request(Addresses.RESULT, new UnitResult(a.unit().jobId(), a.unit().id(), a.unit().lease().epoch(), "w9", false, 0, 0,
             "worker stopping", true), String.class);
       }
     }

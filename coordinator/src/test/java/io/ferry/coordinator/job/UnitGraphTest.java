@@ -7,6 +7,7 @@ import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.UnitSize;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -98,8 +99,8 @@ class UnitGraphTest {
 
   @Test
   void rollbackAndRestoreUnitsAreNoStepsOfTheJob() {
-    WorkUnit rollback = WorkUnit.create("rollback:1", "j", UnitKind.ROLLBACK, "a", "public.t", null, null, 0, 0, UnitState.PENDING);
-    WorkUnit restore = WorkUnit.create("restore:1", "j", UnitKind.RESTORE, null, null, null, null, 0, 0, UnitState.PENDING);
+    WorkUnit rollback = WorkUnit.create("rollback:1", "j", UnitKind.ROLLBACK, new Slice("a", "public.t", null, null, 0, 0), UnitState.PENDING);
+    WorkUnit restore = WorkUnit.create("restore:1", "j", UnitKind.RESTORE, Slice.JOB, UnitState.PENDING);
     List<WorkUnit> units = new java.util.ArrayList<>(UnitPlanner.units("j", twoTenantsWithTypes(), SIZE, Mode.CREATE));
     units.add(rollback);
     units.add(restore);

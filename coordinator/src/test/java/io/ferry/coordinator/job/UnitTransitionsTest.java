@@ -3,6 +3,7 @@ package io.ferry.coordinator.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -51,7 +52,7 @@ class UnitTransitionsTest {
 
   @Test
   void aRefusalNamesTheUnitBothStatesAndWhatIsAllowed() {
-    WorkUnit done = WorkUnit.create("prepare:public.t", "j1", UnitKind.PREPARE, null, "public.t", null, null, 0, 0, UnitState.DONE);
+    WorkUnit done = WorkUnit.create("prepare:public.t", "j1", UnitKind.PREPARE, Slice.table("public.t"), UnitState.DONE);
     assertThatThrownBy(() -> UnitTransitions.check(done, done.withState(UnitState.PENDING)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("prepare unit prepare:public.t of job j1, table public.t cannot go from done to pending"

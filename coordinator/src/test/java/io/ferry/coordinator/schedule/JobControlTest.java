@@ -39,7 +39,7 @@ class JobControlTest {
   }
 
   private void stopping(WorkUnit u) {
-    h.reports.result(new UnitResult(u.jobId(), u.id(), u.epoch(), u.workerId(), false, 7, 70, UnitReports.WORKER_STOPPING, true), h.now);
+    h.reports.result(new UnitResult(u.jobId(), u.id(), u.lease().epoch(), u.lease().workerId(), false, 7, 70, UnitReports.WORKER_STOPPING, true), h.now);
   }
 
   @Test
@@ -61,7 +61,7 @@ class JobControlTest {
     assertThat(h.board.units("j1")).filteredOn(u -> u.id().startsWith("copy:"))
         .allSatisfy(u -> {
           assertThat(u.state()).isEqualTo(UnitState.PENDING);
-          assertThat(u.attempts()).as("a stop is not the unit's fault").isZero();
+          assertThat(u.lease().attempts()).as("a stop is not the unit's fault").isZero();
         });
     assertThat(control.toStop(heartbeat("w1", copies))).isEmpty();
 
@@ -177,7 +177,7 @@ class JobControlTest {
     WorkUnit broken = copies.get(0).unit();
     h.fail(broken, "w1", "copy unit … : ERROR: value too long", false);
     assertThat(job().state()).isEqualTo(JobState.FAILED);
-    assertThat(h.unit("j1", broken.id()).error()).contains("value too long");
+    assertThat(h.unit("j1", broken.id()).progress().error()).contains("value too long");
 
     JobControl.Outcome retried = control.retry(job(), h.now);
 
@@ -187,8 +187,8 @@ class JobControlTest {
     assertThat(retried.job().error()).isNull();
     WorkUnit again = h.unit("j1", broken.id());
     assertThat(again.state()).isEqualTo(UnitState.PENDING);
-    assertThat(again.attempts()).isZero();
-    assertThat(again.error()).isNull();
+    assertThat(again.lease().attempts()).isZero();
+    assertThat(again.progress().error()).isNull();
     assertThat(h.sink.units).last().satisfies(u -> assertThat(u.state()).isEqualTo(UnitState.PENDING));
     h.ok(h.unit("j1", copies.get(1).unit().id()), "w1", 10);
     h.runAll("w2");

@@ -35,8 +35,8 @@ class LeaseTrackerTest {
 
     WorkUnit u = h.unit("j1", "copy:a:public.t:0000");
     assertThat(u.state()).isEqualTo(UnitState.PENDING);
-    assertThat(u.workerId()).isNull();
-    assertThat(u.attempts()).isEqualTo(1);
+    assertThat(u.lease().workerId()).isNull();
+    assertThat(u.lease().attempts()).isEqualTo(1);
     assertThat(h.sink.units).last().satisfies(w -> assertThat(w.state()).isEqualTo(UnitState.PENDING));
   }
 
@@ -50,7 +50,7 @@ class LeaseTrackerTest {
     assertThat(lost).containsExactly("copy:a:public.t:0002");
     h.now += 2;
     assertThat(h.leases.expire(h.now)).isZero();
-    assertThat(h.unit("j1", "copy:a:public.t:0000").leaseExpiresAt()).isEqualTo(h.now - 2 + SchedulerHarness.LEASE);
+    assertThat(h.unit("j1", "copy:a:public.t:0000").lease().expiresAt()).isEqualTo(h.now - 2 + SchedulerHarness.LEASE);
     assertThat(h.leases.renew(heartbeat("w2", List.of("copy:a:public.t:0000")), h.now))
         .as("another worker does not hold it").containsExactly("copy:a:public.t:0000");
   }
@@ -93,7 +93,7 @@ class LeaseTrackerTest {
 
     assertThat(h.leases.releaseWorker("member-1")).isEqualTo(2);
 
-    assertThat(h.board.leased()).extracting(WorkUnit::workerId).containsExactly("member-2");
+    assertThat(h.board.leased()).extracting((WorkUnit u) -> u.lease().workerId()).containsExactly("member-2");
     assertThat(h.claim("member-3", 5)).hasSize(2);
   }
 
@@ -104,9 +104,9 @@ class LeaseTrackerTest {
 
     assertThat(h.leases.releaseAbsent(Set.of("alive", "coordinator"))).isEqualTo(2);
 
-    assertThat(h.board.leased()).extracting(WorkUnit::workerId).containsExactly("alive");
+    assertThat(h.board.leased()).extracting((WorkUnit u) -> u.lease().workerId()).containsExactly("alive");
     assertThat(h.board.units("j1")).filteredOn(u -> u.state() == UnitState.PENDING).hasSize(2)
-        .allSatisfy(u -> assertThat(u.attempts()).as("the claim counted").isEqualTo(1));
+        .allSatisfy(u -> assertThat(u.lease().attempts()).as("the claim counted").isEqualTo(1));
     assertThat(h.claim("alive", 5)).hasSize(2);
   }
 

@@ -62,7 +62,7 @@ class PartitionUnitsTest {
     assertThat(copies).allSatisfy(a -> assertThat(a.plan().partitionOf()).isEqualTo(PARENT));
 
     // The small leaf is copied: its own finish (ANALYZE) may run, the parent's may not.
-    Assignment other = copies.stream().filter(a -> a.unit().table().equals(OTHER)).findFirst().orElseThrow();
+    Assignment other = copies.stream().filter(a -> a.unit().slice().table().equals(OTHER)).findFirst().orElseThrow();
     h.ok(other.unit(), "w1", 100);
     assertThat(h.unit("j1", "finish:" + OTHER).state()).isEqualTo(UnitState.PENDING);
     assertThat(h.unit("j1", "finish:" + PARENT).state()).isEqualTo(UnitState.BLOCKED);
@@ -71,11 +71,11 @@ class PartitionUnitsTest {
     assertThat(leafFinish.get(0).statements()).containsExactly("ANALYZE " + OTHER);
     h.ok(leafFinish.get(0).unit(), "w1", 0);
 
-    copies.stream().filter(a -> a.unit().table().equals(JAN)).forEach(a -> h.ok(a.unit(), "w1", 10_000));
+    copies.stream().filter(a -> a.unit().slice().table().equals(JAN)).forEach(a -> h.ok(a.unit(), "w1", 10_000));
     assertThat(h.unit("j1", "finish:" + PARENT).state()).isEqualTo(UnitState.PENDING);
     h.runAll("w1");
     assertThat(h.board.job("j1").state()).isEqualTo(JobState.SUCCEEDED);
-    assertThat(h.board.units("j1")).filteredOn(u -> u.kind() == UnitKind.COPY).extracting(WorkUnit::table)
+    assertThat(h.board.units("j1")).filteredOn(u -> u.kind() == UnitKind.COPY).extracting((WorkUnit u) -> u.slice().table())
         .doesNotContain(PARENT);
   }
 }

@@ -44,7 +44,7 @@ class RollbacksTest {
   }
 
   private List<WorkUnit> copies(String tenant) {
-    return h.board.units("j1").stream().filter(u -> u.kind() == UnitKind.COPY && u.tenantId().equals(tenant)).toList();
+    return h.board.units("j1").stream().filter(u -> u.kind() == UnitKind.COPY && u.slice().tenantId().equals(tenant)).toList();
   }
 
   @Test
@@ -70,7 +70,7 @@ class RollbacksTest {
         .satisfies(a -> {
           assertThat(a.unit().kind()).isEqualTo(UnitKind.ROLLBACK);
           assertThat(a.copyUnits()).extracting(WorkUnit::id).containsExactlyInAnyOrderElementsOf(outcome.copyUnits().stream().map(WorkUnit::id).toList());
-          assertThat(a.copyUnits()).allSatisfy(c -> assertThat(c.epoch()).isEqualTo(before.get(c.id()).epoch()));
+          assertThat(a.copyUnits()).allSatisfy(c -> assertThat(c.lease().epoch()).isEqualTo(before.get(c.id()).lease().epoch()));
           assertThat(a.tenantColumn()).isEqualTo("tenant_id");
         });
     assertThat(control.toStop(new io.ferry.protocol.message.Heartbeat("w2", "host", 1, 4,
@@ -80,15 +80,15 @@ class RollbacksTest {
 
     assertThat(h.unit("j1", "rollback:1")).satisfies(r -> {
       assertThat(r.state()).isEqualTo(UnitState.DONE);
-      assertThat(r.rows()).as("rows deleted").isEqualTo(30_010);
+      assertThat(r.progress().rows()).as("rows deleted").isEqualTo(30_010);
     });
     assertThat(h.sink.units).last().satisfies(u -> assertThat(u.id()).as("recorded done after its copy units' resets").isEqualTo("rollback:1"));
     for (WorkUnit c : copies("a")) {
       assertThat(c.state()).isEqualTo(UnitState.PENDING);
-      assertThat(c.rows()).isZero();
-      assertThat(c.bytes()).isZero();
-      assertThat(c.attempts()).isZero();
-      assertThat(c.epoch()).as("past the epoch the rollback fenced").isEqualTo(before.get(c.id()).epoch() + 1);
+      assertThat(c.progress().rows()).isZero();
+      assertThat(c.progress().bytes()).isZero();
+      assertThat(c.lease().attempts()).isZero();
+      assertThat(c.lease().epoch()).as("past the epoch the rollback fenced").isEqualTo(before.get(c.id()).lease().epoch() + 1);
     }
     assertThat(copies("b")).allSatisfy(c -> assertThat(c).isEqualTo(before.get(c.id())));
     assertThat(job().state()).isEqualTo(JobState.PAUSED);
@@ -101,7 +101,7 @@ class RollbacksTest {
     assertThat(control.resume(job(), h.now).job().state()).isEqualTo(JobState.RUNNING);
     List<Assignment> again = h.claim("w2", 10);
     assertThat(again).extracting(a -> a.unit().id()).containsExactlyInAnyOrderElementsOf(copies("a").stream().map(WorkUnit::id).toList());
-    assertThat(again).allSatisfy(a -> assertThat(a.unit().epoch()).isEqualTo(before.get(a.unit().id()).epoch() + 2));
+    assertThat(again).allSatisfy(a -> assertThat(a.unit().lease().epoch()).isEqualTo(before.get(a.unit().id()).lease().epoch() + 2));
     again.forEach(a -> h.ok(a.unit(), "w2", 10));
     List<Assignment> foreignKeys = h.claim("w2", 10);
     assertThat(foreignKeys).extracting(a -> a.unit().id()).containsExactly("finish:*");
@@ -210,7 +210,7 @@ class RollbacksTest {
     WorkUnit copy = h.unit("j1", "copy:a:public.t:0001");
     Rollbacks.Outcome one = rollback("a", null, copy.id());
     assertThat(one.verdict()).isEqualTo(Rollbacks.Verdict.STARTED);
-    assertThat(one.rollback().range()).isEqualTo(copy.range());
+    assertThat(one.rollback().slice().range()).isEqualTo(copy.slice().range());
     assertThat(one.copyUnits()).extracting(WorkUnit::id).containsExactly(copy.id());
     WorkUnit r = h.claim("w1", 1).get(0).unit();
     h.ok(r, "w1", 10);
@@ -219,9 +219,9 @@ class RollbacksTest {
     // A tenant table's only unit is the tenant table: rolled back without a range.
     Rollbacks.Outcome only = rollback(null, null, "copy:b:public.u:0000");
     assertThat(only.verdict()).isEqualTo(Rollbacks.Verdict.STARTED);
-    assertThat(only.rollback().range()).isNull();
-    assertThat(only.rollback().tenantId()).isEqualTo("b");
-    assertThat(only.rollback().table()).isEqualTo("public.u");
+    assertThat(only.rollback().slice().range()).isNull();
+    assertThat(only.rollback().slice().tenantId()).isEqualTo("b");
+    assertThat(only.rollback().slice().table()).isEqualTo("public.u");
   }
 
   @Test

@@ -70,10 +70,10 @@ final class SchedulerHarness {
   }
 
   void ok(WorkUnit u, String worker, long rows) {
-    reports.result(new io.ferry.protocol.message.UnitResult(u.jobId(), u.id(), u.epoch(), worker, true, rows, rows * 10, null, false), now);
+    reports.result(new io.ferry.protocol.message.UnitResult(u.jobId(), u.id(), u.lease().epoch(), worker, true, rows, rows * 10, null, false), now);
   }
 
   void fail(WorkUnit u, String worker, String error, boolean retryable) {
-    reports.result(new io.ferry.protocol.message.UnitResult(u.jobId(), u.id(), u.epoch(), worker, false, 0, 0, error, retryable), now);
+    reports.result(new io.ferry.protocol.message.UnitResult(u.jobId(), u.id(), u.lease().epoch(), worker, false, 0, 0, error, retryable), now);
   }
 }

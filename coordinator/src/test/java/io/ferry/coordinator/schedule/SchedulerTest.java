@@ -26,9 +26,9 @@ class SchedulerTest {
     assertThat(claimed).singleElement().satisfies(a -> {
       assertThat(a.unit().id()).isEqualTo("prepare:public.orders");
       assertThat(a.unit().state()).isEqualTo(UnitState.LEASED);
-      assertThat(a.unit().epoch()).isEqualTo(1);
-      assertThat(a.unit().attempts()).isEqualTo(1);
-      assertThat(a.unit().leaseExpiresAt()).isEqualTo(h.now + SchedulerHarness.LEASE);
+      assertThat(a.unit().lease().epoch()).isEqualTo(1);
+      assertThat(a.unit().lease().attempts()).isEqualTo(1);
+      assertThat(a.unit().lease().expiresAt()).isEqualTo(h.now + SchedulerHarness.LEASE);
       assertThat(a.statements()).containsExactly("CREATE TABLE public.orders (id bigint NOT NULL, name text)");
       assertThat(a.target().password()).as("literal target password from memory").isEqualTo("target-literal-pw");
       assertThat(a.tenantColumn()).isEqualTo("tenant_id");
@@ -79,7 +79,7 @@ class SchedulerTest {
     List<Assignment> first = h.claim("w1", 10);
     assertThat(first).singleElement().satisfies(a -> {
       assertThat(a.unit().id()).isEqualTo("prepare:*types");
-      assertThat(a.unit().table()).isNull();
+      assertThat(a.unit().slice().table()).isNull();
       assertThat(a.statements()).containsExactly(mood, address);
     });
     h.ok(first.get(0).unit(), "w1", 0);
@@ -108,7 +108,7 @@ class SchedulerTest {
       h.ok(a.unit(), "w1", 0);
     }
     // small's copy and big's 5 copies are pending; finishing small's copy makes its finish pending.
-    Assignment smallCopy = h.claim("w1", 10).stream().filter(a -> a.unit().table().equals("public.small")).findFirst().orElseThrow();
+    Assignment smallCopy = h.claim("w1", 10).stream().filter(a -> a.unit().slice().table().equals("public.small")).findFirst().orElseThrow();
     h.ok(smallCopy.unit(), "w1", 10);
     List<Assignment> next = h.claim("w2", 1);
     assertThat(next).singleElement().satisfies(a -> assertThat(a.unit().id()).isEqualTo("finish:public.small"));
@@ -125,13 +125,13 @@ class SchedulerTest {
     h.ok(h.claim("w1", 1).get(0).unit(), "w1", 0);
 
     List<Assignment> first = h.claim("w1", 3);
-    assertThat(first).extracting(a -> a.unit().tenantId()).containsExactlyInAnyOrder("a", "b", "c");
+    assertThat(first).extracting(a -> a.unit().slice().tenantId()).containsExactlyInAnyOrder("a", "b", "c");
 
     List<Assignment> more = h.claim("w1", 4);
     // a and b have one unit in flight each (c has none left): they alternate until b runs out.
-    assertThat(more).extracting(a -> a.unit().tenantId()).containsExactly("a", "b", "a", "a");
+    assertThat(more).extracting(a -> a.unit().slice().tenantId()).containsExactly("a", "b", "a", "a");
     List<Assignment> rest = h.claim("w1", 100);
-    assertThat(rest).extracting(a -> a.unit().tenantId()).containsOnly("a");
+    assertThat(rest).extracting(a -> a.unit().slice().tenantId()).containsOnly("a");
   }
 
   @Test
@@ -143,7 +143,7 @@ class SchedulerTest {
 
     List<Assignment> claimed = h.claim("w1", 4);
 
-    assertThat(claimed).extracting(a -> a.unit().table())
+    assertThat(claimed).extracting(a -> a.unit().slice().table())
         .containsExactly("public.big", "public.big", "public.small", "public.small");
   }
 

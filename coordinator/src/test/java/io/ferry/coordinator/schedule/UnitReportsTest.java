@@ -62,12 +62,12 @@ class UnitReportsTest {
     h.now += SchedulerHarness.LEASE + 1;
     h.leases.expire(h.now);
     WorkUnit second = h.claim("w2", 1).get(0).unit();
-    assertThat(second.epoch()).isEqualTo(first.epoch() + 1);
+    assertThat(second.lease().epoch()).isEqualTo(first.lease().epoch() + 1);
 
     h.ok(first, "w1", 0);
     h.ok(second, "w1", 0);
     assertThat(h.unit("j1", "prepare:public.t").state()).isEqualTo(UnitState.LEASED);
-    assertThat(h.unit("j1", "prepare:public.t").workerId()).isEqualTo("w2");
+    assertThat(h.unit("j1", "prepare:public.t").lease().workerId()).isEqualTo("w2");
 
     h.ok(second, "w2", 0);
     assertThat(h.unit("j1", "prepare:public.t").state()).isEqualTo(UnitState.DONE);
@@ -79,10 +79,10 @@ class UnitReportsTest {
     WorkUnit prepare = h.claim("w1", 1).get(0).unit();
     int writes = h.sink.units.size();
 
-    h.reports.progress(new UnitProgress("j1", prepare.id(), prepare.epoch(), "w1", 100, 1_000), h.now);
-    h.reports.progress(new UnitProgress("j1", prepare.id(), prepare.epoch() - 1, "w1", 999, 9_999), h.now);
+    h.reports.progress(new UnitProgress("j1", prepare.id(), prepare.lease().epoch(), "w1", 100, 1_000), h.now);
+    h.reports.progress(new UnitProgress("j1", prepare.id(), prepare.lease().epoch() - 1, "w1", 999, 9_999), h.now);
 
-    assertThat(h.unit("j1", prepare.id()).rows()).isEqualTo(100);
+    assertThat(h.unit("j1", prepare.id()).progress().rows()).isEqualTo(100);
     assertThat(h.sink.units).hasSize(writes);
   }
 
@@ -97,19 +97,19 @@ class UnitReportsTest {
         new RetryPolicy(SchedulerHarness.MAX_ATTEMPTS, SchedulerHarness.RETRY_BUDGET), new java.util.SplittableRandom(1));
     h.ok(h.claim("w1", 1).get(0).unit(), "w1", 0);
     List<Assignment> copies = h.claim("w1", 10);
-    WorkUnit copy = copies.stream().map(Assignment::unit).filter(u -> "a".equals(u.tenantId())).findFirst().orElseThrow();
+    WorkUnit copy = copies.stream().map(Assignment::unit).filter(u -> "a".equals(u.slice().tenantId())).findFirst().orElseThrow();
     int writes = h.sink.units.size();
 
-    reports.progress(new UnitProgress("j1", copy.id(), copy.epoch(), "w1", 500, 5_000, 0), h.now);
+    reports.progress(new UnitProgress("j1", copy.id(), copy.lease().epoch(), "w1", 500, 5_000, 0), h.now);
     assertThat(h.sink.units).as("plain progress stays in memory").hasSize(writes);
-    reports.progress(new UnitProgress("j1", copy.id(), copy.epoch(), "w1", 500, 5_000, 2), h.now);
+    reports.progress(new UnitProgress("j1", copy.id(), copy.lease().epoch(), "w1", 500, 5_000, 2), h.now);
     assertThat(h.sink.units).as("a rejected row is written through at once").hasSize(writes + 1);
-    assertThat(h.sink.units).last().satisfies(u -> assertThat(u.rejected()).isEqualTo(2));
-    reports.result(new io.ferry.protocol.message.UnitResult("j1", copy.id(), copy.epoch(), "w1", true, 998, 9_980, null,
+    assertThat(h.sink.units).last().satisfies(u -> assertThat(u.progress().rejected()).isEqualTo(2));
+    reports.result(new io.ferry.protocol.message.UnitResult("j1", copy.id(), copy.lease().epoch(), "w1", true, 998, 9_980, null,
         false, 3), h.now);
 
-    assertThat(h.unit("j1", copy.id()).rejected()).isEqualTo(3);
-    assertThat(h.unit("j1", copy.id()).rows()).isEqualTo(998);
+    assertThat(h.unit("j1", copy.id()).progress().rejected()).isEqualTo(3);
+    assertThat(h.unit("j1", copy.id()).progress().rows()).isEqualTo(998);
     io.vertx.core.json.JsonObject status = new io.ferry.coordinator.progress.JobStatusView(h.board, throughput)
         .summary(h.board.job("j1"), h.now);
     assertThat(status.getJsonObject("rows").getLong("rejected")).isEqualTo(3);
@@ -127,7 +127,7 @@ class UnitReportsTest {
 
     WorkUnit back = h.unit("j1", u.id());
     assertThat(back.state()).isEqualTo(UnitState.PENDING);
-    assertThat(back.error()).isEqualTo("connection reset");
+    assertThat(back.progress().error()).isEqualTo("connection reset");
     long notBefore = h.board.notBefore(back);
     assertThat(notBefore - h.now).isBetween(Backoff.BASE_MILLIS, 3 * Backoff.BASE_MILLIS);
     assertThat(h.claim("w1", 1)).as("not before the backoff").isEmpty();
@@ -135,7 +135,7 @@ class UnitReportsTest {
     for (int attempt = 2; attempt <= SchedulerHarness.MAX_ATTEMPTS; attempt++) {
       h.now = h.board.notBefore(h.unit("j1", u.id()));
       WorkUnit again = h.claim("w1", 1).get(0).unit();
-      assertThat(again.attempts()).isEqualTo(attempt);
+      assertThat(again.lease().attempts()).isEqualTo(attempt);
       h.fail(again, "w1", "connection reset", true);
     }
 
@@ -152,7 +152,7 @@ class UnitReportsTest {
     WorkUnit u = h.claim("w1", 1).get(0).unit();
     h.fail(u, "w1", "relation public.t already exists", false);
     assertThat(h.unit("j1", u.id()).state()).isEqualTo(UnitState.FAILED);
-    assertThat(h.unit("j1", u.id()).error()).isEqualTo("relation public.t already exists");
+    assertThat(h.unit("j1", u.id()).progress().error()).isEqualTo("relation public.t already exists");
     assertThat(h.board.job("j1").state()).isEqualTo(JobState.FAILED);
   }
 
@@ -163,7 +163,7 @@ class UnitReportsTest {
     h.fail(u, "w1", "worker stopping", true);
     WorkUnit back = h.unit("j1", u.id());
     assertThat(back.state()).isEqualTo(UnitState.PENDING);
-    assertThat(back.attempts()).isZero();
+    assertThat(back.lease().attempts()).isZero();
     assertThat(h.claim("w2", 1)).as("ready at once").hasSize(1);
   }
 
@@ -207,13 +207,13 @@ class UnitReportsTest {
     h.fail(u, "w1", "connection refused", true);
     h.now += SchedulerHarness.RETRY_BUDGET; // the database stays down longer than the budget
     WorkUnit again = h.claim("w1", 1).get(0).unit();
-    assertThat(again.attempts()).isLessThan(SchedulerHarness.MAX_ATTEMPTS);
+    assertThat(again.lease().attempts()).isLessThan(SchedulerHarness.MAX_ATTEMPTS);
 
     h.fail(again, "w1", "connection refused", true);
 
     WorkUnit failed = h.unit("j1", u.id());
     assertThat(failed.state()).isEqualTo(UnitState.FAILED);
-    assertThat(failed.error()).startsWith("connection refused").contains("retry budget of 120 s is spent");
+    assertThat(failed.progress().error()).startsWith("connection refused").contains("retry budget of 120 s is spent");
     assertThat(h.board.job("j1").state()).isEqualTo(JobState.FAILED);
   }
 
@@ -237,7 +237,7 @@ class UnitReportsTest {
     h.fail(u, "w1", "connection refused", true);
     h.now += SchedulerHarness.RETRY_BUDGET - 1_000;
     WorkUnit again = h.claim("w1", 1).get(0).unit();
-    h.reports.progress(new UnitProgress(again.jobId(), again.id(), again.epoch(), "w1", 100, 1_000), h.now);
+    h.reports.progress(new UnitProgress(again.jobId(), again.id(), again.lease().epoch(), "w1", 100, 1_000), h.now);
     h.now += 5_000;
 
     h.fail(again, "w1", "connection refused", true);

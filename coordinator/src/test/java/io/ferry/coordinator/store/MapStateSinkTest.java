@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -35,8 +36,7 @@ class MapStateSinkTest {
     try (TargetStore store = new TargetStore(TargetRegistry.load(stateDir), new TargetConnections());
          UnitRecorder recorder = new UnitRecorder(store, (k, v) -> { })) {
       store.registry().put("job-down", new Target("jdbc:postgresql://127.0.0.1:1/down?connectTimeout=2", "postgres", null));
-      WorkUnit unit = WorkUnit.create("copy:a:public.t:0001", "job-down", UnitKind.COPY, "a", "public.t", null, null, 10, 10,
-          UnitState.LEASED);
+      WorkUnit unit = WorkUnit.create("copy:a:public.t:0001", "job-down", UnitKind.COPY, new Slice("a", "public.t", null, null, 10, 10), UnitState.LEASED);
       var saved = new MapStateSink(null, recorder).saveUnit(unit).toCompletableFuture();
       assertThatThrownBy(() -> saved.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
     } finally {

@@ -88,29 +88,40 @@ class StoredRecordsTest {
     assertThat(copy.id()).isEqualTo("copy:district_1:sales.orders:0002");
     assertThat(copy.jobId()).isEqualTo("job-7f3a");
     assertThat(copy.kind()).isEqualTo(UnitKind.COPY);
-    assertThat(copy.tenantId()).isEqualTo("district_1");
-    assertThat(copy.table()).isEqualTo("sales.orders");
-    assertThat(copy.sourceTable()).isEqualTo("public.orders");
-    assertThat(copy.range()).isEqualTo(new KeyRange(List.of("400000", "m"), List.of("800000", "t")));
-    assertThat(copy.estimatedRows()).isEqualTo(400_000);
-    assertThat(copy.estimatedBytes()).isEqualTo(32_000_000);
+    assertThat(copy.slice().tenantId()).isEqualTo("district_1");
+    assertThat(copy.slice().table()).isEqualTo("sales.orders");
+    assertThat(copy.slice().sourceTable()).isEqualTo("public.orders");
+    assertThat(copy.slice().range()).isEqualTo(new KeyRange(List.of("400000", "m"), List.of("800000", "t")));
+    assertThat(copy.slice().estimatedRows()).isEqualTo(400_000);
+    assertThat(copy.slice().estimatedBytes()).isEqualTo(32_000_000);
     assertThat(copy.state()).isEqualTo(UnitState.LEASED);
-    assertThat(copy.attempts()).isEqualTo(2);
-    assertThat(copy.epoch()).isEqualTo(3);
-    assertThat(copy.workerId()).isEqualTo("worker-1");
-    assertThat(copy.leaseExpiresAt()).isEqualTo(1_767_225_660_000L);
-    assertThat(copy.rows()).isEqualTo(125_000);
-    assertThat(copy.bytes()).isEqualTo(9_800_000);
-    assertThat(copy.error()).isEqualTo("copy unit failed: connection reset");
-    assertThat(copy.rejected()).isEqualTo(4);
+    assertThat(copy.lease().attempts()).isEqualTo(2);
+    assertThat(copy.lease().epoch()).isEqualTo(3);
+    assertThat(copy.lease().workerId()).isEqualTo("worker-1");
+    assertThat(copy.lease().expiresAt()).isEqualTo(1_767_225_660_000L);
+    assertThat(copy.progress().rows()).isEqualTo(125_000);
+    assertThat(copy.progress().bytes()).isEqualTo(9_800_000);
+    assertThat(copy.progress().error()).isEqualTo("copy unit failed: connection reset");
+    assertThat(copy.progress().rejected()).isEqualTo(4);
 
     WorkUnit finish = Json.decode(resource("finish-unit.json"), WorkUnit.class);
     assertThat(finish.kind()).isEqualTo(UnitKind.FINISH);
     assertThat(finish.state()).isEqualTo(UnitState.BLOCKED);
-    assertThat(finish.tenantId()).isNull();
-    assertThat(finish.table()).isNull();
-    assertThat(finish.range()).isNull();
-    assertThat(finish.workerId()).isNull();
+    assertThat(finish.slice().tenantId()).isNull();
+    assertThat(finish.slice().table()).isNull();
+    assertThat(finish.slice().range()).isNull();
+    assertThat(finish.lease().workerId()).isNull();
+  }
+
+  @Test
+  void aStoredUnitWrittenAgainIsTheRecordItWasAndReadsTheSame() throws IOException {
+    for (String name : List.of("copy-unit.json", "finish-unit.json")) {
+      String stored = resource(name);
+      WorkUnit unit = Json.decode(stored, WorkUnit.class);
+      String written = Json.encode(unit);
+      assertThat(Json.mapper().readTree(written)).as(name).isEqualTo(Json.mapper().readTree(stored));
+      assertThat(Json.decode(written, WorkUnit.class)).as(name).isEqualTo(unit);
+    }
   }
 
   private static String resource(String name) throws IOException {

@@ -93,8 +93,8 @@ class ClusterMigrationIT {
     long sourceRows = checks.assertTargetEqualsSources(Fixture.TABLES);
     assertThat(job.path("rows").path("done").asLong()).isEqualTo(sourceRows);
     List<WorkUnit> units = checks.assertEveryUnitCommittedOnce(jobId, Fixture.TABLES);
-    assertThat(units.stream().filter(u -> u.kind() == UnitKind.COPY && u.sourceTable().equals("public.items")
-        && u.tenantId().equals("a"))).as("items of tenant a split into several units").hasSizeGreaterThan(3);
+    assertThat(units.stream().filter(u -> u.kind() == UnitKind.COPY && u.slice().sourceTable().equals("public.items")
+        && u.slice().tenantId().equals("a"))).as("items of tenant a split into several units").hasSizeGreaterThan(3);
     try (Connection targetDb = pg.connect(target)) {
       assertFinishedTables(targetDb);
     }

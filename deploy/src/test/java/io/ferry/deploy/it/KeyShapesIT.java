@@ -85,12 +85,12 @@ class KeyShapesIT {
     checks.assertTargetEqualsSources(KeyShapes.TABLES);
     List<WorkUnit> units = checks.assertEveryUnitCommittedOnce(jobId, KeyShapes.COPIED);
 
-    assertThat(units).filteredOn(u -> u.kind() == UnitKind.COPY).extracting(WorkUnit::table).doesNotContain("merged.measurements");
-    assertThat(units).filteredOn(u -> u.kind() == UnitKind.PREPARE).extracting(WorkUnit::table)
+    assertThat(units).filteredOn(u -> u.kind() == UnitKind.COPY).extracting((WorkUnit u) -> u.slice().table()).doesNotContain("merged.measurements");
+    assertThat(units).filteredOn(u -> u.kind() == UnitKind.PREPARE).extracting((WorkUnit u) -> u.slice().table())
         .contains("merged.measurements").doesNotContain("merged.measurements_2024");
-    assertThat(units).filteredOn(u -> u.kind() == UnitKind.COPY && u.range().nullKeys()).extracting(WorkUnit::table)
+    assertThat(units).filteredOn(u -> u.kind() == UnitKind.COPY && u.slice().range().nullKeys()).extracting((WorkUnit u) -> u.slice().table())
         .containsOnly("merged.nullable_keys").hasSize(2);
-    assertThat(units).filteredOn(u -> u.kind() == UnitKind.COPY && u.table().equals("merged.heap_rows")).hasSizeGreaterThan(2);
+    assertThat(units).filteredOn(u -> u.kind() == UnitKind.COPY && u.slice().table().equals("merged.heap_rows")).hasSizeGreaterThan(2);
     try (Connection t = pg.connect(target)) {
       assertThat(TargetChecks.count(t, "SELECT count(*) FROM pg_partition_tree('merged.measurements') WHERE isleaf")).isEqualTo(3);
       assertThat(TargetChecks.count(t, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'merged.measurements_2023'::regclass"
@@ -98,7 +98,7 @@ class KeyShapesIT {
       // The skewed text key: rows per unit (from the checkpoints) within twice of each other.
       List<Long> rows = new ArrayList<>();
       for (WorkUnit u : units) {
-        if (u.kind() == UnitKind.COPY && u.table().equals("merged.skewed_codes") && u.tenantId().equals("a")) {
+        if (u.kind() == UnitKind.COPY && u.slice().table().equals("merged.skewed_codes") && u.slice().tenantId().equals("a")) {
           rows.add(TargetChecks.count(t, "SELECT rows FROM ferry.checkpoints WHERE job_id = '" + jobId + "' AND unit_id = '"
               + u.id() + "'"));
         }

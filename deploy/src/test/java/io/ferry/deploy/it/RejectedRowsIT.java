@@ -218,11 +218,11 @@ class RejectedRowsIT {
           while (rs.next()) {
             WorkUnit unit = Json.decode(rs.getString(1), WorkUnit.class);
             assertThat(rs.getBoolean(4)).as("checkpoint of %s", unit.id()).isTrue();
-            if (unit.kind() == UnitKind.COPY && unit.table().equals("rj.items")) {
-              long[] sums = byTenant.computeIfAbsent(unit.tenantId(), k -> new long[2]);
+            if (unit.kind() == UnitKind.COPY && unit.slice().table().equals("rj.items")) {
+              long[] sums = byTenant.computeIfAbsent(unit.slice().tenantId(), k -> new long[2]);
               sums[0] += rs.getLong(2);
               sums[1] += rs.getLong(3);
-              assertThat(unit.rejected()).as("the unit record of %s", unit.id()).isEqualTo(rs.getLong(3));
+              assertThat(unit.progress().rejected()).as("the unit record of %s", unit.id()).isEqualTo(rs.getLong(3));
             }
           }
         }

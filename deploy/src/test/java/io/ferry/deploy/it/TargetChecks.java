@@ -102,8 +102,8 @@ final class TargetChecks {
     for (WorkUnit unit : units) {
       assertThat(checkpointDone.get(unit.id())).as("checkpoint of %s", unit.id()).isTrue();
       if (unit.kind() == UnitKind.COPY) {
-        rowsByTenantTable.merge(unit.tenantId() + "/" + unit.sourceTable(), checkpointRows.get(unit.id()), Long::sum);
-        rowsByTenant.merge(unit.tenantId(), checkpointRows.get(unit.id()), Long::sum);
+        rowsByTenantTable.merge(unit.slice().tenantId() + "/" + unit.slice().sourceTable(), checkpointRows.get(unit.id()), Long::sum);
+        rowsByTenant.merge(unit.slice().tenantId(), checkpointRows.get(unit.id()), Long::sum);
       }
     }
     for (var tenant : tenantDatabases.entrySet()) {

@@ -1,63 +1,55 @@
 package io.ferry.protocol.unit;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.function.Consumer;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * The unit of scheduling. Immutable: every state change makes a new record, which the coordinator
  * writes to the unit map (and through its MapStore to the target's {@code ferry.units}).
  *
- * @param table       the target table, {@code schema.table}
- * @param sourceTable the tenant's source table, {@code schema.table} (null for job-level units)
- * @param epoch       incremented at every claim; a worker's checkpoint write carries it, so a worker
- *                    whose lease was taken away cannot commit over the new holder
+ * <p>Its JSON is flat, the parts' fields side by side (see {@link FlatWorkUnit}): the form the targets'
+ * {@code ferry.units} records hold, and the one the event bus and the HTTP API carry.
+ *
+ * @param slice    what the unit works on: tenant, table, key range, estimated size
+ * @param lease    its claims by workers: attempts, epoch, holder, expiry
+ * @param progress what it has done: rows, bytes, rejected rows, the last attempt's error
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkUnit(
     String id,
     String jobId,
     UnitKind kind,
-    String tenantId,
-    String table,
-    String sourceTable,
-    KeyRange range,
-    long estimatedRows,
-    long estimatedBytes,
+    Slice slice,
     UnitState state,
-    int attempts,
-    long epoch,
-    String workerId,
-    long leaseExpiresAt,
-    long rows,
-    long bytes,
-    String error,
-    long rejected) {
+    Lease lease,
+    Progress progress) {
 
-  public static WorkUnit create(String id, String jobId, UnitKind kind, String tenantId, String table,
-      String sourceTable, KeyRange range, long estimatedRows, long estimatedBytes, UnitState state) {
-    return new WorkUnit(id, jobId, kind, tenantId, table, sourceTable, range, estimatedRows, estimatedBytes,
-        state, 0, 0, null, 0, 0, 0, null, 0);
+  /** A new unit: never claimed, nothing done. */
+  public static WorkUnit create(String id, String jobId, UnitKind kind, Slice slice, UnitState state) {
+    return new WorkUnit(id, jobId, kind, slice, state, Lease.NONE, Progress.NONE);
+  }
+
+  /**
+   * Reads a unit from its flat JSON. Records in targets' {@code ferry.units} outlive a Ferry version, so that
+   * form must keep reading; the bus messages that carry units ({@code Assignment}, {@code ClaimReply}) use it
+   * too but need no such care, as both ends run the same version.
+   */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static WorkUnit read(FlatWorkUnit flat) {
+    return flat.unit();
+  }
+
+  @JsonValue
+  FlatWorkUnit flat() {
+    return FlatWorkUnit.of(this);
   }
 
   /** A lease is held only while leased: any other state drops the worker and the lease's expiry. */
   public WorkUnit withState(UnitState newState) {
-    return change(u -> {
-      u.state = newState;
-      if (newState != UnitState.LEASED) {
-        u.workerId = null;
-        u.leaseExpiresAt = 0;
-      }
-    });
+    return with(newState, newState == UnitState.LEASED ? lease : lease.released(), progress);
   }
 
   public WorkUnit leased(String worker, long expiresAt) {
-    return change(u -> {
-      u.state = UnitState.LEASED;
-      u.attempts++;
-      u.epoch++;
-      u.workerId = worker;
-      u.leaseExpiresAt = expiresAt;
-    });
+    return with(UnitState.LEASED, lease.claimedBy(worker, expiresAt), progress);
   }
 
   /**
@@ -65,38 +57,29 @@ public record WorkUnit(
    * found on its checkpoint, which a worker may have taken over with a lease whose record was lost.
    */
   public WorkUnit withEpochAtLeast(long floor) {
-    return floor <= epoch ? this : change(u -> u.epoch = floor);
+    return floor <= lease.epoch() ? this
+        : with(state, new Lease(lease.attempts(), floor, lease.workerId(), lease.expiresAt()), progress);
   }
 
   public WorkUnit renewed(long expiresAt) {
-    return change(u -> u.leaseExpiresAt = expiresAt);
+    return with(state, new Lease(lease.attempts(), lease.epoch(), lease.workerId(), expiresAt), progress);
   }
 
-  public WorkUnit withProgress(long newRows, long newBytes) {
-    return withProgress(newRows, newBytes, rejected);
+  public WorkUnit withProgress(long rows, long bytes) {
+    return withProgress(rows, bytes, progress.rejected());
   }
 
-  public WorkUnit withProgress(long newRows, long newBytes, long newRejected) {
-    return change(u -> {
-      u.rows = newRows;
-      u.bytes = newBytes;
-      u.rejected = newRejected;
-    });
+  public WorkUnit withProgress(long rows, long bytes, long rejected) {
+    return with(state, lease, new Progress(rows, bytes, rejected, progress.error()));
   }
 
   public WorkUnit withError(String message) {
-    return change(u -> u.error = message);
+    return with(state, lease, new Progress(progress.rows(), progress.bytes(), progress.rejected(), message));
   }
 
   /** Pending again with no attempts and no error; its progress stays (its checkpoint says where it is). */
   public WorkUnit retried() {
-    return change(u -> {
-      u.state = UnitState.PENDING;
-      u.attempts = 0;
-      u.workerId = null;
-      u.leaseExpiresAt = 0;
-      u.error = null;
-    });
+    return with(UnitState.PENDING, new Lease(0, lease.epoch(), null, 0), progress).withError(null);
   }
 
   /**
@@ -104,67 +87,29 @@ public record WorkUnit(
    * fenced its checkpoint with, so the next claim's take-over wins over that checkpoint.
    */
   public WorkUnit rolledBack() {
-    return change(u -> {
-      u.state = UnitState.BLOCKED;
-      u.attempts = 0;
-      u.epoch++;
-      u.workerId = null;
-      u.leaseExpiresAt = 0;
-      u.rows = 0;
-      u.bytes = 0;
-      u.error = null;
-      u.rejected = 0;
-    });
+    return with(UnitState.BLOCKED, new Lease(0, lease.epoch() + 1, null, 0), Progress.NONE);
   }
 
-  public WorkUnit withAttempts(int newAttempts) {
-    return change(u -> u.attempts = newAttempts);
+  public WorkUnit withAttempts(int attempts) {
+    return with(state, new Lease(attempts, lease.epoch(), lease.workerId(), lease.expiresAt()), progress);
   }
 
-  /** A copy of this unit with what {@code edit} changes; what a unit is (its id, job, table, range) never changes. */
-  private WorkUnit change(Consumer<Scheduling> edit) {
-    Scheduling u = new Scheduling(this);
-    edit.accept(u);
-    return new WorkUnit(id, jobId, kind, tenantId, table, sourceTable, range, estimatedRows, estimatedBytes, u.state,
-        u.attempts, u.epoch, u.workerId, u.leaseExpiresAt, u.rows, u.bytes, u.error, u.rejected);
-  }
-
-  /** The fields that change as a unit is scheduled, leased and reports progress, while a change is made. */
-  private static final class Scheduling {
-    UnitState state;
-    int attempts;
-    long epoch;
-    String workerId;
-    long leaseExpiresAt;
-    long rows;
-    long bytes;
-    String error;
-    long rejected;
-
-    Scheduling(WorkUnit u) {
-      state = u.state;
-      attempts = u.attempts;
-      epoch = u.epoch;
-      workerId = u.workerId;
-      leaseExpiresAt = u.leaseExpiresAt;
-      rows = u.rows;
-      bytes = u.bytes;
-      error = u.error;
-      rejected = u.rejected;
-    }
+  /** What a unit is (its id, job, kind and slice) never changes. */
+  private WorkUnit with(UnitState newState, Lease newLease, Progress newProgress) {
+    return new WorkUnit(id, jobId, kind, slice, newState, newLease, newProgress);
   }
 
   /** A short name for messages: job / tenant / table / range. */
   public String describe() {
     StringBuilder sb = new StringBuilder(kind.wireName()).append(" unit ").append(id).append(" of job ").append(jobId);
-    if (tenantId != null) {
-      sb.append(", tenant ").append(tenantId);
+    if (slice.tenantId() != null) {
+      sb.append(", tenant ").append(slice.tenantId());
     }
-    if (table != null) {
-      sb.append(", table ").append(table);
+    if (slice.table() != null) {
+      sb.append(", table ").append(slice.table());
     }
-    if (range != null && (kind == UnitKind.COPY || kind == UnitKind.ROLLBACK)) {
-      sb.append(", range ").append(range);
+    if (slice.range() != null && (kind == UnitKind.COPY || kind == UnitKind.ROLLBACK)) {
+      sb.append(", range ").append(slice.range());
     }
     return sb.toString();
   }

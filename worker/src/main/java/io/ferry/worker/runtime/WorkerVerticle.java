@@ -274,7 +274,7 @@ public final class WorkerVerticle extends VerticleBase {
     if (previous != null) {
       previous.control().loseLease();
     }
-    LOG.info("{}: started (epoch {})", unit.describe(), unit.epoch());
+    LOG.info("{}: started (epoch {})", unit.describe(), unit.lease().epoch());
     threads.execute(() -> {
       RateMeter rate = new RateMeter(vertx, unit.jobId(), options.workerId(), rateHints);
       UnitOutcome outcome = executor.execute(assignment, run.control(), progressOf(unit, run.control()), rate);
@@ -306,7 +306,8 @@ public final class WorkerVerticle extends VerticleBase {
           return;
         }
         vertx.eventBus().send(Addresses.PROGRESS,
-            Json.encode(new UnitProgress(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), rows, bytes, rejected)));
+            Json.encode(new UnitProgress(unit.jobId(), unit.id(), unit.lease().epoch(), options.workerId(), rows, bytes,
+                rejected)));
       }
 
       @Override
@@ -335,7 +336,7 @@ public final class WorkerVerticle extends VerticleBase {
     if (!outcome.ok()) {
       metrics.unitFailed();
     }
-    UnitResult result = new UnitResult(unit.jobId(), unit.id(), unit.epoch(), options.workerId(), outcome.ok(),
+    UnitResult result = new UnitResult(unit.jobId(), unit.id(), unit.lease().epoch(), options.workerId(), outcome.ok(),
         outcome.rows(), outcome.bytes(), outcome.error(), outcome.retryable(), outcome.rejected());
     resultsInFlight++;
     sendResult(Json.encode(result), unit, 1);

@@ -7,6 +7,7 @@ import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.Failures;
 import io.ferry.worker.copy.BinaryCopyParser;
@@ -132,13 +133,13 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     this.store = targetDialect.checkpoints();
     this.control = control;
     this.progress = progress;
-    this.targetTable = TableName.parse(unit.table());
+    this.targetTable = TableName.parse(unit.slice().table());
     this.sourceColumns = assignment.plan().columns().stream().map(ColumnPlan::name).toList();
     this.tenantColumn = TenantColumn.of(assignment.tenantColumn());
     this.targetColumns = tenantColumn.before(sourceColumns);
     this.chunkRequest = ChunkRequest.of(assignment, tenantColumn, targetTable, targetColumns);
     this.key = SplitKey.of(assignment.plan());
-    this.range = unit.range() == null ? KeyRange.ALL : unit.range();
+    this.range = unit.slice().range() == null ? KeyRange.ALL : unit.slice().range();
     // Reads without an order to resume in cannot stop mid-way, so the whole unit is one chunk.
     this.resumable = key != null && !range.nullKeys();
     this.binaryKey = resumable && assignment.plan().copyFormatOrBinary() == CopyFormat.BINARY
@@ -154,7 +155,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       store.ensureSchema(t);
       // Stamp our epoch on the checkpoint before reading where to resume: an older holder of this unit
       // (a worker that hung past its lease) can then no longer commit a chunk we would copy again.
-      Optional<Checkpoint> checkpoint = store.takeOverAndBegin(t, unit.jobId(), unit.id(), unit.epoch());
+      Optional<Checkpoint> checkpoint = store.takeOverAndBegin(t, unit.jobId(), unit.id(), unit.lease().epoch());
       if (checkpoint.isEmpty()) {
         // Retryable: if the coordinator still counts this lease as current (it handed out an epoch twice after
         // losing a lease record; see UnitMapStore), the unit goes back to the queue and its next epoch is newer.
@@ -170,8 +171,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       chunks = cp.chunks();
       lastKey = cp.lastKey();
       rejected = cp.rejected();
-      end = new EndEstimate(unit.estimatedRows(), rows, System.nanoTime());
-      if (unit.estimatedBytes() > 0 && unit.estimatedBytes() - bytes < WRITE_BUFFER) {
+      end = new EndEstimate(unit.slice().estimatedRows(), rows, System.nanoTime());
+      long estimatedBytes = unit.slice().estimatedBytes();
+      if (estimatedBytes > 0 && estimatedBytes - bytes < WRITE_BUFFER) {
         control.small(); // its end may come before the first flush, where the estimate above is read
       }
       try {
@@ -224,8 +226,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   /** @param keyInBand the key is taken from the rows' fields ({@link #binaryKey}) rather than appended as text */
   private RangeRead rangeRead(boolean keyInBand) {
     TablePlan plan = assignment.plan();
-    return new RangeRead(TableName.parse(unit.sourceTable() != null ? unit.sourceTable() : plan.sourceTable()),
-        sourceColumns, key, range, lastKey, tenantColumn.valueFor(unit.tenantId()), keyInBand);
+    Slice slice = unit.slice();
+    return new RangeRead(TableName.parse(slice.sourceTable() != null ? slice.sourceTable() : plan.sourceTable()),
+        sourceColumns, key, range, lastKey, tenantColumn.valueFor(slice.tenantId()), keyInBand);
   }
 
   /** Streams the range from after the last committed key (or its lower bound) to its end, chunk by chunk. */
@@ -289,9 +292,10 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     if (control.leaseLost()) {
       throw new Interrupted(true);
     }
-    store.recordReject(target, new RejectedRow(unit.jobId(), unit.id(), unit.tenantId(), unit.table(), row.key(),
+    Slice slice = unit.slice();
+    store.recordReject(target, new RejectedRow(unit.jobId(), unit.id(), slice.tenantId(), slice.table(), row.key(),
         targetColumns, row.payload(), row.truncated(), message, error.getSQLState()));
-    Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), row.key(), rows, bytes, chunks, false,
+    Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), unit.lease().epoch(), row.key(), rows, bytes, chunks, false,
         rejected + 1);
     if (!store.writeAndCommit(target, cp, false)) {
       throw new LeaseLostOnWrite();
@@ -348,7 +352,8 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     // The chunk ends with the parser's last tuple: its key is where a new attempt resumes. Taken over only
     // once committed: a rejected chunk leaves the resume point where it was.
     List<String> resumeKey = wrote && parser.keyFields() > 0 ? parser.lastKey() : lastKey;
-    Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), resumeKey, rows + chunkRows, bytes + chunkBytes,
+    long epoch = unit.lease().epoch();
+    Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), epoch, resumeKey, rows + chunkRows, bytes + chunkBytes,
         chunks + (wrote ? 1 : 0), done, rejected);
     try {
       if (open) {

@@ -64,7 +64,7 @@ final class RollbackUnit {
     CheckpointStore store = targetDialect.checkpoints();
     try (Connection target = connections.target(targetDialect, assignment.target())) {
       store.ensureSchema(target);
-      Optional<Checkpoint> own = store.takeOverAndBegin(target, unit.jobId(), unit.id(), unit.epoch());
+      Optional<Checkpoint> own = store.takeOverAndBegin(target, unit.jobId(), unit.id(), unit.lease().epoch());
       if (own.isEmpty()) {
         return UnitOutcome.failed(UnitOutcome.LEASE_LOST, true, 0, 0); // retryable: see CopyUnit
       }
@@ -74,7 +74,7 @@ final class RollbackUnit {
       }
       try {
         for (WorkUnit copy : assignment.copyUnits()) {
-          store.reset(target, copy.jobId(), copy.id(), copy.epoch() + 1);
+          store.reset(target, copy.jobId(), copy.id(), copy.lease().epoch() + 1);
         }
         LOG.info("{}: step 1 - {} copy checkpoint(s) reset", unit.describe(), assignment.copyUnits().size());
         List<RowDeletion> deletions = deletions();
@@ -85,7 +85,7 @@ final class RollbackUnit {
               unit.describe(), dropped);
         }
         long deleted = delete(target, deletions);
-        Checkpoint done = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), null, deleted, 0, 0, true);
+        Checkpoint done = new Checkpoint(unit.jobId(), unit.id(), unit.lease().epoch(), null, deleted, 0, 0, true);
         if (!store.writeAndCommit(target, done, false)) {
           return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
         }
@@ -100,14 +100,14 @@ final class RollbackUnit {
   /** One deletion per tenant table of the copy units (in their order); one range when the unit has one. */
   List<RowDeletion> deletions() {
     String tenantColumn = TenantColumn.of(assignment.tenantColumn()).name();
-    if (unit.range() != null) {
-      return List.of(new RowDeletion(TableName.parse(unit.table()), tenantColumn, unit.tenantId(),
-          SplitKey.of(assignment.plan()), unit.range()));
+    if (unit.slice().range() != null) {
+      return List.of(new RowDeletion(TableName.parse(unit.slice().table()), tenantColumn, unit.slice().tenantId(),
+          SplitKey.of(assignment.plan()), unit.slice().range()));
     }
     Map<String, RowDeletion> byTable = new LinkedHashMap<>();
     for (WorkUnit copy : assignment.copyUnits()) {
-      byTable.putIfAbsent(copy.tenantId() + "\n" + copy.table(),
-          new RowDeletion(TableName.parse(copy.table()), tenantColumn, copy.tenantId(), null, null));
+      byTable.putIfAbsent(copy.slice().tenantId() + "\n" + copy.slice().table(),
+          new RowDeletion(TableName.parse(copy.slice().table()), tenantColumn, copy.slice().tenantId(), null, null));
     }
     return List.copyOf(byTable.values());
   }

@@ -44,7 +44,7 @@ final class StatementUnit {
       // Stamp our epoch before running anything, as a copy unit does: a holder of an older lease (a worker
       // thawed after its lease ran out) then cannot commit its statements, and one of a newer lease that
       // stamped first makes us stop here; two holders never both build the same constraint.
-      Optional<Checkpoint> own = store.takeOverAndBegin(target, unit.jobId(), unit.id(), unit.epoch());
+      Optional<Checkpoint> own = store.takeOverAndBegin(target, unit.jobId(), unit.id(), unit.lease().epoch());
       if (own.isEmpty() && !store.read(target, unit.jobId(), unit.id()).map(Checkpoint::done).orElse(false)) {
         target.rollback();
         return UnitOutcome.failed(UnitOutcome.LEASE_LOST, true, 0, 0); // retryable: see CopyUnit
@@ -61,7 +61,7 @@ final class StatementUnit {
       targetDialect.boundLockWaits(target);
       targetDialect.nameUnit(target, unit.jobId(), unit.id());
       if (unit.kind() == io.ferry.protocol.unit.UnitKind.RESTORE
-          || unit.kind() == io.ferry.protocol.unit.UnitKind.FINISH && unit.table() == null) {
+          || unit.kind() == io.ferry.protocol.unit.UnitKind.FINISH && unit.slice().table() == null) {
         // First, so that a dropped key comes back as it was, and the plan's keys of the same name are then skipped.
         int restored = targetDialect.restoreConstraints(target, unit.jobId());
         if (restored > 0) {
@@ -79,7 +79,7 @@ final class StatementUnit {
             throw new StatementFailed(i + 1, statements.size(), sql, e);
           }
         }
-        Checkpoint done = new Checkpoint(unit.jobId(), unit.id(), unit.epoch(), null, 0, 0, 0, true);
+        Checkpoint done = new Checkpoint(unit.jobId(), unit.id(), unit.lease().epoch(), null, 0, 0, 0, true);
         if (!store.writeAndCommit(target, done, false)) {
           return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
         }

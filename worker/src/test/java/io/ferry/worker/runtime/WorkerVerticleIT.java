@@ -18,14 +18,15 @@ import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.Units;
 import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.unit.ProgressListener;
 import io.ferry.worker.unit.UnitControl;
 import io.ferry.worker.unit.UnitExecutor;
-import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.verify.TableChecksum;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -427,17 +428,18 @@ class WorkerVerticleIT {
   }
 
   private static Assignment estimatedAt(long rows, Assignment a) {
-    return estimated(rows, a.unit().estimatedBytes(), a);
+    return estimated(rows, a.unit().slice().estimatedBytes(), a);
   }
 
   private static Assignment estimatedBytes(long bytes, Assignment a) {
-    return estimated(a.unit().estimatedRows(), bytes, a);
+    return estimated(a.unit().slice().estimatedRows(), bytes, a);
   }
 
   private static Assignment estimated(long rows, long bytes, Assignment a) {
     WorkUnit u = a.unit();
-    WorkUnit estimated = new WorkUnit(u.id(), u.jobId(), u.kind(), u.tenantId(), u.table(), u.sourceTable(), u.range(), rows,
-        bytes, u.state(), u.attempts(), u.epoch(), u.workerId(), u.leaseExpiresAt(), u.rows(), u.bytes(), u.error(), 0);
+    Slice s = u.slice();
+    WorkUnit estimated = new WorkUnit(u.id(), u.jobId(), u.kind(),
+        new Slice(s.tenantId(), s.table(), s.sourceTable(), s.range(), rows, bytes), u.state(), u.lease(), u.progress());
     return new Assignment(estimated, a.plan(), a.source(), a.target(), a.tenantColumn(), a.statements(), a.chunkRows(),
         a.chunkBytes(), a.mode(), a.copyUnits(), a.onRowError());
   }

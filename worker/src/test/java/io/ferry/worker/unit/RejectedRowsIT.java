@@ -13,12 +13,15 @@ import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.Lease;
+import io.ferry.protocol.unit.Progress;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.Units;
 import io.ferry.worker.preflight.Preflight;
-import io.ferry.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -197,10 +200,11 @@ class RejectedRowsIT {
     UnitOutcome first = run(copy("u-rb", plan, KeyRange.ALL, 1, target, RowErrorPolicy.REJECT), new UnitControl(),
         ProgressListener.NONE);
     assertThat(first.rejected()).isEqualTo(BAD.size());
-    WorkUnit copied = new WorkUnit("u-rb", JOB, UnitKind.COPY, "a", plan.targetTable(), plan.sourceTable(), KeyRange.ALL,
-        0, 0, UnitState.DONE, 1, 1, null, 0, first.rows(), first.bytes(), null, first.rejected());
-    WorkUnit rollback = new WorkUnit("rollback:0001", JOB, UnitKind.ROLLBACK, "a", plan.targetTable(), null, null, 0, 0,
-        UnitState.LEASED, 1, 1, "test-worker", 0, 0, 0, null, 0);
+    WorkUnit copied = new WorkUnit("u-rb", JOB, UnitKind.COPY,
+        new Slice("a", plan.targetTable(), plan.sourceTable(), KeyRange.ALL, 0, 0), UnitState.DONE, new Lease(1, 1, null, 0),
+        new Progress(first.rows(), first.bytes(), first.rejected(), null));
+    WorkUnit rollback = new WorkUnit("rollback:0001", JOB, UnitKind.ROLLBACK, new Slice("a", plan.targetTable(), null, null, 0, 0),
+        UnitState.LEASED, new Lease(1, 1, "test-worker", 0), Progress.NONE);
     UnitOutcome rolledBack = run(new Assignment(rollback, plan, DBS.connection(target), DBS.connection(target), "tenant_id",
         List.of(), 0, 0, null, List.of(copied), null), new UnitControl(), ProgressListener.NONE);
     assertThat(rolledBack.ok()).as(rolledBack.error()).isTrue();

@@ -11,6 +11,9 @@ import io.ferry.protocol.plan.TargetDdl;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.Lease;
+import io.ferry.protocol.unit.Progress;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -121,8 +124,8 @@ class RollbackUnitIT {
     assertThat(count("SELECT count(*) FROM ferry.checkpoints WHERE unit_id = 'finish:*' AND NOT done"))
         .as("the job's last finish must run again, also for a coordinator that restarts and reads the checkpoints").isEqualTo(1);
 
-    WorkUnit finish = new WorkUnit("finish:*", JOB, UnitKind.FINISH, null, null, null, null, 0, 0, UnitState.LEASED, 1, 2,
-        "test-worker", 0, 0, 0, null, 0);
+    WorkUnit finish = new WorkUnit("finish:*", JOB, UnitKind.FINISH, Slice.JOB, UnitState.LEASED,
+        new Lease(1, 2, "test-worker", 0), Progress.NONE);
     UnitOutcome restored = executor.execute(new Assignment(finish, null, target(), target(), "tenant_id", List.of(), 0, 0, null,
         List.of(), null), new UnitControl(), ProgressListener.NONE);
     assertThat(restored.ok()).as(String.valueOf(restored.error())).isTrue();
@@ -212,7 +215,8 @@ class RollbackUnitIT {
   }
 
   private static WorkUnit copy(String id, String tenant, String table, long epoch) {
-    return new WorkUnit(id, JOB, UnitKind.COPY, tenant, table, table, null, 0, 0, UnitState.DONE, 1, epoch, null, 0, 500, 5000, null, 0);
+    return new WorkUnit(id, JOB, UnitKind.COPY, new Slice(tenant, table, table, null, 0, 0), UnitState.DONE,
+        new Lease(1, epoch, null, 0), new Progress(500, 5000, 0, null));
   }
 
   private static Assignment rollback(String id, String tenant, String table, KeyRange range, WorkUnit... copies) {
@@ -220,9 +224,9 @@ class RollbackUnitIT {
   }
 
   private static Assignment rollback(long epoch, String id, String tenant, String table, KeyRange range, WorkUnit... copies) {
-    TablePlan plan = plan(tenant, table == null ? copies[0].table() : table);
-    WorkUnit unit = new WorkUnit(id, JOB, UnitKind.ROLLBACK, tenant, table, null, range, 0, 0, UnitState.LEASED, 1, epoch,
-        "test-worker", 0, 0, 0, null, 0);
+    TablePlan plan = plan(tenant, table == null ? copies[0].slice().table() : table);
+    WorkUnit unit = new WorkUnit(id, JOB, UnitKind.ROLLBACK, new Slice(tenant, table, null, range, 0, 0), UnitState.LEASED,
+        new Lease(1, epoch, "test-worker", 0), Progress.NONE);
     return new Assignment(unit, plan, target(), target(), "tenant_id", List.of(), 0, 0, null, List.of(copies), null);
   }
 

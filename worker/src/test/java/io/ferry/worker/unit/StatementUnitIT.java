@@ -3,6 +3,9 @@ package io.ferry.worker.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.unit.Lease;
+import io.ferry.protocol.unit.Progress;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -76,8 +79,8 @@ class StatementUnitIT {
   }
 
   private Assignment finish(long epoch) {
-    WorkUnit unit = new WorkUnit("finish:fence.items", JOB, UnitKind.FINISH, "t1", "fence.items", "fence.items", null, 0, 0,
-        UnitState.LEASED, 1, epoch, "test-worker", 0, 0, 0, null, 0);
+    WorkUnit unit = new WorkUnit("finish:fence.items", JOB, UnitKind.FINISH, new Slice("t1", "fence.items", "fence.items", null, 0, 0),
+        UnitState.LEASED, new Lease(1, epoch, "test-worker", 0), Progress.NONE);
     return new Assignment(unit, null, DBS.connection(url), DBS.connection(url), null, List.of(ADD_KEY), 0, 0, null,
         List.of(), null);
   }
