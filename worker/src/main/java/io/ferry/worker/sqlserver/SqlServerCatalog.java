@@ -27,19 +27,22 @@ public final class SqlServerCatalog {
       WHERE t.is_ms_shipped = 0 AND s.name NOT IN ('sys', 'INFORMATION_SCHEMA', ?)
       ORDER BY s.name, t.name""";
 
-  // IDENT_SEED/IDENT_INCR rather than sys.identity_columns.seed_value: the same values, and Babelfish reports
-  // only the functions; last_value is NULL until a row was inserted.
+  // IDENT_SEED/IDENT_INCR/IDENT_CURRENT rather than sys.identity_columns' values: the same values, and Babelfish
+  // reports only the functions right (its view pairs every identity column with every table's last value);
+  // the view's last_value only says whether a row was ever inserted.
   private static final String COLUMNS = """
       SELECT c.name, CASE WHEN ty.is_user_defined = 1 THEN TYPE_NAME(ty.system_type_id) ELSE ty.name END,
         c.max_length, c.precision, c.scale, c.is_nullable, c.collation_name, c.is_identity,
         CAST(IDENT_SEED(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)),
         CAST(IDENT_INCR(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)),
-        CAST(ic.last_value AS decimal(38,0)), cc.definition, dc.definition
+        CASE WHEN EXISTS (SELECT 1 FROM sys.identity_columns ic WHERE ic.object_id = c.object_id
+          AND ic.column_id = c.column_id AND ic.last_value IS NOT NULL)
+          THEN CAST(IDENT_CURRENT(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)) END,
+        cc.definition, dc.definition
       FROM sys.columns c
       JOIN sys.tables t ON t.object_id = c.object_id
       JOIN sys.schemas s ON s.schema_id = t.schema_id
       JOIN sys.types ty ON ty.user_type_id = c.user_type_id
-      LEFT JOIN sys.identity_columns ic ON ic.object_id = c.object_id AND ic.column_id = c.column_id
       LEFT JOIN sys.computed_columns cc ON cc.object_id = c.object_id AND cc.column_id = c.column_id
       LEFT JOIN sys.default_constraints dc ON dc.object_id = c.default_object_id
       WHERE s.name = ? AND t.name = ?

@@ -1,0 +1,163 @@
+package io.ferry.deploy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.deploy.cli.ApiClient;
+import io.ferry.deploy.cluster.ProcessCluster;
+import io.ferry.deploy.demo.ClusterWait;
+import io.ferry.protocol.Json;
+import io.ferry.testsupport.TestPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A coordinator and two workers as separate JVM processes consolidate three SQL Server district databases
+ * (the shared Babelfish server on 127.0.0.1:1433, or {@code FERRY_TEST_MSSQL_URL}) into one PostgreSQL
+ * schema with a tenant column: row counts per district, exact values and the tenant-led keys are checked.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SqlServerConsolidationIT {
+
+  static final Map<String, Integer> PEOPLE = Map.of("d1", 3000, "d2", 2000, "d3", 1000);
+  static final String SERVER = env("FERRY_TEST_MSSQL_URL", "jdbc:sqlserver://127.0.0.1:1433;encrypt=false;trustServerCertificate=true");
+  static final String USER = env("FERRY_TEST_MSSQL_USER", "ferry");
+  static final String PASSWORD = env("FERRY_TEST_MSSQL_PASSWORD", "Ferry-test-1");
+
+  final Map<String, String> districts = new LinkedHashMap<>();
+  final List<String> created = new ArrayList<>();
+  TestPostgres pg;
+  String target;
+  ProcessCluster cluster;
+  ApiClient api;
+
+  @BeforeAll
+  void start() throws Exception {
+    for (String district : List.of("d1", "d2", "d3")) {
+      String name = ("ferry_t_" + district + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+      execute(SERVER, "CREATE DATABASE " + name);
+      created.add(name);
+      String url = SERVER + ";databaseName=" + name;
+      districts.put(district, url);
+      fill(url, district, PEOPLE.get(district));
+    }
+    pg = new TestPostgres();
+    target = pg.createDatabase("mssql_target");
+    cluster = ItCluster.start(getClass(), 2, 2);
+    api = ItCluster.ready(cluster, null, 2);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    ItCluster.close(cluster, pg);
+    try (Connection c = open(SERVER); Statement st = c.createStatement()) {
+      for (String name : created) {
+        st.execute("DROP DATABASE IF EXISTS " + name);
+      }
+    }
+  }
+
+  /** People with every common column type and a NULL every seventh row; each person has two visits. */
+  static void fill(String url, String district, int people) throws SQLException {
+    int n = Integer.parseInt(district.substring(1));
+    execute(url, """
+        CREATE TABLE dbo.people (id int IDENTITY(1,1) PRIMARY KEY, name nvarchar(100) NULL, balance decimal(18,4) NOT NULL,
+          born datetime2(3) NOT NULL, active bit NOT NULL, ref uniqueidentifier NULL)""", """
+        CREATE TABLE dbo.visits (id int IDENTITY(1,1) PRIMARY KEY, person_id int NOT NULL REFERENCES dbo.people(id),
+          note nvarchar(50) NULL)""", """
+        WITH d AS (SELECT 0 AS v UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
+          UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9),
+        s AS (SELECT a.v + 10 * b.v + 100 * c.v + 1000 * e.v + 1 AS i FROM d a, d b, d c, d e)
+        INSERT INTO dbo.people (name, balance, born, active, ref)
+        SELECT CASE WHEN i %% 7 = 0 THEN NULL ELSE N'Zoë ✓ ' + CAST(i AS nvarchar(10)) + N' of d%d' END,
+          CAST(i AS decimal(18,4)) * 1.2345 - 1000, DATEADD(minute, i, CAST('2001-02-03T04:05:06.789' AS datetime2(3))),
+          CASE WHEN i %% 2 = 0 THEN 1 ELSE 0 END,
+          CASE WHEN i %% 7 = 0 THEN NULL ELSE CAST('6F9619FF-8B86-D011-B42D-' + RIGHT('00000000000' + CAST(i AS varchar(12)), 12) AS uniqueidentifier) END
+        FROM s WHERE i <= %d ORDER BY i""".formatted(n, people), """
+        INSERT INTO dbo.visits (person_id, note) SELECT id, N'first' FROM dbo.people ORDER BY id""", """
+        INSERT INTO dbo.visits (person_id, note) SELECT id, NULL FROM dbo.people ORDER BY id""");
+  }
+
+  Map<String, Object> spec() {
+    List<Map<String, Object>> tenants = new ArrayList<>();
+    districts.forEach((id, url) -> tenants.add(Map.of("id", id, "url", url, "user", USER, "password", PASSWORD)));
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("name", "it-sqlserver");
+    spec.put("source", Map.of("engine", "sqlserver", "tenants", tenants));
+    spec.put("target", Map.of("engine", "postgresql", "url", pg.url(target), "user", pg.user(), "schema", "city",
+        "tenantColumn", "district"));
+    spec.put("tables", Map.of("include", List.of("dbo.*")));
+    spec.put("mode", "drop_recreate");
+    spec.put("unit", Map.of("rows", 1000));
+    return spec;
+  }
+
+  @Test
+  void consolidatesEveryDistrictIntoOneSchema() throws Exception {
+    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec()), "application/json");
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+    JsonNode job = ClusterWait.finished(api, submitted.body().path("id").asText(), state -> { });
+    assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+
+    try (Connection t = pg.connect(target)) {
+      for (var district : PEOPLE.entrySet()) {
+        String d = district.getKey();
+        assertThat(TargetChecks.count(t, "SELECT count(*) FROM city.people WHERE district = '" + d + "'")).as(d).isEqualTo((long) district.getValue());
+        assertThat(TargetChecks.count(t, "SELECT count(*) FROM city.visits WHERE district = '" + d + "'")).as(d).isEqualTo(2L * district.getValue());
+      }
+      assertThat(row(t, "SELECT name, balance::text, born::text, active::text, ref::text FROM city.people WHERE district = 'd2' AND id = 1234"))
+          .containsExactly("Zoë ✓ 1234 of d2", "523.3730", "2001-02-04 00:39:06.789", "true", "6f9619ff-8b86-d011-b42d-000000001234");
+      assertThat(row(t, "SELECT coalesce(name, '-'), balance::text, active::text, coalesce(ref::text, '-') FROM city.people WHERE district = 'd3' AND id = 7"))
+          .containsExactly("-", "-991.3585", "false", "-");
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM city.visits WHERE note IS NULL")).isEqualTo(6000);
+      assertThat(row(t, """
+          SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM pg_constraint c
+            CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY k(attnum, n)
+            JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+          WHERE c.conrelid = 'city.people'::regclass AND c.contype = 'p'""")).containsExactly("district,id");
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'city.visits'::regclass AND contype = 'f'"))
+          .isEqualTo(1);
+    }
+  }
+
+  static List<String> row(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      assertThat(rs.next()).as(sql).isTrue();
+      List<String> values = new ArrayList<>();
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        values.add(rs.getString(i));
+      }
+      return values;
+    }
+  }
+
+  static void execute(String url, String... statements) throws SQLException {
+    try (Connection c = open(url); Statement st = c.createStatement()) {
+      for (String sql : statements) {
+        st.execute(sql);
+      }
+    }
+  }
+
+  static Connection open(String url) throws SQLException {
+    return DriverManager.getConnection(url, USER, PASSWORD);
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+}
