@@ -51,10 +51,12 @@ public interface SourceDialect {
   CopySource openFirstRow(Connection source, RangeRead read) throws SQLException;
 
   /**
-   * The user-defined types the table's columns use and how each column lands on the target, types placed
-   * in {@code targetSchema} when non-null (else in their own schema).
+   * The user-defined types the table's columns use and how each column lands on a target of
+   * {@code targetEngine} (as a job spec names it), types placed in {@code targetSchema} when non-null (else
+   * in their own schema). A target engine the source cannot write to is refused with an
+   * {@link IllegalArgumentException} that says so.
    */
-  TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema) throws SQLException;
+  TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema, String targetEngine) throws SQLException;
 
   /** Bytes per second of a short sample read of the table; 0 when not measured (tiny tables). */
   double sampleReadRate(Connection source, SourceTable table) throws SQLException;

@@ -71,7 +71,12 @@ public final class PostgresSource implements SourceDialect {
   }
 
   @Override
-  public TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema) throws SQLException {
+  public TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema, String targetEngine)
+      throws SQLException {
+    if (!engine().equals(targetEngine)) {
+      throw new IllegalArgumentException("a PostgreSQL source can be copied to a PostgreSQL target only, not to "
+          + targetEngine);
+    }
     return PostgresTypes.map(source, table, targetSchema);
   }
 

@@ -156,7 +156,7 @@ public final class Preflight {
       TableName table, Map<TableName, TableName> jobTables, TableName partitionOf) throws SQLException {
     List<String> warnings = new ArrayList<>();
     SourceTable st = source.describe(conn, table, partitionOf == null ? warnings : new ArrayList<>());
-    TypeMapping types = source.mapTypes(conn, st, run.spec.target().schema());
+    TypeMapping types = source.mapTypes(conn, st, run.spec.target().schema(), target.engine());
     warnings.addAll(types.warnings());
     if (partitionOf == null && run.tenantColumn != null && st.columns().stream().anyMatch(c -> c.name().equals(run.tenantColumn))) {
       run.problems.add("tenant " + tenantId + ": table " + table + " already has a column named " + run.tenantColumn

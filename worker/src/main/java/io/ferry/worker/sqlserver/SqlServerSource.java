@@ -58,9 +58,15 @@ public final class SqlServerSource implements SourceDialect {
     return SqlServerKeySample.sample(source, table, key, points, minPoints);
   }
 
+  /** To PostgreSQL by {@link SqlServerTypes}; to SQL Server every type as it is ({@link SqlServerTargetTypes}). */
   @Override
-  public TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema) {
-    return SqlServerTypes.map(table);
+  public TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema, String targetEngine)
+      throws SQLException {
+    return switch (targetEngine) {
+      case "postgresql" -> SqlServerTypes.map(table);
+      case SqlServerTarget.ENGINE -> SqlServerTargetTypes.map(table, SqlServerCatalog.columns(source, table.name()));
+      default -> throw new IllegalArgumentException("a SQL Server source cannot be copied to a " + targetEngine + " target");
+    };
   }
 
   @Override
@@ -70,7 +76,8 @@ public final class SqlServerSource implements SourceDialect {
 
   /**
    * Only binary: every SQL Server column is encoded into its PostgreSQL type's binary form
-   * ({@link SqlServerTypes} asks for no text handling), so no plan of a SQL Server table names text COPY.
+   * ({@link SqlServerTypes} asks for no text handling), or for a SQL Server target into its exact form
+   * ({@link SqlServerWire}), so no plan of a SQL Server table names text COPY.
    */
   @Override
   public CopySource openCopy(Connection source, RangeRead read, CopyFormat format) throws SQLException {

@@ -228,7 +228,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     TablePlan plan = assignment.plan();
     Slice slice = unit.slice();
     return new RangeRead(TableName.parse(slice.sourceTable() != null ? slice.sourceTable() : plan.sourceTable()),
-        sourceColumns, key, range, lastKey, tenantColumn.valueFor(slice.tenantId()), keyInBand);
+        sourceColumns, key, range, lastKey, tenantColumn.valueFor(slice.tenantId()), keyInBand, targetDialect.engine());
   }
 
   /** Streams the range from after the last committed key (or its lower bound) to its end, chunk by chunk. */
