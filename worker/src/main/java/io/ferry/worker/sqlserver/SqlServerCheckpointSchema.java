@@ -40,7 +40,8 @@ final class SqlServerCheckpointSchema {
         @LockTimeout = 10000;
       IF @lock < 0
       BEGIN
-        DECLARE @message nvarchar(200) = CONCAT(N'could not lock the creation of the ferry schema (sp_getapplock: ', @lock, N')');
+        DECLARE @message nvarchar(200) =
+          CONCAT(N'could not lock the creation of the ferry schema (sp_getapplock: ', @lock, N')');
         THROW 51000, @message, 1;
       END""";
 

@@ -121,7 +121,8 @@ final class SqlServerCheckpointSql {
       IF @@ROWCOUNT = 0
         INSERT INTO ferry.rejects (job_id, unit_id, tenant_id, table_name, row_key, columns, payload, payload_truncated,
           error, sql_state, rejected_at)
-        VALUES (@job, @unit, @tenant, @table, @row_key, @columns, @payload, @truncated, @error, @sql_state, SYSUTCDATETIME());
+        VALUES (@job, @unit, @tenant, @table, @row_key, @columns, @payload, @truncated, @error, @sql_state,
+          SYSUTCDATETIME());
       """.formatted(JOB_UNIT, SqlServerCheckpointSchema.TENANT_ID_LENGTH, SqlServerCheckpointSchema.TABLE_NAME_LENGTH,
       SqlServerCheckpointSchema.SQL_STATE_LENGTH);
 

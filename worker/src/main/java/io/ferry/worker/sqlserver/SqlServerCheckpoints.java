@@ -80,7 +80,8 @@ public final class SqlServerCheckpoints implements CheckpointStore {
   }
 
   @Override
-  public Optional<Checkpoint> takeOverAndBegin(Connection target, String jobId, String unitId, long epoch) throws SQLException {
+  public Optional<Checkpoint> takeOverAndBegin(Connection target, String jobId, String unitId, long epoch)
+      throws SQLException {
     return takeOver(target, jobId, unitId, epoch, SqlServerCheckpointSql.TAKE_OVER_AND_COMMIT);
   }
 
@@ -160,7 +161,9 @@ public final class SqlServerCheckpoints implements CheckpointStore {
       if (e.getErrorCode() != INVALID_OBJECT_NAME && !missing(target, e)) {
         throw e;
       }
-      target.rollback();
+      if (!target.getAutoCommit()) {
+        target.rollback();
+      }
       ensured.remove(targetKey(target));
       ensureSchema(target);
       return work.run();

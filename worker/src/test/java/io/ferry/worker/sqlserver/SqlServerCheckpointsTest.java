@@ -62,9 +62,11 @@ class SqlServerCheckpointsTest {
 
   @Test
   void aChunkCommitsOnlyWhenItsCheckpointWasWrittenAndATakeOverCommitsAfterReadingTheProgress() {
-    String commit = SqlServerCheckpointSql.WRITE_AND_COMMIT.substring(SqlServerCheckpointSql.WRITE_AND_COMMIT.indexOf("SET @n = @@ROWCOUNT;\nEND;"));
+    String batch = SqlServerCheckpointSql.WRITE_AND_COMMIT;
+    String commit = batch.substring(batch.indexOf("SET @n = @@ROWCOUNT;\nEND;"));
     assertThat(commit).containsSubsequence("IF @n = 1", "COMMIT TRANSACTION", "ELSE", "ROLLBACK TRANSACTION", "SELECT @n");
-    assertThat(SqlServerCheckpointSql.TAKE_OVER_AND_COMMIT).containsSubsequence("UPDATE", "INSERT", "SELECT epoch", "COMMIT TRANSACTION");
+    assertThat(SqlServerCheckpointSql.TAKE_OVER_AND_COMMIT)
+        .containsSubsequence("UPDATE", "INSERT", "SELECT epoch", "COMMIT TRANSACTION");
   }
 
   /** The lock first, in a transaction a SELECT from a table opened; then each object only when it is missing. */
