@@ -53,6 +53,9 @@ class SqlServerConsolidationIT {
       String url = SERVER + ";databaseName=" + name;
       districts.put(district, url);
       fill(url, district, PEOPLE.get(district));
+      try (Connection c = open(url)) {
+        SqlServerShapes.create(c, Integer.parseInt(district.substring(1)));
+      }
     }
     pg = new TestPostgres();
     target = pg.createDatabase("mssql_target");
@@ -130,6 +133,40 @@ class SqlServerConsolidationIT {
           WHERE c.conrelid = 'city.people'::regclass AND c.contype = 'p'""")).containsExactly("district,id");
       assertThat(TargetChecks.count(t, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'city.visits'::regclass AND contype = 'f'"))
           .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void carriesEveryKeyShapeAndMappedTypeExactly() throws Exception {
+    Map<String, Object> spec = spec();
+    spec.put("name", "it-sqlserver-shapes");
+    spec.put("tables", Map.of("include", List.of("shapes.*")));
+    spec.put("target", Map.of("engine", "postgresql", "url", pg.url(target), "user", pg.user(), "schema", "shapes_out",
+        "tenantColumn", "district"));
+    spec.put("unit", Map.of("rows", 300));
+    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+    JsonNode job = ClusterWait.finished(api, submitted.body().path("id").asText(), state -> { });
+    assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+
+    try (Connection t = pg.connect(target)) {
+      for (var district : districts.entrySet()) {
+        try (Connection s = open(district.getValue())) {
+          for (String table : SqlServerShapes.TABLES) {
+            Map<String, Integer> expected = CrossEngineRows.source(s, "shapes." + table);
+            Map<String, Integer> actual = CrossEngineRows.target(t, "shapes_out." + table, "district", district.getKey(),
+                s, "shapes." + table);
+            assertThat(actual).as(district.getKey() + " shapes." + table + "\n" + CrossEngineRows.difference(expected, actual))
+                .isEqualTo(expected);
+          }
+        }
+      }
+      assertThat(row(t, "SELECT length(content)::text FROM shapes_out.files WHERE district = 'd2' AND name = 'big.bin'"))
+          .containsExactly(String.valueOf(5 * 1024 * 1024 / 11 * 11));
+      assertThat(TargetChecks.count(t, """
+          SELECT count(*) FROM pg_constraint WHERE contype = 'f'
+            AND conrelid IN ('shapes_out.classes'::regclass, 'shapes_out.devices'::regclass)""")).isEqualTo(2);
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM shapes_out.badges WHERE badge_no IS NULL")).isEqualTo(3);
     }
   }
 

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,14 +62,14 @@ final class RollbackUnit {
   UnitOutcome run() throws SQLException {
     CheckpointStore store = targetDialect.checkpoints();
     try (Connection target = connections.target(targetDialect, assignment.target())) {
-      store.ensureSchema(target);
-      Optional<Checkpoint> own = store.takeOverAndBegin(target, unit.jobId(), unit.id(), unit.lease().epoch());
-      if (own.isEmpty()) {
+      TakeOver takeOver = TakeOver.begin(store, target, unit);
+      if (takeOver.lost()) {
         return UnitOutcome.failed(UnitOutcome.LEASE_LOST, true, 0, 0); // retryable: see CopyUnit
       }
-      if (own.get().done()) {
-        LOG.info("{}: already done ({} rows deleted), nothing to do", unit.describe(), own.get().rows());
-        return UnitOutcome.ok(own.get().rows(), 0);
+      if (takeOver.done()) {
+        target.rollback();
+        LOG.info("{}: already done ({} rows deleted), nothing to do", unit.describe(), takeOver.checkpoint().rows());
+        return UnitOutcome.ok(takeOver.checkpoint().rows(), 0);
       }
       try {
         for (WorkUnit copy : assignment.copyUnits()) {
@@ -119,10 +118,10 @@ final class RollbackUnit {
     for (int round = 1; !left.isEmpty(); round++) {
       List<RowDeletion> next = new ArrayList<>();
       for (RowDeletion d : left) {
+        // Never released: savepoints end with the transaction, and SQL Server has no RELEASE SAVEPOINT.
         Savepoint before = target.setSavepoint();
         try {
           long rows = targetDialect.deleteRows(target, d);
-          target.releaseSavepoint(before);
           deleted += rows;
           LOG.info("{}: step 3 - {} row(s) of {} deleted", unit.describe(), rows, d);
         } catch (SQLException e) {

@@ -10,12 +10,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes a prepare, finish or restore unit: after stamping its lease epoch on its checkpoint, its
+ * Executes a prepare, finish or restore unit: after its {@link TakeOver}, its
  * statements and its done checkpoint in one target transaction. PostgreSQL DDL is transactional (including {@code ANALYZE}; only {@code VACUUM} and
  * {@code CREATE INDEX CONCURRENTLY} are not), so a crash leaves either all of it or none. The job-level
  * finish first restores the constraints the job recorded as dropped ({@code ferry.dropped_constraints});
@@ -40,16 +39,11 @@ final class StatementUnit {
   UnitOutcome run() throws SQLException {
     CheckpointStore store = targetDialect.checkpoints();
     try (Connection target = connections.target(targetDialect, assignment.target())) {
-      store.ensureSchema(target);
-      // Stamp our epoch before running anything, as a copy unit does: a holder of an older lease (a worker
-      // thawed after its lease ran out) then cannot commit its statements, and one of a newer lease that
-      // stamped first makes us stop here; two holders never both build the same constraint.
-      Optional<Checkpoint> own = store.takeOverAndBegin(target, unit.jobId(), unit.id(), unit.lease().epoch());
-      if (own.isEmpty() && !store.read(target, unit.jobId(), unit.id()).map(Checkpoint::done).orElse(false)) {
-        target.rollback();
+      TakeOver takeOver = TakeOver.begin(store, target, unit);
+      if (takeOver.lost()) {
         return UnitOutcome.failed(UnitOutcome.LEASE_LOST, true, 0, 0); // retryable: see CopyUnit
       }
-      if (own.isEmpty() || own.get().done()) { // done under this epoch or another: its statements must not run twice
+      if (takeOver.done()) {
         target.rollback();
         LOG.info("{}: already done, nothing to do", unit.describe());
         return UnitOutcome.ok(0, 0);

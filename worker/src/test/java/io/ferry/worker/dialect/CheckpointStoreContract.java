@@ -39,6 +39,9 @@ public abstract class CheckpointStoreContract {
   /** A new connection to that database, auto-commit off, as the target dialect opens it. */
   protected abstract Connection connect() throws SQLException;
 
+  /** Drops the store's tables and the {@code ferry} schema, in the connection's open transaction. */
+  protected abstract void dropStoreSchema(Connection c) throws SQLException;
+
   @BeforeAll
   void create() throws SQLException {
     createDatabase();
@@ -183,6 +186,32 @@ public abstract class CheckpointStoreContract {
       c.commit();
       assertThat(rejects(c, "unit-rejects")).isEqualTo(3);
       assertThat(rejects(c, "unit-none")).isZero();
+    }
+  }
+
+  /** The store may remember that it created the schema: a unit attempt still finds it again once dropped. */
+  @Test
+  void aSchemaDroppedSinceItWasEnsuredIsCreatedAgainByTheFirstStatementOfAUnit() throws SQLException {
+    try (Connection c = connect()) {
+      store().ensureSchema(c);
+      dropStoreSchema(c);
+      c.commit();
+      store().ensureSchema(c);
+      assertThat(store().read(c, JOB, "unit-dropped")).isEmpty();
+      c.rollback();
+
+      dropStoreSchema(c);
+      c.commit();
+      assertThat(store().takeOverAndBegin(c, JOB, "unit-dropped", 1)).hasValueSatisfying(cp -> {
+        assertThat(cp.epoch()).isEqualTo(1);
+        assertThat(cp.rows()).isZero();
+      });
+      store().recordReject(c, reject("unit-dropped", "1"));
+      assertThat(store().writeAndCommit(c, new Checkpoint(JOB, "unit-dropped", 1, List.of("1"), 0, 0, 1, true, 1), false))
+          .isTrue();
+      assertThat(store().read(c, JOB, "unit-dropped")).hasValueSatisfying(cp -> assertThat(cp.rejected()).isEqualTo(1));
+      c.rollback();
+      assertThat(rejects(c, "unit-dropped")).isEqualTo(1);
     }
   }
 

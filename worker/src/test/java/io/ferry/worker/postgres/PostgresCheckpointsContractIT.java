@@ -5,6 +5,7 @@ import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.CheckpointStoreContract;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /** The PostgreSQL checkpoint store against the checkpoint contract. */
 class PostgresCheckpointsContractIT extends CheckpointStoreContract {
@@ -31,5 +32,12 @@ class PostgresCheckpointsContractIT extends CheckpointStoreContract {
   @Override
   protected Connection connect() throws SQLException {
     return dialect.connect(dbs.connection(url));
+  }
+
+  @Override
+  protected void dropStoreSchema(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("DROP SCHEMA ferry CASCADE");
+    }
   }
 }
