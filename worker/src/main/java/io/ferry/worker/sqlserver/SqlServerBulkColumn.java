@@ -48,6 +48,11 @@ record SqlServerBulkColumn(String name, String type, int jdbcType, int precision
         SqlServerWire.streamable(type), SqlServerWire.textual(type), SqlServerWire.decoder(type));
   }
 
+  /** The same column in a table where it is no identity (a staging table). */
+  SqlServerBulkColumn withoutIdentity() {
+    return new SqlServerBulkColumn(name, type, jdbcType, precision, scale, false, streamed, textual, decoder);
+  }
+
   /**
    * The parameter marker of a multi-row {@code INSERT}: temporal values and GUIDs are bound as their exact
    * text and converted by the server, which keeps all 7 fractional digits and the offset.

@@ -5,6 +5,8 @@ import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.pool.LentConnection;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,10 +77,29 @@ final class SqlServerChunkWriter implements ChunkWriter {
     return new SqlServerChunkWriter(target, table, written, loader);
   }
 
+  /**
+   * The written columns' types, nullability and identity, straight from {@code sys.columns}; read per chunk, so
+   * kept to one table's rows (no identity values, which Babelfish computes over every table).
+   */
+  private static final String COLUMNS = """
+      SELECT c.name, CASE WHEN ty.is_user_defined = 1 THEN TYPE_NAME(ty.system_type_id) ELSE ty.name END,
+        c.max_length, c.precision, c.scale, c.is_nullable, c.collation_name, c.is_identity
+      FROM sys.columns c JOIN sys.types ty ON ty.user_type_id = c.user_type_id
+      WHERE c.object_id = OBJECT_ID(?)""";
+
   /** The written columns as the target's catalog describes them, in stream order. */
   static List<SqlServerBulkColumn> columns(Connection target, TableName table, List<String> columns) throws SQLException {
     Map<String, SqlServerColumn> byName = new HashMap<>();
-    SqlServerCatalog.columns(target, table).forEach(c -> byName.put(c.name(), c));
+    try (PreparedStatement ps = target.prepareStatement(COLUMNS)) {
+      ps.setNString(1, SqlServerSql.table(table));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Long identity = rs.getBoolean(8) ? 1L : null;
+          byName.put(rs.getString(1), new SqlServerColumn(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4),
+              rs.getInt(5), rs.getBoolean(6), rs.getString(7), identity, identity, null, null, null));
+        }
+      }
+    }
     if (byName.isEmpty()) {
       throw new SQLException("table " + table + " does not exist on the target", "42S02");
     }

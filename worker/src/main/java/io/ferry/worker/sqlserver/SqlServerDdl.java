@@ -10,7 +10,6 @@ import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Target DDL for SQL Server, as pure functions of the source catalog description.
@@ -206,7 +205,9 @@ final class SqlServerDdl {
         + " OR IDENT_CURRENT(" + table + ") <> IDENT_SEED(" + table + ") THEN 1 ELSE 0 END;"
         + " IF @next IS NOT NULL AND (@used = 0 OR IDENT_CURRENT(" + table + ") + @incr < @next) BEGIN"
         + " DECLARE @reseed decimal(38,0) = CASE WHEN @used = 1 THEN @next - @incr ELSE @next END;"
-        + " DBCC CHECKIDENT (" + table + ", RESEED, @reseed) WITH NO_INFOMSGS; END END";
+        // DBCC takes no variable, and Babelfish no N'' literal there: the statement is built as text.
+        + " DECLARE @dbcc nvarchar(max) = " + literal("DBCC CHECKIDENT ('" + SqlServerSql.table(target).replace("'", "''")
+            + "', RESEED, ") + " + CONVERT(nvarchar(40), @reseed) + N') WITH NO_INFOMSGS'; EXEC (@dbcc); END END";
   }
 
   /** Drops every foreign key referencing {@code target} from another table: {@code DROP TABLE} refuses a referenced table. */
@@ -244,9 +245,5 @@ final class SqlServerDdl {
     out.add(r.tenantColumn());
     out.addAll(columns);
     return out;
-  }
-
-  static String joined(List<String> parts) {
-    return parts.stream().collect(Collectors.joining(", "));
   }
 }

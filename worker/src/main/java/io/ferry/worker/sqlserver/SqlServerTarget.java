@@ -38,7 +38,7 @@ public final class SqlServerTarget implements TargetDialect {
   /** SQL Server's error number for a statement that conflicts with a constraint (a foreign key among them). */
   private static final int CONSTRAINT_CONFLICT = 547;
 
-  private final CheckpointStore checkpoints = new SqlServerPendingCheckpoints();
+  private final CheckpointStore checkpoints = new SqlServerCheckpoints();
 
   @Override
   public String engine() {

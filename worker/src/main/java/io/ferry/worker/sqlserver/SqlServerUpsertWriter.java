@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  * statement over the whole table, never {@code MERGE} (whose concurrency pitfalls are many, and which
  * Babelfish lacks). Idempotent: running a chunk twice leaves the same rows. Rows are never deleted.
  *
- * <p>The staging table has exactly the written columns with the target's types ({@code SELECT TOP 0 … INTO}),
- * and is emptied after each merge; created in a transaction that is rolled back, it goes with it and the
+ * <p>The staging table has exactly the written columns with the target's types ({@code SELECT TOP 0 … INTO}) and no
+ * identity, and is emptied after each merge; created in a transaction that is rolled back, it goes with it and the
  * next chunk creates it again. An identity column is written with {@code IDENTITY_INSERT} and left out of
  * the update (SQL Server cannot update one: an existing row keeps its value).
  */
@@ -47,7 +47,8 @@ final class SqlServerUpsertWriter implements ChunkWriter {
       st.execute(stageSql(request, stage));
     }
     List<String> identity = columns.stream().filter(SqlServerBulkColumn::identity).map(SqlServerBulkColumn::name).toList();
-    ChunkWriter load = SqlServerChunkWriter.load(target, new TableName("", stage), columns, true);
+    List<SqlServerBulkColumn> staged = columns.stream().map(SqlServerBulkColumn::withoutIdentity).toList();
+    ChunkWriter load = SqlServerChunkWriter.load(target, new TableName("", stage), staged, true);
     return new SqlServerUpsertWriter(target, mergeSql(request, stage, identity), load);
   }
 
@@ -59,9 +60,11 @@ final class SqlServerUpsertWriter implements ChunkWriter {
 
   static String stageSql(ChunkRequest request, String stage) {
     String quoted = SqlServerSql.ident(stage);
-    return "IF OBJECT_ID(" + SqlServerDdl.literal("tempdb.." + quoted) + ") IS NULL SELECT TOP 0 "
-        + SqlServerSql.idents(request.columns()) + " INTO " + quoted + " FROM " + SqlServerSql.table(request.table())
-        + " ELSE TRUNCATE TABLE " + quoted;
+    String columns = SqlServerSql.idents(request.columns());
+    String table = SqlServerSql.table(request.table());
+    // UNION ALL leaves the identity property behind (SELECT INTO would copy it): staged values are plain values.
+    return "IF OBJECT_ID(" + SqlServerDdl.literal("tempdb.." + quoted) + ") IS NULL SELECT TOP 0 " + columns + " INTO " + quoted
+        + " FROM " + table + " UNION ALL SELECT TOP 0 " + columns + " FROM " + table + " ELSE TRUNCATE TABLE " + quoted;
   }
 
   /**

@@ -64,7 +64,8 @@ class SqlServerDdlTest {
     assertThat(finish.get(1)).isEqualTo("IF NOT EXISTS (SELECT 1 FROM sys.columns WHERE object_id = OBJECT_ID(N'[sales].[orders]')"
         + " AND name = N'note' AND default_object_id <> 0) ALTER TABLE [sales].[orders] ADD DEFAULT (N'none') FOR [note]");
     assertThat(finish.get(0)).startsWith("IF COLUMNPROPERTY(OBJECT_ID(N'[sales].[orders]'), N'id', 'IsIdentity') = 1")
-        .contains("DECLARE @source decimal(38,0) = 42;").contains("DBCC CHECKIDENT (N'[sales].[orders]', RESEED, @reseed)");
+        .contains("DECLARE @source decimal(38,0) = 42;")
+        .contains("N'DBCC CHECKIDENT (''[sales].[orders]'', RESEED, ' + CONVERT(nvarchar(40), @reseed)");
     assertThat(finish.get(2)).isEqualTo("IF OBJECT_ID(N'[sales].[ck_total]', N'C') IS NULL ALTER TABLE [sales].[orders]"
         + " ADD CONSTRAINT [ck_total] CHECK ([total]>=(0))");
     assertThat(finish.get(3)).isEqualTo("IF NOT EXISTS (SELECT 1 FROM sys.key_constraints WHERE parent_object_id ="
@@ -149,6 +150,7 @@ class SqlServerDdlTest {
     assertThat(stage).isEqualTo("#ferry_stage_sales_orders");
     assertThat(SqlServerUpsertWriter.stageSql(request, stage)).isEqualTo("IF OBJECT_ID(N'tempdb..[#ferry_stage_sales_orders]')"
         + " IS NULL SELECT TOP 0 [t], [id], [note], [total] INTO [#ferry_stage_sales_orders] FROM [sales].[orders]"
+        + " UNION ALL SELECT TOP 0 [t], [id], [note], [total] FROM [sales].[orders]"
         + " ELSE TRUNCATE TABLE [#ferry_stage_sales_orders]");
     assertThat(SqlServerUpsertWriter.mergeSql(request, stage, List.of("id"))).isEqualTo(
         "UPDATE t SET t.[note] = s.[note], t.[total] = s.[total] FROM [sales].[orders] t JOIN [#ferry_stage_sales_orders] s"
