@@ -179,6 +179,10 @@ public final class Preflight {
         : target.ddl(new DdlRequest(types.apply(st), targetTable, run.mode, run.tenantColumn, jobTables, uuids));
     warnings.addAll(ddl.warnings());
     TargetState state = targetState(run, target, targetTable);
+    if (uuids != null && state.exists()) {
+      UuidPlanner.checkExisting(targetTable, existing(run, target, targetTable, state), uuids,
+          p -> run.problems.add("tenant " + tenantId + ": " + p));
+    }
     if (partitionOf == null) {
       // A leaf partition is created with its parent and judged with it: the checks run on the parent.
       ModeChecks.Result checks = new ModeChecks(run.mode, run.tenantColumn).check(tenantId, st, targetTable, types, state,

@@ -1,6 +1,7 @@
 package io.ferry.worker.preflight;
 
 import io.ferry.protocol.plan.UuidColumn;
+import io.ferry.worker.dialect.ExistingTable;
 import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceForeignKey;
@@ -106,6 +107,26 @@ final class UuidPlanner {
       }
     }
     return new UuidKeys(uuidColumn, key, foreignKeys);
+  }
+
+  /**
+   * An existing target table the job writes into must have the UUID columns, of type {@code uuid}: the copy
+   * writes them. Null {@code existing}: the table is created (or replaced) by the job.
+   */
+  static void checkExisting(TableName target, ExistingTable existing, UuidKeys uuids, Consumer<String> problems) {
+    if (existing == null) {
+      return;
+    }
+    for (UuidColumn c : uuids.columns()) {
+      ExistingTable.Column column = existing.columns().get(c.name());
+      if (column == null) {
+        problems.accept("target table " + target + " exists without the column " + c.name()
+            + " that target.keys: uuid writes: add it (uuid) or let the job create the table (drop_recreate)");
+      } else if (!column.portable().equals("uuid")) {
+        problems.accept("target table " + target + ": column " + c.name() + " is " + column.portable()
+            + ", but target.keys: uuid writes a uuid there");
+      }
+    }
   }
 
   /** Checks a UUID column's name and the types of its values; false (and problems) when it cannot be. */

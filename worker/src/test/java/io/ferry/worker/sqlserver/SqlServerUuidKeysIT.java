@@ -180,16 +180,25 @@ class SqlServerUuidKeysIT {
   }
 
   @Test
-  void aKeyWithoutCanonicalTextIsAPreflightProblem() throws Exception {
+  void aKeyWithoutCanonicalTextOrAnExistingTableWithoutUuidsIsAPreflightProblem() throws Exception {
     String url = MSSQL.create("uuid_ev");
-    MSSQL.execute(url, "CREATE TABLE dbo.events (at datetime2 PRIMARY KEY, what nvarchar(20))");
+    MSSQL.execute(url, "CREATE TABLE dbo.events (at datetime2 PRIMARY KEY, what nvarchar(20))",
+        "CREATE TABLE dbo.tags (id int PRIMARY KEY, name nvarchar(20))");
+    String target = PG.create("uuid_keys_ev");
+    try (Connection t = PG.open(target); Statement st = t.createStatement()) {
+      st.execute("CREATE SCHEMA app");
+      st.execute("CREATE TABLE app.tags (district text NOT NULL, id integer NOT NULL, name character varying(20))");
+    }
     Endpoint e = MSSQL.connection(url);
     JobSpec spec = new JobSpec(JOB, new SourceSpec("sqlserver", List.of(new TenantSpec("d1", e.url(), e.user(), e.password()))),
-        new TargetSpec("postgresql", PG.create("uuid_keys_ev"), PG.user(), PG.password(), "app", "district", "uuid", null),
-        new TableSelection(List.of("dbo.*"), List.of()), Mode.CREATE, null);
+        new TargetSpec("postgresql", target, PG.user(), PG.password(), "app", "district", "uuid", null),
+        new TableSelection(List.of("dbo.*"), List.of()), Mode.TRUNCATE, null);
     PreflightReply reply = new Preflight().run(spec);
     assertThat(reply.problems()).anySatisfy(p -> assertThat(p).contains("tenant d1", "dbo.events", "column at",
         "cannot feed the UUID column uuid"));
+    assertThat(reply.problems()).anySatisfy(p -> assertThat(p).isEqualTo("tenant d1: target table app.tags exists"
+        + " without the column uuid that target.keys: uuid writes: add it (uuid) or let the job create the table"
+        + " (drop_recreate)"));
   }
 
   private static void assertKeys(Statement st, String table, String keyText) throws SQLException {
