@@ -13,9 +13,20 @@ import java.util.List;
  * @param tenantId    emitted as a leading text field of every row when non-null (the target's tenant column)
  * @param keyInBand   the reader takes the key from the copied fields themselves (binary COPY of keys
  *                    {@code io.ferry.worker.copy.BinaryKey} prints): the source appends no key text
+ * @param uuids       UUID fields the source appends to each row after its columns (before any key text)
  */
 public record RangeRead(TableName table, List<String> columns, SplitKey key, KeyRange range,
-                        List<String> resumeAfter, String tenantId, boolean keyInBand) {
+                        List<String> resumeAfter, String tenantId, boolean keyInBand, RowUuids uuids) {
+
+  public RangeRead {
+    uuids = uuids == null ? RowUuids.NONE : uuids;
+  }
+
+  /** A read without UUID fields. */
+  public RangeRead(TableName table, List<String> columns, SplitKey key, KeyRange range, List<String> resumeAfter,
+      String tenantId, boolean keyInBand) {
+    this(table, columns, key, range, resumeAfter, tenantId, keyInBand, RowUuids.NONE);
+  }
 
   /** A read whose key, when it is resumable, comes as trailing text fields. */
   public RangeRead(TableName table, List<String> columns, SplitKey key, KeyRange range, List<String> resumeAfter,
