@@ -2,6 +2,7 @@ package io.ferry.coordinator.job;
 
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.UuidColumn;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,6 +47,13 @@ public final class PlanChecks {
               + " have different columns (" + first.tenantId() + ": " + expected + "; " + other.tenantId() + ": " + actual
               + "): every tenant of a target table needs the same columns, types and collations");
         }
+        List<String> uuids = uuidColumns(first);
+        if (!uuids.equals(uuidColumns(other))) {
+          problems.add("table " + e.getKey() + ": tenants " + first.tenantId() + " and " + other.tenantId()
+              + " have different UUID columns (" + first.tenantId() + ": " + uuids + "; " + other.tenantId() + ": "
+              + uuidColumns(other) + "): with target.keys: uuid every tenant of a target table needs the same primary"
+              + " and foreign keys");
+        }
       }
     }
     problems.addAll(partitionProblems(plans));
@@ -74,6 +82,10 @@ public final class PlanChecks {
       }
     }
     return problems;
+  }
+
+  private static List<String> uuidColumns(TablePlan plan) {
+    return plan.uuids().stream().map(UuidColumn::name).toList();
   }
 
   private static String describe(List<ColumnPlan> columns) {

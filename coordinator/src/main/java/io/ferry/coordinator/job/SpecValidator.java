@@ -148,7 +148,39 @@ public final class SpecValidator {
     if (target.schema() != null && !IDENTIFIER.matcher(target.schema()).matches()) {
       problems.add("target.schema '" + target.schema() + "' is not a valid identifier: use letters, digits and '_', at most 63 characters");
     }
+    keys(target, source, problems);
     return engine;
+  }
+
+  /**
+   * {@code target.keys}: {@code composite} or {@code uuid}. UUIDs are computed as a SQL Server source's rows
+   * are encoded; a PostgreSQL source's rows pass through undecoded, so it cannot have them.
+   */
+  private static void keys(TargetSpec target, SourceSpec source, List<String> problems) {
+    String keys = target.keys();
+    if (keys != null && !keys.equals(TargetSpec.COMPOSITE_KEYS) && !keys.equals(TargetSpec.UUID_KEYS)) {
+      problems.add("target.keys '" + keys + "' is not one of composite (the tenant column and the source key, the"
+          + " default) or uuid (a UUID v5 of tenant, table and source key)");
+    }
+    if (target.uuidKeys() && source != null && source.engine() != null
+        && !source.engine().toLowerCase(Locale.ROOT).equals("sqlserver")) {
+      problems.add("target.keys: uuid needs source.engine sqlserver: a " + source.engine() + " source's rows are"
+          + " copied undecoded, so Ferry cannot compute their UUIDs");
+    }
+    if (target.uuidKeys() && target.engine() != null && target.engine().toLowerCase(Locale.ROOT).equals("sqlserver")) {
+      problems.add("target.keys: uuid needs target.engine postgresql: a SQL Server target keeps the source's keys"
+          + " (use target.keys: composite)");
+    }
+    if (target.uuidColumn() != null) {
+      if (!target.uuidKeys()) {
+        problems.add("target.uuidColumn is set but target.keys is not uuid: set target.keys: uuid or remove it");
+      } else if (!IDENTIFIER.matcher(target.uuidColumn()).matches()) {
+        problems.add("target.uuidColumn '" + target.uuidColumn() + "' is not a valid identifier: use letters, digits"
+            + " and '_', at most 63 characters");
+      } else if (target.uuidColumn().equals(target.tenantColumn())) {
+        problems.add("target.uuidColumn and target.tenantColumn are both '" + target.uuidColumn() + "': choose two names");
+      }
+    }
   }
 
   private static String engine(String field, String engine, Set<String> supported, List<String> problems) {

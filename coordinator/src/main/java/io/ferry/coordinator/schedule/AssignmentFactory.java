@@ -62,7 +62,7 @@ public final class AssignmentFactory {
   }
 
   /**
-   * The part of a plan a copy unit reads: columns, key, copy format, source table. The rest — the ~1,000
+   * The part of a plan a copy unit reads: columns, key, copy format, source table, UUID columns. The rest — the ~1,000
    * key quantiles the splitter chose ranges from, the DDL of prepare and finish, the warnings — was about
    * 12 KB of a 13 KB plan in every copy assignment, encoded by the coordinator and decoded by the worker
    * on each claim's round trip, and never read.
@@ -70,7 +70,7 @@ public final class AssignmentFactory {
   static TablePlan forCopy(TablePlan plan) {
     return new TablePlan(plan.tenantId(), plan.sourceTable(), plan.targetTable(), plan.columns(),
         plan.split().withoutQuantiles(), plan.estimatedRows(), plan.estimatedBytes(), plan.copyFormat(), plan.partitionOf(),
-        TargetDdl.NONE, plan.targetExists(), plan.targetHasRows(), plan.readBytesPerSecond(), List.of());
+        TargetDdl.NONE, plan.targetExists(), plan.targetHasRows(), plan.readBytesPerSecond(), List.of(), plan.uuids());
   }
 
   static final long MIN_CHUNK_ROWS = 500;

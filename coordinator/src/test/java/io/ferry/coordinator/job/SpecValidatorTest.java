@@ -55,6 +55,11 @@ class SpecValidatorTest {
     JobSpec toSqlServer = new JobSpec("n", new SourceSpec("SQLServer", districts),
         new TargetSpec("sqlserver", "jdbc:sqlserver://h;databaseName=all", "u", null, null, "tenant_id"), null, Mode.CREATE, null);
     assertThat(SpecValidator.validate(toSqlServer)).isEmpty();
+    JobSpec uuidsToSqlServer = new JobSpec("n", new SourceSpec("sqlserver", districts),
+        new TargetSpec("sqlserver", "jdbc:sqlserver://h;databaseName=all", "u", null, null, "tenant_id", "uuid", null),
+        null, Mode.CREATE, null);
+    assertThat(SpecValidator.validate(uuidsToSqlServer)).singleElement().asString()
+        .startsWith("target.keys: uuid needs target.engine postgresql");
     JobSpec postgresToSqlServer = new JobSpec("n", VALID.source(),
         new TargetSpec("sqlserver", "jdbc:postgresql://h/db", "u", null, null, "tenant_id"), null, Mode.CREATE, null);
     assertThat(SpecValidator.validate(postgresToSqlServer)).containsExactlyInAnyOrder(

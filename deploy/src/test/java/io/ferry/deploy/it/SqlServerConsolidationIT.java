@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * A coordinator and two workers as separate JVM processes consolidate three SQL Server district databases
  * (the shared Babelfish server on 127.0.0.1:1433, or {@code FERRY_TEST_MSSQL_URL}) into one PostgreSQL
- * schema with a tenant column: row counts per district, exact values and the tenant-led keys are checked.
+ * schema with a tenant column: row counts per district, exact values and the tenant-led keys are checked;
+ * then again with {@code target.keys: uuid} into a second schema.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqlServerConsolidationIT {
@@ -167,6 +168,42 @@ class SqlServerConsolidationIT {
           SELECT count(*) FROM pg_constraint WHERE contype = 'f'
             AND conrelid IN ('shapes_out.classes'::regclass, 'shapes_out.devices'::regclass)""")).isEqualTo(2);
       assertThat(TargetChecks.count(t, "SELECT count(*) FROM shapes_out.badges WHERE badge_no IS NULL")).isEqualTo(3);
+    }
+  }
+
+  /**
+   * The same districts again with {@code target.keys: uuid}, into another schema on the same cluster: each
+   * row's key is the documented UUID of district, table and id, the visits' foreign key is rewritten to it,
+   * the values are those of the composite run, and {@code ferry.id_map} answers.
+   */
+  @Test
+  void consolidatesEveryDistrictWithUuidKeys() throws Exception {
+    Map<String, Object> spec = spec();
+    spec.put("name", "it-sqlserver-uuid");
+    spec.put("target", Map.of("engine", "postgresql", "url", pg.url(target), "user", pg.user(), "schema", "city_uuid",
+        "tenantColumn", "district", "keys", "uuid"));
+    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+    JsonNode job = ClusterWait.finished(api, submitted.body().path("id").asText(), state -> { });
+    assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+
+    try (Connection t = pg.connect(target)) {
+      long people = PEOPLE.values().stream().mapToLong(Integer::longValue).sum();
+      assertThat(TargetChecks.count(t, "SELECT count(DISTINCT uuid) FROM city_uuid.people")).isEqualTo(people);
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM city_uuid.visits v JOIN city_uuid.people p"
+          + " ON p.uuid = v.person_id_uuid AND p.district = v.district AND p.id = v.person_id")).isEqualTo(2 * people);
+      assertThat(row(t, "SELECT uuid::text, name, balance::text, born::text, active::text, ref::text FROM city_uuid.people"
+          + " WHERE district = 'd2' AND id = 1234")).containsExactly(
+              io.ferry.worker.dialect.FerryUuid.of("d2", "dbo.people", List.of("1234")).toString(),
+              "Zoë ✓ 1234 of d2", "523.3730", "2001-02-04 00:39:06.789", "true", "6f9619ff-8b86-d011-b42d-000000001234");
+      assertThat(row(t, "SELECT tenant, table_name, source_key::text FROM ferry.id_map WHERE id = '"
+          + io.ferry.worker.dialect.FerryUuid.of("d3", "dbo.visits", List.of("5")) + "'"))
+          .containsExactly("d3", "dbo.visits", "{5}");
+      assertThat(row(t, """
+          SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM pg_constraint c
+            CROSS JOIN LATERAL unnest(c.confkey) WITH ORDINALITY k(attnum, n)
+            JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum
+          WHERE c.conrelid = 'city_uuid.visits'::regclass AND c.contype = 'f'""")).containsExactly("uuid");
     }
   }
 

@@ -33,13 +33,14 @@ record StoredTablePlan(
     List<String> typeStatements,
     List<String> prepareStatements,
     List<String> finishStatements,
-    List<String> foreignKeys) {
+    List<String> foreignKeys,
+    List<UuidColumn> uuids) {
 
   TablePlan plan() {
     SplitPlan s = split != null ? split
         : new SplitPlan(key, keyTypes, keyNullable, keyOrderPortable, splitMethod, keyQuantiles, keySampleMethod);
     TargetDdl d = ddl != null ? ddl : new TargetDdl(typeStatements, prepareStatements, finishStatements, foreignKeys);
     return new TablePlan(tenantId, sourceTable, targetTable, columns, s, estimatedRows, estimatedBytes, copyFormat,
-        partitionOf, d, targetExists, targetHasRows, readBytesPerSecond, warnings);
+        partitionOf, d, targetExists, targetHasRows, readBytesPerSecond, warnings, uuids);
   }
 }

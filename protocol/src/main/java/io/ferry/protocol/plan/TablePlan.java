@@ -19,6 +19,8 @@ import java.util.List;
  * @param targetExists       the target table already exists
  * @param targetHasRows      the existing target table holds rows
  * @param readBytesPerSecond source read throughput measured by a short sample read (0: not measured)
+ * @param uuids              with {@code target.keys: uuid}: the UUID columns the copy computes and appends
+ *                           to each row after the copied columns, the row's own key first; else empty
  */
 public record TablePlan(
     String tenantId,
@@ -34,7 +36,20 @@ public record TablePlan(
     boolean targetExists,
     boolean targetHasRows,
     double readBytesPerSecond,
-    List<String> warnings) {
+    List<String> warnings,
+    List<UuidColumn> uuids) {
+
+  public TablePlan {
+    uuids = uuids == null ? List.of() : List.copyOf(uuids);
+  }
+
+  /** A plan without UUID columns ({@code target.keys: composite}). */
+  public TablePlan(String tenantId, String sourceTable, String targetTable, List<ColumnPlan> columns, SplitPlan split,
+      long estimatedRows, long estimatedBytes, CopyFormat copyFormat, String partitionOf, TargetDdl ddl,
+      boolean targetExists, boolean targetHasRows, double readBytesPerSecond, List<String> warnings) {
+    this(tenantId, sourceTable, targetTable, columns, split, estimatedRows, estimatedBytes, copyFormat, partitionOf, ddl,
+        targetExists, targetHasRows, readBytesPerSecond, warnings, List.of());
+  }
 
   public CopyFormat copyFormatOrBinary() {
     return copyFormat == null ? CopyFormat.BINARY : copyFormat;

@@ -5,15 +5,37 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * Where the data lands. {@code schema}: every copied table lands in this schema (default: the source
  * table's own schema). {@code tenantColumn}: added to every target table and to its primary key.
+ * {@code keys}: {@code composite} (default; tenant column and source key) or {@code uuid} (a UUID v5 of
+ * tenant, table and source key as the new key, foreign keys rewritten alike). {@code uuidColumn}: the
+ * name of that key's column (default {@link #DEFAULT_UUID_COLUMN}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TargetSpec(String engine, String url, String user, String password, String schema, String tenantColumn) {
+public record TargetSpec(String engine, String url, String user, String password, String schema, String tenantColumn,
+                         String keys, String uuidColumn) {
+
+  public static final String COMPOSITE_KEYS = "composite";
+  public static final String UUID_KEYS = "uuid";
+  public static final String DEFAULT_UUID_COLUMN = "uuid";
+
+  /** A target with composite keys. */
+  public TargetSpec(String engine, String url, String user, String password, String schema, String tenantColumn) {
+    this(engine, url, user, password, schema, tenantColumn, null, null);
+  }
 
   public TargetSpec withoutSecrets() {
-    return new TargetSpec(engine, url, user, Secret.redact(password), schema, tenantColumn);
+    return new TargetSpec(engine, url, user, Secret.redact(password), schema, tenantColumn, keys, uuidColumn);
   }
 
   public Endpoint endpoint() {
     return new Endpoint(engine, url, user, password);
+  }
+
+  /** Whether rows get a UUID key ({@code keys: uuid}). */
+  public boolean uuidKeys() {
+    return UUID_KEYS.equals(keys);
+  }
+
+  public String uuidColumnOrDefault() {
+    return uuidColumn == null || uuidColumn.isBlank() ? DEFAULT_UUID_COLUMN : uuidColumn;
   }
 }

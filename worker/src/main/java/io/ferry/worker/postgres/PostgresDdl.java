@@ -21,7 +21,7 @@ import java.util.List;
  * again, both set past the largest copied value and at least to the source's position), CHECK
  * constraints, the primary key, unique constraints, indexes and {@code ANALYZE}. Columns keep their
  * collations. With a tenant column every key and unique index gets it in front, so uniqueness holds
- * per tenant.
+ * per tenant. With {@code target.keys: uuid} the keys are UUIDs instead ({@link PostgresUuidDdl}).
  *
  * <p>In the modes that keep existing tables ({@code truncate}, {@code append}, {@code upsert}) the target
  * table may already carry its keys and indexes, so finish statements that cannot say {@code IF NOT EXISTS}
@@ -64,14 +64,18 @@ public final class PostgresDdl {
         out.add("TRUNCATE TABLE " + table);
       }
       case APPEND, UPSERT -> {
+        List<String> composite = withTenant(r, r.source().primaryKey());
+        String sourceKey = PostgresUuidDdl.sourceKeyConstraint(r, composite);
         String key = r.source().primaryKey().isEmpty() ? ""
-            : ", PRIMARY KEY (" + PgSql.idents(withTenant(r, r.source().primaryKey())) + ")";
+            : ", PRIMARY KEY (" + PgSql.idents(PostgresUuidDdl.primaryKey(r, composite)) + ")"
+            + (sourceKey == null ? "" : ", " + sourceKey);
         out.add("CREATE TABLE IF NOT EXISTS " + table + " (" + columns(r) + key + ")" + PostgresPartitionDdl.partitionBy(r));
         out.add(dropIncomingForeignKeys(r));
       }
       default -> throw new IllegalArgumentException("unsupported mode " + r.mode());
     }
     out.addAll(PostgresPartitionDdl.partitions(r));
+    out.addAll(PostgresUuidDdl.prepare(r));
     return out;
   }
 
@@ -122,6 +126,9 @@ public final class PostgresDdl {
     if (r.tenantColumn() != null) {
       defs.add(PgSql.ident(r.tenantColumn()) + " text NOT NULL");
     }
+    if (PostgresUuidDdl.keyColumn(r) != null) {
+      defs.add(PostgresUuidDdl.keyColumn(r));
+    }
     for (SourceColumn c : r.source().columns()) {
       StringBuilder d = new StringBuilder(PgSql.ident(c.name())).append(' ').append(c.type());
       if (c.collation() != null) {
@@ -135,6 +142,7 @@ public final class PostgresDdl {
       }
       defs.add(d.toString());
     }
+    defs.addAll(PostgresUuidDdl.foreignKeyColumns(r));
     return String.join(", ", defs);
   }
 
@@ -173,14 +181,22 @@ public final class PostgresDdl {
           + " AND conname = " + PgSql.literal(check.name()), add) : add);
     }
     if (!r.source().primaryKey().isEmpty()) {
-      String pk = "ALTER TABLE " + table + " ADD PRIMARY KEY (" + PgSql.idents(withTenant(r, r.source().primaryKey())) + ")";
+      List<String> composite = withTenant(r, r.source().primaryKey());
+      String pk = "ALTER TABLE " + table + " ADD PRIMARY KEY (" + PgSql.idents(PostgresUuidDdl.primaryKey(r, composite)) + ")";
       out.add(guarded ? guard("SELECT 1 FROM pg_constraint WHERE conrelid = " + regclass(r.target()) + " AND contype = 'p'", pk) : pk);
+      String sourceKey = PostgresUuidDdl.sourceKeyConstraint(r, composite);
+      if (sourceKey != null) {
+        String add = "ALTER TABLE " + table + " ADD " + sourceKey;
+        out.add(guarded ? guard("SELECT 1 FROM pg_constraint WHERE conrelid = " + regclass(r.target())
+            + " AND conname = " + PgSql.literal(PostgresUuidDdl.sourceKeyName(r)), add) : add);
+      }
     } else {
       warnings.add("table " + r.source().name() + " has no primary key: the target gets none either");
     }
     for (SourceIndex index : r.source().indexes()) {
       out.add(index(r, index, guarded));
     }
+    out.addAll(PostgresUuidDdl.finish(r));
     out.add("ANALYZE " + table);
     return out;
   }
@@ -223,9 +239,10 @@ public final class PostgresDdl {
             + ", which is not in this job: not recreated");
         continue;
       }
-      String sql = "ALTER TABLE " + table + " ADD CONSTRAINT " + PgSql.ident(fk.name())
-          + " FOREIGN KEY (" + PgSql.idents(withTenant(r, fk.columns())) + ") REFERENCES " + PgSql.table(parent)
-          + " (" + PgSql.idents(withTenant(r, fk.referencedColumns())) + ")"
+      String uuidKey = PostgresUuidDdl.foreignKey(r, fk, parent);
+      String sql = "ALTER TABLE " + table + " ADD CONSTRAINT " + PgSql.ident(fk.name()) + " " + (uuidKey != null ? uuidKey
+          : "FOREIGN KEY (" + PgSql.idents(withTenant(r, fk.columns())) + ") REFERENCES " + PgSql.table(parent)
+          + " (" + PgSql.idents(withTenant(r, fk.referencedColumns())) + ")")
           + " ON DELETE " + fk.onDelete() + " ON UPDATE " + fk.onUpdate()
           + (fk.deferrable().isEmpty() ? "" : " " + fk.deferrable());
       // Guarded in every mode: a rollback drops the foreign keys among the tables it empties, and the job's

@@ -28,6 +28,7 @@ import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.dialect.TargetState;
 import io.ferry.worker.dialect.TenantColumn;
 import io.ferry.worker.dialect.TypeMapping;
+import io.ferry.worker.dialect.UuidKeys;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -63,11 +64,14 @@ public final class Preflight {
     String targetIdentity;
     /** The tenant being surveyed is the target database itself (the guard refuses tables copied onto themselves). */
     boolean sameDatabase;
+    /** With {@code target.keys: uuid}: decides each table's UUID columns; else null. */
+    final UuidPlanner uuids;
 
     Run(JobSpec spec) {
       this.spec = spec;
       this.mode = spec.mode() == null ? Mode.CREATE : spec.mode();
       this.tenantColumn = TenantColumn.of(spec.target().tenantColumn()).name();
+      this.uuids = spec.target().uuidKeys() ? new UuidPlanner(spec.target().uuidColumnOrDefault()) : null;
     }
   }
 
@@ -135,6 +139,9 @@ public final class Preflight {
       }
       Map<TableName, TableName> jobTables = new LinkedHashMap<>();
       tables.forEach(t -> jobTables.put(t, targetTable(run.spec, t)));
+      if (run.uuids != null) {
+        run.uuids.nextTenant();
+      }
       for (TableName table : tables) {
         try {
           plan(run, source, target, tenant.id(), conn, table, jobTables, null);
@@ -166,10 +173,16 @@ public final class Preflight {
     st.partitions().forEach(p -> jobTables.putIfAbsent(p.name(), targetTable(run.spec, p.name())));
     KeySurvey keys = KeySurvey.of(source, conn, st, run.spec.unitOrDefault(), warnings);
     TableName targetTable = jobTables.get(table);
+    UuidKeys uuids = partitionOf != null || run.uuids == null ? null : run.uuids.plan(source, conn, types.apply(st),
+        jobTables, p -> run.problems.add("tenant " + tenantId + ": " + p), warnings);
     TableDdl ddl = partitionOf != null ? target.leafPartitionDdl(targetTable)
-        : target.ddl(new DdlRequest(types.apply(st), targetTable, run.mode, run.tenantColumn, jobTables));
+        : target.ddl(new DdlRequest(types.apply(st), targetTable, run.mode, run.tenantColumn, jobTables, uuids));
     warnings.addAll(ddl.warnings());
     TargetState state = targetState(run, target, targetTable);
+    if (uuids != null && state.exists()) {
+      UuidPlanner.checkExisting(targetTable, existing(run, target, targetTable, state), uuids,
+          p -> run.problems.add("tenant " + tenantId + ": " + p));
+    }
     if (partitionOf == null) {
       // A leaf partition is created with its parent and judged with it: the checks run on the parent.
       ModeChecks.Result checks = new ModeChecks(run.mode, run.tenantColumn).check(tenantId, st, targetTable, types, state,
@@ -193,7 +206,8 @@ public final class Preflight {
         keys.rows(), keys.bytes(), types.copyFormat(st), partitionOf == null ? null : partitionOf.toString(),
         new TargetDdl(run.mode == Mode.PRESERVE_SCHEMA ? List.of() : types.statements(), ddl.prepare(), ddl.finish(),
             ddl.foreignKeys()),
-        state.exists(), state.hasRows(), source.sampleReadRate(conn, st), warnings));
+        state.exists(), state.hasRows(), source.sampleReadRate(conn, st), warnings,
+        uuids == null ? List.of() : uuids.columns()));
     for (SourcePartition leaf : st.leafPartitions()) {
       plan(run, source, target, tenantId, conn, leaf.name(), jobTables, targetTable);
     }

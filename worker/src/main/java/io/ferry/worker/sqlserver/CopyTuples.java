@@ -62,6 +62,12 @@ final class CopyTuples {
     bytes(value, 0, value.length);
   }
 
+  /** A field of {@code length} bytes of {@code value} from {@code offset}. */
+  void field(byte[] value, int offset, int length) {
+    int32(length);
+    bytes(value, offset, length);
+  }
+
   void text(String value) {
     field(value.getBytes(StandardCharsets.UTF_8));
   }

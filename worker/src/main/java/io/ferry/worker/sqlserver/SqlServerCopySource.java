@@ -21,7 +21,8 @@ import java.util.Map;
  * stream through in pieces ({@link StreamedText}), so memory stays bounded whatever the size of the values.
  *
  * <p>Every tuple carries, as the dialect contract asks, the tenant id first when the read has one, and
- * the key columns as trailing text fields when the read is resumable and its key is not read in band.
+ * then its UUID fields ({@link SqlServerUuids}) when the read asks for them, and the key columns as
+ * trailing text fields when the read is resumable and its key is not read in band.
  */
 public final class SqlServerCopySource implements CopySource {
 
@@ -31,6 +32,8 @@ public final class SqlServerCopySource implements CopySource {
   private final List<ColumnEncoder> encoders;
   private final int[] firstIndex;
   private final int keyIndex;
+  /** The row's UUID fields, or null when the read has none. */
+  private final SqlServerUuids uuids;
   private final byte[] tenant;
   private final int fieldCount;
   private final CopyTuples out = new CopyTuples();
@@ -41,15 +44,16 @@ public final class SqlServerCopySource implements CopySource {
   private int column = -1;
 
   private SqlServerCopySource(PreparedStatement statement, ResultSet rows, RangeRead read, List<ColumnEncoder> encoders,
-      int[] firstIndex, int keyIndex) {
+      int[] firstIndex, int keyIndex, SqlServerUuids uuids) {
     this.statement = statement;
     this.rows = rows;
     this.read = read;
     this.encoders = encoders;
     this.firstIndex = firstIndex;
     this.keyIndex = keyIndex;
+    this.uuids = uuids;
     this.tenant = read.tenantId() == null ? null : read.tenantId().getBytes(StandardCharsets.UTF_8);
-    this.fieldCount = (tenant == null ? 0 : 1) + encoders.size() + read.keyFields();
+    this.fieldCount = (tenant == null ? 0 : 1) + encoders.size() + read.uuids().width() + read.keyFields();
   }
 
   /** Starts the read, the columns' types taken from the catalog. */
@@ -94,10 +98,15 @@ public final class SqlServerCopySource implements CopySource {
       first[c] = select.size() + 1;
       select.addAll(encoders.get(c).select(SqlServerSql.ident(read.columns().get(c))));
     }
+    Map<String, String> types = new HashMap<>();
+    for (int c = 0; c < columnTypes.size(); c++) {
+      types.put(read.columns().get(c), columnTypes.get(c));
+    }
+    SqlServerUuids uuids = SqlServerUuids.of(read.uuids(), types, select);
     SqlServerSelect statement = SqlServerSelect.of(read, select, top);
     PreparedStatement ps = statement.prepare(source);
     try {
-      return new SqlServerCopySource(ps, statement.execute(ps), read, encoders, first, statement.keyIndex());
+      return new SqlServerCopySource(ps, statement.execute(ps), read, encoders, first, statement.keyIndex(), uuids);
     } catch (SQLException | RuntimeException e) {
       ps.close();
       throw e;
@@ -139,7 +148,7 @@ public final class SqlServerCopySource implements CopySource {
     return out.take();
   }
 
-  /** The current row's next column, or its trailing key fields after the last one. */
+  /** The current row's next column, or its UUID and trailing key fields after the last one. */
   private void writeColumn() throws SQLException, IOException {
     if (column < encoders.size()) {
       try {
@@ -149,6 +158,9 @@ public final class SqlServerCopySource implements CopySource {
       }
       column++;
       return;
+    }
+    if (uuids != null) {
+      uuids.write(rows, out);
     }
     for (int k = 0; k < read.keyFields(); k++) {
       String text = SqlServerKeyText.print(rows, keyIndex + k, read.key().types().get(k));

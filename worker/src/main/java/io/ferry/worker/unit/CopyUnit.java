@@ -4,6 +4,7 @@ import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.plan.UuidColumn;
 import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
@@ -21,6 +22,7 @@ import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.RangeRead;
 import io.ferry.worker.dialect.RejectedRow;
+import io.ferry.worker.dialect.RowUuids;
 import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
@@ -31,6 +33,7 @@ import io.ferry.worker.rate.RateGate;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -88,7 +91,10 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final CopyClock clock;
   private final TableName targetTable;
   private final TenantColumn tenantColumn;
+  /** The written columns in stream order: the tenant column, the source's columns, then any UUID columns. */
   private final List<String> targetColumns;
+  /** With {@code target.keys: uuid}: the UUID columns the source computes and appends to each row. */
+  private final List<UuidColumn> uuids;
   /** The source's columns in copy order (the target's, after the tenant column if there is one). */
   private final List<String> sourceColumns;
   private final SplitKey key;
@@ -136,7 +142,10 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     this.targetTable = TableName.parse(unit.slice().table());
     this.sourceColumns = assignment.plan().columns().stream().map(ColumnPlan::name).toList();
     this.tenantColumn = TenantColumn.of(assignment.tenantColumn());
-    this.targetColumns = tenantColumn.before(sourceColumns);
+    this.uuids = assignment.plan().uuids();
+    List<String> written = new ArrayList<>(tenantColumn.before(sourceColumns));
+    uuids.forEach(u -> written.add(u.name()));
+    this.targetColumns = List.copyOf(written);
     this.chunkRequest = ChunkRequest.of(assignment, tenantColumn, targetTable, targetColumns);
     this.key = SplitKey.of(assignment.plan());
     this.range = unit.slice().range() == null ? KeyRange.ALL : unit.slice().range();
@@ -223,18 +232,22 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     }
   }
 
-  /** @param keyInBand the key is taken from the rows' fields ({@link #binaryKey}) rather than appended as text */
-  private RangeRead rangeRead(boolean keyInBand) {
+  /**
+   * @param keyInBand the key is taken from the rows' fields ({@link #binaryKey}) rather than appended as text
+   * @param withUuids the source appends the rows' UUID fields (the read back of a rejected row goes without)
+   */
+  private RangeRead rangeRead(boolean keyInBand, boolean withUuids) {
     TablePlan plan = assignment.plan();
     Slice slice = unit.slice();
     return new RangeRead(TableName.parse(slice.sourceTable() != null ? slice.sourceTable() : plan.sourceTable()),
-        sourceColumns, key, range, lastKey, tenantColumn.valueFor(slice.tenantId()), keyInBand, targetDialect.engine());
+        sourceColumns, key, range, lastKey, tenantColumn.valueFor(slice.tenantId()), keyInBand,
+        withUuids ? RowUuids.of(slice.tenantId(), uuids) : RowUuids.NONE, targetDialect.engine());
   }
 
   /** Streams the range from after the last committed key (or its lower bound) to its end, chunk by chunk. */
   private void copyRest() throws SQLException, IOException {
     TablePlan plan = assignment.plan();
-    RangeRead read = rangeRead(binaryKey != null);
+    RangeRead read = rangeRead(binaryKey != null, true);
     List<String> resumeAfter = read.resumable() ? lastKey : null;
     // The key comes in the rows' own fields, or as trailing text fields that the parser takes off each row.
     parser = switch (plan.copyFormatOrBinary()) {
@@ -275,9 +288,11 @@ final class CopyUnit implements BinaryCopyParser.Handler {
    * @return false when the source's row after the checkpoint is not the one that failed (read again)
    */
   private boolean settle(SQLException error, List<String> failedKey) throws SQLException, IOException {
+    // A rejected row is recorded as the source gave it; its UUIDs follow from it (FerryUuid).
+    List<String> rowColumns = targetColumns.subList(0, targetColumns.size() - uuids.size());
     RowReadBack.Row row;
     try (Connection source = connections.source(sourceDialect, assignment.source())) {
-      row = RowReadBack.first(sourceDialect, source, rangeRead(false), targetColumns.size());
+      row = RowReadBack.first(sourceDialect, source, rangeRead(false, false), rowColumns.size());
     }
     if (row == null || (failedKey != null && !failedKey.equals(row.key()))) {
       LOG.info("{}: the source's row after key {} changed while a rejected row was isolated; reading again",
@@ -294,7 +309,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     }
     Slice slice = unit.slice();
     store.recordReject(target, new RejectedRow(unit.jobId(), unit.id(), slice.tenantId(), slice.table(), row.key(),
-        targetColumns, row.payload(), row.truncated(), message, error.getSQLState()));
+        rowColumns, row.payload(), row.truncated(), message, error.getSQLState()));
     Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), unit.lease().epoch(), row.key(), rows, bytes, chunks, false,
         rejected + 1);
     if (!store.writeAndCommit(target, cp, false)) {

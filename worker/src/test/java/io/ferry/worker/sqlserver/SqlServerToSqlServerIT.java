@@ -127,13 +127,25 @@ class SqlServerToSqlServerIT {
     assertThat(rows(targetUrl, TARGET)).as("preserve_schema").isEqualTo(expected);
   }
 
+  @Test
+  void aJobNeverCopiesADatabaseOntoItself() throws SQLException {
+    assertThat(target.sameDatabase(sourceUrl, sourceUrl)).isTrue();
+    assertThat(target.sameDatabase(sourceUrl, targetUrl)).isFalse();
+    try (Connection s = source.connect(dbs.connection(sourceUrl)); Connection again = target.connect(dbs.connection(sourceUrl));
+         Connection t = target.connect(dbs.connection(targetUrl))) {
+      String identity = target.databaseIdentity(s);
+      assertThat(identity).isNotBlank().isEqualTo(target.databaseIdentity(again));
+      assertThat(target.databaseIdentity(t)).isNotEqualTo(identity);
+    }
+  }
+
   /** Prepare, one chunk of the whole table read for a SQL Server target, finish: as the units run them. */
   private void copy(SourceTable mapped, Mode mode) throws SQLException {
     TableDdl ddl = target.ddl(new DdlRequest(mapped, TARGET, mode, null, Map.of(TABLE, TARGET)));
     run(ddl.prepare());
     List<String> columns = mapped.copiedColumns().stream().map(SourceColumn::name).toList();
     SplitKey key = new SplitKey(List.of("id"), List.of("int"), false, List.of(true), SplitMethod.PRIMARY_KEY, "primary key");
-    RangeRead read = new RangeRead(TABLE, columns, key, KeyRange.ALL, null, null, true, target.engine());
+    RangeRead read = new RangeRead(TABLE, columns, key, KeyRange.ALL, null, null, true, null, target.engine());
     try (Connection s = source.connect(dbs.connection(sourceUrl)); Connection t = target.connect(dbs.connection(targetUrl));
          CopySource in = source.openCopy(s, read, CopyFormat.BINARY)) {
       ChunkWriter writer = target.openChunk(t, new ChunkRequest(TARGET, columns, CopyFormat.BINARY, mode, List.of("id")));

@@ -1,0 +1,132 @@
+package io.ferry.worker.sqlserver;
+
+import io.ferry.protocol.plan.UuidColumn;
+import io.ferry.worker.dialect.FerryUuid;
+import io.ferry.worker.dialect.RowUuids;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The UUID fields of a SQL Server read ({@link RowUuids}): the columns that feed each UUID are selected a
+ * second time after the read's own columns (so the result set is still read in column order, which
+ * adaptive buffering wants), and each row's values are hashed in their canonical text (PostgreSQL's text
+ * of the target value) straight from the typed getters.
+ */
+final class SqlServerUuids {
+
+  /** How one key value is read and given to the hash. */
+  @FunctionalInterface
+  private interface Feed {
+    /** @return false when the value is NULL */
+    boolean feed(ResultSet rs, int index, FerryUuid uuid) throws SQLException;
+  }
+
+  private final byte[][] prefixes;
+  private final Feed[][] feeds;
+  private final int firstIndex;
+  private final FerryUuid uuid = new FerryUuid();
+
+  private SqlServerUuids(byte[][] prefixes, Feed[][] feeds, int firstIndex) {
+    this.prefixes = prefixes;
+    this.feeds = feeds;
+    this.firstIndex = firstIndex;
+  }
+
+  /**
+   * Adds the feeding columns to {@code select} and returns what writes the fields, or null without UUIDs.
+   *
+   * @param types the SQL Server type of every copied column
+   */
+  static SqlServerUuids of(RowUuids uuids, Map<String, String> types, List<String> select) {
+    if (uuids.width() == 0) {
+      return null;
+    }
+    int first = select.size() + 1;
+    byte[][] prefixes = new byte[uuids.width()][];
+    Feed[][] feeds = new Feed[uuids.width()][];
+    for (int u = 0; u < uuids.width(); u++) {
+      UuidColumn column = uuids.columns().get(u);
+      prefixes[u] = FerryUuid.prefix(uuids.tenantId(), column.table());
+      feeds[u] = new Feed[column.from().size()];
+      for (int k = 0; k < column.from().size(); k++) {
+        String name = column.from().get(k);
+        String type = types.get(name);
+        if (type == null) {
+          throw new IllegalArgumentException("UUID column " + column.name() + ": no copied column " + name);
+        }
+        feeds[u][k] = feed(type, column.name());
+        select.add(SqlServerSql.ident(name));
+      }
+    }
+    return new SqlServerUuids(prefixes, feeds, first);
+  }
+
+  /** Writes the row's UUID fields; a UUID one of whose values is NULL is a NULL field. */
+  void write(ResultSet rs, CopyTuples out) throws SQLException {
+    int index = firstIndex;
+    for (int u = 0; u < feeds.length; u++) {
+      uuid.start(prefixes[u]);
+      boolean present = true;
+      for (Feed f : feeds[u]) {
+        // Every value is read even after a NULL: the next UUID's columns follow in the result set.
+        present &= f.feed(rs, index++, uuid);
+      }
+      if (present) {
+        out.field(uuid.finish(), 0, 16);
+      } else {
+        out.nullField();
+      }
+    }
+  }
+
+  /** Key types whose canonical text is read here; {@code UuidKeys} refuses the others at the plan. */
+  private static Feed feed(String sqlServerType, String uuidColumn) {
+    SqlServerType t = SqlServerType.parse(sqlServerType);
+    return switch (t.name()) {
+      case "bigint", "int", "smallint", "tinyint" -> (rs, i, u) -> {
+        long v = rs.getLong(i);
+        if (rs.wasNull()) return false;
+        u.key(v);
+        return true;
+      };
+      case "bit" -> (rs, i, u) -> {
+        boolean v = rs.getBoolean(i);
+        if (rs.wasNull()) return false;
+        u.key(v ? "true" : "false");
+        return true;
+      };
+      // getBigDecimal has the column's scale, and PostgreSQL prints numeric(p,s) with s digits too.
+      case "decimal", "numeric", "money", "smallmoney" -> (rs, i, u) -> {
+        BigDecimal v = rs.getBigDecimal(i);
+        if (v == null) return false;
+        u.key(v.toPlainString());
+        return true;
+      };
+      case "uniqueidentifier" -> (rs, i, u) -> text(rs.getString(i), true, u);
+      case "char", "nchar", "varchar", "nvarchar", "sysname", "text", "ntext" ->
+          (rs, i, u) -> text(rs.getString(i), false, u);
+      case "date" -> (rs, i, u) -> {
+        LocalDate v = rs.getObject(i, LocalDate.class);
+        if (v == null) return false;
+        u.key(v.toString());
+        return true;
+      };
+      default -> throw new IllegalArgumentException("UUID column " + uuidColumn + ": a key of SQL Server type "
+          + sqlServerType + " has no canonical text");
+    };
+  }
+
+  private static boolean text(String v, boolean lowerCase, FerryUuid u) {
+    if (v == null) {
+      return false;
+    }
+    // PostgreSQL prints a uuid in lower case; the driver prints a uniqueidentifier in upper case.
+    u.key(lowerCase ? v.toLowerCase(Locale.ROOT) : v);
+    return true;
+  }
+}

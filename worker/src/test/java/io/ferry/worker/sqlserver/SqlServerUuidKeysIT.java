@@ -1,0 +1,321 @@
+package io.ferry.worker.sqlserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.message.PreflightReply;
+import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Endpoint;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.SourceSpec;
+import io.ferry.protocol.spec.TableSelection;
+import io.ferry.protocol.spec.TargetSpec;
+import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.testsupport.TestPostgres;
+import io.ferry.worker.Units;
+import io.ferry.worker.dialect.FerryUuid;
+import io.ferry.worker.dialect.SourceTable;
+import io.ferry.worker.dialect.SplitKey;
+import io.ferry.worker.dialect.TableName;
+import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.preflight.Preflight;
+import io.ferry.worker.unit.ProgressListener;
+import io.ferry.worker.unit.UnitControl;
+import io.ferry.worker.unit.UnitExecutor;
+import io.ferry.worker.unit.UnitOutcome;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two districts whose keys collide (the same ids in both) consolidated with {@code target.keys: uuid}
+ * through the worker's units: every row's key and every foreign key's UUID is the documented function
+ * ({@link FerryUuid}) of tenant, table and source key, distinct per tenant, the foreign keys hold on the
+ * target, and {@code ferry.id_map} maps each UUID back to its tenant, table and source key.
+ */
+class SqlServerUuidKeysIT {
+
+  private static final String JOB = "job-uuid-keys";
+  private static final List<String> TABLES = List.of("schools", "courses", "students", "enrollments", "rates");
+  private static final SqlServerDatabases MSSQL = new SqlServerDatabases();
+  private static final TestPostgres PG = new TestPostgres();
+  private static final Map<String, String> DISTRICTS = new LinkedHashMap<>();
+  private static final Map<String, List<KeyRange>> RANGES = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConnectionPools POOLS = new ConnectionPools(ConnectionPools.Settings.forWorker(2));
+  private final UnitExecutor executor = new UnitExecutor(POOLS);
+
+  @BeforeAll
+  static void districts() throws Exception {
+    for (String d : List.of("d1", "d2")) {
+      String url = MSSQL.create("uuid_" + d);
+      DISTRICTS.put(d, url);
+      List<String> sql = new ArrayList<>(List.of(
+          "CREATE TABLE dbo.schools (id int PRIMARY KEY, name nvarchar(40) NOT NULL)",
+          "CREATE TABLE dbo.courses (code varchar(10) NOT NULL, term int NOT NULL, title nvarchar(40),"
+              + " PRIMARY KEY (code, term))",
+          "CREATE TABLE dbo.students (id bigint PRIMARY KEY, school_id int NULL REFERENCES dbo.schools (id),"
+              + " mentor_id bigint NULL REFERENCES dbo.students (id), name nvarchar(40))",
+          // The foreign key lists the course's key columns in another order than its primary key does.
+          "CREATE TABLE dbo.enrollments (id uniqueidentifier PRIMARY KEY, student_id bigint NOT NULL"
+              + " REFERENCES dbo.students (id), course_term int NULL, course_code varchar(10) NULL,"
+              + " CONSTRAINT fk_course FOREIGN KEY (course_term, course_code) REFERENCES dbo.courses (term, code))",
+          "CREATE TABLE dbo.rates (day date NOT NULL, amount decimal(9,2) NOT NULL, active bit NOT NULL,"
+              + " PRIMARY KEY (day, amount))"));
+      for (int s = 1; s <= 4; s++) {
+        sql.add("INSERT INTO dbo.schools VALUES (" + s + ", N'" + d + " school " + s + "')");
+      }
+      for (int c = 1; c <= 6; c++) {
+        sql.add("INSERT INTO dbo.courses VALUES ('" + (c % 2 == 0 ? "MATH" : "Art") + c + "', " + (2020 + c % 3) + ", N'c')");
+      }
+      for (int s = 1; s <= 30; s++) {
+        sql.add("INSERT INTO dbo.students VALUES (" + s + ", " + (s % 7 == 0 ? "NULL" : String.valueOf(s % 4 + 1)) + ", "
+            + (s > 1 && s % 3 == 0 ? String.valueOf(s - 1) : "NULL") + ", N'Zoë " + s + "')");
+      }
+      for (int e = 1; e <= 40; e++) {
+        int c = e % 6 + 1;
+        String course = e % 5 == 0 ? "NULL, NULL" : (2020 + c % 3) + ", '" + (c % 2 == 0 ? "MATH" : "Art") + c + "'";
+        sql.add("INSERT INTO dbo.enrollments VALUES ('" + UUID.nameUUIDFromBytes(("e" + e).getBytes()).toString().toUpperCase()
+            + "', " + (e % 30 + 1) + ", " + course + ")");
+      }
+      for (int r = 1; r <= 10; r++) {
+        sql.add("INSERT INTO dbo.rates VALUES ('2024-01-" + (10 + r) + "', " + r + ".5, " + (r % 2) + ")");
+      }
+      MSSQL.execute(url, sql.toArray(String[]::new));
+    }
+  }
+
+  @AfterAll
+  static void drop() throws Exception {
+    POOLS.close();
+    MSSQL.close();
+    PG.close();
+  }
+
+  @Test
+  void consolidatesCollidingKeysIntoUuidsTheForeignKeysAndTheIdMapAgreeOn() throws Exception {
+    String target = PG.create("uuid_keys_tgt");
+    List<TablePlan> plans = preflight(target, Mode.CREATE, "dbo.*");
+    run(plans, target, Mode.CREATE, "c");
+
+    try (Connection t = PG.open(target); Statement st = t.createStatement()) {
+      assertThat(count(st, "SELECT count(*) FROM app.students")).isEqualTo(60);
+      for (String table : TABLES) {
+        // Equal source keys in both districts, distinct UUIDs.
+        assertThat(count(st, "SELECT count(DISTINCT uuid) FROM app." + table)).as(table)
+            .isEqualTo(count(st, "SELECT count(*) FROM app." + table)).isGreaterThan(0);
+      }
+      assertKeys(st, "schools", "id::text");
+      assertKeys(st, "courses", "code, term::text");
+      assertKeys(st, "students", "id::text");
+      assertKeys(st, "enrollments", "id::text");
+      assertKeys(st, "rates", "day::text, amount::text");
+      assertReferences(st, "students", "school_id_uuid", "dbo.schools", "school_id::text");
+      assertReferences(st, "students", "mentor_id_uuid", "dbo.students", "mentor_id::text");
+      assertReferences(st, "enrollments", "student_id_uuid", "dbo.students", "student_id::text");
+      assertReferences(st, "enrollments", "course_term_course_code_uuid", "dbo.courses", "course_code, course_term::text");
+      assertThat(count(st, "SELECT count(*) FROM app.students WHERE school_id IS NULL AND school_id_uuid IS NULL"))
+          .isEqualTo(8);
+
+      // The foreign keys were added at the end, over the UUIDs, and hold.
+      assertThat(count(st, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated"
+          + " AND conrelid IN ('app.students'::regclass, 'app.enrollments'::regclass)")).isEqualTo(4);
+      assertThat(count(st, "SELECT count(*) FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.confrelid"
+          + " AND a.attnum = ANY (c.confkey) WHERE c.contype = 'f' AND a.attname <> 'uuid'")).isZero();
+      // The source key stays, unique per district.
+      assertThat(count(st, "SELECT count(*) FROM pg_constraint WHERE conname = 'students_source_key'")).isEqualTo(1);
+
+      // ferry.id_map answers both ways; pgcrypto lets ferry.uuid_v5 recompute every UUID in SQL.
+      assertThat(count(st, "SELECT count(*) FROM ferry.id_map"))
+          .isEqualTo(count(st, "SELECT (SELECT count(*) FROM app.schools) + (SELECT count(*) FROM app.courses)"
+              + " + (SELECT count(*) FROM app.students) + (SELECT count(*) FROM app.enrollments)"
+              + " + (SELECT count(*) FROM app.rates)"));
+      UUID d2Student7 = FerryUuid.of("d2", "dbo.students", List.of("7"));
+      try (ResultSet rs = st.executeQuery("SELECT tenant, table_name, source_key::text, target_table FROM ferry.id_map"
+          + " WHERE id = '" + d2Student7 + "'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+            .containsExactly("d2", "dbo.students", "{7}", "app.students");
+      }
+      st.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+      assertThat(count(st, "SELECT count(*) FROM ferry.id_map WHERE ferry.uuid_v5(tenant, table_name, source_key) = id"))
+          .isEqualTo(count(st, "SELECT count(*) FROM ferry.id_map"));
+      assertThat(count(st, "SELECT count(*) FROM app.enrollments WHERE course_term_course_code_uuid"
+          + " = ferry.uuid_v5(district, 'dbo.courses', ARRAY[course_code, course_term::text])"))
+          .isEqualTo(count(st, "SELECT count(*) FROM app.enrollments WHERE course_code IS NOT NULL"));
+    }
+  }
+
+  @Test
+  void upsertMergesOnTheSourceKeyAndAgainGivesTheSameUuids() throws Exception {
+    String target = PG.create("uuid_keys_up");
+    List<TablePlan> plans = preflight(target, Mode.UPSERT, "dbo.*");
+    run(plans, target, Mode.UPSERT, "u1");
+    String before;
+    try (Connection t = PG.open(target); Statement st = t.createStatement()) {
+      before = TestPostgres.stringOf(t, "SELECT string_agg(uuid::text || school_id_uuid::text, ',' ORDER BY uuid)"
+          + " FROM app.students");
+    }
+    for (TablePlan p : plans) {
+      copy(p, target, Mode.UPSERT, "u2-" + p.tenantId());
+    }
+    try (Connection t = PG.open(target); Statement st = t.createStatement()) {
+      assertThat(count(st, "SELECT count(*) FROM app.students")).isEqualTo(60);
+      assertThat(TestPostgres.stringOf(t, "SELECT string_agg(uuid::text || school_id_uuid::text, ',' ORDER BY uuid)"
+          + " FROM app.students")).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void aKeyWithoutCanonicalTextOrAnExistingTableWithoutUuidsIsAPreflightProblem() throws Exception {
+    String url = MSSQL.create("uuid_ev");
+    MSSQL.execute(url, "CREATE TABLE dbo.events (at datetime2 PRIMARY KEY, what nvarchar(20))",
+        "CREATE TABLE dbo.tags (id int PRIMARY KEY, name nvarchar(20))");
+    String target = PG.create("uuid_keys_ev");
+    try (Connection t = PG.open(target); Statement st = t.createStatement()) {
+      st.execute("CREATE SCHEMA app");
+      st.execute("CREATE TABLE app.tags (district text NOT NULL, id integer NOT NULL, name character varying(20))");
+    }
+    Endpoint e = MSSQL.connection(url);
+    JobSpec spec = new JobSpec(JOB, new SourceSpec("sqlserver", List.of(new TenantSpec("d1", e.url(), e.user(), e.password()))),
+        new TargetSpec("postgresql", target, PG.user(), PG.password(), "app", "district", "uuid", null),
+        new TableSelection(List.of("dbo.*"), List.of()), Mode.TRUNCATE, null);
+    PreflightReply reply = new Preflight().run(spec);
+    assertThat(reply.problems()).anySatisfy(p -> assertThat(p).contains("tenant d1", "dbo.events", "column at",
+        "cannot feed the UUID column uuid"));
+    assertThat(reply.problems()).anySatisfy(p -> assertThat(p).isEqualTo("tenant d1: target table app.tags exists"
+        + " without the column uuid that target.keys: uuid writes: add it (uuid) or let the job create the table"
+        + " (drop_recreate)"));
+  }
+
+  private static void assertKeys(Statement st, String table, String keyText) throws SQLException {
+    int rows = 0;
+    try (ResultSet rs = st.executeQuery("SELECT district, uuid, " + keyText + " FROM app." + table)) {
+      int keys = rs.getMetaData().getColumnCount() - 2;
+      while (rs.next()) {
+        List<String> key = new ArrayList<>();
+        for (int k = 0; k < keys; k++) {
+          key.add(rs.getString(3 + k));
+        }
+        assertThat(rs.getObject(2, UUID.class)).as(table + " " + key)
+            .isEqualTo(FerryUuid.of(rs.getString(1), "dbo." + table, key));
+        rows++;
+      }
+    }
+    assertThat(rows).as(table).isPositive();
+  }
+
+  /** Every non-NULL UUID of a foreign key is the function of its values, and the row it names is its parent. */
+  private static void assertReferences(Statement st, String table, String column, String parent, String keyText)
+      throws SQLException {
+    int rows = 0;
+    try (ResultSet rs = st.executeQuery("SELECT district, " + column + ", " + keyText + " FROM app." + table)) {
+      int keys = rs.getMetaData().getColumnCount() - 2;
+      while (rs.next()) {
+        List<String> key = new ArrayList<>();
+        for (int k = 0; k < keys; k++) {
+          key.add(rs.getString(3 + k));
+        }
+        UUID expected = key.contains(null) ? null : FerryUuid.of(rs.getString(1), parent, key);
+        assertThat(rs.getObject(2, UUID.class)).as(table + "." + column + " " + key).isEqualTo(expected);
+        rows += expected == null ? 0 : 1;
+      }
+    }
+    assertThat(rows).as(table + "." + column).isPositive();
+  }
+
+  private static long count(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static JobSpec spec(String target, Mode mode, String include) {
+    List<TenantSpec> tenants = new ArrayList<>();
+    DISTRICTS.forEach((id, url) -> {
+      Endpoint e = MSSQL.connection(url);
+      tenants.add(new TenantSpec(id, e.url(), e.user(), e.password()));
+    });
+    return new JobSpec(JOB, new SourceSpec("sqlserver", tenants),
+        new TargetSpec("postgresql", target, PG.user(), PG.password(), "app", "district", "uuid", null),
+        new TableSelection(List.of(include), List.of()), mode, null);
+  }
+
+  private static List<TablePlan> preflight(String target, Mode mode, String include) {
+    PreflightReply reply = new Preflight().run(spec(target, mode, include));
+    assertThat(reply.problems()).isEmpty();
+    return reply.plans();
+  }
+
+  /** Prepare, copies (children before parents: nothing looks a parent up), finish, then the foreign keys. */
+  private void run(List<TablePlan> plans, String target, Mode mode, String prefix) throws SQLException {
+    Map<String, TablePlan> byTarget = new LinkedHashMap<>();
+    plans.forEach(p -> byTarget.putIfAbsent(p.targetTable(), p));
+    for (TablePlan p : byTarget.values()) {
+      ok(Units.statements(prefix + "-prepare-" + p.targetTable(), JOB, UnitKind.PREPARE, p, p.ddl().prepare(), source(p),
+          PG.connection(target)));
+    }
+    for (TablePlan p : plans.reversed()) {
+      copy(p, target, mode, prefix);
+    }
+    List<String> foreignKeys = new ArrayList<>();
+    for (TablePlan p : byTarget.values()) {
+      ok(Units.statements(prefix + "-finish-" + p.targetTable(), JOB, UnitKind.FINISH, p, p.ddl().finish(), source(p),
+          PG.connection(target)));
+      foreignKeys.addAll(p.ddl().foreignKeys());
+    }
+    ok(Units.statements(prefix + "-finish-fks", JOB, UnitKind.FINISH, plans.get(0), foreignKeys, source(plans.get(0)),
+        PG.connection(target)));
+  }
+
+  /** A table's rows in three ranges at the source's own points, chunks of 3 rows (resumed after UUID fields). */
+  private void copy(TablePlan p, String target, Mode mode, String prefix) throws SQLException {
+    int n = 0;
+    for (KeyRange range : ranges(p)) {
+      ok(Units.copy(prefix + "-copy-" + p.tenantId() + "-" + p.targetTable() + "-" + n++, JOB, p, range, 1, source(p),
+          PG.connection(target), "district", 3, mode));
+    }
+  }
+
+  /** Cut once per tenant's table: Babelfish's catalog is slow to read. */
+  private List<KeyRange> ranges(TablePlan p) throws SQLException {
+    String id = p.tenantId() + "/" + p.sourceTable();
+    List<KeyRange> known = RANGES.get(id);
+    if (known != null) {
+      return known;
+    }
+    if (p.split().method() == SplitMethod.SINGLE_UNIT) {
+      return List.of(KeyRange.ALL);
+    }
+    SqlServerSource dialect = new SqlServerSource();
+    try (Connection c = dialect.connect(source(p))) {
+      SourceTable table = dialect.describe(c, TableName.parse(p.sourceTable()), new ArrayList<>());
+      List<KeyRange> ranges = Units.ranges(dialect.sampleKey(c, table, SplitKey.of(p), 9, 2).quantiles(), 3);
+      RANGES.put(id, ranges);
+      return ranges;
+    }
+  }
+
+  private void ok(Assignment a) {
+    UnitOutcome o = executor.execute(a, new UnitControl(), ProgressListener.NONE);
+    assertThat(o.ok()).as(a.unit().id() + ": " + o.error()).isTrue();
+  }
+
+  private static Endpoint source(TablePlan p) {
+    return MSSQL.connection(DISTRICTS.get(p.tenantId()));
+  }
+}
