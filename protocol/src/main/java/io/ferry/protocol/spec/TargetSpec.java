@@ -1,19 +1,38 @@
 package io.ferry.protocol.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
 
 /**
  * Where the data lands. {@code schema}: every copied table lands in this schema (default: the source
  * table's own schema). {@code tenantColumn}: added to every target table and to its primary key.
+ * {@code identifiers}: how source names are named on the target, an {@link IdentifierStyle} wire name
+ * (default: the source engine's, see {@code docs/job-spec.md}). {@code columnTypes}: target types that
+ * replace the mapped ones, by source column pattern {@code schema.table.column} ({@code *} matches any run
+ * of characters within its part); the first matching entry wins.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TargetSpec(String engine, String url, String user, String password, String schema, String tenantColumn) {
+public record TargetSpec(String engine, String url, String user, String password, String schema, String tenantColumn,
+                         String identifiers, Map<String, String> columnTypes) {
+
+  public TargetSpec(String engine, String url, String user, String password, String schema, String tenantColumn) {
+    this(engine, url, user, password, schema, tenantColumn, null, null);
+  }
 
   public TargetSpec withoutSecrets() {
-    return new TargetSpec(engine, url, user, Secret.redact(password), schema, tenantColumn);
+    return new TargetSpec(engine, url, user, Secret.redact(password), schema, tenantColumn, identifiers, columnTypes);
   }
 
   public Endpoint endpoint() {
     return new Endpoint(engine, url, user, password);
+  }
+
+  /** The style the spec asks for, or {@code sourceDefault} when it names none. */
+  public IdentifierStyle identifiersOr(IdentifierStyle sourceDefault) {
+    return identifiers == null ? sourceDefault : IdentifierStyle.fromWire(identifiers);
+  }
+
+  public Map<String, String> columnTypesOrNone() {
+    return columnTypes == null ? Map.of() : columnTypes;
   }
 }
