@@ -19,6 +19,7 @@ import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.CopySource;
+import io.ferry.worker.dialect.PlanNames;
 import io.ferry.worker.dialect.RangeRead;
 import io.ferry.worker.dialect.RejectedRow;
 import io.ferry.worker.dialect.SourceDialect;
@@ -89,7 +90,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final TableName targetTable;
   private final TenantColumn tenantColumn;
   private final List<String> targetColumns;
-  /** The source's columns in copy order (the target's, after the tenant column if there is one). */
+  /** The source's columns in copy order, by their source names (the target's follow the tenant column, if any). */
   private final List<String> sourceColumns;
   private final SplitKey key;
   private final KeyRange range;
@@ -136,7 +137,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     this.targetTable = TableName.parse(unit.slice().table());
     this.sourceColumns = assignment.plan().columns().stream().map(ColumnPlan::name).toList();
     this.tenantColumn = TenantColumn.of(assignment.tenantColumn());
-    this.targetColumns = tenantColumn.before(sourceColumns);
+    this.targetColumns = tenantColumn.before(PlanNames.columns(assignment.plan()));
     this.chunkRequest = ChunkRequest.of(assignment, tenantColumn, targetTable, targetColumns);
     this.key = SplitKey.of(assignment.plan());
     this.range = unit.slice().range() == null ? KeyRange.ALL : unit.slice().range();
