@@ -69,7 +69,7 @@ public final class Preflight {
      * Per target schema and source schema (the target prefixes the names of tables from another schema with
      * it): the source's index and constraint names ({@code schema.name}) → their names on the target.
      */
-    final Map<String, Map<String, String>> objectNames = new HashMap<>();
+    final Map<String, Map<String, String>> objectNames = new LinkedHashMap<>();
 
     Run(JobSpec spec, SourceDialect source) {
       this.spec = spec;
