@@ -15,6 +15,11 @@ import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.Lease;
+import io.ferry.protocol.unit.Progress;
+import io.ferry.protocol.unit.Slice;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.pool.ConnectionPools;
@@ -37,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL to PostgreSQL: names stay as they are unless the job asks for a style; with
  * {@code identifiers: snake_case} quoted mixed-case names land renamed, expressions that name columns
  * (CHECK constraints, generated columns, index filters) follow, and sequences, identity, keys, foreign keys
- * and upsert all work on the renamed table.
+ * upsert and a range rollback all work on the renamed table.
  */
 class IdentifierStylesIT {
 
@@ -123,6 +128,17 @@ class IdentifierStylesIT {
           + " ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = 'sales.order_lines'::regclass"
           + " AND a.attname = 'double_qty'")).containsExactly("(qty * 2)");
       assertThat(texts(st, "SELECT count(*) || ' ' || sum(double_qty) FROM sales.order_lines")).containsExactly("25 650");
+    }
+    // A range rollback deletes by the key's target name.
+    WorkUnit copied = new WorkUnit("copy-Sales.OrderLines", JOB, UnitKind.COPY,
+        new Slice("t1", lines.targetTable(), lines.sourceTable(), KeyRange.ALL, 0, 0), UnitState.DONE,
+        new Lease(1, 1, null, 0), new Progress(25, 0, 0, null));
+    WorkUnit rollback = new WorkUnit("rollback-lines", JOB, UnitKind.ROLLBACK,
+        new Slice("t1", lines.targetTable(), null, new KeyRange(List.of("1"), List.of("6")), 0, 0), UnitState.LEASED,
+        new Lease(1, 1, "test-worker", 0), Progress.NONE);
+    ok(new Assignment(rollback, lines, to, to, null, List.of(), 0, 0, null, List.of(copied), null));
+    try (Connection t = PG.open(target); Statement st = t.createStatement()) {
+      assertThat(texts(st, "SELECT count(*) || ' ' || min(line_id) FROM sales.order_lines")).containsExactly("20 6");
       st.execute("INSERT INTO sales.customers (full_name) VALUES ('new')");
       st.execute("INSERT INTO sales.order_lines (customer_id, qty) VALUES (4, 1)");
       assertThat(texts(st, "SELECT max(customer_id) || ' ' || (SELECT max(line_id) FROM sales.order_lines) FROM sales.customers"))
