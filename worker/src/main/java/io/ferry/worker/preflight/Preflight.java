@@ -181,7 +181,7 @@ public final class Preflight {
     SourceTable st = source.describe(conn, table, partitionOf == null ? warnings : new ArrayList<>());
     TypeMapping types = run.overrides.apply(st, source.mapTypes(conn, st, run.spec.target().schema()));
     warnings.addAll(types.warnings());
-    TargetNames.Named named = run.names.rename(st, warnings);
+    TargetNames.Named named = run.names.rename(st, partitionOf == null ? warnings : new ArrayList<>());
     TypeMapping namedTypes = types.renamed(named.columns());
     if (partitionOf == null) {
       namingProblems(run, tenantId, st, named, jobTables.get(table));
