@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
  * expression) to their target names. Identifiers are found by a small tokenizer that skips string
  * literals: {@code "quoted"} and {@code [bracketed]} identifiers match a column's exact name (a bracketed
  * one, being T-SQL, also a unique case-insensitive match); a bare word matches a column exactly or
- * case-insensitively when only one column does, unless it is a function name ({@code word(}), a type
- * ({@code ::word}), a qualified part ({@code x.word}) or a literal's prefix ({@code N'…'}).
+ * case-insensitively when only one column does. A name is left alone where it cannot be a column: a type
+ * ({@code ::name}), a function ({@code name(}), a qualifier ({@code name.x}), a qualified part
+ * ({@code x.name}) or a literal's prefix ({@code N'…'}).
  *
  * <p>Text the tokenizer cannot read with certainty (comments, dollar quoting, an unterminated quote) is
  * not rewritten at all: {@link #rewrite} returns null, and the caller leaves the expression out with a
@@ -52,7 +53,7 @@ final class ExpressionNames {
         }
         String doubled = String.valueOf(close) + close;
         String name = expression.substring(i + 1, end).replace(doubled, String.valueOf(close));
-        String target = c == '"' ? columns.get(name) : bracketed(name);
+        String target = !isColumnPosition(expression, i, end + 1) ? null : c == '"' ? columns.get(name) : bracketed(name);
         String written = target == null ? name : target;
         out.append(c).append(written.replace(String.valueOf(close), doubled)).append(close);
         i = end + 1;
@@ -82,12 +83,21 @@ final class ExpressionNames {
     return out.toString();
   }
 
+  /**
+   * Whether the identifier at {@code [start, end)} stands where a column of the table can: not a type
+   * ({@code ::name}), a function ({@code name(}), a qualifier ({@code name.}) or a qualified part
+   * ({@code x.name}).
+   */
+  private static boolean isColumnPosition(String expression, int start, int end) {
+    String before = expression.substring(0, start).stripTrailing();
+    String after = expression.substring(end).stripLeading();
+    return !(before.endsWith("::") || before.endsWith(".") || after.startsWith("(") || after.startsWith("."));
+  }
+
   private String bare(String expression, int start, int end) {
     String word = expression.substring(start, end);
     char after = end < expression.length() ? expression.charAt(end) : ' ';
-    String before = expression.substring(0, start).stripTrailing();
-    if (after == '(' || after == '\'' || before.endsWith("::") || before.endsWith(".")
-        || expression.substring(end).stripLeading().startsWith("(")) {
+    if (after == '\'' || !isColumnPosition(expression, start, end)) {
       return word;
     }
     String target = columns.get(word);

@@ -112,6 +112,8 @@ class TargetNamesTest {
     assertThat(e.rewrite("OrderDate < getdate() AND qty(1) = 'OrderDate'")).isEqualTo("order_date < getdate() AND qty(1) = 'OrderDate'");
     assertThat(e.rewrite("Total > 0 AND t.Total > 0")).isEqualTo("\"Grand Total\" > 0 AND t.Total > 0");
     assertThat(e.rewrite("[Qty]>=(1e3) AND N'it''s' <> ''")).isEqualTo("[qty]>=(1e3) AND N'it''s' <> ''");
+    assertThat(e.rewrite("\"Sales\".\"Qty\"(\"Qty\")::\"Qty\" > 0 AND \"Qty\".x = 1"))
+        .isEqualTo("\"Sales\".\"Qty\"(\"qty\")::\"Qty\" > 0 AND \"Qty\".x = 1");
     assertThat(e.rewrite("Qty > 0 /* c */")).isNull();
     assertThat(e.rewrite("'unterminated")).isNull();
   }
