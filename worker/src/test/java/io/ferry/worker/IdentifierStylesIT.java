@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL to PostgreSQL: names stay as they are unless the job asks for a style; with
  * {@code identifiers: snake_case} quoted mixed-case names land renamed, expressions that name columns
  * (CHECK constraints, generated columns, index filters) follow, and sequences, identity, keys, foreign keys
- * upsert and a range rollback all work on the renamed table.
+ * upsert, a range rollback and the comparison with existing target tables all work on the renamed table.
  */
 class IdentifierStylesIT {
 
@@ -144,12 +144,20 @@ class IdentifierStylesIT {
       assertThat(texts(st, "SELECT max(customer_id) || ' ' || (SELECT max(line_id) FROM sales.order_lines) FROM sales.customers"))
           .as("the serial and identity sequences continue after the copied values").containsExactly("4 26");
     }
+    // The existing target tables are compared with the source by their target names: nothing is missing.
+    assertThat(new Preflight().run(spec(target, "snake_case", Mode.APPEND)).problems()).isEmpty();
+    assertThat(new Preflight().run(spec(target, "lower", Mode.APPEND)).problems())
+        .contains("target table sales.customers has no column customerid (integer in the source)");
   }
 
   private static JobSpec spec(String target, String identifiers) {
+    return spec(target, identifiers, Mode.CREATE);
+  }
+
+  private static JobSpec spec(String target, String identifiers, Mode mode) {
     return new JobSpec(JOB, new SourceSpec("postgresql", List.of(new TenantSpec("t1", source, PG.user(), PG.password()))),
         new TargetSpec("postgresql", target, PG.user(), PG.password(), null, null, identifiers, Map.of()),
-        new TableSelection(List.of("Sales.*"), List.of()), Mode.CREATE, null);
+        new TableSelection(List.of("Sales.*"), List.of()), mode, null);
   }
 
   private void ok(Assignment a) {
