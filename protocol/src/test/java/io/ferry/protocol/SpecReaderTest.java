@@ -50,6 +50,23 @@ class SpecReaderTest {
   }
 
   @Test
+  void readsIdentifierStyleAndColumnTypesInTheirOrder() {
+    SpecReader.Result result = SpecReader.read("""
+        name: x
+        target:
+          engine: postgresql
+          identifiers: lower
+          columnTypes:
+            "dbo.Orders.Total": "numeric(12,2)"
+            "*.*.Notes": varchar(2000)
+        """, true);
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.spec().target().identifiers()).isEqualTo("lower");
+    assertThat(result.spec().target().columnTypes()).containsExactly(
+        java.util.Map.entry("dbo.Orders.Total", "numeric(12,2)"), java.util.Map.entry("*.*.Notes", "varchar(2000)"));
+  }
+
+  @Test
   void namesTheFieldOfAWronglyTypedValue() {
     SpecReader.Result result = SpecReader.read("{\"name\":\"x\",\"unit\":{\"rows\":\"many\"}}", false);
     assertThat(result.problems()).singleElement().asString().startsWith("unit.rows");

@@ -1,6 +1,7 @@
 package io.ferry.protocol.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
 
 /**
  * Where the data lands. {@code schema}: every copied table lands in this schema (default: the source
@@ -8,22 +9,27 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * {@code keys}: {@code composite} (default; tenant column and source key) or {@code uuid} (a UUID v5 of
  * tenant, table and source key as the new key, foreign keys rewritten alike). {@code uuidColumn}: the
  * name of that key's column (default {@link #DEFAULT_UUID_COLUMN}).
+ * {@code identifiers}: how source names are named on the target, an {@link IdentifierStyle} wire name
+ * (default: the source engine's, see {@code docs/job-spec.md}). {@code columnTypes}: target types that
+ * replace the mapped ones, by source column pattern {@code schema.table.column} ({@code *} matches any run
+ * of characters within its part); the first matching entry wins.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetSpec(String engine, String url, String user, String password, String schema, String tenantColumn,
-                         String keys, String uuidColumn) {
+                         String keys, String uuidColumn, String identifiers, Map<String, String> columnTypes) {
 
   public static final String COMPOSITE_KEYS = "composite";
   public static final String UUID_KEYS = "uuid";
   public static final String DEFAULT_UUID_COLUMN = "uuid";
 
-  /** A target with composite keys. */
+  /** A target with composite keys, names in the source engine's style and the mapped types. */
   public TargetSpec(String engine, String url, String user, String password, String schema, String tenantColumn) {
-    this(engine, url, user, password, schema, tenantColumn, null, null);
+    this(engine, url, user, password, schema, tenantColumn, null, null, null, null);
   }
 
   public TargetSpec withoutSecrets() {
-    return new TargetSpec(engine, url, user, Secret.redact(password), schema, tenantColumn, keys, uuidColumn);
+    return new TargetSpec(engine, url, user, Secret.redact(password), schema, tenantColumn, keys, uuidColumn,
+        identifiers, columnTypes);
   }
 
   public Endpoint endpoint() {
@@ -37,5 +43,14 @@ public record TargetSpec(String engine, String url, String user, String password
 
   public String uuidColumnOrDefault() {
     return uuidColumn == null || uuidColumn.isBlank() ? DEFAULT_UUID_COLUMN : uuidColumn;
+  }
+
+  /** The style the spec asks for, or {@code sourceDefault} when it names none. */
+  public IdentifierStyle identifiersOr(IdentifierStyle sourceDefault) {
+    return identifiers == null ? sourceDefault : IdentifierStyle.fromWire(identifiers);
+  }
+
+  public Map<String, String> columnTypesOrNone() {
+    return columnTypes == null ? Map.of() : columnTypes;
   }
 }

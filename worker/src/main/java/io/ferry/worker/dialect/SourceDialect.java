@@ -2,6 +2,7 @@ package io.ferry.worker.dialect;
 
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Endpoint;
+import io.ferry.protocol.spec.IdentifierStyle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -10,6 +11,12 @@ import java.util.List;
 public interface SourceDialect {
 
   String engine();
+
+  /**
+   * How the source's names are named on the target when the job does not say ({@code target.identifiers}):
+   * an engine whose users write names as they want them kept answers {@code preserve}.
+   */
+  IdentifierStyle defaultIdentifiers();
 
   /** Opens a connection; the password is resolved here ({@code ${env:…}} / {@code ${file:…}}). */
   Connection connect(Endpoint connection) throws SQLException;

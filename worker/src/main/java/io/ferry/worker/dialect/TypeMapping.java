@@ -50,6 +50,26 @@ public record TypeMapping(List<String> statements, Map<String, ColumnType> colum
     return new TypeMapping(List.of(), columns, List.of());
   }
 
+  /** The same mapping keyed by other column names ({@code names}: old name → new name; others keep theirs). */
+  public TypeMapping renamed(Map<String, String> names) {
+    Map<String, ColumnType> out = new LinkedHashMap<>();
+    columns.forEach((name, type) -> out.put(names.getOrDefault(name, name), type));
+    return new TypeMapping(statements, out, warnings, collations);
+  }
+
+  /**
+   * The same mapping with the given columns landing as other types ({@code types}: column → target type as
+   * the user wrote it; {@code portable}: the same as {@code format_type} would print it). Such a column
+   * travels as text, so the target's input function parses each value into the new type: the table's
+   * COPY becomes text (see {@link #copyFormat}).
+   */
+  public TypeMapping overridden(Map<String, String> types, Map<String, String> portable) {
+    Map<String, ColumnType> out = new LinkedHashMap<>(columns);
+    types.forEach((column, type) ->
+        out.put(column, new ColumnType(type, "text: type override to " + type, portable.getOrDefault(column, type), null)));
+    return new TypeMapping(statements, out, warnings, collations);
+  }
+
   /** Text COPY when any copied column's binary form cannot move between databases. */
   public CopyFormat copyFormat(SourceTable table) {
     return table.copiedColumns().stream().anyMatch(c -> handling(c.name()) != null) ? CopyFormat.TEXT : CopyFormat.BINARY;

@@ -2,6 +2,7 @@ package io.ferry.worker.postgres;
 
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Endpoint;
+import io.ferry.protocol.spec.IdentifierStyle;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.KeySample;
 import io.ferry.worker.dialect.RangeRead;
@@ -35,6 +36,12 @@ public final class PostgresSource implements SourceDialect {
   @Override
   public String engine() {
     return "postgresql";
+  }
+
+  /** PostgreSQL names are already as their users wrote them (folded to lower case unless quoted on purpose). */
+  @Override
+  public IdentifierStyle defaultIdentifiers() {
+    return IdentifierStyle.PRESERVE;
   }
 
   @Override
