@@ -140,6 +140,10 @@ public final class SpecValidator {
     if (target.schema() != null && !IDENTIFIER.matcher(target.schema()).matches()) {
       problems.add("target.schema '" + target.schema() + "' is not a valid identifier: use letters, digits and '_', at most 63 characters");
     }
+    if (target.collations() != null && !Set.of(TargetSpec.COLLATIONS_MAP, TargetSpec.COLLATIONS_DEFAULT).contains(target.collations())) {
+      problems.add("target.collations '" + target.collations() + "' is not valid: map (text columns compare as on the source,"
+          + " e.g. case-insensitively) or default (the target database's default collation)");
+    }
     return engine;
   }
 

@@ -89,6 +89,16 @@ class SpecValidatorTest {
   }
 
   @Test
+  void collationsAreMapOrDefault() {
+    for (String choice : new String[] {"map", "default", null}) {
+      assertThat(SpecValidator.validate(withTarget(new TargetSpec("postgresql", "jdbc:postgresql://h/t", "u", null, null,
+          "tenant_id", choice)))).isEmpty();
+    }
+    assertThat(SpecValidator.validate(withTarget(new TargetSpec("postgresql", "jdbc:postgresql://h/t", "u", null, null,
+        "tenant_id", "ci")))).singleElement().asString().startsWith("target.collations 'ci' is not valid: map (");
+  }
+
+  @Test
   void modeIsRequiredForASameEngineJobAndTheErrorExplainsTheModes() {
     JobSpec spec = new JobSpec("n", VALID.source(), VALID.target(), null, null, null);
     assertThat(SpecValidator.validate(spec)).singleElement().asString()

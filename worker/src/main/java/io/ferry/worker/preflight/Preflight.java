@@ -156,7 +156,7 @@ public final class Preflight {
       TableName table, Map<TableName, TableName> jobTables, TableName partitionOf) throws SQLException {
     List<String> warnings = new ArrayList<>();
     SourceTable st = source.describe(conn, table, partitionOf == null ? warnings : new ArrayList<>());
-    TypeMapping types = source.mapTypes(conn, st, run.spec.target().schema());
+    TypeMapping types = source.mapTypes(conn, st, run.spec.target());
     warnings.addAll(types.warnings());
     if (partitionOf == null && run.tenantColumn != null && st.columns().stream().anyMatch(c -> c.name().equals(run.tenantColumn))) {
       run.problems.add("tenant " + tenantId + ": table " + table + " already has a column named " + run.tenantColumn
@@ -205,7 +205,11 @@ public final class Preflight {
    */
   private static void missingCollations(Run run, TargetDialect target, SourceTable st, TypeMapping types)
       throws SQLException {
-    if (run.target == null || types.collations().isEmpty()) {
+    if (run.target == null) {
+      return;
+    }
+    missingProviders(run, target, st, types);
+    if (types.collations().isEmpty()) {
       return;
     }
     List<String> missing;
@@ -220,6 +224,30 @@ public final class Preflight {
       run.problems.add("collation " + collation + " (column " + String.join(", ", columns) + ") does not exist on the target,"
           + " and Ferry cannot create it: it comes with the server (its operating system's locales or its ICU library)."
           + " Install the locale on the target server, or change the source column's collation");
+    }
+  }
+
+  /** Collations Ferry creates with a provider the target server lacks (ICU) would fail the job's prepare. */
+  private static void missingProviders(Run run, TargetDialect target, SourceTable st, TypeMapping types)
+      throws SQLException {
+    if (types.providers().isEmpty()) {
+      return;
+    }
+    List<String> missing;
+    try {
+      missing = target.missingCollationProviders(run.target, types.providers());
+    } finally {
+      run.target.rollback();
+    }
+    for (String provider : missing) {
+      List<String> columns = st.columns().stream().filter(c -> types.collation(c.name()) != null)
+          .map(c -> st.name() + "." + c.name()).toList();
+      String problem = "the target server has no " + provider + " collation support (it was built without it), and the"
+          + " collations of " + String.join(", ", columns) + " need it: use a target server built with " + provider
+          + ", or set target.collations: default to give text columns the target database's default collation";
+      if (!run.problems.contains(problem)) {
+        run.problems.add(problem);
+      }
     }
   }
 
