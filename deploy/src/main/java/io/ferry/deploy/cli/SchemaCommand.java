@@ -1,0 +1,111 @@
+package io.ferry.deploy.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.ferry.protocol.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Writes a job's target DDL as a reviewable migration script ({@link SchemaScript}). The spec is planned
+ * by the coordinator as a dry run in mode {@code create}, whatever mode it names, since the script is what
+ * creates the schema that a {@code preserve_schema} job then fills.
+ */
+@Command(name = "schema", mixinStandardHelpOptions = true,
+    description = {"Write the target DDL a job spec would create (types, tables, keys, indexes, foreign keys) as a",
+        "SQL migration script to review, commit and apply; the script records its checksum in ferry.schema_scripts.",
+        "Exit codes: 0 written, 1 plan refused (problems printed), 2 usage."})
+public final class SchemaCommand implements Callable<Integer> {
+
+  static final String PLANNED_MODE = "create";
+
+  @Parameters(index = "0", paramLabel = "SPEC", description = "The job spec, .yaml/.yml or .json.")
+  Path file;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE",
+      description = "Where to write the script (e.g. schema.sql); - writes to standard output.")
+  String out;
+
+  @Mixin
+  ApiMixin api;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    String unreadable = SubmitCommand.unreadable(file);
+    if (unreadable != null) {
+      return usage(unreadable);
+    }
+    if (!out.equals("-") && Files.isDirectory(Path.of(out))) {
+      return usage(out + " is a directory: give the script's file name (e.g. schema.sql)");
+    }
+    ObjectNode job;
+    try {
+      JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+      if (!(tree instanceof ObjectNode object)) {
+        return refused(file + " holds no job spec (expected fields name, source, target, …)");
+      }
+      job = object;
+    } catch (JsonProcessingException e) {
+      return refused(file + " is not valid YAML or JSON: " + e.getOriginalMessage());
+    }
+    String specMode = job.path("mode").asText(null);
+    job.put("mode", PLANNED_MODE);
+    ApiClient.Response response = api.client().post("/api/v1/jobs?dryRun=true", Json.mapper().writeValueAsString(job),
+        "application/json");
+    if (response.status() >= 400 || response.body() == null) {
+      SubmitCommand.printError(response);
+      return 1;
+    }
+    SchemaScript script = new SchemaScript(header(job, specMode), response.body());
+    if (out.equals("-")) {
+      System.out.print(script.text());
+      System.out.flush();
+    } else {
+      Files.writeString(Path.of(out), script.text(), StandardCharsets.UTF_8);
+      System.err.println("Wrote " + out + " (" + response.body().path("tables").size() + " tables, checksum "
+          + script.checksum() + ")");
+    }
+    return 0;
+  }
+
+  private SchemaScript.Header header(JsonNode job, String specMode) {
+    List<String> tenants = new ArrayList<>();
+    job.path("source").path("tenants").forEach(t -> tenants.add(t.path("id").asText()));
+    String source = job.path("source").path("engine").asText("?") + ", tenants " + String.join(", ", tenants);
+    String planned = PLANNED_MODE + (specMode == null || specMode.equals(PLANNED_MODE) ? "" : " (the spec says " + specMode + ")");
+    String[] versions = spec.root().version();
+    String version = versions.length > 0 ? versions[0] : "ferry";
+    return new SchemaScript.Header(job.path("name").asText(), source, planned,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), version);
+  }
+
+  private int usage(String message) {
+    spec.commandLine().getErr().println("ferry schema: " + message);
+    spec.commandLine().getErr().flush();
+    return 2;
+  }
+
+  private int refused(String message) {
+    spec.commandLine().getErr().println("ferry schema: " + message);
+    spec.commandLine().getErr().flush();
+    return 1;
+  }
+}
