@@ -41,6 +41,10 @@ class CliHelpTest {
     CommandLine cli = new CommandLine(new Ferry());
     cli.setErr(new PrintWriter(new StringWriter()));
     assertThat(cli.execute("schema", "spec.yaml")).isEqualTo(2);
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("schema", "no-such-spec.yaml", "--out", "schema.sql")).isEqualTo(2);
+    assertThat(err.toString()).contains("ferry schema: no-such-spec.yaml does not exist");
   }
 
   @Test

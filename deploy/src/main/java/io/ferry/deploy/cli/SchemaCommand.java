@@ -53,8 +53,14 @@ public final class SchemaCommand implements Callable<Integer> {
     if (unreadable != null) {
       return usage(unreadable);
     }
-    if (!out.equals("-") && Files.isDirectory(Path.of(out))) {
-      return usage(out + " is a directory: give the script's file name (e.g. schema.sql)");
+    if (!out.equals("-")) {
+      Path outFile = Path.of(out).toAbsolutePath();
+      if (Files.isDirectory(outFile)) {
+        return usage(out + " is a directory: give the script's file name (e.g. schema.sql)");
+      }
+      if (!Files.isDirectory(outFile.getParent())) {
+        return usage("the folder of " + out + " does not exist");
+      }
     }
     ObjectNode job;
     try {
