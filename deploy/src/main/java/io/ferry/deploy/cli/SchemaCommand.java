@@ -1,11 +1,9 @@
 package io.ferry.deploy.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ferry.protocol.Json;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.SpecReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,8 +30,6 @@ import picocli.CommandLine.Spec;
         "SQL migration script to review, commit and apply; the script records its checksum in ferry.schema_scripts.",
         "Exit codes: 0 written, 1 plan refused (problems printed), 2 usage."})
 public final class SchemaCommand implements Callable<Integer> {
-
-  static final String PLANNED_MODE = "create";
 
   @Parameters(index = "0", paramLabel = "SPEC", description = "The job spec, .yaml/.yml or .json.")
   Path file;
@@ -62,25 +59,26 @@ public final class SchemaCommand implements Callable<Integer> {
         return usage("the folder of " + out + " does not exist");
       }
     }
-    ObjectNode job;
-    try {
-      JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-      if (!(tree instanceof ObjectNode object)) {
-        return refused(file + " holds no job spec (expected fields name, source, target, …)");
-      }
-      job = object;
-    } catch (JsonProcessingException e) {
-      return refused(file + " is not valid YAML or JSON: " + e.getOriginalMessage());
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    SpecReader.Result read = SpecReader.read(Files.readString(file), !name.endsWith(".json"));
+    if (read.spec() == null || !read.problems().isEmpty()) {
+      return refused(file + " is not a valid job spec:", read.problems());
     }
-    String specMode = job.path("mode").asText(null);
-    job.put("mode", PLANNED_MODE);
-    ApiClient.Response response = api.client().post("/api/v1/jobs?dryRun=true", Json.mapper().writeValueAsString(job),
+    JobSpec job = read.spec();
+    if (job.target() != null && job.target().engine() != null && !job.target().engine().equalsIgnoreCase("postgresql")) {
+      // The checksum record (timestamptz, ON CONFLICT) is written in PostgreSQL's dialect.
+      return refused("target.engine " + job.target().engine() + ": ferry schema writes scripts for a PostgreSQL target only",
+          List.of());
+    }
+    JobSpec planned = new JobSpec(job.name(), job.source(), job.target(), job.tables(), Mode.CREATE, job.unit(),
+        job.limits(), job.onRowError());
+    ApiClient.Response response = api.client().post("/api/v1/jobs?dryRun=true", Json.mapper().writeValueAsString(planned),
         "application/json");
     if (response.status() >= 400 || response.body() == null) {
       SubmitCommand.printError(response);
       return 1;
     }
-    SchemaScript script = new SchemaScript(header(job, specMode), response.body());
+    SchemaScript script = new SchemaScript(header(job), response.body());
     if (out.equals("-")) {
       System.out.print(script.text());
       System.out.flush();
@@ -92,15 +90,18 @@ public final class SchemaCommand implements Callable<Integer> {
     return 0;
   }
 
-  private SchemaScript.Header header(JsonNode job, String specMode) {
+  private SchemaScript.Header header(JobSpec job) {
     List<String> tenants = new ArrayList<>();
-    job.path("source").path("tenants").forEach(t -> tenants.add(t.path("id").asText()));
-    String source = job.path("source").path("engine").asText("?") + ", tenants " + String.join(", ", tenants);
-    String planned = PLANNED_MODE + (specMode == null || specMode.equals(PLANNED_MODE) ? "" : " (the spec says " + specMode + ")");
+    if (job.source() != null && job.source().tenants() != null) {
+      job.source().tenants().forEach(t -> tenants.add(t.id()));
+    }
+    String source = (job.source() == null ? "?" : job.source().engine()) + ", tenants " + String.join(", ", tenants);
+    String planned = Mode.CREATE.wireName()
+        + (job.mode() == null || job.mode() == Mode.CREATE ? "" : " (the spec says " + job.mode().wireName() + ")");
     String[] versions = spec.root().version();
     String version = versions.length > 0 ? versions[0] : "ferry";
-    return new SchemaScript.Header(job.path("name").asText(), source, planned,
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), version);
+    return new SchemaScript.Header(job.name(), source, planned, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        version);
   }
 
   private int usage(String message) {
@@ -109,8 +110,9 @@ public final class SchemaCommand implements Callable<Integer> {
     return 2;
   }
 
-  private int refused(String message) {
+  private int refused(String message, List<String> problems) {
     spec.commandLine().getErr().println("ferry schema: " + message);
+    problems.forEach(p -> spec.commandLine().getErr().println("  - " + p));
     spec.commandLine().getErr().flush();
     return 1;
   }
