@@ -187,6 +187,10 @@ public final class Preflight {
     if (partitionOf == null && createsTable) {
       missingCollations(run, target, st, types);
     }
+    if (partitionOf == null && run.mode != Mode.PRESERVE_SCHEMA) {
+      // The job-level prepare runs the mapping's statements in every mode but preserve_schema.
+      missingProviders(run, target, st, types);
+    }
     run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns,
         new SplitPlan(keys.key().columns(), keys.key().types(), keys.key().nullable(), keys.key().orderPortable(),
             keys.key().method(), keys.sample().quantiles(), keys.sample().method()),
@@ -205,11 +209,7 @@ public final class Preflight {
    */
   private static void missingCollations(Run run, TargetDialect target, SourceTable st, TypeMapping types)
       throws SQLException {
-    if (run.target == null) {
-      return;
-    }
-    missingProviders(run, target, st, types);
-    if (types.collations().isEmpty()) {
+    if (run.target == null || types.collations().isEmpty()) {
       return;
     }
     List<String> missing;
@@ -230,7 +230,7 @@ public final class Preflight {
   /** Collations Ferry creates with a provider the target server lacks (ICU) would fail the job's prepare. */
   private static void missingProviders(Run run, TargetDialect target, SourceTable st, TypeMapping types)
       throws SQLException {
-    if (types.providers().isEmpty()) {
+    if (run.target == null || types.providers().isEmpty()) {
       return;
     }
     List<String> missing;
