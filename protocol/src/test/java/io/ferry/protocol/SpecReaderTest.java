@@ -34,6 +34,16 @@ class SpecReaderTest {
   }
 
   @Test
+  void readsTargetCollations() {
+    SpecReader.Result result = SpecReader.read(YAML.replace("tenantColumn: district_id", "tenantColumn: district_id,"
+        + " collations: default"), true);
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.spec().target().collations()).isEqualTo("default");
+    assertThat(result.spec().target().mapsCollations()).isFalse();
+    assertThat(SpecReader.read(YAML, true).spec().target().mapsCollations()).isTrue();
+  }
+
+  @Test
   void listsEveryUnknownFieldWithItsPath() {
     String json = """
         {"name":"x","colour":"red","source":{"engine":"postgresql","tenants":[

@@ -156,7 +156,7 @@ class IdentifierStylesIT {
 
   private static JobSpec spec(String target, String identifiers, Mode mode) {
     return new JobSpec(JOB, new SourceSpec("postgresql", List.of(new TenantSpec("t1", source, PG.user(), PG.password()))),
-        new TargetSpec("postgresql", target, PG.user(), PG.password(), null, null, null, null, identifiers, Map.of()),
+        new TargetSpec("postgresql", target, PG.user(), PG.password(), null, null, null, null, identifiers, Map.of(), null),
         new TableSelection(List.of("Sales.*"), List.of()), mode, null);
   }
 

@@ -124,7 +124,17 @@ class SpecValidatorTest {
 
   private static TargetSpec namingTarget(String identifiers, Map<String, String> columnTypes) {
     TargetSpec t = VALID.target();
-    return new TargetSpec(t.engine(), t.url(), t.user(), t.password(), t.schema(), t.tenantColumn(), null, null, identifiers, columnTypes);
+    return new TargetSpec(t.engine(), t.url(), t.user(), t.password(), t.schema(), t.tenantColumn(), null, null, identifiers, columnTypes, null);
+  }
+
+  @Test
+  void collationsAreMapOrDefault() {
+    for (String choice : new String[] {"map", "default", null}) {
+      assertThat(SpecValidator.validate(withTarget(new TargetSpec("postgresql", "jdbc:postgresql://h/t", "u", null, null,
+          "tenant_id", null, null, null, null, choice)))).isEmpty();
+    }
+    assertThat(SpecValidator.validate(withTarget(new TargetSpec("postgresql", "jdbc:postgresql://h/t", "u", null, null,
+        "tenant_id", null, null, null, null, "ci")))).singleElement().asString().startsWith("target.collations 'ci' is not valid: map (");
   }
 
   @Test

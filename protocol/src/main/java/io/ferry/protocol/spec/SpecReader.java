@@ -38,7 +38,7 @@ public final class SpecReader {
       "source", List.of("engine", "tenants"),
       "source.tenants[]", List.of("id", "url", "user", "password"),
       "target", List.of("engine", "url", "user", "password", "schema", "tenantColumn", "keys", "uuidColumn", "identifiers",
-          "columnTypes"),
+          "columnTypes", "collations"),
       "tables", List.of("include", "exclude"),
       "unit", List.of("rows", "bytes"));
 

@@ -13,23 +13,30 @@ import java.util.Map;
  * (default: the source engine's, see {@code docs/job-spec.md}). {@code columnTypes}: target types that
  * replace the mapped ones, by source column pattern {@code schema.table.column} ({@code *} matches any run
  * of characters within its part); the first matching entry wins.
+ * {@code collations}: {@code map} (default) gives text columns the target collation that compares as the
+ * source's did (SQL Server's case-insensitive collations become ICU nondeterministic ones), {@code default}
+ * leaves them the target database's default collation.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetSpec(String engine, String url, String user, String password, String schema, String tenantColumn,
-                         String keys, String uuidColumn, String identifiers, Map<String, String> columnTypes) {
+                         String keys, String uuidColumn, String identifiers, Map<String, String> columnTypes,
+                         String collations) {
 
   public static final String COMPOSITE_KEYS = "composite";
   public static final String UUID_KEYS = "uuid";
   public static final String DEFAULT_UUID_COLUMN = "uuid";
+  /** {@code target.collations} values. */
+  public static final String COLLATIONS_MAP = "map";
+  public static final String COLLATIONS_DEFAULT = "default";
 
-  /** A target with composite keys, names in the source engine's style and the mapped types. */
+  /** A target with composite keys, names in the source engine's style, the mapped types and collations. */
   public TargetSpec(String engine, String url, String user, String password, String schema, String tenantColumn) {
-    this(engine, url, user, password, schema, tenantColumn, null, null, null, null);
+    this(engine, url, user, password, schema, tenantColumn, null, null, null, null, null);
   }
 
   public TargetSpec withoutSecrets() {
     return new TargetSpec(engine, url, user, Secret.redact(password), schema, tenantColumn, keys, uuidColumn,
-        identifiers, columnTypes);
+        identifiers, columnTypes, collations);
   }
 
   public Endpoint endpoint() {
@@ -52,5 +59,10 @@ public record TargetSpec(String engine, String url, String user, String password
 
   public Map<String, String> columnTypesOrNone() {
     return columnTypes == null ? Map.of() : columnTypes;
+  }
+
+  /** Whether source collations are mapped to target ones (the default). */
+  public boolean mapsCollations() {
+    return collations == null || COLLATIONS_MAP.equals(collations);
   }
 }

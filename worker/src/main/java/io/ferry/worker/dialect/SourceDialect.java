@@ -3,6 +3,7 @@ package io.ferry.worker.dialect;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.IdentifierStyle;
+import io.ferry.protocol.spec.TargetSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -59,9 +60,10 @@ public interface SourceDialect {
 
   /**
    * The user-defined types the table's columns use and how each column lands on the target, types placed
-   * in {@code targetSchema} when non-null (else in their own schema).
+   * in {@code target.schema()} when non-null (else in their own schema), collations as
+   * {@code target.collations} says.
    */
-  TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema) throws SQLException;
+  TypeMapping mapTypes(Connection source, SourceTable table, TargetSpec target) throws SQLException;
 
   /** Bytes per second of a short sample read of the table; 0 when not measured (tiny tables). */
   double sampleReadRate(Connection source, SourceTable table) throws SQLException;

@@ -16,16 +16,24 @@ import java.util.Map;
  * @param warnings    what could not be mapped exactly (e.g. a range type's C canonical function)
  * @param collations  collations the columns use that Ferry cannot create (they come with the server, such as
  *                    {@code pg_catalog."C"}): each must exist on the target already
+ * @param providers   collation providers the statements create collations with that not every target server
+ *                    has (PostgreSQL's {@code icu}, absent from servers built without ICU)
  */
 public record TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings,
-                          List<String> collations) {
+                          List<String> collations, List<String> providers) {
 
   public TypeMapping {
     collations = collations == null ? List.of() : List.copyOf(collations);
+    providers = providers == null ? List.of() : List.copyOf(providers);
+  }
+
+  public TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings,
+      List<String> collations) {
+    this(statements, columns, warnings, collations, List.of());
   }
 
   public TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings) {
-    this(statements, columns, warnings, List.of());
+    this(statements, columns, warnings, List.of(), List.of());
   }
 
   /**

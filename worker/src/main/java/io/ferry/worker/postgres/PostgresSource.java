@@ -3,6 +3,7 @@ package io.ferry.worker.postgres;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.IdentifierStyle;
+import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.KeySample;
 import io.ferry.worker.dialect.RangeRead;
@@ -78,8 +79,8 @@ public final class PostgresSource implements SourceDialect {
   }
 
   @Override
-  public TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema) throws SQLException {
-    return PostgresTypes.map(source, table, targetSchema);
+  public TypeMapping mapTypes(Connection source, SourceTable table, TargetSpec target) throws SQLException {
+    return PostgresTypes.map(source, table, target.schema());
   }
 
   @Override

@@ -186,7 +186,7 @@ public final class Preflight {
       TableName table, Map<TableName, TableName> jobTables, TableName partitionOf) throws SQLException {
     List<String> warnings = new ArrayList<>();
     SourceTable st = source.describe(conn, table, partitionOf == null ? warnings : new ArrayList<>());
-    TypeMapping types = run.overrides.apply(st, source.mapTypes(conn, st, run.spec.target().schema()));
+    TypeMapping types = run.overrides.apply(st, source.mapTypes(conn, st, run.spec.target()));
     warnings.addAll(types.warnings());
     TargetNames.Named named = run.names.rename(st, partitionOf == null ? warnings : new ArrayList<>());
     TypeMapping namedTypes = types.renamed(named.columns());
@@ -230,6 +230,10 @@ public final class Preflight {
     if (partitionOf == null && createsTable) {
       missingCollations(run, target, st, types);
     }
+    if (partitionOf == null && run.mode != Mode.PRESERVE_SCHEMA) {
+      // The job-level prepare runs the mapping's statements in every mode but preserve_schema.
+      missingProviders(run, target, st, types);
+    }
     run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns,
         new SplitPlan(keys.key().columns(), keys.key().types(), keys.key().nullable(), keys.key().orderPortable(),
             keys.key().method(), keys.sample().quantiles(), keys.sample().method()),
@@ -264,6 +268,30 @@ public final class Preflight {
       run.problems.add("collation " + collation + " (column " + String.join(", ", columns) + ") does not exist on the target,"
           + " and Ferry cannot create it: it comes with the server (its operating system's locales or its ICU library)."
           + " Install the locale on the target server, or change the source column's collation");
+    }
+  }
+
+  /** Collations Ferry creates with a provider the target server lacks (ICU) would fail the job's prepare. */
+  private static void missingProviders(Run run, TargetDialect target, SourceTable st, TypeMapping types)
+      throws SQLException {
+    if (run.target == null || types.providers().isEmpty()) {
+      return;
+    }
+    List<String> missing;
+    try {
+      missing = target.missingCollationProviders(run.target, types.providers());
+    } finally {
+      run.target.rollback();
+    }
+    for (String provider : missing) {
+      List<String> columns = st.columns().stream().filter(c -> types.collation(c.name()) != null)
+          .map(c -> st.name() + "." + c.name()).toList();
+      String problem = "the target server has no " + provider + " collation support (it was built without it), and the"
+          + " collations of " + String.join(", ", columns) + " need it: use a target server built with " + provider
+          + ", or set target.collations: default to give text columns the target database's default collation";
+      if (!run.problems.contains(problem)) {
+        run.problems.add(problem);
+      }
     }
   }
 

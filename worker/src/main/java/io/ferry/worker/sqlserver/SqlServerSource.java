@@ -3,6 +3,7 @@ package io.ferry.worker.sqlserver;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.IdentifierStyle;
+import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.KeySample;
 import io.ferry.worker.dialect.RangeRead;
@@ -66,8 +67,8 @@ public final class SqlServerSource implements SourceDialect {
   }
 
   @Override
-  public TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema) {
-    return SqlServerTypes.map(table);
+  public TypeMapping mapTypes(Connection source, SourceTable table, TargetSpec target) {
+    return SqlServerTypes.map(table, target.schema(), target.mapsCollations());
   }
 
   @Override

@@ -221,6 +221,7 @@ abstract class SqlServerIdentifiersContract {
     PreflightReply reply = new Preflight().run(spec);
     assertThat(reply.problems()).isEmpty();
     TablePlan customers = reply.plans().get(0);
+    ok(Units.types("prepare-types", JOB, reply.plans(), mssql.connection(source), pg.connection(target)));
     ok(Units.statements("prepare", JOB, UnitKind.PREPARE, customers, customers.ddl().prepare(), mssql.connection(source),
         pg.connection(target)));
     Assignment copy = Units.copy("copy-customers", JOB, customers, KeyRange.ALL, 1, mssql.connection(source),
@@ -268,7 +269,7 @@ abstract class SqlServerIdentifiersContract {
     String url = mssql.create(prefix);
     mssql.execute(url, sql);
     JobSpec spec = new JobSpec(JOB, new SourceSpec("sqlserver", List.of(tenant("d1", url))),
-        new TargetSpec("postgresql", pg.url("postgres"), pg.user(), pg.password(), null, null, null, null, identifiers, null),
+        new TargetSpec("postgresql", pg.url("postgres"), pg.user(), pg.password(), null, null, null, null, identifiers, null, null),
         new TableSelection(List.of("dbo.*"), List.of()), Mode.CREATE, null);
     PreflightReply reply = new Preflight().run(spec);
     assertThat(reply.problems()).isEmpty();
@@ -285,6 +286,7 @@ abstract class SqlServerIdentifiersContract {
     assertThat(reply.problems()).isEmpty();
     Endpoint from = mssql.connection(source);
     Endpoint to = pg.connection(target);
+    ok(Units.types("prepare-types", JOB, reply.plans(), from, to));
     for (TablePlan p : reply.plans()) {
       ok(Units.statements("prepare-" + p.sourceTable(), JOB, UnitKind.PREPARE, p, p.ddl().prepare(), from, to));
     }
@@ -301,7 +303,7 @@ abstract class SqlServerIdentifiersContract {
 
   private JobSpec spec(String target, String identifiers, Map<String, String> columnTypes, List<String> tables) {
     return new JobSpec(JOB, new SourceSpec("sqlserver", List.of(tenant("d1", source))),
-        new TargetSpec("postgresql", target, pg.user(), pg.password(), null, null, null, null, identifiers, columnTypes),
+        new TargetSpec("postgresql", target, pg.user(), pg.password(), null, null, null, null, identifiers, columnTypes, null),
         new TableSelection(tables == null ? List.of("dbo.*") : tables, List.of()), Mode.CREATE, null);
   }
 
