@@ -25,15 +25,16 @@ import java.util.Locale;
  * SQL Server {@code datetimeoffset} and a PostgreSQL {@code timestamptz} both as an instant, a
  * {@code decimal(4,2)} and a {@code numeric(4,2)} both as a number, a {@code bit} and a {@code boolean}
  * both as a boolean) and printed the same way on both sides; the checksum is the sum of a 64-bit hash of
- * each row's printed values. Rows stream through; nothing but the running sum is kept.
+ * each row's printed values. Rows stream through; nothing but the running sum is kept. The demo's report
+ * and the SQL Server cluster tests use it.
  */
-final class MappedChecksum {
+public final class MappedChecksum {
 
-  record Result(long rows, long checksum) {
+  public record Result(long rows, long checksum) {
   }
 
   /** How one column's values are read and printed on both sides. */
-  enum Reading {
+  public enum Reading {
     INTEGER, NUMBER, DATE, TIMESTAMP, INSTANT, BOOLEAN, BYTES, UUID, TEXT;
 
     /** The reading a target (PostgreSQL) column's type calls for. */
@@ -102,7 +103,7 @@ final class MappedChecksum {
   }
 
   /** How the target table's columns (all but the tenant column) are read, in the order of {@code columns}. */
-  static List<Reading> readings(Connection target, String targetTable, List<String> columns) throws SQLException {
+  public static List<Reading> readings(Connection target, String targetTable, List<String> columns) throws SQLException {
     List<Reading> readings = new ArrayList<>();
     try (PreparedStatement ps = target.prepareStatement("SELECT " + String.join(", ", columns) + " FROM " + targetTable + " WHERE false");
          ResultSet rs = ps.executeQuery()) {
@@ -115,7 +116,7 @@ final class MappedChecksum {
   }
 
   /** Counts and checksums the rows of {@code query} (its columns in the order of {@code readings}; one parameter or none). */
-  static Result compute(Connection c, String query, List<Reading> readings, String parameter) throws SQLException {
+  public static Result compute(Connection c, String query, List<Reading> readings, String parameter) throws SQLException {
     MessageDigest md5 = md5();
     long rows = 0;
     long sum = 0;
