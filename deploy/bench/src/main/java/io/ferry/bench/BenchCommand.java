@@ -108,7 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private int runSqlServer(BenchData data) throws Exception {
     SqlServerBenchData sqlServer = new SqlServerBenchData(sqlServerUrl, sqlServerUser, sqlServerPassword);
-    String report = new SqlServerBench(sqlServer, data, host, port, user, workers, units).run(tables, scale, rebuild, warmup);
+    String report = new SqlServerBench(sqlServer, data, host, port, user, workers, units).run(tables, scale, rebuild, warmup, repeat);
     System.out.println();
     System.out.println(report);
     if (out.getParent() != null) {

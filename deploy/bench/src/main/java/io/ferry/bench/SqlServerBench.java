@@ -24,7 +24,7 @@ final class SqlServerBench {
   static final String PASSWORD_ENV = "FERRY_BENCH_MSSQL_PASSWORD";
 
   /** One table: Ferry, the pipe and pgloader (null when not run). */
-  record Row(String table, long rows, long bytes, int units, int parallelism, FerryPhases ferry, PipeRun.Timing pipe,
+  record Row(String table, int run, long rows, long bytes, int units, int parallelism, FerryPhases ferry, PipeRun.Timing pipe,
       PgLoaderRun.Outcome pgloader, long peakHeap) {
 
     double ferryPerStream() {
@@ -55,7 +55,7 @@ final class SqlServerBench {
   }
 
   /** Builds what is missing, measures every table, and returns the Markdown report. */
-  String run(List<String> tables, double scale, boolean rebuild, boolean warmup) throws Exception {
+  String run(List<String> tables, double scale, boolean rebuild, boolean warmup, int repeat) throws Exception {
     List<String> all = new ArrayList<>(tables);
     all.add(SqlServerBenchData.BLOBS);
     target.ensure(BenchData.WARMUP, 1.0, false); // creates the target database too
@@ -86,9 +86,12 @@ final class SqlServerBench {
         System.out.printf(Locale.ROOT, "warm-up: each measured job and pipe once, in %.1f s (not measured)%n",
             (System.nanoTime() - started) / 1e9);
       }
-      for (String table : all) {
-        rows.add(measure(api, cluster, pipe, pgloader, table, scale));
-        System.out.println(format(rows.get(rows.size() - 1)));
+      // Runs take turns table by table, so a machine whose load changes during the run favours no table.
+      for (int run = 1; run <= repeat; run++) {
+        for (String table : run == 1 ? all : tables) {
+          rows.add(measure(api, cluster, pipe, run == 1 ? pgloader : null, table, scale, run));
+          System.out.println(format(rows.get(rows.size() - 1)));
+        }
       }
     } finally {
       if (pgloader != null) {
@@ -129,8 +132,8 @@ final class SqlServerBench {
     return job;
   }
 
-  private Row measure(ApiClient api, ProcessCluster cluster, SqlServerPipe pipe, PgLoaderRun pgloader, String table, double scale)
-      throws Exception {
+  private Row measure(ApiClient api, ProcessCluster cluster, SqlServerPipe pipe, PgLoaderRun pgloader, String table, double scale,
+      int run) throws Exception {
     target.clearBefore("bench", table);
     FerryPhases phases = new FerryPhases(System.nanoTime());
     JsonNode job;
@@ -160,18 +163,19 @@ final class SqlServerBench {
     }
     int parallelism = workers * units;
     if (table.equals(SqlServerBenchData.BLOBS)) {
-      return new Row(table, copied, bytes, ranges.size(), parallelism, phases, null, null, peak);
+      return new Row(table, run, copied, bytes, ranges.size(), parallelism, phases, null, null, peak);
     }
     PipeRun.Timing pipeTiming = pipe.run(table, ranges, parallelism);
     if (pipe.targetRows(table) != copied) {
       throw new IllegalStateException("the pipe copied " + pipe.targetRows(table) + " rows of " + table + ", Ferry " + copied);
     }
     PgLoaderRun.Outcome loaded = pgloader == null ? null : pgloader.run(table);
-    return new Row(table, copied, bytes, ranges.size(), parallelism, phases, pipeTiming, loaded, peak);
+    return new Row(table, run, copied, bytes, ranges.size(), parallelism, phases, pipeTiming, loaded, peak);
   }
 
   static String format(Row r) {
-    return String.format(Locale.ROOT, "| %s | %,d | %d | %d | %.1f | %.1f | %,.0f | %s | %s | %s | %s | %,.0f |", r.table(), r.rows(),
+    return String.format(Locale.ROOT, "| %s | %d | %,d | %d | %d | %.1f | %.1f | %,.0f | %s | %s | %s | %s | %,.0f |", r.table(), r.run(),
+        r.rows(),
         r.units(), r.parallelism(), r.ferry().seconds(), r.ferry().copySeconds(), r.ferryPerStream(),
         r.pipe() == null ? "—" : String.format(Locale.ROOT, "%.1f + %.1f", r.pipe().copySeconds(), r.pipe().finishSeconds()),
         r.pipe() == null ? "—" : String.format(Locale.ROOT, "%,.0f", r.pipePerStream()),
@@ -186,10 +190,20 @@ final class SqlServerBench {
         "SQL Server → PostgreSQL, %d workers × %d units (parallelism %d), scale %s, %d cores, Java %s; source %s, database %s%n%n",
         workers, units, workers * units, scale, Runtime.getRuntime().availableProcessors(), Runtime.version(),
         source.url().replaceAll("(?i)(password|pwd)=[^;]*", "$1=***"), SqlServerBenchData.DATABASE));
-    sb.append("| table | rows | units | parallelism | Ferry s | Ferry copy s | Ferry rows/s per stream | pipe copy + key s"
+    sb.append("| table | run | rows | units | parallelism | Ferry s | Ferry copy s | Ferry rows/s per stream | pipe copy + key s"
         + " | pipe rows/s per stream | Ferry/pipe per stream | pgloader s | worker peak heap MB |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     rows.forEach(r -> sb.append(format(r)).append('\n'));
+    Map<String, List<Row>> byTable = new LinkedHashMap<>();
+    rows.stream().filter(r -> r.pipe() != null).forEach(r -> byTable.computeIfAbsent(r.table(), k -> new ArrayList<>()).add(r));
+    if (byTable.values().stream().anyMatch(l -> l.size() > 1)) {
+      sb.append("\nOver the runs (median, and the range):\n\n| table | runs | Ferry rows/s per stream | pipe rows/s per stream"
+          + " | Ferry/pipe per stream |\n|---|---|---|---|---|\n");
+      byTable.forEach((table, l) -> sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s |%n", table, l.size(),
+          Spread.of(l.stream().map(Row::ferryPerStream).toList()).withRange("%,.0f"),
+          Spread.of(l.stream().map(Row::pipePerStream).toList()).withRange("%,.0f"),
+          Spread.of(l.stream().map(r -> r.ferryPerStream() / r.pipePerStream()).toList()).withRange("%.2f"))));
+    }
     if (!pgloader) {
       sb.append("\npgloader is not installed (apt-get install -y pgloader): not measured.\n");
     }
