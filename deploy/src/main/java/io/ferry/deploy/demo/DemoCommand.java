@@ -86,9 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
           ? SqlServerDemoSource.connect(sqlServerUrl, sqlServerUser, sqlServerPassword, prefix)
           : new PostgresDemoSource(pg, prefix);
       say("1. PostgreSQL: " + pg.describe());
-      if (source == SourceEngine.sqlserver) {
-        say("   districts on " + districtSource.describe());
-      }
+      say("   districts on " + districtSource.describe());
       String target = prefix + "_target";
       long t0 = System.nanoTime();
       DemoData.recreate(pg, target);
@@ -97,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
       Path logs = Files.createTempDirectory("ferry-demo-");
       try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
         districtSource.environment().forEach(cluster::environment);
-        new PostgresDemoSource(pg, prefix).environment().forEach(cluster::environment);
+        PostgresDemoSource.environment(pg).forEach(cluster::environment);
         cluster.startCoordinator();
         for (int i = 0; i < workers; i++) {
           cluster.startWorker(2);

@@ -53,6 +53,11 @@ final class PostgresDemoSource implements DemoSource {
 
   @Override
   public Map<String, String> environment() {
+    return environment(pg);
+  }
+
+  /** What the cluster's processes need to connect to this server (the target's too): its password, if any. */
+  static Map<String, String> environment(PostgresServer pg) {
     return pg.password().isEmpty() ? Map.of() : Map.of(PASSWORD_ENV, pg.password());
   }
 
