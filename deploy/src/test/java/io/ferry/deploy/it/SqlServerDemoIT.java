@@ -61,9 +61,9 @@ class SqlServerDemoIT {
         .doesNotContain("\tat ", SqlServerConsolidationIT.PASSWORD);
   }
 
-  /** The demo at scale 0.01 (~10,500 rows), with the test server's user and password. */
+  /** The demo at scale 0.01 (~10,500 rows) with one worker (one JVM less to start), as the test server's user. */
   String[] args(String... extra) {
-    List<String> args = new ArrayList<>(List.of("demo", "--source", "sqlserver", "--scale", "0.01", "--database-prefix", prefix,
+    List<String> args = new ArrayList<>(List.of("demo", "--source", "sqlserver", "--scale", "0.01", "--workers", "1", "--database-prefix", prefix,
         "--sqlserver-user", SqlServerConsolidationIT.USER, "--sqlserver-password", SqlServerConsolidationIT.PASSWORD));
     args.addAll(List.of(extra));
     return args.toArray(String[]::new);
