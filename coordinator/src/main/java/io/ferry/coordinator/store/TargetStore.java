@@ -155,10 +155,11 @@ public final class TargetStore implements AutoCloseable {
   }
 
   /**
-   * Records a unit's state in a transaction of its own, in one round trip, that commits without waiting
+   * Records a unit's state in a transaction of its own, in one statement, that commits without waiting
    * for its log flush where the engine allows it for one transaction ({@link StoreSql#upsertUnitAndCommit}):
    * visible at once, durable at the next flush. Why that is enough, leases included, is in
-   * {@link UnitMapStore#store}.
+   * {@link UnitMapStore#store}. One round trip on PostgreSQL, whose driver switches auto-commit without
+   * one; mssql-jdbc sends each switch to the server.
    */
   public void upsertUnit(String jobId, String unitId, String body) throws SQLException {
     inTransaction(targetOf(jobId), (c, sql) -> {
