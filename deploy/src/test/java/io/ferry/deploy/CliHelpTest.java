@@ -21,13 +21,30 @@ class CliHelpTest {
 
   @Test
   void listsEveryCommand() {
-    assertThat(run("--help")).contains("coordinator", "worker", "submit", "status", "demo");
+    assertThat(run("--help")).contains("coordinator", "worker", "submit", "status", "schema", "demo");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"coordinator", "worker", "submit", "status", "demo"})
+  @ValueSource(strings = {"coordinator", "worker", "submit", "status", "schema", "demo"})
   void everyCommandHasHelp(String command) {
     assertThat(run(command, "--help")).contains("Usage: ferry " + command);
+  }
+
+  @Test
+  void schemaHelpNamesTheOutputAndTheExitCodes() {
+    assertThat(run("schema", "--help")).contains("--out=FILE", "standard output", "ferry.schema_scripts",
+        "0 written, 1 plan refused");
+  }
+
+  @Test
+  void schemaWithoutOutIsAUsageError() {
+    CommandLine cli = new CommandLine(new Ferry());
+    cli.setErr(new PrintWriter(new StringWriter()));
+    assertThat(cli.execute("schema", "spec.yaml")).isEqualTo(2);
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("schema", "no-such-spec.yaml", "--out", "schema.sql")).isEqualTo(2);
+    assertThat(err.toString()).contains("ferry schema: no-such-spec.yaml does not exist");
   }
 
   @Test

@@ -165,6 +165,105 @@ public final class CheckpointSchema {
       END
       $fn$""");
 
+  /** {@code nvarchar} lengths of the ids in {@link #SQLSERVER}: see there why these. */
+  public static final int SQLSERVER_JOB_ID_LENGTH = 100;
+  public static final int SQLSERVER_UNIT_ID_LENGTH = 350;
+  public static final int SQLSERVER_TENANT_ID_LENGTH = 128;
+  public static final int SQLSERVER_TABLE_NAME_LENGTH = 400;
+  public static final int SQLSERVER_SQL_STATE_LENGTH = 16;
+
+  private static final String SQLSERVER_IDS = "COLLATE Latin1_General_100_BIN2 NOT NULL";
+
+  /**
+   * {@code CREATE SCHEMA} has no IF NOT EXISTS, and a check-then-create of two processes at once fails in
+   * one of them: one process at a time creates, under an application lock that the transaction holds
+   * until it commits. {@code sp_getapplock} needs an open transaction, and a connection without
+   * auto-commit opens one implicitly at its first SELECT from a table, hence the SELECT; a catalog row
+   * no DDL of Ferry's changes ({@code dbo}), so it waits for nobody. The wait is bounded: a process
+   * frozen while it creates makes the others fail, retryably, rather than stall.
+   */
+  private static final String SQLSERVER_LOCK = """
+      DECLARE @lock int;
+      SELECT @lock = COUNT(*) FROM sys.schemas WHERE name = N'dbo';
+      EXEC @lock = sp_getapplock @Resource = N'ferry.schema', @LockMode = N'Exclusive', @LockOwner = N'Transaction',
+        @LockTimeout = 10000;
+      IF @lock < 0
+      BEGIN
+        DECLARE @message nvarchar(200) =
+          CONCAT(N'could not lock the creation of the ferry schema (sp_getapplock: ', @lock, N')');
+        THROW 51000, @message, 1;
+      END""";
+
+  /**
+   * The {@code ferry} schema in a SQL Server target database, as {@link #POSTGRESQL} (jobs, units,
+   * checkpoints, rejects), run in one transaction with auto-commit off by every process that writes the
+   * target, on its first use of it. Only what is missing is created: none of these statements locks a
+   * table that exists already.
+   *
+   * <p>Ids compare byte for byte ({@code Latin1_General_100_BIN2}), as PostgreSQL's text does: under the
+   * database's collation, often case-insensitive, tenants {@code a} and {@code A} would share their units'
+   * checkpoints. Their lengths keep a clustered primary key of job and unit within SQL Server's 900 bytes:
+   * a job id is a name of at most 63 characters and a suffix, a unit id a kind, a tenant id (63) and a
+   * target table (two names of at most 128). Bodies and timestamps: {@code nvarchar(max)}, UTC
+   * {@code datetime2}.
+   */
+  public static final List<String> SQLSERVER = List.of(
+      SQLSERVER_LOCK,
+      // CREATE SCHEMA must be alone in its batch.
+      "IF SCHEMA_ID(N'ferry') IS NULL EXEC(N'CREATE SCHEMA ferry')",
+      """
+      IF OBJECT_ID(N'ferry.checkpoints', N'U') IS NULL
+        CREATE TABLE ferry.checkpoints (
+          job_id     nvarchar(%d) %s,
+          unit_id    nvarchar(%d) %s,
+          epoch      bigint NOT NULL,
+          last_key   nvarchar(max) NULL,
+          [rows]     bigint NOT NULL,
+          bytes      bigint NOT NULL,
+          chunks     int NOT NULL,
+          done       bit NOT NULL,
+          updated_at datetime2 NOT NULL DEFAULT SYSUTCDATETIME(),
+          rejected   bigint NOT NULL DEFAULT 0,
+          CONSTRAINT checkpoints_pk PRIMARY KEY CLUSTERED (job_id, unit_id))"""
+          .formatted(SQLSERVER_JOB_ID_LENGTH, SQLSERVER_IDS, SQLSERVER_UNIT_ID_LENGTH, SQLSERVER_IDS),
+      // A row key (JSON of the key's text values) has no length limit, so the primary key holds its SHA-256;
+      // nonclustered, whose key may be 1,700 bytes. HASHBYTES takes input of any length from SQL Server 2016.
+      """
+      IF OBJECT_ID(N'ferry.rejects', N'U') IS NULL
+        CREATE TABLE ferry.rejects (
+          job_id            nvarchar(%d) %s,
+          unit_id           nvarchar(%d) %s,
+          tenant_id         nvarchar(%d) NULL,
+          table_name        nvarchar(%d) NOT NULL,
+          row_key           nvarchar(max) NOT NULL,
+          row_key_hash      AS CAST(HASHBYTES('SHA2_256', row_key) AS binary(32)) PERSISTED NOT NULL,
+          columns           nvarchar(max) NOT NULL,
+          payload           nvarchar(max) NOT NULL,
+          payload_truncated bit NOT NULL DEFAULT 0,
+          error             nvarchar(max) NOT NULL,
+          sql_state         nvarchar(%d) NULL,
+          rejected_at       datetime2 NOT NULL DEFAULT SYSUTCDATETIME(),
+          CONSTRAINT rejects_pk PRIMARY KEY NONCLUSTERED (job_id, unit_id, row_key_hash))"""
+          .formatted(SQLSERVER_JOB_ID_LENGTH, SQLSERVER_IDS, SQLSERVER_UNIT_ID_LENGTH, SQLSERVER_IDS,
+              SQLSERVER_TENANT_ID_LENGTH, SQLSERVER_TABLE_NAME_LENGTH, SQLSERVER_SQL_STATE_LENGTH),
+      """
+      IF OBJECT_ID(N'ferry.jobs', N'U') IS NULL
+        CREATE TABLE ferry.jobs (
+          job_id     nvarchar(%d) %s,
+          body       nvarchar(max) NOT NULL,
+          updated_at datetime2 NOT NULL DEFAULT SYSUTCDATETIME(),
+          CONSTRAINT jobs_pk PRIMARY KEY CLUSTERED (job_id))"""
+          .formatted(SQLSERVER_JOB_ID_LENGTH, SQLSERVER_IDS),
+      """
+      IF OBJECT_ID(N'ferry.units', N'U') IS NULL
+        CREATE TABLE ferry.units (
+          job_id     nvarchar(%d) %s,
+          unit_id    nvarchar(%d) %s,
+          body       nvarchar(max) NOT NULL,
+          updated_at datetime2 NOT NULL DEFAULT SYSUTCDATETIME(),
+          CONSTRAINT units_pk PRIMARY KEY CLUSTERED (job_id, unit_id))"""
+          .formatted(SQLSERVER_JOB_ID_LENGTH, SQLSERVER_IDS, SQLSERVER_UNIT_ID_LENGTH, SQLSERVER_IDS));
+
   private CheckpointSchema() {
   }
 }

@@ -70,6 +70,16 @@ class CodecTest {
   }
 
   @Test
+  void aColumnsTargetNameIsWrittenOnlyWhenItDiffersAndOldColumnsReadWithout() {
+    ColumnPlan renamed = new ColumnPlan("OrderDate", "date", true, null, null, "order_date");
+    assertThat(Json.decode(Json.encode(renamed), ColumnPlan.class)).isEqualTo(renamed);
+    assertThat(Json.encode(new ColumnPlan("id", "bigint", false, null, null))).doesNotContain("target");
+    ColumnPlan old = Json.decode("{\"name\":\"id\",\"type\":\"bigint\",\"nullable\":false}", ColumnPlan.class);
+    assertThat(old.target()).isNull();
+    assertThat(old.targetName()).isEqualTo("id");
+  }
+
+  @Test
   void anEndpointNeverPrintsItsPassword() {
     assertThat(new Endpoint("postgresql", "jdbc:postgresql://h/db", "bob", "hunter2").toString()).doesNotContain("hunter2").contains("bob");
   }

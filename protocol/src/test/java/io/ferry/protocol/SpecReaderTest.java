@@ -34,6 +34,16 @@ class SpecReaderTest {
   }
 
   @Test
+  void readsTargetCollations() {
+    SpecReader.Result result = SpecReader.read(YAML.replace("tenantColumn: district_id", "tenantColumn: district_id,"
+        + " collations: default"), true);
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.spec().target().collations()).isEqualTo("default");
+    assertThat(result.spec().target().mapsCollations()).isFalse();
+    assertThat(SpecReader.read(YAML, true).spec().target().mapsCollations()).isTrue();
+  }
+
+  @Test
   void listsEveryUnknownFieldWithItsPath() {
     String json = """
         {"name":"x","colour":"red","source":{"engine":"postgresql","tenants":[
@@ -47,6 +57,23 @@ class SpecReaderTest {
     assertThat(result.problems()).anyMatch(p -> p.startsWith("target.tenantColum: unknown field") && p.contains("tenantColumn"));
     assertThat(result.problems()).anyMatch(p -> p.startsWith("unit.rowz: unknown field"));
     assertThat(String.join(" ", result.problems())).doesNotContain("\"p\"");
+  }
+
+  @Test
+  void readsIdentifierStyleAndColumnTypesInTheirOrder() {
+    SpecReader.Result result = SpecReader.read("""
+        name: x
+        target:
+          engine: postgresql
+          identifiers: lower
+          columnTypes:
+            "dbo.Orders.Total": "numeric(12,2)"
+            "*.*.Notes": varchar(2000)
+        """, true);
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.spec().target().identifiers()).isEqualTo("lower");
+    assertThat(result.spec().target().columnTypes()).containsExactly(
+        java.util.Map.entry("dbo.Orders.Total", "numeric(12,2)"), java.util.Map.entry("*.*.Notes", "varchar(2000)"));
   }
 
   @Test

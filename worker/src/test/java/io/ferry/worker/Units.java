@@ -45,6 +45,16 @@ public final class Units {
     return new Assignment(unit(id, jobId, kind, plan, null, 1), plan, source, target, null, statements, 0, 0, null, List.of(), null);
   }
 
+  /**
+   * The job-level prepare, as the coordinator assigns it: every plan's type statements (user-defined types,
+   * collations), once each, before any table's own prepare.
+   */
+  public static Assignment types(String id, String jobId, List<TablePlan> plans, Endpoint source, Endpoint target) {
+    List<String> statements = plans.stream().flatMap(p -> p.ddl().types() == null ? java.util.stream.Stream.<String>empty()
+        : p.ddl().types().stream()).distinct().toList();
+    return statements(id, jobId, UnitKind.PREPARE, plans.get(0), statements, source, target);
+  }
+
   /** {@code n} adjacent ranges cut at quantile tuples, open at both ends (as the coordinator's splitter cuts them). */
   public static List<KeyRange> ranges(List<List<String>> tuples, int n) {
     List<List<String>> cuts = new ArrayList<>();

@@ -102,7 +102,11 @@ final class PlanView {
     }
     for (ColumnPlan c : plan.columns()) {
       if (c.handling() != null) {
-        out.add(new JsonObject().put("column", c.name()).put("type", c.type()).put("handling", c.handling()));
+        JsonObject column = new JsonObject().put("column", c.name()).put("type", c.type()).put("handling", c.handling());
+        if (c.target() != null) {
+          column.put("target", c.target());
+        }
+        out.add(column);
       }
     }
     return out;

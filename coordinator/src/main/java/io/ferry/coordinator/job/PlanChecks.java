@@ -92,7 +92,7 @@ public final class PlanChecks {
     if (columns == null) {
       return "";
     }
-    return columns.stream().map(c -> c.name() + " " + c.type() + (c.collation() == null ? "" : " COLLATE " + c.collation()))
+    return columns.stream().map(c -> c.targetName() + " " + c.type() + (c.collation() == null ? "" : " COLLATE " + c.collation()))
         .collect(Collectors.joining(", "));
   }
 }

@@ -1,5 +1,6 @@
 package io.ferry.coordinator.job;
 
+import io.ferry.protocol.spec.IdentifierStyle;
 import io.ferry.protocol.spec.JdbcUrl;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Limits;
@@ -130,7 +131,7 @@ public final class SpecValidator {
 
   private static String target(TargetSpec target, SourceSpec source, List<String> problems) {
     if (target == null) {
-      problems.add("target is required: {engine, url, user, password, schema, tenantColumn}");
+      problems.add("target is required: {engine, url, user, password, schema, tenantColumn, identifiers, columnTypes}");
       return null;
     }
     String engine = engine("target.engine", target.engine(), TARGET_ENGINES, problems);
@@ -149,6 +150,15 @@ public final class SpecValidator {
       problems.add("target.schema '" + target.schema() + "' is not a valid identifier: use letters, digits and '_', at most 63 characters");
     }
     keys(target, source, problems);
+    if (target.identifiers() != null && !IdentifierStyle.names().contains(target.identifiers())) {
+      problems.add("target.identifiers '" + target.identifiers() + "' is not an identifier style: use one of "
+          + String.join(", ", IdentifierStyle.names()) + " (default: snake_case from SQL Server, preserve from PostgreSQL)");
+    }
+    ColumnTypeChecks.check(target.columnTypesOrNone(), problems);
+    if (target.collations() != null && !Set.of(TargetSpec.COLLATIONS_MAP, TargetSpec.COLLATIONS_DEFAULT).contains(target.collations())) {
+      problems.add("target.collations '" + target.collations() + "' is not valid: map (text columns compare as on the source,"
+          + " e.g. case-insensitively) or default (the target database's default collation)");
+    }
     return engine;
   }
 

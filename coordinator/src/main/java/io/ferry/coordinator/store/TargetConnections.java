@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One JDBC connection per target (URL + user), used by one thread at a time. The coordinator's store
- * traffic is small (a row per unit transition), so a pool would only add idle connections to every
+ * One JDBC connection per target (URL + user), opened with its engine's settings, used by one thread at a
+ * time. The coordinator's store traffic is small (a row per unit transition), so a pool would only add idle connections to every
  * target. Callers are Hazelcast partition threads, the unit recorder's thread and Vert.x blocking
  * threads, never an event loop.
  * A connection that failed is closed and opened again on next use.
@@ -64,7 +64,7 @@ public final class TargetConnections implements AutoCloseable {
   }
 
   private static Connection open(Target target) throws SQLException {
-    Properties props = new Properties();
+    Properties props = target.sql().connectionProperties();
     props.setProperty("user", target.user());
     String password;
     try {
@@ -75,13 +75,13 @@ public final class TargetConnections implements AutoCloseable {
     if (password != null) {
       props.setProperty("password", password);
     }
-    props.setProperty("ApplicationName", "ferry-coordinator");
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("tcpKeepAlive", "true");
     return DriverManager.getConnection(target.url(), props);
   }
 
-  /** 08: connection exception; 57P01/57P02: the server ended the session (terminated, shutting down). */
+  /**
+   * 08: connection exception (mssql-jdbc: 08S01); 57P01/57P02: PostgreSQL ended the session (terminated,
+   * shutting down).
+   */
   static boolean isConnectionError(SQLException e) {
     String state = e.getSQLState();
     return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02"));

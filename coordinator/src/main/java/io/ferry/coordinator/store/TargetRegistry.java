@@ -32,9 +32,12 @@ public final class TargetRegistry {
   public static final String FILE_NAME = "targets.json";
   private static final Logger LOG = LoggerFactory.getLogger(TargetRegistry.class);
 
-  /** One entry of {@code targets.json}. {@code literalPassword}: the password was not written down. */
+  /**
+   * One entry of {@code targets.json}. {@code literalPassword}: the password was not written down. An
+   * entry without an engine is a PostgreSQL target (see {@link Target}).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Entry(String url, String user, String password, boolean literalPassword) {
+  record Entry(String engine, String url, String user, String password, boolean literalPassword) {
   }
 
   record FileBody(Map<String, Entry> jobs) {
@@ -58,7 +61,7 @@ public final class TargetRegistry {
       FileBody body = Json.decode(Files.readString(registry.file), FileBody.class);
       if (body.jobs() != null) {
         body.jobs().forEach((jobId, e) -> {
-          Target target = new Target(e.url(), e.user(), e.password());
+          Target target = new Target(e.engine(), e.url(), e.user(), e.password());
           if (e.literalPassword()) {
             LOG.warn("job {}: its target password was written literally in the spec and is lost after a coordinator"
                 + " restart: the job cannot reach its target until it is resubmitted (use ${env:…} or ${file:…})", jobId);
@@ -104,10 +107,10 @@ public final class TargetRegistry {
 
   private void write() {
     Map<String, Entry> entries = new TreeMap<>();
-    unreachable.forEach((id, t) -> entries.put(id, new Entry(t.url(), t.user(), null, true)));
+    unreachable.forEach((id, t) -> entries.put(id, new Entry(t.engine(), t.url(), t.user(), null, true)));
     targets.forEach((id, t) -> {
       boolean literal = t.password() != null && !Secret.isReference(t.password());
-      entries.put(id, new Entry(t.url(), t.user(), literal ? null : t.password(), literal));
+      entries.put(id, new Entry(t.engine(), t.url(), t.user(), literal ? null : t.password(), literal));
     });
     try {
       Files.createDirectories(file.getParent());

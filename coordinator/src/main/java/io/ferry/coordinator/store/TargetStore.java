@@ -1,6 +1,5 @@
 package io.ferry.coordinator.store;
 
-import io.ferry.protocol.CheckpointSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,24 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SQL of the coordinator's record in each target's {@code ferry} schema: jobs and units as JSON
- * bodies, and (read-only) the workers' checkpoints. Every method blocks: call it from a Hazelcast
- * partition thread (map store), the {@link UnitRecorder}'s thread or a Vert.x blocking thread.
+ * The coordinator's record in each target's {@code ferry} schema: jobs and units as JSON bodies, and
+ * (read-only) the workers' checkpoints, in the SQL of the target's engine ({@link StoreSql}). Every method
+ * blocks: call it from a Hazelcast partition thread (map store), the {@link UnitRecorder}'s thread or a
+ * Vert.x blocking thread.
  */
 public final class TargetStore implements AutoCloseable {
 
   /** A checkpoint row a worker marked done, with the unit's final totals. */
   public record DoneCheckpoint(String jobId, String unitId, long epoch, long rows, long bytes, long rejected) {
   }
-
-  private static final String UPSERT_JOB = """
-      INSERT INTO ferry.jobs (job_id, body, updated_at) VALUES (?, ?, now())
-      ON CONFLICT (job_id) DO UPDATE SET body = excluded.body, updated_at = now()""";
-  private static final String UPSERT_UNIT = """
-      INSERT INTO ferry.units (job_id, unit_id, body, updated_at) VALUES (?, ?, ?, now())
-      ON CONFLICT (job_id, unit_id) DO UPDATE SET body = excluded.body, updated_at = now()""";
-  /** {@link #UPSERT_UNIT} in a transaction of its own that commits without waiting for its WAL flush, in one round trip. */
-  static final String UPSERT_UNIT_WITHOUT_FLUSH = "SET LOCAL synchronous_commit = off; " + UPSERT_UNIT + "; COMMIT";
 
   /**
    * Decides, inside the transaction that would record a new job, whether the jobs already recorded in
@@ -54,8 +45,20 @@ public final class TargetStore implements AutoCloseable {
     }
   }
 
-  /** Any fixed number shared by all coordinators: serialises admitting jobs into one target database. */
-  private static final long ADMISSION_LOCK = 0x466572726AL;
+  /** Work in a transaction on a target connection. */
+  @FunctionalInterface
+  private interface TransactionWork {
+    void run(Connection connection, StoreSql sql) throws SQLException;
+  }
+
+  /** One row of a result set as a value. */
+  @FunctionalInterface
+  private interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** Units written to a target per batch execution while a job is recorded. */
+  private static final int UNIT_BATCH = 1000;
 
   private final TargetRegistry registry;
   private final TargetConnections connections;
@@ -84,116 +87,94 @@ public final class TargetStore implements AutoCloseable {
     connections.check(target);
   }
 
-  /** Creates the {@code ferry} schema and tables if missing, in one transaction (see {@link CheckpointSchema}). */
+  /** Creates the {@code ferry} schema and tables if missing, in one transaction (see {@link StoreSql#schema}). */
   public void ensureSchema(Target target) throws SQLException {
-    connections.with(target, c -> {
-      c.setAutoCommit(false);
+    inTransaction(target, (c, sql) -> {
       try (Statement s = c.createStatement()) {
-        for (String ddl : CheckpointSchema.POSTGRESQL) {
+        for (String ddl : sql.schema()) {
           s.execute(ddl);
         }
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
-      return null;
+      c.commit();
     });
   }
 
   /**
    * Writes a new job and all its units in one transaction (a job is recorded whole or not at all), once
-   * {@code admission} has let the job in, having seen every job recorded in the target. Admissions into one target database are serialised by an
-   * advisory lock held until the commit, so two coordinators cannot both admit jobs that exclude each
-   * other.
+   * {@code admission} has let the job in, having seen every job recorded in the target. Admissions into
+   * one target database are serialised by a lock held until the commit, so two coordinators cannot both
+   * admit jobs that exclude each other.
    *
    * @throws Refused when the admission found problems (nothing is written)
    */
   public void insertJob(Target target, String jobId, String jobBody, Map<String, String> unitBodies, Admission admission)
       throws SQLException {
-    connections.with(target, c -> {
-      c.setAutoCommit(false);
-      try {
-        try (Statement st = c.createStatement()) {
-          st.execute("SELECT pg_advisory_xact_lock(" + ADMISSION_LOCK + ")");
-          Map<String, String> recorded = new LinkedHashMap<>();
-          try (ResultSet rs = st.executeQuery("SELECT job_id, body FROM ferry.jobs ORDER BY job_id")) {
-            while (rs.next()) {
-              recorded.put(rs.getString(1), rs.getString(2));
-            }
-          }
-          List<String> problems = admission.problems(recorded);
-          if (!problems.isEmpty()) {
-            throw new Refused(problems);
+    inTransaction(target, (c, sql) -> {
+      try (Statement st = c.createStatement()) {
+        st.execute(sql.admissionLock());
+        Map<String, String> recorded = new LinkedHashMap<>();
+        try (ResultSet rs = st.executeQuery(sql.allJobs())) {
+          while (rs.next()) {
+            recorded.put(rs.getString(1), rs.getString(2));
           }
         }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_JOB)) {
-          ps.setString(1, jobId);
-          ps.setString(2, jobBody);
-          ps.executeUpdate();
+        List<String> problems = admission.problems(recorded);
+        if (!problems.isEmpty()) {
+          throw new Refused(problems);
         }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_UNIT)) {
-          int batch = 0;
-          for (Map.Entry<String, String> e : unitBodies.entrySet()) {
-            ps.setString(1, jobId);
-            ps.setString(2, e.getKey());
-            ps.setString(3, e.getValue());
-            ps.addBatch();
-            if (++batch % 1000 == 0) {
-              ps.executeBatch();
-            }
-          }
-          ps.executeBatch();
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
-      return null;
+      try (PreparedStatement ps = c.prepareStatement(sql.upsertJob())) {
+        ps.setString(1, jobId);
+        ps.setString(2, jobBody);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.upsertUnit())) {
+        int batch = 0;
+        for (Map.Entry<String, String> e : unitBodies.entrySet()) {
+          bindUnit(ps, jobId, e.getKey(), e.getValue());
+          ps.addBatch();
+          if (++batch % UNIT_BATCH == 0) {
+            ps.executeBatch();
+          }
+        }
+        ps.executeBatch();
+      }
+      c.commit();
     });
   }
 
   public void upsertJob(String jobId, String body) throws SQLException {
-    connections.with(targetOf(jobId), c -> {
-      try (PreparedStatement ps = c.prepareStatement(UPSERT_JOB)) {
+    inTransaction(targetOf(jobId), (c, sql) -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.upsertJob())) {
         ps.setString(1, jobId);
         ps.setString(2, body);
-        return ps.executeUpdate();
+        ps.executeUpdate();
       }
+      c.commit();
     });
   }
 
   /**
-   * Records a unit's state in a transaction of its own that commits without waiting for its WAL flush
-   * ({@code synchronous_commit = off} for it only): visible at once, durable at the next flush. Why that
-   * is enough, leases included, is in {@link UnitMapStore#store}.
+   * Records a unit's state in a transaction of its own, in one statement, that commits without waiting
+   * for its log flush where the engine allows it for one transaction ({@link StoreSql#upsertUnitAndCommit}):
+   * visible at once, durable at the next flush. Why that is enough, leases included, is in
+   * {@link UnitMapStore#store}. One round trip on PostgreSQL, whose driver switches auto-commit without
+   * one; mssql-jdbc sends each switch to the server.
    */
   public void upsertUnit(String jobId, String unitId, String body) throws SQLException {
-    connections.with(targetOf(jobId), c -> {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(UPSERT_UNIT_WITHOUT_FLUSH)) {
-        ps.setString(1, jobId);
-        ps.setString(2, unitId);
-        ps.setString(3, body);
-        return ps.executeUpdate();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+    inTransaction(targetOf(jobId), (c, sql) -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.upsertUnitAndCommit())) {
+        bindUnit(ps, jobId, unitId, body);
+        ps.execute();
       }
     });
   }
 
   /**
    * Records several units' states of one job ({@code unitId → body}) in one transaction that commits
-   * without waiting for its WAL flush, as {@link #upsertUnit} does for one. One state goes through
-   * {@link #upsertUnit}: a single round trip, where a batch takes three (the setting, the rows, the commit).
+   * without waiting for its log flush where the engine allows it, as {@link #upsertUnit} does for one. One
+   * state goes through {@link #upsertUnit}: a single round trip, where a batch takes three (the setting,
+   * the rows, the commit).
    */
   public void upsertUnits(String jobId, Map<String, String> bodies) throws SQLException {
     if (bodies.size() == 1) {
@@ -201,25 +182,18 @@ public final class TargetStore implements AutoCloseable {
       upsertUnit(jobId, only.getKey(), only.getValue());
       return;
     }
-    connections.with(targetOf(jobId), c -> {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement(); PreparedStatement ps = c.prepareStatement(UPSERT_UNIT)) {
-        st.execute("SET LOCAL synchronous_commit = off");
+    inTransaction(targetOf(jobId), (c, sql) -> {
+      try (Statement st = c.createStatement(); PreparedStatement ps = c.prepareStatement(sql.upsertUnit())) {
+        for (String setting : sql.withoutFlush()) {
+          st.execute(setting);
+        }
         for (Map.Entry<String, String> e : bodies.entrySet()) {
-          ps.setString(1, jobId);
-          ps.setString(2, e.getKey());
-          ps.setString(3, e.getValue());
+          bindUnit(ps, jobId, e.getKey(), e.getValue());
           ps.addBatch();
         }
         ps.executeBatch();
-        c.commit();
-        return null;
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
+      c.commit();
     });
   }
 
@@ -245,7 +219,7 @@ public final class TargetStore implements AutoCloseable {
   /** Job id → body for the given jobs of one target. */
   public Map<String, String> jobs(Target target, List<String> jobIds) throws SQLException {
     Map<String, String> bodies = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : rowsOfJobs(target, jobIds, "SELECT job_id, body FROM ferry.jobs WHERE job_id = ANY (?)",
+    for (Map.Entry<String, String> e : rowsOfJobs(target, jobIds, StoreSql::jobsIn,
         rs -> Map.entry(rs.getString(1), rs.getString(2)))) {
       bodies.put(e.getKey(), e.getValue());
     }
@@ -254,28 +228,39 @@ public final class TargetStore implements AutoCloseable {
 
   /** Unit id → body for one job; {@code unitIds} null means every unit of the job. */
   public Map<String, String> units(String jobId, List<String> unitIds) throws SQLException {
-    return connections.with(targetOf(jobId), c -> {
+    Target target = targetOf(jobId);
+    StoreSql sql = target.sql();
+    return connections.with(target, c -> {
       Map<String, String> bodies = new LinkedHashMap<>();
-      String sql = "SELECT unit_id, body FROM ferry.units WHERE job_id = ?" + (unitIds == null ? "" : " AND unit_id = ANY (?)");
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setString(1, jobId);
-        if (unitIds != null) {
-          ps.setArray(2, c.createArrayOf("text", unitIds.toArray()));
+      if (unitIds == null) {
+        try (PreparedStatement ps = c.prepareStatement(sql.unitsOfJob())) {
+          ps.setString(1, jobId);
+          readUnits(ps, bodies);
         }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            bodies.put(rs.getString(1), rs.getString(2));
-          }
+        return bodies;
+      }
+      for (List<String> ids : chunks(unitIds, sql.maxIds())) {
+        try (PreparedStatement ps = c.prepareStatement(sql.unitsOfJobIn(ids.size()))) {
+          ps.setString(1, jobId);
+          sql.bindIds(c, ps, 2, ids);
+          readUnits(ps, bodies);
         }
       }
       return bodies;
     });
   }
 
+  private static void readUnits(PreparedStatement ps, Map<String, String> bodies) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        bodies.put(rs.getString(1), rs.getString(2));
+      }
+    }
+  }
+
   /** {@code jobId/unitId} of every stored unit of the given jobs of one target. */
   public List<String> unitKeys(Target target, List<String> jobIds) throws SQLException {
-    return rowsOfJobs(target, jobIds, "SELECT job_id, unit_id FROM ferry.units WHERE job_id = ANY (?)",
-        rs -> rs.getString(1) + "/" + rs.getString(2));
+    return rowsOfJobs(target, jobIds, StoreSql::unitKeysIn, rs -> rs.getString(1) + "/" + rs.getString(2));
   }
 
   /**
@@ -284,8 +269,7 @@ public final class TargetStore implements AutoCloseable {
    */
   public Map<String, Long> checkpointEpochs(Target target, List<String> jobIds) throws SQLException {
     Map<String, Long> epochs = new LinkedHashMap<>();
-    for (Map.Entry<String, Long> e : rowsOfJobs(target, jobIds,
-        "SELECT job_id, unit_id, epoch FROM ferry.checkpoints WHERE job_id = ANY (?)",
+    for (Map.Entry<String, Long> e : rowsOfJobs(target, jobIds, StoreSql::checkpointEpochsIn,
         rs -> Map.entry(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3)))) {
       epochs.put(e.getKey(), e.getValue());
     }
@@ -294,34 +278,36 @@ public final class TargetStore implements AutoCloseable {
 
   /** Checkpoints marked done for the given jobs of one target (see start-up reconciliation). */
   public List<DoneCheckpoint> doneCheckpoints(Target target, List<String> jobIds) throws SQLException {
-    // rejected through to_jsonb: a ferry schema an older Ferry created has no such column until a worker adds it.
-    return rowsOfJobs(target, jobIds, "SELECT job_id, unit_id, epoch, rows, bytes,"
-        + " coalesce((to_jsonb(cp) ->> 'rejected')::bigint, 0) FROM ferry.checkpoints cp WHERE done AND job_id = ANY (?)",
+    return rowsOfJobs(target, jobIds, StoreSql::doneCheckpointsIn,
         rs -> new DoneCheckpoint(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)));
   }
 
-  /** One row of a result set as a value. */
+  /** A statement of the store whose parameters are the given number of job ids. */
   @FunctionalInterface
-  private interface RowMapper<T> {
-    T map(ResultSet rs) throws SQLException;
+  private interface JobsStatement {
+    String sql(StoreSql sql, int ids);
   }
 
   /**
-   * The rows of {@code sql}, whose one parameter is the array of {@code jobIds}, read from a target's
-   * {@code ferry} schema; none when the target has no such schema yet. The list is built inside the
-   * connection's work, so a retry on a new connection starts it again.
+   * The rows of {@code statement}, whose parameters are {@code jobIds}, read from a target's {@code ferry}
+   * schema; none when the target has no such schema yet. The list is built inside the connection's work,
+   * so a retry on a new connection starts it again.
    */
-  private <T> List<T> rowsOfJobs(Target target, List<String> jobIds, String sql, RowMapper<T> mapper) throws SQLException {
+  private <T> List<T> rowsOfJobs(Target target, List<String> jobIds, JobsStatement statement, RowMapper<T> mapper)
+      throws SQLException {
+    StoreSql sql = target.sql();
     return connections.with(target, c -> {
       List<T> rows = new ArrayList<>();
-      if (!schemaExists(c)) {
+      if (jobIds.isEmpty() || !schemaExists(c, sql)) {
         return rows;
       }
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setArray(1, c.createArrayOf("text", jobIds.toArray()));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            rows.add(mapper.map(rs));
+      for (List<String> ids : chunks(jobIds, sql.maxIds())) {
+        try (PreparedStatement ps = c.prepareStatement(statement.sql(sql, ids.size()))) {
+          sql.bindIds(c, ps, 1, ids);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              rows.add(mapper.map(rs));
+            }
           }
         }
       }
@@ -329,12 +315,44 @@ public final class TargetStore implements AutoCloseable {
     });
   }
 
-  private static boolean schemaExists(Connection c) throws SQLException {
-    try (ResultSet rs = c.createStatement().executeQuery(
-        "SELECT to_regclass('ferry.jobs') IS NOT NULL AND to_regclass('ferry.units') IS NOT NULL"
-            + " AND to_regclass('ferry.checkpoints') IS NOT NULL")) {
+  private static boolean schemaExists(Connection c, StoreSql sql) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql.schemaExists())) {
       return rs.next() && rs.getBoolean(1);
     }
+  }
+
+  /**
+   * Runs {@code work} with auto-commit off, rolls back when it fails and leaves auto-commit on; the work
+   * commits what it wrote.
+   */
+  private void inTransaction(Target target, TransactionWork work) throws SQLException {
+    StoreSql sql = target.sql();
+    connections.with(target, c -> {
+      c.setAutoCommit(false);
+      try {
+        work.run(c, sql);
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+      return null;
+    });
+  }
+
+  private static void bindUnit(PreparedStatement ps, String jobId, String unitId, String body) throws SQLException {
+    ps.setString(1, jobId);
+    ps.setString(2, unitId);
+    ps.setString(3, body);
+  }
+
+  private static List<List<String>> chunks(List<String> ids, int size) {
+    List<List<String>> chunks = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += size) {
+      chunks.add(ids.subList(from, Math.min(ids.size(), from + size)));
+    }
+    return chunks;
   }
 
   @Override

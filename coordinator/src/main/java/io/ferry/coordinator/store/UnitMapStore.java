@@ -40,9 +40,10 @@ public final class UnitMapStore implements MapStore<String, String> {
   }
 
   /**
-   * Writes one unit's state, committed without waiting for its WAL flush: under load a synchronous
-   * commit waits for the units' COPY data ahead of it in the WAL (a median of 11–16 ms per lease was
-   * measured), and this store has one connection per target, so every write queued behind the last.
+   * Writes one unit's state, on PostgreSQL committed without waiting for its WAL flush: under load a
+   * synchronous commit waits for the units' COPY data ahead of it in the WAL (a median of 11–16 ms per
+   * lease was measured), and this store has one connection per target, so every write queued behind the
+   * last. (On SQL Server the commit waits for its log flush: see {@link StoreSql#upsertUnitAndCommit}.)
    *
    * <p>The WAL is flushed in order, so a crash of the target server leaves the record as it was at some
    * moment before, as if the coordinator had died then; a restart repairs that (a unit done from its

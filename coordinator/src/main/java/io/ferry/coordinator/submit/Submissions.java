@@ -174,7 +174,7 @@ public final class Submissions {
   }
 
   private static Target target(JobSpec spec) {
-    return new Target(spec.target().url(), spec.target().user(), spec.target().password());
+    return Target.of(spec.target().endpoint());
   }
 
   /** Step 3 and 4: the preflight on a worker, then the checks across plans. */

@@ -61,6 +61,19 @@ class PlanViewTest {
   }
 
   @Test
+  void anOverriddenColumnShowsItsHandlingAndItsTargetName() {
+    List<ColumnPlan> columns = List.of(new ColumnPlan("OrderID", "integer", false, null, null, "order_id"),
+        new ColumnPlan("Total", "numeric(12,2)", false, "text: type override to numeric(12,2)", null, "total"));
+    TablePlan lines = plan("a", "dbo.OrderLines", 10, 100, 0, false, false, columns, CopyFormat.TEXT);
+
+    JsonObject table = PlanView.of(spec(Mode.CREATE), List.of(lines), 1).getJsonArray("tables").getJsonObject(0);
+
+    assertThat(table.getJsonArray("typeHandling")).singleElement().satisfies(h -> assertThat(((JsonObject) h).getMap())
+        .containsEntry("column", "Total").containsEntry("target", "total").containsEntry("type", "numeric(12,2)")
+        .containsEntry("handling", "text: type override to numeric(12,2)"));
+  }
+
+  @Test
   void showsHowUnusualTypesTravelAndTheTypesTheJobCreates() {
     List<ColumnPlan> columns = List.of(new ColumnPlan("id", "bigint", false, null, null),
         new ColumnPlan("moods", "\"app\".\"mood\"[]", true, "text: array of user-defined type app.mood", null));

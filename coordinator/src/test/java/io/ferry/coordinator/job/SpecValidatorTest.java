@@ -10,7 +10,9 @@ import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.spec.UnitSize;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SpecValidatorTest {
@@ -56,7 +58,8 @@ class SpecValidatorTest {
         new TargetSpec("sqlserver", "jdbc:sqlserver://h;databaseName=all", "u", null, null, "tenant_id"), null, Mode.CREATE, null);
     assertThat(SpecValidator.validate(toSqlServer)).isEmpty();
     JobSpec uuidsToSqlServer = new JobSpec("n", new SourceSpec("sqlserver", districts),
-        new TargetSpec("sqlserver", "jdbc:sqlserver://h;databaseName=all", "u", null, null, "tenant_id", "uuid", null),
+        new TargetSpec("sqlserver", "jdbc:sqlserver://h;databaseName=all", "u", null, null, "tenant_id", "uuid", null, null,
+            null, null),
         null, Mode.CREATE, null);
     assertThat(SpecValidator.validate(uuidsToSqlServer)).singleElement().asString()
         .startsWith("target.keys: uuid needs target.engine postgresql");
@@ -95,6 +98,53 @@ class SpecValidatorTest {
         .anySatisfy(p -> assertThat(p).startsWith("target.schema 'bad-schema' is not a valid identifier"));
     assertThat(SpecValidator.validate(withTarget(new TargetSpec("postgresql", "jdbc:postgresql://h/t", "u", null, null, "tenant id"))))
         .singleElement().asString().contains("target.tenantColumn 'tenant id' is not a valid identifier");
+  }
+
+  @Test
+  void identifierStylesAreTheThreeNamedOnes() {
+    for (String style : List.of("preserve", "lower", "snake_case")) {
+      assertThat(SpecValidator.validate(withTarget(namingTarget(style, null)))).isEmpty();
+    }
+    assertThat(SpecValidator.validate(withTarget(namingTarget("camelCase", null)))).singleElement().asString()
+        .isEqualTo("target.identifiers 'camelCase' is not an identifier style: use one of preserve, lower, snake_case"
+            + " (default: snake_case from SQL Server, preserve from PostgreSQL)");
+  }
+
+  @Test
+  void columnTypeOverridesNeedAColumnPatternAndATypeNameAndEveryBadOneIsListed() {
+    Map<String, String> good = new LinkedHashMap<>();
+    good.put("dbo.Orders.Total", "numeric(12,2)");
+    good.put("*.*.Notes", "varchar(2000)");
+    good.put("sales.*.Created*", "timestamp(3) with time zone");
+    good.put("s.t.tags", "text[]");
+    good.put("s.t.ratio", "double precision");
+    assertThat(SpecValidator.validate(withTarget(namingTarget(null, good)))).isEmpty();
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put("Orders.Total", "numeric(12,2)");
+    bad.put("dbo.Orders.Notes", "text; DROP TABLE x");
+    bad.put("dbo.Orders.Memo", " ");
+    List<String> problems = SpecValidator.validate(withTarget(namingTarget("snake_case", bad)));
+    assertThat(problems).containsExactly(
+        "target.columnTypes['Orders.Total']: the key must be schema.table.column (each part may use * for any run of"
+            + " characters, e.g. dbo.Orders.Total or *.*.Notes)",
+        "target.columnTypes['dbo.Orders.Notes']: 'text; DROP TABLE x' is not a type name: write a type such as"
+            + " numeric(12,2), varchar(2000), timestamp(3) with time zone or text[]",
+        "target.columnTypes['dbo.Orders.Memo']: a target type is required, e.g. numeric(12,2)");
+  }
+
+  private static TargetSpec namingTarget(String identifiers, Map<String, String> columnTypes) {
+    TargetSpec t = VALID.target();
+    return new TargetSpec(t.engine(), t.url(), t.user(), t.password(), t.schema(), t.tenantColumn(), null, null, identifiers, columnTypes, null);
+  }
+
+  @Test
+  void collationsAreMapOrDefault() {
+    for (String choice : new String[] {"map", "default", null}) {
+      assertThat(SpecValidator.validate(withTarget(new TargetSpec("postgresql", "jdbc:postgresql://h/t", "u", null, null,
+          "tenant_id", null, null, null, null, choice)))).isEmpty();
+    }
+    assertThat(SpecValidator.validate(withTarget(new TargetSpec("postgresql", "jdbc:postgresql://h/t", "u", null, null,
+        "tenant_id", null, null, null, null, "ci")))).singleElement().asString().startsWith("target.collations 'ci' is not valid: map (");
   }
 
   @Test

@@ -18,7 +18,7 @@ class TargetKeysValidationTest {
 
   private static JobSpec spec(String engine, List<TenantSpec> tenants, String keys, String uuidColumn) {
     return new JobSpec("n", new SourceSpec(engine, tenants),
-        new TargetSpec("postgresql", "jdbc:postgresql://h/db", "u", null, null, "district_id", keys, uuidColumn),
+        new TargetSpec("postgresql", "jdbc:postgresql://h/db", "u", null, null, "district_id", keys, uuidColumn, null, null, null),
         null, Mode.CREATE, null);
   }
 

@@ -35,7 +35,7 @@ class MapStateSinkTest {
     logger.addAppender(events);
     try (TargetStore store = new TargetStore(TargetRegistry.load(stateDir), new TargetConnections());
          UnitRecorder recorder = new UnitRecorder(store, (k, v) -> { })) {
-      store.registry().put("job-down", new Target("jdbc:postgresql://127.0.0.1:1/down?connectTimeout=2", "postgres", null));
+      store.registry().put("job-down", new Target("postgresql", "jdbc:postgresql://127.0.0.1:1/down?connectTimeout=2", "postgres", null));
       WorkUnit unit = WorkUnit.create("copy:a:public.t:0001", "job-down", UnitKind.COPY, new Slice("a", "public.t", null, null, 10, 10), UnitState.LEASED);
       var saved = new MapStateSink(null, recorder).saveUnit(unit).toCompletableFuture();
       assertThatThrownBy(() -> saved.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);

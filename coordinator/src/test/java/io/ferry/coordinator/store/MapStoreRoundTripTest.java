@@ -45,7 +45,7 @@ class MapStoreRoundTripTest {
   }
 
   private Target target() {
-    return new Target(PG.url(database), PG.user(), PG.password());
+    return new Target("postgresql", PG.url(database), PG.user(), PG.password());
   }
 
   @Test
@@ -102,7 +102,7 @@ class MapStoreRoundTripTest {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString(1)).isEqualTo("{\"state\":\"done\"}");
       }
-      assertThat(TargetStore.UPSERT_UNIT_WITHOUT_FLUSH).startsWith("SET LOCAL synchronous_commit = off; ").endsWith("; COMMIT");
+      assertThat(PostgresStoreSql.INSTANCE.upsertUnitAndCommit()).startsWith("SET LOCAL synchronous_commit = off; ").endsWith("; COMMIT");
       assertThat(settings(connections)).as("the setting is the transaction's only; autocommit restored").isEqualTo("on true");
 
       // A failed write (a unit without a body) rolls back and leaves the connection usable.
@@ -151,8 +151,8 @@ class MapStoreRoundTripTest {
   @Test
   void theRegistryFileHoldsReferencesButNeverALiteralPassword() throws Exception {
     TargetRegistry registry = TargetRegistry.load(stateDir);
-    registry.put("ref-job", new Target("jdbc:postgresql://h/db", "u", "${env:TARGET_PASSWORD}"));
-    registry.put("literal-job", new Target("jdbc:postgresql://h/db", "u", "s3cret-literal"));
+    registry.put("ref-job", new Target("postgresql", "jdbc:postgresql://h/db", "u", "${env:TARGET_PASSWORD}"));
+    registry.put("literal-job", new Target("postgresql", "jdbc:postgresql://h/db", "u", "s3cret-literal"));
     assertThat(registry.target("literal-job").password()).as("kept in memory").isEqualTo("s3cret-literal");
 
     String file = Files.readString(stateDir.resolve(TargetRegistry.FILE_NAME));

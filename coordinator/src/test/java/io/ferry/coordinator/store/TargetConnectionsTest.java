@@ -29,7 +29,7 @@ class TargetConnectionsTest {
 
   @Test
   void aSessionTheServerEndedIsReplacedOnNextUse() throws Exception {
-    Target target = new Target(PG.url(database), PG.user(), PG.password());
+    Target target = new Target("postgresql", PG.url(database), PG.user(), PG.password());
     try (TargetConnections connections = new TargetConnections()) {
       int first = connections.with(target, TargetConnectionsTest::backendPid);
       terminate(first);

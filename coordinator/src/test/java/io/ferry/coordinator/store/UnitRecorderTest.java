@@ -37,7 +37,7 @@ class UnitRecorderTest {
   }
 
   private Target target() {
-    return new Target(PG.url(database), PG.user(), PG.password());
+    return new Target("postgresql", PG.url(database), PG.user(), PG.password());
   }
 
   @Test

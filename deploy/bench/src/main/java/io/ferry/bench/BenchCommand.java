@@ -71,6 +71,22 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "deploy/bench/results.md", description = "Where to write the result table.")
   Path out;
 
+  @Option(names = "--source", defaultValue = "postgresql",
+      description = "postgresql, or sqlserver: SQL Server → PostgreSQL against a single-stream pipe and pgloader (default: ${DEFAULT-VALUE}).")
+  String source;
+
+  @Option(names = "--sqlserver-url", defaultValue = "jdbc:sqlserver://127.0.0.1:1433;encrypt=false;trustServerCertificate=true",
+      description = "The SQL Server for --source sqlserver (default: ${DEFAULT-VALUE}).")
+  String sqlServerUrl;
+
+  @Option(names = "--sqlserver-user", defaultValue = "ferry")
+  String sqlServerUser;
+
+  // Never shown: the default is the Babelfish test server's password (docs/testing.md).
+  @Option(names = "--sqlserver-password", defaultValue = "${env:FERRY_BENCH_MSSQL_PASSWORD:-Ferry-test-1}",
+      description = "SQL Server password (env FERRY_BENCH_MSSQL_PASSWORD; default: the test server's).")
+  String sqlServerPassword;
+
   @Override
   public Integer call() throws Exception {
     if (repeat < 1 || finer < 1) {
@@ -79,8 +95,28 @@ public final class BenchCommand implements Callable<Integer> {
     }
     BenchData data = new BenchData("jdbc:postgresql://" + host + ":" + port + "/", user);
     try (BenchLock lock = BenchLock.acquire(data)) {
-      return run(data);
+      return switch (source) {
+        case "postgresql" -> run(data);
+        case "sqlserver" -> runSqlServer(data);
+        default -> {
+          System.err.println("--source is postgresql or sqlserver, not " + source);
+          yield 2;
+        }
+      };
     }
+  }
+
+  private int runSqlServer(BenchData data) throws Exception {
+    SqlServerBenchData sqlServer = new SqlServerBenchData(sqlServerUrl, sqlServerUser, sqlServerPassword);
+    String report = new SqlServerBench(sqlServer, data, host, port, user, workers, units).run(tables, scale, rebuild, warmup, repeat);
+    System.out.println();
+    System.out.println(report);
+    if (out.getParent() != null) {
+      Files.createDirectories(out.getParent());
+    }
+    Files.writeString(out, report);
+    System.out.println("written to " + out);
+    return 0;
   }
 
   private int run(BenchData data) throws Exception {

@@ -27,6 +27,7 @@ public final class ProcessCluster implements AutoCloseable {
   private final String secret = UUID.randomUUID().toString();
   private final List<Process> processes = new ArrayList<>();
   private final Map<Process, Path> logs = new HashMap<>();
+  private final Map<String, String> environment = new HashMap<>();
   private Process coordinator;
   private int workerCount;
 
@@ -70,6 +71,14 @@ public final class ProcessCluster implements AutoCloseable {
 
   public Path logDir() {
     return logDir;
+  }
+
+  /**
+   * An environment variable for the processes started from now on: how a secret a job spec references
+   * ({@code ${env:NAME}}) reaches them without showing in the process list.
+   */
+  public void environment(String name, String value) {
+    environment.put(name, value);
   }
 
   public Process startCoordinator(String... extraArgs) {
@@ -117,6 +126,7 @@ public final class ProcessCluster implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
     // Through the environment, not a flag: a flag would show in the process list.
+    builder.environment().putAll(environment);
     builder.environment().remove("FERRY_CLUSTER_SECRET");
     if (clusterSecret != null) {
       builder.environment().put("FERRY_CLUSTER_SECRET", clusterSecret);

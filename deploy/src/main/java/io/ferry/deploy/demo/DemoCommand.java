@@ -6,7 +6,6 @@ import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.protocol.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +21,32 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Run the demo: build 3 district databases (~1 million rows), start a coordinator and 2 workers",
         "as separate processes, consolidate the districts into one database, and compare source and target.",
-        "Uses PostgreSQL on 127.0.0.1:5432 if it answers, otherwise an embedded PostgreSQL."})
+        "Uses PostgreSQL on 127.0.0.1:5432 if it answers, otherwise an embedded PostgreSQL.",
+        "With --source sqlserver the districts are built on the SQL Server given by --sqlserver-url."})
 public final class DemoCommand implements Callable<Integer> {
+
+  /** The engine of the district databases. */
+  enum SourceEngine { postgresql, sqlserver }
+
+  @Option(names = "--source", defaultValue = "postgresql",
+      description = "Engine of the district databases: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  SourceEngine source;
+
+  @Option(names = "--sqlserver-url", defaultValue = "jdbc:sqlserver://127.0.0.1:1433;encrypt=false;trustServerCertificate=true",
+      description = "SQL Server for --source sqlserver (default: ${DEFAULT-VALUE}).")
+  String sqlServerUrl;
+
+  @Option(names = "--sqlserver-user", defaultValue = "ferry", description = "SQL Server user (default: ${DEFAULT-VALUE}).")
+  String sqlServerUser;
+
+  // Never shown: the default is the Babelfish test server's password (docs/testing.md) unless the environment names one.
+  @Option(names = "--sqlserver-password", defaultValue = "${env:FERRY_DEMO_MSSQL_PASSWORD:-Ferry-test-1}",
+      description = "SQL Server password (env FERRY_DEMO_MSSQL_PASSWORD; default: the test server's, see docs/testing.md).")
+  String sqlServerPassword;
+
+  @Option(names = "--database-prefix", defaultValue = "ferry_demo",
+      description = "Names of the demo's databases: PREFIX_district_N and PREFIX_target (default: ${DEFAULT-VALUE}).")
+  String prefix;
 
   @Option(names = "--pg-host", defaultValue = "127.0.0.1", description = "PostgreSQL host (default: ${DEFAULT-VALUE}).")
   String pgHost;
@@ -51,16 +74,28 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (districts < 1 || workers < 1 || DemoData.students(scale) < 1 || !prefix.matches("[a-z][a-z0-9_]{0,40}")) {
+      System.err.println("ferry demo: --districts and --workers must be at least 1, --scale at least 0.00001, and"
+          + " --database-prefix lower-case letters, digits and _ (at most 41, starting with a letter)");
+      return 2;
+    }
     long started = System.nanoTime();
     say("Ferry demo");
     try (PostgresServer pg = PostgresServer.find(pgHost, pgPort, pgUser, pgPassword)) {
+      DemoSource districtSource = source == SourceEngine.sqlserver
+          ? SqlServerDemoSource.connect(sqlServerUrl, sqlServerUser, sqlServerPassword, prefix)
+          : new PostgresDemoSource(pg, prefix);
       say("1. PostgreSQL: " + pg.describe());
-      String target = "ferry_demo_target";
+      say("   districts on " + districtSource.describe());
+      String target = prefix + "_target";
       long t0 = System.nanoTime();
-      long rows = DemoData.create(pg, districts, scale, target);
+      DemoData.recreate(pg, target);
+      long rows = districtSource.create(districts, scale);
       say(String.format(Locale.ROOT, "2. Created %d district databases with %,d rows in %.1f s", districts, rows, secondsSince(t0)));
       Path logs = Files.createTempDirectory("ferry-demo-");
       try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
+        districtSource.environment().forEach(cluster::environment);
+        PostgresDemoSource.environment(pg).forEach(cluster::environment);
         cluster.startCoordinator();
         for (int i = 0; i < workers; i++) {
           cluster.startWorker(2);
@@ -69,7 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
         ClusterWait.ready(api, workers);
         say("3. Coordinator and " + workers + " workers running as separate processes (logs in " + logs + ")");
         say("   dashboard: " + cluster.apiUrl() + "/    metrics: " + cluster.apiUrl() + "/metrics    API: " + cluster.apiUrl() + "/api/v1/jobs");
-        ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec(pg, target)), "application/json");
+        ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec(districtSource, pg, target)), "application/json");
         if (submitted.status() != 201) {
           say("The job was refused: HTTP " + submitted.status() + " " + submitted.text());
           return 1;
@@ -80,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
         JsonNode job = ClusterWait.finished(api, jobId, progress::show);
         progress.last(job);
         say("");
-        boolean same = new DemoReport(pg, target, districts).print();
+        boolean same = new DemoReport(districtSource, pg, target, districts).print();
         double seconds = job.path("elapsedSeconds").asDouble();
         long copied = job.path("rows").path("done").asLong();
         say(String.format(Locale.ROOT, "Summary: job %s %s: %,d rows copied in %.1f s (%,.0f rows/s) by %d workers; source and target %s.",
@@ -96,34 +131,18 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, Object> spec(PostgresServer pg, String target) {
-    List<Map<String, Object>> tenants = new ArrayList<>();
-    for (int d = 1; d <= districts; d++) {
-      tenants.add(connection("id", "district_" + d, pg, DemoData.database(d)));
-    }
-    Map<String, Object> targetSpec = connection("engine", "postgresql", pg, target);
+  private Map<String, Object> spec(DemoSource districtSource, PostgresServer pg, String target) {
+    Map<String, Object> targetSpec = PostgresDemoSource.connection(pg, "engine", "postgresql", target);
     targetSpec.put("schema", "consolidated");
     targetSpec.put("tenantColumn", "district_id");
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("name", "demo");
-    spec.put("source", Map.of("engine", "postgresql", "tenants", tenants));
+    spec.put("source", districtSource.spec(districts));
     spec.put("target", targetSpec);
-    spec.put("tables", Map.of("include", List.of("public.*")));
+    spec.put("tables", Map.of("include", List.of(districtSource.include())));
     spec.put("mode", "drop_recreate");
     spec.put("unit", Map.of("rows", 40_000));
     return spec;
-  }
-
-  private static Map<String, Object> connection(String firstKey, String firstValue, PostgresServer pg, String database) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put(firstKey, firstValue);
-    c.put("url", pg.url(database));
-    c.put("user", pg.user());
-    if (!pg.password().isEmpty()) {
-      // The demo passes its password to the cluster by reference: the processes read it from their environment.
-      c.put("password", "${env:FERRY_PG_PASSWORD}");
-    }
-    return c;
   }
 
   private static double secondsSince(long nanos) {

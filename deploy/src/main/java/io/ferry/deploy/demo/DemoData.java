@@ -18,23 +18,42 @@ final class DemoData {
   private DemoData() {
   }
 
-  static String database(int district) {
-    return "ferry_demo_district_" + district;
+  /** The database of a district: {@code <prefix>_district_<n>}. */
+  static String database(String prefix, int district) {
+    return prefix + "_district_" + district;
   }
 
-  /** Drops and creates the tenant databases and the target database; returns the rows created. */
-  static long create(PostgresServer server, int districts, double scale, String targetDatabase) throws SQLException {
+  static long schools() {
+    return 200;
+  }
+
+  static long students(double scale) {
+    return Math.round(120_000 * scale);
+  }
+
+  static long enrollments(double scale) {
+    return Math.round(230_000 * scale);
+  }
+
+  /** Drops and creates the tenant databases; returns the rows created. */
+  static long create(PostgresServer server, String prefix, int districts, double scale) throws SQLException {
     try (Connection admin = server.connect("postgres"); Statement st = admin.createStatement()) {
       for (int d = 1; d <= districts; d++) {
-        recreate(st, database(d));
+        recreate(st, database(prefix, d));
       }
-      recreate(st, targetDatabase);
     }
     long rows = 0;
     for (int d = 1; d <= districts; d++) {
-      rows += fill(server, d, scale);
+      rows += fill(server, database(prefix, d), d, scale);
     }
     return rows;
+  }
+
+  /** Drops and creates a database of the server (the demo's target). */
+  static void recreate(PostgresServer server, String database) throws SQLException {
+    try (Connection admin = server.connect("postgres"); Statement st = admin.createStatement()) {
+      recreate(st, database);
+    }
   }
 
   private static void recreate(Statement st, String database) throws SQLException {
@@ -42,11 +61,11 @@ final class DemoData {
     st.execute("CREATE DATABASE " + database);
   }
 
-  private static long fill(PostgresServer server, int district, double scale) throws SQLException {
-    long schools = 200;
-    long students = Math.round(120_000 * scale);
-    long enrollments = Math.round(230_000 * scale);
-    try (Connection c = server.connect(database(district)); Statement st = c.createStatement()) {
+  private static long fill(PostgresServer server, String database, int district, double scale) throws SQLException {
+    long schools = schools();
+    long students = students(scale);
+    long enrollments = enrollments(scale);
+    try (Connection c = server.connect(database); Statement st = c.createStatement()) {
       st.execute("""
           CREATE TABLE schools (
             id bigint PRIMARY KEY, name text NOT NULL, city text, opened_on date, capacity integer,

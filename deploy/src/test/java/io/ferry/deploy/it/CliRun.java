@@ -11,6 +11,11 @@ import java.util.concurrent.TimeUnit;
 record CliRun(int exitCode, String output) {
 
   static CliRun of(String... args) throws IOException, InterruptedException {
+    return of(120, args);
+  }
+
+  /** As {@link #of(String...)}, failing when the command runs longer than {@code limitSeconds}. */
+  static CliRun of(int limitSeconds, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     if (Runtime.version().feature() >= 24) {
@@ -20,9 +25,9 @@ record CliRun(int exitCode, String output) {
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+    if (!process.waitFor(limitSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("ferry " + String.join(" ", args) + " did not end in 2 minutes: " + output);
+      throw new AssertionError("ferry " + String.join(" ", args) + " did not end in " + limitSeconds + " s: " + output);
     }
     return new CliRun(process.exitValue(), output);
   }

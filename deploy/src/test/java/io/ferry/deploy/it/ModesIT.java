@@ -9,16 +9,21 @@ import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
 import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.verify.TableChecksum;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The target modes through a real coordinator and two worker processes, with two tenants: upsert run twice
@@ -59,6 +64,10 @@ class ModesIT {
   }
 
   String spec(String name, String mode, String schema, List<String> include) {
+    return spec(name, mode, schema, include, target);
+  }
+
+  String spec(String name, String mode, String schema, List<String> include, String target) {
     List<Object> tenantSpecs = new ArrayList<>();
     tenants.forEach((id, database) -> tenantSpecs.add(Map.of("id", id, "url", pg.url(database), "user", pg.user())));
     Map<String, Object> spec = new LinkedHashMap<>();
@@ -196,6 +205,50 @@ class ModesIT {
       assertThat(TargetChecks.count(t, "SELECT count(*) FROM pg_tables WHERE schemaname = 'kept'")).isEqualTo(1);
     }
     assertThat(api.get("/api/v1/jobs").text()).doesNotContain("\"preserve-");
+  }
+
+  @Test
+  void aSchemaScriptAppliedByHandIsFilledByAPreserveSchemaJobAndRecordsItsChecksum(@TempDir Path dir) throws Exception {
+    String scripted = pg.createDatabase("modes_scripted");
+    // A preserve_schema job keeps the target's foreign keys while tables copy in parallel (the plan warns), so
+    // no table of this job references another; SchemaScriptTest checks that a script puts foreign keys last.
+    List<String> tables = Fixture.TABLES.stream().filter(t -> !t.equals("public.orders")).toList();
+    Path spec = dir.resolve("preserve.json");
+    Files.writeString(spec, spec("scripted", "preserve_schema", "sc", tables, scripted));
+    Path script = dir.resolve("schema.sql");
+
+    CliRun written = CliRun.of("schema", spec.toString(), "--out", script.toString(), "--coordinator", cluster.apiUrl());
+    assertThat(written.exitCode()).as(written.output()).isZero();
+    String sql = Files.readString(script);
+    assertThat(sql).contains("-- Ferry schema script: the target DDL of job scripted", "planned as mode create (the spec says"
+        + " preserve_schema)", "-- table sc.customers (tenants a, b)", "CREATE TABLE \"sc\".\"customers\"", "UNIQUE");
+    Matcher end = Pattern.compile("-- ferry:body-end sha256=([0-9a-f]{64})").matcher(sql);
+    assertThat(end.find()).as(sql).isTrue();
+    String checksum = end.group(1);
+    assertThat(written.output()).contains("checksum " + checksum);
+
+    CliRun again = CliRun.of("schema", spec.toString(), "--out", "-", "--coordinator", cluster.apiUrl());
+    assertThat(again.exitCode()).as(again.output()).isZero();
+    assertThat(again.output()).as("the same plan has the same checksum").contains("sha256=" + checksum);
+
+    try (Connection t = pg.connect(scripted); Statement st = t.createStatement()) {
+      st.execute(sql);
+    }
+    JsonNode job = run(spec("scripted", "preserve_schema", "sc", tables, scripted));
+    assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+    new TargetChecks(pg, tenants, scripted, "sc", "tenant_id").assertTargetEqualsSources(tables);
+    try (Connection t = pg.connect(scripted)) {
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM ferry.schema_scripts WHERE checksum = '" + checksum
+          + "' AND job = 'scripted' AND applied_at <= now()")).isEqualTo(1);
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM pg_constraint WHERE contype = 'u'"
+          + " AND connamespace = 'sc'::regnamespace")).as("the script's unique constraint").isEqualTo(1);
+    }
+
+    CliRun refused = CliRun.of("schema", spec.toString(), "--out", dir.resolve("again.sql").toString(), "--coordinator",
+        cluster.apiUrl());
+    assertThat(refused.exitCode()).as("the tables exist now: mode create refuses the plan").isEqualTo(1);
+    assertThat(refused.output()).contains("target tables exist");
+    assertThat(Files.exists(dir.resolve("again.sql"))).isFalse();
   }
 
   Map<String, TableChecksum.Result> checksums(String schema) throws Exception {

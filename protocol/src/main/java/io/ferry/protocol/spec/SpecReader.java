@@ -37,7 +37,8 @@ public final class SpecReader {
       "limits", List.of("rowsPerSecond", "bytesPerSecond", "maxUnits", "maxUnitsPerSource"),
       "source", List.of("engine", "tenants"),
       "source.tenants[]", List.of("id", "url", "user", "password"),
-      "target", List.of("engine", "url", "user", "password", "schema", "tenantColumn", "keys", "uuidColumn"),
+      "target", List.of("engine", "url", "user", "password", "schema", "tenantColumn", "keys", "uuidColumn", "identifiers",
+          "columnTypes", "collations"),
       "tables", List.of("include", "exclude"),
       "unit", List.of("rows", "bytes"));
 

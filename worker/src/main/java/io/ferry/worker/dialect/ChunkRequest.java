@@ -27,7 +27,8 @@ public record ChunkRequest(TableName table, List<String> columns, CopyFormat for
    */
   public static ChunkRequest of(Assignment assignment, TenantColumn tenantColumn, TableName table, List<String> columns) {
     List<String> planKey = assignment.plan().split().key() == null ? List.of() : assignment.plan().split().key();
-    List<String> key = planKey.isEmpty() || planKey.equals(List.of("ctid")) ? List.of() : tenantColumn.before(planKey);
+    List<String> key = planKey.isEmpty() || planKey.equals(List.of("ctid")) ? List.of()
+        : tenantColumn.before(PlanNames.onTarget(assignment.plan(), planKey));
     return new ChunkRequest(table, columns, assignment.plan().copyFormatOrBinary(), assignment.mode(), key);
   }
 }

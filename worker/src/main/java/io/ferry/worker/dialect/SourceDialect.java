@@ -2,6 +2,8 @@ package io.ferry.worker.dialect;
 
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Endpoint;
+import io.ferry.protocol.spec.IdentifierStyle;
+import io.ferry.protocol.spec.TargetSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -10,6 +12,12 @@ import java.util.List;
 public interface SourceDialect {
 
   String engine();
+
+  /**
+   * How the source's names are named on the target when the job does not say ({@code target.identifiers}):
+   * an engine whose users write names as they want them kept answers {@code preserve}.
+   */
+  IdentifierStyle defaultIdentifiers();
 
   /** Opens a connection; the password is resolved here ({@code ${env:…}} / {@code ${file:…}}). */
   Connection connect(Endpoint connection) throws SQLException;
@@ -51,12 +59,12 @@ public interface SourceDialect {
   CopySource openFirstRow(Connection source, RangeRead read) throws SQLException;
 
   /**
-   * The user-defined types the table's columns use and how each column lands on a target of
-   * {@code targetEngine} (as a job spec names it), types placed in {@code targetSchema} when non-null (else
-   * in their own schema). A target engine the source cannot write to is refused with an
+   * The user-defined types the table's columns use and how each column lands on the target, types placed
+   * in {@code target.schema()} when non-null (else in their own schema), collations as
+   * {@code target.collations} says. A target engine the source cannot write to is refused with an
    * {@link IllegalArgumentException} that says so.
    */
-  TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema, String targetEngine) throws SQLException;
+  TypeMapping mapTypes(Connection source, SourceTable table, TargetSpec target) throws SQLException;
 
   /** Bytes per second of a short sample read of the table; 0 when not measured (tiny tables). */
   double sampleReadRate(Connection source, SourceTable table) throws SQLException;

@@ -59,6 +59,11 @@ public record SplitKey(List<String> columns, List<String> types, boolean nullabl
     return new SplitKey(split.key(), split.types(), split.nullable(), portable, method, method.wireName());
   }
 
+  /** The same key over other column names (its columns as the target names them). */
+  public SplitKey withColumns(List<String> newColumns) {
+    return new SplitKey(newColumns, types, nullable, orderPortable, method, origin);
+  }
+
   /** Rows can be read in key order and resumed after a key: every method but {@code single_unit}. */
   public boolean ordered() {
     return method != SplitMethod.SINGLE_UNIT;

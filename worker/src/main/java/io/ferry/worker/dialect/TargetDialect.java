@@ -92,6 +92,14 @@ public interface TargetDialect {
   /** Which of the named collations (as the source's type mapping names them) the target does not have. */
   List<String> missingCollations(Connection target, List<String> collations) throws SQLException;
 
+  /**
+   * Which of the named collation providers (as the source's type mapping names them, e.g. {@code icu}) the
+   * target server cannot create collations with.
+   */
+  default List<String> missingCollationProviders(Connection target, List<String> providers) throws SQLException {
+    return List.of();
+  }
+
   /** Whether two connection URLs of this engine name the same database ({@code JdbcUrl#location}). */
   boolean sameDatabase(String url, String otherUrl);
 

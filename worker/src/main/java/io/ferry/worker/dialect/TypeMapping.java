@@ -16,16 +16,24 @@ import java.util.Map;
  * @param warnings    what could not be mapped exactly (e.g. a range type's C canonical function)
  * @param collations  collations the columns use that Ferry cannot create (they come with the server, such as
  *                    {@code pg_catalog."C"}): each must exist on the target already
+ * @param providers   collation providers the statements create collations with that not every target server
+ *                    has (PostgreSQL's {@code icu}, absent from servers built without ICU)
  */
 public record TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings,
-                          List<String> collations) {
+                          List<String> collations, List<String> providers) {
 
   public TypeMapping {
     collations = collations == null ? List.of() : List.copyOf(collations);
+    providers = providers == null ? List.of() : List.copyOf(providers);
+  }
+
+  public TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings,
+      List<String> collations) {
+    this(statements, columns, warnings, collations, List.of());
   }
 
   public TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings) {
-    this(statements, columns, warnings, List.of());
+    this(statements, columns, warnings, List.of(), List.of());
   }
 
   /**
@@ -48,6 +56,26 @@ public record TypeMapping(List<String> statements, Map<String, ColumnType> colum
     Map<String, ColumnType> columns = new LinkedHashMap<>();
     table.columns().forEach(c -> columns.put(c.name(), new ColumnType(c.type(), null, c.type(), c.collation())));
     return new TypeMapping(List.of(), columns, List.of());
+  }
+
+  /** The same mapping keyed by other column names ({@code names}: old name → new name; others keep theirs). */
+  public TypeMapping renamed(Map<String, String> names) {
+    Map<String, ColumnType> out = new LinkedHashMap<>();
+    columns.forEach((name, type) -> out.put(names.getOrDefault(name, name), type));
+    return new TypeMapping(statements, out, warnings, collations);
+  }
+
+  /**
+   * The same mapping with the given columns landing as other types ({@code types}: column → target type as
+   * the user wrote it; {@code portable}: the same as {@code format_type} would print it). Such a column
+   * travels as text, so the target's input function parses each value into the new type: the table's
+   * COPY becomes text (see {@link #copyFormat}).
+   */
+  public TypeMapping overridden(Map<String, String> types, Map<String, String> portable) {
+    Map<String, ColumnType> out = new LinkedHashMap<>(columns);
+    types.forEach((column, type) ->
+        out.put(column, new ColumnType(type, "text: type override to " + type, portable.getOrDefault(column, type), null)));
+    return new TypeMapping(statements, out, warnings, collations);
   }
 
   /** Text COPY when any copied column's binary form cannot move between databases. */

@@ -2,6 +2,8 @@ package io.ferry.worker.postgres;
 
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Endpoint;
+import io.ferry.protocol.spec.IdentifierStyle;
+import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.KeySample;
 import io.ferry.worker.dialect.RangeRead;
@@ -35,6 +37,12 @@ public final class PostgresSource implements SourceDialect {
   @Override
   public String engine() {
     return "postgresql";
+  }
+
+  /** PostgreSQL names are already as their users wrote them (folded to lower case unless quoted on purpose). */
+  @Override
+  public IdentifierStyle defaultIdentifiers() {
+    return IdentifierStyle.PRESERVE;
   }
 
   @Override
@@ -71,13 +79,13 @@ public final class PostgresSource implements SourceDialect {
   }
 
   @Override
-  public TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema, String targetEngine)
-      throws SQLException {
+  public TypeMapping mapTypes(Connection source, SourceTable table, TargetSpec target) throws SQLException {
+    String targetEngine = target.endpoint().engine();
     if (!engine().equals(targetEngine)) {
       throw new IllegalArgumentException("a PostgreSQL source can be copied to a PostgreSQL target only, not to "
           + targetEngine);
     }
-    return PostgresTypes.map(source, table, targetSchema);
+    return PostgresTypes.map(source, table, target.schema());
   }
 
   @Override

@@ -162,6 +162,28 @@ public final class PostgresTarget implements TargetDialect {
     return missing;
   }
 
+  /**
+   * A server built with ICU has ICU collations in {@code pg_catalog} from {@code initdb} on (such as
+   * {@code und-x-icu}); one built without has none and refuses {@code provider = icu}.
+   */
+  @Override
+  public List<String> missingCollationProviders(Connection target, List<String> providers) throws SQLException {
+    List<String> missing = new java.util.ArrayList<>();
+    try (PreparedStatement ps = target.prepareStatement(
+        "SELECT NOT EXISTS (SELECT 1 FROM pg_collation WHERE collprovider = left(?, 1))")) {
+      for (String provider : providers) {
+        ps.setString(1, provider);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            missing.add(provider);
+          }
+        }
+      }
+    }
+    return missing;
+  }
+
   @Override
   public boolean sameDatabase(String url, String otherUrl) {
     Optional<String> a = JdbcUrl.parse(url).filter(u -> u.engine().equals(engine())).map(JdbcUrl::location);

@@ -66,12 +66,21 @@ public final class Preflight {
     boolean sameDatabase;
     /** With {@code target.keys: uuid}: decides each table's UUID columns; else null. */
     final UuidPlanner uuids;
+    final TargetNames names;
+    final ColumnTypeOverrides overrides;
+    /**
+     * Per target schema and source schema (the target prefixes the names of tables from another schema with
+     * it): the source's index and constraint names ({@code schema.name}) → their names on the target.
+     */
+    final Map<String, Map<String, String>> objectNames = new LinkedHashMap<>();
 
-    Run(JobSpec spec) {
+    Run(JobSpec spec, SourceDialect source) {
       this.spec = spec;
       this.mode = spec.mode() == null ? Mode.CREATE : spec.mode();
       this.tenantColumn = TenantColumn.of(spec.target().tenantColumn()).name();
       this.uuids = spec.target().uuidKeys() ? new UuidPlanner(spec.target().uuidColumnOrDefault()) : null;
+      this.names = new TargetNames(spec.target().identifiersOr(source.defaultIdentifiers()), spec.target().schema());
+      this.overrides = new ColumnTypeOverrides(spec.target().columnTypesOrNone());
     }
   }
 
@@ -95,7 +104,12 @@ public final class Preflight {
     } catch (IllegalArgumentException e) {
       return new PreflightReply(List.of(), List.of(e.getMessage()));
     }
-    Run run = new Run(spec);
+    Run run;
+    try {
+      run = new Run(spec, source);
+    } catch (IllegalArgumentException e) {
+      return new PreflightReply(List.of(), List.of(e.getMessage()));
+    }
     LOG.info("preflight of job {}: step 1 - connecting to the target", spec.name());
     try {
       run.target = target.connect(spec.target().endpoint());
@@ -112,6 +126,12 @@ public final class Preflight {
     } finally {
       closeQuietly(run.target);
     }
+    String unmatched = run.overrides.unmatched();
+    if (unmatched != null && run.problems.isEmpty()) {
+      run.problems.add(unmatched);
+    }
+    run.objectNames.forEach((schemas, names) -> run.problems.addAll(TargetNames.collisions("index and constraint names",
+        "in target schema " + schemas.substring(0, schemas.indexOf('\n')), names).stream().map(c -> collision(run, c)).toList()));
     if (!run.createConflicts.isEmpty()) {
       run.problems.add(ModeChecks.createConflict(run.createConflicts));
     }
@@ -138,7 +158,10 @@ public final class Preflight {
         return;
       }
       Map<TableName, TableName> jobTables = new LinkedHashMap<>();
-      tables.forEach(t -> jobTables.put(t, targetTable(run.spec, t)));
+      tables.forEach(t -> jobTables.put(t, run.names.table(t)));
+      Map<String, String> tableNames = new LinkedHashMap<>();
+      jobTables.forEach((s, t) -> tableNames.put(s.toString(), t.toString()));
+      TargetNames.collisions("tables", "", tableNames).forEach(c -> run.problems.add(collision(run, c)));
       if (run.uuids != null) {
         run.uuids.nextTenant();
       }
@@ -163,20 +186,25 @@ public final class Preflight {
       TableName table, Map<TableName, TableName> jobTables, TableName partitionOf) throws SQLException {
     List<String> warnings = new ArrayList<>();
     SourceTable st = source.describe(conn, table, partitionOf == null ? warnings : new ArrayList<>());
-    TypeMapping types = source.mapTypes(conn, st, run.spec.target().schema(), target.engine());
+    TypeMapping types = run.overrides.apply(st, source.mapTypes(conn, st, run.spec.target()));
     warnings.addAll(types.warnings());
-    if (partitionOf == null && run.tenantColumn != null && st.columns().stream().anyMatch(c -> c.name().equals(run.tenantColumn))) {
-      run.problems.add("tenant " + tenantId + ": table " + table + " already has a column named " + run.tenantColumn
-          + ", the same as target.tenantColumn: choose another tenant column name");
+    TargetNames.Named named = run.names.rename(st, partitionOf == null ? warnings : new ArrayList<>());
+    TypeMapping namedTypes = types.renamed(named.columns());
+    if (partitionOf == null) {
+      namingProblems(run, tenantId, st, named, jobTables.get(table));
     }
     // Partitions belong to the job with their parent: each lands beside it as the job maps tables.
-    st.partitions().forEach(p -> jobTables.putIfAbsent(p.name(), targetTable(run.spec, p.name())));
+    st.partitions().forEach(p -> jobTables.putIfAbsent(p.name(), run.names.table(p.name())));
     KeySurvey keys = KeySurvey.of(source, conn, st, run.spec.unitOrDefault(), warnings);
     TableName targetTable = jobTables.get(table);
-    UuidKeys uuids = partitionOf != null || run.uuids == null ? null : run.uuids.plan(source, conn, types.apply(st),
+    // Planned on the source's names (the copy reads the columns that feed each UUID by them); the target's
+    // DDL and the columns the copy writes take the UUID columns and constraints by their target names.
+    UuidKeys sourceUuids = partitionOf != null || run.uuids == null ? null : run.uuids.plan(source, conn, types.apply(st),
         jobTables, p -> run.problems.add("tenant " + tenantId + ": " + p), warnings);
+    UuidKeys uuids = sourceUuids == null ? null : UuidPlanner.renamed(sourceUuids, run.names::name, c -> c);
     TableDdl ddl = partitionOf != null ? target.leafPartitionDdl(targetTable)
-        : target.ddl(new DdlRequest(types.apply(st), targetTable, run.mode, run.tenantColumn, jobTables, uuids));
+        : target.ddl(new DdlRequest(namedTypes.apply(named.table()), targetTable, run.mode, run.tenantColumn, jobTables,
+            uuids == null ? null : UuidPlanner.renamed(sourceUuids, run.names::name, named::column)));
     warnings.addAll(ddl.warnings());
     TargetState state = targetState(run, target, targetTable);
     if (uuids != null && state.exists()) {
@@ -185,7 +213,8 @@ public final class Preflight {
     }
     if (partitionOf == null) {
       // A leaf partition is created with its parent and judged with it: the checks run on the parent.
-      ModeChecks.Result checks = new ModeChecks(run.mode, run.tenantColumn).check(tenantId, st, targetTable, types, state,
+      ModeChecks.Result checks = new ModeChecks(run.mode, run.tenantColumn).check(tenantId, named.table(), targetTable,
+          namedTypes, state,
           existing(run, target, targetTable, state), run.sameDatabase && table.equals(targetTable));
       run.problems.addAll(checks.problems());
       if (checks.createConflict() != null) {
@@ -194,11 +223,16 @@ public final class Preflight {
       warnings.addAll(checks.warnings());
     }
     List<ColumnPlan> columns = types.apply(st).copiedColumns().stream()
-        .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable(), types.handling(c.name()), c.collation())).toList();
+        .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable(), types.handling(c.name()), c.collation(),
+            c.name().equals(named.column(c.name())) ? null : named.column(c.name()))).toList();
     boolean createsTable = run.mode == Mode.CREATE || run.mode == Mode.DROP_RECREATE
         || (run.mode != Mode.PRESERVE_SCHEMA && !state.exists());
     if (partitionOf == null && createsTable) {
       missingCollations(run, target, st, types);
+    }
+    if (partitionOf == null && run.mode != Mode.PRESERVE_SCHEMA) {
+      // The job-level prepare runs the mapping's statements in every mode but preserve_schema.
+      missingProviders(run, target, st, types);
     }
     run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns,
         new SplitPlan(keys.key().columns(), keys.key().types(), keys.key().nullable(), keys.key().orderPortable(),
@@ -234,6 +268,30 @@ public final class Preflight {
       run.problems.add("collation " + collation + " (column " + String.join(", ", columns) + ") does not exist on the target,"
           + " and Ferry cannot create it: it comes with the server (its operating system's locales or its ICU library)."
           + " Install the locale on the target server, or change the source column's collation");
+    }
+  }
+
+  /** Collations Ferry creates with a provider the target server lacks (ICU) would fail the job's prepare. */
+  private static void missingProviders(Run run, TargetDialect target, SourceTable st, TypeMapping types)
+      throws SQLException {
+    if (run.target == null || types.providers().isEmpty()) {
+      return;
+    }
+    List<String> missing;
+    try {
+      missing = target.missingCollationProviders(run.target, types.providers());
+    } finally {
+      run.target.rollback();
+    }
+    for (String provider : missing) {
+      List<String> columns = st.columns().stream().filter(c -> types.collation(c.name()) != null)
+          .map(c -> st.name() + "." + c.name()).toList();
+      String problem = "the target server has no " + provider + " collation support (it was built without it), and the"
+          + " collations of " + String.join(", ", columns) + " need it: use a target server built with " + provider
+          + ", or set target.collations: default to give text columns the target database's default collation";
+      if (!run.problems.contains(problem)) {
+        run.problems.add(problem);
+      }
     }
   }
 
@@ -295,10 +353,34 @@ public final class Preflight {
     return known;
   }
 
-  /** Every tenant's table lands in {@code target.schema} when set, else in a schema named like its source's. */
-  static TableName targetTable(JobSpec spec, TableName source) {
-    String schema = spec.target().schema();
-    return new TableName(schema == null || schema.isBlank() ? source.schema() : schema, source.name());
+  /**
+   * Names that collide once the job's identifier style renames them: two columns of the table, a column
+   * and the tenant column; the table's index and constraint names are gathered per target schema and
+   * compared once every table is known.
+   */
+  private static void namingProblems(Run run, String tenantId, SourceTable st, TargetNames.Named named,
+      TableName targetTable) {
+    TargetNames.collisions("columns", "of " + st.name(), named.columns()).forEach(c -> run.problems.add(collision(run, c)));
+    if (run.tenantColumn != null) {
+      named.columns().forEach((source, target) -> {
+        if (target.equals(run.tenantColumn)) {
+          run.problems.add("tenant " + tenantId + ": table " + st.name() + " already has a column named " + source
+              + (source.equals(target) ? "" : " (" + target + " on the target)")
+              + ", the same as target.tenantColumn: choose another tenant column name");
+        }
+      });
+    }
+    Map<String, String> objects = run.objectNames.computeIfAbsent(
+        targetTable.schema() + "\n" + run.names.name(st.name().schema()), s -> new LinkedHashMap<>());
+    String schema = st.name().schema();
+    st.indexes().forEach(i -> objects.put(schema + "." + i.name(), run.names.name(i.name())));
+    st.checks().forEach(c -> objects.put(schema + "." + c.name(), run.names.name(c.name())));
+    st.foreignKeys().forEach(f -> objects.put(schema + "." + f.name(), run.names.name(f.name())));
+  }
+
+  private static String collision(Run run, String collision) {
+    return "target.identifiers " + run.names.style().wireName() + ": " + collision
+        + ": rename one on the source, leave one out (tables.exclude), or choose another target.identifiers style";
   }
 
   private static String cannotConnect(Endpoint c, Exception e) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -107,6 +108,20 @@ final class UuidPlanner {
       }
     }
     return new UuidKeys(uuidColumn, key, foreignKeys);
+  }
+
+  /**
+   * The same UUID columns named for the target: each foreign key's UUID column and constraint in the job's
+   * identifier style ({@code names}), the columns that feed them through {@code columns}; the key column keeps
+   * the name the spec gives it.
+   */
+  static UuidKeys renamed(UuidKeys keys, UnaryOperator<String> names, UnaryOperator<String> columns) {
+    UuidColumn key = keys.key() == null ? null
+        : new UuidColumn(keys.key().name(), keys.key().table(), keys.key().from().stream().map(columns).toList());
+    List<UuidKeys.ForeignKey> foreignKeys = keys.foreignKeys().stream().map(f -> new UuidKeys.ForeignKey(
+        names.apply(f.constraint()), new UuidColumn(names.apply(f.column().name()), f.column().table(),
+            f.column().from().stream().map(columns).toList()))).toList();
+    return new UuidKeys(keys.column(), key, foreignKeys);
   }
 
   /**

@@ -2,6 +2,8 @@ package io.ferry.worker.sqlserver;
 
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Endpoint;
+import io.ferry.protocol.spec.IdentifierStyle;
+import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.KeySample;
 import io.ferry.worker.dialect.RangeRead;
@@ -25,6 +27,12 @@ public final class SqlServerSource implements SourceDialect {
   @Override
   public String engine() {
     return "sqlserver";
+  }
+
+  /** SQL Server names are usually PascalCase, which PostgreSQL users would have to quote forever: snake_case. */
+  @Override
+  public IdentifierStyle defaultIdentifiers() {
+    return IdentifierStyle.SNAKE_CASE;
   }
 
   @Override
@@ -60,10 +68,10 @@ public final class SqlServerSource implements SourceDialect {
 
   /** To PostgreSQL by {@link SqlServerTypes}; to SQL Server every type as it is ({@link SqlServerTargetTypes}). */
   @Override
-  public TypeMapping mapTypes(Connection source, SourceTable table, String targetSchema, String targetEngine)
-      throws SQLException {
+  public TypeMapping mapTypes(Connection source, SourceTable table, TargetSpec target) throws SQLException {
+    String targetEngine = target.endpoint().engine();
     return switch (targetEngine) {
-      case "postgresql" -> SqlServerTypes.map(table);
+      case "postgresql" -> SqlServerTypes.map(table, target.schema(), target.mapsCollations());
       case SqlServerTarget.ENGINE -> SqlServerTargetTypes.map(table, SqlServerCatalog.columns(source, table.name()));
       default -> throw new IllegalArgumentException("a SQL Server source cannot be copied to a " + targetEngine + " target");
     };
@@ -75,25 +83,18 @@ public final class SqlServerSource implements SourceDialect {
   }
 
   /**
-   * Only binary: every SQL Server column is encoded into its PostgreSQL type's binary form
-   * ({@link SqlServerTypes} asks for no text handling), or for a SQL Server target into its exact form
-   * ({@link SqlServerWire}), so no plan of a SQL Server table names text COPY.
+   * Binary, every SQL Server column encoded into its PostgreSQL type's binary form, or for a SQL Server target
+   * into its exact form ({@link SqlServerWire}); text for a table with a column whose target type the job
+   * overrides ({@code target.columnTypes}), which the target parses.
    */
   @Override
   public CopySource openCopy(Connection source, RangeRead read, CopyFormat format) throws SQLException {
-    if (format == CopyFormat.TEXT) {
-      throw new IllegalArgumentException("a SQL Server source reads binary COPY only: every type it maps travels"
-          + " binary, so a plan asking " + read.table() + " for text COPY was not made for this source");
-    }
-    return openCopy(source, read);
-  }
-
-  @Override
-  public CopySource openCopy(Connection source, RangeRead read) throws SQLException {
     SqlServerIsolation.apply(source);
     // A read cut short leaves rows on the wire: the pool closes such a connection rather than lend it again.
     LentConnection.of(source).bulkStarted();
-    CopySource in = SqlServerCopySource.open(source, read);
+    CopySource in = format == CopyFormat.TEXT
+        ? SqlServerTextCopySource.open(source, read, SqlServerCopySource.columnTypes(source, read))
+        : SqlServerCopySource.open(source, read);
     return new CopySource() {
       @Override
       public byte[] read() throws SQLException {
@@ -114,6 +115,11 @@ public final class SqlServerSource implements SourceDialect {
         in.close();
       }
     };
+  }
+
+  @Override
+  public CopySource openCopy(Connection source, RangeRead read) throws SQLException {
+    return openCopy(source, read, CopyFormat.BINARY);
   }
 
   @Override

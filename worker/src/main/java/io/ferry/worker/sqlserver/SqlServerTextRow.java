@@ -26,7 +26,11 @@ final class SqlServerTextRow {
     if (!read.resumable()) {
       throw new IllegalArgumentException("only a read in key order has a first row to read back");
     }
-    SqlServerSelect select = SqlServerSelect.of(read, read.columns().stream().map(SqlServerSql::ident).toList(), 1);
+    List<String> list = new ArrayList<>();
+    for (int c = 0; c < columnTypes.size(); c++) {
+      list.add(select(SqlServerSql.ident(read.columns().get(c)), columnTypes.get(c)));
+    }
+    SqlServerSelect select = SqlServerSelect.of(read, list, 1);
     List<String> fields = new ArrayList<>();
     try (PreparedStatement ps = select.prepare(source); ResultSet rs = select.execute(ps)) {
       if (rs.next()) {
@@ -61,7 +65,20 @@ final class SqlServerTextRow {
     };
   }
 
-  private static String value(ResultSet rs, int i, String sqlServerType) throws SQLException {
+  /**
+   * The select-list entry of a column read as text: types the driver cannot print as PostgreSQL reads them
+   * are converted by the server, as the binary read converts them ({@link SqlServerEncoders}).
+   */
+  static String select(String column, String sqlServerType) {
+    return switch (SqlServerType.parse(sqlServerType).name()) {
+      case "hierarchyid" -> "CAST(" + column + " AS nvarchar(4000)) AS " + column;
+      case "geography", "geometry" ->
+          "'SRID=' + CAST(" + column + ".STSrid AS varchar(11)) + ';' + " + column + ".STAsText() AS " + column;
+      default -> column;
+    };
+  }
+
+  static String value(ResultSet rs, int i, String sqlServerType) throws SQLException {
     return switch (SqlServerType.parse(sqlServerType).name()) {
       case "binary", "varbinary", "image", "timestamp", "rowversion" -> {
         byte[] v = rs.getBytes(i);

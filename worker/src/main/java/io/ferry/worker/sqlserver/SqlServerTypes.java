@@ -3,10 +3,13 @@ package io.ferry.worker.sqlserver;
 import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.TypeMapping;
+import io.ferry.worker.postgres.PgSql;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The PostgreSQL type each SQL Server type lands in (the table in {@code docs/sqlserver.md}). Target types
@@ -23,19 +26,73 @@ public final class SqlServerTypes {
   private SqlServerTypes() {
   }
 
-  /** Every column of the table, generated ones included, mapped to its PostgreSQL type. */
+  /** SQL Server types whose columns have a collation. */
+  private static final Set<String> TEXT_TYPES = Set.of("char", "nchar", "varchar", "nvarchar", "text", "ntext", "sysname");
+  /** Binary collations compare by code point, as PostgreSQL's {@code "C"} does over UTF-8. */
+  static final String BINARY_COLLATION = "\"pg_catalog\".\"C\"";
+
+  /** Every column mapped, collations included, ICU collations created in the table's own schema. */
   public static TypeMapping map(SourceTable table) {
+    return map(table, null, true);
+  }
+
+  /**
+   * Every column of the table, generated ones included, mapped to its PostgreSQL type; with
+   * {@code mapCollations}, text columns get the collation that compares as theirs did (see
+   * {@link SqlServerCollations}), created in {@code targetSchema} (when null: the table's schema).
+   */
+  public static TypeMapping map(SourceTable table, String targetSchema, boolean mapCollations) {
+    String schema = targetSchema == null || targetSchema.isBlank() ? table.name().schema() : targetSchema;
     Map<String, TypeMapping.ColumnType> columns = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
+    Set<String> statements = new LinkedHashSet<>();
+    Set<String> required = new LinkedHashSet<>();
     for (SourceColumn c : table.columns()) {
       String target = targetType(c.type());
-      columns.put(c.name(), new TypeMapping.ColumnType(target, null, target, null));
+      String collation = null;
+      if (mapCollations && c.collation() != null && TEXT_TYPES.contains(SqlServerType.parse(c.type()).name())) {
+        collation = collation(table.name() + "." + c.name(), c.collation(), schema, statements, required, warnings);
+      }
+      columns.put(c.name(), new TypeMapping.ColumnType(target, null, target, collation));
       String converted = conversion(c.type());
       if (converted != null) {
         warnings.add(table.name() + "." + c.name() + ": " + c.type() + " lands as " + target + " (" + converted + ")");
       }
     }
-    return new TypeMapping(List.of(), columns, warnings);
+    return new TypeMapping(List.copyOf(statements), columns, warnings, List.copyOf(required),
+        statements.isEmpty() ? List.of() : List.of("icu"));
+  }
+
+  /** The target collation of one column (null: the database default), adding what it needs to exist. */
+  private static String collation(String column, String sqlServer, String schema, Set<String> statements,
+      Set<String> required, List<String> warnings) {
+    SqlServerCollations.Parsed parsed = SqlServerCollations.parse(sqlServer);
+    if (parsed == null) {
+      warnings.add(column + ": collation " + sqlServer + " is not one Ferry maps: the column takes the target database's"
+          + " default collation");
+      return null;
+    }
+    SqlServerCollations.Comparison comparison = parsed.comparison();
+    if (comparison == SqlServerCollations.Comparison.BINARY) {
+      required.add(BINARY_COLLATION);
+      return BINARY_COLLATION;
+    }
+    if (comparison.icuLocale == null) {
+      return null;
+    }
+    String name = PgSql.ident(schema) + "." + PgSql.ident(comparison.collationName());
+    statements.add("CREATE SCHEMA IF NOT EXISTS " + PgSql.ident(schema));
+    statements.add("CREATE COLLATION IF NOT EXISTS " + name + " (provider = icu, locale = "
+        + PgSql.literal(comparison.icuLocale) + ", deterministic = false)");
+    if (parsed.language() != null) {
+      warnings.add(column + ": collation " + sqlServer + " lands as " + name + ", ICU's root locale: its case and accent"
+          + " sensitivity are kept, the " + parsed.language() + " ordering rules are not");
+    }
+    if (!parsed.lost().isEmpty()) {
+      warnings.add(column + ": collation " + sqlServer + " is " + String.join(" and ", parsed.lost()) + " sensitive, "
+          + name + " is not");
+    }
+    return name;
   }
 
   /** The PostgreSQL type of a SQL Server type, as {@code format_type} prints it. */

@@ -20,6 +20,7 @@ import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.CopySource;
+import io.ferry.worker.dialect.PlanNames;
 import io.ferry.worker.dialect.RangeRead;
 import io.ferry.worker.dialect.RejectedRow;
 import io.ferry.worker.dialect.RowUuids;
@@ -95,7 +96,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final List<String> targetColumns;
   /** With {@code target.keys: uuid}: the UUID columns the source computes and appends to each row. */
   private final List<UuidColumn> uuids;
-  /** The source's columns in copy order (the target's, after the tenant column if there is one). */
+  /** The source's columns in copy order, by their source names (the target's follow the tenant column, if any). */
   private final List<String> sourceColumns;
   private final SplitKey key;
   private final KeyRange range;
@@ -143,7 +144,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     this.sourceColumns = assignment.plan().columns().stream().map(ColumnPlan::name).toList();
     this.tenantColumn = TenantColumn.of(assignment.tenantColumn());
     this.uuids = assignment.plan().uuids();
-    List<String> written = new ArrayList<>(tenantColumn.before(sourceColumns));
+    List<String> written = new ArrayList<>(tenantColumn.before(PlanNames.columns(assignment.plan())));
     uuids.forEach(u -> written.add(u.name()));
     this.targetColumns = List.copyOf(written);
     this.chunkRequest = ChunkRequest.of(assignment, tenantColumn, targetTable, targetColumns);

@@ -5,6 +5,7 @@ import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.RowDeletion;
+import io.ferry.worker.dialect.PlanNames;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
@@ -101,7 +102,7 @@ final class RollbackUnit {
     String tenantColumn = TenantColumn.of(assignment.tenantColumn()).name();
     if (unit.slice().range() != null) {
       return List.of(new RowDeletion(TableName.parse(unit.slice().table()), tenantColumn, unit.slice().tenantId(),
-          SplitKey.of(assignment.plan()), unit.slice().range()));
+          onTarget(SplitKey.of(assignment.plan())), unit.slice().range()));
     }
     Map<String, RowDeletion> byTable = new LinkedHashMap<>();
     for (WorkUnit copy : assignment.copyUnits()) {
@@ -109,6 +110,11 @@ final class RollbackUnit {
           new RowDeletion(TableName.parse(copy.slice().table()), tenantColumn, copy.slice().tenantId(), null, null));
     }
     return List.copyOf(byTable.values());
+  }
+
+  /** The plan's key as the target names its columns (a range is deleted on the target). */
+  private SplitKey onTarget(SplitKey key) {
+    return key == null ? null : key.withColumns(PlanNames.onTarget(assignment.plan(), key.columns()));
   }
 
   private long delete(Connection target, List<RowDeletion> deletions) throws SQLException {

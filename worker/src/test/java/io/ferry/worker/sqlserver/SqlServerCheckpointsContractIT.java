@@ -47,6 +47,8 @@ class SqlServerCheckpointsContractIT extends CheckpointStoreContract {
     try (Statement st = c.createStatement()) {
       st.execute("DROP TABLE ferry.checkpoints");
       st.execute("DROP TABLE ferry.rejects");
+      st.execute("DROP TABLE ferry.jobs");
+      st.execute("DROP TABLE ferry.units");
       st.execute("DROP SCHEMA ferry");
     }
   }

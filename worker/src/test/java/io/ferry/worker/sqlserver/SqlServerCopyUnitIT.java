@@ -98,6 +98,10 @@ class SqlServerCopyUnitIT {
 
     Map<String, TablePlan> byTarget = new LinkedHashMap<>();
     reply.plans().forEach(p -> byTarget.putIfAbsent(p.targetTable(), p));
+    // The job-level prepare: the case-insensitive collation the text keys land with.
+    TablePlan first = reply.plans().get(0);
+    ok(Units.statements("prepare-types", JOB, UnitKind.PREPARE, first,
+        reply.plans().stream().flatMap(p -> p.ddl().types().stream()).distinct().toList(), source(first), target()));
     for (TablePlan p : byTarget.values()) {
       ok(Units.statements("prepare-" + p.targetTable(), JOB, UnitKind.PREPARE, p, p.ddl().prepare(), source(p), target()));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
@@ -93,7 +94,7 @@ class SqlServerToSqlServerIT {
     TypeMapping types;
     try (Connection c = source.connect(dbs.connection(sourceUrl))) {
       described = source.describe(c, TABLE, new ArrayList<>());
-      types = source.mapTypes(c, described, null, target.engine());
+      types = source.mapTypes(c, described, new TargetSpec(target.engine(), targetUrl, null, null, null, null));
     }
     assertThat(types.warnings()).isEmpty();
     SourceTable mapped = types.apply(described);

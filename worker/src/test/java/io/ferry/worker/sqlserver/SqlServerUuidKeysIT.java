@@ -191,7 +191,7 @@ class SqlServerUuidKeysIT {
     }
     Endpoint e = MSSQL.connection(url);
     JobSpec spec = new JobSpec(JOB, new SourceSpec("sqlserver", List.of(new TenantSpec("d1", e.url(), e.user(), e.password()))),
-        new TargetSpec("postgresql", target, PG.user(), PG.password(), "app", "district", "uuid", null),
+        new TargetSpec("postgresql", target, PG.user(), PG.password(), "app", "district", "uuid", null, null, null, null),
         new TableSelection(List.of("dbo.*"), List.of()), Mode.TRUNCATE, null);
     PreflightReply reply = new Preflight().run(spec);
     assertThat(reply.problems()).anySatisfy(p -> assertThat(p).contains("tenant d1", "dbo.events", "column at",
@@ -251,7 +251,7 @@ class SqlServerUuidKeysIT {
       tenants.add(new TenantSpec(id, e.url(), e.user(), e.password()));
     });
     return new JobSpec(JOB, new SourceSpec("sqlserver", tenants),
-        new TargetSpec("postgresql", target, PG.user(), PG.password(), "app", "district", "uuid", null),
+        new TargetSpec("postgresql", target, PG.user(), PG.password(), "app", "district", "uuid", null, null, null, null),
         new TableSelection(List.of(include), List.of()), mode, null);
   }
 
@@ -265,6 +265,7 @@ class SqlServerUuidKeysIT {
   private void run(List<TablePlan> plans, String target, Mode mode, String prefix) throws SQLException {
     Map<String, TablePlan> byTarget = new LinkedHashMap<>();
     plans.forEach(p -> byTarget.putIfAbsent(p.targetTable(), p));
+    ok(Units.types(prefix + "-prepare-types", JOB, plans, source(plans.get(0)), PG.connection(target)));
     for (TablePlan p : byTarget.values()) {
       ok(Units.statements(prefix + "-prepare-" + p.targetTable(), JOB, UnitKind.PREPARE, p, p.ddl().prepare(), source(p),
           PG.connection(target)));

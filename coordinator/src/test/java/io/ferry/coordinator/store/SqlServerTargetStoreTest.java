@@ -1,0 +1,35 @@
+package io.ferry.coordinator.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** The store's contract on a SQL Server target: the shared server ({@link TestSqlServer}). */
+class SqlServerTargetStoreTest extends TargetStoreContract {
+
+  private TestSqlServer server;
+
+  /** The server to test on, asked for once the test's containers (if any) have started. */
+  protected TestSqlServer server() {
+    return new TestSqlServer();
+  }
+
+  @Override
+  protected Target newTarget(String name) throws SQLException {
+    if (server == null) {
+      server = server();
+    }
+    return new Target("sqlserver", server.create(name), server.user(), server.password());
+  }
+
+  @Override
+  protected Connection connect(Target target) throws SQLException {
+    return server.open(target.url());
+  }
+
+  @Override
+  protected void dropDatabases() throws SQLException {
+    if (server != null) {
+      server.close();
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.ferry.deploy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.testsupport.TestPostgres;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ferry demo --source sqlserver} as a user runs it: three districts built on the SQL Server test
+ * server (Babelfish, or {@code FERRY_TEST_MSSQL_URL}), consolidated into PostgreSQL by a real cluster and
+ * compared through the type mapping; and the error a user gets when no SQL Server answers.
+ */
+class SqlServerDemoIT {
+
+  final String prefix = "ferry_it_demo_" + UUID.randomUUID().toString().substring(0, 8);
+
+  @AfterEach
+  void dropDatabases() throws Exception {
+    try (Connection c = SqlServerConsolidationIT.open(SqlServerConsolidationIT.SERVER); Statement st = c.createStatement()) {
+      for (int d = 1; d <= 3; d++) {
+        st.execute("DROP DATABASE IF EXISTS " + prefix + "_district_" + d);
+      }
+    }
+    try (TestPostgres pg = new TestPostgres(); Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + prefix + "_target WITH (FORCE)");
+    }
+  }
+
+  @Test
+  void consolidatesTheSqlServerDistrictsAndReportsThatEveryTableMatches() throws Exception {
+    CliRun run = CliRun.of(300, args("--sqlserver-url", SqlServerConsolidationIT.SERVER));
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).as(run.output())
+        .contains("districts on SQL Server", "source and target match in every table")
+        .doesNotContain("DIFFERENT", SqlServerConsolidationIT.PASSWORD);
+    for (String table : List.of("schools", "students", "enrollments")) {
+      for (int d = 1; d <= 3; d++) {
+        long rows = table.equals("schools") ? 200 : table.equals("students") ? 1200 : 2300;
+        assertThat(run.output()).containsPattern("consolidated\\." + table + " +district_" + d + " +" + String.format("%,d", rows)
+            + " +" + String.format("%,d", rows) + " +match");
+      }
+    }
+  }
+
+  @Test
+  void saysClearlyThatNoSqlServerAnswers() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    CliRun run = CliRun.of(120, args("--sqlserver-url", "jdbc:sqlserver://127.0.0.1:" + closedPort + ";encrypt=false"));
+    assertThat(run.exitCode()).as(run.output()).isNotZero();
+    assertThat(run.output()).contains("no SQL Server answers at jdbc:sqlserver://127.0.0.1:" + closedPort, "--sqlserver-url")
+        .doesNotContain("\tat ", SqlServerConsolidationIT.PASSWORD);
+  }
+
+  /** The demo at scale 0.01 (~10,500 rows) with one worker (one JVM less to start), as the test server's user. */
+  String[] args(String... extra) {
+    List<String> args = new ArrayList<>(List.of("demo", "--source", "sqlserver", "--scale", "0.01", "--workers", "1", "--database-prefix", prefix,
+        "--sqlserver-user", SqlServerConsolidationIT.USER, "--sqlserver-password", SqlServerConsolidationIT.PASSWORD));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
+  }
+}

@@ -1,0 +1,281 @@
+package io.ferry.deploy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.deploy.cli.ApiClient;
+import io.ferry.deploy.cli.StatusView;
+import io.ferry.deploy.cluster.ProcessCluster;
+import io.ferry.deploy.demo.MappedChecksum;
+import io.ferry.protocol.Json;
+import io.ferry.testsupport.TestPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Exactly once from SQL Server under kill -9: three SQL Server tenants (the Babelfish test server, or
+ * {@code FERRY_TEST_MSSQL_URL}) consolidated into PostgreSQL by a coordinator and two workers in JVMs of
+ * their own, while first a worker and then the coordinator are killed -9 in the middle of a copy unit (the
+ * coordinator is started again). The job's rate limit makes every unit last seconds whatever the machine's
+ * speed, so each kill lands mid-copy: it strikes only once a unit's checkpoint has rows and is not done.
+ * Then the target must equal the sources per tenant and table (count and checksum through the type
+ * mapping), the copy checkpoints must add up to the source rows, and the killed worker's unit must have
+ * finished under a newer lease.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SqlServerFaultInjectionIT {
+
+  static final int ITEMS = 20_000;
+  static final int TAGS = 50;
+  static final List<String> TABLES = List.of("items", "tags");
+  /** Job-wide: 60,000 item rows take ~10 s, so each of the three item units is mid-copy for seconds. */
+  static final int ROWS_PER_SECOND = 6_000;
+  static final String[] COORDINATOR_ARGS = {"--lease-timeout", "4s", "--chunk-rows", "1000"};
+  static final Duration JOB_LIMIT = Duration.ofMinutes(3);
+  static final String PASSWORD_ENV = "FERRY_IT_MSSQL_PASSWORD";
+
+  final Map<String, String> tenants = new LinkedHashMap<>();
+  final List<String> created = new ArrayList<>();
+  final List<Process> workers = new ArrayList<>();
+  TestPostgres pg;
+  String target;
+  ProcessCluster cluster;
+  ApiClient api;
+  JobProbe jobs;
+
+  @BeforeAll
+  void start() throws Exception {
+    for (String tenant : List.of("a", "b", "c")) {
+      String name = ("ferry_t_kill_" + tenant + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+      SqlServerConsolidationIT.execute(SqlServerConsolidationIT.SERVER, "CREATE DATABASE " + name);
+      created.add(name);
+      String url = SqlServerConsolidationIT.SERVER + ";databaseName=" + name;
+      tenants.put(tenant, url);
+      fill(url, tenant);
+    }
+    pg = new TestPostgres();
+    target = pg.createDatabase("mssql_kill");
+    cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
+        Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName())));
+    // A restarted coordinator resumes only a job whose secrets are references it can resolve again.
+    cluster.environment(PASSWORD_ENV, SqlServerConsolidationIT.PASSWORD);
+    cluster.startCoordinator(COORDINATOR_ARGS);
+    // Two workers: one is killed, the other carries on; fewer JVMs keep the test fast on a small machine.
+    for (int i = 0; i < 2; i++) {
+      workers.add(cluster.startWorker(2));
+    }
+    api = ItCluster.ready(cluster, null, 2);
+    jobs = new JobProbe(api);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    ItCluster.close(cluster, pg);
+    try (Connection c = SqlServerConsolidationIT.open(SqlServerConsolidationIT.SERVER); Statement st = c.createStatement()) {
+      for (String name : created) {
+        st.execute("DROP DATABASE IF EXISTS " + name);
+      }
+    }
+  }
+
+  /** Items of most column kinds (a NULL in every nullable column now and then), and a small second table. */
+  static void fill(String url, String tenant) throws Exception {
+    SqlServerConsolidationIT.execute(url, """
+        CREATE TABLE dbo.items (id int NOT NULL PRIMARY KEY, name nvarchar(100) NULL, amount decimal(18,4) NOT NULL,
+          at datetime2(3) NOT NULL, flag bit NOT NULL, ref uniqueidentifier NULL, blob varbinary(64) NULL)""", """
+        CREATE TABLE dbo.tags (id int NOT NULL PRIMARY KEY, label varchar(20) NOT NULL)""", """
+        WITH d AS (SELECT v FROM (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) x (v)),
+        k AS (SELECT a.v + 10 * b.v + 100 * c.v AS v FROM d a CROSS JOIN d b CROSS JOIN d c),
+        n AS (SELECT TOP (%d) CAST(ROW_NUMBER() OVER (ORDER BY (SELECT NULL)) AS int) AS i FROM k a CROSS JOIN k b)
+        INSERT INTO dbo.items (id, name, amount, at, flag, ref, blob)
+        SELECT i, CASE WHEN i %% 11 = 0 THEN NULL ELSE N'Item ✓ ' + CAST(i AS nvarchar(10)) + N' of %s' END,
+          CAST(i AS decimal(18,4)) * 1.0625 - 5000, DATEADD(second, i, CAST('2024-02-29T12:00:00.125' AS datetime2(3))),
+          CASE WHEN i %% 3 = 0 THEN 1 ELSE 0 END,
+          CASE WHEN i %% 13 = 0 THEN NULL ELSE CAST('6F9619FF-8B86-D011-B42D-' + RIGHT('00000000000' + CAST(i AS varchar(12)), 12) AS uniqueidentifier) END,
+          CASE WHEN i %% 17 = 0 THEN NULL ELSE CAST(CAST(i AS bigint) * 2654435761 AS varbinary(8)) END
+        FROM n""".formatted(ITEMS, tenant), """
+        INSERT INTO dbo.tags (id, label) SELECT TOP (%d) id, 'tag-' + CAST(id AS varchar(10)) FROM dbo.items ORDER BY id"""
+        .formatted(TAGS));
+  }
+
+  @Test
+  void everyRowOnceAfterAWorkerAndTheCoordinatorAreKilledMidCopy() throws Exception {
+    String job = submit();
+
+    // 1. kill -9 the worker holding a unit that is part-way through its range.
+    String unitId = Poll.until("a copy unit part-way through its range", JOB_LIMIT, () -> unitInFlight(job));
+    JsonNode unit = leased(job, unitId);
+    Process victim = processOf(unit.path("workerId").asText());
+    long killedEpoch = unit.path("epoch").asLong();
+    long rowsAtKill = checkpoint(job, unitId)[0];
+    cluster.kill(victim);
+    workers.remove(victim);
+    note("killed worker %s (pid %d) holding %s at %d rows (epoch %d)", unit.path("workerId").asText(), victim.pid(), unitId,
+        rowsAtKill, killedEpoch);
+    Poll.untilTrue("the killed worker's unit is taken over under a newer lease", Duration.ofSeconds(30), () -> {
+      JsonNode now = unitById(job, unitId);
+      return now != null && now.path("epoch").asLong() > killedEpoch
+          && ("done".equals(now.path("state").asText()) || "leased".equals(now.path("state").asText()));
+    });
+
+    // 2. kill -9 the coordinator while a unit is part-way through, and start it again.
+    String second = Poll.until("a copy unit part-way through its range", JOB_LIMIT, () -> unitInFlight(job));
+    note("killing the coordinator while %s is at %d rows", second, checkpoint(job, second)[0]);
+    cluster.kill(cluster.coordinator());
+    long restartAt = System.nanoTime();
+    cluster.startCoordinator(COORDINATOR_ARGS);
+    Poll.untilTrue("the restarted coordinator is ready", Duration.ofMinutes(1), () -> api.get("/ready").status() == 200);
+    note("the coordinator was back %d ms after the kill", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartAt));
+
+    JsonNode finished = Poll.until(job + " ends", JOB_LIMIT, () -> {
+      JsonNode j = jobs.job(job);
+      return StatusView.TERMINAL_STATES.contains(j.path("state").asText()) ? j : null;
+    });
+    assertThat(finished.path("state").asText()).as(finished.toString()).isEqualTo("succeeded");
+
+    long sourceRows = assertTargetEqualsSources();
+    assertCheckpointsCountTheSourceRows(job);
+    assertThat(checkpoint(job, unitId)[1]).as("%s finished under a newer lease", unitId).isGreaterThan(killedEpoch);
+    assertThat(finished.path("rows").path("done").asLong()).as("the job's rows.done").isEqualTo(sourceRows);
+  }
+
+  /** Every table of every tenant: the same count and checksum on both sides; no target row beyond them. */
+  long assertTargetEqualsSources() throws Exception {
+    long total = 0;
+    try (Connection t = pg.connect(target)) {
+      t.setAutoCommit(false); // PgJDBC streams by the fetch size only inside a transaction
+      for (var tenant : tenants.entrySet()) {
+        try (Connection s = SqlServerConsolidationIT.open(tenant.getValue())) {
+          for (String table : TABLES) {
+            List<String> columns = table.equals("items") ? List.of("id", "name", "amount", "at", "flag", "ref", "blob")
+                : List.of("id", "label");
+            List<MappedChecksum.Reading> readings = MappedChecksum.readings(t, "merged." + table, columns);
+            MappedChecksum.Result expected = MappedChecksum.compute(s, "SELECT " + String.join(", ", columns) + " FROM dbo." + table,
+                readings, null);
+            MappedChecksum.Result actual = MappedChecksum.compute(t, "SELECT " + String.join(", ", columns) + " FROM merged." + table
+                + " WHERE tenant_id = ?", readings, tenant.getKey());
+            assertThat(actual).as("%s of tenant %s", table, tenant.getKey()).isEqualTo(expected);
+            assertThat(expected.rows()).isEqualTo(table.equals("items") ? ITEMS : TAGS);
+            total += expected.rows();
+          }
+        }
+      }
+      long targetRows = 0;
+      for (String table : TABLES) {
+        targetRows += TargetChecks.count(t, "SELECT count(*) FROM merged." + table);
+      }
+      assertThat(targetRows).as("no target row beyond the sources' rows").isEqualTo(total);
+      t.rollback();
+    }
+    return total;
+  }
+
+  /** Per tenant and table, the copy checkpoints count exactly the source rows, and every checkpoint is done. */
+  void assertCheckpointsCountTheSourceRows(String job) throws Exception {
+    Map<String, Long> counted = new TargetProbe(pg).checkpointRowsByTenantTable(target, job);
+    for (String tenant : tenants.keySet()) {
+      assertThat(counted.get(tenant + "/dbo.items")).as("checkpoint rows of %s/items", tenant).isEqualTo(ITEMS);
+      assertThat(counted.get(tenant + "/dbo.tags")).as("checkpoint rows of %s/tags", tenant).isEqualTo(TAGS);
+    }
+    try (Connection t = pg.connect(target)) {
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM ferry.checkpoints WHERE job_id = '" + job + "' AND NOT done"))
+          .as("checkpoints not done").isZero();
+    }
+  }
+
+  /** A leased copy unit whose checkpoint has rows and is not done, or null. */
+  String unitInFlight(String job) throws Exception {
+    for (JsonNode u : jobs.units(job, "leased")) {
+      if ("copy".equals(u.path("kind").asText()) && processOfOrNull(u.path("workerId").asText()) != null) {
+        long[] c = checkpoint(job, u.path("id").asText());
+        if (c[0] > 0 && c[2] == 0) {
+          return u.path("id").asText();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A unit's checkpoint: {rows, epoch, done (1) or not (0)}; zeros without one. */
+  long[] checkpoint(String job, String unitId) throws Exception {
+    try (Connection t = pg.connect(target); PreparedStatement ps = t.prepareStatement(
+        "SELECT rows, epoch, CASE WHEN done THEN 1 ELSE 0 END FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ?")) {
+      ps.setString(1, job);
+      ps.setString(2, unitId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[3];
+      }
+    } catch (java.sql.SQLException notYet) {
+      return new long[3]; // the ferry schema appears with the job
+    }
+  }
+
+  JsonNode leased(String job, String unitId) throws Exception {
+    return jobs.units(job, "leased").stream().filter(u -> unitId.equals(u.path("id").asText())).findFirst()
+        .orElseThrow(() -> new AssertionError(unitId + " is no longer leased"));
+  }
+
+  JsonNode unitById(String job, String unitId) throws Exception {
+    for (String state : List.of("leased", "done", "pending")) {
+      for (JsonNode u : jobs.units(job, state)) {
+        if (unitId.equals(u.path("id").asText())) {
+          return u;
+        }
+      }
+    }
+    return null;
+  }
+
+  Process processOf(String workerId) throws Exception {
+    Process p = processOfOrNull(workerId);
+    assertThat(p).as("the process of worker %s", workerId).isNotNull();
+    return p;
+  }
+
+  Process processOfOrNull(String workerId) throws Exception {
+    for (JsonNode w : api.get("/api/v1/workers").body().path("workers")) {
+      if (workerId.equals(w.path("id").asText())) {
+        return workers.stream().filter(p -> p.isAlive() && p.pid() == w.path("pid").asLong()).findFirst().orElse(null);
+      }
+    }
+    return null;
+  }
+
+  String submit() throws Exception {
+    List<Map<String, Object>> tenantSpecs = new ArrayList<>();
+    tenants.forEach((id, url) -> tenantSpecs.add(Map.of("id", id, "url", url, "user", SqlServerConsolidationIT.USER,
+        "password", "${env:" + PASSWORD_ENV + "}")));
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("name", "it-sqlserver-kill");
+    spec.put("source", Map.of("engine", "sqlserver", "tenants", tenantSpecs));
+    spec.put("target", Map.of("engine", "postgresql", "url", pg.url(target), "user", pg.user(), "schema", "merged",
+        "tenantColumn", "tenant_id"));
+    spec.put("tables", Map.of("include", List.of("dbo.*")));
+    spec.put("mode", "drop_recreate");
+    spec.put("unit", Map.of("rows", 10_000));
+    spec.put("limits", Map.of("rowsPerSecond", ROWS_PER_SECOND));
+    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+    return submitted.body().path("id").asText();
+  }
+
+  static void note(String format, Object... args) {
+    System.out.printf("SqlServerFaultInjectionIT: %s%n", String.format(format, args));
+  }
+}

@@ -1,0 +1,99 @@
+package io.ferry.worker.sqlserver;
+
+import io.ferry.worker.dialect.CopySource;
+import io.ferry.worker.dialect.RangeRead;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One range of a SQL Server table as PostgreSQL text COPY, for tables with a column whose target type the
+ * job overrides ({@code target.columnTypes}): the target's input functions then parse every value into its
+ * column's type, the overridden one included. The same keyset read as the binary one ({@link SqlServerSelect});
+ * each value printed as {@link SqlServerTextRow} prints a rejected row, the key columns as trailing text
+ * fields. Rows stream out in blocks of about {@link CopyTuples#BLOCK} bytes; a value is held whole while its
+ * line is written, so this path suits tables without very large values.
+ */
+final class SqlServerTextCopySource implements CopySource {
+
+  private final PreparedStatement statement;
+  private final ResultSet rows;
+  private final RangeRead read;
+  private final List<String> columnTypes;
+  private final int keyIndex;
+  private final ByteArrayOutputStream block = new ByteArrayOutputStream(CopyTuples.BLOCK + 8192);
+  private boolean ended;
+
+  private SqlServerTextCopySource(PreparedStatement statement, ResultSet rows, RangeRead read, List<String> columnTypes,
+      int keyIndex) {
+    this.statement = statement;
+    this.rows = rows;
+    this.read = read;
+    this.columnTypes = columnTypes;
+    this.keyIndex = keyIndex;
+  }
+
+  static SqlServerTextCopySource open(Connection source, RangeRead read, List<String> columnTypes) throws SQLException {
+    List<String> select = new ArrayList<>();
+    for (int c = 0; c < columnTypes.size(); c++) {
+      select.add(SqlServerTextRow.select(SqlServerSql.ident(read.columns().get(c)), columnTypes.get(c)));
+    }
+    SqlServerSelect statement = SqlServerSelect.of(read, select, 0);
+    PreparedStatement ps = statement.prepare(source);
+    try {
+      return new SqlServerTextCopySource(ps, statement.execute(ps), read, columnTypes, statement.keyIndex());
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public byte[] read() throws SQLException {
+    if (ended) {
+      return null;
+    }
+    block.reset();
+    List<String> fields = new ArrayList<>(columnTypes.size() + read.keyFields());
+    while (block.size() < CopyTuples.BLOCK) {
+      if (!rows.next()) {
+        ended = true;
+        statement.close();
+        break;
+      }
+      fields.clear();
+      for (int c = 0; c < columnTypes.size(); c++) {
+        fields.add(SqlServerTextRow.value(rows, c + 1, columnTypes.get(c)));
+      }
+      for (int k = 0; k < read.keyFields(); k++) {
+        fields.add(SqlServerKeyText.print(rows, keyIndex + k, read.key().types().get(k)));
+      }
+      block.writeBytes(SqlServerTextRow.line(read.tenantId(), fields).getBytes(StandardCharsets.UTF_8));
+    }
+    return block.size() == 0 ? null : block.toByteArray();
+  }
+
+  @Override
+  public void cancel() {
+    close();
+  }
+
+  /** An unfinished read is cancelled first: closing it alone would make the driver read the rest of the range. */
+  @Override
+  public void close() {
+    try {
+      if (!ended) {
+        ended = true;
+        statement.cancel();
+      }
+      statement.close();
+    } catch (SQLException ignored) {
+      // closing a cancelled read can fail; the connection is what a caller still owns
+    }
+  }
+}
