@@ -5,6 +5,7 @@ import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.postgres.PostgresSource;
 import io.ferry.worker.postgres.PostgresTarget;
 import io.ferry.worker.sqlserver.SqlServerSource;
+import io.ferry.worker.sqlserver.SqlServerTarget;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,7 +18,9 @@ public final class Dialects {
   private static final Map<String, SourceDialect> SOURCES = Map.of(
       "postgresql", new PostgresSource(),
       "sqlserver", new SqlServerSource());
-  private static final Map<String, TargetDialect> TARGETS = Map.of("postgresql", new PostgresTarget());
+  private static final Map<String, TargetDialect> TARGETS = Map.of(
+      "postgresql", new PostgresTarget(),
+      SqlServerTarget.ENGINE, new SqlServerTarget());
 
   private Dialects() {
   }

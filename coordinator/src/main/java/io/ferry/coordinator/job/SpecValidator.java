@@ -28,7 +28,11 @@ public final class SpecValidator {
   public static final String SUPPORTED_ENGINE = "postgresql";
   /** Engines a worker reads; every one is also a known engine. */
   private static final Set<String> SOURCE_ENGINES = Set.of("postgresql", "sqlserver");
-  private static final Set<String> TARGET_ENGINES = Set.of(SUPPORTED_ENGINE);
+  /** Engines a worker writes; every one is also a known engine. */
+  private static final Set<String> TARGET_ENGINES = Set.of("postgresql", "sqlserver");
+  /** What each target engine takes from: a SQL Server target, SQL Server sources only (types are copied as they are). */
+  private static final java.util.Map<String, Set<String>> SOURCES_OF_TARGET = java.util.Map.of(
+      "postgresql", Set.of("postgresql", "sqlserver"), "sqlserver", Set.of("sqlserver"));
   private static final Set<String> KNOWN_ENGINES = Set.of("postgresql", "sqlserver");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,63}");
   private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9_.-]{1,63}");
@@ -49,6 +53,10 @@ public final class SpecValidator {
     }
     String sourceEngine = source(spec.source(), problems);
     String targetEngine = target(spec.target(), spec.source(), problems);
+    if (sourceEngine != null && targetEngine != null && !SOURCES_OF_TARGET.get(targetEngine).contains(sourceEngine)) {
+      problems.add("target.engine '" + targetEngine + "' cannot take a " + sourceEngine + " source: a " + targetEngine
+          + " target takes " + String.join(" or ", SOURCES_OF_TARGET.get(targetEngine).stream().sorted().toList()) + " sources");
+    }
     if (spec.mode() == null && sourceEngine != null && sourceEngine.equals(targetEngine)) {
       problems.add("mode is required when source and target are both " + sourceEngine + ": one of " + Mode.names()
           + " (" + modeDescriptions() + ")");
@@ -168,6 +176,10 @@ public final class SpecValidator {
         && !source.engine().toLowerCase(Locale.ROOT).equals("sqlserver")) {
       problems.add("target.keys: uuid needs source.engine sqlserver: a " + source.engine() + " source's rows are"
           + " copied undecoded, so Ferry cannot compute their UUIDs");
+    }
+    if (target.uuidKeys() && target.engine() != null && target.engine().toLowerCase(Locale.ROOT).equals("sqlserver")) {
+      problems.add("target.keys: uuid needs target.engine postgresql: a SQL Server target keeps the source's keys"
+          + " (use target.keys: composite)");
     }
     if (target.uuidColumn() != null) {
       if (!target.uuidKeys()) {

@@ -45,19 +45,29 @@ class SpecValidatorTest {
   }
 
   @Test
-  void aSourceIsPostgresqlOrSqlServerAndATargetPostgresql() {
+  void aSourceIsPostgresqlOrSqlServerAndATargetPostgresqlOrSqlServerForSqlServerSources() {
     List<TenantSpec> districts = List.of(new TenantSpec("d1", "jdbc:sqlserver://h;databaseName=d1", "u", null),
         new TenantSpec("d2", "jdbc:sqlserver://h:1433;databaseName=d2", "u", null));
     JobSpec spec = new JobSpec("n", new SourceSpec("sqlserver", districts), VALID.target(), null, Mode.CREATE, null);
     assertThat(SpecValidator.validate(spec)).isEmpty();
     JobSpec postgresUrls = new JobSpec("n", new SourceSpec("sqlserver", VALID.source().tenants()),
         new TargetSpec(null, "jdbc:postgresql://h/db", "u", null, null, "tenant_id"), null, Mode.CREATE, null);
-    assertThat(SpecValidator.validate(postgresUrls)).contains("target.engine is required: postgresql")
+    assertThat(SpecValidator.validate(postgresUrls)).contains("target.engine is required: postgresql or sqlserver")
         .anySatisfy(p -> assertThat(p).startsWith("source.tenants[0].url must start with jdbc:sqlserver:"));
     JobSpec toSqlServer = new JobSpec("n", new SourceSpec("SQLServer", districts),
+        new TargetSpec("sqlserver", "jdbc:sqlserver://h;databaseName=all", "u", null, null, "tenant_id"), null, Mode.CREATE, null);
+    assertThat(SpecValidator.validate(toSqlServer)).isEmpty();
+    JobSpec uuidsToSqlServer = new JobSpec("n", new SourceSpec("sqlserver", districts),
+        new TargetSpec("sqlserver", "jdbc:sqlserver://h;databaseName=all", "u", null, null, "tenant_id", "uuid", null, null,
+            null, null),
+        null, Mode.CREATE, null);
+    assertThat(SpecValidator.validate(uuidsToSqlServer)).singleElement().asString()
+        .startsWith("target.keys: uuid needs target.engine postgresql");
+    JobSpec postgresToSqlServer = new JobSpec("n", VALID.source(),
         new TargetSpec("sqlserver", "jdbc:postgresql://h/db", "u", null, null, "tenant_id"), null, Mode.CREATE, null);
-    assertThat(SpecValidator.validate(toSqlServer)).singleElement().asString()
-        .contains("target.engine 'sqlserver' is not supported yet");
+    assertThat(SpecValidator.validate(postgresToSqlServer)).containsExactlyInAnyOrder(
+        "target.url must start with jdbc:sqlserver: (e.g. jdbc:sqlserver://host:1433;databaseName=database)",
+        "target.engine 'sqlserver' cannot take a postgresql source: a sqlserver target takes sqlserver sources");
     JobSpec unknown = new JobSpec("n", new SourceSpec("oracle", VALID.source().tenants()), VALID.target(), null, Mode.CREATE, null);
     assertThat(SpecValidator.validate(unknown)).singleElement().asString()
         .isEqualTo("source.engine 'oracle' is unknown: use postgresql or sqlserver");

@@ -14,12 +14,22 @@ import java.util.List;
  * @param keyInBand   the reader takes the key from the copied fields themselves (binary COPY of keys
  *                    {@code io.ferry.worker.copy.BinaryKey} prints): the source appends no key text
  * @param uuids       UUID fields the source appends to each row after its columns (before any key text)
+ * @param targetEngine the engine the rows are written to: a source whose types that engine shares sends each
+ *                    value in a form that keeps it exactly (see the source dialect); null: the fields are
+ *                    PostgreSQL binary COPY of the mapped types
  */
 public record RangeRead(TableName table, List<String> columns, SplitKey key, KeyRange range,
-                        List<String> resumeAfter, String tenantId, boolean keyInBand, RowUuids uuids) {
+                        List<String> resumeAfter, String tenantId, boolean keyInBand, RowUuids uuids,
+                        String targetEngine) {
 
   public RangeRead {
     uuids = uuids == null ? RowUuids.NONE : uuids;
+  }
+
+  /** A read with UUID fields, of PostgreSQL binary COPY. */
+  public RangeRead(TableName table, List<String> columns, SplitKey key, KeyRange range, List<String> resumeAfter,
+      String tenantId, boolean keyInBand, RowUuids uuids) {
+    this(table, columns, key, range, resumeAfter, tenantId, keyInBand, uuids, null);
   }
 
   /** A read without UUID fields. */

@@ -61,7 +61,8 @@ public interface SourceDialect {
   /**
    * The user-defined types the table's columns use and how each column lands on the target, types placed
    * in {@code target.schema()} when non-null (else in their own schema), collations as
-   * {@code target.collations} says.
+   * {@code target.collations} says. A target engine the source cannot write to is refused with an
+   * {@link IllegalArgumentException} that says so.
    */
   TypeMapping mapTypes(Connection source, SourceTable table, TargetSpec target) throws SQLException;
 

@@ -80,6 +80,11 @@ public final class PostgresSource implements SourceDialect {
 
   @Override
   public TypeMapping mapTypes(Connection source, SourceTable table, TargetSpec target) throws SQLException {
+    String targetEngine = target.endpoint().engine();
+    if (!engine().equals(targetEngine)) {
+      throw new IllegalArgumentException("a PostgreSQL source can be copied to a PostgreSQL target only, not to "
+          + targetEngine);
+    }
     return PostgresTypes.map(source, table, target.schema());
   }
 

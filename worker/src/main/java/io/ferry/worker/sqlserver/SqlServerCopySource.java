@@ -88,7 +88,10 @@ public final class SqlServerCopySource implements CopySource {
   /** Starts the read of at most {@code top} rows (0: all). */
   static SqlServerCopySource open(Connection source, RangeRead read, List<String> columnTypes, int top)
       throws SQLException {
-    List<ColumnEncoder> encoders = columnTypes.stream().map(SqlServerEncoders::forType).toList();
+    // To a SQL Server target every value travels in its exact form; to PostgreSQL, as its mapped type's binary.
+    java.util.function.Function<String, ColumnEncoder> encoder = SqlServerTarget.ENGINE.equals(read.targetEngine())
+        ? SqlServerWire::encoder : SqlServerEncoders::forType;
+    List<ColumnEncoder> encoders = columnTypes.stream().map(encoder).toList();
     List<String> select = new ArrayList<>();
     int[] first = new int[encoders.size()];
     for (int c = 0; c < encoders.size(); c++) {

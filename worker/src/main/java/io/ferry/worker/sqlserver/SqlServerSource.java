@@ -66,9 +66,15 @@ public final class SqlServerSource implements SourceDialect {
     return SqlServerKeySample.sample(source, table, key, points, minPoints);
   }
 
+  /** To PostgreSQL by {@link SqlServerTypes}; to SQL Server every type as it is ({@link SqlServerTargetTypes}). */
   @Override
-  public TypeMapping mapTypes(Connection source, SourceTable table, TargetSpec target) {
-    return SqlServerTypes.map(table, target.schema(), target.mapsCollations());
+  public TypeMapping mapTypes(Connection source, SourceTable table, TargetSpec target) throws SQLException {
+    String targetEngine = target.endpoint().engine();
+    return switch (targetEngine) {
+      case "postgresql" -> SqlServerTypes.map(table, target.schema(), target.mapsCollations());
+      case SqlServerTarget.ENGINE -> SqlServerTargetTypes.map(table, SqlServerCatalog.columns(source, table.name()));
+      default -> throw new IllegalArgumentException("a SQL Server source cannot be copied to a " + targetEngine + " target");
+    };
   }
 
   @Override
@@ -77,8 +83,9 @@ public final class SqlServerSource implements SourceDialect {
   }
 
   /**
-   * Binary, every SQL Server column encoded into its PostgreSQL type's binary form; text for a table with a
-   * column whose target type the job overrides ({@code target.columnTypes}), which the target parses.
+   * Binary, every SQL Server column encoded into its PostgreSQL type's binary form, or for a SQL Server target
+   * into its exact form ({@link SqlServerWire}); text for a table with a column whose target type the job
+   * overrides ({@code target.columnTypes}), which the target parses.
    */
   @Override
   public CopySource openCopy(Connection source, RangeRead read, CopyFormat format) throws SQLException {

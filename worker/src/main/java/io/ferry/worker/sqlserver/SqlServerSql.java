@@ -15,8 +15,9 @@ final class SqlServerSql {
     return "[" + name.replace("]", "]]") + "]";
   }
 
+  /** Schema-qualified; a temporary table ({@code #name}) has no schema. */
   static String table(TableName table) {
-    return ident(table.schema()) + "." + ident(table.name());
+    return table.schema().isEmpty() ? ident(table.name()) : ident(table.schema()) + "." + ident(table.name());
   }
 
   static String idents(List<String> names) {

@@ -28,9 +28,16 @@ final class StreamedText implements ColumnEncoder {
   static final int SHORT = 256 * 1024;
 
   private final ColumnEncoder whole;
+  /** PostgreSQL text cannot hold a NUL character; SQL Server's can. */
+  private final boolean refuseNul;
 
   StreamedText(ColumnEncoder whole) {
+    this(whole, true);
+  }
+
+  StreamedText(ColumnEncoder whole, boolean refuseNul) {
     this.whole = whole;
+    this.refuseNul = refuseNul;
   }
 
   @Override
@@ -46,11 +53,11 @@ final class StreamedText implements ColumnEncoder {
     } else if (length <= SHORT) {
       whole.write(rs, first + 1, out);
     } else {
-      stream(rs, first + 1, out);
+      stream(rs, first + 1, out, refuseNul);
     }
   }
 
-  private static void stream(ResultSet rs, int i, CopyTuples out) throws SQLException, IOException {
+  private static void stream(ResultSet rs, int i, CopyTuples out, boolean refuseNul) throws SQLException, IOException {
     Reader reader = rs.getCharacterStream(i);
     if (reader == null) {
       out.nullField();
@@ -60,7 +67,7 @@ final class StreamedText implements ColumnEncoder {
     try (reader; Writer utf8 = new OutputStreamWriter(spill, StandardCharsets.UTF_8)) {
       char[] chars = new char[8192];
       for (int n = reader.read(chars); n >= 0; n = reader.read(chars)) {
-        for (int c = 0; c < n; c++) {
+        for (int c = 0; refuseNul && c < n; c++) {
           if (chars[c] == '\0') {
             throw new UnencodableValueException(rs.getMetaData().getColumnLabel(i),
                 "contains a NUL character (U+0000), which PostgreSQL text cannot hold");

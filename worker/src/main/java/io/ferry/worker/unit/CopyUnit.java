@@ -242,7 +242,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     Slice slice = unit.slice();
     return new RangeRead(TableName.parse(slice.sourceTable() != null ? slice.sourceTable() : plan.sourceTable()),
         sourceColumns, key, range, lastKey, tenantColumn.valueFor(slice.tenantId()), keyInBand,
-        withUuids ? RowUuids.of(slice.tenantId(), uuids) : RowUuids.NONE);
+        withUuids ? RowUuids.of(slice.tenantId(), uuids) : RowUuids.NONE, targetDialect.engine());
   }
 
   /** Streams the range from after the last committed key (or its lower bound) to its end, chunk by chunk. */
