@@ -207,6 +207,47 @@ class SqlServerConsolidationIT {
     }
   }
 
+  /**
+   * District 1 copied into another SQL Server database (SQL Server → SQL Server) on the same cluster: every
+   * table of both schemas equal row for row, and the coordinator's record of the job kept in the target.
+   */
+  @Test
+  void copiesADistrictIntoSqlServerAndRecordsTheJobThere() throws Exception {
+    String name = ("ferry_t_mssql_target_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+    execute(SERVER, "CREATE DATABASE " + name);
+    created.add(name);
+    String targetUrl = SERVER + ";databaseName=" + name;
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("name", "it-mssql-to-mssql");
+    spec.put("source", Map.of("engine", "sqlserver", "tenants",
+        List.of(Map.of("id", "d1", "url", districts.get("d1"), "user", USER, "password", PASSWORD))));
+    spec.put("target", Map.of("engine", "sqlserver", "url", targetUrl, "user", USER, "password", PASSWORD));
+    spec.put("tables", Map.of("include", List.of("dbo.*", "shapes.*")));
+    spec.put("mode", "drop_recreate");
+    spec.put("unit", Map.of("rows", 500));
+    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+    String jobId = submitted.body().path("id").asText();
+    JsonNode job = ClusterWait.finished(api, jobId, state -> { });
+    assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
+
+    try (Connection s = open(districts.get("d1")); Connection t = open(targetUrl)) {
+      List<String> tables = new ArrayList<>(List.of("dbo.people", "dbo.visits"));
+      for (String table : SqlServerShapes.TABLES) {
+        tables.add("shapes." + table);
+      }
+      for (String table : tables) {
+        Map<String, Integer> expected = CrossEngineRows.source(s, table);
+        Map<String, Integer> actual = CrossEngineRows.source(t, table);
+        assertThat(actual).as(table + "\n" + CrossEngineRows.difference(expected, actual)).isEqualTo(expected);
+      }
+      assertThat(row(t, "SELECT count(*) FROM ferry.jobs WHERE job_id = '" + jobId + "' AND body LIKE '%\"succeeded\"%'"))
+          .containsExactly("1");
+      assertThat(Long.parseLong(row(t, "SELECT count(*) FROM ferry.checkpoints WHERE job_id = '" + jobId + "' AND done = 1").get(0)))
+          .isGreaterThan(9);
+    }
+  }
+
   static List<String> row(Connection c, String sql) throws SQLException {
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       assertThat(rs.next()).as(sql).isTrue();
