@@ -49,7 +49,7 @@ public final class Unblocker {
       return;
     }
     Map<String, String> parents = job.plans() == null ? Map.of() : UnitPlanner.partitionParents(job.plans());
-    UnitGraph graph = new UnitGraph(board.units(jobId), parents);
+    UnitGraph graph = new UnitGraph(board.units(jobId), parents, job.spec() == null ? null : job.spec().mode());
     for (WorkUnit u : graph.steps()) {
       if (u.state() == UnitState.BLOCKED && graph.ready(u)) {
         board.unblocked(u.withState(UnitState.PENDING));
