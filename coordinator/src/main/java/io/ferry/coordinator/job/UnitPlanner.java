@@ -84,7 +84,8 @@ public final class UnitPlanner {
       units.add(WorkUnit.create(JOB_FINISH_ID, jobId, UnitKind.FINISH, Slice.JOB, UnitState.BLOCKED));
     }
     UnitGraph graph = new UnitGraph(units, parents, mode);
-    units.replaceAll(u -> graph.waitsFor(u).isEmpty() ? u.withState(UnitState.PENDING) : u);
+    // No unit is done yet, so ready means waiting for nothing (and answers every copy's wait for every prepare once).
+    units.replaceAll(u -> graph.ready(u) ? u.withState(UnitState.PENDING) : u);
     return units;
   }
 

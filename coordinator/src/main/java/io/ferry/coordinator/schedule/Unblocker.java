@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Moves a job forward after units finish: a blocked unit becomes pending once every unit it waits for
  * in the job's {@link UnitGraph} is done (the type prepare before the tables' prepares, a table's prepare
- * before its copies, all of a target table's copies before its finish, every table's finish before the
+ * — in the modes that keep tables, every table's prepare — before its copies, all of a target table's copies before its finish, every table's finish before the
  * job-level finish); every unit done → the job succeeded.
  *
  * <p>{@link #settle} recomputes this from the units' states (and the plans' partition links) alone, so
