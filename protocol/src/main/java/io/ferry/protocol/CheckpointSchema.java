@@ -138,7 +138,8 @@ public final class CheckpointSchema {
       END
       $fn$""",
       // Adds back every constraint recorded for the job that its table lacks (by name) and clears the
-      // record, in the caller's transaction; returns how many it added. A table that is gone raises.
+      // record, in the caller's transaction; returns how many it added. A table that is gone raises, and so
+      // does a foreign key that rows written meanwhile violate, naming the key, so the job fails saying why.
       """
       CREATE OR REPLACE FUNCTION ferry.restore_constraints(p_job text) RETURNS integer
       LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
@@ -146,6 +147,7 @@ public final class CheckpointSchema {
         c record;
         t regclass;
         restored integer := 0;
+        d text;
       BEGIN
         FOR c IN SELECT * FROM ferry.dropped_constraints WHERE job_id = p_job
                  ORDER BY dropped_at, table_schema, table_name, constraint_name FOR UPDATE LOOP
@@ -155,7 +157,14 @@ public final class CheckpointSchema {
               c.constraint_name, c.table_schema, c.table_name, c.definition;
           END IF;
           IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = t AND conname = c.constraint_name) THEN
-            EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', t, c.constraint_name, c.definition);
+            BEGIN
+              EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', t, c.constraint_name, c.definition);
+            EXCEPTION WHEN foreign_key_violation THEN
+              GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+              RAISE EXCEPTION 'cannot restore foreign key % of %.% (%), dropped for the copy: % (%); fix or delete those rows, then resume the job',
+                c.constraint_name, c.table_schema, c.table_name, c.definition, SQLERRM, coalesce(nullif(d, ''), 'no detail')
+                USING ERRCODE = 'foreign_key_violation';
+            END;
             restored := restored + 1;
           END IF;
           DELETE FROM ferry.dropped_constraints WHERE job_id = c.job_id AND table_schema = c.table_schema

@@ -155,7 +155,8 @@ class TargetModesIT {
         "target table public.codes does not exist; mode preserve_schema only writes into existing tables: create it, or use"
             + " mode create or append, which create missing tables");
     assertThat(reply.plans()).allSatisfy(p -> {
-      assertThat(p.ddl().prepare()).isEmpty();
+      assertThat(p.ddl().prepare()).as("only the foreign keys among the job's tables are dropped")
+          .singleElement().asString().startsWith("DO $ferry$").doesNotContain("CREATE", "TRUNCATE");
       assertThat(p.ddl().types()).isEmpty();
     });
     try (Connection t = DBS.open(target)) {
@@ -215,6 +216,85 @@ class TargetModesIT {
     assertThat(again.ok()).isTrue();
     try (Connection t = DBS.open(target)) {
       assertThat(longOf(t, "SELECT count(*) FROM tr.codes")).isEqualTo(300);
+    }
+  }
+
+  /**
+   * A source with a parent and a child table (no foreign key in the source, so {@code orphan} can hold a
+   * child row whose parent is missing), and a target holding both with the child's key to the parent and
+   * a key to a table outside the job.
+   */
+  private static JobSpec parentAndChild(String name, boolean orphan) throws SQLException {
+    String source = DBS.create("md_fk_src");
+    try (Connection c = DBS.open(source); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE parent (id bigint PRIMARY KEY, name text)");
+      st.execute("CREATE TABLE child (id bigint PRIMARY KEY, parent_id bigint NOT NULL, kind_id int NOT NULL)");
+      st.execute("INSERT INTO parent SELECT g, 'p' || g FROM generate_series(1, 200) g");
+      st.execute("INSERT INTO child SELECT g, 1 + g % 200, 1 FROM generate_series(1, 1000) g");
+      if (orphan) {
+        st.execute("INSERT INTO child VALUES (1001, 999, 1)");
+      }
+    }
+    String target = DBS.create("md_fk_tgt");
+    try (Connection t = DBS.open(target); Statement st = t.createStatement()) {
+      st.execute("CREATE TABLE kinds (id int PRIMARY KEY)");
+      st.execute("INSERT INTO kinds VALUES (1)");
+      st.execute("CREATE TABLE parent (id bigint PRIMARY KEY, name text)");
+      st.execute("CREATE TABLE child (id bigint PRIMARY KEY, parent_id bigint NOT NULL"
+          + " CONSTRAINT child_parent_fk REFERENCES parent (id), kind_id int NOT NULL CONSTRAINT child_kind_fk REFERENCES kinds (id))");
+    }
+    return new JobSpec(name, new SourceSpec("postgresql", List.of(new TenantSpec("a", source, DBS.user(), DBS.password()))),
+        new TargetSpec("postgresql", target, DBS.user(), DBS.password(), null, null),
+        new TableSelection(List.of("public.parent", "public.child"), List.of()), Mode.PRESERVE_SCHEMA, null);
+  }
+
+  private static List<String> foreignKeys(Connection t) throws SQLException {
+    List<String> names = new java.util.ArrayList<>();
+    try (Statement st = t.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT conname FROM pg_constraint WHERE contype = 'f' ORDER BY conname")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void preserveSchemaCopiesAChildBeforeItsParentWithTheKeyBetweenThemDroppedAndRestoredAfter() throws Exception {
+    JobSpec spec = parentAndChild("preserve-fk", false);
+    LocalJob job = new LocalJob(DBS, spec, "pf-");
+    assertThat(job.plan("public.child").warnings()).anyMatch(w -> w.contains("child_parent_fk") && w.contains("dropped for the copy"));
+    job.prepare();
+    try (Connection t = DBS.open(spec.target().url())) {
+      assertThat(foreignKeys(t)).as("the key to a table outside the job stays").containsExactly("child_kind_fk");
+    }
+    // Tables are copied in parallel: the child's rows arrive first.
+    for (String table : List.of("public.child", "public.parent")) {
+      UnitOutcome o = job.run(job.copyAssignment(job.plan(table), 1, 100));
+      assertThat(o.ok()).as(table + ": " + o.error()).isTrue();
+    }
+    job.finish();
+    job.assertTargetEqualsSources();
+    try (Connection t = DBS.open(spec.target().url())) {
+      assertThat(foreignKeys(t)).containsExactly("child_kind_fk", "child_parent_fk");
+      assertThat(longOf(t, "SELECT count(*) FROM ferry.dropped_constraints")).isZero();
+    }
+  }
+
+  @Test
+  void aKeyThatCopiedRowsViolateFailsTheJobsLastFinishNamingIt() throws Exception {
+    JobSpec spec = parentAndChild("preserve-orphan", true);
+    LocalJob job = new LocalJob(DBS, spec, "po-");
+    job.prepare();
+    assertThat(job.copy(100)).allSatisfy(o -> assertThat(o.ok()).as(o.error()).isTrue());
+
+    UnitOutcome finish = job.jobFinish(List.of());
+    assertThat(finish.ok()).isFalse();
+    assertThat(finish.retryable()).isFalse();
+    assertThat(finish.error()).contains("cannot restore foreign key child_parent_fk of public.child",
+        "(parent_id)=(999)", "fix or delete those rows");
+    try (Connection t = DBS.open(spec.target().url())) {
+      assertThat(longOf(t, "SELECT count(*) FROM ferry.dropped_constraints")).as("kept for the next attempt").isEqualTo(1);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.ferry.coordinator.job;
 
+import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -29,19 +30,32 @@ import java.util.Set;
  * has no prepare unit (its copies wait for the parent's prepare), and the parent's finish (keys and
  * indexes, which PostgreSQL builds on every partition) also waits for the copies of every leaf.
  *
+ * <p>In the modes that keep existing tables ({@code truncate}, {@code append}, {@code upsert},
+ * {@code preserve_schema}) a table's prepare drops the foreign keys of the job's other tables that
+ * reference it, so a child's rows can arrive before its parent's. Which prepare drops a key of a table
+ * only the target knows, so there every copy also waits for every table's prepare: prepares are a few
+ * short statements each, and a copy that started before its parent's prepare would fail on the key (or
+ * hold the lock the parent's truncate waits for).
+ *
  * <p>Rollback and restore units are not steps of the migration: nothing waits for them, and they wait
  * for nothing.
  */
 public final class UnitGraph {
 
   private final Map<String, String> parents;
+  private final boolean copiesAfterEveryPrepare;
   private final Map<String, Table> tables = new LinkedHashMap<>();
   private final List<WorkUnit> steps = new ArrayList<>();
   private WorkUnit typesPrepare;
+  private Boolean preparesDone;
 
-  /** @param parents leaf partition target table → its parent's ({@link UnitPlanner#partitionParents}) */
-  public UnitGraph(Collection<WorkUnit> units, Map<String, String> parents) {
+  /**
+   * @param parents leaf partition target table → its parent's ({@link UnitPlanner#partitionParents})
+   * @param mode    the job's mode: in those that keep existing tables, copies wait for every prepare
+   */
+  public UnitGraph(Collection<WorkUnit> units, Map<String, String> parents, Mode mode) {
     this.parents = parents;
+    this.copiesAfterEveryPrepare = keepsTables(mode);
     for (WorkUnit u : units) {
       if (u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE) {
         continue;
@@ -62,6 +76,11 @@ public final class UnitGraph {
     }
   }
 
+  /** Modes whose prepares may drop foreign keys of the job's other tables. */
+  public static boolean keepsTables(Mode mode) {
+    return mode == Mode.TRUNCATE || mode == Mode.APPEND || mode == Mode.UPSERT || mode == Mode.PRESERVE_SCHEMA;
+  }
+
   /** The steps of the job (every unit but rollbacks and restores), in the order given. */
   public List<WorkUnit> steps() {
     return steps;
@@ -69,6 +88,11 @@ public final class UnitGraph {
 
   /** The units {@code unit} waits for directly; none for a unit outside the graph. */
   public Set<WorkUnit> waitsFor(WorkUnit unit) {
+    return waitsFor(unit, true);
+  }
+
+  /** @param everyPrepare include, for a copy, every prepare it waits for beyond its table's own */
+  private Set<WorkUnit> waitsFor(WorkUnit unit, boolean everyPrepare) {
     Set<WorkUnit> before = new LinkedHashSet<>();
     if (unit.kind() == UnitKind.ROLLBACK || unit.kind() == UnitKind.RESTORE) {
       return before;
@@ -89,6 +113,9 @@ public final class UnitGraph {
     if (creator != null) {
       before.add(creator);
     }
+    if (unit.kind() == UnitKind.COPY && copiesAfterEveryPrepare && everyPrepare) {
+      before.addAll(tablePrepares());
+    }
     if (unit.kind() == UnitKind.FINISH) {
       before.addAll(copied(unit.slice().table()));
       parents.forEach((leaf, parent) -> {
@@ -100,14 +127,38 @@ public final class UnitGraph {
     return before;
   }
 
-  /** Every unit {@code unit} waits for is done, and ready itself. */
+  /**
+   * Every unit {@code unit} waits for is done, and ready itself. A copy's wait for every prepare is
+   * answered once per graph: asked for each of n copies of n tables, it would cost n² per settle.
+   */
   public boolean ready(WorkUnit unit) {
-    for (WorkUnit before : waitsFor(unit)) {
+    boolean afterEveryPrepare = unit.kind() == UnitKind.COPY && copiesAfterEveryPrepare;
+    if (afterEveryPrepare && !preparesDone()) {
+      return false;
+    }
+    for (WorkUnit before : waitsFor(unit, !afterEveryPrepare)) {
       if (before.state() != UnitState.DONE || !ready(before)) {
         return false;
       }
     }
     return true;
+  }
+
+  private boolean preparesDone() {
+    if (preparesDone == null) {
+      preparesDone = tablePrepares().stream().allMatch(p -> p.state() == UnitState.DONE && ready(p));
+    }
+    return preparesDone;
+  }
+
+  private List<WorkUnit> tablePrepares() {
+    List<WorkUnit> prepares = new ArrayList<>();
+    tables.values().forEach(t -> {
+      if (t.prepare != null) {
+        prepares.add(t.prepare);
+      }
+    });
+    return prepares;
   }
 
   /** What a table's rows need: the prepare that creates it and its copies. */

@@ -56,7 +56,7 @@ public final class UnitPlanner {
     Map<String, List<TablePlan>> byTable = byTargetTable(plans);
     Map<String, String> parents = partitionParents(plans);
     List<WorkUnit> units = new ArrayList<>();
-    boolean foreignKeys = mode == Mode.TRUNCATE || mode == Mode.APPEND || mode == Mode.UPSERT || mode == Mode.PRESERVE_SCHEMA;
+    boolean foreignKeys = UnitGraph.keepsTables(mode);
     if (plans.stream().anyMatch(p -> p.ddl().types() != null && !p.ddl().types().isEmpty())) {
       units.add(WorkUnit.create(TYPES_PREPARE_ID, jobId, UnitKind.PREPARE, Slice.JOB, UnitState.BLOCKED));
     }
@@ -83,8 +83,9 @@ public final class UnitPlanner {
     if (foreignKeys) {
       units.add(WorkUnit.create(JOB_FINISH_ID, jobId, UnitKind.FINISH, Slice.JOB, UnitState.BLOCKED));
     }
-    UnitGraph graph = new UnitGraph(units, parents);
-    units.replaceAll(u -> graph.waitsFor(u).isEmpty() ? u.withState(UnitState.PENDING) : u);
+    UnitGraph graph = new UnitGraph(units, parents, mode);
+    // No unit is done yet, so ready means waiting for nothing (and answers every copy's wait for every prepare once).
+    units.replaceAll(u -> graph.ready(u) ? u.withState(UnitState.PENDING) : u);
     return units;
   }
 

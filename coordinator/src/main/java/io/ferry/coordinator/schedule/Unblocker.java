@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Moves a job forward after units finish: a blocked unit becomes pending once every unit it waits for
  * in the job's {@link UnitGraph} is done (the type prepare before the tables' prepares, a table's prepare
- * before its copies, all of a target table's copies before its finish, every table's finish before the
+ * — in the modes that keep tables, every table's prepare — before its copies, all of a target table's copies before its finish, every table's finish before the
  * job-level finish); every unit done → the job succeeded.
  *
  * <p>{@link #settle} recomputes this from the units' states (and the plans' partition links) alone, so
@@ -49,7 +49,7 @@ public final class Unblocker {
       return;
     }
     Map<String, String> parents = job.plans() == null ? Map.of() : UnitPlanner.partitionParents(job.plans());
-    UnitGraph graph = new UnitGraph(board.units(jobId), parents);
+    UnitGraph graph = new UnitGraph(board.units(jobId), parents, job.spec() == null ? null : job.spec().mode());
     for (WorkUnit u : graph.steps()) {
       if (u.state() == UnitState.BLOCKED && graph.ready(u)) {
         board.unblocked(u.withState(UnitState.PENDING));

@@ -43,9 +43,15 @@ final class SchedulerHarness {
   long now = 1_000_000;
 
   JobRecord addJob(String id, List<TablePlan> plans, String... tenants) {
-    JobSpec spec = Fixtures.spec(id, "jdbc:postgresql://127.0.0.1/target", "target-literal-pw", tenants);
+    return addJob(id, plans, io.ferry.protocol.spec.Mode.CREATE, tenants);
+  }
+
+  JobRecord addJob(String id, List<TablePlan> plans, io.ferry.protocol.spec.Mode mode, String... tenants) {
+    JobSpec created = Fixtures.spec(id, "jdbc:postgresql://127.0.0.1/target", "target-literal-pw", tenants);
+    JobSpec spec = new JobSpec(created.name(), created.source(), created.target(), created.tables(), mode, created.unit(),
+        created.limits(), created.onRowError());
     JobRecord job = new JobRecord(id, id, spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE, now, now, null, plans, null);
-    List<WorkUnit> units = UnitPlanner.units(id, plans, new UnitSize(10_000L, 1L << 40));
+    List<WorkUnit> units = UnitPlanner.units(id, plans, new UnitSize(10_000L, 1L << 40), mode);
     secrets.put(id, spec);
     board.add(job, units);
     return job;

@@ -210,9 +210,9 @@ class ModesIT {
   @Test
   void aSchemaScriptAppliedByHandIsFilledByAPreserveSchemaJobAndRecordsItsChecksum(@TempDir Path dir) throws Exception {
     String scripted = pg.createDatabase("modes_scripted");
-    // A preserve_schema job keeps the target's foreign keys while tables copy in parallel (the plan warns), so
-    // no table of this job references another; SchemaScriptTest checks that a script puts foreign keys last.
-    List<String> tables = Fixture.TABLES.stream().filter(t -> !t.equals("public.orders")).toList();
+    // The script's foreign key from orders to customers is dropped for the copy (tables copy in parallel)
+    // and restored by the job's last finish.
+    List<String> tables = Fixture.TABLES;
     Path spec = dir.resolve("preserve.json");
     Files.writeString(spec, spec("scripted", "preserve_schema", "sc", tables, scripted));
     Path script = dir.resolve("schema.sql");
@@ -242,6 +242,10 @@ class ModesIT {
           + "' AND job = 'scripted' AND applied_at <= now()")).isEqualTo(1);
       assertThat(TargetChecks.count(t, "SELECT count(*) FROM pg_constraint WHERE contype = 'u'"
           + " AND connamespace = 'sc'::regnamespace")).as("the script's unique constraint").isEqualTo(1);
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'sc'::regnamespace"
+          + " AND pg_get_constraintdef(oid) LIKE 'FOREIGN KEY (tenant_id, customer_id) REFERENCES sc.customers(tenant_id, id)%'"))
+          .as("the key between two tables of the job, dropped for the copy, is back").isEqualTo(1);
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM ferry.dropped_constraints")).isZero();
     }
 
     CliRun refused = CliRun.of("schema", spec.toString(), "--out", dir.resolve("again.sql").toString(), "--coordinator",

@@ -28,8 +28,9 @@ import java.util.List;
  * are wrapped in a guard that looks first. {@code append} and {@code upsert} create a missing table
  * <em>with</em> its primary key at prepare: append must detect a duplicate key the moment it is written,
  * and upsert's {@code ON CONFLICT} needs the key's unique index to find existing rows. The price is an
- * index maintained during the load. {@code preserve_schema} runs no DDL at all: the table is used as it is,
- * and finish only moves its sequences past the copied values and analyzes it.
+ * index maintained during the load. {@code preserve_schema} leaves the table's definition alone: prepare
+ * only drops the foreign keys among the job's tables for the copy (restored by the job's last finish), and
+ * finish only moves its sequences past the copied values and analyzes it.
  */
 public final class PostgresDdl {
 
@@ -47,7 +48,7 @@ public final class PostgresDdl {
 
   static List<String> prepare(DdlRequest r) {
     if (r.mode() == Mode.PRESERVE_SCHEMA) {
-      return List.of();
+      return List.of(dropIncomingForeignKeys(r));
     }
     String table = PgSql.table(r.target());
     List<String> out = new ArrayList<>();
@@ -102,7 +103,8 @@ public final class PostgresDdl {
   }
 
   /**
-   * PostgreSQL refuses to truncate a table that another table references. Foreign keys from tables of
+   * PostgreSQL refuses to truncate a table that another table references, and tables are copied in
+   * parallel, so a child's row may arrive before its parent's. Foreign keys from tables of
    * this job are dropped first, each recorded in {@code ferry.dropped_constraints} by the unit that
    * {@link PostgresTarget#nameUnit} named: the job's last finish unit restores them. A reference from a table
    * outside the job is left alone, so the truncate fails and says which table blocks it, rather than

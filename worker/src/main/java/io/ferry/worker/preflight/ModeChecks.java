@@ -86,9 +86,9 @@ final class ModeChecks {
             + "): mode append cannot detect duplicate rows in it");
       }
       if (mode == Mode.PRESERVE_SCHEMA && !existing.foreignKeys().isEmpty()) {
-        warnings.add("target table " + target + " keeps its foreign keys " + existing.foreignKeys() + ": tables are copied"
-            + " in parallel, so a row may arrive before the row it references and fail; make them DEFERRABLE"
-            + " INITIALLY DEFERRED or drop them for the copy");
+        warnings.add("target table " + target + " has foreign keys " + existing.foreignKeys() + ": those to tables of"
+            + " this job are dropped for the copy and restored by the job's last finish, which fails naming any a"
+            + " copied row violates; those to other tables stay in place, so the rows they reference must exist");
       }
     }
     if (mode == Mode.APPEND && source.primaryKey().isEmpty()) {

@@ -94,6 +94,18 @@ class ModeChecksTest {
   }
 
   @Test
+  void preserveSchemaWarnsThatForeignKeysAmongTheJobsTablesAreDroppedForTheCopy() {
+    ExistingTable withKeys = new ExistingTable(matchingColumns(), List.of(), List.of("people_team_fk"));
+    ModeChecks.Result r = check(Mode.PRESERVE_SCHEMA, people(List.of("id")), FULL, withKeys, false);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.warnings()).singleElement().asString()
+        .contains("[people_team_fk]", "dropped for the copy and restored by the job's last finish", "to other tables stay")
+        .doesNotContain("DEFERRABLE");
+    assertThat(check(Mode.PRESERVE_SCHEMA, people(List.of("id")), FULL, existing(matchingColumns(), List.of()), false)
+        .warnings()).isEmpty();
+  }
+
+  @Test
   void upsertNeedsASourceKeyAndAMatchingUniqueIndexOnAnExistingTarget() {
     assertThat(check(Mode.UPSERT, people(List.of()), MISSING, null, false).problems()).singleElement().asString()
         .contains("has no primary key; mode upsert needs one");
