@@ -384,7 +384,7 @@ public final class SqlServerExpressions {
         }
         pos++;
         expect(',');
-        Item value = sequence(false);
+        Item value = noBits(List.of(sequence(false))).get(0);
         expect(')');
         if (value.kind() != Kind.TIME) {
           immutable = false; // extract from timestamptz depends on the session's time zone
@@ -394,7 +394,7 @@ public final class SqlServerExpressions {
       default -> {
         List<Item> args = peek() != null && peek().type() == ')' ? List.of() : null;
         if (args == null) {
-          args = list();
+          args = noBits(list());
         } else {
           pos++;
         }
@@ -510,8 +510,8 @@ public final class SqlServerExpressions {
         out.add(bool(item.number()));
         continue;
       }
-      if (!item.operator() && item.kind() == Kind.BIT && arithmeticNeighbour(before, after)) {
-        throw new Untranslatable("arithmetic on bit");
+      if (!item.operator() && item.kind() == Kind.BIT && !comparedAsBit(items, i)) {
+        throw new Untranslatable("bit used other than compared with 0, 1 or another bit");
       }
       out.add(item.text());
     }
@@ -528,10 +528,36 @@ public final class SqlServerExpressions {
     return far >= 0 && far < items.size() && items.get(far).kind() == Kind.BIT;
   }
 
-  private static boolean arithmeticNeighbour(Item before, Item after) {
-    Set<String> ops = Set.of("+", "-", "*", "/", "%");
-    return (before != null && before.operator() && ops.contains(before.text()))
-        || (after != null && after.operator() && ops.contains(after.text()));
+  /**
+   * A bit column lands as boolean, which PostgreSQL neither computes with nor compares with numbers: it is
+   * carried only when compared (= or &lt;&gt;) with 0, 1 or another bit, or tested with IS.
+   */
+  private static boolean comparedAsBit(List<Item> items, int i) {
+    Item after = i + 1 < items.size() ? items.get(i + 1) : null;
+    if (after != null && after.operator() && after.text().equals("IS")) {
+      return true;
+    }
+    for (int direction : new int[] {-1, 1}) {
+      int op = i + direction;
+      int far = i + 2 * direction;
+      if (op >= 0 && op < items.size() && far >= 0 && far < items.size() && items.get(op).operator()
+          && (items.get(op).text().equals("=") || items.get(op).text().equals("<>"))) {
+        Item other = items.get(far);
+        if (other.kind() == Kind.BIT || other.kind() == Kind.BOOL
+            || (other.number() != null && other.number().matches("0*[01]"))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Functions other than CAST get no bit argument: PostgreSQL's have none for boolean. */
+  private static List<Item> noBits(List<Item> args) {
+    if (args.stream().anyMatch(a -> a.kind() == Kind.BIT)) {
+      throw new Untranslatable("bit argument");
+    }
+    return args;
   }
 
   private static String bool(String number) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SqlServerExpressionsTest {
 
-  private static final Map<String, String> TYPES = new LinkedHashMap<>();
+  static final Map<String, String> TYPES = new LinkedHashMap<>();
 
   static {
     TYPES.put("qty", "int");
@@ -33,11 +33,8 @@ class SqlServerExpressionsTest {
     TYPES.put("odd]name", "int");
   }
 
-  private final SqlServerExpressions expressions = new SqlServerExpressions(TYPES);
-
   /** CHECK constraints, computed columns and index filters: T-SQL as the catalog prints it → PostgreSQL. */
-  @ParameterizedTest
-  @CsvSource(delimiterString = "~>", quoteCharacter = '`', textBlock = """
+  static final String TRANSLATED = """
       ([qty]>(0))                                  ~> ("qty" > (0))
       ((qty > 0))                                  ~> (("qty" > 0))
       ([price]*[qty])                              ~> ("price" * "qty")
@@ -58,6 +55,8 @@ class SqlServerExpressionsTest {
       ([qty]+(1))                                  ~> ("qty" + (1))
       ([odd]]name]>(0))                            ~> ("odd]name" > (0))
       ([name] IS NOT NULL)                         ~> ("name" IS NOT NULL)
+      ([flag] IS NULL OR [flag]=[deleted])         ~> ("flag" IS NULL OR "flag" = "deleted")
+      (CONVERT([int],[flag])+(1))                  ~> (CAST("flag" AS integer) + (1))
       ([qty] IN ((1),(2),(3)))                     ~> ("qty" IN ((1), (2), (3)))
       ([qty] BETWEEN (1) AND (9))                  ~> ("qty" BETWEEN (1) AND (9))
       ([name] like 'ab%')                          ~> ("name" LIKE 'ab%')
@@ -68,14 +67,10 @@ class SqlServerExpressionsTest {
       ([created]<getdate())                        ~> ("created" < LOCALTIMESTAMP)
       ([created]<=getutcdate())                    ~> ("created" <= (now() AT TIME ZONE 'utc'))
       ([created]<=CURRENT_TIMESTAMP)               ~> ("created" <= LOCALTIMESTAMP)
-      """)
-  void translates(String tsql, String postgres) {
-    assertThat(expressions.translate(tsql, null)).extracting(SqlServerExpressions.Translation::text).isEqualTo(postgres);
-  }
+      """;
 
-  /** Defaults take the type of their column. */
-  @ParameterizedTest
-  @CsvSource(delimiterString = "~>", quoteCharacter = '`', textBlock = """
+  /** Defaults, which take the type of their column: T-SQL → column type → PostgreSQL. */
+  static final String DEFAULTS = """
       ((0))                       ~> int               ~> ((0))
       0                           ~> decimal(10,2)     ~> 0
       (N'abc')                    ~> nvarchar(20)      ~> ('abc')
@@ -92,7 +87,20 @@ class SqlServerExpressionsTest {
       ((0))                       ~> bit               ~> false
       (CONVERT([bit],(0)))        ~> bit               ~> (false)
       ('it''s')                   ~> varchar(10)       ~> ('it''s')
-      """)
+      """;
+
+  private final SqlServerExpressions expressions = new SqlServerExpressions(TYPES);
+
+  /** CHECK constraints, computed columns and index filters: T-SQL as the catalog prints it → PostgreSQL. */
+  @ParameterizedTest
+  @CsvSource(delimiterString = "~>", quoteCharacter = '`', textBlock = TRANSLATED)
+  void translates(String tsql, String postgres) {
+    assertThat(expressions.translate(tsql, null)).extracting(SqlServerExpressions.Translation::text).isEqualTo(postgres);
+  }
+
+  /** Defaults take the type of their column. */
+  @ParameterizedTest
+  @CsvSource(delimiterString = "~>", quoteCharacter = '`', textBlock = DEFAULTS)
   void translatesDefaults(String tsql, String columnType, String postgres) {
     assertThat(expressions.translate(tsql, columnType)).extracting(SqlServerExpressions.Translation::text)
         .isEqualTo(postgres);
@@ -115,6 +123,9 @@ class SqlServerExpressionsTest {
       ([qty]>0x1F)                    ~> a binary literal
       ([flag]+(1))                    ~> arithmetic on bit
       ([flag]=(2))                    ~> a bit compared with 2
+      ([flag] IN ((0),(1)))           ~> a bit in a list of numbers
+      ([flag]>(0))                    ~> a bit ordered against a number
+      (isnull([flag],(0)))            ~> a bit as a function argument
       (CAST([x] AS geometry2))        ~> an unknown type
       ([qty] !< (1))                  ~> a T-SQL-only operator
       """)
