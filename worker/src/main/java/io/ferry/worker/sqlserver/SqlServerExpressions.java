@@ -62,6 +62,8 @@ public final class SqlServerExpressions {
   private List<Tok> toks;
   private int pos;
   private boolean immutable;
+  /** What {@code getdate()} becomes: the local time, or now() for a default of a {@code datetimeoffset} column. */
+  private String localNow;
 
   /** @param columnTypes every column of the table → its SQL Server type */
   SqlServerExpressions(Map<String, String> columnTypes) {
@@ -77,18 +79,22 @@ public final class SqlServerExpressions {
    */
   Translation translate(String tsql, String columnType) {
     try {
+      Kind column = columnType == null ? null : kindOf(columnType);
       toks = tokens(tsql);
       pos = 0;
       immutable = true;
+      localNow = column == Kind.TIMETZ ? "now()" : "LOCALTIMESTAMP";
       Item out = sequence(false);
       if (pos < toks.size()) {
         throw new Untranslatable("unexpected " + toks.get(pos).text());
       }
       String text = out.text();
-      if (columnType != null && kindOf(columnType) == Kind.BIT && out.number() != null) {
+      if (column == Kind.BIT && out.number() != null) {
         text = bool(out.number());
-      } else if (columnType != null && kindOf(columnType) == Kind.TIMETZ) {
-        text = text.replace("LOCALTIMESTAMP", "now()");
+      } else if (column == Kind.BIT && out.kind() == Kind.NUMBER) {
+        throw new Untranslatable("a number for a bit");
+      } else if ((column == Kind.TIME || column == Kind.TIMETZ) && out.kind() == Kind.NUMBER) {
+        throw new Untranslatable("a number for a date"); // SQL Server counts days from 1900-01-01
       }
       return new Translation(text, immutable);
     } catch (Untranslatable e) {
@@ -325,7 +331,7 @@ public final class SqlServerExpressions {
     }
     if (w.equals("current_timestamp")) {
       immutable = false;
-      return new Item("LOCALTIMESTAMP", Kind.TIME, false, null);
+      return new Item(localNow, Kind.TIME, false, null);
     }
     return column(word, false);
   }
@@ -352,7 +358,7 @@ public final class SqlServerExpressions {
         expect(')');
         immutable = false;
         return switch (name) {
-          case "getdate", "sysdatetime" -> new Item("LOCALTIMESTAMP", Kind.TIME, false, null);
+          case "getdate", "sysdatetime" -> new Item(localNow, Kind.TIME, false, null);
           case "getutcdate", "sysutcdatetime" -> new Item("(now() AT TIME ZONE 'utc')", Kind.TIME, false, null);
           case "sysdatetimeoffset" -> new Item("now()", Kind.TIMETZ, false, null);
           default -> new Item("gen_random_uuid()", Kind.OTHER, false, null);

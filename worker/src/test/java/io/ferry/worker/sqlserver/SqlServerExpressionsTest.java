@@ -133,6 +133,18 @@ class SqlServerExpressionsTest {
     assertThat(expressions.translate(tsql, null)).as(why).isNull();
   }
 
+  /** A default PostgreSQL would not take for the column's type is not carried. */
+  @ParameterizedTest
+  @CsvSource(delimiterString = "~>", quoteCharacter = '`', textBlock = """
+      ((0))          ~> datetime          ~> a day count from 1900-01-01
+      ((1))          ~> datetimeoffset(7) ~> a day count from 1900-01-01
+      ((2))          ~> bit               ~> a bit other than 0 or 1
+      ([qty]+(1))    ~> bit               ~> a number for a bit
+      """)
+  void leavesOutDefaults(String tsql, String columnType, String why) {
+    assertThat(expressions.translate(tsql, columnType)).as(why).isNull();
+  }
+
   @Test
   void marksWhatPostgresCannotGenerateFrom() {
     assertThat(expressions.translate("([price]*[qty])", null).immutable()).isTrue();
