@@ -66,6 +66,15 @@ public interface SourceDialect {
    */
   TypeMapping mapTypes(Connection source, SourceTable table, TargetSpec target) throws SQLException;
 
+  /**
+   * The table as {@code target}'s engine reads it: its expressions (defaults, CHECK constraints, computed
+   * columns, index filters) in the target's SQL, what cannot be carried left out and named in
+   * {@code warnings}. The planned copy and the target DDL are written from it.
+   */
+  default SourceTable forTarget(SourceTable table, TargetSpec target, List<String> warnings) {
+    return table;
+  }
+
   /** Bytes per second of a short sample read of the table; 0 when not measured (tiny tables). */
   double sampleReadRate(Connection source, SourceTable table) throws SQLException;
 }

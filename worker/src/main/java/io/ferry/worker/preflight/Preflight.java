@@ -185,7 +185,8 @@ public final class Preflight {
   private void plan(Run run, SourceDialect source, TargetDialect target, String tenantId, Connection conn,
       TableName table, Map<TableName, TableName> jobTables, TableName partitionOf) throws SQLException {
     List<String> warnings = new ArrayList<>();
-    SourceTable st = source.describe(conn, table, partitionOf == null ? warnings : new ArrayList<>());
+    List<String> described = partitionOf == null ? warnings : new ArrayList<>();
+    SourceTable st = source.forTarget(source.describe(conn, table, described), run.spec.target(), described);
     TypeMapping types = run.overrides.apply(st, source.mapTypes(conn, st, run.spec.target()));
     warnings.addAll(types.warnings());
     TargetNames.Named named = run.names.rename(st, partitionOf == null ? warnings : new ArrayList<>());

@@ -77,6 +77,12 @@ public final class SqlServerSource implements SourceDialect {
     };
   }
 
+  /** On a PostgreSQL target, T-SQL expressions are translated (see {@link SqlServerExpressions}). */
+  @Override
+  public SourceTable forTarget(SourceTable table, TargetSpec target, List<String> warnings) {
+    return "postgresql".equals(target.endpoint().engine()) ? SqlServerExpressions.forPostgres(table, warnings) : table;
+  }
+
   @Override
   public double sampleReadRate(Connection source, SourceTable table) {
     return SqlServerReadSample.measure(source, table);
