@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.worker.postgres.PostgresSource;
 import io.ferry.worker.sqlserver.SqlServerSource;
+import io.ferry.worker.sqlserver.SqlServerTarget;
 import org.junit.jupiter.api.Test;
 
 class DialectsTest {
@@ -17,6 +18,7 @@ class DialectsTest {
     assertThat(Dialects.source(new Endpoint(null, "jdbc:postgresql://h/d", "u", null).engine()))
         .isInstanceOf(PostgresSource.class);
     assertThat(Dialects.source("SQLServer").engine()).isEqualTo("sqlserver");
-    assertThatThrownBy(() -> Dialects.target("sqlserver")).hasMessageContaining("unsupported target engine 'sqlserver'");
+    assertThat(Dialects.target("sqlserver")).isInstanceOf(SqlServerTarget.class);
+    assertThatThrownBy(() -> Dialects.target("oracle")).hasMessageContaining("unsupported target engine 'oracle'");
   }
 }
