@@ -1,9 +1,11 @@
 package io.ferry.worker.dialect;
 
 import io.ferry.protocol.spec.Endpoint;
+import io.ferry.protocol.spec.JdbcUrl;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /** How Ferry writes into one target engine: DDL, bulk load and checkpoints. */
 public interface TargetDialect {
@@ -101,7 +103,10 @@ public interface TargetDialect {
   }
 
   /** Whether two connection URLs of this engine name the same database ({@code JdbcUrl#location}). */
-  boolean sameDatabase(String url, String otherUrl);
+  default boolean sameDatabase(String url, String otherUrl) {
+    Optional<String> a = JdbcUrl.parse(url).filter(u -> u.engine().equals(engine())).map(JdbcUrl::location);
+    return a.isPresent() && a.equals(JdbcUrl.parse(otherUrl).map(JdbcUrl::location));
+  }
 
   /**
    * Who the database behind the connection is, to tell whether a source of the same engine and the target

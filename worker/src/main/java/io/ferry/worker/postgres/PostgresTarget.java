@@ -2,7 +2,6 @@ package io.ferry.worker.postgres;
 
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Endpoint;
-import io.ferry.protocol.spec.JdbcUrl;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.ChunkRequest;
@@ -20,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Optional;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -182,12 +180,6 @@ public final class PostgresTarget implements TargetDialect {
       }
     }
     return missing;
-  }
-
-  @Override
-  public boolean sameDatabase(String url, String otherUrl) {
-    Optional<String> a = JdbcUrl.parse(url).filter(u -> u.engine().equals(engine())).map(JdbcUrl::location);
-    return a.isPresent() && a.equals(JdbcUrl.parse(otherUrl).map(JdbcUrl::location));
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.ferry.worker.sqlserver;
 
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.spec.Endpoint;
-import io.ferry.protocol.spec.JdbcUrl;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.ChunkRequest;
@@ -22,7 +21,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Writes into a SQL Server target: DDL from {@link SqlServerDdl}, chunks by bulk load
@@ -191,12 +189,6 @@ public final class SqlServerTarget implements TargetDialect {
       }
     }
     return missing;
-  }
-
-  @Override
-  public boolean sameDatabase(String url, String otherUrl) {
-    Optional<String> a = JdbcUrl.parse(url).filter(u -> u.engine().equals(engine())).map(JdbcUrl::location);
-    return a.isPresent() && a.equals(JdbcUrl.parse(otherUrl).map(JdbcUrl::location));
   }
 
   @Override
