@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.ClaimReply;
+import io.ferry.protocol.message.UnitResult;
+import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.SplitPlan;
@@ -29,6 +31,20 @@ class CodecTest {
     String json = Json.encode(UNIT);
     assertThat(json).contains("\"kind\":\"copy\"").contains("\"state\":\"pending\"").contains("\"lower\":[\"100\"]");
     assertThat(Json.decode(json, WorkUnit.class)).isEqualTo(UNIT);
+  }
+
+  @Test
+  void verifyFindingsRoundTripInAUnitResult() {
+    VerifyFindings findings = new VerifyFindings(10, 9, 3, 2, 2, List.of(
+        new VerifyFindings.Difference(VerifyFindings.Kind.MISSING, List.of("7"), null),
+        new VerifyFindings.Difference(VerifyFindings.Kind.DIFFERENT, List.of("8"), List.of("name"))), null);
+    UnitResult result = new UnitResult("job-1", "verify:a:public.t:0001", 2, "w1", true, 10, 0, null, false, 0, findings);
+    String json = Json.encode(result);
+    assertThat(json).contains("\"kind\":\"missing\"").contains("\"kind\":\"different\"");
+    assertThat(Json.decode(json, UnitResult.class)).isEqualTo(result);
+    assertThat(findings.clean()).isFalse();
+    assertThat(new VerifyFindings(5, 5, 1, 0, 0, null, null).clean()).isTrue();
+    assertThat(new UnitResult("j", "u", 1, "w", true, 1, 1, null, false, 0).findings()).isNull();
   }
 
   @Test

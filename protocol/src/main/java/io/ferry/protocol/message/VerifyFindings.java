@@ -1,0 +1,67 @@
+package io.ferry.protocol.message;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a verify unit found comparing its slice (tenant, table, key range) on source and target.
+ *
+ * @param sourceRows       rows of the slice on the source
+ * @param targetRows       rows of the slice on the target
+ * @param ranges           sub-ranges whose row count and checksum were compared (1 when the slice matched at once)
+ * @param mismatchedRanges sub-ranges that differed, down to those whose keys were listed
+ * @param differenceCount  every differing key found, also beyond {@link #MAX_LISTED}
+ * @param differences      the first {@link #MAX_LISTED} of them, in key order
+ * @param scope            what was compared, when less than every row and column (e.g. "sample: 1 of 10 ranges"),
+ *                         else null
+ */
+public record VerifyFindings(long sourceRows, long targetRows, int ranges, int mismatchedRanges,
+                             long differenceCount, List<Difference> differences, String scope) {
+
+  /** Differences a unit lists in full; the count covers the rest, so a result message stays small. */
+  public static final int MAX_LISTED = 100;
+
+  public VerifyFindings {
+    differences = differences == null ? List.of() : List.copyOf(differences);
+  }
+
+  public boolean clean() {
+    return differenceCount == 0 && sourceRows == targetRows;
+  }
+
+  /** How a key differs between source and target. */
+  public enum Kind {
+    /** On the source, not on the target. */
+    MISSING,
+    /** On the target, not on the source. */
+    EXTRA,
+    /** On both, with different values in {@link Difference#columns()}. */
+    DIFFERENT;
+
+    @JsonValue
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static Kind fromWire(String value) {
+      return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * One differing key.
+   *
+   * @param key     the source key's values as text, in key column order
+   * @param columns for {@code different}: the target columns whose values differ; empty otherwise
+   */
+  public record Difference(Kind kind, List<String> key, List<String> columns) {
+
+    public Difference {
+      key = List.copyOf(key);
+      columns = columns == null ? List.of() : List.copyOf(columns);
+    }
+  }
+}
