@@ -114,6 +114,12 @@ final class LocalJob {
         source(p), target(), spec.target().tenantColumn(), chunkRows, spec.mode());
   }
 
+  /** Copy unit {@code index} of a table copied in several units, over {@code range}. */
+  io.ferry.protocol.message.Assignment copyAssignment(TablePlan p, int index, KeyRange range, long chunkRows) {
+    return Units.copy(prefix + "copy:" + p.tenantId() + ":" + p.targetTable() + ":" + index, spec.name(), p, range, 1,
+        source(p), target(), spec.target().tenantColumn(), chunkRows, spec.mode());
+  }
+
   void finish() {
     List<String> fks = new ArrayList<>();
     for (TablePlan p : byTarget().values()) {

@@ -13,6 +13,7 @@ import io.ferry.protocol.spec.SourceSpec;
 import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.unit.UnitOutcome;
@@ -295,6 +296,54 @@ class TargetModesIT {
         "(parent_id)=(999)", "fix or delete those rows");
     try (Connection t = DBS.open(spec.target().url())) {
       assertThat(longOf(t, "SELECT count(*) FROM ferry.dropped_constraints")).as("kept for the next attempt").isEqualTo(1);
+    }
+  }
+
+  /**
+   * The copy units of one table run in parallel, so a row may arrive before the row of its own table it
+   * references. Here every employee's manager comes later in key order, and the units run in key order:
+   * truncate's prepare drops the table's key to itself for the copy, and the job's last finish restores it.
+   */
+  @Test
+  void truncateCopiesASelfReferencingTableInUnitsWhoseRowsComeBeforeTheirManagers() throws Exception {
+    String source = DBS.create("md_self_src");
+    String create = "CREATE TABLE employees (id bigint PRIMARY KEY, name text NOT NULL,"
+        + " manager_id bigint CONSTRAINT employees_manager_fk REFERENCES employees (id))";
+    try (Connection c = DBS.open(source); Statement st = c.createStatement()) {
+      st.execute(create);
+      // Roots first (their rows come last in key order), then each id <= 200 reports to id + 100.
+      st.execute("INSERT INTO employees SELECT g, 'e' || g, NULL FROM generate_series(201, 300) g");
+      st.execute("INSERT INTO employees SELECT g, 'e' || g, g + 100 FROM generate_series(200, 1, -1) g");
+      st.execute("ANALYZE employees");
+    }
+    String target = DBS.create("md_self_tgt");
+    try (Connection t = DBS.open(target); Statement st = t.createStatement()) {
+      st.execute(create);
+      st.execute("INSERT INTO employees VALUES (1000, 'old', NULL), (1001, 'old', 1000)");
+    }
+    JobSpec spec = new JobSpec("self-fk", new SourceSpec("postgresql", List.of(new TenantSpec("a", source, DBS.user(),
+        DBS.password()))), new TargetSpec("postgresql", target, DBS.user(), DBS.password(), null, null),
+        new TableSelection(List.of("public.employees"), List.of()), Mode.TRUNCATE, null);
+    LocalJob job = new LocalJob(DBS, spec, "sf-");
+    job.prepare();
+    try (Connection t = DBS.open(target)) {
+      assertThat(foreignKeys(t)).as("dropped for the copy").isEmpty();
+      assertThat(stringOf(t, "SELECT string_agg(constraint_name, ',') FROM ferry.dropped_constraints"))
+          .isEqualTo("employees_manager_fk");
+    }
+    TablePlan plan = job.plan("public.employees");
+    List<KeyRange> units = List.of(new KeyRange(null, List.of("101")), new KeyRange(List.of("101"), List.of("201")),
+        new KeyRange(List.of("201"), null));
+    for (int i = 0; i < units.size(); i++) {
+      UnitOutcome o = job.run(job.copyAssignment(plan, i, units.get(i), 50));
+      assertThat(o.ok()).as("unit " + i + ": " + o.error()).isTrue();
+      assertThat(o.rows()).isEqualTo(100);
+    }
+    job.finish();
+    job.assertTargetEqualsSources();
+    try (Connection t = DBS.open(target)) {
+      assertThat(foreignKeys(t)).containsExactly("employees_manager_fk");
+      assertThat(longOf(t, "SELECT count(*) FROM ferry.dropped_constraints")).isZero();
     }
   }
 

@@ -17,7 +17,13 @@ public interface TargetDialect {
 
   TargetState inspect(Connection target, TableName table) throws SQLException;
 
-  /** A pure function of the catalog description: no database is touched. */
+  /**
+   * A pure function of the catalog description: no database is touched. In the modes that keep tables,
+   * prepare drops the foreign keys into the table from the job's tables (the table's key to itself too), each
+   * recorded as dropped by the unit {@link #nameUnit} named, for {@link #restoreConstraints} to add back:
+   * tables, and the units of one table, are copied in parallel, so a row may arrive before the row it
+   * references.
+   */
   TableDdl ddl(DdlRequest request);
 
   /**
@@ -79,7 +85,8 @@ public interface TargetDialect {
 
   /**
    * Adds back, inside the connection's transaction, every constraint recorded as dropped by the job and
-   * clears its record.
+   * clears its record. A foreign key that rows written meanwhile violate fails it with a non-retryable
+   * integrity violation naming the key, its definition and a row that violates it, the record kept.
    *
    * @return the constraints added back
    */

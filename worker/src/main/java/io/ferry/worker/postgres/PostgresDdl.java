@@ -105,7 +105,9 @@ public final class PostgresDdl {
   /**
    * PostgreSQL refuses to truncate a table that another table references, and tables are copied in
    * parallel, so a child's row may arrive before its parent's. Foreign keys from tables of
-   * this job are dropped first, each recorded in {@code ferry.dropped_constraints} by the unit that
+   * this job are dropped first, a table's key to itself among them (its copy units run in parallel too, so
+   * a row may arrive before the row of its own table it references), each recorded in
+   * {@code ferry.dropped_constraints} by the unit that
    * {@link PostgresTarget#nameUnit} named: the job's last finish unit restores them. A reference from a table
    * outside the job is left alone, so the truncate fails and says which table blocks it, rather than
    * Ferry emptying (CASCADE) or unconstraining a table the job does not own.
@@ -116,7 +118,7 @@ public final class PostgresDdl {
         .collect(java.util.stream.Collectors.joining(", "));
     return "DO $ferry$ DECLARE fk record; BEGIN FOR fk IN SELECT con.oid FROM pg_constraint con"
         + " JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-        + " WHERE con.contype = 'f' AND con.confrelid = " + regclass(r.target()) + " AND con.conrelid <> con.confrelid"
+        + " WHERE con.contype = 'f' AND con.confrelid = " + regclass(r.target())
         + " AND (n.nspname, c.relname) IN (VALUES " + jobTables + ")"
         + " LOOP PERFORM ferry.drop_constraint(current_setting('" + JOB_SETTING + "'), current_setting('" + UNIT_SETTING
         + "'), fk.oid); END LOOP; END $ferry$";

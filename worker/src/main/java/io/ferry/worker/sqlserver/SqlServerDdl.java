@@ -24,10 +24,12 @@ import java.util.List;
  * <p>In the modes that keep existing tables ({@code truncate}, {@code append}, {@code upsert}) the table may
  * already carry its keys, so every finish statement looks first. {@code append} and {@code upsert} create a
  * missing table <em>with</em> its primary key: append must detect a duplicate key as it is written, and
- * upsert finds existing rows by it. {@code preserve_schema} runs no DDL: finish only moves identities past
- * the copied values. {@code TRUNCATE TABLE} is refused while any foreign key references the table, so the
- * foreign keys into it from the job's tables are dropped first and recorded ({@link SqlServerForeignKeyDrops});
- * the job's last finish restores them.
+ * upsert finds existing rows by it. {@code preserve_schema} leaves the table's definition alone: finish only
+ * moves identities past the copied values. In all four, prepare drops the foreign keys into the table from the
+ * job's tables (its own key to itself too) and records them ({@link SqlServerForeignKeyDrops}): tables and the
+ * units of one table are copied in parallel, so a row may arrive before the row it references, and
+ * {@code TRUNCATE TABLE} is refused while another table's foreign key references the table. The job's last
+ * finish restores them.
  */
 final class SqlServerDdl {
 
@@ -44,7 +46,7 @@ final class SqlServerDdl {
 
   static List<String> prepare(DdlRequest r) {
     if (r.mode() == Mode.PRESERVE_SCHEMA) {
-      return List.of();
+      return List.of(dropJobForeignKeysInto(r));
     }
     String table = SqlServerSql.table(r.target());
     List<String> out = new ArrayList<>();
@@ -60,8 +62,7 @@ final class SqlServerDdl {
       }
       case TRUNCATE -> {
         out.add(ifMissing(r.target(), create));
-        out.add(SqlServerForeignKeyDrops.dropSql(List.copyOf(r.jobTables().values()), List.of(r.target()), true,
-            SqlServerForeignKeyDrops.SESSION_JOB, SqlServerForeignKeyDrops.SESSION_UNIT));
+        out.add(dropJobForeignKeysInto(r));
         out.add("TRUNCATE TABLE " + table);
       }
       case APPEND, UPSERT -> {
@@ -69,12 +70,21 @@ final class SqlServerDdl {
             : ", CONSTRAINT " + SqlServerSql.ident(primaryKeyName(r.target())) + " PRIMARY KEY ("
                 + SqlServerSql.idents(withTenant(r, r.source().primaryKey())) + ")";
         out.add(ifMissing(r.target(), "CREATE TABLE " + table + " (" + columns(r) + key + ")"));
-        out.add(SqlServerForeignKeyDrops.dropSql(List.copyOf(r.jobTables().values()), List.of(r.target()), true,
-            SqlServerForeignKeyDrops.SESSION_JOB, SqlServerForeignKeyDrops.SESSION_UNIT));
+        out.add(dropJobForeignKeysInto(r));
       }
       default -> throw new IllegalArgumentException("unsupported mode " + r.mode());
     }
     return out;
+  }
+
+  /**
+   * The batch that drops, on record, the foreign keys from the job's tables into the target table, the
+   * table's key to itself among them: its copy units run in parallel too, so a row may arrive before the row
+   * of its own table it references.
+   */
+  static String dropJobForeignKeysInto(DdlRequest r) {
+    return SqlServerForeignKeyDrops.dropSql(List.copyOf(r.jobTables().values()), List.of(r.target()),
+        SqlServerForeignKeyDrops.SESSION_JOB, SqlServerForeignKeyDrops.SESSION_UNIT);
   }
 
   /** Column definitions: the tenant column first, then the source's columns with their types and collations. */

@@ -23,6 +23,10 @@ import java.util.stream.Collectors;
  */
 final class SqlServerForeignKeyDrops {
 
+  /** SQL Server's error number for a statement that conflicts with a constraint, and the SQLSTATE it is reported as. */
+  private static final int CONSTRAINT_CONFLICT = 547;
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
+
   static final String JOB_KEY = "ferry.job_id";
   static final String UNIT_KEY = "ferry.unit_id";
   static final String SESSION_JOB = "CONVERT(nvarchar(400), SESSION_CONTEXT(N'" + JOB_KEY + "'))";
@@ -47,12 +51,12 @@ final class SqlServerForeignKeyDrops {
 
   /**
    * A batch that drops, recording each, the foreign keys of {@code tables} that reference {@code referenced}
-   * (a table's references to itself too unless {@code exceptSelf}), and selects how many it dropped.
+   * (a table's references to itself too), and selects how many it dropped.
    *
    * @param job  T-SQL expression of the job id
    * @param unit T-SQL expression of the unit id
    */
-  static String dropSql(List<TableName> tables, List<TableName> referenced, boolean exceptSelf, String job, String unit) {
+  static String dropSql(List<TableName> tables, List<TableName> referenced, String job, String unit) {
     return RECORD_TABLE + """
         DECLARE @job nvarchar(400) = %s, @unit nvarchar(400) = %s;
         DECLARE @fk TABLE (n int IDENTITY(1,1), s sysname, t sysname, c sysname, def nvarchar(max));
@@ -68,7 +72,7 @@ final class SqlServerForeignKeyDrops {
         FROM sys.foreign_keys fk
         JOIN sys.tables pt ON pt.object_id = fk.parent_object_id JOIN sys.schemas ps ON ps.schema_id = pt.schema_id
         JOIN sys.tables rt ON rt.object_id = fk.referenced_object_id JOIN sys.schemas rs ON rs.schema_id = rt.schema_id
-        WHERE fk.parent_object_id IN (%s) AND fk.referenced_object_id IN (%s)%s
+        WHERE fk.parent_object_id IN (%s) AND fk.referenced_object_id IN (%s)
         ORDER BY fk.name;
         DECLARE @i int = 1, @count int = (SELECT COUNT(*) FROM @fk), @sql nvarchar(max);
         IF @count > 0 AND @job IS NULL THROW 50000, N'a foreign key drop names no job (nameUnit was not called)', 1;
@@ -83,8 +87,7 @@ final class SqlServerForeignKeyDrops {
         IF @count > 0 AND OBJECT_ID(N'ferry.checkpoints', N'U') IS NOT NULL
           UPDATE ferry.checkpoints SET done = 0 WHERE job_id = @job AND unit_id = N'%s' AND done = 1;
         SELECT @count;"""
-        .formatted(job, unit, objectIds(tables), objectIds(referenced),
-            exceptSelf ? " AND fk.parent_object_id <> fk.referenced_object_id" : "", CheckpointSchema.JOB_FINISH_UNIT);
+        .formatted(job, unit, objectIds(tables), objectIds(referenced), CheckpointSchema.JOB_FINISH_UNIT);
   }
 
   /** Runs {@link #dropSql} for the foreign keys among {@code tables}, in the connection's transaction. */
@@ -92,7 +95,7 @@ final class SqlServerForeignKeyDrops {
     if (tables.isEmpty()) {
       return 0;
     }
-    String sql = dropSql(tables, tables, false, "?", "?");
+    String sql = dropSql(tables, tables, "?", "?");
     try (PreparedStatement ps = target.prepareStatement(sql)) {
       ps.setNString(1, jobId);
       ps.setNString(2, unitId);
@@ -127,8 +130,7 @@ final class SqlServerForeignKeyDrops {
           present = rs.next() && rs.getObject(1) != null;
         }
         if (!present) {
-          st.execute("ALTER TABLE " + SqlServerSql.ident(c[0]) + "." + SqlServerSql.ident(c[1]) + " ADD CONSTRAINT "
-              + SqlServerSql.ident(c[2]) + " " + c[3]);
+          add(target, st, c);
           restored++;
         }
       }
@@ -138,6 +140,32 @@ final class SqlServerForeignKeyDrops {
       ps.executeUpdate();
     }
     return restored;
+  }
+
+  /**
+   * Adds one recorded constraint back. A foreign key that rows written meanwhile violate fails naming the
+   * key, its definition and such a row, as an integrity violation (23503), so the job fails saying why.
+   */
+  private static void add(Connection target, Statement st, String[] c) throws SQLException {
+    try {
+      st.execute("ALTER TABLE " + SqlServerSql.ident(c[0]) + "." + SqlServerSql.ident(c[1]) + " ADD CONSTRAINT "
+          + SqlServerSql.ident(c[2]) + " " + c[3]);
+    } catch (SQLException e) {
+      if (e.getErrorCode() != CONSTRAINT_CONFLICT) {
+        throw e;
+      }
+      SqlServerRecordedForeignKey key = SqlServerRecordedForeignKey.parse(c[3]);
+      String row = null;
+      try {
+        row = key == null ? null : key.offendingRow(target, new TableName(c[0], c[1]));
+      } catch (SQLException lookup) {
+        e.addSuppressed(lookup); // the refusal is the error to report; the row would only have been its detail
+      }
+      throw new SQLException("cannot restore foreign key " + c[2] + " of " + c[0] + "." + c[1] + " (" + c[3]
+          + "), dropped for the copy: " + e.getMessage() + " (" + (row == null ? "no detail" : "Key " + row
+          + " is not present in " + key.referenced() + ")") + "; fix or delete those rows, then resume the job",
+          FOREIGN_KEY_VIOLATION, CONSTRAINT_CONFLICT, e);
+    }
   }
 
   private static String objectIds(List<TableName> tables) {

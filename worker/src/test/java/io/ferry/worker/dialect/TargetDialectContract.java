@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * What every {@link TargetDialect} must do: tell what a table holds, build it in every mode (its DDL run
  * as prepare and finish units run it), take rows in binary COPY plain and by upsert, refuse a row it
- * cannot take, delete a rollback's rows by tenant and range, and drop and restore the foreign keys among
- * the tables a rollback empties. An engine runs it by providing a target
+ * cannot take, delete a rollback's rows by tenant and range, drop and restore the foreign keys among
+ * the tables a rollback empties, and in the modes that keep tables those among the job's tables (a table's
+ * key to itself too) for the copy. An engine runs it by providing a target
  * database, its names of two column types and how it writes a table's name in SQL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -277,37 +279,195 @@ public abstract class TargetDialectContract {
     assertThat(describe(child).foreignKeys()).containsExactly("fk_child_parent");
   }
 
+  // ---- foreign keys in the modes that keep tables
+
+  /**
+   * The units of one table are copied in parallel too, so a row may arrive before the row of its own table
+   * it references: every mode that keeps the table drops the table's key to itself at prepare, on record,
+   * and the job's last finish restores it.
+   */
+  @Test
+  void everyModeThatKeepsTheTableDropsItsKeyToItselfForTheCopyAndTheJobRestoresIt() throws SQLException {
+    TableName t = employees("employees");
+    long id = 0;
+    for (Mode mode : List.of(Mode.APPEND, Mode.UPSERT, Mode.PRESERVE_SCHEMA, Mode.TRUNCATE)) {
+      String job = "job-self-" + mode.name().toLowerCase(Locale.ROOT);
+      run(job, employeesDdl(t, mode).prepare());
+      assertThat(describe(t).foreignKeys()).as(mode + ": dropped for the copy").isEmpty();
+      // Key order puts the report before her manager, and they land in different chunks.
+      writeEmployees(t, mode, List.of(employee(id + 1, id + 2)));
+      writeEmployees(t, mode, List.of(employee(id + 2, null)));
+      id += 2;
+      run(job, employeesDdl(t, mode).finish());
+      assertThat(restore(job)).as(mode.toString()).isEqualTo(1);
+      assertThat(describe(t).foreignKeys()).as(mode.toString()).containsExactly(selfKeyName(t));
+      assertThat(restore(job)).as(mode + ": the record is cleared").isZero();
+    }
+    assertThat(count(t)).as("the other modes kept their rows, truncate emptied the table").isEqualTo(2);
+  }
+
+  /**
+   * preserve_schema keeps the table's definition but, as the other modes that keep tables, drops the keys
+   * among the job's tables for the copy (restored by the job's last finish); a key to a table outside the
+   * job stays, so the rows it references must be there.
+   */
+  @Test
+  void preserveSchemaDropsTheKeysAmongTheJobsTablesAndKeepsTheOneToATableOutsideIt() throws SQLException {
+    String job = "job-preserve";
+    TableName outside = existing("pk_outside", 2);
+    TableName parent = existing("pk_parent", 0);
+    TableName child = employees("pk_child");
+    SourceTable childSource = new SourceTable(source(child), false, employeeColumns(), List.of("id"), List.of(),
+        List.of(selfKey(child), new SourceForeignKey("pk_child_parent", List.of("id"), source(parent), List.of("id"),
+            "NO ACTION", "NO ACTION", ""), new SourceForeignKey("pk_child_outside", List.of("manager_id"), source(outside),
+            List.of("id"), "NO ACTION", "NO ACTION", "")), 0, 0);
+    Map<TableName, TableName> all = Map.of(source(child), child, source(parent), parent, source(outside), outside);
+    run(dialect().ddl(new DdlRequest(childSource, child, Mode.CREATE, null, all)).foreignKeys());
+    assertThat(describe(child).foreignKeys()).containsExactlyInAnyOrder(selfKeyName(child), "pk_child_parent", "pk_child_outside");
+
+    Map<TableName, TableName> jobTables = Map.of(source(child), child, source(parent), parent);
+    TableDdl childDdl = dialect().ddl(new DdlRequest(childSource, child, Mode.PRESERVE_SCHEMA, null, jobTables));
+    TableDdl parentDdl = dialect().ddl(new DdlRequest(itemsSource(parent), parent, Mode.PRESERVE_SCHEMA, null, jobTables));
+    assertThat(childDdl.foreignKeys()).as("the table's definition is left alone").isEmpty();
+    run(job, childDdl.prepare());
+    run(job, parentDdl.prepare());
+    assertThat(describe(child).foreignKeys()).containsExactly("pk_child_outside");
+
+    writeEmployees(child, Mode.PRESERVE_SCHEMA, List.of(employee(1L, 2L)));
+    writeEmployees(child, Mode.PRESERVE_SCHEMA, List.of(employee(2L, null)));
+    assertThatThrownBy(() -> writeEmployees(child, Mode.PRESERVE_SCHEMA, List.of(employee(3L, 9L))))
+        .as("the key to the table outside the job holds during the copy").isInstanceOf(SQLException.class);
+    write(parent, Mode.PRESERVE_SCHEMA, null, rows(1, 2));
+    run(job, childDdl.finish());
+    run(job, parentDdl.finish());
+    assertThat(restore(job)).isEqualTo(2);
+    assertThat(describe(child).foreignKeys()).containsExactlyInAnyOrder(selfKeyName(child), "pk_child_parent", "pk_child_outside");
+  }
+
+  /**
+   * A row whose referenced row never came (the source had no such key) fails the job's last finish naming
+   * the key and the row, and the record stays for the attempt after the rows are fixed.
+   */
+  @Test
+  void aKeyTheCopiedRowsViolateFailsTheRestoreNamingItAndStaysRecorded() throws SQLException {
+    String job = "job-orphan";
+    TableName t = employees("orphans");
+    run(job, employeesDdl(t, Mode.TRUNCATE).prepare());
+    writeEmployees(t, Mode.TRUNCATE, List.of(employee(1L, null), employee(2L, 99L)));
+    assertThatThrownBy(() -> restore(job)).isInstanceOf(SQLException.class)
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"))
+        .hasMessageContaining("cannot restore foreign key " + selfKeyName(t) + " of " + t)
+        .hasMessageContaining("(manager_id)=(99)")
+        .hasMessageContaining("fix or delete those rows");
+    assertThat(describe(t).foreignKeys()).isEmpty();
+    try (Connection c = connect(); Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM " + sqlName(t) + " WHERE id = 2");
+      c.commit();
+    }
+    assertThat(restore(job)).as("restored from the record kept").isEqualTo(1);
+    assertThat(describe(t).foreignKeys()).containsExactly(selfKeyName(t));
+  }
+
   // ---- helpers
+
+  private static TableName source(TableName target) {
+    return new TableName("source", target.name());
+  }
+
+  private List<SourceColumn> employeeColumns() {
+    return List.of(SourceColumn.plain("id", bigintType(), false), SourceColumn.plain("v", textType(), true),
+        SourceColumn.plain("manager_id", bigintType(), true));
+  }
+
+  /** Per table: SQL Server's constraint names are unique per schema. */
+  private static String selfKeyName(TableName target) {
+    return target.name() + "_manager";
+  }
+
+  private static SourceForeignKey selfKey(TableName target) {
+    return new SourceForeignKey(selfKeyName(target), List.of("manager_id"), source(target), List.of("id"), "NO ACTION", "NO ACTION", "");
+  }
+
+  /** {@code (id, v, manager_id)} with {@code manager_id} referencing the table's own {@code id}. */
+  private TableDdl employeesDdl(TableName target, Mode mode) {
+    SourceTable employees = new SourceTable(source(target), false, employeeColumns(), List.of("id"), List.of(),
+        List.of(selfKey(target)), 0, 0);
+    return dialect().ddl(new DdlRequest(employees, target, mode, null, Map.of(employees.name(), target)));
+  }
+
+  /** An empty employees table with its key to itself, built by a whole create cycle. */
+  private TableName employees(String name) throws SQLException {
+    TableName t = table(name);
+    TableDdl ddl = employeesDdl(t, Mode.CREATE);
+    run(ddl.prepare());
+    run(ddl.finish());
+    run(ddl.foreignKeys());
+    assertThat(describe(t).foreignKeys()).containsExactly(selfKeyName(t));
+    return t;
+  }
+
+  private static List<Object> employee(long id, Long managerId) {
+    return Arrays.asList(id, "e" + id, managerId);
+  }
+
+  private void writeEmployees(TableName t, Mode mode, List<List<Object>> rows) throws SQLException {
+    write(t, mode, List.of("id", "v", "manager_id"), List.of("id"), rows);
+  }
+
+  /** The job's last finish as it restores: in one transaction, committed. */
+  private int restore(String job) throws SQLException {
+    try (Connection c = connect()) {
+      try {
+        int restored = dialect().restoreConstraints(c, job);
+        c.commit();
+        return restored;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private SourceTable itemsSource(TableName target) {
+    return new SourceTable(source(target), false,
+        List.of(SourceColumn.plain("id", bigintType(), false), SourceColumn.plain("v", textType(), true)), List.of("id"),
+        List.of(), List.of(), 0, 0);
+  }
 
   private TableName table(String name) {
     return new TableName(SCHEMA, name);
   }
 
-  /** A table built by a whole create cycle, holding rows 1 … {@code rows} with its key. */
+  /** A table built by a whole create cycle, holding rows 1 … {@code rows} (none when 0) with its key. */
   private TableName existing(String name, int rows) throws SQLException {
     TableName t = table(name);
     TableDdl ddl = ddl(t, Mode.CREATE, null);
     run(ddl.prepare());
-    write(t, Mode.CREATE, null, rows(1, rows));
+    if (rows > 0) {
+      write(t, Mode.CREATE, null, rows(1, rows));
+    }
     run(ddl.finish());
     return t;
   }
 
   /** {@code (id bigint NOT NULL, v text)} with primary key {@code id}, as a source describes it. */
   private TableDdl ddl(TableName target, Mode mode, String tenantColumn) {
-    SourceTable items = new SourceTable(new TableName("source", target.name()), false,
-        List.of(SourceColumn.plain("id", bigintType(), false), SourceColumn.plain("v", textType(), true)), List.of("id"),
-        List.of(), List.of(), 0, 0);
+    SourceTable items = itemsSource(target);
     return dialect().ddl(new DdlRequest(items, target, mode, tenantColumn, Map.of(items.name(), target)));
   }
 
   /** Runs statements as a prepare or finish unit does, in one transaction. */
   private void run(List<String> statements) throws SQLException {
+    run(JOB, statements);
+  }
+
+  /** Runs statements as a prepare or finish unit of {@code job} does, in one transaction. */
+  private void run(String job, List<String> statements) throws SQLException {
     try (Connection c = connect()) {
       dialect().checkpoints().ensureSchema(c);
       dialect().serializePrepare(c);
       dialect().boundLockWaits(c);
-      dialect().nameUnit(c, JOB, "unit-ddl");
+      dialect().nameUnit(c, job, "unit-ddl");
       try (Statement st = c.createStatement()) {
         for (String sql : statements) {
           st.execute(sql);
@@ -329,7 +489,13 @@ public abstract class TargetDialectContract {
       tuple.addAll(r);
       return tuple;
     }).toList();
-    byte[] bytes = CopyRows.encode(tuples);
+    write(t, mode, columns, conflictKey, tuples);
+  }
+
+  /** One chunk of whole tuples of {@code columns}, committed. */
+  private void write(TableName t, Mode mode, List<String> columns, List<String> conflictKey, List<List<Object>> rows)
+      throws SQLException {
+    byte[] bytes = CopyRows.encode(rows);
     try (Connection c = connect()) {
       ChunkWriter writer = dialect().openChunk(c, new ChunkRequest(t, columns, CopyFormat.BINARY, mode, conflictKey));
       try {
