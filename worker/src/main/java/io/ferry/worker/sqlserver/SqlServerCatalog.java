@@ -22,7 +22,7 @@ public final class SqlServerCatalog {
   /** Ferry's own schema in a SQL Server target; never a source table. */
   static final String FERRY_SCHEMA = "ferry";
 
-  private static final String TABLES = """
+  static final String TABLES = """
       SELECT s.name, t.name FROM sys.tables t JOIN sys.schemas s ON s.schema_id = t.schema_id
       WHERE t.is_ms_shipped = 0 AND s.name NOT IN ('sys', 'INFORMATION_SCHEMA', ?)
       ORDER BY s.name, t.name""";
@@ -30,7 +30,7 @@ public final class SqlServerCatalog {
   // IDENT_SEED/IDENT_INCR/IDENT_CURRENT rather than sys.identity_columns' values: the same values, and Babelfish
   // reports only the functions right (its view pairs every identity column with every table's last value);
   // the view's last_value only says whether a row was ever inserted.
-  private static final String COLUMNS = """
+  static final String COLUMNS = """
       SELECT c.name, CASE WHEN ty.is_user_defined = 1 THEN TYPE_NAME(ty.system_type_id) ELSE ty.name END,
         c.max_length, c.precision, c.scale, c.is_nullable, c.collation_name, c.is_identity,
         CAST(IDENT_SEED(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)),

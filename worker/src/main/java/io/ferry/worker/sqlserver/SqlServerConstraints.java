@@ -15,7 +15,7 @@ import java.util.Map;
 /** A table's foreign keys and CHECK constraints, their expressions in T-SQL as the catalog prints them. */
 final class SqlServerConstraints {
 
-  private static final String FOREIGN_KEYS = """
+  static final String FOREIGN_KEYS = """
       SELECT fk.name, pc.name, rs.name, rt.name, rc.name,
         fk.delete_referential_action_desc, fk.update_referential_action_desc
       FROM sys.foreign_keys fk
@@ -29,7 +29,7 @@ final class SqlServerConstraints {
       WHERE s.name = ? AND t.name = ?
       ORDER BY fk.name, fkc.constraint_column_id""";
 
-  private static final String CHECKS = """
+  static final String CHECKS = """
       SELECT cc.name, cc.definition FROM sys.check_constraints cc
       JOIN sys.tables t ON t.object_id = cc.parent_object_id
       JOIN sys.schemas s ON s.schema_id = t.schema_id

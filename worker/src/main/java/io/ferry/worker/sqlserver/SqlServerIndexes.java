@@ -23,7 +23,7 @@ record SqlServerIndexes(List<String> primaryKey, List<SourceIndex> indexes) {
   private static final int CLUSTERED = 1;
   private static final int NONCLUSTERED = 2;
 
-  private static final String INDEXES = """
+  static final String INDEXES = """
       SELECT i.index_id, i.name, i.type, i.type_desc, i.is_primary_key, i.is_unique, i.is_unique_constraint,
         i.has_filter, i.filter_definition, c.name, ic.key_ordinal, ic.is_included_column, ic.is_descending_key
       FROM sys.indexes i
