@@ -59,6 +59,15 @@ class SqlServerCapabilitiesTest {
         .doesNotContain(NEWER.toArray(String[]::new)));
   }
 
+  /** A target's foreign key drop is written before any connection says which server runs it: it needs none of them. */
+  @Test
+  void theForeignKeyDropBatchRunsAtEveryLevel() {
+    String sql = SqlServerForeignKeyDrops.dropSql(List.of(new TableName("dbo", "a")), List.of(new TableName("dbo", "b")),
+        true, "N'job'", "N'unit'");
+    assertThat(sql.toUpperCase(java.util.Locale.ROOT)).doesNotContain(NEWER.toArray(String[]::new)).doesNotContain("FOR XML");
+    assertThat(sql).contains("WHERE f.n = @i AND k.constraint_column_id = @k");
+  }
+
   @Test
   void theHistogramIsAskedOnlyWhereTheServerHasItAndForAOneColumnKey() {
     assertThat(SqlServerKeySample.usesHistogram(SQL2022_AT_150, ONE)).isTrue();
