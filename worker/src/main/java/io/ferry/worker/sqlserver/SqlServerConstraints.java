@@ -55,11 +55,16 @@ final class SqlServerConstraints {
     return keys;
   }
 
-  static List<SourceCheck> checks(Connection source, TableName table) throws SQLException {
+  /** The CHECK constraints; one whose definition the login may not read is named in {@code warnings}. */
+  static List<SourceCheck> checks(Connection source, TableName table, List<String> warnings) throws SQLException {
     List<SourceCheck> checks = new ArrayList<>();
     try (PreparedStatement ps = prepare(source, CHECKS, table); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        checks.add(new SourceCheck(rs.getString(1), "CHECK " + rs.getString(2)));
+        if (rs.getString(2) == null) {
+          warnings.add(SqlServerCatalog.unreadable(table, "CHECK constraint " + rs.getString(1), "it is not carried"));
+        } else {
+          checks.add(new SourceCheck(rs.getString(1), "CHECK " + rs.getString(2)));
+        }
       }
     }
     return checks;
