@@ -102,6 +102,24 @@ class SqlServer2022SourceServerIT {
     }
   }
 
+  /** SQL Server's default: no SNAPSHOT, reads under READ COMMITTED and the plan says so; allowed, reads under SNAPSHOT. */
+  @Test
+  void aUnitReadsUnderSnapshotOnlyWhereTheDatabaseAllowsIt() throws SQLException {
+    try (Connection c = dbs.open(newUrl)) {
+      SqlServerIsolation.apply(c);
+      assertThat(SqlServerSourceServerIT.sessionIsolation(c)).isEqualTo(SqlServerSourceServerIT.READ_COMMITTED);
+      assertThat(SqlServerIsolation.warning(c)).contains("READ COMMITTED (locking)");
+      dbs.execute(newUrl, "ALTER DATABASE CURRENT SET ALLOW_SNAPSHOT_ISOLATION ON");
+      try {
+        SqlServerIsolation.apply(c);
+        assertThat(SqlServerSourceServerIT.sessionIsolation(c)).isEqualTo(SqlServerSourceServerIT.SNAPSHOT);
+        assertThat(SqlServerIsolation.warning(c)).isNull();
+      } finally {
+        dbs.execute(newUrl, "ALTER DATABASE CURRENT SET ALLOW_SNAPSHOT_ISOLATION OFF");
+      }
+    }
+  }
+
   /** What the login may not read is named in the plan; the points come from the rows and the size stays unknown. */
   @Test
   void whatALoginMayNotReadIsAWarningNotAFailure() throws SQLException {

@@ -109,6 +109,33 @@ class SqlServerSourceServerIT {
     }
   }
 
+  /** Every Babelfish database allows SNAPSHOT isolation: a unit's read runs under it, as the session reports. */
+  @Test
+  void aUnitReadsUnderSnapshotWhereTheDatabaseAllowsIt() throws SQLException {
+    try (Connection c = MSSQL.open(url)) {
+      boolean allowed = SqlServerCapabilities.read(c).snapshotAllowed();
+      SqlServerIsolation.apply(c);
+      assertThat(sessionIsolation(c)).isEqualTo(allowed ? SNAPSHOT : READ_COMMITTED);
+      if (allowed) {
+        assertThat(SqlServerIsolation.warning(c)).isNull();
+      } else {
+        assertThat(SqlServerIsolation.warning(c)).contains("each unit reads under READ COMMITTED");
+      }
+    }
+  }
+
+  /** {@code sys.dm_exec_sessions.transaction_isolation_level}: 2 READ COMMITTED, 5 SNAPSHOT. */
+  static final int READ_COMMITTED = 2;
+  static final int SNAPSHOT = 5;
+
+  static int sessionIsolation(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+        "SELECT transaction_isolation_level FROM sys.dm_exec_sessions WHERE session_id = @@SPID")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
   @Test
   void passwordsAndDatabaseNamesWithUrlCharactersConnect() throws SQLException {
     assertThat(JdbcUrl.parse(oddUrl()).orElseThrow().database()).isEqualTo(ODD_DATABASE);
