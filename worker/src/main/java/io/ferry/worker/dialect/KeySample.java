@@ -1,6 +1,7 @@
 package io.ferry.worker.dialect;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Sorted key tuples (one text value per key column) at roughly equal row-count steps, and where they
@@ -21,7 +22,6 @@ public record KeySample(List<List<String>> quantiles, String method, List<String
   }
 
   public KeySample withWarnings(List<String> more) {
-    return more.isEmpty() ? this : new KeySample(quantiles, method, java.util.stream.Stream.concat(warnings.stream(),
-        more.stream()).toList());
+    return more.isEmpty() ? this : new KeySample(quantiles, method, Stream.concat(warnings.stream(), more.stream()).toList());
   }
 }

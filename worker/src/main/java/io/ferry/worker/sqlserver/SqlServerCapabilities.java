@@ -24,8 +24,8 @@ import java.util.WeakHashMap;
  * @param readCommittedSnapshot {@code READ_COMMITTED_SNAPSHOT ON}
  * @param babelfish             Babelfish for PostgreSQL ({@code SERVERPROPERTY('Babelfish')})
  */
-record SqlServerCapabilities(int majorVersion, int engineEdition, int compatibilityLevel, boolean histogram, boolean snapshotAllowed,
-    boolean readCommittedSnapshot, boolean babelfish) {
+record SqlServerCapabilities(int majorVersion, int engineEdition, int compatibilityLevel, boolean histogram,
+    boolean snapshotAllowed, boolean readCommittedSnapshot, boolean babelfish) {
 
   static final String READ = """
       SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)), CAST(SERVERPROPERTY('EngineEdition') AS int),
@@ -36,7 +36,7 @@ record SqlServerCapabilities(int majorVersion, int engineEdition, int compatibil
 
   /** {@code sys.databases.snapshot_isolation_state}: 1 is ON. */
   private static final int SNAPSHOT_ON = 1;
-  /** {@code EngineEdition}s of Azure SQL Database and Azure SQL Managed Instance, which have every newer function. */
+  /** {@code EngineEdition}s of Azure SQL Database and Managed Instance: the histogram, whatever version they report. */
   private static final int AZURE_SQL_DATABASE = 5;
   private static final int AZURE_SQL_MANAGED_INSTANCE = 8;
 
@@ -80,19 +80,6 @@ record SqlServerCapabilities(int majorVersion, int engineEdition, int compatibil
     } catch (NumberFormatException e) {
       return 0;
     }
-  }
-
-  /**
-   * Whether {@code STRING_AGG(…) WITHIN GROUP (ORDER BY …)} runs: the function came with SQL Server 2017 at
-   * every compatibility level (Azure SQL too), its {@code WITHIN GROUP} needs level 110. Babelfish has it
-   * although it reports version 12 (and lacks the XML {@code value()} method the fallback needs).
-   */
-  boolean orderedStringAgg() {
-    return babelfish || ((majorVersion >= 14 || azure()) && compatibilityLevel >= 110);
-  }
-
-  boolean azure() {
-    return engineEdition == AZURE_SQL_DATABASE || engineEdition == AZURE_SQL_MANAGED_INSTANCE;
   }
 
   private static Object physical(Connection c) {

@@ -81,15 +81,6 @@ class SqlServerCapabilitiesTest {
   }
 
   @Test
-  void orderedStringAggNeedsSqlServer2017OrAzureAndLevel110() {
-    assertThat(SQL2022_AT_150.orderedStringAgg()).isTrue();
-    assertThat(SQL2022_AT_100.orderedStringAgg()).as("WITHIN GROUP needs level 110").isFalse();
-    assertThat(SQL2016_AT_130.orderedStringAgg()).as("no STRING_AGG before 2017").isFalse();
-    assertThat(AZURE_AT_150.orderedStringAgg()).as("Azure SQL reports version 12").isTrue();
-    assertThat(BABELFISH.orderedStringAgg()).isTrue();
-  }
-
-  @Test
   void theIsolationWarningSaysWhichWeakerGuaranteeApplies() {
     assertThat(SqlServerIsolation.warning(SQL2022_AT_150, "district_1")).isNull();
     assertThat(SqlServerIsolation.warning(SQL2022_AT_100, "district_1"))

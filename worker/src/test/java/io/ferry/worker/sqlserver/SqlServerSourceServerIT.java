@@ -73,7 +73,6 @@ class SqlServerSourceServerIT {
         assertThat(server.compatibilityLevel()).isEqualTo(120);
         assertThat(server.majorVersion()).isEqualTo(12);
         assertThat(server.histogram()).isFalse();
-        assertThat(server.orderedStringAgg()).isTrue();
       }
     }
   }
