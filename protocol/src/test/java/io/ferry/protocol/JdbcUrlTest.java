@@ -54,6 +54,18 @@ class JdbcUrlTest {
     assertThat(url.database()).isEqualTo("Sales");
   }
 
+  /** mssql-jdbc takes a braced value as written, so a database name may hold {@code ; = { }}. */
+  @Test
+  void readsBracedSqlServerValuesAsTheDriverDoes() {
+    String odd = "jdbc:sqlserver://h;encrypt=false;databaseName={d @:/?;={}}x};trustServerCertificate=true";
+    assertThat(JdbcUrl.parse(odd).orElseThrow().database()).isEqualTo("d @:/?;={}x");
+    assertThat(location(odd)).isEqualTo("h:1433/d @:/?;={}x");
+    assertThat(location("jdbc:sqlserver://h;databaseName={d;a}")).isNotEqualTo(location("jdbc:sqlserver://h;databaseName={d;b}"));
+    assertThat(location("jdbc:sqlserver://h;databaseName={plain}")).isEqualTo(location("jdbc:sqlserver://h;databaseName=plain"));
+    assertThat(JdbcUrl.parse("jdbc:sqlserver://h;;integratedSecurity=true;database = x ;").orElseThrow().database())
+        .isEqualTo("x");
+  }
+
   @Test
   void refusesWhatIsNotAJdbcUrl() {
     assertThat(JdbcUrl.parse(null)).isEmpty();

@@ -110,16 +110,54 @@ public record JdbcUrl(String engine, List<String> hosts, String database) {
     }
   }
 
-  /** The first of {@code names} among {@code ;name=value} properties (names compared ignoring case). */
+  /**
+   * The first of {@code names} among {@code ;name=value} properties (names compared ignoring case). A value
+   * in braces is taken as written, {@code ;} and {@code =} included, a doubled {@code }}} as one, as
+   * mssql-jdbc reads it: {@code databaseName={a;b}}} is {@code a;b}}.
+   */
   private static String property(String tail, String... names) {
+    List<String[]> properties = properties(tail);
     for (String name : names) {
-      for (String part : tail.split(";")) {
-        int eq = part.indexOf('=');
-        if (eq > 0 && part.substring(0, eq).strip().equalsIgnoreCase(name)) {
-          return part.substring(eq + 1).strip();
+      for (String[] p : properties) {
+        if (p[0].equalsIgnoreCase(name)) {
+          return p[1];
         }
       }
     }
     return null;
+  }
+
+  private static List<String[]> properties(String tail) {
+    List<String[]> out = new ArrayList<>();
+    int i = 0;
+    while (i < tail.length()) {
+      int end = tail.indexOf(';', i);
+      int eq = tail.indexOf('=', i);
+      if (eq < 0 || (end >= 0 && end < eq)) { // a part without a value
+        i = end < 0 ? tail.length() : end + 1;
+        continue;
+      }
+      String name = tail.substring(i, eq).strip();
+      int v = eq + 1;
+      while (v < tail.length() && tail.charAt(v) == ' ') {
+        v++;
+      }
+      String value;
+      if (v < tail.length() && tail.charAt(v) == '{') {
+        StringBuilder braced = new StringBuilder();
+        int j = v + 1;
+        while (j < tail.length() && !(tail.charAt(j) == '}' && !tail.startsWith("}}", j))) {
+          braced.append(tail.charAt(j));
+          j += tail.startsWith("}}", j) ? 2 : 1;
+        }
+        value = braced.toString();
+        end = tail.indexOf(';', j);
+      } else {
+        value = tail.substring(v, end < 0 ? tail.length() : end).strip();
+      }
+      out.add(new String[] {name, value});
+      i = end < 0 ? tail.length() : end + 1;
+    }
+    return out;
   }
 }

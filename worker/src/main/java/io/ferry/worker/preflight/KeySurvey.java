@@ -39,6 +39,7 @@ record KeySurvey(SplitKey key, KeySample sample, long rows, long bytes) {
     if (key.ordered()) {
       int points = (int) Math.min(MAX_QUANTILES, table.estimatedRows());
       sample = source.sampleKey(conn, table, key, points, minPoints(table, unitSize));
+      warnings.addAll(sample.warnings());
     }
     return new KeySurvey(key, sample, table.estimatedRows(), table.estimatedBytes());
   }

@@ -22,7 +22,7 @@ public final class SqlServerCatalog {
   /** Ferry's own schema in a SQL Server target; never a source table. */
   static final String FERRY_SCHEMA = "ferry";
 
-  private static final String TABLES = """
+  static final String TABLES = """
       SELECT s.name, t.name FROM sys.tables t JOIN sys.schemas s ON s.schema_id = t.schema_id
       WHERE t.is_ms_shipped = 0 AND s.name NOT IN ('sys', 'INFORMATION_SCHEMA', ?)
       ORDER BY s.name, t.name""";
@@ -30,7 +30,7 @@ public final class SqlServerCatalog {
   // IDENT_SEED/IDENT_INCR/IDENT_CURRENT rather than sys.identity_columns' values: the same values, and Babelfish
   // reports only the functions right (its view pairs every identity column with every table's last value);
   // the view's last_value only says whether a row was ever inserted.
-  private static final String COLUMNS = """
+  static final String COLUMNS = """
       SELECT c.name, CASE WHEN ty.is_user_defined = 1 THEN TYPE_NAME(ty.system_type_id) ELSE ty.name END,
         c.max_length, c.precision, c.scale, c.is_nullable, c.collation_name, c.is_identity,
         CAST(IDENT_SEED(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)),
@@ -38,7 +38,7 @@ public final class SqlServerCatalog {
         CASE WHEN EXISTS (SELECT 1 FROM sys.identity_columns ic WHERE ic.object_id = c.object_id
           AND ic.column_id = c.column_id AND ic.last_value IS NOT NULL)
           THEN CAST(IDENT_CURRENT(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)) END,
-        cc.definition, dc.definition
+        cc.definition, dc.definition, c.is_computed, c.default_object_id
       FROM sys.columns c
       JOIN sys.tables t ON t.object_id = c.object_id
       JOIN sys.schemas s ON s.schema_id = t.schema_id
@@ -66,7 +66,7 @@ public final class SqlServerCatalog {
   }
 
   public static SourceTable describe(Connection source, TableName table, List<String> warnings) throws SQLException {
-    List<SqlServerColumn> columns = columns(source, table);
+    List<SqlServerColumn> columns = columns(source, table, warnings);
     if (columns.isEmpty()) {
       throw new SQLException("table " + table + " does not exist or is not visible to this login");
     }
@@ -75,18 +75,34 @@ public final class SqlServerCatalog {
     SqlServerSize size = SqlServerSize.estimate(source, table, warnings);
     return new SourceTable(table, false, described, indexes.primaryKey(), indexes.indexes(),
         SqlServerConstraints.foreignKeys(source, table), size.rows(), size.bytes(), null, List.of(),
-        SqlServerConstraints.checks(source, table));
+        SqlServerConstraints.checks(source, table, warnings));
   }
 
   /** The table's columns in column order; empty when the table does not exist. */
   static List<SqlServerColumn> columns(Connection source, TableName table) throws SQLException {
+    return columns(source, table, new ArrayList<>());
+  }
+
+  /**
+   * As {@link #columns(Connection, TableName)}, naming in {@code warnings} each computed column or default
+   * whose definition the login may not read (the catalog shows it as NULL without {@code VIEW DEFINITION}).
+   */
+  static List<SqlServerColumn> columns(Connection source, TableName table, List<String> warnings) throws SQLException {
     List<SqlServerColumn> columns = new ArrayList<>();
     try (PreparedStatement ps = source.prepareStatement(COLUMNS)) {
       ps.setNString(1, table.schema());
       ps.setNString(2, table.name());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          columns.add(column(rs));
+          SqlServerColumn column = column(rs);
+          if (rs.getBoolean(14) && column.computed() == null) {
+            warnings.add(unreadable(table, "the definition of computed column " + column.name(),
+                "it is copied as a plain column"));
+          }
+          if (rs.getInt(15) != 0 && column.defaultExpr() == null && !"timestamp".equals(column.typeName())) {
+            warnings.add(unreadable(table, "the default of column " + column.name(), "the target column has none"));
+          }
+          columns.add(column);
         }
       }
     }
@@ -107,6 +123,11 @@ public final class SqlServerCatalog {
     String defaultExpr = "timestamp".equals(type) ? null : rs.getString(13);
     return new SqlServerColumn(rs.getString(1), type, rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getBoolean(6),
         rs.getString(7), seed, increment, next, rs.getString(12), defaultExpr);
+  }
+
+  /** A plan warning for catalog text the login may not read. */
+  static String unreadable(TableName table, String what, String consequence) {
+    return "table " + table + ": " + what + " is not readable (needs VIEW DEFINITION): " + consequence;
   }
 
   /** Identity values beyond a long (decimal(38,0) identities) are left unknown rather than wrapped. */

@@ -9,7 +9,8 @@ import java.util.Properties;
 
 /**
  * Opens mssql-jdbc connections. User and password travel as properties, never in the URL, so any
- * character ({@code ; = { }}) in them is safe.
+ * character ({@code ; = { }}) in them is safe. Everything else ({@code encrypt}, {@code trustServerCertificate},
+ * {@code integratedSecurity}, {@code authentication}, a braced {@code databaseName}) is the URL's, passed as written.
  */
 public final class SqlServerConnections {
 
@@ -17,6 +18,11 @@ public final class SqlServerConnections {
   }
 
   public static Connection open(Endpoint endpoint) throws SQLException {
+    return DriverManager.getConnection(endpoint.url(), properties(endpoint));
+  }
+
+  /** The driver properties Ferry sets; without a user (integrated authentication) none names one. */
+  static Properties properties(Endpoint endpoint) {
     Properties props = new Properties();
     if (endpoint.user() != null) {
       props.setProperty("user", endpoint.user());
@@ -31,6 +37,6 @@ public final class SqlServerConnections {
     props.setProperty("responseBuffering", "adaptive");
     // A varchar key bound as varchar compares in the column's collation; nvarchar ones are bound with setNString.
     props.setProperty("sendStringParametersAsUnicode", "false");
-    return DriverManager.getConnection(endpoint.url(), props);
+    return props;
   }
 }

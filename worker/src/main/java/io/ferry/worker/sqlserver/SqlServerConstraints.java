@@ -15,7 +15,7 @@ import java.util.Map;
 /** A table's foreign keys and CHECK constraints, their expressions in T-SQL as the catalog prints them. */
 final class SqlServerConstraints {
 
-  private static final String FOREIGN_KEYS = """
+  static final String FOREIGN_KEYS = """
       SELECT fk.name, pc.name, rs.name, rt.name, rc.name,
         fk.delete_referential_action_desc, fk.update_referential_action_desc
       FROM sys.foreign_keys fk
@@ -29,7 +29,7 @@ final class SqlServerConstraints {
       WHERE s.name = ? AND t.name = ?
       ORDER BY fk.name, fkc.constraint_column_id""";
 
-  private static final String CHECKS = """
+  static final String CHECKS = """
       SELECT cc.name, cc.definition FROM sys.check_constraints cc
       JOIN sys.tables t ON t.object_id = cc.parent_object_id
       JOIN sys.schemas s ON s.schema_id = t.schema_id
@@ -55,11 +55,16 @@ final class SqlServerConstraints {
     return keys;
   }
 
-  static List<SourceCheck> checks(Connection source, TableName table) throws SQLException {
+  /** The CHECK constraints; one whose definition the login may not read is named in {@code warnings}. */
+  static List<SourceCheck> checks(Connection source, TableName table, List<String> warnings) throws SQLException {
     List<SourceCheck> checks = new ArrayList<>();
     try (PreparedStatement ps = prepare(source, CHECKS, table); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        checks.add(new SourceCheck(rs.getString(1), "CHECK " + rs.getString(2)));
+        if (rs.getString(2) == null) {
+          warnings.add(SqlServerCatalog.unreadable(table, "CHECK constraint " + rs.getString(1), "it is not carried"));
+        } else {
+          checks.add(new SourceCheck(rs.getString(1), "CHECK " + rs.getString(2)));
+        }
       }
     }
     return checks;

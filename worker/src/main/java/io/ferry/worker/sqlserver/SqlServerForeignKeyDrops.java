@@ -17,6 +17,10 @@ import java.util.stream.Collectors;
  * ({@link CheckpointSchema#JOB_FINISH_UNIT}), which adds back what is recorded, is marked to run again. The
  * definition is written with every name quoted and qualified, so it means the same in any session.
  *
+ * <p>A definition's column lists are built one column at a time, in key order: {@code STRING_AGG … WITHIN
+ * GROUP} needs SQL Server 2017 and compatibility level 110, {@code FOR XML PATH} the XML {@code value()}
+ * method Babelfish lacks, and the batch is written before any connection tells which server runs it.
+ *
  * <p>The drop is one T-SQL batch, so that a prepare statement (a string run by a statement unit) and a
  * rollback unit share it; a prepare names its job and unit in the session context ({@link #SESSION_JOB}),
  * set by {@code nameUnit}.
@@ -59,24 +63,31 @@ final class SqlServerForeignKeyDrops {
   static String dropSql(List<TableName> tables, List<TableName> referenced, String job, String unit) {
     return RECORD_TABLE + """
         DECLARE @job nvarchar(400) = %s, @unit nvarchar(400) = %s;
-        DECLARE @fk TABLE (n int IDENTITY(1,1), s sysname, t sysname, c sysname, def nvarchar(max));
-        INSERT INTO @fk (s, t, c, def)
-        SELECT ps.name, pt.name, fk.name, N'FOREIGN KEY (' +
-            (SELECT STRING_AGG(QUOTENAME(COL_NAME(k.parent_object_id, k.parent_column_id)), N', ')
-               WITHIN GROUP (ORDER BY k.constraint_column_id) FROM sys.foreign_key_columns k WHERE k.constraint_object_id = fk.object_id)
-            + N') REFERENCES ' + QUOTENAME(rs.name) + N'.' + QUOTENAME(rt.name) + N' (' +
-            (SELECT STRING_AGG(QUOTENAME(COL_NAME(k.referenced_object_id, k.referenced_column_id)), N', ')
-               WITHIN GROUP (ORDER BY k.constraint_column_id) FROM sys.foreign_key_columns k WHERE k.constraint_object_id = fk.object_id)
-            + N') ON DELETE ' + REPLACE(fk.delete_referential_action_desc, N'_', N' ')
-            + N' ON UPDATE ' + REPLACE(fk.update_referential_action_desc, N'_', N' ')
+        DECLARE @fk TABLE (n int IDENTITY(1,1), id int, s sysname, t sysname, c sysname, rs sysname, rt sysname,
+          del nvarchar(60), upd nvarchar(60), def nvarchar(max));
+        INSERT INTO @fk (id, s, t, c, rs, rt, del, upd)
+        SELECT fk.object_id, ps.name, pt.name, fk.name, rs.name, rt.name, fk.delete_referential_action_desc,
+            fk.update_referential_action_desc
         FROM sys.foreign_keys fk
         JOIN sys.tables pt ON pt.object_id = fk.parent_object_id JOIN sys.schemas ps ON ps.schema_id = pt.schema_id
         JOIN sys.tables rt ON rt.object_id = fk.referenced_object_id JOIN sys.schemas rs ON rs.schema_id = rt.schema_id
         WHERE fk.parent_object_id IN (%s) AND fk.referenced_object_id IN (%s)
         ORDER BY fk.name;
-        DECLARE @i int = 1, @count int = (SELECT COUNT(*) FROM @fk), @sql nvarchar(max);
+        DECLARE @i int = 1, @count int = (SELECT COUNT(*) FROM @fk), @sql nvarchar(max), @k int, @cols nvarchar(max),
+          @refs nvarchar(max);
         IF @count > 0 AND @job IS NULL THROW 50000, N'a foreign key drop names no job (nameUnit was not called)', 1;
         WHILE @i <= @count BEGIN
+          SELECT @k = 1, @cols = NULL, @refs = NULL;
+          WHILE EXISTS (SELECT 1 FROM @fk f JOIN sys.foreign_key_columns k ON k.constraint_object_id = f.id
+              WHERE f.n = @i AND k.constraint_column_id = @k) BEGIN
+            SELECT @cols = COALESCE(@cols + N', ', N'') + QUOTENAME(COL_NAME(k.parent_object_id, k.parent_column_id)),
+                @refs = COALESCE(@refs + N', ', N'') + QUOTENAME(COL_NAME(k.referenced_object_id, k.referenced_column_id))
+              FROM @fk f JOIN sys.foreign_key_columns k ON k.constraint_object_id = f.id
+              WHERE f.n = @i AND k.constraint_column_id = @k;
+            SET @k = @k + 1;
+          END;
+          UPDATE @fk SET def = N'FOREIGN KEY (' + @cols + N') REFERENCES ' + QUOTENAME(rs) + N'.' + QUOTENAME(rt) + N' ('
+            + @refs + N') ON DELETE ' + REPLACE(del, N'_', N' ') + N' ON UPDATE ' + REPLACE(upd, N'_', N' ') WHERE n = @i;
           INSERT INTO ferry.dropped_constraints (job_id, table_schema, table_name, constraint_name, definition, dropped_by)
             SELECT @job, f.s, f.t, f.c, f.def, @unit FROM @fk f WHERE f.n = @i AND NOT EXISTS (SELECT 1 FROM ferry.dropped_constraints d
               WHERE d.job_id = @job AND d.table_schema = f.s AND d.table_name = f.t AND d.constraint_name = f.c);

@@ -23,7 +23,7 @@ record SqlServerIndexes(List<String> primaryKey, List<SourceIndex> indexes) {
   private static final int CLUSTERED = 1;
   private static final int NONCLUSTERED = 2;
 
-  private static final String INDEXES = """
+  static final String INDEXES = """
       SELECT i.index_id, i.name, i.type, i.type_desc, i.is_primary_key, i.is_unique, i.is_unique_constraint,
         i.has_filter, i.filter_definition, c.name, ic.key_ordinal, ic.is_included_column, ic.is_descending_key
       FROM sys.indexes i
@@ -48,7 +48,8 @@ record SqlServerIndexes(List<String> primaryKey, List<SourceIndex> indexes) {
           b.primaryKey = rs.getBoolean(5);
           b.unique = rs.getBoolean(6);
           b.constraint = rs.getBoolean(7);
-          b.filter = rs.getBoolean(8) ? rs.getString(9) : null;
+          b.hasFilter = rs.getBoolean(8);
+          b.filter = b.hasFilter ? rs.getString(9) : null;
           if (rs.getBoolean(12)) {
             b.include.add(rs.getString(10));
           } else if (rs.getInt(11) > 0) {
@@ -60,7 +61,10 @@ record SqlServerIndexes(List<String> primaryKey, List<SourceIndex> indexes) {
     List<String> primaryKey = List.of();
     List<SourceIndex> indexes = new ArrayList<>();
     for (Builder b : byId.values()) {
-      if (b.type != CLUSTERED && b.type != NONCLUSTERED) {
+      if (b.hasFilter && b.filter == null) {
+        // Carried without its filter, a unique index could refuse rows the source holds.
+        warnings.add(SqlServerCatalog.unreadable(table, "the filter of index " + b.name, "the index is not carried"));
+      } else if (b.type != CLUSTERED && b.type != NONCLUSTERED) {
         warnings.add(table + ": index " + b.name + " (" + b.typeDesc + ") has no PostgreSQL counterpart and is not carried");
       } else if (b.primaryKey) {
         primaryKey = b.keys.stream().map(SourceIndex.Key::column).toList();
@@ -78,6 +82,7 @@ record SqlServerIndexes(List<String> primaryKey, List<SourceIndex> indexes) {
     boolean primaryKey;
     boolean unique;
     boolean constraint;
+    boolean hasFilter;
     String filter;
     final List<SourceIndex.Key> keys = new ArrayList<>();
     final List<String> include = new ArrayList<>();

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,14 +18,14 @@ import java.util.Map;
  * ({@code sys.dm_db_stats_histogram}, SQL Server 2016 SP1 CU2 and later) for a one-column key when it has
  * enough steps; else the first key of each of {@code points} equal tiles ({@code NTILE}) of the key in
  * index order, over a {@code TABLESAMPLE} of about {@value #SAMPLE_ROWS} rows for tables the catalog counts
- * at {@value #EXACT_LIMIT} rows or more, over every row otherwise.
+ * at {@value #EXACT_LIMIT} rows or more, over every row otherwise. Where the server has no histogram
+ * function ({@link SqlServerCapabilities#histogram}: before 2016 SP1 CU2, Babelfish) the points are sampled;
+ * a histogram the login may not read is named in the plan's warnings and the points are sampled too.
  */
 final class SqlServerKeySample {
 
   static final long EXACT_LIMIT = 100_000;
   static final long SAMPLE_ROWS = 20_000;
-
-  private static final String HAS_HISTOGRAM = "SELECT OBJECT_ID('sys.dm_db_stats_histogram')";
 
   private SqlServerKeySample() {
   }
@@ -35,12 +34,27 @@ final class SqlServerKeySample {
     if (!key.ordered() || points < 2) {
       return KeySample.EMPTY;
     }
-    if (key.columns().size() == 1 && hasHistogram(c)) {
-      List<String> fromHistogram = histogram(c, table, key, points);
-      if (fromHistogram.size() >= Math.max(2, minPoints)) {
-        return new KeySample(fromHistogram.stream().map(List::of).toList(), "histogram");
+    List<String> warnings = new ArrayList<>();
+    if (usesHistogram(SqlServerCapabilities.of(c), key)) {
+      try {
+        List<String> fromHistogram = histogram(c, table, key, points);
+        if (fromHistogram.size() >= Math.max(2, minPoints)) {
+          return new KeySample(fromHistogram.stream().map(List::of).toList(), "histogram");
+        }
+      } catch (SQLException e) {
+        warnings.add("table " + table.name() + ": statistics histogram not readable (" + e.getMessage()
+            + "); split points are sampled from the table instead");
       }
     }
+    return sampleRows(c, table, key, points).withWarnings(warnings);
+  }
+
+  /** Whether the points come from the statistics histogram first: a one-column key on a server that has it. */
+  static boolean usesHistogram(SqlServerCapabilities server, SplitKey key) {
+    return server.histogram() && key.columns().size() == 1;
+  }
+
+  private static KeySample sampleRows(Connection c, SourceTable table, SplitKey key, int points) throws SQLException {
     if (table.estimatedRows() >= EXACT_LIMIT) {
       double percent = Math.min(100.0, 100.0 * SAMPLE_ROWS / table.estimatedRows());
       List<List<String>> sampled = tiles(c, tilesSql(table, key, percent), key, points);
@@ -81,12 +95,6 @@ final class SqlServerKeySample {
       }
     }
     return out;
-  }
-
-  private static boolean hasHistogram(Connection c) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(HAS_HISTOGRAM)) {
-      return rs.next() && rs.getObject(1) != null;
-    }
   }
 
   /**

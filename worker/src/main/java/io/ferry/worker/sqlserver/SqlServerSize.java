@@ -16,13 +16,13 @@ record SqlServerSize(long rows, long bytes) {
 
   private static final long PAGE_BYTES = 8192;
 
-  private static final String ROWS = """
+  static final String ROWS = """
       SELECT COALESCE(SUM(p.rows), 0) FROM sys.partitions p
       JOIN sys.tables t ON t.object_id = p.object_id
       JOIN sys.schemas s ON s.schema_id = t.schema_id
       WHERE s.name = ? AND t.name = ? AND p.index_id IN (0, 1)""";
 
-  private static final String PAGES = """
+  static final String PAGES = """
       SELECT COALESCE(SUM(ps.used_page_count), 0) FROM sys.dm_db_partition_stats ps
       JOIN sys.tables t ON t.object_id = ps.object_id
       JOIN sys.schemas s ON s.schema_id = t.schema_id

@@ -73,6 +73,27 @@ class SqlServerPreflightIT {
     assertThat(plan(reply, "dbo.log").split().method()).isEqualTo(SplitMethod.SINGLE_UNIT);
   }
 
+  /** The guard of PostgreSQL applies: the same database spelled another way (host name, braced name) is refused. */
+  @Test
+  void aSqlServerTableIsNeverCopiedOntoItself() {
+    var source = MSSQL.connection(sourceUrl);
+    String database = sourceUrl.substring(sourceUrl.indexOf("databaseName=") + "databaseName=".length());
+    String sameDatabase = sourceUrl.replace("127.0.0.1", "localhost").replace("databaseName=" + database,
+        "databaseName={" + database + "}");
+    for (String schema : new String[] {null, "copy"}) {
+      JobSpec spec = new JobSpec("mssql-self", new SourceSpec("sqlserver",
+          List.of(new TenantSpec("d1", source.url(), source.user(), source.password()))),
+          new TargetSpec("sqlserver", sameDatabase, source.user(), source.password(), schema, null),
+          new TableSelection(List.of("dbo.districts"), List.of()), Mode.CREATE, null);
+      List<String> problems = new Preflight().run(spec).problems();
+      if (schema == null) {
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("table dbo.districts would be copied onto itself"));
+      } else {
+        assertThat(problems).noneSatisfy(p -> assertThat(p).contains("onto itself"));
+      }
+    }
+  }
+
   private static TablePlan plan(PreflightReply reply, String table) {
     return reply.plans().stream().filter(p -> p.sourceTable().equals(table)).findFirst().orElseThrow();
   }

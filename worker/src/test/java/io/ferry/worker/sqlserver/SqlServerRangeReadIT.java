@@ -44,6 +44,10 @@ class SqlServerRangeReadIT {
         "CREATE TABLE dbo.guids (g uniqueidentifier PRIMARY KEY)",
         "INSERT INTO dbo.guids VALUES ('00000000-0000-0000-0000-000000000002'), ('00000000-0000-0000-0000-010000000000'),"
             + " ('02000000-0000-0000-0000-000000000000'), ('00000000-0000-0000-0300-000000000000')",
+        "CREATE TABLE dbo.ai (k varchar(10) COLLATE Latin1_General_CI_AI PRIMARY KEY)",
+        "INSERT INTO dbo.ai VALUES ('Äa'), ('ab'), ('AC')",
+        "CREATE TABLE dbo.words (k varchar(10) COLLATE SQL_Latin1_General_CP1_CI_AS PRIMARY KEY)",
+        "INSERT INTO dbo.words VALUES ('a-c'), ('ab'), ('co-op'), ('coop'), ('Co_p'), ('b''c'), ('bc')",
         "CREATE TABLE dbo.bins (b varbinary(8) PRIMARY KEY)",
         "INSERT INTO dbo.bins VALUES (0x00), (0x0001), (0xFF), (0x7F00)");
     c = MSSQL.open(url);
@@ -63,6 +67,34 @@ class SqlServerRangeReadIT {
         .containsExactly(List.of("B"), List.of("c"));
     assertThat(keys("ci", key, new KeyRange(List.of("b"), List.of("d")), List.of("B"))).containsExactly(List.of("c"));
     assertThat(keys("ci", key, KeyRange.ALL, null)).extracting(k -> k.get(0)).containsExactly("a", "B", "c", "D", "e");
+  }
+
+  @Test
+  void accentInsensitiveKeysFollowTheColumnsCollation() throws Exception {
+    SplitKey key = key(List.of("k"), List.of("varchar(10)"), false);
+    // Java orders "AC" < "ab" < "Äa"; under Latin1_General_CI_AI "Äa" sorts as "aa", first.
+    assertThat(keys("ai", key, KeyRange.ALL, null)).extracting(k -> k.get(0)).containsExactly("Äa", "ab", "AC");
+    assertThat(keys("ai", key, new KeyRange(null, List.of("AB")), null)).containsExactly(List.of("Äa"));
+    assertThat(keys("ai", key, new KeyRange(List.of("aa"), List.of("ac")), null))
+        .as("'aa' equals 'Äa' accent-insensitively; 'ac' equals 'AC'").containsExactly(List.of("Äa"), List.of("ab"));
+    assertThat(keys("ai", key, KeyRange.ALL, List.of("Äa"))).containsExactly(List.of("ab"), List.of("AC"));
+  }
+
+  /**
+   * A SQL collation orders a varchar's hyphens and apostrophes unlike its Unicode form, which an nvarchar
+   * bound would compare in: bounds are cast to the column's type, so each range holds what the server's
+   * ORDER BY puts there, whichever order that is.
+   */
+  @Test
+  void varcharKeysInASqlCollationResumeInTheServersOrder() throws Exception {
+    SplitKey key = key(List.of("k"), List.of("varchar(10)"), false);
+    List<List<String>> all = keys("words", key, KeyRange.ALL, null);
+    assertThat(all).hasSize(7).doesNotHaveDuplicates();
+    for (int i = 0; i < all.size(); i++) {
+      assertThat(keys("words", key, KeyRange.ALL, all.get(i))).as("after " + all.get(i)).isEqualTo(all.subList(i + 1, all.size()));
+      assertThat(keys("words", key, new KeyRange(null, all.get(i)), null)).as("before " + all.get(i))
+          .isEqualTo(all.subList(0, i));
+    }
   }
 
   @Test
