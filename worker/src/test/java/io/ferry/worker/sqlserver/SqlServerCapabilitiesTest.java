@@ -63,7 +63,7 @@ class SqlServerCapabilitiesTest {
   @Test
   void theForeignKeyDropBatchRunsAtEveryLevel() {
     String sql = SqlServerForeignKeyDrops.dropSql(List.of(new TableName("dbo", "a")), List.of(new TableName("dbo", "b")),
-        true, "N'job'", "N'unit'");
+        "N'job'", "N'unit'");
     assertThat(sql.toUpperCase(java.util.Locale.ROOT)).doesNotContain(NEWER.toArray(String[]::new)).doesNotContain("FOR XML");
     assertThat(sql).contains("WHERE f.n = @i AND k.constraint_column_id = @k");
   }
