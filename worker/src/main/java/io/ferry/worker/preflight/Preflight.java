@@ -29,6 +29,8 @@ import io.ferry.worker.dialect.TargetState;
 import io.ferry.worker.dialect.TenantColumn;
 import io.ferry.worker.dialect.TypeMapping;
 import io.ferry.worker.dialect.UuidKeys;
+import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.pool.LentConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -48,6 +50,21 @@ import org.slf4j.LoggerFactory;
 public final class Preflight {
 
   private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+
+  private final ConnectionPools connections;
+
+  /** Every connection opened for the run and closed after it (tools and tests). */
+  public Preflight() {
+    this(ConnectionPools.unpooled());
+  }
+
+  /**
+   * Connections from the worker's pools, never waiting for the units' (see {@link ConnectionPools#sourceBeside}):
+   * a warm session answers catalog queries much sooner than a new one (seconds sooner on some servers).
+   */
+  public Preflight(ConnectionPools connections) {
+    this.connections = connections;
+  }
 
   /** One run's state: the spec's decisions and what has been found so far. */
   private static final class Run {
@@ -110,9 +127,10 @@ public final class Preflight {
     } catch (IllegalArgumentException e) {
       return new PreflightReply(List.of(), List.of(e.getMessage()));
     }
+    long started = System.nanoTime();
     LOG.info("preflight of job {}: step 1 - connecting to the target", spec.name());
     try {
-      run.target = target.connect(spec.target().endpoint());
+      run.target = connections.targetBeside(target, spec.target().endpoint());
       run.targetIdentity = identity(target, run.target);
     } catch (SQLException | IllegalArgumentException e) {
       run.problems.add("target: " + cannotConnect(spec.target().endpoint(), e));
@@ -135,7 +153,8 @@ public final class Preflight {
     if (!run.createConflicts.isEmpty()) {
       run.problems.add(ModeChecks.createConflict(run.createConflicts));
     }
-    LOG.info("preflight of job {}: {} table plans, {} problems", spec.name(), run.plans.size(), run.problems.size());
+    LOG.info("preflight of job {}: {} table plans, {} problems in {} ms", spec.name(), run.plans.size(), run.problems.size(),
+        (System.nanoTime() - started) / 1_000_000);
     return new PreflightReply(run.plans, List.copyOf(run.problems));
   }
 
@@ -143,7 +162,7 @@ public final class Preflight {
       List<TablePattern> include, List<TablePattern> exclude) {
     Connection conn;
     try {
-      conn = source.connect(run.spec.source().endpoint(tenant));
+      conn = connections.sourceBeside(source, run.spec.source().endpoint(tenant));
     } catch (SQLException | IllegalArgumentException e) {
       run.problems.add("tenant " + tenant.id() + ": " + cannotConnect(run.spec.source().endpoint(tenant), e));
       return;
@@ -166,14 +185,19 @@ public final class Preflight {
         run.uuids.nextTenant();
       }
       for (TableName table : tables) {
+        long started = System.nanoTime();
         try {
           plan(run, source, target, tenant.id(), conn, table, jobTables, null);
+          LOG.debug("preflight of job {}: tenant {}: table {} surveyed in {} ms", run.spec.name(), tenant.id(), table,
+              (System.nanoTime() - started) / 1_000_000);
         } catch (SQLException | RuntimeException e) {
           run.problems.add("tenant " + tenant.id() + ": table " + table + ": " + Failures.message(e));
+          discardOnReturn(conn, run.target);
         }
       }
     } catch (SQLException e) {
       run.problems.add("tenant " + tenant.id() + ": " + Failures.message(e));
+      discardOnReturn(conn, run.target);
     }
   }
 
@@ -394,6 +418,15 @@ public final class Preflight {
     String reason = ConnectionFailure.reason(e, c.url(), c.user(), "this worker");
     return "cannot connect to " + Failures.redactUrl(c.url()) + " as user " + c.user() + ": "
         + (reason != null ? reason : Failures.message(e, password));
+  }
+
+  /** A statement failed on these connections: whatever state it left is not lent to a unit. */
+  private static void discardOnReturn(Connection... used) {
+    for (Connection c : used) {
+      if (c != null) {
+        LentConnection.of(c).discardOnReturn();
+      }
+    }
   }
 
   private static void closeQuietly(Connection c) {
