@@ -74,6 +74,8 @@ public final class Preflight {
     final List<TablePlan> plans = new ArrayList<>();
     final Set<String> problems = new LinkedHashSet<>();
     final Map<TableName, TargetState> targetStates = new HashMap<>();
+    /** The tenant's tables described ahead (see {@link SourceDialect#describeAll}), each taken when planned. */
+    Map<TableName, SourceDialect.Described> described = new HashMap<>();
     /** Existing target tables that mode create refuses, reported together (tenants share target tables). */
     final Set<String> createConflicts = new LinkedHashSet<>();
     Connection target;
@@ -184,6 +186,7 @@ public final class Preflight {
       if (run.uuids != null) {
         run.uuids.nextTenant();
       }
+      run.described = describeAll(source, conn, tables);
       for (TableName table : tables) {
         long started = System.nanoTime();
         try {
@@ -210,7 +213,12 @@ public final class Preflight {
       TableName table, Map<TableName, TableName> jobTables, TableName partitionOf) throws SQLException {
     List<String> warnings = new ArrayList<>();
     List<String> described = partitionOf == null ? warnings : new ArrayList<>();
-    SourceTable st = source.forTarget(source.describe(conn, table, described), run.spec.target(), described);
+    SourceDialect.Described known = partitionOf == null ? run.described.remove(table) : null;
+    if (known != null) {
+      described.addAll(known.warnings());
+    }
+    SourceTable st = source.forTarget(known != null ? known.table() : source.describe(conn, table, described),
+        run.spec.target(), described);
     TypeMapping types = run.overrides.apply(st, source.mapTypes(conn, st, run.spec.target()));
     warnings.addAll(types.warnings());
     TargetNames.Named named = run.names.rename(st, partitionOf == null ? warnings : new ArrayList<>());
@@ -269,6 +277,21 @@ public final class Preflight {
         uuids == null ? List.of() : uuids.columns()));
     for (SourcePartition leaf : st.leafPartitions()) {
       plan(run, source, target, tenantId, conn, leaf.name(), jobTables, targetTable);
+    }
+  }
+
+  /** The tenant's tables described at once where the dialect can; any failure leaves each to be described alone. */
+  private static Map<TableName, SourceDialect.Described> describeAll(SourceDialect source, Connection conn,
+      List<TableName> tables) {
+    long started = System.nanoTime();
+    try {
+      Map<TableName, SourceDialect.Described> described = new HashMap<>(source.describeAll(conn, tables));
+      LOG.debug("{} of {} tables described at once in {} ms", described.size(), tables.size(),
+          (System.nanoTime() - started) / 1_000_000);
+      return described;
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("describing {} tables at once failed, each is described alone: {}", tables.size(), e.getMessage());
+      return new HashMap<>();
     }
   }
 

@@ -1,6 +1,9 @@
 package io.ferry.worker.sqlserver;
 
+import io.ferry.worker.dialect.SourceCheck;
 import io.ferry.worker.dialect.SourceColumn;
+import io.ferry.worker.dialect.SourceDialect;
+import io.ferry.worker.dialect.SourceForeignKey;
 import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.TableName;
 import java.math.BigDecimal;
@@ -9,7 +12,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads tables and columns from SQL Server's {@code sys.*} catalog views. Types are joined by the ids of
@@ -38,15 +44,15 @@ public final class SqlServerCatalog {
         CASE WHEN EXISTS (SELECT 1 FROM sys.identity_columns ic WHERE ic.object_id = c.object_id
           AND ic.column_id = c.column_id AND ic.last_value IS NOT NULL)
           THEN CAST(IDENT_CURRENT(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)) END,
-        cc.definition, dc.definition
+        cc.definition, dc.definition, s.name, t.name
       FROM sys.columns c
       JOIN sys.tables t ON t.object_id = c.object_id
       JOIN sys.schemas s ON s.schema_id = t.schema_id
       JOIN sys.types ty ON ty.user_type_id = c.user_type_id
       LEFT JOIN sys.computed_columns cc ON cc.object_id = c.object_id AND cc.column_id = c.column_id
       LEFT JOIN sys.default_constraints dc ON dc.object_id = c.default_object_id
-      WHERE s.name = ? AND t.name = ?
-      ORDER BY c.column_id""";
+      WHERE %s
+      ORDER BY c.object_id, c.column_id""";
 
   private SqlServerCatalog() {
   }
@@ -78,15 +84,58 @@ public final class SqlServerCatalog {
         SqlServerConstraints.checks(source, table));
   }
 
+  /**
+   * {@link #describe} of every table at once, one query per catalog view. A table the catalog names
+   * differently than asked (or not at all) is left out: {@link #describe} says what it has.
+   */
+  public static Map<TableName, SourceDialect.Described> describeAll(Connection source, List<TableName> tables)
+      throws SQLException {
+    Map<TableName, List<SqlServerColumn>> columns = columns(source, tables);
+    List<TableName> found = tables.stream().filter(columns::containsKey).toList();
+    Map<TableName, List<String>> warnings = new HashMap<>();
+    found.forEach(t -> warnings.put(t, new ArrayList<>()));
+    Map<TableName, SqlServerIndexes> indexes = SqlServerIndexes.read(source, found, warnings);
+    Map<TableName, SqlServerSize> sizes = SqlServerSize.estimate(source, found, warnings);
+    Map<TableName, List<SourceForeignKey>> foreignKeys = SqlServerConstraints.foreignKeys(source, found);
+    Map<TableName, List<SourceCheck>> checks = SqlServerConstraints.checks(source, found);
+    Map<TableName, SourceDialect.Described> described = new LinkedHashMap<>();
+    for (TableName table : found) {
+      SqlServerIndexes index = indexes.getOrDefault(table, SqlServerIndexes.NONE);
+      SqlServerSize size = sizes.getOrDefault(table, SqlServerSize.NONE);
+      described.put(table, new SourceDialect.Described(new SourceTable(table, false,
+          columns.get(table).stream().map(SqlServerColumn::toSourceColumn).toList(), index.primaryKey(), index.indexes(),
+          foreignKeys.getOrDefault(table, List.of()), size.rows(), size.bytes(), null, List.of(),
+          checks.getOrDefault(table, List.of())), warnings.get(table)));
+    }
+    return described;
+  }
+
   /** The table's columns in column order; empty when the table does not exist. */
   static List<SqlServerColumn> columns(Connection source, TableName table) throws SQLException {
     List<SqlServerColumn> columns = new ArrayList<>();
-    try (PreparedStatement ps = source.prepareStatement(COLUMNS)) {
-      ps.setNString(1, table.schema());
-      ps.setNString(2, table.name());
+    SqlServerTableFilter filter = SqlServerTableFilter.of(table);
+    try (PreparedStatement ps = source.prepareStatement(COLUMNS.formatted(filter.sql()))) {
+      filter.bind(ps, 1);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           columns.add(column(rs));
+        }
+      }
+    }
+    return columns;
+  }
+
+  /** The columns of each of {@code tables} that exists, by the names the catalog gives it. */
+  private static Map<TableName, List<SqlServerColumn>> columns(Connection source, List<TableName> tables)
+      throws SQLException {
+    Map<TableName, List<SqlServerColumn>> columns = new HashMap<>();
+    for (SqlServerTableFilter filter : SqlServerTableFilter.of(tables)) {
+      try (PreparedStatement ps = source.prepareStatement(COLUMNS.formatted(filter.sql()))) {
+        filter.bind(ps, 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            columns.computeIfAbsent(SqlServerTableFilter.tableAt(rs, 14), t -> new ArrayList<>()).add(column(rs));
+          }
         }
       }
     }
