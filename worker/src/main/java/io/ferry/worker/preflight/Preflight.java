@@ -286,8 +286,10 @@ public final class Preflight {
     long started = System.nanoTime();
     try {
       Map<TableName, SourceDialect.Described> described = new HashMap<>(source.describeAll(conn, tables));
-      LOG.debug("{} of {} tables described at once in {} ms", described.size(), tables.size(),
-          (System.nanoTime() - started) / 1_000_000);
+      if (!described.isEmpty()) {
+        LOG.debug("{} of {} tables described at once in {} ms", described.size(), tables.size(),
+            (System.nanoTime() - started) / 1_000_000);
+      }
       return described;
     } catch (SQLException | RuntimeException e) {
       LOG.debug("describing {} tables at once failed, each is described alone: {}", tables.size(), e.getMessage());
