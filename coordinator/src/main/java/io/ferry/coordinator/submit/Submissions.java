@@ -93,8 +93,8 @@ public final class Submissions {
     Target target = target(spec);
     // Read on the event loop, where heartbeats update the registry.
     long slots = workerSlots();
-    return plans(spec)
-        .compose(plans -> checkTarget(spec, target).map(v -> new DryRun(spec, plans, slots)));
+    Future<Void> reached = checkTarget(spec, target);
+    return plans(spec).compose(plans -> reached.map(v -> new DryRun(spec, plans, slots)));
   }
 
   /** Units the live workers can run at once, as their last heartbeats announced. */
@@ -105,7 +105,8 @@ public final class Submissions {
   /** The job as accepted, once it and its units are recorded in the target and on the board. */
   public Future<JobRecord> submit(JobSpec spec) {
     Target target = target(spec);
-    return plans(spec).compose(plans -> checkTarget(spec, target).compose(v -> {
+    Future<Void> reached = checkTarget(spec, target);
+    return plans(spec).compose(plans -> reached.compose(v -> {
       long now = clock.getAsLong();
       String id = JobIds.next(spec.name());
       TargetOverlap.Writes writes = TargetOverlap.Writes.of(id, spec, plans);
@@ -211,6 +212,10 @@ public final class Submissions {
   }
 
   /** Step 5: the coordinator records the job in the target, so it must reach it too. */
+  /**
+   * Starts the coordinator's own connection check to the target, which runs while a worker preflights the
+   * job rather than after it; a preflight's refusal is still the one reported.
+   */
   private Future<Void> checkTarget(JobSpec spec, Target target) {
     return store.check(target).recover(e -> Future.failedFuture(SubmissionRefused.scrubbed(Reason.TARGET_UNREACHABLE,
         List.of("the coordinator records job state in the target's ferry schema and could not connect to "

@@ -7,6 +7,7 @@ import io.ferry.protocol.spec.TargetSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
 /** How Ferry reads one source engine: its catalog, its key statistics and its rows. */
 public interface SourceDialect {
@@ -27,6 +28,19 @@ public interface SourceDialect {
 
   /** Reads the table's description; what the description cannot carry is added to {@code warnings}. */
   SourceTable describe(Connection source, TableName table, List<String> warnings) throws SQLException;
+
+  /** A table's description and the warnings {@link #describe} would add. */
+  record Described(SourceTable table, List<String> warnings) {
+  }
+
+  /**
+   * {@link #describe} of several tables at once, for an engine whose catalog answers one query for many
+   * tables about as fast as for one. A table left out of the answer (the default leaves out all) is
+   * described alone, so {@link #describe} keeps saying what is wrong with a table.
+   */
+  default Map<TableName, Described> describeAll(Connection source, List<TableName> tables) throws SQLException {
+    return Map.of();
+  }
 
   /**
    * The key the table's ranges are over: the primary key, else the best unique index, else the dialect's

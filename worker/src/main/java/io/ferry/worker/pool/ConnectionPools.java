@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A connection is opened by the dialect ({@link SourceDialect#connect} / {@link TargetDialect#connect}),
  *       so its session settings are applied once per physical connection, and it comes back in the
- *       state it was opened in: no open transaction (rolled back on return) and the auto-commit it was
- *       opened with.</li>
+ *       state it was opened in: no open transaction (rolled back on return) and the auto-commit and
+ *       read-only setting it was opened with.</li>
  *   <li>A connection on which a bulk transfer (a COPY) started and did not end cleanly (failed, cancelled,
  *       abandoned) is closed on return, never reused: PostgreSQL's cancel request for a COPY is
  *       asynchronous and could otherwise hit the next statement of another unit. So is one that broke
@@ -104,12 +104,14 @@ public final class ConnectionPools implements AutoCloseable {
     final Key key;
     final Connection connection;
     final boolean autoCommit;
+    final boolean readOnly;
     long idleSince;
 
-    Physical(Key key, Connection connection, boolean autoCommit) {
+    Physical(Key key, Connection connection, boolean autoCommit, boolean readOnly) {
       this.key = key;
       this.connection = connection;
       this.autoCommit = autoCommit;
+      this.readOnly = readOnly;
     }
   }
 
@@ -164,15 +166,34 @@ public final class ConnectionPools implements AutoCloseable {
   }
 
   /**
+   * A source connection for work beside the units (a job's preflight), which must not wait for them: an idle
+   * one, else a new one kept when given back if the pool has room, else one of its own, closed when given back.
+   * A preflight on a warm connection skips what a new session pays on its first catalog queries.
+   */
+  public Connection sourceBeside(SourceDialect dialect, Endpoint spec) throws SQLException {
+    return borrow("source", spec, () -> dialect.connect(spec), false);
+  }
+
+  /** A target connection (auto-commit off) beside the units, as {@link #sourceBeside}. */
+  public Connection targetBeside(TargetDialect dialect, Endpoint spec) throws SQLException {
+    return borrow("target", spec, () -> dialect.connect(spec), false);
+  }
+
+  /**
    * A connection for {@code spec} in {@code role}; {@code close()} gives it back. Other roles of the same
    * database get other connections (their session set-up differs).
    */
   public Connection borrow(String role, Endpoint spec, Opener opener) throws SQLException {
+    return borrow(role, spec, opener, true);
+  }
+
+  private Connection borrow(String role, Endpoint spec, Opener opener, boolean wait) throws SQLException {
     Key key = new Key(role, spec.url(), spec.user(), digest(Secret.resolve(spec.password())));
     long deadline = clock.getAsLong() + settings.borrowTimeout().toNanos();
     while (true) {
       Physical reused = null;
       boolean openNew = false;
+      boolean own = false;
       lock.lock();
       try {
         if (closed) {
@@ -185,6 +206,8 @@ public final class ConnectionPools implements AutoCloseable {
         } else if (pool.open < settings.maxPerDatabase()) {
           pool.open++;
           openNew = true;
+        } else if (!wait) {
+          own = true;
         } else {
           long left = deadline - clock.getAsLong();
           if (left <= 0) {
@@ -200,6 +223,9 @@ public final class ConnectionPools implements AutoCloseable {
       } finally {
         lock.unlock();
       }
+      if (own) {
+        return opener.open();
+      }
       if (openNew) {
         return lend(open(key, opener));
       }
@@ -213,7 +239,7 @@ public final class ConnectionPools implements AutoCloseable {
   private Physical open(Key key, Opener opener) throws SQLException {
     try {
       Connection c = opener.open();
-      return new Physical(key, c, c.getAutoCommit());
+      return new Physical(key, c, c.getAutoCommit(), c.isReadOnly());
     } catch (SQLException e) {
       release(key);
       // A unit's error should say what happened (the driver says "The connection attempt failed."); the
@@ -285,6 +311,9 @@ public final class ConnectionPools implements AutoCloseable {
       }
       if (c.getAutoCommit() != p.autoCommit) {
         c.setAutoCommit(p.autoCommit);
+      }
+      if (c.isReadOnly() != p.readOnly) {
+        c.setReadOnly(p.readOnly); // a preflight reads its source read-only
       }
       c.clearWarnings();
       return true;

@@ -1,6 +1,7 @@
 package io.ferry.worker.postgres;
 
 import io.ferry.worker.dialect.SourceTable;
+import io.ferry.worker.pool.LentConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.postgresql.PGConnection;
@@ -48,10 +49,13 @@ final class PostgresReadSample {
     // Read to the end, never cancel: the LIMIT already bounds the sample to about SAMPLE_BYTES, and a
     // cancel request reaches the server asynchronously, so it can hit the survey's next query on this
     // connection instead of the COPY (seen as "No results were returned by the query" on the next table).
+    // A COPY cut short (an error) leaves the protocol mid-transfer: a pooled connection is then closed.
+    LentConnection.of(source).bulkStarted();
     CopyOut out = source.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
     for (byte[] block = out.readFromCopy(); block != null; block = out.readFromCopy()) {
       bytes += block.length;
     }
+    LentConnection.of(source).bulkEnded();
     long elapsed = Math.max(1, System.nanoTime() - started);
     return bytes * 1e9 / elapsed;
   }

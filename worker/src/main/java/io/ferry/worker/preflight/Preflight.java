@@ -29,6 +29,8 @@ import io.ferry.worker.dialect.TargetState;
 import io.ferry.worker.dialect.TenantColumn;
 import io.ferry.worker.dialect.TypeMapping;
 import io.ferry.worker.dialect.UuidKeys;
+import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.pool.LentConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -49,6 +51,21 @@ public final class Preflight {
 
   private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
 
+  private final ConnectionPools connections;
+
+  /** Every connection opened for the run and closed after it (tools and tests). */
+  public Preflight() {
+    this(ConnectionPools.unpooled());
+  }
+
+  /**
+   * Connections from the worker's pools, never waiting for the units' (see {@link ConnectionPools#sourceBeside}):
+   * a warm session answers catalog queries much sooner than a new one (seconds sooner on some servers).
+   */
+  public Preflight(ConnectionPools connections) {
+    this.connections = connections;
+  }
+
   /** One run's state: the spec's decisions and what has been found so far. */
   private static final class Run {
     final JobSpec spec;
@@ -57,6 +74,8 @@ public final class Preflight {
     final List<TablePlan> plans = new ArrayList<>();
     final Set<String> problems = new LinkedHashSet<>();
     final Map<TableName, TargetState> targetStates = new HashMap<>();
+    /** The tenant's tables described ahead (see {@link SourceDialect#describeAll}), each taken when planned. */
+    Map<TableName, SourceDialect.Described> described = new HashMap<>();
     /** Existing target tables that mode create refuses, reported together (tenants share target tables). */
     final Set<String> createConflicts = new LinkedHashSet<>();
     Connection target;
@@ -110,9 +129,10 @@ public final class Preflight {
     } catch (IllegalArgumentException e) {
       return new PreflightReply(List.of(), List.of(e.getMessage()));
     }
+    long started = System.nanoTime();
     LOG.info("preflight of job {}: step 1 - connecting to the target", spec.name());
     try {
-      run.target = target.connect(spec.target().endpoint());
+      run.target = connections.targetBeside(target, spec.target().endpoint());
       run.targetIdentity = identity(target, run.target);
     } catch (SQLException | IllegalArgumentException e) {
       run.problems.add("target: " + cannotConnect(spec.target().endpoint(), e));
@@ -135,7 +155,8 @@ public final class Preflight {
     if (!run.createConflicts.isEmpty()) {
       run.problems.add(ModeChecks.createConflict(run.createConflicts));
     }
-    LOG.info("preflight of job {}: {} table plans, {} problems", spec.name(), run.plans.size(), run.problems.size());
+    LOG.info("preflight of job {}: {} table plans, {} problems in {} ms", spec.name(), run.plans.size(), run.problems.size(),
+        (System.nanoTime() - started) / 1_000_000);
     return new PreflightReply(run.plans, List.copyOf(run.problems));
   }
 
@@ -143,7 +164,7 @@ public final class Preflight {
       List<TablePattern> include, List<TablePattern> exclude) {
     Connection conn;
     try {
-      conn = source.connect(run.spec.source().endpoint(tenant));
+      conn = connections.sourceBeside(source, run.spec.source().endpoint(tenant));
     } catch (SQLException | IllegalArgumentException e) {
       run.problems.add("tenant " + tenant.id() + ": " + cannotConnect(run.spec.source().endpoint(tenant), e));
       return;
@@ -165,15 +186,21 @@ public final class Preflight {
       if (run.uuids != null) {
         run.uuids.nextTenant();
       }
+      run.described = describeAll(source, conn, tables);
       for (TableName table : tables) {
+        long started = System.nanoTime();
         try {
           plan(run, source, target, tenant.id(), conn, table, jobTables, null);
+          LOG.debug("preflight of job {}: tenant {}: table {} surveyed in {} ms", run.spec.name(), tenant.id(), table,
+              (System.nanoTime() - started) / 1_000_000);
         } catch (SQLException | RuntimeException e) {
           run.problems.add("tenant " + tenant.id() + ": table " + table + ": " + Failures.message(e));
+          discardOnReturn(conn, run.target);
         }
       }
     } catch (SQLException e) {
       run.problems.add("tenant " + tenant.id() + ": " + Failures.message(e));
+      discardOnReturn(conn, run.target);
     }
   }
 
@@ -186,7 +213,12 @@ public final class Preflight {
       TableName table, Map<TableName, TableName> jobTables, TableName partitionOf) throws SQLException {
     List<String> warnings = new ArrayList<>();
     List<String> described = partitionOf == null ? warnings : new ArrayList<>();
-    SourceTable st = source.forTarget(source.describe(conn, table, described), run.spec.target(), described);
+    SourceDialect.Described known = partitionOf == null ? run.described.remove(table) : null;
+    if (known != null) {
+      described.addAll(known.warnings());
+    }
+    SourceTable st = source.forTarget(known != null ? known.table() : source.describe(conn, table, described),
+        run.spec.target(), described);
     TypeMapping types = run.overrides.apply(st, source.mapTypes(conn, st, run.spec.target()));
     warnings.addAll(types.warnings());
     TargetNames.Named named = run.names.rename(st, partitionOf == null ? warnings : new ArrayList<>());
@@ -245,6 +277,23 @@ public final class Preflight {
         uuids == null ? List.of() : uuids.columns()));
     for (SourcePartition leaf : st.leafPartitions()) {
       plan(run, source, target, tenantId, conn, leaf.name(), jobTables, targetTable);
+    }
+  }
+
+  /** The tenant's tables described at once where the dialect can; any failure leaves each to be described alone. */
+  private static Map<TableName, SourceDialect.Described> describeAll(SourceDialect source, Connection conn,
+      List<TableName> tables) {
+    long started = System.nanoTime();
+    try {
+      Map<TableName, SourceDialect.Described> described = new HashMap<>(source.describeAll(conn, tables));
+      if (!described.isEmpty()) {
+        LOG.debug("{} of {} tables described at once in {} ms", described.size(), tables.size(),
+            (System.nanoTime() - started) / 1_000_000);
+      }
+      return described;
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("describing {} tables at once failed, each is described alone: {}", tables.size(), e.getMessage());
+      return new HashMap<>();
     }
   }
 
@@ -394,6 +443,15 @@ public final class Preflight {
     String reason = ConnectionFailure.reason(e, c.url(), c.user(), "this worker");
     return "cannot connect to " + Failures.redactUrl(c.url()) + " as user " + c.user() + ": "
         + (reason != null ? reason : Failures.message(e, password));
+  }
+
+  /** A statement failed on these connections: whatever state it left is not lent to a unit. */
+  private static void discardOnReturn(Connection... used) {
+    for (Connection c : used) {
+      if (c != null) {
+        LentConnection.of(c).discardOnReturn();
+      }
+    }
   }
 
   private static void closeQuietly(Connection c) {

@@ -90,7 +90,12 @@ public final class WorkerVerticle extends VerticleBase {
   private volatile boolean coordinatorGone;
 
   public WorkerVerticle(WorkerOptions options) {
-    this(options, new ConnectionPools(ConnectionPools.Settings.forWorker(options.maxUnits())), new Preflight());
+    this(options, new ConnectionPools(ConnectionPools.Settings.forWorker(options.maxUnits())));
+  }
+
+  /** The preflight borrows from the units' pools: the sessions it warmed serve the next job's preflight. */
+  private WorkerVerticle(WorkerOptions options, ConnectionPools connections) {
+    this(options, connections, new Preflight(connections));
   }
 
   /** Units borrow their source and target connections from {@code connections}, which the verticle closes at stop. */

@@ -1,6 +1,9 @@
 package io.ferry.worker.sqlserver;
 
+import io.ferry.worker.dialect.SourceCheck;
 import io.ferry.worker.dialect.SourceColumn;
+import io.ferry.worker.dialect.SourceDialect;
+import io.ferry.worker.dialect.SourceForeignKey;
 import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.TableName;
 import java.math.BigDecimal;
@@ -9,7 +12,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads tables and columns from SQL Server's {@code sys.*} catalog views. Types are joined by the ids of
@@ -38,15 +44,15 @@ public final class SqlServerCatalog {
         CASE WHEN EXISTS (SELECT 1 FROM sys.identity_columns ic WHERE ic.object_id = c.object_id
           AND ic.column_id = c.column_id AND ic.last_value IS NOT NULL)
           THEN CAST(IDENT_CURRENT(QUOTENAME(s.name) + '.' + QUOTENAME(t.name)) AS decimal(38,0)) END,
-        cc.definition, dc.definition, c.is_computed, c.default_object_id
+        cc.definition, dc.definition, c.is_computed, c.default_object_id, s.name, t.name
       FROM sys.columns c
       JOIN sys.tables t ON t.object_id = c.object_id
       JOIN sys.schemas s ON s.schema_id = t.schema_id
       JOIN sys.types ty ON ty.user_type_id = c.user_type_id
       LEFT JOIN sys.computed_columns cc ON cc.object_id = c.object_id AND cc.column_id = c.column_id
       LEFT JOIN sys.default_constraints dc ON dc.object_id = c.default_object_id
-      WHERE s.name = ? AND t.name = ?
-      ORDER BY c.column_id""";
+      WHERE %s
+      ORDER BY c.object_id, c.column_id""";
 
   private SqlServerCatalog() {
   }
@@ -78,6 +84,31 @@ public final class SqlServerCatalog {
         SqlServerConstraints.checks(source, table, warnings));
   }
 
+  /**
+   * {@link #describe} of every table at once, one query per catalog view. A table the catalog names
+   * differently than asked (or not at all) is left out: {@link #describe} says what it has.
+   */
+  public static Map<TableName, SourceDialect.Described> describeAll(Connection source, List<TableName> tables)
+      throws SQLException {
+    Map<TableName, List<String>> warnings = new HashMap<>();
+    Map<TableName, List<SqlServerColumn>> columns = columns(source, tables, warnings);
+    List<TableName> found = tables.stream().filter(columns::containsKey).toList();
+    Map<TableName, SqlServerIndexes> indexes = SqlServerIndexes.read(source, found, warnings);
+    Map<TableName, SqlServerSize> sizes = SqlServerSize.estimate(source, found, warnings);
+    Map<TableName, List<SourceForeignKey>> foreignKeys = SqlServerConstraints.foreignKeys(source, found);
+    Map<TableName, List<SourceCheck>> checks = SqlServerConstraints.checks(source, found, warnings);
+    Map<TableName, SourceDialect.Described> described = new LinkedHashMap<>();
+    for (TableName table : found) {
+      SqlServerIndexes index = indexes.getOrDefault(table, SqlServerIndexes.NONE);
+      SqlServerSize size = sizes.getOrDefault(table, SqlServerSize.NONE);
+      described.put(table, new SourceDialect.Described(new SourceTable(table, false,
+          columns.get(table).stream().map(SqlServerColumn::toSourceColumn).toList(), index.primaryKey(), index.indexes(),
+          foreignKeys.getOrDefault(table, List.of()), size.rows(), size.bytes(), null, List.of(),
+          checks.getOrDefault(table, List.of())), warnings.get(table)));
+    }
+    return described;
+  }
+
   /** The table's columns in column order; empty when the table does not exist. */
   static List<SqlServerColumn> columns(Connection source, TableName table) throws SQLException {
     return columns(source, table, new ArrayList<>());
@@ -89,24 +120,50 @@ public final class SqlServerCatalog {
    */
   static List<SqlServerColumn> columns(Connection source, TableName table, List<String> warnings) throws SQLException {
     List<SqlServerColumn> columns = new ArrayList<>();
-    try (PreparedStatement ps = source.prepareStatement(COLUMNS)) {
-      ps.setNString(1, table.schema());
-      ps.setNString(2, table.name());
+    SqlServerTableFilter filter = SqlServerTableFilter.of(table);
+    try (PreparedStatement ps = source.prepareStatement(COLUMNS.formatted(filter.sql()))) {
+      filter.bind(ps, 1);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          SqlServerColumn column = column(rs);
-          if (rs.getBoolean(14) && column.computed() == null) {
-            warnings.add(unreadable(table, "the definition of computed column " + column.name(),
-                "it is copied as a plain column"));
-          }
-          if (rs.getInt(15) != 0 && column.defaultExpr() == null && !"timestamp".equals(column.typeName())) {
-            warnings.add(unreadable(table, "the default of column " + column.name(), "the target column has none"));
-          }
-          columns.add(column);
+          columns.add(column(rs, table, warnings));
         }
       }
     }
     return columns;
+  }
+
+  /** The columns of each of {@code tables} that exists, by the names the catalog gives it. */
+  private static Map<TableName, List<SqlServerColumn>> columns(Connection source, List<TableName> tables,
+      Map<TableName, List<String>> warnings) throws SQLException {
+    Map<TableName, List<SqlServerColumn>> columns = new HashMap<>();
+    for (SqlServerTableFilter filter : SqlServerTableFilter.of(tables)) {
+      try (PreparedStatement ps = source.prepareStatement(COLUMNS.formatted(filter.sql()))) {
+        filter.bind(ps, 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            TableName table = SqlServerTableFilter.tableAt(rs, 16);
+            columns.computeIfAbsent(table, t -> new ArrayList<>())
+                .add(column(rs, table, warnings.computeIfAbsent(table, t -> new ArrayList<>())));
+          }
+        }
+      }
+    }
+    return columns;
+  }
+
+  /**
+   * One row of {@link #COLUMNS}, naming in {@code warnings} a computed column or default whose definition the
+   * login may not read (the catalog shows it as NULL without {@code VIEW DEFINITION}).
+   */
+  private static SqlServerColumn column(ResultSet rs, TableName table, List<String> warnings) throws SQLException {
+    SqlServerColumn column = column(rs);
+    if (rs.getBoolean(14) && column.computed() == null) {
+      warnings.add(unreadable(table, "the definition of computed column " + column.name(), "it is copied as a plain column"));
+    }
+    if (rs.getInt(15) != 0 && column.defaultExpr() == null && !"timestamp".equals(column.typeName())) {
+      warnings.add(unreadable(table, "the default of column " + column.name(), "the target column has none"));
+    }
+    return column;
   }
 
   private static SqlServerColumn column(ResultSet rs) throws SQLException {

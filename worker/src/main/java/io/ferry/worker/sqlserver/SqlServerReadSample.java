@@ -1,9 +1,10 @@
 package io.ferry.worker.sqlserver;
 
+import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.RangeRead;
 import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceTable;
-import io.ferry.worker.dialect.CopySource;
+import io.ferry.worker.pool.LentConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -34,11 +35,14 @@ final class SqlServerReadSample {
         null, null, null);
     long started = System.nanoTime();
     long bytes = 0;
+    // A read cut short leaves rows on the wire: a pooled connection is then closed rather than lent again.
+    LentConnection.of(source).bulkStarted();
     try (CopySource in = SqlServerCopySource.open(source, read,
         table.copiedColumns().stream().map(SourceColumn::type).toList(), top)) {
       for (byte[] block = in.read(); block != null; block = in.read()) {
         bytes += block.length;
       }
+      LentConnection.of(source).bulkEnded();
     } catch (SQLException | RuntimeException e) {
       LOG.debug("sample read of {} failed, its read rate is not measured: {}", table.name(), e.getMessage());
       return 0;

@@ -273,6 +273,30 @@ class ConnectionPoolsIT {
   }
 
   @Test
+  void aConnectionBesideTheUnitsNeverWaitsAndIsPooledOnlyWithinTheBound() throws Exception {
+    try (ConnectionPools pools = pools(1, 6, Duration.ofSeconds(60))) {
+      int pooledPid;
+      try (Connection preflight = pools.sourceBeside(SOURCE, db)) {
+        pooledPid = pid(preflight);
+        preflight.setReadOnly(true);
+      }
+      try (Connection unit = pools.source(SOURCE, db)) {
+        assertThat(pid(unit)).as("the preflight's connection, warm").isEqualTo(pooledPid);
+        assertThat(unit.isReadOnly()).as("read-only reset on return").isFalse();
+        // The pool is at its bound: a connection beside the units is its own, closed when given back.
+        int ownPid;
+        try (Connection preflight = pools.sourceBeside(SOURCE, db); Connection target = pools.targetBeside(TARGET, db)) {
+          ownPid = pid(preflight);
+          assertThat(ownPid).isNotEqualTo(pooledPid);
+          assertThat(target.getAutoCommit()).isFalse();
+        }
+        assertThat(backendGone(ownPid)).isTrue();
+        assertThat(pools.openConnections("source", db)).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void keepsAtMostMaxIdleConnectionsAcrossDatabasesClosingTheLeastRecentlyUsed() throws Exception {
     try (ConnectionPools pools = pools(3, 1, Duration.ofSeconds(60))) {
       Connection first = pools.target(TARGET, db);

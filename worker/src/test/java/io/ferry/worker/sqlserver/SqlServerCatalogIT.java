@@ -3,7 +3,9 @@ package io.ferry.worker.sqlserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferry.worker.dialect.SourceCheck;
 import io.ferry.worker.dialect.SourceColumn;
+import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SourceForeignKey;
 import io.ferry.worker.dialect.SourceIndex;
 import io.ferry.worker.dialect.SourceTable;
@@ -37,7 +39,7 @@ class SqlServerCatalogIT {
         "CREATE UNIQUE INDEX ux_pair ON sales.everything (id, code)",
         "CREATE TABLE sales.child (id bigint NOT NULL PRIMARY KEY, parent_id int NOT NULL, parent_code varchar(20) NOT NULL,"
             + " CONSTRAINT fk_parent FOREIGN KEY (parent_id, parent_code) REFERENCES sales.everything (id, code)"
-            + " ON DELETE CASCADE)",
+            + " ON DELETE CASCADE, CONSTRAINT ck_parent CHECK (parent_id > 0))",
         "CREATE TABLE dbo.heap (a int, b nvarchar(10))",
         "INSERT INTO sales.everything (code, c_smallint) VALUES ('a', 1), ('b', 2)");
     c = DBS.open(url);
@@ -142,6 +144,22 @@ class SqlServerCatalogIT {
   void aMissingTableIsAnError() throws SQLException {
     assertThatThrownBy(() -> SqlServerCatalog.describe(c, new TableName("dbo", "nope"), new ArrayList<>()))
         .isInstanceOf(SQLException.class).hasMessageContaining("dbo.nope");
+  }
+
+  @Test
+  void describesAllTablesAtOnceAsEachAlone() throws SQLException {
+    List<TableName> tables = new ArrayList<>(SqlServerCatalog.listTables(c));
+    tables.add(new TableName("dbo", "nope"));
+    Map<TableName, SourceDialect.Described> all = SqlServerCatalog.describeAll(c, tables);
+    assertThat(all.keySet()).containsExactlyInAnyOrderElementsOf(tables.subList(0, tables.size() - 1));
+    for (TableName table : all.keySet()) {
+      List<String> warnings = new ArrayList<>();
+      assertThat(all.get(table).table()).as(table.toString()).isEqualTo(SqlServerCatalog.describe(c, table, warnings));
+      assertThat(all.get(table).warnings()).as(table.toString()).isEqualTo(warnings);
+    }
+    assertThat(all.get(new TableName("sales", "child")).table().checks()).extracting(SourceCheck::definition)
+        .anySatisfy(e -> assertThat(e).contains("parent_id"));
+    assertThat(all.get(new TableName("sales", "everything")).table().indexes()).isNotEmpty();
   }
 
   private static SourceTable describe(TableName name) throws SQLException {
