@@ -63,8 +63,9 @@ record SqlServerVariant(String declaration, String collation, Object value) {
         "CAST(SQL_VARIANT_PROPERTY(" + column + ", 'Scale') AS int)",
         "CAST(SQL_VARIANT_PROPERTY(" + column + ", 'MaxLength') AS int)",
         "CAST(SQL_VARIANT_PROPERTY(" + column + ", 'Collation') AS nvarchar(128))",
+        // Typed NULLs keep every branch nvarchar (Babelfish types a CASE with bare NULLs as varchar).
         "CASE " + base
-            + " WHEN 'binary' THEN NULL WHEN 'varbinary' THEN NULL"
+            + " WHEN 'binary' THEN CAST(NULL AS nvarchar(max)) WHEN 'varbinary' THEN CAST(NULL AS nvarchar(max))"
             + " WHEN 'float' THEN CONVERT(nvarchar(max), CAST(" + column + " AS float), 3)"
             + " WHEN 'real' THEN CONVERT(nvarchar(max), CAST(" + column + " AS float), 3)"
             + " WHEN 'money' THEN CAST(CAST(" + column + " AS decimal(19,4)) AS nvarchar(max))"
