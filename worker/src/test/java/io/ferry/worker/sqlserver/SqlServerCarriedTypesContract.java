@@ -55,7 +55,8 @@ abstract class SqlServerCarriedTypesContract {
     copy = new SqlServerTableCopy(dbs, sourceUrl, targetUrl);
     List<String> rows = new ArrayList<>();
     for (int i = 0; i < variants().size(); i++) {
-      rows.add("(" + (i + 1) + ", " + variants().get(i) + ")");
+      // As sql_variant each: a VALUES list would convert its values to one type first.
+      rows.add("(" + (i + 1) + ", CAST(" + variants().get(i) + " AS sql_variant))");
     }
     rows.add("(" + (variants().size() + 1) + ", NULL)");
     dbs.execute(sourceUrl, "CREATE TABLE dbo.variants (id int NOT NULL PRIMARY KEY, v sql_variant NULL)",
