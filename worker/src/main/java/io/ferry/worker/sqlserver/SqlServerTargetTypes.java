@@ -34,7 +34,9 @@ final class SqlServerTargetTypes {
       SqlServerColumn source = byName.get(c.name());
       String ddlType = source != null && source.identitySeed() != null && !c.generated()
           ? type + " IDENTITY(" + source.identitySeed() + ", " + source.identityIncrement() + ")" : type;
-      columns.put(c.name(), new TypeMapping.ColumnType(ddlType, null, type, c.collation()));
+      // A sql_variant value carries its own collation; COLLATE belongs to character columns only.
+      String collation = SqlServerType.parse(type).name().equals("sql_variant") ? null : c.collation();
+      columns.put(c.name(), new TypeMapping.ColumnType(ddlType, null, type, collation));
     }
     return new TypeMapping(List.of(), columns, warnings);
   }

@@ -155,7 +155,7 @@ class SqlServer2022CarriedTypesIT extends SqlServerCarriedTypesContract {
         + " (2, hierarchyid::GetRoot(), geography::STGeomFromText('LINESTRING(-122.360 47.656 10 1, -122.343 47.656 20 2)', 4269),"
         + "  geometry::STGeomFromText('POINT(1 2 3 4)', 32633)),"
         + " (3, NULL, NULL, NULL);"
-        + " INSERT INTO dbo.shapes (id, h, m) SELECT 4, hierarchyid::Parse('/-1.7/'), geometry::STGeomFromText('LINESTRING('"
+        + " INSERT INTO dbo.shapes (id, h, m) SELECT 4, hierarchyid::Parse('/-1/3.5/'), geometry::STGeomFromText('LINESTRING('"
         + "  + STRING_AGG(CAST(CONCAT(n, ' ', n % 7) AS varchar(max)), ',') + ')', 3857)"
         + "  FROM (SELECT TOP (" + POINTS + ") ROW_NUMBER() OVER (ORDER BY (SELECT NULL)) AS n"
         + "  FROM sys.all_objects a CROSS JOIN sys.all_objects b) x;"

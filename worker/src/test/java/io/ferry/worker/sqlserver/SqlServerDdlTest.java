@@ -196,12 +196,14 @@ class SqlServerDdlTest {
     assertThat(SqlServerTargetTypes.targetType("sql_variant")).isEqualTo("sql_variant");
     assertThat(SqlServerTargetTypes.targetType("geography")).isEqualTo("geography");
     assertThat(SqlServerTargetTypes.targetType("hierarchyid")).isEqualTo("hierarchyid");
-    SourceTable t = new SourceTable(SOURCE, false, List.of(SourceColumn.plain("v", "sql_variant", true),
+    SourceTable t = new SourceTable(SOURCE, false, List.of(
+        new SourceColumn("v", "sql_variant", true, null, null, null, null, "SQL_Latin1_General_CP1_CI_AS", null),
         SourceColumn.plain("g", "geometry", true), SourceColumn.plain("h", "hierarchyid", true)), List.of(), List.of(),
         List.of(), 0, 0);
     TypeMapping mapping = SqlServerTargetTypes.map(t, List.of());
     assertThat(mapping.warnings()).isEmpty();
     assertThat(mapping.columns().get("v").targetType()).isEqualTo("sql_variant");
+    assertThat(mapping.collation("v")).as("a variant's values carry their collations").isNull();
     assertThat(mapping.columns().get("g").targetType()).isEqualTo("geometry");
   }
 }
