@@ -42,6 +42,10 @@ record SqlServerBulkColumn(String name, String type, int jdbcType, int precision
       case "varbinary" -> max ? new int[] {Types.LONGVARBINARY, 0, 0} : new int[] {Types.VARBINARY, length, 0};
       case "image" -> new int[] {Types.LONGVARBINARY, 0, 0};
       case "uniqueidentifier" -> new int[] {Types.CHAR, 36, 0};
+      // The bulk copy API sends a CLR type's serialization as varbinary, which the server converts to the type.
+      case "hierarchyid", "geography", "geometry" -> max ? new int[] {Types.LONGVARBINARY, 0, 0}
+          : new int[] {Types.VARBINARY, length, 0};
+      case "sql_variant" -> new int[] {microsoft.sql.Types.SQL_VARIANT, 0, 0};
       default -> throw new IllegalArgumentException("column " + c.name() + ": Ferry cannot write SQL Server type " + type);
     };
     return new SqlServerBulkColumn(c.name(), type, jdbc[0], jdbc[1], jdbc[2], c.identitySeed() != null,
@@ -51,6 +55,19 @@ record SqlServerBulkColumn(String name, String type, int jdbcType, int precision
   /** The same column in a table where it is no identity (a staging table). */
   SqlServerBulkColumn withoutIdentity() {
     return new SqlServerBulkColumn(name, type, jdbcType, precision, scale, false, streamed, textual, decoder);
+  }
+
+  /**
+   * A {@code sql_variant} column: the bulk copy API takes its values only from a SQL Server result set
+   * (mssql-jdbc issue 2442), so its rows are written by {@code INSERT}s that declare each value's base type.
+   */
+  boolean variant() {
+    return SqlServerType.parse(type).name().equals("sql_variant");
+  }
+
+  /** The parameter marker of a multi-row {@code INSERT} for {@code value}, a variant's carrying its base type. */
+  String marker(Object value) {
+    return value instanceof SqlServerVariant v ? v.marker() : marker();
   }
 
   /**

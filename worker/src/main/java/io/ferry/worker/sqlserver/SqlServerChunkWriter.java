@@ -18,8 +18,8 @@ import java.util.Map;
  * pushes binary COPY bytes; a loader thread pulls them through a bounded pipe ({@link SqlServerChunkPipe}),
  * decodes row after row ({@link SqlServerTuples}) and loads them: with {@code SQLServerBulkCopy}
  * ({@link SqlServerBulkLoad}), or on Babelfish, whose bulk load cannot be trusted (it stores temporal and GUID
- * values wrong and takes NULLs into NOT NULL columns), by multi-row {@code INSERT}s
- * ({@link SqlServerInsertBatches}). Only the loader thread uses the connection until the write ends or is
+ * values wrong and takes NULLs into NOT NULL columns) and for a table with a {@code sql_variant} column (the
+ * bulk copy API cannot write its base types), by multi-row {@code INSERT}s ({@link SqlServerInsertBatches}). Only the loader thread uses the connection until the write ends or is
  * abandoned.
  */
 final class SqlServerChunkWriter implements ChunkWriter {
@@ -66,7 +66,8 @@ final class SqlServerChunkWriter implements ChunkWriter {
   /** Starts the write of {@code written} (described by {@link #columns}, perhaps of another table) into {@code table}. */
   static ChunkWriter load(Connection target, TableName table, List<SqlServerBulkColumn> written, boolean tableLock)
       throws SQLException {
-    Loader loader = SqlServerServers.babelfish(target) ? new SqlServerInsertBatches(target, table, written)
+    boolean statements = SqlServerServers.babelfish(target) || written.stream().anyMatch(SqlServerBulkColumn::variant);
+    Loader loader = statements ? new SqlServerInsertBatches(target, table, written)
         : new SqlServerBulkLoad(target, table, written, tableLock);
     return start(target, table, written, loader);
   }

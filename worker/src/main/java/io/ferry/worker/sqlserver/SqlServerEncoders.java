@@ -150,11 +150,22 @@ final class SqlServerEncoders {
    * {@code varbinary(max)} and {@code image}: the length is selected first ({@code DATALENGTH}), so the
    * value can stream into the COPY blocks without ever being held whole.
    */
-  private static final class StreamedBinary implements ColumnEncoder {
+  static final class StreamedBinary implements ColumnEncoder {
+
+    private final java.util.function.UnaryOperator<String> bytes;
+
+    StreamedBinary() {
+      this(c -> c);
+    }
+
+    /** @param bytes the expression that gives a column's bytes, given its quoted name */
+    StreamedBinary(java.util.function.UnaryOperator<String> bytes) {
+      this.bytes = bytes;
+    }
 
     @Override
     public List<String> select(String column) {
-      return List.of("DATALENGTH(" + column + ")", column);
+      return List.of("DATALENGTH(" + column + ")", bytes.apply(column));
     }
 
     @Override

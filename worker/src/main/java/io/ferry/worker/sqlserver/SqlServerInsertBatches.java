@@ -16,31 +16,38 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import microsoft.sql.DateTimeOffset;
 
 /**
  * Loads a chunk by multi-row {@code INSERT … VALUES (…), (…)} statements with parameters: as many rows per
  * statement as fit under SQL Server's 2,100 parameters (and its 1,000 rows per {@code VALUES}), so a chunk
  * of n rows costs about n × columns / 2,000 round trips. Used where the server's bulk load cannot be trusted
- * (Babelfish). Temporal values and GUIDs are bound as
- * exact text that the server converts ({@link SqlServerBulkColumn#marker}).
+ * (Babelfish), and for tables with a {@code sql_variant} column, whose values the bulk copy API cannot take.
+ * Temporal values and GUIDs are bound as exact text that the server converts ({@link SqlServerBulkColumn#marker});
+ * a variant's marker converts its value to its own base type ({@link SqlServerVariant#marker}).
  */
 final class SqlServerInsertBatches implements SqlServerChunkWriter.Loader {
 
   static final int MAX_PARAMETERS = 2000;
   static final int MAX_ROWS = 1000;
+  /** Prepared statements kept open per load. */
+  static final int STATEMENTS = 8;
 
   private final Connection target;
   private final TableName table;
   private final List<SqlServerBulkColumn> columns;
   private final int rowsPerStatement;
+  private final boolean variant;
 
   SqlServerInsertBatches(Connection target, TableName table, List<SqlServerBulkColumn> columns) {
     this.target = target;
     this.table = table;
     this.columns = columns;
     this.rowsPerStatement = rowsPerStatement(columns.size());
+    this.variant = columns.stream().anyMatch(SqlServerBulkColumn::variant);
   }
 
   static int rowsPerStatement(int columns) {
@@ -50,8 +57,25 @@ final class SqlServerInsertBatches implements SqlServerChunkWriter.Loader {
   /** {@code INSERT INTO t (cols) VALUES (…), …} for {@code rows} rows. */
   static String insertSql(TableName table, List<SqlServerBulkColumn> columns, int rows) {
     String tuple = "(" + String.join(", ", columns.stream().map(SqlServerBulkColumn::marker).toList()) + ")";
+    return insert(table, columns) + String.join(", ", Collections.nCopies(rows, tuple));
+  }
+
+  /** The statement for these rows, whose {@code sql_variant} values each declare their own base type. */
+  static String insertSql(TableName table, List<SqlServerBulkColumn> columns, List<Object[]> rows) {
+    StringBuilder sql = new StringBuilder(insert(table, columns));
+    for (int r = 0; r < rows.size(); r++) {
+      sql.append(r == 0 ? "(" : ", (");
+      for (int c = 0; c < columns.size(); c++) {
+        sql.append(c == 0 ? "" : ", ").append(columns.get(c).marker(rows.get(r)[c]));
+      }
+      sql.append(')');
+    }
+    return sql.toString();
+  }
+
+  private static String insert(TableName table, List<SqlServerBulkColumn> columns) {
     return "INSERT INTO " + SqlServerSql.table(table) + " (" + SqlServerSql.idents(columns.stream().map(SqlServerBulkColumn::name).toList())
-        + ") VALUES " + String.join(", ", Collections.nCopies(rows, tuple));
+        + ") VALUES ";
   }
 
   @Override
@@ -60,17 +84,17 @@ final class SqlServerInsertBatches implements SqlServerChunkWriter.Loader {
     if (identity) {
       execute("SET IDENTITY_INSERT " + SqlServerSql.table(table) + " ON");
     }
-    try (PreparedStatement full = target.prepareStatement(insertSql(table, columns, rowsPerStatement))) {
+    try (Statements statements = new Statements()) {
       List<Object[]> batch = new ArrayList<>(rowsPerStatement);
       for (Object[] row = rows.next(); row != null; row = rows.next()) {
         batch.add(row);
         // A streamed value is only readable until the next row is read: its statement goes first.
         if (batch.size() == rowsPerStatement || holdsStream(row)) {
-          insert(batch.size() == rowsPerStatement ? full : null, batch);
+          insert(statements, batch);
         }
       }
       if (!batch.isEmpty()) {
-        insert(null, batch);
+        insert(statements, batch);
       }
     } finally {
       if (identity) {
@@ -80,22 +104,57 @@ final class SqlServerInsertBatches implements SqlServerChunkWriter.Loader {
     return rows.rows();
   }
 
-  private void insert(PreparedStatement full, List<Object[]> batch) throws SQLException {
-    PreparedStatement ps = full != null ? full : target.prepareStatement(insertSql(table, columns, batch.size()));
-    try {
-      int p = 1;
-      for (Object[] row : batch) {
-        for (int c = 0; c < columns.size(); c++) {
-          bind(ps, p++, columns.get(c), row[c]);
-        }
-      }
-      ps.executeUpdate();
-    } finally {
-      if (ps != full) {
-        ps.close();
+  private void insert(Statements statements, List<Object[]> batch) throws SQLException {
+    PreparedStatement ps = statements.get(variant ? insertSql(table, columns, batch) : insertSql(table, columns, batch.size()));
+    int p = 1;
+    for (Object[] row : batch) {
+      for (int c = 0; c < columns.size(); c++) {
+        bind(ps, p++, columns.get(c), row[c]);
       }
     }
+    ps.executeUpdate();
     batch.clear();
+  }
+
+  /**
+   * The prepared statements of a load, by text: the full batch's is reused, and a table of variants repeats a few
+   * combinations of base types. The least recently used beyond {@link #STATEMENTS} is closed.
+   */
+  private final class Statements extends LinkedHashMap<String, PreparedStatement> implements AutoCloseable {
+
+    Statements() {
+      super(16, 0.75f, true);
+    }
+
+    PreparedStatement get(String sql) throws SQLException {
+      PreparedStatement ps = super.get(sql);
+      if (ps == null) {
+        ps = target.prepareStatement(sql);
+        put(sql, ps);
+      }
+      return ps;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+      if (size() <= STATEMENTS) {
+        return false;
+      }
+      try {
+        eldest.getValue().close();
+      } catch (SQLException ignored) {
+        // closing a statement the server has nothing left of
+      }
+      return true;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      for (PreparedStatement ps : values()) {
+        ps.close();
+      }
+      clear();
+    }
   }
 
   static void bind(PreparedStatement ps, int i, SqlServerBulkColumn c, Object v) throws SQLException {
@@ -110,6 +169,8 @@ final class SqlServerInsertBatches implements SqlServerChunkWriter.Loader {
       int minutes = odt.getOffset().getTotalSeconds() / 60;
       ps.setString(i, text(odt.toLocalDateTime()) + String.format(" %s%02d:%02d", minutes < 0 ? "-" : "+",
           Math.abs(minutes) / 60, Math.abs(minutes) % 60));
+    } else if (v instanceof SqlServerVariant variant) {
+      bind(ps, i, c, variant.value());
     } else if (v instanceof String s) {
       ps.setNString(i, s);
     } else if (v instanceof Reader r) {

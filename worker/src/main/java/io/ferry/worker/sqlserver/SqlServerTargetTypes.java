@@ -12,8 +12,7 @@ import java.util.Map;
  * How a SQL Server table lands on a SQL Server target: every column keeps its type as the catalog prints
  * it and its collation, and travels in its exact form ({@link SqlServerWire}). An identity column's target
  * type carries its {@code IDENTITY(seed, increment)}. A {@code rowversion} lands as {@code binary(8)}
- * holding the source's value (the target cannot be given a row version). Types whose values cannot move
- * exactly through the bulk copy API are refused, each named.
+ * holding the source's value (the target cannot be given a row version).
  */
 final class SqlServerTargetTypes {
 
@@ -26,13 +25,8 @@ final class SqlServerTargetTypes {
     catalog.forEach(c -> byName.put(c.name(), c));
     Map<String, TypeMapping.ColumnType> columns = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
-    List<String> refused = new ArrayList<>();
     for (SourceColumn c : table.columns()) {
       String type = targetType(c.type());
-      if (type == null) {
-        refused.add(c.name() + " " + c.type());
-        continue;
-      }
       if (!type.equals(c.type())) {
         warnings.add(table.name() + "." + c.name() + ": " + c.type() + " lands as " + type
             + " holding the source's values (a row version is the target's own)");
@@ -40,20 +34,17 @@ final class SqlServerTargetTypes {
       SqlServerColumn source = byName.get(c.name());
       String ddlType = source != null && source.identitySeed() != null && !c.generated()
           ? type + " IDENTITY(" + source.identitySeed() + ", " + source.identityIncrement() + ")" : type;
-      columns.put(c.name(), new TypeMapping.ColumnType(ddlType, null, type, c.collation()));
-    }
-    if (!refused.isEmpty()) {
-      throw new IllegalArgumentException("columns of types that cannot be copied exactly to a SQL Server target: "
-          + String.join(", ", refused) + " (exclude the table, or copy it to PostgreSQL)");
+      // A sql_variant value carries its own collation; COLLATE belongs to character columns only.
+      String collation = SqlServerType.parse(type).name().equals("sql_variant") ? null : c.collation();
+      columns.put(c.name(), new TypeMapping.ColumnType(ddlType, null, type, collation));
     }
     return new TypeMapping(List.of(), columns, warnings);
   }
 
-  /** The target type of a source type, or null when Ferry cannot copy it to SQL Server exactly. */
+  /** The target type of a source type. */
   static String targetType(String sqlServerType) {
     return switch (SqlServerType.parse(sqlServerType).name()) {
       case "timestamp", "rowversion" -> "binary(8)";
-      case "sql_variant", "hierarchyid", "geography", "geometry" -> null;
       default -> sqlServerType;
     };
   }

@@ -131,7 +131,7 @@ public final class SqlServerTypes {
     return switch (t.name()) {
       case "sql_variant" -> "the value as text; its base type is not kept";
       case "hierarchyid" -> "the path as ToString() prints it, e.g. /1/3/";
-      case "geography", "geometry" -> "extended WKT, SRID=4326;POINT(…), which PostGIS casts from text";
+      case "geography", "geometry" -> "extended WKT, SRID=4326;POINT (…), which PostGIS casts from text; Z and M values are dropped";
       case "time", "datetime2", "datetimeoffset" -> t.arg(0, 7) > PG_MAX_FRACTION ? "rounded to microseconds" : null;
       default -> null;
     };

@@ -30,7 +30,11 @@ import microsoft.sql.DateTimeOffset;
  *   <li>character types and {@code xml}: UTF-8 text (NUL characters included), long values streamed;
  *   <li>binary types: the bytes, long values streamed; {@code rowversion} as its 8 bytes (it lands in a
  *   {@code binary(8)}: a target row's version is the target's);
- *   <li>{@code uniqueidentifier}: its text form, which the bulk copy API takes as it is.
+ *   <li>{@code uniqueidentifier}: its text form, which the bulk copy API takes as it is;
+ *   <li>{@code hierarchyid}, {@code geography}, {@code geometry}: the server's own serialization of the value
+ *   ({@code CAST(… AS varbinary(max))}), streamed like {@code varbinary(max)}; the bulk copy API sends it as
+ *   {@code varbinary} and the server converts it back to the same value (SRID, Z and M values included);
+ *   <li>{@code sql_variant}: its base type in full, its collation and its value ({@link SqlServerVariant}).
  * </ul>
  */
 final class SqlServerWire {
@@ -77,6 +81,8 @@ final class SqlServerWire {
       case "varchar", "nvarchar" -> t.max() ? new StreamedText(SqlServerWire::text, false) : SqlServerWire::text;
       case "text", "ntext", "xml" -> new StreamedText(SqlServerWire::text, false);
       case "char", "nchar", "sysname", "uniqueidentifier" -> SqlServerWire::text;
+      case "hierarchyid", "geography", "geometry" -> new SqlServerEncoders.StreamedBinary(c -> "CAST(" + c + " AS varbinary(max))");
+      case "sql_variant" -> SqlServerVariant.ENCODER;
       default -> throw new IllegalArgumentException("SQL Server type " + sqlServerType + " cannot be copied to a SQL Server"
           + " target exactly (see docs/sqlserver.md)");
     };
@@ -100,7 +106,9 @@ final class SqlServerWire {
         Timestamp utc = Timestamp.from(localDateTime(b, off).toInstant(ZoneOffset.UTC));
         return DateTimeOffset.valueOf(utc, (short) fixed(b, off + 12, 2));
       };
-      case "binary", "varbinary", "image", "timestamp", "rowversion" -> (b, off, len) -> java.util.Arrays.copyOfRange(b, off, off + len);
+      case "binary", "varbinary", "image", "timestamp", "rowversion", "hierarchyid", "geography", "geometry" ->
+          (b, off, len) -> java.util.Arrays.copyOfRange(b, off, off + len);
+      case "sql_variant" -> SqlServerVariant::decode;
       default -> (b, off, len) -> utf8(b, off, len);
     };
   }
@@ -108,12 +116,13 @@ final class SqlServerWire {
   /** Whether a long value of the type may reach the writer as a stream rather than whole. */
   static boolean streamable(String sqlServerType) {
     SqlServerType t = SqlServerType.parse(sqlServerType);
-    return t.max() || List.of("text", "ntext", "xml", "image").contains(t.name());
+    return t.max() || List.of("text", "ntext", "xml", "image", "geography", "geometry").contains(t.name());
   }
 
   /** Whether a long value streams as characters (else as bytes). */
   static boolean textual(String sqlServerType) {
-    return !List.of("varbinary", "binary", "image").contains(SqlServerType.parse(sqlServerType).name());
+    return !List.of("varbinary", "binary", "image", "hierarchyid", "geography", "geometry")
+        .contains(SqlServerType.parse(sqlServerType).name());
   }
 
   /** A field decoded into the value the bulk copy API or a statement parameter takes. */

@@ -1,7 +1,6 @@
 package io.ferry.worker.sqlserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.plan.SplitMethod;
@@ -18,6 +17,7 @@ import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
+import io.ferry.worker.dialect.TypeMapping;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -191,12 +191,20 @@ class SqlServerDdlTest {
   }
 
   @Test
-  void typesLandAsTheyAreExceptRowversionAndRefuseWhatCannotMoveExactly() {
+  void typesLandAsTheyAreExceptRowversion() {
     assertThat(SqlServerTargetTypes.targetType("datetimeoffset(7)")).isEqualTo("datetimeoffset(7)");
     assertThat(SqlServerTargetTypes.targetType("timestamp")).isEqualTo("binary(8)");
-    assertThat(SqlServerTargetTypes.targetType("sql_variant")).isNull();
-    SourceTable t = new SourceTable(SOURCE, false, List.of(SourceColumn.plain("v", "sql_variant", true)), List.of(), List.of(),
+    assertThat(SqlServerTargetTypes.targetType("sql_variant")).isEqualTo("sql_variant");
+    assertThat(SqlServerTargetTypes.targetType("geography")).isEqualTo("geography");
+    assertThat(SqlServerTargetTypes.targetType("hierarchyid")).isEqualTo("hierarchyid");
+    SourceTable t = new SourceTable(SOURCE, false, List.of(
+        new SourceColumn("v", "sql_variant", true, null, null, null, null, "SQL_Latin1_General_CP1_CI_AS", null),
+        SourceColumn.plain("g", "geometry", true), SourceColumn.plain("h", "hierarchyid", true)), List.of(), List.of(),
         List.of(), 0, 0);
-    assertThatThrownBy(() -> SqlServerTargetTypes.map(t, List.of())).hasMessageContaining("v sql_variant");
+    TypeMapping mapping = SqlServerTargetTypes.map(t, List.of());
+    assertThat(mapping.warnings()).isEmpty();
+    assertThat(mapping.columns().get("v").targetType()).isEqualTo("sql_variant");
+    assertThat(mapping.collation("v")).as("a variant's values carry their collations").isNull();
+    assertThat(mapping.columns().get("g").targetType()).isEqualTo("geometry");
   }
 }

@@ -2,29 +2,15 @@ package io.ferry.worker.sqlserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.protocol.plan.CopyFormat;
-import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.spec.Mode;
-import io.ferry.protocol.spec.TargetSpec;
-import io.ferry.protocol.unit.KeyRange;
-import io.ferry.worker.dialect.ChunkRequest;
-import io.ferry.worker.dialect.ChunkWriter;
-import io.ferry.worker.dialect.CopySource;
-import io.ferry.worker.dialect.DdlRequest;
-import io.ferry.worker.dialect.RangeRead;
-import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceTable;
-import io.ferry.worker.dialect.SplitKey;
-import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
-import io.ferry.worker.dialect.TypeMapping;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,11 +34,13 @@ class SqlServerToSqlServerIT {
   private final SqlServerTarget target = new SqlServerTarget();
   private String sourceUrl;
   private String targetUrl;
+  private SqlServerTableCopy tables;
 
   @BeforeAll
   void databases() throws SQLException {
     sourceUrl = dbs.create("tgt_every_src");
     targetUrl = dbs.create("tgt_every_dst");
+    tables = new SqlServerTableCopy(dbs, sourceUrl, targetUrl);
     dbs.execute(sourceUrl, """
         CREATE TABLE dbo.everything (
           id int IDENTITY(10, 5) NOT NULL PRIMARY KEY,
@@ -90,17 +78,12 @@ class SqlServerToSqlServerIT {
   void everyValueLandsExactlyInEveryMode() throws SQLException {
     List<List<String>> expected = rows(sourceUrl, TABLE);
     assertThat(expected).hasSize(3);
-    SourceTable described;
-    TypeMapping types;
-    try (Connection c = source.connect(dbs.connection(sourceUrl))) {
-      described = source.describe(c, TABLE, new ArrayList<>());
-      types = source.mapTypes(c, described, new TargetSpec(target.engine(), targetUrl, null, null, null, null));
-    }
-    assertThat(types.warnings()).isEmpty();
-    SourceTable mapped = types.apply(described);
+    SourceTable mapped = tables.mapped(TABLE);
     assertThat(mapped.column("id").type()).isEqualTo("int IDENTITY(10, 5)");
-    assertThat(mapped.column("d2").type()).as("as the catalog prints it (Babelfish: datetime2(6))")
-        .isEqualTo(described.column("d2").type());
+    try (Connection c = source.connect(dbs.connection(sourceUrl))) {
+      assertThat(mapped.column("d2").type()).as("as the catalog prints it (Babelfish: datetime2(6))")
+          .isEqualTo(source.describe(c, TABLE, new ArrayList<>()).column("d2").type());
+    }
 
     copy(mapped, Mode.CREATE);
     assertThat(rows(targetUrl, TARGET)).as("create").isEqualTo(expected);
@@ -140,39 +123,9 @@ class SqlServerToSqlServerIT {
     }
   }
 
-  /** Prepare, one chunk of the whole table read for a SQL Server target, finish: as the units run them. */
+  /** Prepare, one chunk of the whole table, finish: as the units run them. */
   private void copy(SourceTable mapped, Mode mode) throws SQLException {
-    TableDdl ddl = target.ddl(new DdlRequest(mapped, TARGET, mode, null, Map.of(TABLE, TARGET)));
-    run(ddl.prepare());
-    List<String> columns = mapped.copiedColumns().stream().map(SourceColumn::name).toList();
-    SplitKey key = new SplitKey(List.of("id"), List.of("int"), false, List.of(true), SplitMethod.PRIMARY_KEY, "primary key");
-    RangeRead read = new RangeRead(TABLE, columns, key, KeyRange.ALL, null, null, true, null, target.engine());
-    try (Connection s = source.connect(dbs.connection(sourceUrl)); Connection t = target.connect(dbs.connection(targetUrl));
-         CopySource in = source.openCopy(s, read, CopyFormat.BINARY)) {
-      ChunkWriter writer = target.openChunk(t, new ChunkRequest(TARGET, columns, CopyFormat.BINARY, mode, List.of("id")));
-      try {
-        for (byte[] block = in.read(); block != null; block = in.read()) {
-          writer.write(block, 0, block.length);
-        }
-        assertThat(writer.end()).isEqualTo(3);
-      } catch (SQLException | RuntimeException e) {
-        writer.cancel();
-        throw e;
-      }
-      t.commit();
-    }
-    run(ddl.finish());
-  }
-
-  private void run(List<String> statements) throws SQLException {
-    try (Connection c = target.connect(dbs.connection(targetUrl)); Statement st = c.createStatement()) {
-      target.serializePrepare(c);
-      target.nameUnit(c, "job-every", "unit-ddl");
-      for (String sql : statements) {
-        st.execute(sql);
-      }
-      c.commit();
-    }
+    assertThat(tables.copy(mapped, TABLE, TARGET, mode)).isEqualTo(3);
   }
 
   /** The identity a new target row gets; the row is rolled back. */
