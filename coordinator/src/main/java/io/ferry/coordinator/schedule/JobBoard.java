@@ -206,12 +206,15 @@ public final class JobBoard {
     return List.copyOf(index.leased());
   }
 
-  /** The job's pending copy units by tenant id, each tenant's largest first: the order claims take them in. */
+  /**
+   * The job's pending range units (copy and verify units) by tenant id, each tenant's largest first: the
+   * order claims take them in.
+   */
   SortedMap<String, NavigableSet<WorkUnit>> pendingCopies(String jobId) {
     return index.pendingCopies(jobId);
   }
 
-  /** The job's pending units that are not copy units (prepare, finish, rollback). */
+  /** The job's pending units that are not range units (prepare, finish, rollback, restore). */
   Collection<WorkUnit> pendingOthers(String jobId) {
     return index.pendingOthers(jobId);
   }
@@ -219,6 +222,11 @@ public final class JobBoard {
   /** How many copy units of the job's target table {@code table} are not done. */
   int openCopies(String jobId, String table) {
     return index.openCopies(jobId, table);
+  }
+
+  /** How many verify units of the job are not done. */
+  int openVerifies(String jobId) {
+    return index.openVerifies(jobId);
   }
 
   /**

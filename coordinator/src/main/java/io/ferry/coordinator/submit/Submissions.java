@@ -118,7 +118,7 @@ public final class Submissions {
       recording.put(id, writes);
       JobRecord job = new JobRecord(id, spec.name(), spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE,
           now, now, null, plans, null);
-      List<WorkUnit> units = UnitPlanner.units(id, plans, spec.unitOrDefault(), spec.mode());
+      List<WorkUnit> units = UnitPlanner.units(id, plans, spec.unitOrDefault(), spec.mode(), spec.verifyOrDefault());
       // The board is the event loop's: which jobs it holds is read here, not in the store's transaction.
       Set<String> known = new HashSet<>(recording.keySet());
       board.jobs().forEach(j -> known.add(j.id()));
@@ -188,7 +188,7 @@ public final class Submissions {
             throw SubmissionRefused.scrubbed(Reason.PREFLIGHT_PROBLEMS, preflight.problems(), spec);
           }
           List<TablePlan> plans = preflight.plans() == null ? List.of() : preflight.plans();
-          List<String> problems = PlanChecks.problems(plans);
+          List<String> problems = PlanChecks.problems(plans, spec.mode());
           if (!problems.isEmpty()) {
             throw new SubmissionRefused(Reason.PREFLIGHT_PROBLEMS, problems);
           }
