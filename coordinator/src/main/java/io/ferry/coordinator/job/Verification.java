@@ -35,7 +35,7 @@ public record Verification(int ranges, int verified, int mismatched, long differ
 
     @JsonValue
     public String wireName() {
-      return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+      return this == INCOMPLETE ? "verification incomplete" : name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
   }
 

@@ -113,7 +113,15 @@ public final class JobStatusView {
         .put("etaSeconds", eta)
         .put("units", units)
         .put("tables", tableArray)
+        .put("verification", verification(board.units(job.id())))
         .put("error", job.error());
+  }
+
+  /** The verify units' summary; the report has the details. */
+  private static JsonObject verification(java.util.Collection<WorkUnit> units) {
+    io.ferry.coordinator.job.Verification v = io.ferry.coordinator.job.Verification.of(units);
+    return new JsonObject().put("verdict", v.verdict().wireName()).put("ranges", v.ranges()).put("verified", v.verified())
+        .put("mismatched", v.mismatched()).put("differingKeys", v.differingKeys());
   }
 
   private static String iso(long epochMillis) {
