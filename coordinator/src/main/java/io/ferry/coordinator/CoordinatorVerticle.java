@@ -166,7 +166,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     for (JobRecord job : List.copyOf(board.jobs())) {
       unblocker.settle(job.id(), now);
       JobRecord current = board.job(job.id());
-      if (current.state() == JobState.RUNNING && secrets.missing(current)) {
+      if (JobBoard.handsOut(current.state()) && secrets.missing(current)) {
         LOG.warn("job {} is paused: a password of its spec was written literally and is lost after a coordinator restart;"
             + " resubmit it, with ${env:…} / ${file:…} references for restartable jobs", job.id());
         board.save(current.withState(JobState.PAUSED, null,

@@ -135,7 +135,7 @@ final class PlanView {
       case UPSERT -> hasRows ? "the target table holds rows: rows with the same key are updated, the others added; none is deleted"
           : null;
       case PRESERVE_SCHEMA -> hasRows ? "the target table holds rows: rows are added to them (its schema is used as it is)" : null;
-      case VERIFY -> null;
+      case VERIFY -> hasRows ? "the target table holds rows: they are compared with the source's, and nothing is written" : null;
     };
   }
 

@@ -70,7 +70,7 @@ public final class Scheduler {
       }
       // A rollback runs while its job is stopped (no copy may write the rows it deletes), so only
       // rollback units go out for a job that is not running, and restore units once none of its units runs.
-      boolean running = job.state() == JobState.RUNNING || job.state() == JobState.VERIFYING;
+      boolean running = JobBoard.handsOut(job.state());
       for (WorkUnit u : board.pendingOthers(job.id())) {
         boolean stoppedOnly = u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE && Restores.nothingRuns(board, job.id());
         if ((running || stoppedOnly) && board.notBefore(u) <= now) {

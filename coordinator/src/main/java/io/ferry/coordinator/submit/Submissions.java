@@ -116,8 +116,10 @@ public final class Submissions {
       // Held from here until the job is on the board, so that two submissions racing through the
       // (asynchronous) recording cannot both pass the check above.
       recording.put(id, writes);
-      JobRecord job = new JobRecord(id, spec.name(), spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE,
-          now, now, null, plans, null);
+      // A job of mode verify copies nothing: it is verifying from the start.
+      boolean verifyOnly = spec.mode() == io.ferry.protocol.spec.Mode.VERIFY;
+      JobRecord job = new JobRecord(id, spec.name(), spec.withoutSecrets(), verifyOnly ? JobState.VERIFYING : JobState.RUNNING,
+          verifyOnly ? JobPhase.VERIFY : JobPhase.PREPARE, now, now, null, plans, null);
       List<WorkUnit> units = UnitPlanner.units(id, plans, spec.unitOrDefault(), spec.mode(), spec.verifyOrDefault());
       // The board is the event loop's: which jobs it holds is read here, not in the store's transaction.
       Set<String> known = new HashSet<>(recording.keySet());
