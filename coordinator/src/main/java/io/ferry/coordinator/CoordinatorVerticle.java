@@ -25,6 +25,7 @@ import io.ferry.coordinator.schedule.WorkerRegistry;
 import io.ferry.coordinator.store.JobStore;
 import io.ferry.coordinator.store.TargetStore;
 import io.ferry.coordinator.submit.Submissions;
+import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import io.vertx.core.Future;
@@ -156,7 +157,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     int reconciled = 0;
     for (var checkpoint : loaded.doneCheckpoints()) {
       WorkUnit unit = board.unit(checkpoint.jobId(), checkpoint.unitId());
-      if (unit != null && unit.state() != UnitState.DONE) {
+      // A verify unit's findings are in its result only: without them it runs again, so no checkpoint makes it done.
+      if (unit != null && unit.state() != UnitState.DONE && unit.kind() != UnitKind.VERIFY) {
         reports.done(unit, checkpoint.rows(), checkpoint.bytes(), checkpoint.rejected(), now);
         reconciled++;
       }
@@ -164,7 +166,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     for (JobRecord job : List.copyOf(board.jobs())) {
       unblocker.settle(job.id(), now);
       JobRecord current = board.job(job.id());
-      if (current.state() == JobState.RUNNING && secrets.missing(current)) {
+      if (JobBoard.handsOut(current.state()) && secrets.missing(current)) {
         LOG.warn("job {} is paused: a password of its spec was written literally and is lost after a coordinator restart;"
             + " resubmit it, with ${env:…} / ${file:…} references for restartable jobs", job.id());
         board.save(current.withState(JobState.PAUSED, null,

@@ -21,11 +21,11 @@ class CliHelpTest {
 
   @Test
   void listsEveryCommand() {
-    assertThat(run("--help")).contains("coordinator", "worker", "submit", "status", "schema", "demo");
+    assertThat(run("--help")).contains("coordinator", "worker", "submit", "status", "report", "schema", "demo");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"coordinator", "worker", "submit", "status", "schema", "demo"})
+  @ValueSource(strings = {"coordinator", "worker", "submit", "status", "report", "schema", "demo"})
   void everyCommandHasHelp(String command) {
     assertThat(run(command, "--help")).contains("Usage: ferry " + command);
   }
@@ -45,6 +45,12 @@ class CliHelpTest {
     cli.setErr(new PrintWriter(err));
     assertThat(cli.execute("schema", "no-such-spec.yaml", "--out", "schema.sql")).isEqualTo(2);
     assertThat(err.toString()).contains("ferry schema: no-such-spec.yaml does not exist");
+  }
+
+  @Test
+  void reportHelpNamesItsFormatsAndTheExitStatus() {
+    assertThat(run("report", "--help")).contains("Usage: ferry report", "JOB", "--format=FORMAT", "csv", "json",
+        "verdict", "Exit status 0 when the verdict is clean");
   }
 
   @Test

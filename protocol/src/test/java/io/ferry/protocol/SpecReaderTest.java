@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.spec.SpecReader;
+import io.ferry.protocol.spec.Verify;
 import org.junit.jupiter.api.Test;
 
 class SpecReaderTest {
@@ -31,6 +32,25 @@ class SpecReaderTest {
     assertThat(result.spec().target().tenantColumn()).isEqualTo("district_id");
     assertThat(result.spec().tables().exclude()).containsExactly("public.audit_*");
     assertThat(result.spec().unitOrDefault().rows()).isEqualTo(1000);
+  }
+
+  @Test
+  void verifyIsFullUnlessTheSpecSaysOtherwiseAndABadWordIsListedWithTheOtherProblems() {
+    assertThat(SpecReader.read(YAML, true).spec().verifyOrDefault()).isEqualTo(Verify.FULL);
+    assertThat(SpecReader.read(YAML + "verify: sample\n", true).spec().verify()).isEqualTo(Verify.SAMPLE);
+    assertThat(SpecReader.read(YAML.replace("mode: drop_recreate", "mode: verify") + "verify: none\n", true).spec())
+        .satisfies(spec -> {
+          assertThat(spec.mode()).isEqualTo(Mode.VERIFY);
+          assertThat(spec.verify()).isEqualTo(Verify.NONE);
+        });
+    SpecReader.Result bad = SpecReader.read(YAML.replace("mode: drop_recreate", "mode: check") + "verify: yes please\n"
+        + "onRowError: shrug\n", true);
+    assertThat(bad.problems()).hasSize(3);
+    assertThat(bad.problems()).anySatisfy(p -> assertThat(p).startsWith("mode: unknown mode 'check'"));
+    assertThat(bad.problems()).anySatisfy(p -> assertThat(p).startsWith("onRowError:"));
+    assertThat(bad.problems()).anySatisfy(p -> assertThat(p).isEqualTo("verify: unknown verify 'yes please'; expected one of"
+        + " full (every copied key range), sample (at least one key range per tenant and table, about 1 in 10 otherwise),"
+        + " none (nothing: the job succeeds once copied)"));
   }
 
   @Test

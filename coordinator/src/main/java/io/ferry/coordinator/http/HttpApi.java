@@ -38,6 +38,7 @@ public final class HttpApi {
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
     new JobRoutes(submissions, board, view, control, clock).mount(router);
     new ThroughputRoutes(board, view, clock).mount(router);
+    new ReportRoutes(board).mount(router);
     new OpsRoutes(workers, metrics, ready).mount(router);
     router.route().failureHandler(ApiErrors::handle);
     router.errorHandler(404, ApiErrors::handle);

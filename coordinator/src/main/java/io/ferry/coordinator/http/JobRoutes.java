@@ -24,7 +24,10 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code /api/v1/jobs}: submit, list, status, units, the control requests (pause, resume, cancel, retry) and rollback. */
+/**
+ * {@code /api/v1/jobs}: submit, list, status, units, the control requests (pause, resume, cancel, retry,
+ * verify again) and rollback.
+ */
 final class JobRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobRoutes.class);
@@ -58,6 +61,7 @@ final class JobRoutes {
     router.post("/api/v1/jobs/:id/cancel").handler(ctx -> control(ctx, control::cancel));
     router.post("/api/v1/jobs/:id/retry").handler(ctx -> control(ctx, control::retry));
     router.post("/api/v1/jobs/:id/rollback").handler(this::rollback);
+    router.post("/api/v1/jobs/:id/verify").handler(ctx -> control(ctx, control::verify));
     router.patch("/api/v1/jobs/:id").handler(ctx -> control(ctx, (job, now) ->
         control.limit(job, LimitsPatch.apply(job.spec().limitsOrNone(), ctx.body() == null ? null : ctx.body().asString()))));
   }

@@ -72,8 +72,8 @@ final class PlanView {
           .put("foreignKeys", list(first.ddl().foreignKeys()))
           .put("warnings", new JsonArray(List.copyOf(warnings))));
     }
-    // Totals count every unit the job would run (prepare and finish too); per table only copy units.
-    List<WorkUnit> allUnits = UnitPlanner.units("dry-run", plans, spec.unitOrDefault(), spec.mode());
+    // Totals count every unit the job would run (prepare, finish and verify too); per table only copy units.
+    List<WorkUnit> allUnits = UnitPlanner.units("dry-run", plans, spec.unitOrDefault(), spec.mode(), spec.verifyOrDefault());
     long copyUnits = allUnits.stream().filter(u -> u.kind() == UnitKind.COPY).count();
     DurationEstimate estimate = DurationEstimate.of(plans, copyUnits, workerSlots);
     Set<String> typeStatements = new LinkedHashSet<>();
@@ -82,6 +82,7 @@ final class PlanView {
         .put("name", spec.name())
         .put("mode", mode.wireName())
         .put("modeDescription", mode.description())
+        .put("verify", spec.verifyOrDefault().wireName())
         .put("types", new JsonArray(List.copyOf(typeStatements)))
         .put("tables", tables)
         .put("totals", new JsonObject().put("tables", tables.size()).put("units", allUnits.size())
@@ -134,6 +135,7 @@ final class PlanView {
       case UPSERT -> hasRows ? "the target table holds rows: rows with the same key are updated, the others added; none is deleted"
           : null;
       case PRESERVE_SCHEMA -> hasRows ? "the target table holds rows: rows are added to them (its schema is used as it is)" : null;
+      case VERIFY -> hasRows ? "the target table holds rows: they are compared with the source's, and nothing is written" : null;
     };
   }
 

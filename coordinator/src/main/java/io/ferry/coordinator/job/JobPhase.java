@@ -12,6 +12,8 @@ public enum JobPhase {
   PREPARE,
   COPY,
   FINISH,
+  /** Copied and finished; comparing source and target ranges. */
+  VERIFY,
   DONE;
 
   @JsonValue

@@ -5,14 +5,15 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * Where a job is in its life. Used today: {@code running}, {@code paused}, {@code succeeded}, {@code failed} and
- * {@code cancelled}; {@link JobTransitions} says which changes are allowed, {@code JobControl} which requests make them.
+ * Where a job is in its life. Used today: {@code running}, {@code paused}, {@code verifying}, {@code succeeded},
+ * {@code failed} and {@code cancelled}; {@link JobTransitions} says which changes are allowed, {@code JobControl} which requests make them.
  */
 public enum JobState {
   PENDING,
   RUNNING,
   /** Not handing out units (on request); also the state of a job whose literal passwords were lost in a coordinator restart. */
   PAUSED,
+  /** Copied (or, in mode verify, nothing to copy); its verify units compare source and target. */
   VERIFYING,
   SUCCEEDED,
   FAILED,

@@ -16,14 +16,16 @@ public final class JobTransitions {
   static {
     // Paused on request or by a rollback, failed by a unit, cancelled on request, succeeded once every unit is done.
     ALLOWED.put(JobState.PENDING, EnumSet.of(JobState.RUNNING, JobState.PAUSED, JobState.FAILED, JobState.CANCELLED));
-    ALLOWED.put(JobState.RUNNING, EnumSet.of(JobState.PAUSED, JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED));
+    // Verifying once copied, when the job has verify units.
+    ALLOWED.put(JobState.RUNNING, EnumSet.of(JobState.PAUSED, JobState.VERIFYING, JobState.SUCCEEDED, JobState.FAILED,
+        JobState.CANCELLED));
     ALLOWED.put(JobState.VERIFYING, EnumSet.of(JobState.PAUSED, JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED));
     // Resumed; a unit in flight when it was paused may still fail it.
     ALLOWED.put(JobState.PAUSED, EnumSet.of(JobState.RUNNING, JobState.FAILED, JobState.CANCELLED));
-    // Retried, or paused by a rollback.
-    ALLOWED.put(JobState.FAILED, EnumSet.of(JobState.RUNNING, JobState.PAUSED, JobState.CANCELLED));
-    // A rollback reopens a finished copy: the job waits paused to copy it again.
-    ALLOWED.put(JobState.SUCCEEDED, EnumSet.of(JobState.PAUSED));
+    // Retried, paused by a rollback, or verified again on request.
+    ALLOWED.put(JobState.FAILED, EnumSet.of(JobState.RUNNING, JobState.PAUSED, JobState.VERIFYING, JobState.CANCELLED));
+    // A rollback reopens a finished copy: the job waits paused to copy it again; or verified again on request.
+    ALLOWED.put(JobState.SUCCEEDED, EnumSet.of(JobState.PAUSED, JobState.VERIFYING));
     ALLOWED.put(JobState.CANCELLED, EnumSet.noneOf(JobState.class));
   }
 

@@ -24,6 +24,26 @@ public final class PlanChecks {
   private PlanChecks() {
   }
 
+  /**
+   * As {@link #problems(List)}, and for a job of mode {@code verify}, which compares and creates nothing:
+   * every target table must exist (a partitioned parent holds no rows of its own, its leaves must).
+   */
+  public static List<String> problems(List<TablePlan> plans, io.ferry.protocol.spec.Mode mode) {
+    List<String> problems = problems(plans);
+    if (mode == io.ferry.protocol.spec.Mode.VERIFY && plans != null) {
+      Set<String> missing = new TreeSet<>();
+      for (TablePlan plan : plans) {
+        if (!plan.targetExists()) {
+          missing.add(plan.targetTable());
+        }
+      }
+      missing.forEach(table -> problems.add("target table " + table + " does not exist: mode verify compares existing"
+          + " target tables with the source and creates nothing; copy the table first (e.g. mode create), or"
+          + " exclude it with tables.exclude"));
+    }
+    return problems;
+  }
+
   public static List<String> problems(List<TablePlan> plans) {
     List<String> problems = new ArrayList<>();
     if (plans == null || plans.isEmpty()) {

@@ -61,6 +61,13 @@ public final class SpecValidator {
       problems.add("mode is required when source and target are both " + sourceEngine + ": one of " + Mode.names()
           + " (" + modeDescriptions() + ")");
     }
+    if (spec.mode() == Mode.VERIFY && spec.verify() == io.ferry.protocol.spec.Verify.NONE) {
+      problems.add("verify is none but mode is verify: a job of mode verify only compares source and target;"
+          + " set verify to full or sample (or leave it out)");
+    }
+    if (spec.mode() == Mode.VERIFY && spec.onRowError() != null) {
+      problems.add("onRowError does not apply to mode verify, which writes no row: leave it out");
+    }
     tables(spec, problems);
     unit(spec.unit(), problems);
     problems.addAll(limits(spec.limits()));

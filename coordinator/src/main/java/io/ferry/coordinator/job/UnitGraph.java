@@ -37,6 +37,10 @@ import java.util.Set;
  * short statements each, and a copy that started before its parent's prepare would fail on the key (or
  * hold the lock the parent's truncate waits for).
  *
+ * <p>Verify units wait for every other step of the job: they compare a finished copy, and the target's
+ * keys and indexes (made by the finishes) let them read its ranges in key order. In a job that copies
+ * nothing ({@code mode: verify}) they wait for nothing.
+ *
  * <p>Rollback and restore units are not steps of the migration: nothing waits for them, and they wait
  * for nothing.
  */
@@ -46,8 +50,10 @@ public final class UnitGraph {
   private final boolean copiesAfterEveryPrepare;
   private final Map<String, Table> tables = new LinkedHashMap<>();
   private final List<WorkUnit> steps = new ArrayList<>();
+  private final List<WorkUnit> verifies = new ArrayList<>();
   private WorkUnit typesPrepare;
   private Boolean preparesDone;
+  private Boolean copiedAll;
 
   /**
    * @param parents leaf partition target table → its parent's ({@link UnitPlanner#partitionParents})
@@ -61,6 +67,10 @@ public final class UnitGraph {
         continue;
       }
       steps.add(u);
+      if (u.kind() == UnitKind.VERIFY) {
+        verifies.add(u);
+        continue;
+      }
       if (UnitScope.of(u) == UnitScope.JOB) {
         if (u.kind() == UnitKind.PREPARE) {
           typesPrepare = u;
@@ -95,6 +105,10 @@ public final class UnitGraph {
   private Set<WorkUnit> waitsFor(WorkUnit unit, boolean everyPrepare) {
     Set<WorkUnit> before = new LinkedHashSet<>();
     if (unit.kind() == UnitKind.ROLLBACK || unit.kind() == UnitKind.RESTORE) {
+      return before;
+    }
+    if (unit.kind() == UnitKind.VERIFY) {
+      before.addAll(copySteps());
       return before;
     }
     if (UnitScope.of(unit) == UnitScope.JOB) {
@@ -132,6 +146,9 @@ public final class UnitGraph {
    * answered once per graph: asked for each of n copies of n tables, it would cost n² per settle.
    */
   public boolean ready(WorkUnit unit) {
+    if (unit.kind() == UnitKind.VERIFY) {
+      return copied();
+    }
     boolean afterEveryPrepare = unit.kind() == UnitKind.COPY && copiesAfterEveryPrepare;
     if (afterEveryPrepare && !preparesDone()) {
       return false;
@@ -142,6 +159,23 @@ public final class UnitGraph {
       }
     }
     return true;
+  }
+
+  /** Every step but the verify units is done and ready: answered once per graph, as every verify unit asks it. */
+  public boolean copied() {
+    if (copiedAll == null) {
+      copiedAll = copySteps().stream().allMatch(u -> u.state() == UnitState.DONE && ready(u));
+    }
+    return copiedAll;
+  }
+
+  /** The job's verify units. */
+  public List<WorkUnit> verifies() {
+    return verifies;
+  }
+
+  private List<WorkUnit> copySteps() {
+    return steps.stream().filter(u -> u.kind() != UnitKind.VERIFY).toList();
   }
 
   private boolean preparesDone() {

@@ -3,6 +3,7 @@ package io.ferry.coordinator.job;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.UnitSize;
+import io.ferry.protocol.spec.Verify;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
@@ -17,8 +18,10 @@ import java.util.Map;
  * Turns a job's table plans (one per tenant × table) into its work units: the job-level
  * {@code prepare:*types} when any table needs user-defined types, a {@code prepare} and a {@code finish}
  * per target table, its copies per tenant, and the job-level finish ({@code finish:*}, foreign keys, and
- * the constraints recorded as dropped in {@code ferry.dropped_constraints}) when the job may need it. A
- * unit starts pending when it waits for nothing in the job's {@link UnitGraph}, else blocked.
+ * the constraints recorded as dropped in {@code ferry.dropped_constraints}) when the job may need it, and a
+ * verify unit per copied range (all of them, or a {@link VerifySample sample}) unless the spec says
+ * {@code verify: none}. A job of mode {@code verify} copies nothing: it has its verify units only. A unit
+ * starts pending when it waits for nothing in the job's {@link UnitGraph}, else blocked.
  *
  * <p>Partitioned tables ({@link TablePlan#partitionOf()}): the parent's prepare creates the parent and
  * all its partitions, and its rows live in its leaf partitions, each planned as a table of its own. So a
@@ -44,25 +47,46 @@ public final class UnitPlanner {
     return "copy:" + tenantId + ":" + table + ":" + String.format("%04d", index);
   }
 
+  public static String verifyId(String tenantId, String table, int index) {
+    return "verify:" + tenantId + ":" + table + ":" + String.format("%04d", index);
+  }
+
+  /** The verify unit of a copy unit: same tenant, table and range, so the same number. */
+  public static String verifyIdOf(String copyId) {
+    return copyId.startsWith("copy:") ? "verify:" + copyId.substring("copy:".length()) : null;
+  }
+
+  /** The verify unit comparing what {@code copy} copied: its slice, never claimed, nothing found. */
+  public static WorkUnit verifyOf(WorkUnit copy) {
+    return WorkUnit.create(verifyIdOf(copy.id()), copy.jobId(), UnitKind.VERIFY, copy.slice(), UnitState.BLOCKED);
+  }
+
   public static List<WorkUnit> units(String jobId, List<TablePlan> plans, UnitSize unitSize) {
     return units(jobId, plans, unitSize, null);
+  }
+
+  /** The units of a job that verifies nothing ({@code verify: none}). */
+  public static List<WorkUnit> units(String jobId, List<TablePlan> plans, UnitSize unitSize, Mode mode) {
+    return units(jobId, plans, unitSize, mode, Verify.NONE);
   }
 
   /**
    * @param mode the job's mode: in those that keep existing tables, a prepare or a rollback may drop the
    *             tables' own foreign keys, so the job-level finish that restores them is always planned
    */
-  public static List<WorkUnit> units(String jobId, List<TablePlan> plans, UnitSize unitSize, Mode mode) {
+  public static List<WorkUnit> units(String jobId, List<TablePlan> plans, UnitSize unitSize, Mode mode, Verify verify) {
+    boolean copies = mode != Mode.VERIFY;
     Map<String, List<TablePlan>> byTable = byTargetTable(plans);
     Map<String, String> parents = partitionParents(plans);
     List<WorkUnit> units = new ArrayList<>();
+    List<WorkUnit> verifies = new ArrayList<>();
     boolean foreignKeys = UnitGraph.keepsTables(mode);
-    if (plans.stream().anyMatch(p -> p.ddl().types() != null && !p.ddl().types().isEmpty())) {
+    if (copies && plans.stream().anyMatch(p -> p.ddl().types() != null && !p.ddl().types().isEmpty())) {
       units.add(WorkUnit.create(TYPES_PREPARE_ID, jobId, UnitKind.PREPARE, Slice.JOB, UnitState.BLOCKED));
     }
     for (Map.Entry<String, List<TablePlan>> e : byTable.entrySet()) {
       String table = e.getKey();
-      if (!parents.containsKey(table)) {
+      if (copies && !parents.containsKey(table)) {
         units.add(WorkUnit.create(prepareId(table), jobId, UnitKind.PREPARE, Slice.table(table), UnitState.BLOCKED));
       }
       for (TablePlan plan : e.getValue()) {
@@ -74,13 +98,21 @@ public final class UnitPlanner {
         long bytes = Splitter.share(plan.estimatedBytes(), ranges.size());
         for (int i = 0; i < ranges.size(); i++) {
           Slice slice = new Slice(plan.tenantId(), table, plan.sourceTable(), ranges.get(i), rows, bytes);
-          units.add(WorkUnit.create(copyId(plan.tenantId(), table, i), jobId, UnitKind.COPY, slice, UnitState.BLOCKED));
+          if (copies) {
+            units.add(WorkUnit.create(copyId(plan.tenantId(), table, i), jobId, UnitKind.COPY, slice, UnitState.BLOCKED));
+          }
+          if (verify == Verify.FULL || verify == Verify.SAMPLE && VerifySample.chosen(plan.tenantId(), table, i, ranges.size())) {
+            verifies.add(WorkUnit.create(verifyId(plan.tenantId(), table, i), jobId, UnitKind.VERIFY, slice, UnitState.BLOCKED));
+          }
         }
         foreignKeys |= plan.ddl().foreignKeys() != null && !plan.ddl().foreignKeys().isEmpty();
       }
-      units.add(WorkUnit.create(finishId(table), jobId, UnitKind.FINISH, Slice.table(table), UnitState.BLOCKED));
+      if (copies) {
+        units.add(WorkUnit.create(finishId(table), jobId, UnitKind.FINISH, Slice.table(table), UnitState.BLOCKED));
+      }
     }
-    if (foreignKeys) {
+    units.addAll(verifies);
+    if (copies && foreignKeys) {
       units.add(WorkUnit.create(JOB_FINISH_ID, jobId, UnitKind.FINISH, Slice.JOB, UnitState.BLOCKED));
     }
     UnitGraph graph = new UnitGraph(units, parents, mode);

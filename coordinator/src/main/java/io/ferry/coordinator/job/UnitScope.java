@@ -6,7 +6,7 @@ import io.ferry.protocol.unit.WorkUnit;
 public enum UnitScope {
   /** The job-level prepare ({@code prepare:*types}) and finish ({@code finish:*}): they name no table. */
   JOB,
-  /** A target table's prepare, copies and finish. */
+  /** A target table's prepare, copies, finish and verify units. */
   TABLE;
 
   /** The scope of a unit: a unit that names no target table is the job's. */

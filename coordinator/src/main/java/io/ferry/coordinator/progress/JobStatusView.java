@@ -113,7 +113,15 @@ public final class JobStatusView {
         .put("etaSeconds", eta)
         .put("units", units)
         .put("tables", tableArray)
+        .put("verification", verification(board.units(job.id())))
         .put("error", job.error());
+  }
+
+  /** The verify units' summary; the report has the details. */
+  private static JsonObject verification(java.util.Collection<WorkUnit> units) {
+    io.ferry.coordinator.job.Verification v = io.ferry.coordinator.job.Verification.of(units);
+    return new JsonObject().put("verdict", v.verdict().wireName()).put("ranges", v.ranges()).put("verified", v.verified())
+        .put("mismatched", v.mismatched()).put("differingKeys", v.differingKeys());
   }
 
   private static String iso(long epochMillis) {
@@ -132,6 +140,7 @@ public final class JobStatusView {
     UnitState finish = UnitState.DONE;
     boolean failed;
     boolean copying;
+    boolean verifying;
 
     TableProgress(String table) {
       this.table = table;
@@ -146,6 +155,7 @@ public final class JobStatusView {
       switch (u.kind()) {
         case PREPARE -> prepare = u.state();
         case FINISH -> finish = u.state();
+        case VERIFY -> verifying |= u.state() != UnitState.DONE;
         default -> {
           rowsDone += u.progress().rows();
           rowsRejected += u.progress().rejected();
@@ -156,14 +166,14 @@ public final class JobStatusView {
     }
 
     /**
-     * {@code preparing}, {@code copying}, {@code finishing}, {@code done} or {@code failed}; a table not
+     * {@code preparing}, {@code copying}, {@code finishing}, {@code verifying}, {@code done} or {@code failed}; a table not
      * done of a paused or cancelled job is {@code paused} or {@code cancelled}: none of its units runs.
      */
     String state(JobState jobState) {
       if (failed) {
         return "failed";
       }
-      boolean done = prepare == UnitState.DONE && !copying && finish == UnitState.DONE;
+      boolean done = prepare == UnitState.DONE && !copying && finish == UnitState.DONE && !verifying;
       if (!done && (jobState == JobState.PAUSED || jobState == JobState.CANCELLED)) {
         return jobState.wireName();
       }
@@ -173,7 +183,10 @@ public final class JobStatusView {
       if (copying) {
         return "copying";
       }
-      return finish == UnitState.DONE ? "done" : "finishing";
+      if (finish != UnitState.DONE) {
+        return "finishing";
+      }
+      return verifying ? "verifying" : "done";
     }
 
     JsonObject toJson(JobState jobState) {

@@ -55,7 +55,9 @@ public final class AssignmentFactory {
     };
     String tenantId = unit.slice().tenantId() != null ? unit.slice().tenantId() : plan.tenantId();
     Limits limits = spec.limitsOrNone();
-    return new Assignment(unit, unit.kind() == UnitKind.COPY ? forCopy(plan) : plan, source(spec, tenantId), spec.target().endpoint(),
+    // A verify unit reads what its copy unit wrote: the same slim plan.
+    boolean ranged = unit.kind() == UnitKind.COPY || unit.kind() == UnitKind.VERIFY;
+    return new Assignment(unit, ranged ? forCopy(plan) : plan, source(spec, tenantId), spec.target().endpoint(),
         spec.target().tenantColumn(), statements == null ? List.of() : statements,
         chunkSize(chunkRows, limits.rowsPerSecond(), MIN_CHUNK_ROWS), chunkSize(CHUNK_BYTES, limits.bytesPerSecond(), MIN_CHUNK_BYTES),
         spec.mode(), copyUnits, spec.onRowErrorOrDefault());

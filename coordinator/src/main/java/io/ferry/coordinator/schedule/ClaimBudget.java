@@ -3,14 +3,13 @@ package io.ferry.coordinator.schedule;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.protocol.spec.Limits;
 import io.ferry.protocol.spec.TenantSpec;
-import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The concurrency limits a claim must respect: {@code limits.maxUnits} (units of a job running at once)
- * and {@code limits.maxUnitsPerSource} (copy units reading one source server at once, counted over every
+ * and {@code limits.maxUnitsPerSource} (copy and verify units reading one source server at once, counted over every
  * job reading that server, so one district's server is never hit by every worker). Built from the units
  * in flight when a claim starts, and updated as the claim picks units, so one claim cannot overshoot.
  */
@@ -55,9 +54,9 @@ final class ClaimBudget {
     return job == null || job.spec() == null ? Limits.NONE : job.spec().limitsOrNone();
   }
 
-  /** The source server a copy unit reads; null for units that touch only the target. */
+  /** The source server a copy or verify unit reads; null for units that touch only the target. */
   private String server(WorkUnit unit) {
-    if (unit.kind() != UnitKind.COPY || unit.slice().tenantId() == null) {
+    if (!UnitIndex.ranged(unit) || unit.slice().tenantId() == null) {
       return null;
     }
     JobRecord job = board.job(unit.jobId());

@@ -49,7 +49,7 @@ public final class JobBoard {
 
   /**
    * @param unitsReady called when units may have become claimable (a pending unit was added or saved, a
-   *                   job was saved running), so idle workers can be told at once; it may be called
+   *                   job was saved running or verifying), so idle workers can be told at once; it may be called
    *                   several times per change and should coalesce
    */
   public JobBoard(StateSink sink, Runnable unitsReady) {
@@ -71,7 +71,7 @@ public final class JobBoard {
     for (WorkUnit unit : jobUnits) {
       put(unit);
     }
-    if (job.state() == JobState.RUNNING && jobUnits.stream().anyMatch(u -> u.state() == UnitState.PENDING)) {
+    if (handsOut(job.state()) && jobUnits.stream().anyMatch(u -> u.state() == UnitState.PENDING)) {
       unitsReady.run();
     }
   }
@@ -101,10 +101,15 @@ public final class JobBoard {
       JobTransitions.check(job.id(), known.state(), job.state());
     }
     JobRecord before = jobs.put(job.id(), job);
-    if (job.state() == JobState.RUNNING && (before == null || before.state() != JobState.RUNNING)) {
+    if (handsOut(job.state()) && (before == null || !handsOut(before.state()))) {
       unitsReady.run();
     }
     return sink.saveJob(job);
+  }
+
+  /** The states in which a job's units are handed out to workers. */
+  public static boolean handsOut(JobState state) {
+    return state == JobState.RUNNING || state == JobState.VERIFYING;
   }
 
   /** Records a unit transition; the stage completes once the target has it. */
@@ -206,12 +211,15 @@ public final class JobBoard {
     return List.copyOf(index.leased());
   }
 
-  /** The job's pending copy units by tenant id, each tenant's largest first: the order claims take them in. */
+  /**
+   * The job's pending range units (copy and verify units) by tenant id, each tenant's largest first: the
+   * order claims take them in.
+   */
   SortedMap<String, NavigableSet<WorkUnit>> pendingCopies(String jobId) {
     return index.pendingCopies(jobId);
   }
 
-  /** The job's pending units that are not copy units (prepare, finish, rollback). */
+  /** The job's pending units that are not range units (prepare, finish, rollback, restore). */
   Collection<WorkUnit> pendingOthers(String jobId) {
     return index.pendingOthers(jobId);
   }
@@ -219,6 +227,11 @@ public final class JobBoard {
   /** How many copy units of the job's target table {@code table} are not done. */
   int openCopies(String jobId, String table) {
     return index.openCopies(jobId, table);
+  }
+
+  /** How many verify units of the job are not done. */
+  int openVerifies(String jobId) {
+    return index.openVerifies(jobId);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
@@ -139,6 +140,68 @@ public final class JobControl {
         updated.state().wireName());
     unblocker.settle(job.id(), now);
     return new Outcome(board.job(job.id()), null, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+  }
+
+  /**
+   * Verifies a finished job again: a job that succeeded, or failed in its verification (its copy is
+   * done). Every copied range gets a verify unit, the ones it has start afresh (what they found is
+   * dropped), and the job is verifying until they are done; a job of mode verify compares its ranges again.
+   */
+  public Outcome verify(JobRecord job, long now) {
+    String refusal = verifyRefusal(job);
+    if (refusal != null) {
+      return Outcome.refused(job, refusal);
+    }
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    List<WorkUnit> units = List.copyOf(board.units(job.id()));
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    units.forEach(u -> ids.add(u.id()));
+    for (WorkUnit u : units) {
+      if (u.kind() == UnitKind.VERIFY) {
+        WorkUnit again = u.afresh();
+        board.clearRetry(again);
+        writes.add(board.save(again).toCompletableFuture());
+      } else if (u.kind() == UnitKind.COPY && !ids.contains(UnitPlanner.verifyIdOf(u.id()))) {
+        writes.add(board.save(UnitPlanner.verifyOf(u)).toCompletableFuture());
+      }
+    }
+    JobRecord verifying = job.withState(JobState.VERIFYING, null, null);
+    writes.add(board.save(verifying).toCompletableFuture());
+    LOG.info("job {}: verifying again, {} range(s)", job.id(), writes.size() - 1);
+    unblocker.settle(job.id(), now);
+    return new Outcome(board.job(job.id()), null, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+  }
+
+  /** Why a job cannot be verified now; null when it can. */
+  private String verifyRefusal(JobRecord job) {
+    String id = "job " + job.id();
+    switch (job.state()) {
+      case SUCCEEDED, FAILED -> { }
+      case CANCELLED -> {
+        return id + " is cancelled: only a succeeded job, or one that failed its verification, can be verified;"
+            + " submit a job of mode verify to compare its tables";
+      }
+      default -> {
+        return id + " is " + job.state().wireName() + ": it can be verified once it has finished";
+      }
+    }
+    if (Rollbacks.inProgress(board, job.id())) {
+      return id + " is rolling back: it can be verified once its copy units ran again";
+    }
+    if (secrets.missing(job)) {
+      return id + " cannot be verified: the coordinator restarted and its spec's literal passwords were kept in memory"
+          + " only; submit a job of mode verify (with ${env:NAME} or ${file:/path} password references)";
+    }
+    boolean copiesOrVerifies = false;
+    for (WorkUnit u : board.units(job.id())) {
+      boolean step = u.kind() != UnitKind.VERIFY && u.kind() != UnitKind.ROLLBACK && u.kind() != UnitKind.RESTORE;
+      if (step && u.state() != UnitState.DONE) {
+        return id + " failed before its copy finished (unit " + u.id() + " is " + u.state().wireName()
+            + "): retry its failed units first";
+      }
+      copiesOrVerifies |= u.kind() == UnitKind.COPY || u.kind() == UnitKind.VERIFY;
+    }
+    return copiesOrVerifies ? null : id + " copied no key range: there is nothing to verify";
   }
 
   /** Deletes the target rows of a tenant, table or copy unit and resets their checkpoints (see {@link Rollbacks}). */

@@ -171,6 +171,13 @@ public final class Rollbacks {
       WorkUnit reset = c.rolledBack();
       board.clearRetry(reset);
       resets.add(board.save(reset).toCompletableFuture());
+      // What its verify unit found is about rows that are gone: it compares the range again once copied.
+      WorkUnit verify = board.unit(c.jobId(), UnitPlanner.verifyIdOf(c.id()));
+      if (verify != null && verify.state() != UnitState.LEASED) {
+        WorkUnit again = verify.afresh();
+        board.clearRetry(again);
+        resets.add(board.save(again).toCompletableFuture());
+      }
     }
     WorkUnit foreignKeys = board.unit(rollback.jobId(), UnitPlanner.JOB_FINISH_ID);
     if (foreignKeys != null && foreignKeys.state() == UnitState.DONE) {

@@ -21,7 +21,8 @@ import java.util.concurrent.CompletionStage;
  * Hands ready work units to a worker that asks for them (workers pull; the coordinator never pushes).
  *
  * <p>Order: prepare and finish units first, because each one unblocks others (a prepare unblocks a
- * table's copies, a finish the job's foreign keys). Then copy units, <em>fair across tenants</em> and
+ * table's copies, a finish the job's foreign keys). Then copy and verify units (a verifying job has only
+ * those), <em>fair across tenants</em> and
  * <em>largest-first</em> within a tenant: the next unit goes to the tenant with the fewest units in
  * flight (ties: round-robin after the tenant served last), so one tenant with a thousand units never
  * starves a tenant with ten; largest-first so the long units start early and the job does not end
@@ -59,7 +60,7 @@ public final class Scheduler {
     List<WorkUnit> ready = new ArrayList<>();
     Map<String, Integer> inFlight = new HashMap<>();
     for (WorkUnit u : board.leased()) {
-      if (u.kind() == UnitKind.COPY) {
+      if (UnitIndex.ranged(u)) {
         inFlight.merge(tenantKey(u), 1, Integer::sum);
       }
     }
@@ -69,7 +70,7 @@ public final class Scheduler {
       }
       // A rollback runs while its job is stopped (no copy may write the rows it deletes), so only
       // rollback units go out for a job that is not running, and restore units once none of its units runs.
-      boolean running = job.state() == JobState.RUNNING;
+      boolean running = JobBoard.handsOut(job.state());
       for (WorkUnit u : board.pendingOthers(job.id())) {
         boolean stoppedOnly = u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE && Restores.nothingRuns(board, job.id());
         if ((running || stoppedOnly) && board.notBefore(u) <= now) {
@@ -103,7 +104,7 @@ public final class Scheduler {
     return new Claim(claimed, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
   }
 
-  /** Picks up to {@code slots} of the ready units in claim order; {@code inFlight}: leased copy units per tenant. */
+  /** Picks up to {@code slots} of the ready units in claim order; {@code inFlight}: leased range units per tenant. */
   List<WorkUnit> pick(List<WorkUnit> ready, int slots, Map<String, Integer> inFlight) {
     return pick(ready, slots, inFlight, null);
   }
@@ -112,7 +113,7 @@ public final class Scheduler {
   List<WorkUnit> pick(List<WorkUnit> ready, int slots, Map<String, Integer> inFlight, ClaimBudget budget) {
     List<WorkUnit> picked = new ArrayList<>();
     for (WorkUnit u : ready) {
-      if (u.kind() != UnitKind.COPY && picked.size() < slots && (budget == null || budget.allows(u))) {
+      if (!UnitIndex.ranged(u) && picked.size() < slots && (budget == null || budget.allows(u))) {
         picked.add(u);
         if (budget != null) {
           budget.take(u);
@@ -121,7 +122,7 @@ public final class Scheduler {
     }
     TreeMap<String, Deque<WorkUnit>> byTenant = new TreeMap<>();
     ready.stream()
-        .filter(u -> u.kind() == UnitKind.COPY)
+        .filter(UnitIndex::ranged)
         .sorted(UnitIndex.LARGEST_FIRST)
         .forEach(u -> byTenant.computeIfAbsent(tenantKey(u), t -> new ArrayDeque<>()).add(u));
     Map<String, Integer> active = new HashMap<>(inFlight);

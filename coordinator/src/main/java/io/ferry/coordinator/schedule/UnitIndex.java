@@ -21,10 +21,12 @@ import java.util.TreeSet;
  * the coordinator's CPU per unit (and grew with the square of the units).
  *
  * <ul>
- *   <li>pending copy units per job and tenant, largest first (the order claims take them in);</li>
+ *   <li>pending range units ({@link #ranged copy and verify}) per job and tenant, largest first (the order claims
+ *   take them in);</li>
  *   <li>the other pending units per job (prepare, finish, rollback);</li>
  *   <li>leased units, of every job;</li>
- *   <li>copy units not done per job and target table (whether a finish can be unblocked);</li>
+ *   <li>copy units not done per job and target table (whether a finish can be unblocked), verify units not
+ *   done per job (whether the job's verification is over);</li>
  *   <li>rows and bytes the copy units of each job and target table hold now ({@code /metrics}' copied rows).</li>
  * </ul>
  */
@@ -38,6 +40,7 @@ final class UnitIndex {
   private final Map<String, Map<String, WorkUnit>> pendingOthers = new HashMap<>();
   private final Map<String, WorkUnit> leased = new LinkedHashMap<>();
   private final Map<String, Integer> openCopies = new HashMap<>();
+  private final Map<String, Integer> openVerifies = new HashMap<>();
   /** {rows, bytes} of the copy units per job and target table. */
   private final Map<String, long[]> copied = new HashMap<>();
 
@@ -70,6 +73,19 @@ final class UnitIndex {
     return openCopies.getOrDefault(tableKey(jobId, table), 0);
   }
 
+  /** Verify units of the job that are not done. */
+  int openVerifies(String jobId) {
+    return openVerifies.getOrDefault(jobId, 0);
+  }
+
+  /**
+   * Units that work on one key range of a tenant's table, copy and verify units: claims take them fair
+   * across tenants and largest first, and they count against their source server's limit.
+   */
+  static boolean ranged(WorkUnit u) {
+    return u.kind() == UnitKind.COPY || u.kind() == UnitKind.VERIFY;
+  }
+
   /** Rows and bytes the job's copy units of {@code table} have committed and still hold: {rows, bytes}. */
   long[] copied(String jobId, String table) {
     long[] sums = copied.get(tableKey(jobId, table));
@@ -87,7 +103,7 @@ final class UnitIndex {
   private void add(WorkUnit u) {
     count(u, 1);
     if (u.state() == UnitState.PENDING) {
-      if (u.kind() == UnitKind.COPY) {
+      if (ranged(u)) {
         pendingCopies.computeIfAbsent(u.jobId(), j -> new TreeMap<>())
             .computeIfAbsent(String.valueOf(u.slice().tenantId()), t -> new TreeSet<>(LARGEST_FIRST)).add(u);
       } else {
@@ -99,12 +115,15 @@ final class UnitIndex {
     if (u.kind() == UnitKind.COPY && u.state() != UnitState.DONE) {
       openCopies.merge(tableKey(u.jobId(), u.slice().table()), 1, Integer::sum);
     }
+    if (u.kind() == UnitKind.VERIFY && u.state() != UnitState.DONE) {
+      openVerifies.merge(u.jobId(), 1, Integer::sum);
+    }
   }
 
   private void remove(WorkUnit u) {
     count(u, -1);
     if (u.state() == UnitState.PENDING) {
-      if (u.kind() == UnitKind.COPY) {
+      if (ranged(u)) {
         SortedMap<String, NavigableSet<WorkUnit>> byTenant = pendingCopies.get(u.jobId());
         String tenant = String.valueOf(u.slice().tenantId());
         NavigableSet<WorkUnit> queue = byTenant == null ? null : byTenant.get(tenant);
@@ -125,6 +144,9 @@ final class UnitIndex {
     }
     if (u.kind() == UnitKind.COPY && u.state() != UnitState.DONE) {
       openCopies.computeIfPresent(tableKey(u.jobId(), u.slice().table()), (k, n) -> n > 1 ? n - 1 : null);
+    }
+    if (u.kind() == UnitKind.VERIFY && u.state() != UnitState.DONE) {
+      openVerifies.computeIfPresent(u.jobId(), (k, n) -> n > 1 ? n - 1 : null);
     }
   }
 

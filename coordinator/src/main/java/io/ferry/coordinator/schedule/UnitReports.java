@@ -4,6 +4,7 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
+import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -57,6 +58,12 @@ public final class UnitReports {
     if (unit == null) {
       return;
     }
+    if (unit.kind() == UnitKind.VERIFY) {
+      // Rows compared so far, not copied: kept for the status, never counted as throughput.
+      board.progressed(unit);
+      board.keep(unit.withProgress(p.rows(), p.bytes()));
+      return;
+    }
     advance(unit, p.rows(), p.bytes(), p.rejected(), now);
     board.progressed(unit);
     WorkUnit updated = unit.withProgress(p.rows(), p.bytes(), p.rejected());
@@ -73,6 +80,14 @@ public final class UnitReports {
     if (unit == null) {
       LOG.info("ignoring a result for unit {} of job {} from worker {} (epoch {}): it no longer holds that lease",
           r.unitId(), r.jobId(), r.workerId(), r.epoch());
+      return;
+    }
+    if (r.ok() && unit.kind() == UnitKind.VERIFY) {
+      if (r.findings() == null) {
+        fail(unit, "the worker reported no findings for this verify unit (is it older than the coordinator?)", now);
+        return;
+      }
+      verified(unit, r.rows(), r.bytes(), r.findings(), now);
       return;
     }
     if (r.ok()) {
@@ -121,6 +136,21 @@ public final class UnitReports {
     }
     advance(unit, rows, bytes, rejected, now);
     WorkUnit done = unit.withProgress(rows, bytes, rejected).withState(UnitState.DONE).withError(null);
+    board.clearRetry(done);
+    board.save(done);
+    unblocker.settleAfter(done, now);
+  }
+
+  /**
+   * A verify unit compared its range: done with its findings, written through, so that a restarted
+   * coordinator still has them. Its rows are rows compared, not copied: no throughput.
+   */
+  private void verified(WorkUnit unit, long rows, long bytes, VerifyFindings findings, long now) {
+    WorkUnit done = unit.withProgress(rows, bytes).withFindings(findings).withState(UnitState.DONE).withError(null);
+    if (!findings.clean()) {
+      LOG.warn("{}: {} differing key(s), {} source row(s), {} target row(s)", unit.describe(), findings.differenceCount(),
+          findings.sourceRows(), findings.targetRows());
+    }
     board.clearRetry(done);
     board.save(done);
     unblocker.settleAfter(done, now);

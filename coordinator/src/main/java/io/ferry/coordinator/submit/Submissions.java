@@ -117,9 +117,11 @@ public final class Submissions {
       // Held from here until the job is on the board, so that two submissions racing through the
       // (asynchronous) recording cannot both pass the check above.
       recording.put(id, writes);
-      JobRecord job = new JobRecord(id, spec.name(), spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE,
-          now, now, null, plans, null);
-      List<WorkUnit> units = UnitPlanner.units(id, plans, spec.unitOrDefault(), spec.mode());
+      // A job of mode verify copies nothing: it is verifying from the start.
+      boolean verifyOnly = spec.mode() == io.ferry.protocol.spec.Mode.VERIFY;
+      JobRecord job = new JobRecord(id, spec.name(), spec.withoutSecrets(), verifyOnly ? JobState.VERIFYING : JobState.RUNNING,
+          verifyOnly ? JobPhase.VERIFY : JobPhase.PREPARE, now, now, null, plans, null);
+      List<WorkUnit> units = UnitPlanner.units(id, plans, spec.unitOrDefault(), spec.mode(), spec.verifyOrDefault());
       // The board is the event loop's: which jobs it holds is read here, not in the store's transaction.
       Set<String> known = new HashSet<>(recording.keySet());
       board.jobs().forEach(j -> known.add(j.id()));
@@ -189,7 +191,7 @@ public final class Submissions {
             throw SubmissionRefused.scrubbed(Reason.PREFLIGHT_PROBLEMS, preflight.problems(), spec);
           }
           List<TablePlan> plans = preflight.plans() == null ? List.of() : preflight.plans();
-          List<String> problems = PlanChecks.problems(plans);
+          List<String> problems = PlanChecks.problems(plans, spec.mode());
           if (!problems.isEmpty()) {
             throw new SubmissionRefused(Reason.PREFLIGHT_PROBLEMS, problems);
           }

@@ -117,7 +117,8 @@ class JobApiTest {
 
     JsonObject status = new JsonObject(coordinator.get("/api/v1/jobs/" + id).body());
     assertThat(status.getString("phase")).isEqualTo("prepare");
-    assertThat(status.getJsonObject("units").getLong("total")).isEqualTo(1 + 2 + 1 + 1 + 1);
+    // prepare, 2 + 1 copies, finish, finish:* and (verify: full by default) a verify unit per copy
+    assertThat(status.getJsonObject("units").getLong("total")).isEqualTo(1 + 2 + 1 + 1 + 1 + 3);
     assertThat(status.getJsonObject("units").getLong("pending")).isEqualTo(1);
     assertThat(status.getJsonObject("rows").getLong("estimated")).isEqualTo(500_010);
     assertThat(status.getJsonArray("tables")).hasSize(1);
@@ -151,7 +152,11 @@ class JobApiTest {
             new Heartbeat("w1", "localhost", 1, 8, List.of(u.id(), "copy:x:gone:0000"), 0, 0, 0), HeartbeatReply.class);
         assertThat(renewed.lostUnits()).containsExactly("copy:x:gone:0000");
         coordinator.vertx.eventBus().send(Addresses.PROGRESS, io.ferry.protocol.Json.encode(new UnitProgress(id, u.id(), u.lease().epoch(), "w1", 5, 50)));
-        assertThat(coordinator.request(Addresses.RESULT, new UnitResult(id, u.id(), u.lease().epoch(), "w1", true, 10, 100, null, false), String.class))
+        // A verify unit answers with what it found: here, a clean range.
+        boolean verify = u.kind() == io.ferry.protocol.unit.UnitKind.VERIFY;
+        assertThat(coordinator.request(Addresses.RESULT, new UnitResult(id, u.id(), u.lease().epoch(), "w1", true,
+            verify ? 0 : 10, verify ? 0 : 100, null, false, 0,
+            verify ? new io.ferry.protocol.message.VerifyFindings(10, 10, 1, 0, 0, List.of(), null) : null), String.class))
             .isEqualTo("ok");
       }
     }
@@ -443,7 +448,8 @@ class JobApiTest {
     assertThat(table.getJsonArray("tenants").getList()).containsExactly("a", "b");
     assertThat(table.getLong("units")).isEqualTo(3);
     assertThat(table.getJsonArray("foreignKeys")).hasSize(1);
-    assertThat(plan.getJsonObject("totals").getLong("units")).isEqualTo(6);
+    assertThat(plan.getString("verify")).isEqualTo("full");
+    assertThat(plan.getJsonObject("totals").getLong("units")).as("with a verify unit per copy unit").isEqualTo(6 + 3);
     assertThat(new JsonObject(coordinator.get("/api/v1/jobs").body()).getJsonArray("jobs")).hasSize(jobsBefore);
   }
 

@@ -22,14 +22,20 @@ class JobTransitionsTest {
     assertThat(JobTransitions.allowed(JobState.FAILED, JobState.PAUSED)).isTrue();
     assertThat(JobTransitions.allowed(JobState.PAUSED, JobState.FAILED)).isTrue();
     assertThat(JobTransitions.allowed(JobState.RUNNING, JobState.SUCCEEDED)).isTrue();
+    // copied, then verified: clean or not; verified again on request
+    assertThat(JobTransitions.allowed(JobState.RUNNING, JobState.VERIFYING)).isTrue();
+    assertThat(JobTransitions.allowed(JobState.VERIFYING, JobState.SUCCEEDED)).isTrue();
+    assertThat(JobTransitions.allowed(JobState.VERIFYING, JobState.FAILED)).isTrue();
+    assertThat(JobTransitions.allowed(JobState.SUCCEEDED, JobState.VERIFYING)).isTrue();
+    assertThat(JobTransitions.allowed(JobState.FAILED, JobState.VERIFYING)).isTrue();
   }
 
   @Test
-  void aCancelledJobStaysCancelledAndASucceededOneOnlyReopensForARollback() {
+  void aCancelledJobStaysCancelledAndASucceededOneOnlyReopensForARollbackOrAVerification() {
     for (JobState next : JobState.values()) {
       assertThat(JobTransitions.allowed(JobState.CANCELLED, next)).as("cancelled → %s", next).isEqualTo(next == JobState.CANCELLED);
       assertThat(JobTransitions.allowed(JobState.SUCCEEDED, next)).as("succeeded → %s", next)
-          .isEqualTo(next == JobState.SUCCEEDED || next == JobState.PAUSED);
+          .isEqualTo(next == JobState.SUCCEEDED || next == JobState.PAUSED || next == JobState.VERIFYING);
     }
     assertThat(JobTransitions.allowed(JobState.PAUSED, JobState.SUCCEEDED)).as("only a running job succeeds").isFalse();
   }
@@ -43,6 +49,6 @@ class JobTransitionsTest {
   void aRefusalNamesTheJobBothStatesAndWhatIsAllowed() {
     assertThatThrownBy(() -> JobTransitions.check("orders-x1", JobState.SUCCEEDED, JobState.RUNNING))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("job orders-x1 cannot go from succeeded to running (from succeeded it may become only paused)");
+        .hasMessage("job orders-x1 cannot go from succeeded to running (from succeeded it may become only paused, verifying)");
   }
 }

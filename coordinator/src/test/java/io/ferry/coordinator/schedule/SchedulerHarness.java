@@ -47,11 +47,16 @@ final class SchedulerHarness {
   }
 
   JobRecord addJob(String id, List<TablePlan> plans, io.ferry.protocol.spec.Mode mode, String... tenants) {
+    return addJob(id, plans, mode, io.ferry.protocol.spec.Verify.NONE, tenants);
+  }
+
+  JobRecord addJob(String id, List<TablePlan> plans, io.ferry.protocol.spec.Mode mode, io.ferry.protocol.spec.Verify verify,
+      String... tenants) {
     JobSpec created = Fixtures.spec(id, "jdbc:postgresql://127.0.0.1/target", "target-literal-pw", tenants);
     JobSpec spec = new JobSpec(created.name(), created.source(), created.target(), created.tables(), mode, created.unit(),
-        created.limits(), created.onRowError());
+        created.limits(), created.onRowError(), verify);
     JobRecord job = new JobRecord(id, id, spec.withoutSecrets(), JobState.RUNNING, JobPhase.PREPARE, now, now, null, plans, null);
-    List<WorkUnit> units = UnitPlanner.units(id, plans, new UnitSize(10_000L, 1L << 40), mode);
+    List<WorkUnit> units = UnitPlanner.units(id, plans, new UnitSize(10_000L, 1L << 40), mode, verify);
     secrets.put(id, spec);
     board.add(job, units);
     return job;

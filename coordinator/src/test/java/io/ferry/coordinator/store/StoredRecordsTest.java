@@ -6,6 +6,7 @@ import io.ferry.coordinator.job.JobPhase;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.protocol.Json;
+import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
@@ -103,6 +104,7 @@ class StoredRecordsTest {
     assertThat(copy.progress().bytes()).isEqualTo(9_800_000);
     assertThat(copy.progress().error()).isEqualTo("copy unit failed: connection reset");
     assertThat(copy.progress().rejected()).isEqualTo(4);
+    assertThat(copy.progress().findings()).as("written before verify units had findings").isNull();
 
     WorkUnit finish = Json.decode(resource("finish-unit.json"), WorkUnit.class);
     assertThat(finish.kind()).isEqualTo(UnitKind.FINISH);
@@ -114,8 +116,25 @@ class StoredRecordsTest {
   }
 
   @Test
+  void readsAStoredVerifyUnitWithItsFindings() throws IOException {
+    WorkUnit verify = Json.decode(resource("verify-unit.json"), WorkUnit.class);
+    assertThat(verify.kind()).isEqualTo(UnitKind.VERIFY);
+    assertThat(verify.state()).isEqualTo(UnitState.DONE);
+    VerifyFindings findings = verify.progress().findings();
+    assertThat(findings.sourceRows()).isEqualTo(400_000);
+    assertThat(findings.targetRows()).isEqualTo(399_999);
+    assertThat(findings.ranges()).isEqualTo(9);
+    assertThat(findings.mismatchedRanges()).isEqualTo(4);
+    assertThat(findings.differenceCount()).isEqualTo(2);
+    assertThat(findings.scope()).isNull();
+    assertThat(findings.differences()).containsExactly(
+        new VerifyFindings.Difference(VerifyFindings.Kind.MISSING, List.of("400017", "q"), List.of()),
+        new VerifyFindings.Difference(VerifyFindings.Kind.DIFFERENT, List.of("512000", "n"), List.of("code")));
+  }
+
+  @Test
   void aStoredUnitWrittenAgainIsTheRecordItWasAndReadsTheSame() throws IOException {
-    for (String name : List.of("copy-unit.json", "finish-unit.json")) {
+    for (String name : List.of("copy-unit.json", "finish-unit.json", "verify-unit.json")) {
       String stored = resource(name);
       WorkUnit unit = Json.decode(stored, WorkUnit.class);
       String written = Json.encode(unit);

@@ -38,6 +38,13 @@ public final class StatusView {
     if (hint != null) {
       out.append(hint).append(System.lineSeparator());
     }
+    JsonNode verification = job.path("verification");
+    if (verification.path("ranges").asInt() > 0) {
+      out.append(String.format(Locale.ROOT, "verification %s: %d of %d ranges verified, %d mismatched, %,d differing keys"
+          + " (ferry report %s)%n", verification.path("verdict").asText(), verification.path("verified").asInt(),
+          verification.path("ranges").asInt(), verification.path("mismatched").asInt(),
+          verification.path("differingKeys").asLong(), job.path("id").asText()));
+    }
     if (job.hasNonNull("error")) {
       out.append("error: ").append(job.path("error").asText()).append(System.lineSeparator());
     }
@@ -65,7 +72,9 @@ public final class StatusView {
     String job = "/api/v1/jobs/" + id;
     return switch (state) {
       case "paused" -> "paused: no unit is handed out; continue with POST " + job + "/resume (or /cancel)";
-      case "failed" -> "failed: after fixing the cause, POST " + job + "/retry runs the failed units again";
+      case "failed" -> "failed: after fixing the cause, POST " + job + "/retry runs the failed units again"
+          + " (a job that failed its verification: POST " + job + "/verify compares again)";
+      case "verifying" -> "verifying: comparing the copied ranges, source against target; ferry report " + id + " shows the findings";
       case "cancelled" -> "cancelled: final; every committed chunk is in the target with its checkpoint";
       default -> null;
     };

@@ -15,24 +15,35 @@ public record JobSpec(
     Mode mode,
     UnitSize unit,
     Limits limits,
-    RowErrorPolicy onRowError) {
+    RowErrorPolicy onRowError,
+    Verify verify) {
 
   public JobSpec(String name, SourceSpec source, TargetSpec target, TableSelection tables, Mode mode, UnitSize unit) {
-    this(name, source, target, tables, mode, unit, null, null);
+    this(name, source, target, tables, mode, unit, null, null, null);
   }
 
   public JobSpec(String name, SourceSpec source, TargetSpec target, TableSelection tables, Mode mode, UnitSize unit,
       Limits limits) {
-    this(name, source, target, tables, mode, unit, limits, null);
+    this(name, source, target, tables, mode, unit, limits, null, null);
+  }
+
+  public JobSpec(String name, SourceSpec source, TargetSpec target, TableSelection tables, Mode mode, UnitSize unit,
+      Limits limits, RowErrorPolicy onRowError) {
+    this(name, source, target, tables, mode, unit, limits, onRowError, null);
   }
 
   public JobSpec withoutSecrets() {
     return new JobSpec(name, source == null ? null : source.withoutSecrets(),
-        target == null ? null : target.withoutSecrets(), tables, mode, unit, limits, onRowError);
+        target == null ? null : target.withoutSecrets(), tables, mode, unit, limits, onRowError, verify);
   }
 
   public JobSpec withLimits(Limits newLimits) {
-    return new JobSpec(name, source, target, tables, mode, unit, newLimits, onRowError);
+    return new JobSpec(name, source, target, tables, mode, unit, newLimits, onRowError, verify);
+  }
+
+  /** A spec without {@code verify} verifies every copied range: a migration is done when it is shown right. */
+  public Verify verifyOrDefault() {
+    return verify == null ? Verify.FULL : verify;
   }
 
   /** A spec without {@code onRowError} fails on the first rejected row: nothing is set aside unless asked for. */

@@ -13,7 +13,8 @@ public enum Mode {
   TRUNCATE("keep existing target tables but empty them first, create the missing ones"),
   APPEND("insert into the target tables as they are, create the missing ones; a duplicate key fails, naming the key"),
   UPSERT("insert new rows and update existing ones by key (through a staging table per chunk); never deletes"),
-  PRESERVE_SCHEMA("use the existing target tables as they are; every missing or incompatible column is reported first");
+  PRESERVE_SCHEMA("use the existing target tables as they are; every missing or incompatible column is reported first"),
+  VERIFY("copy nothing: compare the existing target tables with the source (the tables must exist)");
 
   private final String description;
 

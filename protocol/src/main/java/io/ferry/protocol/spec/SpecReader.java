@@ -33,7 +33,7 @@ public final class SpecReader {
 
   /** Known fields of each object in the spec, by path; used to list every unknown field at once. */
   private static final Map<String, List<String>> FIELDS = Map.of(
-      "", List.of("name", "source", "target", "tables", "mode", "unit", "limits", "onRowError"),
+      "", List.of("name", "source", "target", "tables", "mode", "unit", "limits", "onRowError", "verify"),
       "limits", List.of("rowsPerSecond", "bytesPerSecond", "maxUnits", "maxUnitsPerSource"),
       "source", List.of("engine", "tenants"),
       "source.tenants[]", List.of("id", "url", "user", "password"),
@@ -98,6 +98,7 @@ public final class SpecReader {
   private static void choices(JsonNode tree, List<String> problems) {
     choice(tree, "mode", Mode::fromWire, problems);
     choice(tree, "onRowError", RowErrorPolicy::fromWire, problems);
+    choice(tree, "verify", Verify::fromWire, problems);
   }
 
   private static void choice(JsonNode tree, String field, java.util.function.Function<String, ?> parse, List<String> problems) {

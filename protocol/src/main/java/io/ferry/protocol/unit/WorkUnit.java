@@ -70,11 +70,24 @@ public record WorkUnit(
   }
 
   public WorkUnit withProgress(long rows, long bytes, long rejected) {
-    return with(state, lease, new Progress(rows, bytes, rejected, progress.error()));
+    return with(state, lease, new Progress(rows, bytes, rejected, progress.error(), progress.findings()));
+  }
+
+  /** This verify unit with what it found. */
+  public WorkUnit withFindings(io.ferry.protocol.message.VerifyFindings findings) {
+    return with(state, lease, new Progress(progress.rows(), progress.bytes(), progress.rejected(), progress.error(), findings));
+  }
+
+  /**
+   * This verify unit to be run again from nothing, blocked like a new unit (its dependencies are done, so
+   * settling makes it pending); its epoch passes the last one, so a late result of an earlier run is ignored.
+   */
+  public WorkUnit afresh() {
+    return with(UnitState.BLOCKED, new Lease(0, lease.epoch() + 1, null, 0), Progress.NONE);
   }
 
   public WorkUnit withError(String message) {
-    return with(state, lease, new Progress(progress.rows(), progress.bytes(), progress.rejected(), message));
+    return with(state, lease, new Progress(progress.rows(), progress.bytes(), progress.rejected(), message, progress.findings()));
   }
 
   /** Pending again with no attempts and no error; its progress stays (its checkpoint says where it is). */
@@ -108,7 +121,7 @@ public record WorkUnit(
     if (slice.table() != null) {
       sb.append(", table ").append(slice.table());
     }
-    if (slice.range() != null && (kind == UnitKind.COPY || kind == UnitKind.ROLLBACK)) {
+    if (slice.range() != null && (kind == UnitKind.COPY || kind == UnitKind.ROLLBACK || kind == UnitKind.VERIFY)) {
       sb.append(", range ").append(slice.range());
     }
     return sb.toString();

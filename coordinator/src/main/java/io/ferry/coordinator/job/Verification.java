@@ -1,0 +1,90 @@
+package io.ferry.coordinator.job;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.ferry.protocol.message.VerifyFindings;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a job's verify units found, summed: the job's one verdict, and the reason it failed when it is
+ * not clean.
+ *
+ * @param ranges        verify units of the job
+ * @param verified      those done with findings
+ * @param mismatched    those whose findings are not clean
+ * @param differingKeys every differing key the done units found
+ * @param tables        tenant tables ({@code tenant/table}) with a range that is not clean
+ */
+public record Verification(int ranges, int verified, int mismatched, long differingKeys, Set<String> tables) {
+
+  /** The job's one verdict. */
+  public enum Verdict {
+    /** Every range compared equal. */
+    CLEAN,
+    /** Some range differs. */
+    DIFFERENCES,
+    /** The job has no verify unit. */
+    NOT_VERIFIED,
+    /** Some verify unit has not (or not successfully) compared its range yet, and none differs so far. */
+    INCOMPLETE;
+
+    @JsonValue
+    public String wireName() {
+      return this == INCOMPLETE ? "verification incomplete" : name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+  }
+
+  public static Verification of(Collection<WorkUnit> units) {
+    int ranges = 0;
+    int verified = 0;
+    int mismatched = 0;
+    long keys = 0;
+    Set<String> tables = new LinkedHashSet<>();
+    for (WorkUnit u : units) {
+      if (u.kind() != UnitKind.VERIFY) {
+        continue;
+      }
+      ranges++;
+      VerifyFindings f = u.progress().findings();
+      if (u.state() != UnitState.DONE || f == null) {
+        continue;
+      }
+      verified++;
+      if (!f.clean()) {
+        mismatched++;
+        keys += f.differenceCount();
+        tables.add(u.slice().tenantId() + "/" + u.slice().table());
+      }
+    }
+    return new Verification(ranges, verified, mismatched, keys, Set.copyOf(tables));
+  }
+
+  public Verdict verdict() {
+    if (ranges == 0) {
+      return Verdict.NOT_VERIFIED;
+    }
+    if (mismatched > 0) {
+      return Verdict.DIFFERENCES;
+    }
+    return verified == ranges ? Verdict.CLEAN : Verdict.INCOMPLETE;
+  }
+
+  /** Why a job whose verify units are all done did not succeed; null when it is clean. */
+  public String failure() {
+    return switch (verdict()) {
+      case CLEAN, NOT_VERIFIED -> null;
+      case INCOMPLETE -> "verification is incomplete: " + (ranges - verified) + " of " + ranges
+          + " range(s) were not compared (see the job's report)";
+      case DIFFERENCES -> differingKeys > 0
+          ? "verification found " + differingKeys + " differing key" + (differingKeys == 1 ? "" : "s") + " in "
+              + tables.size() + " table" + (tables.size() == 1 ? "" : "s") + " (see the job's report)"
+          : "verification found different row counts in " + tables.size() + " table" + (tables.size() == 1 ? "" : "s")
+              + " (see the job's report)";
+    };
+  }
+}

@@ -1,0 +1,168 @@
+package io.ferry.coordinator.progress;
+
+import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.Verification;
+import io.ferry.protocol.message.VerifyFindings;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job's reconciliation report, built from its units alone: per tenant and table, the rows copied and
+ * rejected (copy units), the rows counted on source and target and the keys that differ (verify units'
+ * findings), and one verdict for the job ({@link Verification}). The JSON of
+ * {@code GET /api/v1/jobs/{id}/report}; its HTML page and the CLI's text and CSV are renderings of it.
+ */
+public final class JobReport {
+
+  /** Differences a table lists in the report; its count covers the rest. */
+  public static final int MAX_LISTED_PER_TABLE = 1000;
+
+  private JobReport() {
+  }
+
+  public static JsonObject of(JobRecord job, Collection<WorkUnit> units) {
+    Map<String, Table> tables = new LinkedHashMap<>();
+    int copyRanges = 0;
+    for (WorkUnit u : units) {
+      if (u.kind() != UnitKind.COPY && u.kind() != UnitKind.VERIFY) {
+        continue;
+      }
+      Table t = tables.computeIfAbsent(u.slice().tenantId() + "\n" + u.slice().table(),
+          k -> new Table(u.slice().tenantId(), u.slice().table(), u.slice().sourceTable()));
+      if (u.kind() == UnitKind.COPY) {
+        copyRanges++;
+        t.copied(u);
+      } else {
+        t.verified(u);
+      }
+    }
+    Verification verification = Verification.of(units);
+    boolean copies = copyRanges > 0;
+    // Fewer verify units than copied ranges: a sample (a job of mode verify copies nothing and compares all its ranges).
+    boolean sample = copies && verification.ranges() > 0 && verification.ranges() < copyRanges;
+    JsonArray tableArray = new JsonArray();
+    JsonObject totals = new JsonObject();
+    long[] sums = new long[7];
+    for (Table t : tables.values()) {
+      tableArray.add(t.toJson(copies));
+      sums[0] += t.sourceRows;
+      sums[1] += t.targetRows;
+      sums[2] += t.ranges(copies);
+      sums[3] += t.verified;
+      sums[4] += t.mismatched;
+      sums[5] += t.differingKeys;
+      sums[6] += t.rejected;
+    }
+    totals.put("sourceRows", sums[0]).put("targetRows", sums[1]).put("ranges", sums[2]).put("rangesVerified", sums[3])
+        .put("rangesMismatched", sums[4]).put("differingKeys", sums[5]).put("rejectedRows", sums[6]);
+    return new JsonObject()
+        .put("job", job.id())
+        .put("name", job.name())
+        .put("state", job.state().wireName())
+        .put("mode", job.spec() == null || job.spec().mode() == null ? null : job.spec().mode().wireName())
+        .put("verdict", verification.verdict().wireName())
+        .put("scope", scope(verification, copyRanges, sample))
+        .put("sample", sample)
+        .put("totals", totals)
+        .put("tables", tableArray);
+  }
+
+  private static String scope(Verification v, int copyRanges, boolean sample) {
+    if (v.ranges() == 0) {
+      return "not verified";
+    }
+    return sample ? "sample: " + v.ranges() + " of " + copyRanges + " copied ranges" : "every range";
+  }
+
+  /** One tenant's table. */
+  private static final class Table {
+    final String tenant;
+    final String table;
+    final String sourceTable;
+    int copyRanges;
+    long copiedRows;
+    long rejected;
+    int verifyRanges;
+    int verified;
+    int mismatched;
+    long sourceRows;
+    long targetRows;
+    long differingKeys;
+    final List<JsonObject> differences = new ArrayList<>();
+
+    Table(String tenant, String table, String sourceTable) {
+      this.tenant = tenant;
+      this.table = table;
+      this.sourceTable = sourceTable;
+    }
+
+    void copied(WorkUnit u) {
+      copyRanges++;
+      copiedRows += u.progress().rows();
+      rejected += u.progress().rejected();
+    }
+
+    void verified(WorkUnit u) {
+      verifyRanges++;
+      VerifyFindings f = u.progress().findings();
+      if (u.state() != UnitState.DONE || f == null) {
+        return;
+      }
+      verified++;
+      sourceRows += f.sourceRows();
+      targetRows += f.targetRows();
+      differingKeys += f.differenceCount();
+      if (f.clean()) {
+        return;
+      }
+      mismatched++;
+      for (VerifyFindings.Difference d : f.differences()) {
+        if (differences.size() < MAX_LISTED_PER_TABLE) {
+          differences.add(new JsonObject().put("kind", d.kind().wireName()).put("key", new JsonArray(d.key()))
+              .put("columns", new JsonArray(d.columns())).put("range", u.slice().range() == null ? null : u.slice().range().toString()));
+        }
+      }
+    }
+
+    int ranges(boolean copies) {
+      return copies ? copyRanges : verifyRanges;
+    }
+
+    String verdict() {
+      if (verifyRanges == 0) {
+        return Verification.Verdict.NOT_VERIFIED.wireName();
+      }
+      if (mismatched > 0) {
+        return Verification.Verdict.DIFFERENCES.wireName();
+      }
+      return verified == verifyRanges ? Verification.Verdict.CLEAN.wireName() : Verification.Verdict.INCOMPLETE.wireName();
+    }
+
+    JsonObject toJson(boolean copies) {
+      return new JsonObject()
+          .put("tenant", tenant)
+          .put("table", table)
+          .put("sourceTable", sourceTable)
+          .put("copiedRows", copiedRows)
+          .put("sourceRows", sourceRows)
+          .put("targetRows", targetRows)
+          .put("ranges", ranges(copies))
+          .put("rangesToVerify", verifyRanges)
+          .put("rangesVerified", verified)
+          .put("rangesMismatched", mismatched)
+          .put("differingKeys", differingKeys)
+          .put("differencesListed", differences.size())
+          .put("rejectedRows", rejected)
+          .put("verdict", verdict())
+          .put("differences", new JsonArray(new ArrayList<>(differences)));
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.ferry.coordinator.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.coordinator.Fixtures;
+import io.ferry.protocol.message.VerifyFindings;
+import io.ferry.protocol.message.VerifyFindings.Difference;
+import io.ferry.protocol.message.VerifyFindings.Kind;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.UnitSize;
+import io.ferry.protocol.spec.Verify;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.UnitState;
+import io.ferry.protocol.unit.WorkUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Verify units: one per copied range (or a sample), after every other step; and the verdict they add up to. */
+class VerifyPlanningTest {
+
+  private static final UnitSize SIZE = new UnitSize(10_000L, 1L << 40);
+
+  /** Tenant a: 25 ranges of public.big and 1 of public.small; tenant b: 1 range of each. */
+  private static List<TablePlan> plans() {
+    return List.of(Fixtures.plan("a", "public.big", 250_000, 1, Fixtures.quantiles(100, 2_500)),
+        Fixtures.plan("b", "public.big", 10, 1, List.of()),
+        Fixtures.plan("a", "public.small", 10, 1, List.of(), List.of("ALTER TABLE public.small ADD FOREIGN KEY …")),
+        Fixtures.plan("b", "public.small", 10, 1, List.of()));
+  }
+
+  private static List<WorkUnit> of(List<WorkUnit> units, UnitKind kind) {
+    return units.stream().filter(u -> u.kind() == kind).toList();
+  }
+
+  @Test
+  void fullGivesEveryCopyUnitAVerifyUnitOfTheSameSliceBlockedUntilEveryOtherStepIsDone() {
+    List<WorkUnit> units = UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, Verify.FULL);
+    List<WorkUnit> copies = of(units, UnitKind.COPY);
+    List<WorkUnit> verifies = of(units, UnitKind.VERIFY);
+    assertThat(copies).hasSize(28);
+    assertThat(verifies).hasSize(28).allSatisfy(v -> assertThat(v.state()).isEqualTo(UnitState.BLOCKED));
+    for (WorkUnit c : copies) {
+      WorkUnit v = verifies.stream().filter(u -> u.id().equals(UnitPlanner.verifyIdOf(c.id()))).findFirst().orElseThrow();
+      assertThat(v.slice()).isEqualTo(c.slice());
+    }
+    assertThat(verifies.get(0).id()).isEqualTo("verify:a:public.big:0000");
+
+    // Every unit but the verify units done, one by one: only the last makes them ready.
+    List<WorkUnit> state = new ArrayList<>(units);
+    List<WorkUnit> steps = units.stream().filter(u -> u.kind() != UnitKind.VERIFY).toList();
+    for (int i = 0; i < steps.size(); i++) {
+      state.set(state.indexOf(steps.get(i)), steps.get(i).withState(UnitState.DONE));
+      UnitGraph graph = new UnitGraph(state, Map.of(), Mode.CREATE);
+      boolean last = i == steps.size() - 1;
+      assertThat(graph.ready(verifies.get(0))).as("after %d of %d steps", i + 1, steps.size()).isEqualTo(last);
+    }
+    assertThat(UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, Verify.NONE)).noneMatch(u -> u.kind() == UnitKind.VERIFY);
+  }
+
+  @Test
+  void aSampleTakesAboutOneRangeInTenAndAtLeastOnePerTenantTableTheSameEveryTime() {
+    List<WorkUnit> sample = of(UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, Verify.SAMPLE), UnitKind.VERIFY);
+    Map<String, Long> perTable = sample.stream()
+        .collect(Collectors.groupingBy(u -> u.slice().tenantId() + "/" + u.slice().table(), Collectors.counting()));
+    assertThat(perTable).containsOnlyKeys("a/public.big", "b/public.big", "a/public.small", "b/public.small");
+    assertThat(perTable.get("a/public.big")).as("25 ranges").isBetween(2L, 3L);
+    assertThat(perTable.get("b/public.small")).isEqualTo(1);
+    assertThat(of(UnitPlanner.units("other", plans(), SIZE, Mode.CREATE, Verify.SAMPLE), UnitKind.VERIFY))
+        .extracting(WorkUnit::id).isEqualTo(sample.stream().map(WorkUnit::id).toList());
+  }
+
+  @Test
+  void modeVerifyPlansVerifyUnitsOnlyReadyAtOnce() {
+    List<WorkUnit> units = UnitPlanner.units("j", plans(), SIZE, Mode.VERIFY, Verify.FULL);
+    assertThat(units).hasSize(28).allSatisfy(u -> {
+      assertThat(u.kind()).isEqualTo(UnitKind.VERIFY);
+      assertThat(u.state()).isEqualTo(UnitState.PENDING);
+    });
+  }
+
+  @Test
+  void theVerdictIsCleanOnlyWhenEveryRangeIsAndNamesHowManyKeysDifferInHowManyTables() {
+    List<WorkUnit> verifies = of(UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, Verify.FULL), UnitKind.VERIFY);
+    assertThat(Verification.of(List.of()).verdict()).isEqualTo(Verification.Verdict.NOT_VERIFIED);
+    assertThat(Verification.of(verifies).verdict()).isEqualTo(Verification.Verdict.INCOMPLETE);
+
+    VerifyFindings clean = new VerifyFindings(10, 10, 1, 0, 0, List.of(), null);
+    List<WorkUnit> done = new ArrayList<>(verifies.stream().map(u -> u.withFindings(clean).withState(UnitState.DONE)).toList());
+    assertThat(Verification.of(done).verdict()).isEqualTo(Verification.Verdict.CLEAN);
+    assertThat(Verification.of(done).failure()).isNull();
+
+    done.set(0, done.get(0).withFindings(new VerifyFindings(10, 9, 5, 2, 3, List.of(
+        new Difference(Kind.MISSING, List.of("1"), List.of())), null)));
+    done.set(1, done.get(1).withFindings(new VerifyFindings(10, 10, 1, 0, 0, List.of(), null)));
+    done.set(27, done.get(27).withFindings(new VerifyFindings(10, 11, 1, 1, 0, List.of(), null)));
+    Verification v = Verification.of(done);
+    assertThat(v.verdict()).isEqualTo(Verification.Verdict.DIFFERENCES);
+    assertThat(v.failure()).isEqualTo("verification found 3 differing keys in 2 tables (see the job's report)");
+  }
+
+  @Test
+  void aUnitKeepsAtMostAHundredDifferences() {
+    List<Difference> many = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      many.add(new Difference(Kind.EXTRA, List.of(Integer.toString(i)), List.of()));
+    }
+    WorkUnit v = of(UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, Verify.FULL), UnitKind.VERIFY).get(0)
+        .withFindings(new VerifyFindings(0, 150, 1, 1, 150, many, null));
+    assertThat(v.progress().findings().differences()).hasSize(VerifyFindings.MAX_LISTED);
+    assertThat(v.progress().findings().differenceCount()).isEqualTo(150);
+  }
+}
