@@ -10,9 +10,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A job's reconciliation report, built from its units alone: per tenant and table, the rows copied and
@@ -29,9 +30,10 @@ public final class JobReport {
   }
 
   public static JsonObject of(JobRecord job, Collection<WorkUnit> units) {
-    Map<String, Table> tables = new LinkedHashMap<>();
+    // Sorted by tenant and table, each table's ranges in unit order: the same report from any coordinator.
+    Map<String, Table> tables = new TreeMap<>();
     int copyRanges = 0;
-    for (WorkUnit u : units) {
+    for (WorkUnit u : units.stream().sorted(Comparator.comparing(WorkUnit::id)).toList()) {
       if (u.kind() != UnitKind.COPY && u.kind() != UnitKind.VERIFY) {
         continue;
       }
