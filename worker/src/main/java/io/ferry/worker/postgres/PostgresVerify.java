@@ -27,6 +27,12 @@ public final class PostgresVerify implements VerifySide {
       "SET LOCAL standard_conforming_strings = on"};
   private static final int FETCH = 2_000;
 
+  /** Each value as the server prints it ({@code ::text}), under the pinned settings. */
+  @Override
+  public Canonical sameEngine(String type) {
+    return Canonical.TEXT;
+  }
+
   @Override
   public void begin(Connection c) throws SQLException {
     c.setAutoCommit(false);

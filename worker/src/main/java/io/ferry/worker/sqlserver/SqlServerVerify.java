@@ -1,5 +1,6 @@
 package io.ferry.worker.sqlserver;
 
+import io.ferry.worker.verify.Canonical;
 import io.ferry.worker.verify.VerifyRead;
 import io.ferry.worker.verify.VerifySide;
 import java.sql.Connection;
@@ -21,6 +22,15 @@ import java.util.Map;
 public final class SqlServerVerify implements VerifySide {
 
   private static final int FETCH = 2_000;
+
+  /**
+   * Typed, as across engines: the driver's text of a {@code datetime2} or {@code decimal} follows the column's
+   * declared scale, which the target may declare otherwise for the same values.
+   */
+  @Override
+  public Canonical sameEngine(String type) {
+    return Canonical.of(type);
+  }
 
   @Override
   public void begin(Connection c) throws SQLException {

@@ -13,6 +13,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,7 +28,7 @@ import java.util.Locale;
  * millisecond, so the source's value is rounded the same way before it is printed; two values the target
  * cannot tell apart are not reported as different.
  *
- * @param precision fractional digits of a time or timestamp kind (0–6)
+ * @param precision fractional digits of a time or timestamp kind (0–7; PostgreSQL's types have at most 6)
  */
 public record Canonical(Kind kind, int precision) {
 
@@ -65,8 +66,8 @@ public record Canonical(Kind kind, int precision) {
   private static final ObjectMapper JSON_SORTED = new ObjectMapper()
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-  /** Microseconds from 1970-01-01 to PostgreSQL's epoch 2000-01-01, where its rounding is anchored. */
-  private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
+  /** Seconds from 1970-01-01 to PostgreSQL's epoch 2000-01-01, where its rounding is anchored. */
+  private static final long PG_EPOCH_SECONDS = 946_684_800L;
 
   /** The kind a target column type calls for ({@code numeric(19,4)}, {@code timestamp(3) without time zone}…). */
   public static Canonical of(String targetType) {
@@ -74,8 +75,10 @@ public record Canonical(Kind kind, int precision) {
     if (t.endsWith("[]")) {
       return TEXT;
     }
-    int precision = precision(t);
     String base = t.replaceAll("\\(.*?\\)", "").replaceAll("\\s+", " ").trim();
+    // SQL Server's datetime2, datetimeoffset and time default to 7 digits; PostgreSQL's types hold at most 6,
+    // so rounding one of its values to 7 changes nothing.
+    int precision = !t.contains("(") && List.of("datetime2", "datetimeoffset", "time").contains(base) ? 7 : precision(t);
     return switch (base) {
       case "smallint", "integer", "int", "bigint", "int2", "int4", "int8", "tinyint" -> new Canonical(Kind.INTEGER, 0);
       case "numeric", "decimal", "money", "smallmoney" -> new Canonical(Kind.NUMBER, 0);
@@ -100,7 +103,7 @@ public record Canonical(Kind kind, int precision) {
       return 6;
     }
     try {
-      return Math.min(6, Integer.parseInt(type.substring(open + 1, type.indexOf(')', open)).trim()));
+      return Math.min(7, Integer.parseInt(type.substring(open + 1, type.indexOf(')', open)).trim()));
     } catch (RuntimeException e) {
       return 6;
     }
@@ -153,9 +156,9 @@ public record Canonical(Kind kind, int precision) {
       case DATE -> v.toString();
       case TIME -> {
         LocalTime t = (LocalTime) v;
-        long micros = roundMicros(t.toNanoOfDay());
+        long nanos = roundNanos(t.toNanoOfDay());
         // PostgreSQL's time rounds up to 24:00:00, which it keeps as such.
-        yield micros >= 86_400_000_000L ? "24:00" : LocalTime.ofNanoOfDay(micros * 1000).toString();
+        yield nanos >= 86_400_000_000_000L ? "24:00" : LocalTime.ofNanoOfDay(nanos).toString();
       }
       case TIMESTAMP -> {
         LocalDateTime t = (LocalDateTime) v;
@@ -177,27 +180,38 @@ public record Canonical(Kind kind, int precision) {
   }
 
   /**
-   * Nanoseconds rounded as the target rounds them: to the microsecond (half up, as the copy writes them),
-   * then to {@link #precision} digits, half away from PostgreSQL's epoch as its typmod rounding does.
+   * A timestamp rounded as the target rounds it: into PostgreSQL (at most 6 digits) the copy first rounds
+   * to the microsecond (half up), then the column's typmod rounds to its digits, a half away from
+   * PostgreSQL's epoch (2000-01-01); 7 digits (SQL Server's {@code datetime2(7)}) keep 100 ns ticks.
    */
   private LocalDateTime timestamp(long epochSecond, int nano) {
-    long micros = epochSecond * 1_000_000 + (nano + 500) / 1000 - PG_EPOCH_MICROS;
+    long second = epochSecond;
+    long n = precision <= 6 ? (nano + 500L) / 1000 * 1000 : nano;
     long scale = scale();
-    long rounded = micros >= 0 ? (micros + scale / 2) / scale * scale : -((-micros + scale / 2) / scale * scale);
-    long unix = rounded + PG_EPOCH_MICROS;
-    return LocalDateTime.ofEpochSecond(Math.floorDiv(unix, 1_000_000), (int) Math.floorMod(unix, 1_000_000) * 1000,
-        ZoneOffset.UTC);
+    long rem = n % scale;
+    boolean beforeEpoch = second < PG_EPOCH_SECONDS;
+    n -= rem;
+    if (rem * 2 > scale || (rem * 2 == scale && !beforeEpoch)) {
+      n += scale;
+    }
+    if (n >= 1_000_000_000L) {
+      n -= 1_000_000_000L;
+      second++;
+    }
+    return LocalDateTime.ofEpochSecond(second, (int) n, ZoneOffset.UTC);
   }
 
-  private long roundMicros(long nanos) {
-    long micros = (nanos + 500) / 1000;
+  /** Nanoseconds of a time of day rounded as {@link #timestamp} rounds them (a time is never before an epoch). */
+  private long roundNanos(long nanos) {
+    long n = precision <= 6 ? (nanos + 500) / 1000 * 1000 : nanos;
     long scale = scale();
-    return (micros + scale / 2) / scale * scale;
+    return (n + scale / 2) / scale * scale;
   }
 
+  /** Nanoseconds per unit of the last kept digit. */
   private long scale() {
     long scale = 1;
-    for (int i = precision; i < 6; i++) {
+    for (int i = precision; i < 9; i++) {
       scale *= 10;
     }
     return scale;

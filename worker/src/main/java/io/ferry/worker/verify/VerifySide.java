@@ -10,6 +10,13 @@ import java.util.List;
  */
 public interface VerifySide {
 
+  /**
+   * How a column of this type is printed when both sides are this engine, with the same types: a form in
+   * which two equal values print alike (and different ones differently) whatever their column's declared
+   * scale or length.
+   */
+  Canonical sameEngine(String type);
+
   /** One consistent, read-only snapshot for every read of the unit, with the session settings values print with. */
   void begin(Connection c) throws SQLException;
 

@@ -88,7 +88,7 @@ public final class VerifyUnit {
     for (ColumnPlan c : plan.columns()) {
       sourceColumns.add(c.name());
       targetNames.add(c.targetName());
-      canonical.add(sameEngine ? Canonical.TEXT : Canonical.of(c.type()));
+      canonical.add(sameEngine ? targetSide.sameEngine(c.type()) : Canonical.of(c.type()));
       byName.put(c.name(), c);
     }
     this.targetColumns = List.copyOf(targetNames);
@@ -110,9 +110,11 @@ public final class VerifyUnit {
         key.orderPortable(), key.method(), key.origin());
     String sourceTable = slice.sourceTable() != null ? slice.sourceTable() : plan.sourceTable();
     TenantColumn tenant = TenantColumn.of(assignment.tenantColumn());
-    this.sourceRead = new VerifyRead(TableName.parse(sourceTable), List.copyOf(sourceColumns), List.copyOf(canonical), key,
+    this.sourceRead = new VerifyRead(TableName.parse(sourceTable), List.copyOf(sourceColumns), List.copyOf(canonical),
+        sameEngine, key,
         keyIndexes, range, null, null, true);
-    this.targetRead = new VerifyRead(TableName.parse(slice.table()), targetColumns, List.copyOf(canonical), targetKey,
+    this.targetRead = new VerifyRead(TableName.parse(slice.table()), targetColumns, List.copyOf(canonical), sameEngine,
+        targetKey,
         keyIndexes, range, tenant.name(), tenant.valueFor(slice.tenantId()), false);
   }
 

@@ -88,6 +88,19 @@ class CanonicalTest {
   }
 
   @Test
+  void sqlServerScalesKeepTheirHundredNanosecondTicks() {
+    Canonical dt2 = Canonical.of("datetime2");
+    assertThat(dt2).isEqualTo(Canonical.of("datetime2(7)")).isEqualTo(new Canonical(Canonical.Kind.TIMESTAMP, 7));
+    assertThat(dt2.print(LocalDateTime.of(2024, 5, 6, 7, 8, 9, 123_456_700))).isEqualTo("2024-05-06T07:08:09.123456700");
+    assertThat(dt2.print(LocalDateTime.of(2024, 5, 6, 7, 8, 9, 123_456_700)))
+        .isNotEqualTo(dt2.print(LocalDateTime.of(2024, 5, 6, 7, 8, 9, 123_456_800)));
+    assertThat(Canonical.of("time").precision()).isEqualTo(7);
+    assertThat(Canonical.of("timestamp").precision()).isEqualTo(6);
+    assertThat(Canonical.of("datetime2(3)").print(LocalDateTime.of(2024, 1, 1, 0, 0, 0, 999_600_000)))
+        .isEqualTo("2024-01-01T00:00:01");
+  }
+
+  @Test
   void instantsCompareWhateverTheOffset() {
     Canonical tz = Canonical.of("timestamp(6) with time zone");
     assertThat(tz.print(OffsetDateTime.of(2020, 2, 29, 12, 0, 0, 500_000_000, ZoneOffset.ofHours(-12))))
