@@ -48,7 +48,7 @@ public final class UnitExecutor {
         case COPY -> new CopyUnit(assignment, source(assignment), target(assignment), connections, control, progress, rate).run();
         case PREPARE, FINISH, RESTORE -> new StatementUnit(assignment, target(assignment), connections).run();
         case ROLLBACK -> new RollbackUnit(assignment, target(assignment), connections).run();
-        case VERIFY -> UnitOutcome.verified(new VerifyUnit(assignment, connections).run());
+        case VERIFY -> UnitOutcome.verified(new VerifyUnit(assignment, connections, rate).run());
         case SURVEY -> UnitOutcome.failed(unit.describe() + ": this worker does not execute "
             + unit.kind().wireName() + " units yet", false, 0, 0);
       };

@@ -15,6 +15,7 @@ import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.dialect.TenantColumn;
 import io.ferry.worker.pool.ConnectionPools;
+import io.ferry.worker.rate.RateGate;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ public final class VerifyUnit {
   private final Assignment assignment;
   private final WorkUnit unit;
   private final ConnectionPools connections;
+  private final RateGate rate;
   private final SourceDialect sourceDialect;
   private final TargetDialect targetDialect;
   private final VerifySide sourceSide;
@@ -70,8 +72,10 @@ public final class VerifyUnit {
   private Connection source;
   private Connection target;
 
-  public VerifyUnit(Assignment assignment, ConnectionPools connections) {
+  /** @param rate the job's rate limits: every source row a digest reads counts against them */
+  public VerifyUnit(Assignment assignment, ConnectionPools connections, RateGate rate) {
     this.assignment = assignment;
+    this.rate = rate;
     this.unit = assignment.unit();
     this.connections = connections;
     this.sourceDialect = Dialects.source(assignment.source().engine());
@@ -123,6 +127,7 @@ public final class VerifyUnit {
          Connection t = connections.target(targetDialect, assignment.target())) {
       source = s;
       target = t;
+      rate.begin();
       boolean sourceAuto = s.getAutoCommit();
       boolean targetAuto = t.getAutoCommit();
       sourceSide.begin(s);
@@ -145,6 +150,8 @@ public final class VerifyUnit {
   private void compare(KeyRange range, boolean whole) throws SQLException {
     Digest s = sourceSide.digest(source, sourceRead.over(range));
     Digest t = targetSide.digest(target, targetRead.over(range));
+    // Counted after the fact: the next step (or the next unit) waits until the rows read fit the budget.
+    rate.written(s.rows(), 0);
     if (whole) {
       findings.totals(s.rows(), t.rows());
     }
