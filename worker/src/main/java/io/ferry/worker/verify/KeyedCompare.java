@@ -47,10 +47,6 @@ final class KeyedCompare {
     this.findings = findings;
   }
 
-  int held() {
-    return source.size();
-  }
-
   void sourceRow(String[] values) {
     source.put(key(values), hash.hashes(values));
   }

@@ -109,17 +109,16 @@ public final class VerifyUnit {
           + (key == null ? "no key" : key.columns() + " " + key.types()) + "): the same bounds may select other rows there;"
           + " verify such a table with one unit over the tenant's whole table");
     }
+    // The same key under its target names and types: bounds are read by the target column's type.
     SplitKey targetKey = key == null ? null : new SplitKey(PlanNames.onTarget(plan, key.columns()),
         key.columns().stream().map(k -> byName.containsKey(k) ? byName.get(k).type() : "text").toList(), key.nullable(),
         key.orderPortable(), key.method(), key.origin());
     String sourceTable = slice.sourceTable() != null ? slice.sourceTable() : plan.sourceTable();
     TenantColumn tenant = TenantColumn.of(assignment.tenantColumn());
     this.sourceRead = new VerifyRead(TableName.parse(sourceTable), List.copyOf(sourceColumns), List.copyOf(canonical),
-        sameEngine, key,
-        keyIndexes, range, null, null, true);
+        sameEngine, key, keyIndexes, range, null, null, true);
     this.targetRead = new VerifyRead(TableName.parse(slice.table()), targetColumns, List.copyOf(canonical), sameEngine,
-        targetKey,
-        keyIndexes, range, tenant.name(), tenant.valueFor(slice.tenantId()), false);
+        targetKey, keyIndexes, range, tenant.name(), tenant.valueFor(slice.tenantId()), false);
   }
 
   public VerifyFindings run() throws SQLException {
