@@ -45,6 +45,14 @@ class CodecTest {
     assertThat(findings.clean()).isFalse();
     assertThat(new VerifyFindings(5, 5, 1, 0, 0, null, null).clean()).isTrue();
     assertThat(new UnitResult("j", "u", 1, "w", true, 1, 1, null, false, 0).findings()).isNull();
+    assertThat(findings.rejected()).isEmpty();
+
+    VerifyFindings job = new VerifyFindings(0, 0, 0, 0, 0, null, "job checks",
+        List.of(new VerifyFindings.TableRows("a", "app.items", 6)));
+    UnitResult jobResult = new UnitResult("job-1", "verify:*", 1, "w1", true, 0, 0, null, false, 0, job);
+    assertThat(Json.decode(Json.encode(jobResult), UnitResult.class)).isEqualTo(jobResult);
+    assertThat(Json.decode("{\"sourceRows\":1,\"targetRows\":1,\"ranges\":1,\"mismatchedRanges\":0,"
+        + "\"differenceCount\":0}", VerifyFindings.class).rejected()).as("findings written without the field").isEmpty();
   }
 
   @Test

@@ -4,8 +4,11 @@ import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.postgres.PostgresSource;
 import io.ferry.worker.postgres.PostgresTarget;
+import io.ferry.worker.postgres.PostgresVerify;
 import io.ferry.worker.sqlserver.SqlServerSource;
 import io.ferry.worker.sqlserver.SqlServerTarget;
+import io.ferry.worker.sqlserver.SqlServerVerify;
+import io.ferry.worker.verify.VerifySide;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,6 +25,10 @@ public final class Dialects {
       "postgresql", new PostgresTarget(),
       SqlServerTarget.ENGINE, new SqlServerTarget());
 
+  private static final Map<String, VerifySide> VERIFY = Map.of(
+      "postgresql", new PostgresVerify(),
+      SqlServerTarget.ENGINE, new SqlServerVerify());
+
   private Dialects() {
   }
 
@@ -37,6 +44,15 @@ public final class Dialects {
     TargetDialect d = engine == null ? null : TARGETS.get(engine.toLowerCase(Locale.ROOT));
     if (d == null) {
       throw new IllegalArgumentException("unsupported target engine '" + engine + "' (this worker supports " + TARGETS.keySet() + ")");
+    }
+    return d;
+  }
+
+  /** How an engine takes part in a verify unit, as source or target. */
+  public static VerifySide verify(String engine) {
+    VerifySide d = engine == null ? null : VERIFY.get(engine.toLowerCase(Locale.ROOT));
+    if (d == null) {
+      throw new IllegalArgumentException("unsupported engine '" + engine + "' (this worker verifies " + VERIFY.keySet() + ")");
     }
     return d;
   }

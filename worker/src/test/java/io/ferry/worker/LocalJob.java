@@ -120,6 +120,31 @@ final class LocalJob {
         source(p), target(), spec.target().tenantColumn(), chunkRows, spec.mode());
   }
 
+  /** Runs a verify unit of the plan's tenant table over {@code range}. */
+  UnitOutcome verify(TablePlan p, KeyRange range) {
+    return run(Units.verify(prefix + "verify:" + p.tenantId() + ":" + p.targetTable() + ":" + range, spec.name(), p, range,
+        source(p), target(), spec.target().tenantColumn()));
+  }
+
+  /** Verifies every tenant table (partitioned parents aside) as one range each and expects each clean. */
+  void assertVerifiesClean() {
+    Set<String> parents = new LinkedHashSet<>();
+    plans().forEach(p -> {
+      if (p.partitionOf() != null) {
+        parents.add(p.partitionOf());
+      }
+    });
+    for (TablePlan p : plans()) {
+      if (parents.contains(p.targetTable())) {
+        continue; // a partitioned parent has no rows of its own: its leaves are verified
+      }
+      UnitOutcome o = verify(p, KeyRange.ALL);
+      assertThat(o.ok()).as(o.error()).isTrue();
+      assertThat(o.findings().clean()).as(p.tenantId() + " " + p.sourceTable() + ": " + o.findings()).isTrue();
+      assertThat(o.findings().differenceCount()).isZero();
+    }
+  }
+
   void finish() {
     List<String> fks = new ArrayList<>();
     for (TablePlan p : byTarget().values()) {

@@ -133,6 +133,7 @@ class TypesIT {
     job.runAll(50);
 
     job.assertTargetEqualsSources();
+    job.assertVerifiesClean(); // a verify unit finds the clean copy clean
     try (Connection t = DBS.open(job.spec.target().url())) {
       assertThat(longOf(t, "SELECT count(*) FROM copied.every_type")).isEqualTo(302);
       // Full precision survives: no rounding of a 30-digit integer part with a 40-odd digit fraction.
@@ -202,6 +203,7 @@ class TypesIT {
     job.finish();
 
     job.assertTargetEqualsSources();
+    job.assertVerifiesClean(); // a verify unit finds the clean copy clean
     try (Connection t = DBS.open(targetUrl)) {
       assertThat(longOf(t, "SELECT count(*) FROM tgt.people")).isEqualTo(PEOPLE);
       assertThat(stringOf(t, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'tgt.people'::regclass"

@@ -40,6 +40,13 @@ public final class Units {
         chunkRows, 64L * 1024 * 1024, mode, List.of(), null);
   }
 
+  /** A verify unit of one tenant's table over {@code range}, as the coordinator assigns it. */
+  public static Assignment verify(String id, String jobId, TablePlan plan, KeyRange range, Endpoint source,
+      Endpoint target, String tenantColumn) {
+    return new Assignment(unit(id, jobId, UnitKind.VERIFY, plan, range, 1), plan, source, target, tenantColumn, List.of(),
+        0, 0, null, List.of(), null);
+  }
+
   public static Assignment statements(String id, String jobId, UnitKind kind, TablePlan plan, List<String> statements,
       Endpoint source, Endpoint target) {
     return new Assignment(unit(id, jobId, kind, plan, null, 1), plan, source, target, null, statements, 0, 0, null, List.of(), null);

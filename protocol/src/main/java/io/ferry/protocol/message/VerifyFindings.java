@@ -1,6 +1,7 @@
 package io.ferry.protocol.message;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Locale;
@@ -16,15 +17,30 @@ import java.util.Locale;
  * @param differences      the first {@link #MAX_LISTED} of them, in key order
  * @param scope            what was compared, when less than every row and column (e.g. "sample: 1 of 10 ranges"),
  *                         else null
+ * @param rejected         of the job-level verify unit (no table): the rows the target rejected during the copy
+ *                         ({@code ferry.rejects}), per tenant and table; they also show as missing keys in their
+ *                         ranges. Empty for a range's unit
  */
 public record VerifyFindings(long sourceRows, long targetRows, int ranges, int mismatchedRanges,
-                             long differenceCount, List<Difference> differences, String scope) {
+                             long differenceCount, List<Difference> differences, String scope,
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TableRows> rejected) {
 
   /** Differences a unit lists in full; the count covers the rest, so a result message stays small. */
   public static final int MAX_LISTED = 100;
 
   public VerifyFindings {
     differences = differences == null ? List.of() : List.copyOf(differences);
+    rejected = rejected == null ? List.of() : List.copyOf(rejected);
+  }
+
+  /** The findings of a range's unit. */
+  public VerifyFindings(long sourceRows, long targetRows, int ranges, int mismatchedRanges, long differenceCount,
+      List<Difference> differences, String scope) {
+    this(sourceRows, targetRows, ranges, mismatchedRanges, differenceCount, differences, scope, List.of());
+  }
+
+  /** A count of rows of one tenant's table. */
+  public record TableRows(String tenantId, String table, long rows) {
   }
 
   public boolean clean() {

@@ -1,8 +1,13 @@
 package io.ferry.worker.dialect;
 
+import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.unit.Checkpoint;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** The target's {@code ferry.checkpoints} table. */
@@ -74,4 +79,22 @@ public interface CheckpointStore {
    * same key of the same unit again replaces the record.
    */
   void recordReject(Connection target, RejectedRow row) throws SQLException;
+
+  /**
+   * The rows of job {@code jobId} the target rejected ({@code ferry.rejects}), counted per tenant and table,
+   * in tenant and table order.
+   */
+  default List<VerifyFindings.TableRows> rejectedRows(Connection target, String jobId) throws SQLException {
+    List<VerifyFindings.TableRows> out = new ArrayList<>();
+    try (PreparedStatement ps = target.prepareStatement("SELECT tenant_id, table_name, count(*) FROM ferry.rejects"
+        + " WHERE job_id = ? GROUP BY tenant_id, table_name ORDER BY tenant_id, table_name")) {
+      ps.setString(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new VerifyFindings.TableRows(rs.getString(1), rs.getString(2), rs.getLong(3)));
+        }
+      }
+    }
+    return out;
+  }
 }

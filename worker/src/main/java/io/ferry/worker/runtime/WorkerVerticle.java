@@ -342,7 +342,7 @@ public final class WorkerVerticle extends VerticleBase {
       metrics.unitFailed();
     }
     UnitResult result = new UnitResult(unit.jobId(), unit.id(), unit.lease().epoch(), options.workerId(), outcome.ok(),
-        outcome.rows(), outcome.bytes(), outcome.error(), outcome.retryable(), outcome.rejected());
+        outcome.rows(), outcome.bytes(), outcome.error(), outcome.retryable(), outcome.rejected(), outcome.findings());
     resultsInFlight++;
     sendResult(Json.encode(result), unit, 1);
   }

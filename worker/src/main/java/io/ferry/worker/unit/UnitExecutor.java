@@ -10,6 +10,8 @@ import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.pool.ConnectionPools;
 import io.ferry.worker.rate.RateGate;
+import io.ferry.worker.verify.JobChecks;
+import io.ferry.worker.verify.VerifyUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -47,7 +49,9 @@ public final class UnitExecutor {
         case COPY -> new CopyUnit(assignment, source(assignment), target(assignment), connections, control, progress, rate).run();
         case PREPARE, FINISH, RESTORE -> new StatementUnit(assignment, target(assignment), connections).run();
         case ROLLBACK -> new RollbackUnit(assignment, target(assignment), connections).run();
-        case SURVEY, VERIFY -> UnitOutcome.failed(unit.describe() + ": this worker does not execute "
+        case VERIFY -> UnitOutcome.verified(unit.slice().table() == null ? JobChecks.run(assignment, connections)
+            : new VerifyUnit(assignment, connections, rate).run());
+        case SURVEY -> UnitOutcome.failed(unit.describe() + ": this worker does not execute "
             + unit.kind().wireName() + " units yet", false, 0, 0);
       };
       LOG.info("{}: {} in {} ms ({} rows)", unit.describe(), outcome.ok() ? "done" : outcome.error(),

@@ -2,6 +2,7 @@ package io.ferry.worker.verify;
 
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.postgres.PgSql;
+import io.ferry.worker.postgres.PostgresVerify;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Row count and an order-independent checksum of a PostgreSQL table: the sum of a 64-bit hash of each
- * row's text form. Summing makes it independent of row order and physical layout, so a source and a
- * target that hold the same rows agree however they were written.
+ * Row count and an order-independent checksum of a whole PostgreSQL table (or one tenant's rows of it), as
+ * a verify unit computes it between two PostgreSQL databases ({@link PostgresVerify#checksumSelect}): the
+ * sum of a 64-bit hash of each row's text form. Tools and tests compare tables with it outside a job.
  */
 public final class TableChecksum {
 
@@ -37,8 +38,7 @@ public final class TableChecksum {
       st.execute("SET IntervalStyle = 'postgres'");
       st.execute("SET extra_float_digits = 1");
     }
-    String sql = "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + PgSql.idents(columns)
-        + ")::text), 1, 16))::bit(64)::bigint::numeric), 0)::text FROM " + PgSql.table(TableName.parse(table))
+    String sql = PostgresVerify.checksumSelect(columns) + " FROM " + PgSql.table(TableName.parse(table))
         + (tenantColumn == null ? "" : " WHERE " + PgSql.ident(tenantColumn) + " = ?");
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       if (tenantColumn != null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.PreflightReply;
+import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
@@ -136,6 +137,13 @@ class RejectedRowsIT {
     assertThat(high.rejected()).isEqualTo(2);
     assertThat(low.rows() + high.rows()).isEqualTo(ROWS - BAD.size());
     assertThat(reported).as("each rejected row is reported once, as the unit's running total").containsExactly(1L, 2L, 3L, 4L, 1L, 2L);
+    // The job-level verify unit counts them per tenant and table.
+    UnitOutcome checks = run(new Assignment(Units.unit("verify:*", JOB, UnitKind.VERIFY, null, null, 1), null,
+        DBS.connection(sourceUrl), DBS.connection(target), "tenant_id", List.of(), 0, 0, null, List.of(), null),
+        new UnitControl(), ProgressListener.NONE);
+    assertThat(checks.ok()).as(checks.error()).isTrue();
+    assertThat(checks.findings().rejected()).containsExactly(new VerifyFindings.TableRows("a", "app.items", 6));
+    assertThat(checks.findings().scope()).contains("orphans not checked");
     try (Connection t = DBS.open(target)) {
       assertThat(rejectedKeys(t)).containsExactlyElementsOf(new TreeSet<>(BAD));
       assertTargetIsSourceWithout(t, BAD);
