@@ -1,5 +1,7 @@
 package io.ferry.coordinator.job;
 
+import io.ferry.protocol.plan.SplitMethod;
+import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.UnitSize;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns a job's table plans (one per tenant × table) into its work units: the job-level
@@ -47,18 +50,49 @@ public final class UnitPlanner {
     return "copy:" + tenantId + ":" + table + ":" + String.format("%04d", index);
   }
 
-  public static String verifyId(String tenantId, String table, int index) {
-    return "verify:" + tenantId + ":" + table + ":" + String.format("%04d", index);
+  /** The verify unit of a table compared as a whole, for one tenant. */
+  public static String wholeVerifyId(String tenantId, String table) {
+    return "verify:" + tenantId + ":" + table + ":all";
   }
 
-  /** The verify unit of a copy unit: same tenant, table and range, so the same number. */
-  public static String verifyIdOf(String copyId) {
-    return copyId.startsWith("copy:") ? "verify:" + copyId.substring("copy:".length()) : null;
+  /**
+   * Whether the plan's key ranges select the same rows on the target as on the source, so that each copied
+   * range can be verified on its own. Otherwise (a collated text key, a GUID, no key at all) the same bounds may
+   * select other rows on the target, and the tenant's table is verified as one range.
+   */
+  public static boolean rangesPortable(TablePlan plan) {
+    SplitPlan split = plan.split();
+    if (split == null || split.key() == null || split.key().isEmpty() || split.method() == SplitMethod.CTID
+        || split.orderPortable() == null || split.orderPortable().size() < split.key().size()) {
+      return false;
+    }
+    return split.orderPortable().stream().allMatch(Boolean.TRUE::equals);
   }
 
-  /** The verify unit comparing what {@code copy} copied: its slice, never claimed, nothing found. */
-  public static WorkUnit verifyOf(WorkUnit copy) {
-    return WorkUnit.create(verifyIdOf(copy.id()), copy.jobId(), UnitKind.VERIFY, copy.slice(), UnitState.BLOCKED);
+  /**
+   * The verify unit comparing what {@code copy} copied, never claimed, nothing found: of the copy's own range,
+   * or of the whole tenant table when its ranges are not portable (the NULL-key range keeps its own: it is
+   * compared by count and checksum, outside every bounded range).
+   */
+  public static WorkUnit verifyOf(WorkUnit copy, boolean portable) {
+    Slice s = copy.slice();
+    if (portable || s.range() == null || s.range().nullKeys()) {
+      String id = "verify:" + copy.id().substring("copy:".length());
+      return WorkUnit.create(id, copy.jobId(), UnitKind.VERIFY, s, UnitState.BLOCKED);
+    }
+    Slice whole = new Slice(s.tenantId(), s.table(), s.sourceTable(), KeyRange.ALL, s.estimatedRows(), s.estimatedBytes());
+    return WorkUnit.create(wholeVerifyId(s.tenantId(), s.table()), copy.jobId(), UnitKind.VERIFY, whole, UnitState.BLOCKED);
+  }
+
+  /** Whether {@code verify} compares rows {@code copy} copied: same tenant and table, its range or the whole table. */
+  public static boolean covers(WorkUnit verify, WorkUnit copy) {
+    Slice v = verify.slice();
+    Slice c = copy.slice();
+    if (!Objects.equals(v.tenantId(), c.tenantId()) || !Objects.equals(v.table(), c.table())) {
+      return false;
+    }
+    return Objects.equals(v.range(), c.range())
+        || KeyRange.ALL.equals(v.range()) && (c.range() == null || !c.range().nullKeys());
   }
 
   public static List<WorkUnit> units(String jobId, List<TablePlan> plans, UnitSize unitSize) {
@@ -96,13 +130,18 @@ public final class UnitPlanner {
         List<KeyRange> ranges = Splitter.split(plan, unitSize);
         long rows = Splitter.share(plan.estimatedRows(), ranges.size());
         long bytes = Splitter.share(plan.estimatedBytes(), ranges.size());
+        boolean portable = rangesPortable(plan);
         for (int i = 0; i < ranges.size(); i++) {
           Slice slice = new Slice(plan.tenantId(), table, plan.sourceTable(), ranges.get(i), rows, bytes);
+          WorkUnit copy = WorkUnit.create(copyId(plan.tenantId(), table, i), jobId, UnitKind.COPY, slice, UnitState.BLOCKED);
           if (copies) {
-            units.add(WorkUnit.create(copyId(plan.tenantId(), table, i), jobId, UnitKind.COPY, slice, UnitState.BLOCKED));
+            units.add(copy);
           }
-          if (verify == Verify.FULL || verify == Verify.SAMPLE && VerifySample.chosen(plan.tenantId(), table, i, ranges.size())) {
-            verifies.add(WorkUnit.create(verifyId(plan.tenantId(), table, i), jobId, UnitKind.VERIFY, slice, UnitState.BLOCKED));
+          WorkUnit check = verifyOf(copy, portable);
+          boolean chosen = verify == Verify.FULL
+              || verify == Verify.SAMPLE && (!portable || VerifySample.chosen(plan.tenantId(), table, i, ranges.size()));
+          if (chosen && verifies.stream().noneMatch(v -> v.id().equals(check.id()))) {
+            verifies.add(check.id().endsWith(":all") ? withEstimate(check, plan) : check);
           }
         }
         foreignKeys |= plan.ddl().foreignKeys() != null && !plan.ddl().foreignKeys().isEmpty();
@@ -119,6 +158,14 @@ public final class UnitPlanner {
     // No unit is done yet, so ready means waiting for nothing (and answers every copy's wait for every prepare once).
     units.replaceAll(u -> graph.ready(u) ? u.withState(UnitState.PENDING) : u);
     return units;
+  }
+
+  /** A whole-table verify unit carries the table's estimate, not one range's share. */
+  private static WorkUnit withEstimate(WorkUnit verify, TablePlan plan) {
+    Slice s = verify.slice();
+    return WorkUnit.create(verify.id(), verify.jobId(), UnitKind.VERIFY,
+        new Slice(s.tenantId(), s.table(), s.sourceTable(), s.range(), plan.estimatedRows(), plan.estimatedBytes()),
+        UnitState.BLOCKED);
   }
 
   /** The number of copy units a plan gets: none for a partitioned parent, whose leaves hold its rows. */

@@ -2,12 +2,15 @@ package io.ferry.coordinator.job;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.ferry.protocol.message.VerifyFindings;
+import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,6 +48,7 @@ public record Verification(int ranges, int verified, int mismatched, long differ
     int mismatched = 0;
     long keys = 0;
     Set<String> tables = new LinkedHashSet<>();
+    Rejected rejected = Rejected.of(units);
     for (WorkUnit u : units) {
       if (u.kind() != UnitKind.VERIFY) {
         continue;
@@ -55,13 +59,58 @@ public record Verification(int ranges, int verified, int mismatched, long differ
         continue;
       }
       verified++;
-      if (!f.clean()) {
+      if (!clean(f, rejected.in(u))) {
         mismatched++;
         keys += f.differenceCount();
         tables.add(u.slice().tenantId() + "/" + u.slice().table());
       }
     }
     return new Verification(ranges, verified, mismatched, keys, Set.copyOf(tables));
+  }
+
+  /**
+   * Whether a range compared equal but for the rows the target rejected during its copy ({@code ferry.rejects},
+   * counted by the copy units): exactly that many keys missing on the target and nothing else.
+   */
+  public static boolean clean(VerifyFindings f, long rejectedRows) {
+    if (f.clean()) {
+      return true;
+    }
+    return rejectedRows > 0 && f.sourceRows() - f.targetRows() == rejectedRows && f.differenceCount() == rejectedRows
+        && f.differences().stream().allMatch(d -> d.kind() == VerifyFindings.Kind.MISSING);
+  }
+
+  /** The rows the target rejected in the copied ranges each verify unit compares. */
+  public static final class Rejected {
+
+    private final Map<String, Long> byRange = new HashMap<>();
+    private final Map<String, Long> byTable = new HashMap<>();
+
+    public static Rejected of(Collection<WorkUnit> units) {
+      Rejected r = new Rejected();
+      for (WorkUnit u : units) {
+        if (u.kind() == UnitKind.COPY && u.progress().rejected() > 0) {
+          r.byRange.merge(table(u) + "\n" + u.slice().range(), u.progress().rejected(), Long::sum);
+          if (u.slice().range() == null || !u.slice().range().nullKeys()) {
+            r.byTable.merge(table(u), u.progress().rejected(), Long::sum);
+          }
+        }
+      }
+      return r;
+    }
+
+    /** Rows rejected in what {@code verify} compares: its range, or every bounded range of a whole-table unit. */
+    public long in(WorkUnit verify) {
+      if (byTable.isEmpty()) {
+        return 0;
+      }
+      return KeyRange.ALL.equals(verify.slice().range()) ? byTable.getOrDefault(table(verify), 0L)
+          : byRange.getOrDefault(table(verify) + "\n" + verify.slice().range(), 0L);
+    }
+
+    private static String table(WorkUnit u) {
+      return u.slice().tenantId() + "\n" + u.slice().table();
+    }
   }
 
   public Verdict verdict() {

@@ -33,6 +33,7 @@ public final class JobReport {
     // Sorted by tenant and table, each table's ranges in unit order: the same report from any coordinator.
     Map<String, Table> tables = new TreeMap<>();
     int copyRanges = 0;
+    Verification.Rejected rejected = Verification.Rejected.of(units);
     for (WorkUnit u : units.stream().sorted(Comparator.comparing(WorkUnit::id)).toList()) {
       if (u.kind() != UnitKind.COPY && u.kind() != UnitKind.VERIFY) {
         continue;
@@ -43,7 +44,7 @@ public final class JobReport {
         copyRanges++;
         t.copied(u);
       } else {
-        t.verified(u);
+        t.verified(u, rejected.in(u));
       }
     }
     Verification verification = Verification.of(units);
@@ -112,7 +113,8 @@ public final class JobReport {
       rejected += u.progress().rejected();
     }
 
-    void verified(WorkUnit u) {
+    /** @param rejectedRows rows the target rejected in the compared range: missing by design, not differences */
+    void verified(WorkUnit u, long rejectedRows) {
       verifyRanges++;
       VerifyFindings f = u.progress().findings();
       if (u.state() != UnitState.DONE || f == null) {
@@ -121,10 +123,10 @@ public final class JobReport {
       verified++;
       sourceRows += f.sourceRows();
       targetRows += f.targetRows();
-      differingKeys += f.differenceCount();
-      if (f.clean()) {
+      if (Verification.clean(f, rejectedRows)) {
         return;
       }
+      differingKeys += f.differenceCount();
       mismatched++;
       for (VerifyFindings.Difference d : f.differences()) {
         if (differences.size() < MAX_LISTED_PER_TABLE) {

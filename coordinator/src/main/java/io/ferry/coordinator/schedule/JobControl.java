@@ -4,11 +4,14 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.protocol.message.Heartbeat;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -154,15 +157,17 @@ public final class JobControl {
     }
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     List<WorkUnit> units = List.copyOf(board.units(job.id()));
-    java.util.Set<String> ids = new java.util.HashSet<>();
-    units.forEach(u -> ids.add(u.id()));
+    List<WorkUnit> verifies = new ArrayList<>(units.stream().filter(u -> u.kind() == UnitKind.VERIFY).toList());
+    for (WorkUnit u : verifies) {
+      WorkUnit again = u.afresh();
+      board.clearRetry(again);
+      writes.add(board.save(again).toCompletableFuture());
+    }
     for (WorkUnit u : units) {
-      if (u.kind() == UnitKind.VERIFY) {
-        WorkUnit again = u.afresh();
-        board.clearRetry(again);
-        writes.add(board.save(again).toCompletableFuture());
-      } else if (u.kind() == UnitKind.COPY && !ids.contains(UnitPlanner.verifyIdOf(u.id()))) {
-        writes.add(board.save(UnitPlanner.verifyOf(u)).toCompletableFuture());
+      if (u.kind() == UnitKind.COPY && verifies.stream().noneMatch(v -> UnitPlanner.covers(v, u))) {
+        WorkUnit added = UnitPlanner.verifyOf(u, UnitPlanner.rangesPortable(plan(job, u.slice())));
+        verifies.add(added);
+        writes.add(board.save(added).toCompletableFuture());
       }
     }
     JobRecord verifying = job.withState(JobState.VERIFYING, null, null);
@@ -170,6 +175,13 @@ public final class JobControl {
     LOG.info("job {}: verifying again, {} range(s)", job.id(), writes.size() - 1);
     unblocker.settle(job.id(), now);
     return new Outcome(board.job(job.id()), null, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+  }
+
+  private static TablePlan plan(JobRecord job, Slice slice) {
+    return job.plans().stream()
+        .filter(p -> p.targetTable().equals(slice.table()) && Objects.equals(p.tenantId(), slice.tenantId()))
+        .findFirst().orElseThrow(() -> new IllegalStateException("job " + job.id() + " has no table plan for tenant "
+            + slice.tenantId() + ", table " + slice.table()));
   }
 
   /** Why a job cannot be verified now; null when it can. */

@@ -13,6 +13,7 @@ import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -166,17 +167,20 @@ public final class Rollbacks {
     board.keep(done);
     List<CompletableFuture<Void>> resets = new ArrayList<>();
     List<WorkUnit> copies = job == null ? List.of() : copies(board, job, rollback);
+    Set<String> verifiesReset = new HashSet<>();
     for (WorkUnit c : copies) {
       // Blocked like a new unit (settle unblocks it when its table exists), its epoch past the rollback's stamp.
       WorkUnit reset = c.rolledBack();
       board.clearRetry(reset);
       resets.add(board.save(reset).toCompletableFuture());
       // What its verify unit found is about rows that are gone: it compares the range again once copied.
-      WorkUnit verify = board.unit(c.jobId(), UnitPlanner.verifyIdOf(c.id()));
-      if (verify != null && verify.state() != UnitState.LEASED) {
-        WorkUnit again = verify.afresh();
-        board.clearRetry(again);
-        resets.add(board.save(again).toCompletableFuture());
+      for (WorkUnit verify : board.units(c.jobId())) {
+        if (verify.kind() == UnitKind.VERIFY && UnitPlanner.covers(verify, c) && verify.state() != UnitState.LEASED
+            && verifiesReset.add(verify.id())) {
+          WorkUnit again = verify.afresh();
+          board.clearRetry(again);
+          resets.add(board.save(again).toCompletableFuture());
+        }
       }
     }
     WorkUnit foreignKeys = board.unit(rollback.jobId(), UnitPlanner.JOB_FINISH_ID);

@@ -10,6 +10,7 @@ import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.spec.Verify;
+import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -44,8 +45,9 @@ class VerifyPlanningTest {
     assertThat(copies).hasSize(28);
     assertThat(verifies).hasSize(28).allSatisfy(v -> assertThat(v.state()).isEqualTo(UnitState.BLOCKED));
     for (WorkUnit c : copies) {
-      WorkUnit v = verifies.stream().filter(u -> u.id().equals(UnitPlanner.verifyIdOf(c.id()))).findFirst().orElseThrow();
+      WorkUnit v = verifies.stream().filter(u -> UnitPlanner.covers(u, c)).findFirst().orElseThrow();
       assertThat(v.slice()).isEqualTo(c.slice());
+      assertThat(v.id()).isEqualTo("verify:" + c.id().substring("copy:".length()));
     }
     assertThat(verifies.get(0).id()).isEqualTo("verify:a:public.big:0000");
 
@@ -59,6 +61,22 @@ class VerifyPlanningTest {
       assertThat(graph.ready(verifies.get(0))).as("after %d of %d steps", i + 1, steps.size()).isEqualTo(last);
     }
     assertThat(UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, Verify.NONE)).noneMatch(u -> u.kind() == UnitKind.VERIFY);
+  }
+
+  @Test
+  void aTableWhoseRangesAreNotPortableIsVerifiedWholeOncePerTenant() {
+    List<TablePlan> plans = List.of(Fixtures.withCollatedKey(Fixtures.plan("a", "public.big", 250_000, 1, Fixtures.quantiles(100, 2_500))),
+        Fixtures.plan("b", "public.big", 10, 1, List.of()));
+    for (Verify verify : List.of(Verify.FULL, Verify.SAMPLE)) {
+      List<WorkUnit> units = UnitPlanner.units("j", plans, SIZE, Mode.CREATE, verify);
+      List<WorkUnit> verifies = of(units, UnitKind.VERIFY);
+      assertThat(verifies).extracting(WorkUnit::id).as(verify.wireName())
+          .containsExactly("verify:a:public.big:all", "verify:b:public.big:0000");
+      assertThat(verifies.get(0).slice().range()).isEqualTo(KeyRange.ALL);
+      assertThat(verifies.get(0).slice().estimatedRows()).isEqualTo(250_000);
+      assertThat(of(units, UnitKind.COPY).stream().filter(c -> c.slice().tenantId().equals("a")))
+          .hasSize(25).allSatisfy(c -> assertThat(UnitPlanner.covers(verifies.get(0), c)).isTrue());
+    }
   }
 
   @Test
@@ -100,6 +118,30 @@ class VerifyPlanningTest {
     Verification v = Verification.of(done);
     assertThat(v.verdict()).isEqualTo(Verification.Verdict.DIFFERENCES);
     assertThat(v.failure()).isEqualTo("verification found 3 differing keys in 2 tables (see the job's report)");
+  }
+
+  @Test
+  void rowsTheTargetRejectedAreMissingByDesignAndNothingElseIs() {
+    List<WorkUnit> units = new ArrayList<>(UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, Verify.FULL));
+    WorkUnit copy = of(units, UnitKind.COPY).get(0);
+    units.set(units.indexOf(copy), copy.withProgress(98, 0, 2).withState(UnitState.DONE));
+    WorkUnit verify = of(units, UnitKind.VERIFY).stream().filter(v -> UnitPlanner.covers(v, copy)).findFirst().orElseThrow();
+    List<Difference> twoMissing = List.of(new Difference(Kind.MISSING, List.of("1"), List.of()),
+        new Difference(Kind.MISSING, List.of("2"), List.of()));
+    VerifyFindings clean = new VerifyFindings(10, 10, 1, 0, 0, List.of(), null);
+    units.replaceAll(u -> u.kind() == UnitKind.VERIFY ? u.withFindings(clean).withState(UnitState.DONE) : u);
+
+    units.set(units.indexOf(units.stream().filter(u -> u.id().equals(verify.id())).findFirst().orElseThrow()),
+        verify.withFindings(new VerifyFindings(100, 98, 3, 2, 2, twoMissing, null)).withState(UnitState.DONE));
+    assertThat(Verification.of(units).verdict()).as("the two rejected rows").isEqualTo(Verification.Verdict.CLEAN);
+
+    units.replaceAll(u -> u.id().equals(verify.id()) ? u.withFindings(new VerifyFindings(100, 97, 3, 2, 3,
+        List.of(twoMissing.get(0), twoMissing.get(1), new Difference(Kind.MISSING, List.of("3"), List.of())), null)) : u);
+    assertThat(Verification.of(units).verdict()).as("one more than rejected").isEqualTo(Verification.Verdict.DIFFERENCES);
+
+    units.replaceAll(u -> u.id().equals(verify.id()) ? u.withFindings(new VerifyFindings(100, 98, 3, 2, 2,
+        List.of(twoMissing.get(0), new Difference(Kind.DIFFERENT, List.of("3"), List.of("name"))), null)) : u);
+    assertThat(Verification.of(units).verdict()).as("as many, but not all missing").isEqualTo(Verification.Verdict.DIFFERENCES);
   }
 
   @Test
