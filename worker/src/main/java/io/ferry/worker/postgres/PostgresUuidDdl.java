@@ -118,7 +118,9 @@ final class PostgresUuidDdl {
     UuidColumn key = r.uuids().key();
     String table = PgSql.table(r.target());
     String tenant = r.tenantColumn() == null ? "NULL::text" : PgSql.ident(r.tenantColumn()) + "::text";
-    List<String> keyText = key.from().stream().map(c -> PgSql.ident(c) + "::text").toList();
+    // The default collation: branches over text keys of different collations would not unite otherwise.
+    List<String> keyText = key.from().stream()
+        .map(c -> PgSql.ident(c) + "::text COLLATE pg_catalog.\"default\"").toList();
     String select = "SELECT " + tenant + " AS tenant, " + PgSql.literal(key.table()) + "::text AS table_name, ARRAY["
         + String.join(", ", keyText) + "] AS source_key, " + PgSql.ident(key.name()) + " AS id, "
         + PgSql.literal(r.target().toString()) + "::text AS target_table FROM " + table;

@@ -47,7 +47,8 @@ class KeyCanonTest {
 
   @Test
   void theFoldTableIsOneToOneAndLeavesTheMarksAlone() {
-    assertThat(KeyCanon.foldFrom()).hasSameSizeAs(KeyCanon.foldTo()).contains("A", "Σ", "ς", "Я").doesNotContain("a", "\u0345");
+    assertThat(KeyCanon.foldFrom()).hasSameSizeAs(KeyCanon.foldTo()).contains("A", "Σ", "ς", "Я")
+        .doesNotContain("a", "\u0345");
     assertThat(KeyCanon.foldFrom().chars().distinct().count()).isEqualTo(KeyCanon.foldFrom().length());
     assertThat(KeyCanon.marks()).hasSize(0x70).startsWith("\u0300").endsWith("\u036f");
   }
