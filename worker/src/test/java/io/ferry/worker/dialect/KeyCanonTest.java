@@ -53,6 +53,19 @@ class KeyCanonTest {
     assertThat(KeyCanon.marks()).hasSize(0x70).startsWith("\u0300").endsWith("\u036f");
   }
 
+  /**
+   * The fold is part of the stable UUID definition: a JDK whose Unicode data changed a case mapping below
+   * U+0530 would change UUIDs, and fails here first.
+   */
+  @Test
+  void theFoldTableIsPinned() throws Exception {
+    byte[] table = (KeyCanon.foldFrom() + "\u0000" + KeyCanon.foldTo())
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(KeyCanon.foldFrom()).hasSize(438);
+    assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(table)))
+        .isEqualTo("69b01c7f496df8ffc1cffc1b25c1c8bab0a10563af6a0098fa4a7dd45928a21d");
+  }
+
   @Test
   void theDigestTakesAsciiAndOtherTextAlikeAfterTheRule() {
     for (KeyText rule : KeyText.values()) {
