@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.CopyFormat;
+import io.ferry.protocol.plan.KeyText;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
@@ -36,9 +37,14 @@ class UuidKeysCodecTest {
         new SplitPlan(List.of("id"), List.of("integer"), false, List.of(true), SplitMethod.PRIMARY_KEY, List.of(), "exact"),
         10, 20, CopyFormat.BINARY, null, new TargetDdl(List.of(), List.of(), List.of(), List.of()), false, false, 0, List.of(),
         List.of(new UuidColumn("uuid", "dbo.students", List.of("id")),
-            new UuidColumn("school_id_uuid", "dbo.schools", List.of("school_id"))));
+            new UuidColumn("school_id_uuid", "dbo.schools", List.of("school_id")),
+            new UuidColumn("course_uuid", "dbo.courses", List.of("code", "term"), List.of(KeyText.CI_AS, KeyText.EXACT))));
     String json = Json.encode(plan);
+    assertThat(json).contains("\"text\":[\"ci_as\",\"exact\"]");
     assertThat(Json.decode(json, TablePlan.class)).isEqualTo(plan);
+    // A plan from before the text rules takes every value as it is.
+    UuidColumn untexted = Json.decode("{\"name\":\"uuid\",\"table\":\"dbo.t\",\"from\":[\"a\",\"b\"]}", UuidColumn.class);
+    assertThat(untexted.text()).containsExactly(KeyText.EXACT, KeyText.EXACT);
     String older = json.replaceAll(",\"uuids\":\\[.*?\\}\\]", "");
     assertThat(older).doesNotContain("uuids");
     assertThat(Json.decode(older, TablePlan.class).uuids()).isEmpty();

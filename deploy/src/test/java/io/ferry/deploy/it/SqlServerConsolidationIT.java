@@ -57,6 +57,12 @@ class SqlServerConsolidationIT {
       try (Connection c = open(url)) {
         SqlServerShapes.create(c, Integer.parseInt(district.substring(1)));
       }
+      // Children that SQL Server matches to a case-insensitive parent key only by its collation.
+      execute(url, "CREATE SCHEMA ci", "CREATE TABLE ci.codes (code varchar(10) COLLATE SQL_Latin1_General_CP1_CI_AS"
+          + " NOT NULL PRIMARY KEY, label nvarchar(20) NULL)", "CREATE TABLE ci.uses (id int PRIMARY KEY, code varchar(10)"
+          + " COLLATE SQL_Latin1_General_CP1_CI_AS NULL REFERENCES ci.codes (code))",
+          "INSERT INTO ci.codes VALUES ('abc', N'a'), ('Déjà', N'd')",
+          "INSERT INTO ci.uses VALUES (1, 'ABC '), (2, 'abc'), (3, 'dÉjÀ  '), (4, NULL)");
     }
     pg = new TestPostgres();
     target = pg.createDatabase("mssql_target");
@@ -174,12 +180,14 @@ class SqlServerConsolidationIT {
   /**
    * The same districts again with {@code target.keys: uuid}, into another schema on the same cluster: each
    * row's key is the documented UUID of district, table and id, the visits' foreign key is rewritten to it,
-   * the values are those of the composite run, and {@code ferry.id_map} answers.
+   * the values are those of the composite run, and {@code ferry.id_map} answers; foreign keys that match a
+   * case-insensitive parent key with other case and trailing spaces are restored over the UUIDs.
    */
   @Test
   void consolidatesEveryDistrictWithUuidKeys() throws Exception {
     Map<String, Object> spec = spec();
     spec.put("name", "it-sqlserver-uuid");
+    spec.put("tables", Map.of("include", List.of("dbo.*", "ci.*")));
     spec.put("target", Map.of("engine", "postgresql", "url", pg.url(target), "user", pg.user(), "schema", "city_uuid",
         "tenantColumn", "district", "keys", "uuid"));
     ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
@@ -204,6 +212,13 @@ class SqlServerConsolidationIT {
             CROSS JOIN LATERAL unnest(c.confkey) WITH ORDINALITY k(attnum, n)
             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum
           WHERE c.conrelid = 'city_uuid.visits'::regclass AND c.contype = 'f'""")).containsExactly("uuid");
+      // 'ABC ' and 'dÉjÀ  ' reference 'abc' and 'Déjà' by the collation: same UUIDs, the foreign key holds.
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM city_uuid.uses u JOIN city_uuid.codes c"
+          + " ON c.uuid = u.code_uuid AND c.district = u.district")).isEqualTo(9);
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'city_uuid.uses'::regclass"
+          + " AND contype = 'f' AND convalidated")).isEqualTo(1);
+      assertThat(row(t, "SELECT string_agg(id || ':' || coalesce(code, '-'), ',' ORDER BY id) FROM city_uuid.uses"
+          + " WHERE district = 'd2'")).containsExactly("1:ABC ,2:abc,3:dÉjÀ  ,4:-");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.ferry.worker.dialect;
 
+import io.ferry.protocol.plan.KeyText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,8 +12,10 @@ import java.util.UUID;
  * namespace and a name) under {@link #NAMESPACE}, of the name
  * {@code tenant 0x00 table 0x00 key1 [0x00 key2 …]}, every part UTF-8, where {@code table} is the source
  * table as {@code schema.table} and each key value is its canonical text: what PostgreSQL prints for the
- * target column's value cast to {@code text}. A 0x00 byte separates the parts because no part can hold
- * one (PostgreSQL text cannot), so two different rows never share a name.
+ * target column's value cast to {@code text}, text then made canonical by the rule of the referenced key
+ * column's collation ({@link KeyCanon}: trailing spaces, and case or accents where it ignores them). A 0x00
+ * byte separates the parts because no part can hold one (PostgreSQL text cannot), so two different rows
+ * never share a name.
  *
  * <p>One instance computes UUIDs one after another ({@link #start}, {@link #key}…, {@link #finish}) with
  * one reused digest and buffers, so a copy computing several per row allocates nothing per row for
@@ -42,6 +45,16 @@ public final class FerryUuid {
     FerryUuid f = new FerryUuid();
     f.start(prefix(tenant, table));
     key.forEach(f::key);
+    return uuid(f.finish());
+  }
+
+  /** The same of a key given as the values' text, each made canonical by its column's rule ({@link KeyCanon}). */
+  public static UUID of(String tenant, String table, List<String> key, List<KeyText> rules) {
+    FerryUuid f = new FerryUuid();
+    f.start(prefix(tenant, table));
+    for (int i = 0; i < key.size(); i++) {
+      f.key(key.get(i), rules.get(i));
+    }
     return uuid(f.finish());
   }
 
@@ -80,6 +93,33 @@ public final class FerryUuid {
       scratch[size++] = (byte) c;
     }
     sha1.update(scratch, 0, size);
+  }
+
+  /**
+   * The next key value as its text before {@link KeyCanon}'s rule: an ASCII value (the usual case) is
+   * trimmed and folded straight into the digest, without allocating.
+   */
+  public void key(String text, KeyText rule) {
+    if (rule == KeyText.EXACT) {
+      key(text);
+      return;
+    }
+    int n = KeyCanon.trimmedLength(text);
+    if (scratch.length < n) {
+      scratch = new byte[n];
+    }
+    boolean fold = rule.foldsCase();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        key(KeyCanon.canonical(text, rule));
+        return;
+      }
+      // Accents: an ASCII text has none to strip (its NFD is itself).
+      scratch[i] = (byte) (fold ? KeyCanon.foldAscii(c) : c);
+    }
+    sha1.update((byte) 0);
+    sha1.update(scratch, 0, n);
   }
 
   /** The next key value, a whole number (its canonical text is its decimal digits). */

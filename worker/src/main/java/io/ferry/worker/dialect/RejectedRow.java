@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param table            the target table ({@code schema.table})
  * @param key              the row's key in the source, one text value per key column (null for NULL)
- * @param columns          the target columns the payload holds, in its order (the tenant column first when there is one)
+ * @param columns          the target columns the payload holds, in its order (the tenant column first when there is
+ *                         one, the UUID columns of {@code target.keys: uuid} last)
  * @param payload          the row as one PostgreSQL text COPY line without its line end, ready for
  *                         {@code COPY table (columns) FROM STDIN}
  * @param payloadTruncated the row was longer than Ferry keeps: the payload is its beginning only

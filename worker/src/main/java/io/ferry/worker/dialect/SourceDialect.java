@@ -1,6 +1,7 @@
 package io.ferry.worker.dialect;
 
 import io.ferry.protocol.plan.CopyFormat;
+import io.ferry.protocol.plan.KeyText;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.IdentifierStyle;
 import io.ferry.protocol.spec.TargetSpec;
@@ -87,6 +88,15 @@ public interface SourceDialect {
    */
   default SourceTable forTarget(SourceTable table, TargetSpec target, List<String> warnings) {
     return table;
+  }
+
+  /**
+   * How a key value of {@code column} is made canonical before it feeds a UUID ({@code target.keys: uuid}):
+   * by its collation, so values the source compares equal give one UUID. {@code EXACT} for an engine whose
+   * equality is the value's text.
+   */
+  default KeyText keyText(SourceColumn column) {
+    return KeyText.EXACT;
   }
 
   /** Bytes per second of a short sample read of the table; 0 when not measured (tiny tables). */

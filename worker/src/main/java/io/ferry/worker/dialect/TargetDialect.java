@@ -5,6 +5,7 @@ import io.ferry.protocol.spec.JdbcUrl;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** How Ferry writes into one target engine: DDL, bulk load and checkpoints. */
@@ -107,6 +108,14 @@ public interface TargetDialect {
    */
   default List<String> missingCollationProviders(Connection target, List<String> providers) throws SQLException {
     return List.of();
+  }
+
+  /**
+   * Which of the named functions (signatures as the source's type mapping names them, e.g.
+   * {@code gen_random_uuid()}) the target cannot call, each with what the target server is and how to get it.
+   */
+  default Map<String, String> missingFunctions(Connection target, List<String> functions) throws SQLException {
+    return Map.of();
   }
 
   /** Whether two connection URLs of this engine name the same database ({@code JdbcUrl#location}). */

@@ -18,13 +18,21 @@ import java.util.Map;
  *                    {@code pg_catalog."C"}): each must exist on the target already
  * @param providers   collation providers the statements create collations with that not every target server
  *                    has (PostgreSQL's {@code icu}, absent from servers built without ICU)
+ * @param functions   target functions the columns' defaults call that not every target server has, as their
+ *                    signature ({@code gen_random_uuid()}, built into PostgreSQL from version 13)
  */
 public record TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings,
-                          List<String> collations, List<String> providers) {
+                          List<String> collations, List<String> providers, List<String> functions) {
 
   public TypeMapping {
     collations = collations == null ? List.of() : List.copyOf(collations);
     providers = providers == null ? List.of() : List.copyOf(providers);
+    functions = functions == null ? List.of() : List.copyOf(functions);
+  }
+
+  public TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings,
+      List<String> collations, List<String> providers) {
+    this(statements, columns, warnings, collations, providers, List.of());
   }
 
   public TypeMapping(List<String> statements, Map<String, ColumnType> columns, List<String> warnings,
@@ -62,7 +70,7 @@ public record TypeMapping(List<String> statements, Map<String, ColumnType> colum
   public TypeMapping renamed(Map<String, String> names) {
     Map<String, ColumnType> out = new LinkedHashMap<>();
     columns.forEach((name, type) -> out.put(names.getOrDefault(name, name), type));
-    return new TypeMapping(statements, out, warnings, collations);
+    return new TypeMapping(statements, out, warnings, collations, providers, functions);
   }
 
   /**
@@ -75,7 +83,7 @@ public record TypeMapping(List<String> statements, Map<String, ColumnType> colum
     Map<String, ColumnType> out = new LinkedHashMap<>(columns);
     types.forEach((column, type) ->
         out.put(column, new ColumnType(type, "text: type override to " + type, portable.getOrDefault(column, type), null)));
-    return new TypeMapping(statements, out, warnings, collations);
+    return new TypeMapping(statements, out, warnings, collations, providers, functions);
   }
 
   /** Text COPY when any copied column's binary form cannot move between databases. */

@@ -19,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -180,6 +181,37 @@ public final class PostgresTarget implements TargetDialect {
       }
     }
     return missing;
+  }
+
+  /**
+   * A function resolves as a call in the target's DDL would: through the search path, so pgcrypto's
+   * {@code gen_random_uuid()} counts on a server older than 13.
+   */
+  @Override
+  public Map<String, String> missingFunctions(Connection target, List<String> functions) throws SQLException {
+    Map<String, String> missing = new java.util.LinkedHashMap<>();
+    try (PreparedStatement ps = target.prepareStatement(
+        "SELECT to_regprocedure(?) IS NULL, current_setting('server_version')")) {
+      for (String function : functions) {
+        ps.setString(1, function);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            missing.put(function, howToProvide(function, rs.getString(2)));
+          }
+        }
+      }
+    }
+    return missing;
+  }
+
+  /** What the target server is and how it would get a function it lacks. */
+  static String howToProvide(String function, String serverVersion) {
+    String server = "the target is PostgreSQL " + serverVersion;
+    return function.equals("gen_random_uuid()")
+        ? server + ", which has it built in from version 13 on: use a PostgreSQL 13 or later target, or run"
+            + " CREATE EXTENSION pgcrypto in the target database (it provides gen_random_uuid() on older servers)"
+        : server + ": create it in the target database";
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.ferry.worker.postgres;
 import io.ferry.protocol.plan.UuidColumn;
 import io.ferry.worker.dialect.DdlRequest;
 import io.ferry.worker.dialect.FerryUuid;
+import io.ferry.worker.dialect.KeyCanon;
 import io.ferry.worker.dialect.SourceForeignKey;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.UuidKeys;
@@ -69,13 +70,31 @@ final class PostgresUuidDdl {
         .orElse(null);
   }
 
-  /** Prepare: the function that recomputes a UUID in SQL (prepares run one at a time, so replacing it is safe). */
+  /**
+   * Prepare: the functions that recompute a UUID in SQL (prepares run one at a time, so replacing them is
+   * safe): {@code ferry.uuid_key_text} makes a key value's text canonical as {@link KeyCanon} does (the
+   * same fixed tables, through {@code translate}; {@code normalize} needs PostgreSQL 13 and a UTF-8
+   * database), {@code ferry.uuid_v5} hashes canonical texts as {@link FerryUuid} does.
+   */
   static List<String> prepare(DdlRequest r) {
     if (r.uuids() == null) {
       return List.of();
     }
     String namespace = FerryUuid.NAMESPACE.toString().replace("-", "");
-    return List.of("CREATE OR REPLACE FUNCTION ferry.uuid_v5(tenant text, table_name text, source_key text[])"
+    return List.of("CREATE OR REPLACE FUNCTION ferry.uuid_key_text(value text, rule text)"
+        + " RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT AS $ferry$"
+        + " DECLARE v text := value; BEGIN"
+        + " IF rule = 'exact' THEN RETURN v; END IF;"
+        + " IF rule NOT IN ('cs_as', 'ci_as', 'cs_ai', 'ci_ai') THEN"
+        + " RAISE EXCEPTION 'ferry.uuid_key_text: no rule %', rule; END IF;"
+        + " v := rtrim(v, ' ');"
+        + " IF rule IN ('cs_ai', 'ci_ai') THEN"
+        + " v := normalize(translate(normalize(v, NFD), " + PgSql.literal(KeyCanon.marks()) + ", ''), NFC); END IF;"
+        + " IF rule IN ('ci_as', 'ci_ai') THEN"
+        + " v := translate(v, " + PgSql.literal(KeyCanon.foldFrom()) + ", " + PgSql.literal(KeyCanon.foldTo()) + ");"
+        + " END IF;"
+        + " RETURN v; END $ferry$",
+        "CREATE OR REPLACE FUNCTION ferry.uuid_v5(tenant text, table_name text, source_key text[])"
         + " RETURNS uuid LANGUAGE plpgsql IMMUTABLE STRICT AS $ferry$"
         + " DECLARE name bytea := convert_to(tenant, 'UTF8') || decode('00', 'hex') || convert_to(table_name, 'UTF8');"
         + " k text; h bytea;"
@@ -99,7 +118,9 @@ final class PostgresUuidDdl {
     UuidColumn key = r.uuids().key();
     String table = PgSql.table(r.target());
     String tenant = r.tenantColumn() == null ? "NULL::text" : PgSql.ident(r.tenantColumn()) + "::text";
-    List<String> keyText = key.from().stream().map(c -> PgSql.ident(c) + "::text").toList();
+    // The default collation: branches over text keys of different collations would not unite otherwise.
+    List<String> keyText = key.from().stream()
+        .map(c -> PgSql.ident(c) + "::text COLLATE pg_catalog.\"default\"").toList();
     String select = "SELECT " + tenant + " AS tenant, " + PgSql.literal(key.table()) + "::text AS table_name, ARRAY["
         + String.join(", ", keyText) + "] AS source_key, " + PgSql.ident(key.name()) + " AS id, "
         + PgSql.literal(r.target().toString()) + "::text AS target_table FROM " + table;

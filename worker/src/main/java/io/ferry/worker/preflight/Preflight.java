@@ -232,8 +232,9 @@ public final class Preflight {
     TableName targetTable = jobTables.get(table);
     // Planned on the source's names (the copy reads the columns that feed each UUID by them); the target's
     // DDL and the columns the copy writes take the UUID columns and constraints by their target names.
-    UuidKeys sourceUuids = partitionOf != null || run.uuids == null ? null : run.uuids.plan(source, conn, types.apply(st),
-        jobTables, p -> run.problems.add("tenant " + tenantId + ": " + p), warnings);
+    UuidKeys sourceUuids = partitionOf != null || run.uuids == null ? null
+        : run.uuids.plan(source, conn, st, types.apply(st), jobTables,
+            p -> run.problems.add("tenant " + tenantId + ": " + p), warnings);
     UuidKeys uuids = sourceUuids == null ? null : UuidPlanner.renamed(sourceUuids, run.names::name, c -> c);
     TableDdl ddl = partitionOf != null ? target.leafPartitionDdl(targetTable)
         : target.ddl(new DdlRequest(namedTypes.apply(named.table()), targetTable, run.mode, run.tenantColumn, jobTables,
@@ -262,6 +263,7 @@ public final class Preflight {
         || (run.mode != Mode.PRESERVE_SCHEMA && !state.exists());
     if (partitionOf == null && createsTable) {
       missingCollations(run, target, st, types);
+      missingFunctions(run, target, st, types);
     }
     if (partitionOf == null && run.mode != Mode.PRESERVE_SCHEMA) {
       // The job-level prepare runs the mapping's statements in every mode but preserve_schema.
@@ -319,6 +321,33 @@ public final class Preflight {
           + " and Ferry cannot create it: it comes with the server (its operating system's locales or its ICU library)."
           + " Install the locale on the target server, or change the source column's collation");
     }
+  }
+
+  /**
+   * A function a translated default calls ({@code gen_random_uuid()} for {@code newid()}) must exist on the
+   * target when the job creates the table, or the table's DDL would fail after other tables moved.
+   */
+  private static void missingFunctions(Run run, TargetDialect target, SourceTable st, TypeMapping types)
+      throws SQLException {
+    if (run.target == null || types.functions().isEmpty()) {
+      return;
+    }
+    Map<String, String> missing;
+    try {
+      missing = target.missingFunctions(run.target, types.functions());
+    } finally {
+      run.target.rollback();
+    }
+    missing.forEach((function, how) -> run.problems.add(missingFunction(st, function, how)));
+  }
+
+  /** The problem of a function the target lacks, naming the columns whose defaults call it. */
+  static String missingFunction(SourceTable st, String function, String how) {
+    String name = function.substring(0, function.indexOf('('));
+    List<String> columns = st.columns().stream().filter(c -> c.defaultExpr() != null && c.defaultExpr().contains(name))
+        .map(c -> st.name() + "." + c.name()).toList();
+    return "the target has no function " + function + ", which the default of " + String.join(", ", columns)
+        + " calls (as the source's default translates): " + how;
   }
 
   /** Collations Ferry creates with a provider the target server lacks (ICU) would fail the job's prepare. */

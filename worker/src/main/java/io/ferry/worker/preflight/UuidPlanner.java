@@ -1,5 +1,6 @@
 package io.ferry.worker.preflight;
 
+import io.ferry.protocol.plan.KeyText;
 import io.ferry.protocol.plan.UuidColumn;
 import io.ferry.worker.dialect.ExistingTable;
 import io.ferry.worker.dialect.SourceDialect;
@@ -38,7 +39,29 @@ final class UuidPlanner {
 
   private final String uuidColumn;
   /** The surveyed tenant's primary keys by table, for the foreign keys that reference them. */
-  private final Map<TableName, List<String>> primaryKeys = new HashMap<>();
+  private final Map<TableName, Key> primaryKeys = new HashMap<>();
+
+  /**
+   * A table's primary key: its columns and, per column, how its values' text is made canonical (the
+   * column's collation decides, for the table's own UUID and for every foreign key's that references it).
+   */
+  record Key(List<String> columns, List<KeyText> text) {
+
+    Key {
+      columns = List.copyOf(columns);
+      text = List.copyOf(text);
+    }
+
+    static Key of(SourceDialect source, SourceTable described) {
+      return new Key(described.primaryKey(),
+          described.primaryKey().stream().map(c -> source.keyText(described.column(c))).toList());
+    }
+
+    /** A key whose values are taken as they are. */
+    static Key exact(List<String> columns) {
+      return new Key(columns, java.util.Collections.nCopies(columns.size(), KeyText.EXACT));
+    }
+  }
 
   UuidPlanner(String uuidColumn) {
     this.uuidColumn = uuidColumn;
@@ -54,15 +77,16 @@ final class UuidPlanner {
    * it references: taken from that table's description, read once per tenant (here, when the referencing
    * table is planned first).
    *
-   * @param table     the table with its columns' target types
+   * @param described the table as the source describes it (its columns' collations decide the key text)
+   * @param table     the same with its columns' target types
    * @param jobTables the tenant's tables in the job
    */
-  UuidKeys plan(SourceDialect source, Connection conn, SourceTable table, Map<TableName, TableName> jobTables,
-      Consumer<String> problems, List<String> warnings) throws SQLException {
-    primaryKeys.put(table.name(), table.primaryKey());
+  UuidKeys plan(SourceDialect source, Connection conn, SourceTable described, SourceTable table,
+      Map<TableName, TableName> jobTables, Consumer<String> problems, List<String> warnings) throws SQLException {
+    primaryKeys.put(table.name(), Key.of(source, described));
     for (SourceForeignKey fk : table.foreignKeys()) {
       if (jobTables.containsKey(fk.referencedTable()) && !primaryKeys.containsKey(fk.referencedTable())) {
-        primaryKeys.put(fk.referencedTable(), source.describe(conn, fk.referencedTable(), new ArrayList<>()).primaryKey());
+        primaryKeys.put(fk.referencedTable(), Key.of(source, source.describe(conn, fk.referencedTable(), new ArrayList<>())));
       }
     }
     List<String> found = new ArrayList<>();
@@ -74,9 +98,9 @@ final class UuidPlanner {
   /**
    * @param table       the table with its columns' target types
    * @param jobTables   the tenant's tables in the job
-   * @param primaryKeys a job table's primary key columns (empty when it has none)
+   * @param primaryKeys a job table's primary key (no columns when it has none), this table's own included
    */
-  UuidKeys plan(SourceTable table, Map<TableName, TableName> jobTables, Function<TableName, List<String>> primaryKeys,
+  UuidKeys plan(SourceTable table, Map<TableName, TableName> jobTables, Function<TableName, Key> primaryKeys,
       List<String> problems, List<String> warnings) {
     Set<String> names = new HashSet<>();
     table.columns().forEach(c -> names.add(c.name()));
@@ -85,7 +109,8 @@ final class UuidPlanner {
       warnings.add("table " + table.name() + " has no primary key: it gets no " + uuidColumn
           + " column (target.keys: uuid), and no foreign key can reference it by UUID");
     } else {
-      key = new UuidColumn(uuidColumn, table.name().toString(), table.primaryKey());
+      key = new UuidColumn(uuidColumn, table.name().toString(), table.primaryKey(),
+          primaryKeys.apply(table.name()).text());
       claim(table, key, names, problems);
     }
     List<UuidKeys.ForeignKey> foreignKeys = new ArrayList<>();
@@ -93,16 +118,19 @@ final class UuidPlanner {
       if (!jobTables.containsKey(fk.referencedTable())) {
         continue; // not recreated at all; the DDL says so
       }
-      List<String> parentKey = primaryKeys.apply(fk.referencedTable());
-      if (parentKey.isEmpty() || !new HashSet<>(parentKey).equals(new HashSet<>(fk.referencedColumns()))) {
+      Key parentKey = primaryKeys.apply(fk.referencedTable());
+      List<String> parentColumns = parentKey.columns();
+      if (parentColumns.isEmpty() || !new HashSet<>(parentColumns).equals(new HashSet<>(fk.referencedColumns()))) {
         warnings.add("foreign key " + fk.name() + " of " + table.name() + " references " + fk.referencedTable() + " "
             + fk.referencedColumns() + ", not its primary key: it is kept over the tenant column and "
             + fk.columns() + " rather than a UUID");
         continue;
       }
-      // The UUID names the parent's key values in the parent's key order, whatever order the foreign key lists them in.
-      List<String> from = parentKey.stream().map(p -> fk.columns().get(fk.referencedColumns().indexOf(p))).toList();
-      UuidColumn column = new UuidColumn(String.join("_", fk.columns()) + "_uuid", fk.referencedTable().toString(), from);
+      // The UUID names the parent's key values in the parent's key order, whatever order the foreign key lists
+      // them in, each made canonical by the parent column's rule (the foreign key column's collation may differ).
+      List<String> from = parentColumns.stream().map(p -> fk.columns().get(fk.referencedColumns().indexOf(p))).toList();
+      UuidColumn column = new UuidColumn(String.join("_", fk.columns()) + "_uuid", fk.referencedTable().toString(), from,
+          parentKey.text());
       if (claim(table, column, names, problems)) {
         foreignKeys.add(new UuidKeys.ForeignKey(fk.name(), column));
       }
@@ -117,10 +145,11 @@ final class UuidPlanner {
    */
   static UuidKeys renamed(UuidKeys keys, UnaryOperator<String> names, UnaryOperator<String> columns) {
     UuidColumn key = keys.key() == null ? null
-        : new UuidColumn(keys.key().name(), keys.key().table(), keys.key().from().stream().map(columns).toList());
+        : new UuidColumn(keys.key().name(), keys.key().table(), keys.key().from().stream().map(columns).toList(),
+            keys.key().text());
     List<UuidKeys.ForeignKey> foreignKeys = keys.foreignKeys().stream().map(f -> new UuidKeys.ForeignKey(
         names.apply(f.constraint()), new UuidColumn(names.apply(f.column().name()), f.column().table(),
-            f.column().from().stream().map(columns).toList()))).toList();
+            f.column().from().stream().map(columns).toList(), f.column().text()))).toList();
     return new UuidKeys(keys.column(), key, foreignKeys);
   }
 

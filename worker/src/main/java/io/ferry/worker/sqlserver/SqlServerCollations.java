@@ -1,5 +1,6 @@
 package io.ferry.worker.sqlserver;
 
+import io.ferry.protocol.plan.KeyText;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -56,6 +57,20 @@ final class SqlServerCollations {
   private static final Set<String> ACCENT = Set.of("ai", "as");
 
   private SqlServerCollations() {
+  }
+
+  /**
+   * The canonical text rule of a key column with this collation: by its case and accent sensitivity; a binary
+   * collation, or one this reading does not know, as case- and accent-sensitive (only trailing spaces go).
+   */
+  static KeyText keyText(String collation) {
+    Parsed parsed = parse(collation);
+    return parsed == null ? KeyText.CS_AS : switch (parsed.comparison()) {
+      case BINARY, CS_AS -> KeyText.CS_AS;
+      case CI_AS -> KeyText.CI_AS;
+      case CS_AI -> KeyText.CS_AI;
+      case CI_AI -> KeyText.CI_AI;
+    };
   }
 
   /** The collation's comparison, or null when its name is not one this reading knows. */

@@ -22,6 +22,9 @@ import java.util.Set;
  */
 public final class SqlServerExpressions {
 
+  /** What {@code newid()} becomes: built into PostgreSQL from version 13 (pgcrypto's before). */
+  static final String RANDOM_UUID = "gen_random_uuid()";
+
   /** What an operand is known to hold, as far as the translation needs to know. */
   enum Kind { TEXT, NUMBER, BIT, TIME, TIMETZ, BOOL, OTHER }
 
@@ -361,7 +364,7 @@ public final class SqlServerExpressions {
           case "getdate", "sysdatetime" -> new Item(localNow, Kind.TIME, false, null);
           case "getutcdate", "sysutcdatetime" -> new Item("(now() AT TIME ZONE 'utc')", Kind.TIME, false, null);
           case "sysdatetimeoffset" -> new Item("now()", Kind.TIMETZ, false, null);
-          default -> new Item("gen_random_uuid()", Kind.OTHER, false, null);
+          default -> new Item(RANDOM_UUID, Kind.OTHER, false, null);
         };
       }
       case "cast" -> {

@@ -1,12 +1,14 @@
 package io.ferry.worker.sqlserver;
 
 import io.ferry.protocol.plan.CopyFormat;
+import io.ferry.protocol.plan.KeyText;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.IdentifierStyle;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.KeySample;
 import io.ferry.worker.dialect.RangeRead;
+import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceDialect;
 import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.SplitKey;
@@ -88,6 +90,15 @@ public final class SqlServerSource implements SourceDialect {
   @Override
   public SourceTable forTarget(SourceTable table, TargetSpec target, List<String> warnings) {
     return "postgresql".equals(target.endpoint().engine()) ? SqlServerExpressions.forPostgres(table, warnings) : table;
+  }
+
+  /**
+   * Text compares by its collation, and always without trailing spaces (SQL Server pads the shorter side):
+   * see {@link SqlServerCollations#keyText}.
+   */
+  @Override
+  public KeyText keyText(SourceColumn column) {
+    return SqlServerTypes.isText(column.type()) ? SqlServerCollations.keyText(column.collation()) : KeyText.EXACT;
   }
 
   @Override

@@ -8,14 +8,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The first row of a resumable read as one line of PostgreSQL text COPY (how a row the target rejected
  * is recorded): each column in the text form PostgreSQL's input functions read (key text for dates,
- * numbers and binary, {@code bytea}'s {@code \x} hex, the driver's text for the rest), then the key
- * columns, escaped as text COPY escapes them.
+ * numbers and binary, {@code bytea}'s {@code \x} hex, the driver's text for the rest), then its UUID
+ * fields when the read asks for them, then the key columns, escaped as text COPY escapes them.
  */
 final class SqlServerTextRow {
 
@@ -30,12 +32,20 @@ final class SqlServerTextRow {
     for (int c = 0; c < columnTypes.size(); c++) {
       list.add(select(SqlServerSql.ident(read.columns().get(c)), columnTypes.get(c)));
     }
+    Map<String, String> types = new HashMap<>();
+    for (int c = 0; c < columnTypes.size(); c++) {
+      types.put(read.columns().get(c), columnTypes.get(c));
+    }
+    SqlServerUuids uuids = SqlServerUuids.of(read.uuids(), types, list);
     SqlServerSelect select = SqlServerSelect.of(read, list, 1);
     List<String> fields = new ArrayList<>();
     try (PreparedStatement ps = select.prepare(source); ResultSet rs = select.execute(ps)) {
       if (rs.next()) {
         for (int c = 0; c < columnTypes.size(); c++) {
           fields.add(value(rs, c + 1, columnTypes.get(c)));
+        }
+        if (uuids != null) {
+          fields.addAll(uuids.texts(rs));
         }
         for (int k = 0; k < read.keyFields(); k++) {
           fields.add(SqlServerKeyText.print(rs, select.keyIndex() + k, read.key().types().get(k)));

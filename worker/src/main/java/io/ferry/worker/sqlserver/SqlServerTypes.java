@@ -31,6 +31,18 @@ public final class SqlServerTypes {
   /** Binary collations compare by code point, as PostgreSQL's {@code "C"} does over UTF-8. */
   static final String BINARY_COLLATION = "\"pg_catalog\".\"C\"";
 
+  /** The functions the translated defaults call that a target may lack ({@code newid()}'s translation). */
+  private static List<String> functions(SourceTable table) {
+    boolean randomUuid = table.columns().stream()
+        .anyMatch(c -> c.defaultExpr() != null && c.defaultExpr().contains(SqlServerExpressions.RANDOM_UUID));
+    return randomUuid ? List.of(SqlServerExpressions.RANDOM_UUID) : List.of();
+  }
+
+  /** Whether a column of this SQL Server type is text with a collation. */
+  static boolean isText(String sqlServerType) {
+    return TEXT_TYPES.contains(SqlServerType.parse(sqlServerType).name());
+  }
+
   /** Every column mapped, collations included, ICU collations created in the table's own schema. */
   public static TypeMapping map(SourceTable table) {
     return map(table, null, true);
@@ -60,7 +72,7 @@ public final class SqlServerTypes {
       }
     }
     return new TypeMapping(List.copyOf(statements), columns, warnings, List.copyOf(required),
-        statements.isEmpty() ? List.of() : List.of("icu"));
+        statements.isEmpty() ? List.of() : List.of("icu"), functions(table));
   }
 
   /** The target collation of one column (null: the database default), adding what it needs to exist. */

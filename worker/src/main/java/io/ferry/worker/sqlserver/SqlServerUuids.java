@@ -1,5 +1,6 @@
 package io.ferry.worker.sqlserver;
 
+import io.ferry.protocol.plan.KeyText;
 import io.ferry.protocol.plan.UuidColumn;
 import io.ferry.worker.dialect.FerryUuid;
 import io.ferry.worker.dialect.RowUuids;
@@ -7,6 +8,7 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,7 +17,7 @@ import java.util.Map;
  * The UUID fields of a SQL Server read ({@link RowUuids}): the columns that feed each UUID are selected a
  * second time after the read's own columns (so the result set is still read in column order, which
  * adaptive buffering wants), and each row's values are hashed in their canonical text (PostgreSQL's text
- * of the target value) straight from the typed getters.
+ * of the target value, text made canonical by its key column's collation) straight from the typed getters.
  */
 final class SqlServerUuids {
 
@@ -59,7 +61,7 @@ final class SqlServerUuids {
         if (type == null) {
           throw new IllegalArgumentException("UUID column " + column.name() + ": no copied column " + name);
         }
-        feeds[u][k] = feed(type, column.name());
+        feeds[u][k] = feed(type, column.text().get(k), column.name());
         select.add(SqlServerSql.ident(name));
       }
     }
@@ -70,22 +72,42 @@ final class SqlServerUuids {
   void write(ResultSet rs, CopyTuples out) throws SQLException {
     int index = firstIndex;
     for (int u = 0; u < feeds.length; u++) {
-      uuid.start(prefixes[u]);
-      boolean present = true;
-      for (Feed f : feeds[u]) {
-        // Every value is read even after a NULL: the next UUID's columns follow in the result set.
-        present &= f.feed(rs, index++, uuid);
-      }
-      if (present) {
+      if (next(rs, u, index)) {
         out.field(uuid.finish(), 0, 16);
       } else {
         out.nullField();
       }
+      index += feeds[u].length;
     }
   }
 
-  /** Key types whose canonical text is read here; {@code UuidKeys} refuses the others at the plan. */
-  private static Feed feed(String sqlServerType, String uuidColumn) {
+  /** The row's UUIDs as text, null where one of its values is NULL (a row read back as text). */
+  List<String> texts(ResultSet rs) throws SQLException {
+    List<String> out = new ArrayList<>(feeds.length);
+    int index = firstIndex;
+    for (int u = 0; u < feeds.length; u++) {
+      out.add(next(rs, u, index) ? FerryUuid.uuid(uuid.finish()).toString() : null);
+      index += feeds[u].length;
+    }
+    return out;
+  }
+
+  /** Feeds UUID {@code u}'s values, read from {@code index} on; false when one is NULL (not finished then). */
+  private boolean next(ResultSet rs, int u, int index) throws SQLException {
+    uuid.start(prefixes[u]);
+    boolean present = true;
+    for (Feed f : feeds[u]) {
+      // Every value is read even after a NULL: the result set is read in column order.
+      present &= f.feed(rs, index++, uuid);
+    }
+    return present;
+  }
+
+  /**
+   * Key types whose canonical text is read here; {@code UuidKeys} refuses the others at the plan. Text is
+   * made canonical by {@code rule}, the referenced key column's ({@link FerryUuid#key(String, KeyText)}).
+   */
+  private static Feed feed(String sqlServerType, KeyText rule, String uuidColumn) {
     SqlServerType t = SqlServerType.parse(sqlServerType);
     return switch (t.name()) {
       case "bigint", "int", "smallint", "tinyint" -> (rs, i, u) -> {
@@ -107,9 +129,19 @@ final class SqlServerUuids {
         u.key(v.toPlainString());
         return true;
       };
-      case "uniqueidentifier" -> (rs, i, u) -> text(rs.getString(i), true, u);
-      case "char", "nchar", "varchar", "nvarchar", "sysname", "text", "ntext" ->
-          (rs, i, u) -> text(rs.getString(i), false, u);
+      case "uniqueidentifier" -> (rs, i, u) -> {
+        String v = rs.getString(i);
+        if (v == null) return false;
+        // PostgreSQL prints a uuid in lower case; the driver prints a uniqueidentifier in upper case.
+        u.key(v.toLowerCase(Locale.ROOT));
+        return true;
+      };
+      case "char", "nchar", "varchar", "nvarchar", "sysname", "text", "ntext" -> (rs, i, u) -> {
+        String v = rs.getString(i);
+        if (v == null) return false;
+        u.key(v, rule);
+        return true;
+      };
       case "date" -> (rs, i, u) -> {
         LocalDate v = rs.getObject(i, LocalDate.class);
         if (v == null) return false;
@@ -119,14 +151,5 @@ final class SqlServerUuids {
       default -> throw new IllegalArgumentException("UUID column " + uuidColumn + ": a key of SQL Server type "
           + sqlServerType + " has no canonical text");
     };
-  }
-
-  private static boolean text(String v, boolean lowerCase, FerryUuid u) {
-    if (v == null) {
-      return false;
-    }
-    // PostgreSQL prints a uuid in lower case; the driver prints a uniqueidentifier in upper case.
-    u.key(lowerCase ? v.toLowerCase(Locale.ROOT) : v);
-    return true;
   }
 }

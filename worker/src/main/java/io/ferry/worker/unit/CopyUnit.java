@@ -235,20 +235,19 @@ final class CopyUnit implements BinaryCopyParser.Handler {
 
   /**
    * @param keyInBand the key is taken from the rows' fields ({@link #binaryKey}) rather than appended as text
-   * @param withUuids the source appends the rows' UUID fields (the read back of a rejected row goes without)
    */
-  private RangeRead rangeRead(boolean keyInBand, boolean withUuids) {
+  private RangeRead rangeRead(boolean keyInBand) {
     TablePlan plan = assignment.plan();
     Slice slice = unit.slice();
     return new RangeRead(TableName.parse(slice.sourceTable() != null ? slice.sourceTable() : plan.sourceTable()),
         sourceColumns, key, range, lastKey, tenantColumn.valueFor(slice.tenantId()), keyInBand,
-        withUuids ? RowUuids.of(slice.tenantId(), uuids) : RowUuids.NONE, targetDialect.engine());
+        RowUuids.of(slice.tenantId(), uuids), targetDialect.engine());
   }
 
   /** Streams the range from after the last committed key (or its lower bound) to its end, chunk by chunk. */
   private void copyRest() throws SQLException, IOException {
     TablePlan plan = assignment.plan();
-    RangeRead read = rangeRead(binaryKey != null, true);
+    RangeRead read = rangeRead(binaryKey != null);
     List<String> resumeAfter = read.resumable() ? lastKey : null;
     // The key comes in the rows' own fields, or as trailing text fields that the parser takes off each row.
     parser = switch (plan.copyFormatOrBinary()) {
@@ -289,11 +288,10 @@ final class CopyUnit implements BinaryCopyParser.Handler {
    * @return false when the source's row after the checkpoint is not the one that failed (read again)
    */
   private boolean settle(SQLException error, List<String> failedKey) throws SQLException, IOException {
-    // A rejected row is recorded as the source gave it; its UUIDs follow from it (FerryUuid).
-    List<String> rowColumns = targetColumns.subList(0, targetColumns.size() - uuids.size());
+    // A rejected row is recorded with its UUIDs: ferry.rejects ties it to them, and it loads again as it was.
     RowReadBack.Row row;
     try (Connection source = connections.source(sourceDialect, assignment.source())) {
-      row = RowReadBack.first(sourceDialect, source, rangeRead(false, false), rowColumns.size());
+      row = RowReadBack.first(sourceDialect, source, rangeRead(false), targetColumns.size());
     }
     if (row == null || (failedKey != null && !failedKey.equals(row.key()))) {
       LOG.info("{}: the source's row after key {} changed while a rejected row was isolated; reading again",
@@ -310,7 +308,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     }
     Slice slice = unit.slice();
     store.recordReject(target, new RejectedRow(unit.jobId(), unit.id(), slice.tenantId(), slice.table(), row.key(),
-        rowColumns, row.payload(), row.truncated(), message, error.getSQLState()));
+        targetColumns, row.payload(), row.truncated(), message, error.getSQLState()));
     Checkpoint cp = new Checkpoint(unit.jobId(), unit.id(), unit.lease().epoch(), row.key(), rows, bytes, chunks, false,
         rejected + 1);
     if (!store.writeAndCommit(target, cp, false)) {

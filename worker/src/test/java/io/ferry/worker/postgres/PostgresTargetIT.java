@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,24 @@ class PostgresTargetIT {
       assertThat(setting(finisher, "lock_timeout")).as("the bound ends with the transaction").isEqualTo("0");
       writer.rollback();
     }
+  }
+
+  /**
+   * A translated default's function is looked up as the DDL's call would resolve it; the problem names the
+   * server's version and how to get the function ({@code gen_random_uuid()} is built in from PostgreSQL 13).
+   */
+  @Test
+  void functionsTheTargetCannotCallAreNamedWithTheServersVersion() throws Exception {
+    try (Connection c = DBS.open(url); Statement st = c.createStatement()) {
+      st.execute("CREATE FUNCTION public.ferry_made_here() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+      Map<String, String> missing = new PostgresTarget().missingFunctions(c,
+          List.of("gen_random_uuid()", "ferry_made_here()", "ferry_not_here()"));
+      assertThat(missing).containsOnlyKeys("ferry_not_here()");
+      assertThat(missing.get("ferry_not_here()")).startsWith("the target is PostgreSQL " + setting(c, "server_version"));
+    }
+    assertThat(PostgresTarget.howToProvide("gen_random_uuid()", "12.19")).isEqualTo("the target is PostgreSQL 12.19,"
+        + " which has it built in from version 13 on: use a PostgreSQL 13 or later target, or run CREATE EXTENSION"
+        + " pgcrypto in the target database (it provides gen_random_uuid() on older servers)");
   }
 
   private static String setting(Connection c, String name) throws SQLException {

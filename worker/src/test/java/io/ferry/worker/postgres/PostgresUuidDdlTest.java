@@ -85,8 +85,9 @@ class PostgresUuidDdlTest {
   void finishRegistersTheTableInTheIdMap() {
     String idMap = ddl(Mode.CREATE).finish().stream().filter(s -> s.contains("ferry.id_map")).findFirst().orElseThrow();
     assertThat(idMap).contains("pg_advisory_xact_lock", "CREATE OR REPLACE VIEW ferry.id_map AS ",
-        "'SELECT \"district_id\"::text AS tenant, ''dbo.students''::text AS table_name, ARRAY[\"id\"::text]"
-            + " AS source_key, \"uuid\" AS id, ''app.students''::text AS target_table FROM \"app\".\"students\"'");
+        "'SELECT \"district_id\"::text AS tenant, ''dbo.students''::text AS table_name,"
+            + " ARRAY[\"id\"::text COLLATE pg_catalog.\"default\"] AS source_key, \"uuid\" AS id,"
+            + " ''app.students''::text AS target_table FROM \"app\".\"students\"'");
   }
 
   @Test

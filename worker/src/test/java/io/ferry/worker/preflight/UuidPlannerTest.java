@@ -2,6 +2,7 @@ package io.ferry.worker.preflight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.protocol.plan.KeyText;
 import io.ferry.protocol.plan.UuidColumn;
 import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceForeignKey;
@@ -35,7 +36,8 @@ class UuidPlannerTest {
   }
 
   private UuidKeys plan(SourceTable table) {
-    return new UuidPlanner("uuid").plan(table, JOB, KEYS::get, problems, warnings);
+    return new UuidPlanner("uuid").plan(table, JOB, t -> t.equals(table.name()) ? UuidPlanner.Key.exact(table.primaryKey())
+        : UuidPlanner.Key.exact(KEYS.get(t)), problems, warnings);
   }
 
   @Test
@@ -75,5 +77,24 @@ class UuidPlannerTest {
     assertThat(problems).hasSize(2);
     assertThat(problems.get(0)).contains("already has a column named uuid", "choose another target.uuidColumn");
     assertThat(problems.get(1)).contains("column at (timestamp(6) without time zone) cannot feed the UUID column uuid");
+  }
+
+  /**
+   * A foreign key's values are made canonical by the rules of the parent's key columns (their collation),
+   * whatever the referencing columns' own collation: both sides then name the same UUID.
+   */
+  @Test
+  void aForeignKeysValuesTakeTheParentKeysTextRules() {
+    UuidPlanner.Key courses = new UuidPlanner.Key(List.of("code", "term"), List.of(KeyText.CI_AS, KeyText.EXACT));
+    SourceTable table = table(List.of("id"), List.of(SourceColumn.plain("id", "integer", false),
+        SourceColumn.plain("c_term", "integer", true), SourceColumn.plain("c_code", "character varying(10)", true)),
+        fk("fk_course", List.of("c_term", "c_code"), COURSES, List.of("term", "code")));
+    UuidKeys keys = new UuidPlanner("uuid").plan(table, JOB, t -> t.equals(COURSES) ? courses
+        : UuidPlanner.Key.exact(List.of("id")), problems, warnings);
+    assertThat(keys.foreignKey("fk_course")).contains(new UuidColumn("c_term_c_code_uuid", "dbo.courses",
+        List.of("c_code", "c_term"), List.of(KeyText.CI_AS, KeyText.EXACT)));
+    assertThat(keys.key().text()).containsExactly(KeyText.EXACT);
+    UuidKeys renamed = UuidPlanner.renamed(keys, String::toUpperCase, String::toUpperCase);
+    assertThat(renamed.foreignKeys().get(0).column().text()).containsExactly(KeyText.CI_AS, KeyText.EXACT);
   }
 }

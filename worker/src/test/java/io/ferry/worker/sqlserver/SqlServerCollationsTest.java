@@ -2,6 +2,7 @@ package io.ferry.worker.sqlserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.protocol.plan.KeyText;
 import io.ferry.worker.dialect.SourceColumn;
 import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.TableName;
@@ -112,5 +113,23 @@ class SqlServerCollationsTest {
 
   private static SourceColumn text(String name, String type, String collation) {
     return new SourceColumn(name, type, true, null, null, null, null, collation, null);
+  }
+
+  /** A key's canonical text follows its collation's case and accent sensitivity; trailing spaces always go. */
+  @Test
+  void keyTextFollowsTheCollationsSensitivity() {
+    assertThat(SqlServerCollations.keyText("SQL_Latin1_General_CP1_CI_AS")).isEqualTo(KeyText.CI_AS);
+    assertThat(SqlServerCollations.keyText("bbf_unicode_cp1_ci_ai")).isEqualTo(KeyText.CI_AI);
+    assertThat(SqlServerCollations.keyText("Latin1_General_100_CS_AI_SC_UTF8")).isEqualTo(KeyText.CS_AI);
+    assertThat(SqlServerCollations.keyText("Latin1_General_CS_AS")).isEqualTo(KeyText.CS_AS);
+    assertThat(SqlServerCollations.keyText("Latin1_General_BIN2")).isEqualTo(KeyText.CS_AS);
+    assertThat(SqlServerCollations.keyText("Latin1_General")).isEqualTo(KeyText.CS_AS);
+    SqlServerSource source = new SqlServerSource();
+    assertThat(source.keyText(new SourceColumn("c", "nvarchar(20)", false, null, null, null, null,
+        "Latin1_General_CI_AS", null))).isEqualTo(KeyText.CI_AS);
+    assertThat(source.keyText(new SourceColumn("c", "char(4)", false, null, null, null, null, "Latin1_General_BIN", null)))
+        .isEqualTo(KeyText.CS_AS);
+    assertThat(source.keyText(SourceColumn.plain("id", "int", false))).isEqualTo(KeyText.EXACT);
+    assertThat(source.keyText(SourceColumn.plain("g", "uniqueidentifier", false))).isEqualTo(KeyText.EXACT);
   }
 }

@@ -81,4 +81,17 @@ class SqlServerTypesTest {
     assertThat(mapping.warnings()).hasSize(2).anySatisfy(w -> assertThat(w).contains("dbo.t.v", "sql_variant"))
         .anySatisfy(w -> assertThat(w).contains("dbo.t.at", "rounded to microseconds"));
   }
+
+  /** {@code newid()} lands as {@code gen_random_uuid()}, which the target's preflight then looks for. */
+  @Test
+  void aDefaultCallingGenRandomUuidNamesTheFunction() {
+    SourceTable plain = new SourceTable(new TableName("dbo", "t"), false, List.of(SourceColumn.plain("id", "int", false)),
+        List.of("id"), List.of(), List.of(), 0, 0);
+    assertThat(SqlServerTypes.map(plain).functions()).isEmpty();
+    SourceTable withNewid = SqlServerExpressions.forPostgres(new SourceTable(new TableName("dbo", "t"), false,
+        List.of(new SourceColumn("id", "uniqueidentifier", false, "(newid())", null, null, null)),
+        List.of("id"), List.of(), List.of(), 0, 0), new java.util.ArrayList<>());
+    assertThat(withNewid.columns().get(0).defaultExpr()).isEqualTo("(gen_random_uuid())");
+    assertThat(SqlServerTypes.map(withNewid).functions()).containsExactly("gen_random_uuid()");
+  }
 }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.PreflightReply;
+import io.ferry.protocol.plan.KeyText;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.spec.SourceSpec;
 import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
@@ -18,6 +20,7 @@ import io.ferry.protocol.unit.UnitKind;
 import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.Units;
 import io.ferry.worker.dialect.FerryUuid;
+import io.ferry.worker.dialect.KeyCanon;
 import io.ferry.worker.dialect.SourceTable;
 import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableName;
@@ -54,6 +57,8 @@ class SqlServerUuidKeysIT {
   private static final SqlServerDatabases MSSQL = new SqlServerDatabases();
   private static final TestPostgres PG = new TestPostgres();
   private static final Map<String, String> DISTRICTS = new LinkedHashMap<>();
+  /** Tenants of single tests, by id. */
+  private static final Map<String, String> OTHERS = new java.util.concurrent.ConcurrentHashMap<>();
   private static final Map<String, List<KeyRange>> RANGES = new java.util.concurrent.ConcurrentHashMap<>();
   private static final ConnectionPools POOLS = new ConnectionPools(ConnectionPools.Settings.forWorker(2));
   private final UnitExecutor executor = new UnitExecutor(POOLS);
@@ -119,14 +124,16 @@ class SqlServerUuidKeysIT {
             .isEqualTo(count(st, "SELECT count(*) FROM app." + table)).isGreaterThan(0);
       }
       assertKeys(st, "schools", "id::text");
-      assertKeys(st, "courses", "code, term::text");
+      // The server's default collation is case-insensitive: a course's code feeds its UUID case-folded.
+      assertKeys(st, "courses", "code, term::text", KeyText.CI_AS, KeyText.EXACT);
       assertKeys(st, "students", "id::text");
       assertKeys(st, "enrollments", "id::text");
       assertKeys(st, "rates", "day::text, amount::text");
       assertReferences(st, "students", "school_id_uuid", "dbo.schools", "school_id::text");
       assertReferences(st, "students", "mentor_id_uuid", "dbo.students", "mentor_id::text");
       assertReferences(st, "enrollments", "student_id_uuid", "dbo.students", "student_id::text");
-      assertReferences(st, "enrollments", "course_term_course_code_uuid", "dbo.courses", "course_code, course_term::text");
+      assertReferences(st, "enrollments", "course_term_course_code_uuid", "dbo.courses", "course_code, course_term::text",
+          KeyText.CI_AS, KeyText.EXACT);
       assertThat(count(st, "SELECT count(*) FROM app.students WHERE school_id IS NULL AND school_id_uuid IS NULL"))
           .isEqualTo(8);
 
@@ -151,10 +158,15 @@ class SqlServerUuidKeysIT {
             .containsExactly("d2", "dbo.students", "{7}", "app.students");
       }
       st.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+      // Keys without case-insensitive text recompute from ferry.id_map as they are; a course's code through
+      // ferry.uuid_key_text with its collation's rule.
       assertThat(count(st, "SELECT count(*) FROM ferry.id_map WHERE ferry.uuid_v5(tenant, table_name, source_key) = id"))
-          .isEqualTo(count(st, "SELECT count(*) FROM ferry.id_map"));
-      assertThat(count(st, "SELECT count(*) FROM app.enrollments WHERE course_term_course_code_uuid"
-          + " = ferry.uuid_v5(district, 'dbo.courses', ARRAY[course_code, course_term::text])"))
+          .isEqualTo(count(st, "SELECT count(*) FROM ferry.id_map WHERE table_name <> 'dbo.courses'"));
+      assertThat(count(st, "SELECT count(*) FROM ferry.id_map WHERE table_name = 'dbo.courses' AND ferry.uuid_v5(tenant,"
+          + " table_name, ARRAY[ferry.uuid_key_text(source_key[1], 'ci_as'), source_key[2]]) = id"))
+          .isEqualTo(count(st, "SELECT count(*) FROM app.courses"));
+      assertThat(count(st, "SELECT count(*) FROM app.enrollments WHERE course_term_course_code_uuid = ferry.uuid_v5(district,"
+          + " 'dbo.courses', ARRAY[ferry.uuid_key_text(course_code, 'ci_as'), course_term::text])"))
           .isEqualTo(count(st, "SELECT count(*) FROM app.enrollments WHERE course_code IS NOT NULL"));
     }
   }
@@ -176,6 +188,119 @@ class SqlServerUuidKeysIT {
       assertThat(count(st, "SELECT count(*) FROM app.students")).isEqualTo(60);
       assertThat(TestPostgres.stringOf(t, "SELECT string_agg(uuid::text || school_id_uuid::text, ',' ORDER BY uuid)"
           + " FROM app.students")).isEqualTo(before);
+    }
+  }
+
+  /**
+   * SQL Server matches a foreign key to its parent's key by the key's collation and without trailing spaces:
+   * {@code 'ABC '} references {@code 'abc'} under a case-insensitive one, {@code 'MALMO'} references
+   * {@code 'Malmö'} under an accent-insensitive one. Their UUIDs agree, so the foreign keys hold on the target;
+   * a row the target rejects is recorded with its UUIDs and loads back from {@code ferry.rejects} as it was.
+   */
+  @Test
+  void foreignKeysThatMatchTheirParentOnlyByTheCollationGetTheParentsUuid() throws Exception {
+    String url = MSSQL.create("uuid_ci");
+    OTHERS.put("d3", url);
+    MSSQL.execute(url,
+        "CREATE TABLE dbo.codes (code varchar(10) COLLATE SQL_Latin1_General_CP1_CI_AS NOT NULL PRIMARY KEY,"
+            + " name nvarchar(20))",
+        "CREATE TABLE dbo.towns (name nvarchar(20) COLLATE Latin1_General_CI_AI NOT NULL PRIMARY KEY)",
+        "CREATE TABLE dbo.uses (id int PRIMARY KEY,"
+            + " code varchar(10) COLLATE SQL_Latin1_General_CP1_CI_AS NULL REFERENCES dbo.codes (code),"
+            + " town nvarchar(20) COLLATE Latin1_General_CI_AI NULL, note nvarchar(20))",
+        "INSERT INTO dbo.codes VALUES ('abc', N'a'), ('XY', N'x'), ('Déjà', N'd')",
+        "INSERT INTO dbo.towns VALUES (N'Malmö'), (N'Zürich ')",
+        "INSERT INTO dbo.uses VALUES (1, 'ABC ', N'MALMO', N'ok'), (2, 'abc', N'malmö ', N'ok'),"
+            + " (3, 'Abc  ', N'zurich', N'ok'), (4, 'xy', N'ZÜRICH', N'bad'), (5, 'XY ', NULL, N'ok'),"
+            + " (6, 'DÉJÀ ', N'Malmo', N'ok'), (7, NULL, NULL, N'ok')",
+        // Babelfish cannot check an accent-insensitive foreign key as a row is inserted, only when it is added.
+        "ALTER TABLE dbo.uses ADD CONSTRAINT fk_town FOREIGN KEY (town) REFERENCES dbo.towns (name)");
+    String target = PG.create("uuid_keys_ci");
+    List<TablePlan> plans = preflight(spec(target, Mode.CREATE, "dbo.*", Map.of("d3", url)));
+    prepare(plans, target, "ci");
+    try (Connection t = PG.open(target); Statement st = t.createStatement()) {
+      st.execute("ALTER TABLE app.uses ADD CONSTRAINT no_bad CHECK (note <> 'bad')");
+    }
+    for (TablePlan p : plans) {
+      ok(new Assignment(Units.unit("ci-copy-" + p.targetTable(), JOB, UnitKind.COPY, p, KeyRange.ALL, 1), p, source(p),
+          PG.connection(target), "district", List.of(), 2, 64L * 1024 * 1024, Mode.CREATE, List.of(),
+          RowErrorPolicy.REJECT));
+    }
+
+    try (Connection t = PG.open(target); Statement st = t.createStatement()) {
+      UUID code = FerryUuid.of("d3", "dbo.codes", List.of("xy"));
+      UUID town = FerryUuid.of("d3", "dbo.towns", List.of("zurich"));
+      try (ResultSet rs = st.executeQuery("SELECT row_key, columns, payload FROM ferry.rejects WHERE job_id = '" + JOB
+          + "' AND table_name = 'app.uses'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("[\"4\"]");
+        List<String> columns = List.of(io.ferry.protocol.Json.decode(rs.getString(2), String[].class));
+        assertThat(columns.subList(0, 6)).containsExactly("district", "id", "code", "town", "note", "uuid");
+        assertThat(columns.subList(6, 8)).containsExactlyInAnyOrder("code_uuid", "town_uuid");
+        Map<String, String> fields = new LinkedHashMap<>();
+        String[] payload = rs.getString(3).split("\t", -1);
+        for (int f = 0; f < columns.size(); f++) {
+          fields.put(columns.get(f), payload[f]);
+        }
+        assertThat(fields).containsExactlyInAnyOrderEntriesOf(Map.of("district", "d3", "id", "4", "code", "xy",
+            "town", "ZÜRICH", "note", "bad", "uuid", FerryUuid.of("d3", "dbo.uses", List.of("4")).toString(),
+            "code_uuid", code.toString(), "town_uuid", town.toString()));
+        assertThat(rs.next()).isFalse();
+        st.execute("ALTER TABLE app.uses DROP CONSTRAINT no_bad");
+        long loaded = t.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY app.uses ("
+            + String.join(", ", columns) + ") FROM STDIN", new java.io.StringReader(TestPostgres.stringOf(t,
+            "SELECT payload FROM ferry.rejects WHERE table_name = 'app.uses'") + "\n"));
+        assertThat(loaded).isEqualTo(1);
+      }
+    }
+    finish(plans, target, "ci");
+
+    try (Connection t = PG.open(target); Statement st = t.createStatement()) {
+      // Rows exact: every value as the source holds it, trailing spaces and case included.
+      List<String> source = new ArrayList<>();
+      try (Connection s = MSSQL.open(url); Statement ss = s.createStatement();
+           ResultSet rs = ss.executeQuery("SELECT id, code, town, note FROM dbo.uses ORDER BY id")) {
+        while (rs.next()) {
+          source.add(rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
+        }
+      }
+      assertThat(TestPostgres.stringOf(t, "SELECT string_agg(id || '|' || coalesce(code, 'null') || '|'"
+          + " || coalesce(town, 'null') || '|' || note, ',' ORDER BY id) FROM app.uses"))
+          .isEqualTo(String.join(",", source));
+      // The foreign keys were restored over the UUIDs, and every reference finds its parent.
+      assertThat(count(st, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated"
+          + " AND conrelid = 'app.uses'::regclass")).isEqualTo(2);
+      assertThat(count(st, "SELECT count(*) FROM app.uses u JOIN app.codes c ON c.uuid = u.code_uuid")).isEqualTo(6);
+      assertThat(count(st, "SELECT count(*) FROM app.uses u JOIN app.towns w ON w.uuid = u.town_uuid")).isEqualTo(5);
+      assertKeys(st, "codes", "code", KeyText.CI_AS);
+      assertKeys(st, "towns", "name", KeyText.CI_AI);
+      assertReferences(st, "uses", "code_uuid", "dbo.codes", "code", KeyText.CI_AS);
+      assertReferences(st, "uses", "town_uuid", "dbo.towns", "town", KeyText.CI_AI);
+      // Case-sensitive keys without trailing spaces keep the UUIDs they always had.
+      assertThat(FerryUuid.of("d3", "dbo.codes", List.of("abc"), List.of(KeyText.CI_AS)))
+          .isEqualTo(FerryUuid.of("d3", "dbo.codes", List.of("abc")));
+
+      // The target recomputes them in SQL, with the same canonical text as the copy.
+      st.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+      assertThat(count(st, "SELECT count(*) FROM app.uses WHERE code_uuid"
+          + " = ferry.uuid_v5(district, 'dbo.codes', ARRAY[ferry.uuid_key_text(code, 'ci_as')])")).isEqualTo(6);
+      assertThat(count(st, "SELECT count(*) FROM app.uses WHERE town_uuid"
+          + " = ferry.uuid_v5(district, 'dbo.towns', ARRAY[ferry.uuid_key_text(town, 'ci_ai')])")).isEqualTo(5);
+      StringBuilder every = new StringBuilder("  A\u0301e\u0308 ");
+      for (int c = 0x21; c < 0x600; c++) {
+        every.append((char) c);
+      }
+      every.append("\uD801\uDC00 \t  ");
+      try (PreparedStatement ps = t.prepareStatement("SELECT ferry.uuid_key_text(?, ?)")) {
+        for (KeyText rule : KeyText.values()) {
+          ps.setString(1, every.toString());
+          ps.setString(2, rule.wireName());
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            assertThat(rs.getString(1)).as(rule.wireName()).isEqualTo(KeyCanon.canonical(every.toString(), rule));
+          }
+        }
+      }
     }
   }
 
@@ -201,7 +326,7 @@ class SqlServerUuidKeysIT {
         + " (drop_recreate)"));
   }
 
-  private static void assertKeys(Statement st, String table, String keyText) throws SQLException {
+  private static void assertKeys(Statement st, String table, String keyText, KeyText... rules) throws SQLException {
     int rows = 0;
     try (ResultSet rs = st.executeQuery("SELECT district, uuid, " + keyText + " FROM app." + table)) {
       int keys = rs.getMetaData().getColumnCount() - 2;
@@ -211,7 +336,7 @@ class SqlServerUuidKeysIT {
           key.add(rs.getString(3 + k));
         }
         assertThat(rs.getObject(2, UUID.class)).as(table + " " + key)
-            .isEqualTo(FerryUuid.of(rs.getString(1), "dbo." + table, key));
+            .isEqualTo(FerryUuid.of(rs.getString(1), "dbo." + table, key, rules(rules, keys)));
         rows++;
       }
     }
@@ -219,8 +344,8 @@ class SqlServerUuidKeysIT {
   }
 
   /** Every non-NULL UUID of a foreign key is the function of its values, and the row it names is its parent. */
-  private static void assertReferences(Statement st, String table, String column, String parent, String keyText)
-      throws SQLException {
+  private static void assertReferences(Statement st, String table, String column, String parent, String keyText,
+      KeyText... rules) throws SQLException {
     int rows = 0;
     try (ResultSet rs = st.executeQuery("SELECT district, " + column + ", " + keyText + " FROM app." + table)) {
       int keys = rs.getMetaData().getColumnCount() - 2;
@@ -229,12 +354,17 @@ class SqlServerUuidKeysIT {
         for (int k = 0; k < keys; k++) {
           key.add(rs.getString(3 + k));
         }
-        UUID expected = key.contains(null) ? null : FerryUuid.of(rs.getString(1), parent, key);
+        UUID expected = key.contains(null) ? null : FerryUuid.of(rs.getString(1), parent, key, rules(rules, keys));
         assertThat(rs.getObject(2, UUID.class)).as(table + "." + column + " " + key).isEqualTo(expected);
         rows += expected == null ? 0 : 1;
       }
     }
     assertThat(rows).as(table + "." + column).isPositive();
+  }
+
+  /** The rules given, else every value as it is. */
+  private static List<KeyText> rules(KeyText[] rules, int keys) {
+    return rules.length == 0 ? java.util.Collections.nCopies(keys, KeyText.EXACT) : List.of(rules);
   }
 
   private static long count(Statement st, String sql) throws SQLException {
@@ -245,8 +375,12 @@ class SqlServerUuidKeysIT {
   }
 
   private static JobSpec spec(String target, Mode mode, String include) {
+    return spec(target, mode, include, DISTRICTS);
+  }
+
+  private static JobSpec spec(String target, Mode mode, String include, Map<String, String> districts) {
     List<TenantSpec> tenants = new ArrayList<>();
-    DISTRICTS.forEach((id, url) -> {
+    districts.forEach((id, url) -> {
       Endpoint e = MSSQL.connection(url);
       tenants.add(new TenantSpec(id, e.url(), e.user(), e.password()));
     });
@@ -256,23 +390,41 @@ class SqlServerUuidKeysIT {
   }
 
   private static List<TablePlan> preflight(String target, Mode mode, String include) {
-    PreflightReply reply = new Preflight().run(spec(target, mode, include));
+    return preflight(spec(target, mode, include));
+  }
+
+  private static List<TablePlan> preflight(JobSpec spec) {
+    PreflightReply reply = new Preflight().run(spec);
     assertThat(reply.problems()).isEmpty();
     return reply.plans();
   }
 
   /** Prepare, copies (children before parents: nothing looks a parent up), finish, then the foreign keys. */
   private void run(List<TablePlan> plans, String target, Mode mode, String prefix) throws SQLException {
-    Map<String, TablePlan> byTarget = new LinkedHashMap<>();
-    plans.forEach(p -> byTarget.putIfAbsent(p.targetTable(), p));
-    ok(Units.types(prefix + "-prepare-types", JOB, plans, source(plans.get(0)), PG.connection(target)));
-    for (TablePlan p : byTarget.values()) {
-      ok(Units.statements(prefix + "-prepare-" + p.targetTable(), JOB, UnitKind.PREPARE, p, p.ddl().prepare(), source(p),
-          PG.connection(target)));
-    }
+    prepare(plans, target, prefix);
     for (TablePlan p : plans.reversed()) {
       copy(p, target, mode, prefix);
     }
+    finish(plans, target, prefix);
+  }
+
+  private void prepare(List<TablePlan> plans, String target, String prefix) {
+    ok(Units.types(prefix + "-prepare-types", JOB, plans, source(plans.get(0)), PG.connection(target)));
+    for (TablePlan p : byTarget(plans).values()) {
+      ok(Units.statements(prefix + "-prepare-" + p.targetTable(), JOB, UnitKind.PREPARE, p, p.ddl().prepare(), source(p),
+          PG.connection(target)));
+    }
+  }
+
+  private static Map<String, TablePlan> byTarget(List<TablePlan> plans) {
+    Map<String, TablePlan> byTarget = new LinkedHashMap<>();
+    plans.forEach(p -> byTarget.putIfAbsent(p.targetTable(), p));
+    return byTarget;
+  }
+
+  /** Each table's finish, then the foreign keys. */
+  private void finish(List<TablePlan> plans, String target, String prefix) {
+    Map<String, TablePlan> byTarget = byTarget(plans);
     List<String> foreignKeys = new ArrayList<>();
     for (TablePlan p : byTarget.values()) {
       ok(Units.statements(prefix + "-finish-" + p.targetTable(), JOB, UnitKind.FINISH, p, p.ddl().finish(), source(p),
@@ -317,6 +469,6 @@ class SqlServerUuidKeysIT {
   }
 
   private static Endpoint source(TablePlan p) {
-    return MSSQL.connection(DISTRICTS.get(p.tenantId()));
+    return MSSQL.connection(DISTRICTS.containsKey(p.tenantId()) ? DISTRICTS.get(p.tenantId()) : OTHERS.get(p.tenantId()));
   }
 }
