@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,11 +48,14 @@ class SqlServerFaultInjectionIT {
   static final int ITEMS = 20_000;
   /** The SQL Server → SQL Server job's items: loads into Babelfish are slower, so fewer rows last as long. */
   static final int S2S_ITEMS = 4_000;
-  static final int S2S_ROWS_PER_SECOND = 400;
+  static final int S2S_ROWS_PER_SECOND = 200;
   static final int TAGS = 50;
   static final List<String> TABLES = List.of("items", "tags");
-  /** Job-wide: 60,000 item rows take ~10 s, so each of the three item units is mid-copy for seconds. */
-  static final int ROWS_PER_SECOND = 6_000;
+  /**
+   * Job-wide: 60,000 item rows take ~20 s, so each item unit is mid-copy for seconds, and the job still copies
+   * when the worker killed first has lost its leases and the coordinator is killed.
+   */
+  static final int ROWS_PER_SECOND = 3_000;
   static final String[] COORDINATOR_ARGS = {"--lease-timeout", "4s", "--chunk-rows", "1000"};
   static final Duration JOB_LIMIT = Duration.ofMinutes(3);
   static final String PASSWORD_ENV = "FERRY_IT_MSSQL_PASSWORD";
@@ -134,8 +139,16 @@ class SqlServerFaultInjectionIT {
 
   @Test
   void everyRowOnceAfterAWorkerAndTheCoordinatorAreKilledMidCopy() throws Exception {
+    // Submitted together: a submission waits for its preflight, which on a busy server takes longer than a copy.
+    CompletableFuture<String> s2s = CompletableFuture.supplyAsync(() -> {
+      try {
+        return submitSqlServerToSqlServer();
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    });
     String job = submit();
-    s2sJob = submitSqlServerToSqlServer();
+    s2sJob = s2s.join();
 
     // 1. kill -9 a worker holding a unit of each job that is part-way through its range.
     List<String> units = Poll.until("a worker with a copy unit of each job part-way through its range", JOB_LIMIT,
