@@ -24,8 +24,8 @@ import java.util.List;
  * <p>In the modes that keep existing tables ({@code truncate}, {@code append}, {@code upsert}) the table may
  * already carry its keys, so every finish statement looks first. {@code append} and {@code upsert} create a
  * missing table <em>with</em> its primary key: append must detect a duplicate key as it is written, and
- * upsert finds existing rows by it. {@code preserve_schema} runs no DDL: finish only moves identities past
- * the copied values. {@code TRUNCATE TABLE} is refused while any foreign key references the table, so the
+ * upsert finds existing rows by it. {@code preserve_schema} creates nothing: prepare only drops the job's
+ * foreign keys into the table (on record, as below), finish only moves identities past the copied values. {@code TRUNCATE TABLE} is refused while any foreign key references the table, so the
  * foreign keys into it from the job's tables are dropped first and recorded ({@link SqlServerForeignKeyDrops});
  * the job's last finish restores them.
  */
@@ -44,7 +44,10 @@ final class SqlServerDdl {
 
   static List<String> prepare(DdlRequest r) {
     if (r.mode() == Mode.PRESERVE_SCHEMA) {
-      return List.of();
+      // The tables stay as they are, but units load them in any order: the job's foreign keys into this one go
+      // (on record) and the job's last finish restores them.
+      return List.of(SqlServerForeignKeyDrops.dropSql(List.copyOf(r.jobTables().values()), List.of(r.target()), true,
+          SqlServerForeignKeyDrops.SESSION_JOB, SqlServerForeignKeyDrops.SESSION_UNIT));
     }
     String table = SqlServerSql.table(r.target());
     List<String> out = new ArrayList<>();

@@ -118,9 +118,11 @@ class SqlServerDdlTest {
   }
 
   @Test
-  void preserveSchemaRunsNoDdlAndOnlyMovesIdentities() {
+  void preserveSchemaCreatesNothingDropsTheJobsForeignKeysIntoItOnRecordAndOnlyMovesIdentities() {
     TableDdl ddl = ddl(Mode.PRESERVE_SCHEMA, null);
-    assertThat(ddl.prepare()).isEmpty();
+    // Units load the tables in any order: a row whose parent is not copied yet must not be refused.
+    assertThat(ddl.prepare()).singleElement().asString().contains("INSERT INTO ferry.dropped_constraints")
+        .contains("fk.referenced_object_id IN (OBJECT_ID(N'[sales].[orders]'))");
     assertThat(ddl.foreignKeys()).isEmpty();
     assertThat(ddl.finish()).singleElement().asString().contains("DBCC CHECKIDENT");
   }
