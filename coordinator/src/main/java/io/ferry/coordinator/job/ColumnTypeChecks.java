@@ -20,7 +20,18 @@ final class ColumnTypeChecks {
   private ColumnTypeChecks() {
   }
 
-  static void check(Map<String, String> columnTypes, List<String> problems) {
+  /**
+   * @param engine the target's engine (null when unknown): a SQL Server target takes no overrides. Its columns keep
+   *               their source types and values travel in their exact SQL Server form, which a column of another
+   *               type could not decode; a conversion is done in SQL Server (a view or a computed column).
+   */
+  static void check(Map<String, String> columnTypes, String engine, List<String> problems) {
+    if (!columnTypes.isEmpty() && "sqlserver".equals(engine)) {
+      problems.add("target.columnTypes: a SQL Server target keeps every column's SQL Server type and takes no overrides"
+          + " (" + String.join(", ", columnTypes.keySet()) + "); remove target.columnTypes, or change the type on the"
+          + " target after the copy (ALTER TABLE … ALTER COLUMN)");
+      return;
+    }
     columnTypes.forEach((column, type) -> {
       String at = "target.columnTypes['" + column + "']";
       if (column == null || !COLUMN.matcher(column).matches()) {

@@ -161,7 +161,7 @@ public final class SpecValidator {
       problems.add("target.identifiers '" + target.identifiers() + "' is not an identifier style: use one of "
           + String.join(", ", IdentifierStyle.names()) + " (default: snake_case from SQL Server, preserve from PostgreSQL)");
     }
-    ColumnTypeChecks.check(target.columnTypesOrNone(), problems);
+    ColumnTypeChecks.check(target.columnTypesOrNone(), engine, problems);
     if (target.collations() != null && !Set.of(TargetSpec.COLLATIONS_MAP, TargetSpec.COLLATIONS_DEFAULT).contains(target.collations())) {
       problems.add("target.collations '" + target.collations() + "' is not valid: map (text columns compare as on the source,"
           + " e.g. case-insensitively) or default (the target database's default collation)");

@@ -132,6 +132,19 @@ class SpecValidatorTest {
         "target.columnTypes['dbo.Orders.Memo']: a target type is required, e.g. numeric(12,2)");
   }
 
+  @Test
+  void aSqlServerTargetTakesNoColumnTypeOverrides() {
+    Map<String, String> types = new LinkedHashMap<>();
+    types.put("dbo.Orders.Total", "decimal(20,4)");
+    types.put("dbo.Orders.Notes", "nvarchar(200)");
+    JobSpec spec = new JobSpec("n", new SourceSpec("sqlserver", List.of(new TenantSpec("d1", "jdbc:sqlserver://h;databaseName=d1",
+        "u", null))), new TargetSpec("sqlserver", "jdbc:sqlserver://h;databaseName=all", "u", null, null, null, null, null,
+        null, types, null), null, Mode.CREATE, null);
+    assertThat(SpecValidator.validate(spec)).containsExactly("target.columnTypes: a SQL Server target keeps every column's"
+        + " SQL Server type and takes no overrides (dbo.Orders.Total, dbo.Orders.Notes); remove target.columnTypes, or change"
+        + " the type on the target after the copy (ALTER TABLE … ALTER COLUMN)");
+  }
+
   private static TargetSpec namingTarget(String identifiers, Map<String, String> columnTypes) {
     TargetSpec t = VALID.target();
     return new TargetSpec(t.engine(), t.url(), t.user(), t.password(), t.schema(), t.tenantColumn(), null, null, identifiers, columnTypes, null);

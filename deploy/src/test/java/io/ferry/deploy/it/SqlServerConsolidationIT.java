@@ -37,6 +37,9 @@ class SqlServerConsolidationIT {
   static final String SERVER = env("FERRY_TEST_MSSQL_URL", "jdbc:sqlserver://127.0.0.1:1433;encrypt=false;trustServerCertificate=true");
   static final String USER = env("FERRY_TEST_MSSQL_USER", "ferry");
   static final String PASSWORD = env("FERRY_TEST_MSSQL_PASSWORD", "Ferry-test-1");
+  /** District 3's small tables of every key shape and type that the SQL Server → SQL Server mode tests copy. */
+  static final List<String> MODES = List.of("modes.people", "modes.schools", "modes.classes", "modes.devices",
+      "modes.badges", "modes.measures");
 
   final Map<String, String> districts = new LinkedHashMap<>();
   final List<String> created = new ArrayList<>();
@@ -56,6 +59,9 @@ class SqlServerConsolidationIT {
       fill(url, district, PEOPLE.get(district));
       try (Connection c = open(url)) {
         SqlServerShapes.create(c, Integer.parseInt(district.substring(1)));
+        if (district.equals("d3")) {
+          SqlServerShapes.createModes(c);
+        }
       }
       // Children that SQL Server matches to a case-insensitive parent key only by its collation.
       execute(url, "CREATE SCHEMA ci", "CREATE TABLE ci.codes (code varchar(10) COLLATE SQL_Latin1_General_CP1_CI_AS"
@@ -261,6 +267,87 @@ class SqlServerConsolidationIT {
       assertThat(Long.parseLong(row(t, "SELECT count(*) FROM ferry.checkpoints WHERE job_id = '" + jobId + "' AND done = 1").get(0)))
           .isGreaterThan(9);
     }
+  }
+
+  /**
+   * District 3's {@code modes} tables ({@link SqlServerShapes#createModes}) into SQL Server (SQL Server → SQL
+   * Server), create, then truncate over the copied rows, then preserve_schema into the emptied tables. After
+   * each job (here and in the other mode tests), every table equals its source row for row, the job's
+   * checkpoints count the source's rows and its record in the target says succeeded.
+   */
+  @Test
+  void copiesIntoSqlServerCreatingTruncatingAndPreservingTables() throws Exception {
+    String target = sqlServerDatabase("ferry_t_modes");
+    intoSqlServer("create", target, MODES);
+    intoSqlServer("truncate", target, MODES);
+    execute(target, "DELETE FROM modes.classes", "DELETE FROM modes.devices", "DELETE FROM modes.schools",
+        "DELETE FROM modes.badges", "DELETE FROM modes.measures", "DELETE FROM modes.people");
+    intoSqlServer("preserve_schema", target, MODES);
+  }
+
+  /**
+   * Upsert into SQL Server creates the tables with their keys, then, after district 3's rows changed and grew
+   * (an identity table among them), updates and inserts until the target equals the source again. The table
+   * without a primary key sits out.
+   */
+  @Test
+  void upsertsIntoSqlServerUntilTheTargetEqualsTheChangedSource() throws Exception {
+    List<String> keyed = MODES.stream().filter(t -> !t.equals("modes.badges")).toList();
+    String target = sqlServerDatabase("ferry_t_upsert");
+    intoSqlServer("upsert", target, keyed);
+    execute(districts.get("d3"), """
+        UPDATE modes.schools SET name = name + N' (renamed)' WHERE school_code LIKE 'sch-00%'""", """
+        INSERT INTO modes.schools (school_code, name) VALUES ('new-1', N'Nouvelle école')""", """
+        INSERT INTO modes.classes (school_code, class_no, title) VALUES ('new-1', 1, N'first'), ('new-1', 2, NULL)""", """
+        UPDATE modes.devices SET bought = NULL, school_code = 'new-1' WHERE device_id IN (SELECT TOP (40) device_id
+          FROM modes.devices ORDER BY device_id DESC)""", """
+        UPDATE modes.measures SET vc = NULL, big = big + 1, dto = NULL WHERE id % 50 = 0""", """
+        INSERT INTO modes.measures (id, t, vc, big) SELECT id + 100000, 1, 'grown', big FROM modes.measures WHERE id <= 20""",
+        "UPDATE modes.people SET name = N'changed ✓' WHERE id % 10 = 1", """
+        INSERT INTO modes.people (name, balance, born, active) VALUES (N'newcomer', 1.5, '2020-01-01', 1)""");
+    intoSqlServer("upsert", target, keyed);
+  }
+
+  /** Append into SQL Server creates the tables with their keys; a second append of the same rows fails naming the duplicate key. */
+  @Test
+  void appendsIntoSqlServerAndRefusesADuplicateKey() throws Exception {
+    String target = sqlServerDatabase("ferry_t_append");
+    intoSqlServer("append", target, MODES);
+    ApiClient.Response again = api.post("/api/v1/jobs", Json.encode(SqlServerCopies.spec("it-mssql-append-again", "append",
+        "d3", districts.get("d3"), target, PASSWORD, MODES)), "application/json");
+    assertThat(again.status()).as(again.text()).isEqualTo(201);
+    JsonNode failed = ClusterWait.finished(api, again.body().path("id").asText(), state -> { }, 250);
+    assertThat(failed.path("state").asText()).as(failed.toString()).isEqualTo("failed");
+    assertThat(failed.path("failedUnits").isEmpty()).as(failed.toString()).isFalse();
+    for (JsonNode unit : failed.path("failedUnits")) {
+      assertThat(unit.path("error").asText()).as(failed.toString()).containsIgnoringCase("duplicate key");
+    }
+  }
+
+  /** Runs one mode of district 3 into {@code targetUrl}, then checks the target against the source. */
+  private void intoSqlServer(String mode, String targetUrl, List<String> tables) throws Exception {
+    String sourceUrl = districts.get("d3");
+    Map<String, Object> spec = SqlServerCopies.spec("it-mssql-" + mode.replace('_', '-'), mode, "d3", sourceUrl, targetUrl,
+        PASSWORD, tables);
+    spec.put("unit", Map.of("rows", 1000));
+    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
+    assertThat(submitted.status()).as("%s: %s", mode, submitted.text()).isEqualTo(201);
+    String jobId = submitted.body().path("id").asText();
+    JsonNode job = ClusterWait.finished(api, jobId, state -> { }, 250);
+    assertThat(job.path("state").asText()).as("%s: %s", mode, job).isEqualTo("succeeded");
+    try (Connection s = open(sourceUrl); Connection t = open(targetUrl)) {
+      long rows = SqlServerCopies.assertTargetEqualsSource(s, t, tables, mode);
+      assertThat(SqlServerCopies.checkpointRows(t, jobId)).as("%s: the checkpoints count the source's rows", mode).isEqualTo(rows);
+      assertThat(SqlServerCopies.recordedSucceeded(t, jobId)).as("%s: ferry.jobs says succeeded", mode).isTrue();
+    }
+  }
+
+  /** A new database on the SQL Server, dropped with the class. */
+  private String sqlServerDatabase(String prefix) throws SQLException {
+    String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+    execute(SERVER, "CREATE DATABASE " + name);
+    created.add(name);
+    return SERVER + ";databaseName=" + name;
   }
 
   static List<String> row(Connection c, String sql) throws SQLException {

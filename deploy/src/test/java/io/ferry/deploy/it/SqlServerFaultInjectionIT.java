@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,27 +32,37 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Exactly once from SQL Server under kill -9: three SQL Server tenants (the Babelfish test server, or
- * {@code FERRY_TEST_MSSQL_URL}) consolidated into PostgreSQL by a coordinator and two workers in JVMs of
- * their own, while first a worker and then the coordinator are killed -9 in the middle of a copy unit (the
- * coordinator is started again). The job's rate limit makes every unit last seconds whatever the machine's
- * speed, so each kill lands mid-copy: it strikes only once a unit's checkpoint has rows and is not done.
- * Then the target must equal the sources per tenant and table (count and checksum through the type
- * mapping), the copy checkpoints must add up to the source rows, and the killed worker's unit must have
- * finished under a newer lease.
+ * {@code FERRY_TEST_MSSQL_URL}) consolidated into PostgreSQL, and at the same time a fourth database copied
+ * into a SQL Server database (SQL Server → SQL Server), by a coordinator and two workers in JVMs of their
+ * own, while first a worker and then the coordinator are killed -9 in the middle of a copy unit of each job
+ * (the coordinator is started again). The jobs' rate limits make every unit last seconds whatever the
+ * machine's speed, so each kill lands mid-copy: it strikes only once a unit of each job has a checkpoint
+ * with rows that is not done, the worker's on the same worker. Then each target must equal its sources per
+ * tenant and table (PostgreSQL: count and checksum through the type mapping; SQL Server: every row and
+ * value), the copy checkpoints must add up to the source rows, the killed worker's units must have
+ * finished under a newer lease, and the SQL Server target's {@code ferry.jobs} must say succeeded.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqlServerFaultInjectionIT {
 
   static final int ITEMS = 20_000;
+  /** The SQL Server → SQL Server job's items: loads into Babelfish are slower, so fewer rows last as long. */
+  static final int S2S_ITEMS = 4_000;
+  static final int S2S_ROWS_PER_SECOND = 200;
   static final int TAGS = 50;
   static final List<String> TABLES = List.of("items", "tags");
-  /** Job-wide: 60,000 item rows take ~10 s, so each of the three item units is mid-copy for seconds. */
-  static final int ROWS_PER_SECOND = 6_000;
+  /**
+   * Job-wide: 60,000 item rows take ~20 s, so each item unit is mid-copy for seconds, and the job still copies
+   * when the worker killed first has lost its leases and the coordinator is killed.
+   */
+  static final int ROWS_PER_SECOND = 3_000;
   static final String[] COORDINATOR_ARGS = {"--lease-timeout", "4s", "--chunk-rows", "1000"};
   static final Duration JOB_LIMIT = Duration.ofMinutes(3);
   static final String PASSWORD_ENV = "FERRY_IT_MSSQL_PASSWORD";
 
   final Map<String, String> tenants = new LinkedHashMap<>();
+  String s2sSource;
+  String s2sTarget;
   final List<String> created = new ArrayList<>();
   final List<Process> workers = new ArrayList<>();
   TestPostgres pg;
@@ -58,6 +70,7 @@ class SqlServerFaultInjectionIT {
   ProcessCluster cluster;
   ApiClient api;
   JobProbe jobs;
+  String s2sJob = "";
 
   @BeforeAll
   void start() throws Exception {
@@ -67,8 +80,11 @@ class SqlServerFaultInjectionIT {
       created.add(name);
       String url = SqlServerConsolidationIT.SERVER + ";databaseName=" + name;
       tenants.put(tenant, url);
-      fill(url, tenant);
+      fill(url, tenant, ITEMS);
     }
+    s2sSource = database("ferry_t_kill_s");
+    fill(s2sSource, "s", S2S_ITEMS);
+    s2sTarget = database("ferry_t_kill_s2s");
     pg = new TestPostgres();
     target = pg.createDatabase("mssql_kill");
     cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
@@ -94,8 +110,15 @@ class SqlServerFaultInjectionIT {
     }
   }
 
+  String database(String prefix) throws Exception {
+    String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+    SqlServerConsolidationIT.execute(SqlServerConsolidationIT.SERVER, "CREATE DATABASE " + name);
+    created.add(name);
+    return SqlServerConsolidationIT.SERVER + ";databaseName=" + name;
+  }
+
   /** Items of most column kinds (a NULL in every nullable column now and then), and a small second table. */
-  static void fill(String url, String tenant) throws Exception {
+  static void fill(String url, String tenant, int items) throws Exception {
     SqlServerConsolidationIT.execute(url, """
         CREATE TABLE dbo.items (id int NOT NULL PRIMARY KEY, name nvarchar(100) NULL, amount decimal(18,4) NOT NULL,
           at datetime2(3) NOT NULL, flag bit NOT NULL, ref uniqueidentifier NULL, blob varbinary(64) NULL)""", """
@@ -109,50 +132,103 @@ class SqlServerFaultInjectionIT {
           CASE WHEN i %% 3 = 0 THEN 1 ELSE 0 END,
           CASE WHEN i %% 13 = 0 THEN NULL ELSE CAST('6F9619FF-8B86-D011-B42D-' + RIGHT('00000000000' + CAST(i AS varchar(12)), 12) AS uniqueidentifier) END,
           CASE WHEN i %% 17 = 0 THEN NULL ELSE CAST(CAST(i AS bigint) * 2654435761 AS varbinary(8)) END
-        FROM n""".formatted(ITEMS, tenant), """
+        FROM n""".formatted(items, tenant), """
         INSERT INTO dbo.tags (id, label) SELECT TOP (%d) id, 'tag-' + CAST(id AS varchar(10)) FROM dbo.items ORDER BY id"""
         .formatted(TAGS));
   }
 
   @Test
   void everyRowOnceAfterAWorkerAndTheCoordinatorAreKilledMidCopy() throws Exception {
+    // Submitted together: a submission waits for its preflight, which on a busy server takes longer than a copy.
+    CompletableFuture<String> s2s = CompletableFuture.supplyAsync(() -> {
+      try {
+        return submitSqlServerToSqlServer();
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    });
     String job = submit();
+    s2sJob = s2s.join();
 
-    // 1. kill -9 the worker holding a unit that is part-way through its range.
-    String unitId = Poll.until("a copy unit part-way through its range", JOB_LIMIT, () -> unitInFlight(job));
-    JsonNode unit = leased(job, unitId);
+    // 1. kill -9 a worker holding a unit of each job that is part-way through its range.
+    List<String> units = Poll.until("a worker with a copy unit of each job part-way through its range", JOB_LIMIT,
+        () -> unitsInFlightOnOneWorker(job, s2sJob));
+    JsonNode unit = leased(job, units.get(0));
     Process victim = processOf(unit.path("workerId").asText());
-    long killedEpoch = unit.path("epoch").asLong();
-    long rowsAtKill = checkpoint(job, unitId)[0];
+    long[] killedEpochs = {unit.path("epoch").asLong(), leased(s2sJob, units.get(1)).path("epoch").asLong()};
+    String[] jobsOfUnits = {job, s2sJob};
+    long[] rowsAtKill = {checkpoint(job, units.get(0))[0], checkpoint(s2sJob, units.get(1))[0]};
     cluster.kill(victim);
     workers.remove(victim);
-    note("killed worker %s (pid %d) holding %s at %d rows (epoch %d)", unit.path("workerId").asText(), victim.pid(), unitId,
-        rowsAtKill, killedEpoch);
-    Poll.untilTrue("the killed worker's unit is taken over under a newer lease", Duration.ofSeconds(30), () -> {
-      JsonNode now = unitById(job, unitId);
-      return now != null && now.path("epoch").asLong() > killedEpoch
-          && ("done".equals(now.path("state").asText()) || "leased".equals(now.path("state").asText()));
-    });
+    note("killed worker %s (pid %d) holding %s at %d rows and %s at %d rows", unit.path("workerId").asText(), victim.pid(),
+        units.get(0), rowsAtKill[0], units.get(1), rowsAtKill[1]);
+    for (int i = 0; i < 2; i++) {
+      String killedJob = jobsOfUnits[i];
+      String killedUnit = units.get(i);
+      long killedEpoch = killedEpochs[i];
+      Poll.untilTrue("the killed worker's unit " + killedUnit + " is taken over under a newer lease", Duration.ofSeconds(30), () -> {
+        JsonNode now = unitById(killedJob, killedUnit);
+        return now != null && now.path("epoch").asLong() > killedEpoch
+            && ("done".equals(now.path("state").asText()) || "leased".equals(now.path("state").asText()));
+      });
+    }
 
-    // 2. kill -9 the coordinator while a unit is part-way through, and start it again.
-    String second = Poll.until("a copy unit part-way through its range", JOB_LIMIT, () -> unitInFlight(job));
-    note("killing the coordinator while %s is at %d rows", second, checkpoint(job, second)[0]);
+    // 2. kill -9 the coordinator while a unit of each job is part-way through, and start it again.
+    List<String> second = Poll.until("a copy unit of each job part-way through its range", JOB_LIMIT,
+        () -> unitInFlight(job) == null || unitInFlight(s2sJob) == null ? null : List.of(unitInFlight(job), unitInFlight(s2sJob)));
+    note("killing the coordinator while %s and %s are part-way", second.get(0), second.get(1));
     cluster.kill(cluster.coordinator());
     long restartAt = System.nanoTime();
     cluster.startCoordinator(COORDINATOR_ARGS);
     Poll.untilTrue("the restarted coordinator is ready", Duration.ofMinutes(1), () -> api.get("/ready").status() == 200);
     note("the coordinator was back %d ms after the kill", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartAt));
 
-    JsonNode finished = Poll.until(job + " ends", JOB_LIMIT, () -> {
-      JsonNode j = jobs.job(job);
-      return StatusView.TERMINAL_STATES.contains(j.path("state").asText()) ? j : null;
-    });
+    JsonNode finished = ended(job);
     assertThat(finished.path("state").asText()).as(finished.toString()).isEqualTo("succeeded");
+    JsonNode s2sFinished = ended(s2sJob);
+    assertThat(s2sFinished.path("state").asText()).as(s2sFinished.toString()).isEqualTo("succeeded");
 
     long sourceRows = assertTargetEqualsSources();
     assertCheckpointsCountTheSourceRows(job);
-    assertThat(checkpoint(job, unitId)[1]).as("%s finished under a newer lease", unitId).isGreaterThan(killedEpoch);
+    for (int i = 0; i < 2; i++) {
+      assertThat(checkpoint(jobsOfUnits[i], units.get(i))[1]).as("%s finished under a newer lease", units.get(i))
+          .isGreaterThan(killedEpochs[i]);
+    }
     assertThat(finished.path("rows").path("done").asLong()).as("the job's rows.done").isEqualTo(sourceRows);
+
+    try (Connection s = SqlServerConsolidationIT.open(s2sSource); Connection t = SqlServerConsolidationIT.open(s2sTarget)) {
+      long rows = SqlServerCopies.assertTargetEqualsSource(s, t, List.of("dbo.items", "dbo.tags"), "SQL Server → SQL Server");
+      assertThat(rows).isEqualTo(S2S_ITEMS + TAGS);
+      assertThat(SqlServerCopies.checkpointRowsByTenantTable(t, s2sJob))
+          .containsOnly(Map.entry("s/dbo.items", (long) S2S_ITEMS), Map.entry("s/dbo.tags", (long) TAGS));
+      assertThat(SqlServerCopies.checkpointRows(t, s2sJob)).isEqualTo(rows);
+      assertThat(s2sFinished.path("rows").path("done").asLong()).as("the SQL Server job's rows.done").isEqualTo(rows);
+      assertThat(SqlServerCopies.recordedSucceeded(t, s2sJob)).as("ferry.jobs in the SQL Server target says succeeded").isTrue();
+    }
+  }
+
+  JsonNode ended(String job) throws Exception {
+    return Poll.until(job + " ends", JOB_LIMIT, () -> {
+      JsonNode j = jobs.job(job);
+      return StatusView.TERMINAL_STATES.contains(j.path("state").asText()) ? j : null;
+    });
+  }
+
+  /** A copy unit of each job part-way through its range, both leased by one live worker, or null. */
+  List<String> unitsInFlightOnOneWorker(String job, String other) throws Exception {
+    for (JsonNode u : jobs.units(other, "leased")) {
+      String worker = u.path("workerId").asText();
+      String otherUnit = inFlight(other, u) ? u.path("id").asText() : null;
+      if (otherUnit == null) {
+        continue;
+      }
+      for (JsonNode v : jobs.units(job, "leased")) {
+        if (worker.equals(v.path("workerId").asText()) && inFlight(job, v)) {
+          return List.of(v.path("id").asText(), otherUnit);
+        }
+      }
+    }
+    return null;
   }
 
   /** Every table of every tenant: the same count and checksum on both sides; no target row beyond them. */
@@ -202,27 +278,45 @@ class SqlServerFaultInjectionIT {
   /** A leased copy unit whose checkpoint has rows and is not done, or null. */
   String unitInFlight(String job) throws Exception {
     for (JsonNode u : jobs.units(job, "leased")) {
-      if ("copy".equals(u.path("kind").asText()) && processOfOrNull(u.path("workerId").asText()) != null) {
-        long[] c = checkpoint(job, u.path("id").asText());
-        if (c[0] > 0 && c[2] == 0) {
-          return u.path("id").asText();
-        }
+      if (inFlight(job, u)) {
+        return u.path("id").asText();
       }
     }
     return null;
   }
 
-  /** A unit's checkpoint: {rows, epoch, done (1) or not (0)}; zeros without one. */
+  /** Whether a leased unit is a copy held by a live worker, with a checkpoint that has rows and is not done. */
+  boolean inFlight(String job, JsonNode u) throws Exception {
+    if (!"copy".equals(u.path("kind").asText()) || processOfOrNull(u.path("workerId").asText()) == null) {
+      return false;
+    }
+    long[] c = checkpoint(job, u.path("id").asText());
+    return c[0] > 0 && c[2] == 0;
+  }
+
+  /** A unit's checkpoint, in its job's target: {rows, epoch, done (1) or not (0)}; zeros without one. */
   long[] checkpoint(String job, String unitId) throws Exception {
+    if (job.equals(s2sJob)) {
+      try (Connection t = SqlServerConsolidationIT.open(s2sTarget); PreparedStatement ps = t.prepareStatement(
+          "SELECT [rows], epoch, CASE WHEN done = 1 THEN 1 ELSE 0 END FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ?")) {
+        return checkpoint(ps, job, unitId);
+      } catch (java.sql.SQLException notYet) {
+        return new long[3]; // the ferry schema appears with the job
+      }
+    }
     try (Connection t = pg.connect(target); PreparedStatement ps = t.prepareStatement(
         "SELECT rows, epoch, CASE WHEN done THEN 1 ELSE 0 END FROM ferry.checkpoints WHERE job_id = ? AND unit_id = ?")) {
-      ps.setString(1, job);
-      ps.setString(2, unitId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[3];
-      }
+      return checkpoint(ps, job, unitId);
     } catch (java.sql.SQLException notYet) {
       return new long[3]; // the ferry schema appears with the job
+    }
+  }
+
+  private static long[] checkpoint(PreparedStatement ps, String job, String unitId) throws java.sql.SQLException {
+    ps.setString(1, job);
+    ps.setString(2, unitId);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[3];
     }
   }
 
@@ -270,6 +364,17 @@ class SqlServerFaultInjectionIT {
     spec.put("mode", "drop_recreate");
     spec.put("unit", Map.of("rows", 10_000));
     spec.put("limits", Map.of("rowsPerSecond", ROWS_PER_SECOND));
+    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+    return submitted.body().path("id").asText();
+  }
+
+  /** Database {@code s} into the SQL Server target, same names, its password a reference the restarted coordinator resolves. */
+  String submitSqlServerToSqlServer() throws Exception {
+    Map<String, Object> spec = SqlServerCopies.spec("it-mssql-kill-s2s", "drop_recreate", "s", s2sSource, s2sTarget,
+        "${env:" + PASSWORD_ENV + "}", List.of("dbo.*"));
+    spec.put("unit", Map.of("rows", 10_000));
+    spec.put("limits", Map.of("rowsPerSecond", S2S_ROWS_PER_SECOND));
     ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
     assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
     return submitted.body().path("id").asText();

@@ -36,11 +36,7 @@ final class SqlServerShapes {
           "CREATE TABLE shapes.badges (badge_no int NULL UNIQUE, holder nvarchar(40) NOT NULL)",
           "CREATE TABLE shapes.audit_log (at datetime2(6) NOT NULL, message nvarchar(max) NULL)",
           "CREATE TABLE shapes.files (file_id int IDENTITY(1,1) PRIMARY KEY, name varchar(40) NOT NULL, content varbinary(max) NOT NULL)",
-          """
-          CREATE TABLE shapes.measures (id bigint NOT NULL PRIMARY KEY, t tinyint, s smallint, m money, sm smallmoney,
-            f float, r real, d date, tm time(6), dt datetime, sdt smalldatetime, dt2 datetime2(6), dto datetimeoffset(6),
-            ch char(5), nch nchar(5), vc varchar(30), txt text, ntxt ntext, bin binary(4), vbin varbinary(16),
-            x xml, big decimal(38,10))""",
+          "CREATE TABLE shapes.measures " + MEASURES,
           // Mixed-case codes: unique only case-insensitively, and ordered differently by a binary comparison.
           NUMBERS + """
           INSERT INTO shapes.schools (school_code, name)
@@ -84,6 +80,52 @@ final class SqlServerShapes {
             CASE WHEN i % 3 = 0 THEN NULL ELSE '<m n="' + CAST(i AS varchar(6)) + '"/>' END,
             CAST(i AS decimal(38,10)) / 3 * POWER(CAST(10 AS decimal(38,10)), i % 20)
           FROM s WHERE i <= 800"""}) {
+        st.execute(sql);
+      }
+    }
+  }
+
+  /** The columns of {@code measures}: one of every mapped type. */
+  static final String MEASURES = """
+      (id bigint NOT NULL PRIMARY KEY, t tinyint, s smallint, m money, sm smallmoney,
+        f float, r real, d date, tm time(6), dt datetime, sdt smalldatetime, dt2 datetime2(6), dto datetimeoffset(6),
+        ch char(5), nch nchar(5), vc varchar(30), txt text, ntxt ntext, bin binary(4), vbin varbinary(16),
+        x xml, big decimal(38,10))""";
+
+  /**
+   * Schema {@code modes}: small copies of the key shapes (identity, case-insensitive {@code varchar}, composite
+   * with a foreign key, GUID with a nullable foreign key, a nullable unique key without primary key) and of
+   * every mapped type, about a thousand rows in all, taken from the tables above. Tests that change rows use
+   * these, leaving the others as the district has them.
+   */
+  static void createModes(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE SCHEMA modes");
+      for (String sql : new String[] {
+          """
+          CREATE TABLE modes.people (id int IDENTITY(1,1) PRIMARY KEY, name nvarchar(100) NULL, balance decimal(18,4) NOT NULL,
+            born datetime2(3) NOT NULL, active bit NOT NULL, ref uniqueidentifier NULL)""",
+          """
+          INSERT INTO modes.people (name, balance, born, active, ref)
+          SELECT TOP (200) name, balance, born, active, ref FROM dbo.people ORDER BY id""",
+          """
+          CREATE TABLE modes.schools (school_code varchar(10) COLLATE SQL_Latin1_General_CP1_CI_AS NOT NULL PRIMARY KEY,
+            name nvarchar(100) NOT NULL)""",
+          "INSERT INTO modes.schools SELECT school_code, name FROM shapes.schools",
+          """
+          CREATE TABLE modes.classes (school_code varchar(10) COLLATE SQL_Latin1_General_CP1_CI_AS NOT NULL
+            REFERENCES modes.schools (school_code), class_no int NOT NULL, title nvarchar(60) NULL,
+            PRIMARY KEY (school_code, class_no))""",
+          "INSERT INTO modes.classes SELECT school_code, class_no, title FROM shapes.classes WHERE class_no <= 3",
+          """
+          CREATE TABLE modes.devices (device_id uniqueidentifier NOT NULL PRIMARY KEY,
+            school_code varchar(10) COLLATE SQL_Latin1_General_CP1_CI_AS NULL REFERENCES modes.schools (school_code),
+            bought date NULL)""",
+          "INSERT INTO modes.devices SELECT TOP (200) device_id, school_code, bought FROM shapes.devices ORDER BY device_id",
+          "CREATE TABLE modes.badges (badge_no int NULL UNIQUE, holder nvarchar(40) NOT NULL)",
+          "INSERT INTO modes.badges SELECT badge_no, holder FROM shapes.badges WHERE badge_no IS NULL OR badge_no <= 300",
+          "CREATE TABLE modes.measures " + MEASURES,
+          "INSERT INTO modes.measures SELECT * FROM shapes.measures WHERE id <= 200"}) {
         st.execute(sql);
       }
     }
