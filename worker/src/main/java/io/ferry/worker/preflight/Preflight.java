@@ -236,7 +236,9 @@ public final class Preflight {
         : run.uuids.plan(source, conn, st, types.apply(st), jobTables,
             p -> run.problems.add("tenant " + tenantId + ": " + p), warnings);
     UuidKeys uuids = sourceUuids == null ? null : UuidPlanner.renamed(sourceUuids, run.names::name, c -> c);
-    TableDdl ddl = partitionOf != null ? target.leafPartitionDdl(targetTable)
+    // A job of mode verify compares the tables as they are: it changes nothing on the target.
+    TableDdl ddl = run.mode == Mode.VERIFY ? new TableDdl(List.of(), List.of(), List.of(), List.of())
+        : partitionOf != null ? target.leafPartitionDdl(targetTable)
         : target.ddl(new DdlRequest(namedTypes.apply(named.table()), targetTable, run.mode, run.tenantColumn, jobTables,
             uuids == null ? null : UuidPlanner.renamed(sourceUuids, run.names::name, named::column)));
     warnings.addAll(ddl.warnings());
@@ -259,21 +261,21 @@ public final class Preflight {
     List<ColumnPlan> columns = types.apply(st).copiedColumns().stream()
         .map(c -> new ColumnPlan(c.name(), c.type(), c.nullable(), types.handling(c.name()), c.collation(),
             c.name().equals(named.column(c.name())) ? null : named.column(c.name()))).toList();
-    boolean createsTable = run.mode == Mode.CREATE || run.mode == Mode.DROP_RECREATE
-        || (run.mode != Mode.PRESERVE_SCHEMA && !state.exists());
+    boolean asTheyAre = run.mode == Mode.PRESERVE_SCHEMA || run.mode == Mode.VERIFY;
+    boolean createsTable = run.mode == Mode.CREATE || run.mode == Mode.DROP_RECREATE || (!asTheyAre && !state.exists());
     if (partitionOf == null && createsTable) {
       missingCollations(run, target, st, types);
       missingFunctions(run, target, st, types);
     }
-    if (partitionOf == null && run.mode != Mode.PRESERVE_SCHEMA) {
-      // The job-level prepare runs the mapping's statements in every mode but preserve_schema.
+    if (partitionOf == null && !asTheyAre) {
+      // The job-level prepare runs the mapping's statements in every mode but preserve_schema (and verify).
       missingProviders(run, target, st, types);
     }
     run.plans.add(new TablePlan(tenantId, table.toString(), targetTable.toString(), columns,
         new SplitPlan(keys.key().columns(), keys.key().types(), keys.key().nullable(), keys.key().orderPortable(),
             keys.key().method(), keys.sample().quantiles(), keys.sample().method()),
         keys.rows(), keys.bytes(), types.copyFormat(st), partitionOf == null ? null : partitionOf.toString(),
-        new TargetDdl(run.mode == Mode.PRESERVE_SCHEMA ? List.of() : types.statements(), ddl.prepare(), ddl.finish(),
+        new TargetDdl(asTheyAre ? List.of() : types.statements(), ddl.prepare(), ddl.finish(),
             ddl.foreignKeys()),
         state.exists(), state.hasRows(), source.sampleReadRate(conn, st), warnings,
         uuids == null ? List.of() : uuids.columns()));
