@@ -255,6 +255,57 @@ class ModesIT {
     assertThat(Files.exists(dir.resolve("again.sql"))).isFalse();
   }
 
+  @Test
+  void verificationFindsEveryChangeMadeToTheTargetNamingTenantKeyAndColumn() throws Exception {
+    List<String> tables = List.of("public.OrderLines", "public.codes");
+    JsonNode copied = run(spec("verify-copy", "create", "vf", tables));
+    assertThat(copied.path("state").asText()).as(copied.toString()).isEqualTo("succeeded");
+    String jobId = copied.path("id").asText();
+    JsonNode clean = api.get("/api/v1/jobs/" + jobId + "/report").body();
+    assertThat(clean.path("verdict").asText()).as(clean.toString()).isEqualTo("clean");
+    assertThat(clean.path("totals").path("sourceRows").asLong()).isEqualTo(2 * (3_000 + 500));
+
+    try (Connection t = pg.connect(target); Statement st = t.createStatement()) {
+      st.execute("DELETE FROM vf.\"OrderLines\" WHERE tenant_id = 'a' AND \"Id\" = 1500");
+      st.execute("INSERT INTO vf.\"OrderLines\" (tenant_id, \"Id\", \"Qty\", \"Note\") VALUES ('a', 3001, 1, 'extra')");
+      st.execute("UPDATE vf.\"OrderLines\" SET \"Note\" = 'changed' WHERE tenant_id = 'b' AND \"Id\" = 42");
+      st.execute("UPDATE vf.codes SET v = -1 WHERE tenant_id = 'b' AND code = 'c7'");
+    }
+    ApiClient.Response again = api.post("/api/v1/jobs/" + jobId + "/verify", "", "application/json");
+    assertThat(again.status()).as(again.text()).isBetween(200, 202);
+    JsonNode verified = ClusterWait.finished(api, jobId, state -> { });
+    assertThat(verified.path("state").asText()).as(verified.toString()).isEqualTo("failed");
+    assertThat(verified.path("error").asText()).contains("verification found 4 differing keys in 3 tables");
+    JsonNode report = api.get("/api/v1/jobs/" + jobId + "/report").body();
+    assertThat(report.path("verdict").asText()).isEqualTo("differences");
+    assertThat(differences(report)).containsExactlyInAnyOrder(
+        "a vf.OrderLines missing [1500] []", "a vf.OrderLines extra [3001] []",
+        "b vf.OrderLines different [42] [Note]", "b vf.codes different [c7] [v]");
+
+    JsonNode verifyJob = run(spec("verify-only", "verify", "vf", tables));
+    assertThat(verifyJob.path("state").asText()).as(verifyJob.toString()).isEqualTo("failed");
+    JsonNode own = api.get("/api/v1/jobs/" + verifyJob.path("id").asText() + "/report").body();
+    assertThat(differences(own)).as("a job of mode verify finds the same").isEqualTo(differences(report));
+    try (Connection t = pg.connect(target)) {
+      assertThat(TargetChecks.count(t, "SELECT count(*) FROM vf.\"OrderLines\"")).as("verify changes nothing")
+          .isEqualTo(2 * 3_000);
+    }
+  }
+
+  /** Each listed difference of a report as "tenant table kind [key] [columns]". */
+  static List<String> differences(JsonNode report) {
+    List<String> out = new ArrayList<>();
+    report.path("tables").forEach(t -> t.path("differences").forEach(d -> {
+      List<String> key = new ArrayList<>();
+      d.path("key").forEach(k -> key.add(k.asText()));
+      List<String> columns = new ArrayList<>();
+      d.path("columns").forEach(c -> columns.add(c.asText()));
+      out.add(t.path("tenant").asText() + " " + t.path("table").asText() + " " + d.path("kind").asText() + " " + key
+          + " " + columns);
+    }));
+    return out;
+  }
+
   Map<String, TableChecksum.Result> checksums(String schema) throws Exception {
     Map<String, TableChecksum.Result> out = new LinkedHashMap<>();
     try (Connection t = pg.connect(target)) {
