@@ -53,12 +53,15 @@ final class SqlServerKeyText {
     };
   }
 
-  /** The parameter placeholder for a bound of this type. */
+  /**
+   * The parameter placeholder for a bound of this type. A target column's type may carry its identity clause
+   * ({@code int IDENTITY(1, 1)}, as a SQL Server target's plan declares it), which no CAST takes.
+   */
   static String placeholder(String sqlServerType) {
     SqlServerType t = SqlServerType.parse(sqlServerType);
     return switch (t.name()) {
       case "float", "real", "binary", "varbinary", "timestamp", "rowversion" -> "?";
-      default -> "CAST(? AS " + sqlServerType + ")";
+      default -> "CAST(? AS " + SqlServerTargetTypes.bareType(sqlServerType) + ")";
     };
   }
 

@@ -23,6 +23,14 @@ class SqlServerRangeTest {
   }
 
   @Test
+  void aTargetKeyDeclaredWithItsIdentityIsCastToItsBareType() {
+    SplitKey identity = new SplitKey(List.of("id"), List.of("int IDENTITY(1, 1)"), false, List.of(true),
+        SplitMethod.PRIMARY_KEY, "pk");
+    SqlServerRange r = SqlServerRange.of(identity, new KeyRange(List.of("10"), List.of("20")), null);
+    assertThat(r.sql()).isEqualTo("[id] >= CAST(? AS int) AND [id] < CAST(? AS int)");
+  }
+
+  @Test
   void aResumeStartsStrictlyAfterTheLastKeyInsteadOfTheLowerBound() {
     SqlServerRange r = SqlServerRange.of(ID, new KeyRange(List.of("10"), null), List.of("15"));
     assertThat(r.sql()).isEqualTo("[id] > CAST(? AS int)");
