@@ -178,7 +178,8 @@ class JobApiTest {
     assertThat(status.getString("phase")).isEqualTo("done");
     assertThat(status.getLong("etaSeconds")).isZero();
     assertThat(status.getJsonObject("rows").getLong("done")).isEqualTo(30);
-    assertThat(coordinator.get("/metrics").body()).contains("ferry_rows_copied_total{job=\"" + id + "\"", "ferry_units{", "ferry_workers");
+    assertThat(coordinator.get("/metrics").body()).contains("ferry_rows_copied_total{job=\"" + id + "\"", "ferry_units{", "ferry_workers",
+        "ferry_job_state{job=\"" + id + "\",state=\"succeeded\"} 1.0", "jvm_memory_used_bytes{", "process_uptime_seconds ");
     awaitStoredState(id, "succeeded");
   }
 
