@@ -226,9 +226,23 @@ class JobApiTest {
         String.class);
     Assignment copy = claimOne(id);
 
-    HttpResponse<String> paused = coordinator.post("/api/v1/jobs/" + id + "/pause", "application/json", "");
+    ch.qos.logback.classic.Logger controlLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        io.ferry.coordinator.schedule.JobControl.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    controlLog.addAppender(logged);
+    HttpResponse<String> paused;
+    try {
+      paused = coordinator.post("/api/v1/jobs/" + id + "/pause", "application/json", "");
+    } finally {
+      controlLog.detachAppender(logged);
+    }
     assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
     conforming("pauseJob", paused);
+    assertThat(logged.list).as("what handling the job's request logs names the job").anySatisfy(e -> {
+      assertThat(e.getFormattedMessage()).startsWith("job " + id + " paused");
+      assertThat(e.getMDCPropertyMap()).containsEntry(io.ferry.protocol.LogContext.JOB, id);
+    });
     assertThat(new JsonObject(paused.body()).getString("state")).isEqualTo("paused");
     assertThat(new JsonObject(paused.body()).getJsonObject("units").getLong("leased")).isEqualTo(1);
     awaitStoredState(id, "paused");
