@@ -1,18 +1,20 @@
 package io.ferry.coordinator.http;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.ferry.protocol.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.ferry.protocol.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The coordinator's OpenAPI document as a client reads it: loading it checks it against the OpenAPI 3.1
- * meta-schema, and {@link #check} tells whether an answer is what the document promises for an operation.
+ * meta-schema, {@link #check} tells whether an answer is what the document promises for an operation, and
+ * {@link #checkRequest} whether a request body is one it accepts.
  */
 final class ApiContract {
 
@@ -87,9 +90,17 @@ final class ApiContract {
     }
   }
 
+  /** Null when {@code json}, an object, is a request body the document allows for the operation, else why not. */
+  String checkRequest(String operationId, String json) {
+    OutputUnit result = contract.getSchemaRepository()
+        .validator(contract.operation(operationId).getRequestBody().getContent().get("application/json").getSchema())
+        .validate(new JsonObject(json));
+    return Boolean.TRUE.equals(result.getValid()) ? null : String.valueOf(result.getErrors());
+  }
+
   /** Null when a real answer conforms, else why not. */
   String check(String operationId, HttpResponse<String> response) {
-    Map<String, String> headers = new java.util.HashMap<>();
+    Map<String, String> headers = new HashMap<>();
     response.headers().map().forEach((name, values) -> headers.put(name, values.get(0)));
     return check(operationId, response.statusCode(), headers, response.body());
   }

@@ -2,6 +2,7 @@ package io.ferry.coordinator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.protocol.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Route;
@@ -34,6 +35,11 @@ class OpenApiDocumentTest {
   private static final String TOKEN = "openapi-test-token";
   /** An example's operation and status, written just above its block: {@code <!-- example: getJob 200 -->}. */
   private static final Pattern EXAMPLE = Pattern.compile("<!-- example: (\\w+) (\\d{3})(?: (\\S+): (\\S+))? -->");
+  /**
+   * Request bodies of an operation, written above their block: {@code <!-- request: rollbackJob -->}; in the block,
+   * each line starting with {@code {} is a body (what follows the object on the line is prose).
+   */
+  private static final Pattern REQUEST = Pattern.compile("<!-- request: (\\w+) -->");
 
   private static Vertx vertx;
   private static ApiContract api;
@@ -52,6 +58,11 @@ class OpenApiDocumentTest {
   /** The router the coordinator serves (its dependencies are only called by requests, none made here). */
   private static Router router() {
     return HttpApi.router(vertx, TOKEN, () -> true, null, null, null, null, null, null, System::currentTimeMillis);
+  }
+
+  /** docs/api.md, from the module's folder (the tests' working directory). */
+  private static List<String> apiReference() throws Exception {
+    return Files.readAllLines(Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("api.md"));
   }
 
   @Test
@@ -101,7 +112,7 @@ class OpenApiDocumentTest {
 
   @Test
   void everyJsonExampleOfTheApiReferenceIsAnAnswerTheDocumentAllows() throws Exception {
-    List<String> lines = Files.readAllLines(Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("api.md"));
+    List<String> lines = apiReference();
     List<String> problems = new ArrayList<>();
     int examples = 0;
     for (int i = 0; i < lines.size(); i++) {
@@ -127,6 +138,43 @@ class OpenApiDocumentTest {
     }
     assertThat(problems).isEmpty();
     assertThat(examples).isGreaterThanOrEqualTo(12);
+  }
+
+  @Test
+  void everyRequestBodyOfTheApiReferenceIsOneTheDocumentAllows() throws Exception {
+    List<String> lines = apiReference();
+    List<String> problems = new ArrayList<>();
+    int bodies = 0;
+    for (int i = 1; i < lines.size(); i++) {
+      Matcher m = REQUEST.matcher(lines.get(i - 1).strip());
+      if (!lines.get(i).strip().equals("```") || !m.matches()) {
+        continue;
+      }
+      while (!lines.get(++i).strip().equals("```")) {
+        if (lines.get(i).startsWith("{")) {
+          bodies++;
+          // The object ends where its braces balance; the rest of the line says what it does.
+          String body = Json.mapper().readTree(lines.get(i)).toString();
+          String problem = api.checkRequest(m.group(1), body);
+          if (problem != null) {
+            problems.add("api.md line " + (i + 1) + " (" + m.group(1) + "): " + problem);
+          }
+        }
+      }
+    }
+    assertThat(problems).isEmpty();
+    assertThat(bodies).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void aRequestBodyTheServerRefusesIsOneTheDocumentRefuses() {
+    assertThat(api.checkRequest("rollbackJob", "{\"tenant\": \"a\"}")).isNull();
+    assertThat(api.checkRequest("rollbackJob", "{}")).as("none of the three").isNotNull();
+    assertThat(api.checkRequest("rollbackJob", "{\"tenant\": \"\"}")).as("an empty name").isNotNull();
+    assertThat(api.checkRequest("patchJob", "{\"limits\": {\"rowsPerSecond\": 0}}")).as("not positive").isNotNull();
+    assertThat(api.checkRequest("patchJob", "{\"limits\": {\"rowsPerSec\": 5}}")).as("unknown field").isNotNull();
+    assertThat(api.checkRequest("submitJob", "{\"name\": \"a\", \"source\": {\"tenants\": []}, \"target\": {\"url\": \"u\"}}"))
+        .as("no tenant").isNotNull();
   }
 
   @Test
