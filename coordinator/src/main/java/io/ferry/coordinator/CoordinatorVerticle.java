@@ -67,6 +67,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private WorkerExecutor executor;
   private UUID membershipRegistration;
   private long tickTimer = -1;
+  private FerryMetrics metrics;
 
   public CoordinatorVerticle(CoordinatorOptions options, HazelcastInstance hazelcast) {
     this.options = options;
@@ -93,7 +94,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     WorkerRegistry workers = new WorkerRegistry();
     ThroughputTracker throughput = new ThroughputTracker();
     Permits permits = new Permits(board, new JobRateLimiter(System::nanoTime));
-    FerryMetrics metrics = new FerryMetrics(board, workers, throughput, permits);
+    metrics = new FerryMetrics(board, workers, throughput, permits);
     Unblocker unblocker = new Unblocker(board);
     // Rollbacks record their end once their units' resets are recorded: back on this verticle's event loop.
     io.vertx.core.Context loop = vertx.getOrCreateContext();
@@ -225,6 +226,9 @@ public final class CoordinatorVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         LOG.debug("membership listener not removed (Hazelcast already stopping): {}", e.getMessage());
       }
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     Future<Void> http = server == null ? Future.succeededFuture() : server.close();
     return http.compose(v -> executor == null ? Future.succeededFuture() : executor.close());

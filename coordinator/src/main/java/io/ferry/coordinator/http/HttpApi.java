@@ -6,6 +6,7 @@ import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobControl;
 import io.ferry.coordinator.schedule.WorkerRegistry;
 import io.ferry.coordinator.submit.Submissions;
+import io.ferry.protocol.LogContext;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -36,6 +37,8 @@ public final class HttpApi {
       }
     });
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+    router.route("/api/v1/jobs/:id").handler(HttpApi::inJobLogContext);
+    router.route("/api/v1/jobs/:id/*").handler(HttpApi::inJobLogContext);
     new JobRoutes(submissions, board, view, control, clock).mount(router);
     new ThroughputRoutes(board, view, clock).mount(router);
     new ReportRoutes(board).mount(router);
@@ -44,6 +47,13 @@ public final class HttpApi {
     router.errorHandler(404, ApiErrors::handle);
     router.errorHandler(405, ApiErrors::handle);
     return router;
+  }
+
+  /** What a job's request handling logs names the job (after the body is read: the handlers then run at once). */
+  private static void inJobLogContext(RoutingContext ctx) {
+    try (LogContext ignored = LogContext.job(ctx.pathParam("id"))) {
+      ctx.next();
+    }
   }
 
   private static void authorize(RoutingContext ctx, String apiToken) {

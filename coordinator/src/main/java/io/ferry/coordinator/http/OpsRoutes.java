@@ -12,19 +12,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
-/** Workers, health, readiness, metrics and the dashboard. */
+/** Workers, health, readiness, metrics, the dashboard and the API's OpenAPI document. */
 final class OpsRoutes {
+
+  /** The OpenAPI document of every route this router serves (OpenApiDocumentTest holds the two together). */
+  static final String OPENAPI = "/io/ferry/coordinator/openapi.yaml";
 
   private final WorkerRegistry workers;
   private final FerryMetrics metrics;
   private final BooleanSupplier ready;
   private final String dashboard;
+  private final String openApi;
 
   OpsRoutes(WorkerRegistry workers, FerryMetrics metrics, BooleanSupplier ready) {
     this.workers = workers;
     this.metrics = metrics;
     this.ready = ready;
     this.dashboard = resource("/io/ferry/coordinator/dashboard.html");
+    this.openApi = resource(OPENAPI);
   }
 
   void mount(Router router) {
@@ -38,6 +43,8 @@ final class OpsRoutes {
       }
       JobRoutes.json(ctx, new JsonObject().put("workers", list));
     });
+    router.get("/api/v1/openapi.yaml").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openApi));
     router.get("/health").handler(ctx -> JobRoutes.json(ctx, new JsonObject().put("status", "up")));
     router.get("/ready").handler(ctx -> {
       if (ready.getAsBoolean()) {

@@ -1,5 +1,6 @@
 package io.ferry.coordinator.progress;
 
+import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.limit.Permits;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.ProgressListener;
@@ -10,6 +11,12 @@ import io.ferry.protocol.unit.WorkUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.HashSet;
@@ -19,9 +26,10 @@ import java.util.Set;
 
 /**
  * The coordinator's Prometheus metrics. Tags are job, table and state only (low cardinality: never a
- * unit, range or tenant id). Fed by the same progress reports as the throughput tracker.
+ * unit, range or tenant id). Fed by the same progress reports as the throughput tracker. Plus the
+ * coordinator's own JVM and process: memory, GC, threads, CPU, open files, uptime.
  */
-public final class FerryMetrics implements ProgressListener {
+public final class FerryMetrics implements ProgressListener, AutoCloseable {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ThroughputTracker throughput;
@@ -31,6 +39,8 @@ public final class FerryMetrics implements ProgressListener {
   private final Set<List<String>> tablesWithCounters = new HashSet<>();
 
   private final Permits permits;
+  /** Listens to the JVM's GC notifications until closed. */
+  private final JvmGcMetrics gc = new JvmGcMetrics();
 
   public FerryMetrics(JobBoard board, WorkerRegistry workers, ThroughputTracker throughput, Permits permits) {
     this.board = board;
@@ -38,6 +48,12 @@ public final class FerryMetrics implements ProgressListener {
     this.permits = permits;
     Gauge.builder("ferry.workers", workers, WorkerRegistry::size)
         .description("workers heard from recently").register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
   }
 
   @Override
@@ -89,6 +105,12 @@ public final class FerryMetrics implements ProgressListener {
     if (!jobsWithGauges.add(jobId)) {
       return;
     }
+    // One series per state, 1 for the job's state and 0 for the others: a query can count jobs by state.
+    for (JobState state : JobState.values()) {
+      Gauge.builder("ferry.job.state", () -> board.job(jobId) != null && board.job(jobId).state() == state ? 1 : 0)
+          .description("1 for the job's state, 0 for the other states")
+          .tag("job", jobId).tag("state", state.wireName()).register(registry);
+    }
     for (UnitState state : UnitState.values()) {
       Gauge.builder("ferry.units", () -> board.waitingCounts(jobId).get(state))
           .description("work units by state; pending includes units a worker holds unstarted")
@@ -106,5 +128,10 @@ public final class FerryMetrics implements ProgressListener {
 
   public String scrape() {
     return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    gc.close();
   }
 }

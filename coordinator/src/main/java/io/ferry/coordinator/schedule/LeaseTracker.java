@@ -1,5 +1,6 @@
 package io.ferry.coordinator.schedule;
 
+import io.ferry.protocol.LogContext;
 import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -62,8 +63,10 @@ public final class LeaseTracker {
     int expired = 0;
     for (WorkUnit u : board.leased()) {
       if (u.lease().expiresAt() < now) {
-        LOG.warn("lease of {} on worker {} expired: back to the queue", u.describe(), u.lease().workerId());
-        release(u);
+        try (LogContext ignored = LogContext.of(u)) {
+          LOG.warn("lease of {} on worker {} expired: back to the queue", u.describe(), u.lease().workerId());
+          release(u);
+        }
         expired++;
       }
     }
@@ -74,8 +77,10 @@ public final class LeaseTracker {
   public int releaseWorker(String workerId) {
     List<WorkUnit> held = board.leasedBy(workerId);
     for (WorkUnit u : held) {
-      LOG.warn("worker {} left the cluster: {} back to the queue", workerId, u.describe());
-      release(u);
+      try (LogContext ignored = LogContext.of(u)) {
+        LOG.warn("worker {} left the cluster: {} back to the queue", workerId, u.describe());
+        release(u);
+      }
     }
     return held.size();
   }
@@ -91,9 +96,11 @@ public final class LeaseTracker {
     int released = 0;
     for (WorkUnit u : board.leased()) {
       if (!memberIds.contains(u.lease().workerId())) {
-        LOG.info("{} was leased by worker {}, which is no longer in the cluster: back to the queue", u.describe(),
-            u.lease().workerId());
-        release(u);
+        try (LogContext ignored = LogContext.of(u)) {
+          LOG.info("{} was leased by worker {}, which is no longer in the cluster: back to the queue", u.describe(),
+              u.lease().workerId());
+          release(u);
+        }
         released++;
       }
     }

@@ -2,6 +2,7 @@ package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.protocol.LogContext;
 import io.ferry.protocol.message.UnitProgress;
 import io.ferry.protocol.message.UnitResult;
 import io.ferry.protocol.message.VerifyFindings;
@@ -82,6 +83,13 @@ public final class UnitReports {
           r.unitId(), r.jobId(), r.workerId(), r.epoch());
       return;
     }
+    // What the coordinator logs about the unit from here on names its job, id and tenant.
+    try (LogContext ignored = LogContext.of(unit)) {
+      result(unit, r, now);
+    }
+  }
+
+  private void result(WorkUnit unit, UnitResult r, long now) {
     if (r.ok() && unit.kind() == UnitKind.VERIFY) {
       if (r.findings() == null) {
         fail(unit, "the worker reported no findings for this verify unit (is it older than the coordinator?)", now);

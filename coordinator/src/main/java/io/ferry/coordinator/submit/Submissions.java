@@ -19,6 +19,7 @@ import io.ferry.coordinator.submit.SubmissionRefused.Reason;
 import io.ferry.protocol.Addresses;
 import io.ferry.protocol.ConnectionFailure;
 import io.ferry.protocol.Json;
+import io.ferry.protocol.LogContext;
 import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.message.PreflightRequest;
 import io.ferry.protocol.plan.TablePlan;
@@ -132,11 +133,13 @@ public final class Submissions {
               : SubmissionRefused.scrubbed(Reason.NOT_RECORDED,
                   List.of(e.getMessage() == null ? e.toString() : e.getMessage()), spec)))
           .map(stored -> {
-            secrets.put(id, spec);
-            board.add(job, units);
-            metrics.watch(id);
-            LOG.info("job {} accepted: {} table plan(s), {} work unit(s)", id, plans.size(), units.size());
-            return job;
+            try (LogContext ignored = LogContext.job(id)) {
+              secrets.put(id, spec);
+              board.add(job, units);
+              metrics.watch(id);
+              LOG.info("job {} accepted: {} table plan(s), {} work unit(s)", id, plans.size(), units.size());
+              return job;
+            }
           });
     }));
   }

@@ -46,6 +46,7 @@ class JobApiTest {
   private static Path stateDir;
   private static Vertx vertx;
   private static RunningCoordinator coordinator;
+  private static ApiContract api;
   private final FakeWorker worker = new FakeWorker();
 
   @BeforeAll
@@ -54,6 +55,13 @@ class JobApiTest {
     stateDir = Files.createTempDirectory("ferry-api");
     vertx = Vertx.vertx();
     coordinator = RunningCoordinator.start(vertx, CoordinatorOptions.defaults().withStateDir(stateDir));
+    api = ApiContract.load(vertx);
+  }
+
+  /** The answer is what the OpenAPI document promises for the operation. */
+  private static HttpResponse<String> conforming(String operationId, HttpResponse<String> response) {
+    assertThat(api.check(operationId, response)).as("%s %s: %s", operationId, response.statusCode(), response.body()).isNull();
+    return response;
   }
 
   @AfterAll
@@ -108,6 +116,7 @@ class JobApiTest {
     HttpResponse<String> created = coordinator.post("/api/v1/jobs", "application/json", spec("orders", null));
 
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    conforming("submitJob", created);
     JsonObject body = new JsonObject(created.body());
     String id = body.getString("id");
     assertThat(id).matches("orders-[a-z2-7]{6}");
@@ -115,7 +124,7 @@ class JobApiTest {
     assertThat(body.getJsonObject("links").getString("self")).isEqualTo("/api/v1/jobs/" + id);
     assertThat(worker.requests).singleElement().satisfies(r -> assertThat(r.spec().source().tenants().get(0).password()).isEqualTo(LITERAL));
 
-    JsonObject status = new JsonObject(coordinator.get("/api/v1/jobs/" + id).body());
+    JsonObject status = new JsonObject(conforming("getJob", coordinator.get("/api/v1/jobs/" + id)).body());
     assertThat(status.getString("phase")).isEqualTo("prepare");
     // prepare, 2 + 1 copies, finish, finish:* and (verify: full by default) a verify unit per copy
     assertThat(status.getJsonObject("units").getLong("total")).isEqualTo(1 + 2 + 1 + 1 + 1 + 3);
@@ -123,8 +132,8 @@ class JobApiTest {
     assertThat(status.getJsonObject("rows").getLong("estimated")).isEqualTo(500_010);
     assertThat(status.getJsonArray("tables")).hasSize(1);
     assertThat(status.encode()).doesNotContain(LITERAL);
-    assertThat(coordinator.get("/api/v1/jobs").body()).contains(id);
-    assertThat(new JsonObject(coordinator.get("/api/v1/jobs/" + id + "/units?state=pending").body()).getJsonArray("units"))
+    assertThat(conforming("listJobs", coordinator.get("/api/v1/jobs")).body()).contains(id);
+    assertThat(new JsonObject(conforming("listUnits", coordinator.get("/api/v1/jobs/" + id + "/units?state=pending")).body()).getJsonArray("units"))
         .hasSize(1);
 
     try (Connection c = PG.connect(database);
@@ -140,7 +149,7 @@ class JobApiTest {
     String id = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("flow", null)).body()).getString("id");
     Heartbeat hb = new Heartbeat("w1", "localhost", 1, 8, List.of(), 0, 0, 0);
     coordinator.request(Addresses.HEARTBEAT, hb, HeartbeatReply.class);
-    assertThat(coordinator.get("/api/v1/workers").body()).contains("\"id\":\"w1\"");
+    assertThat(conforming("listWorkers", coordinator.get("/api/v1/workers")).body()).contains("\"id\":\"w1\"");
 
     int guard = 0;
     List<Assignment> claimed;
@@ -161,12 +170,16 @@ class JobApiTest {
       }
     }
 
-    JsonObject status = new JsonObject(coordinator.get("/api/v1/jobs/" + id).body());
+    JsonObject status = new JsonObject(conforming("getJob", coordinator.get("/api/v1/jobs/" + id)).body());
     assertThat(status.getString("state")).isEqualTo("succeeded");
+    conforming("listUnits", coordinator.get("/api/v1/jobs/" + id + "/units?kind=verify"));
+    conforming("getReport", coordinator.get("/api/v1/jobs/" + id + "/report"));
+    conforming("getThroughput", coordinator.get("/api/v1/jobs/" + id + "/throughput?minutes=5"));
     assertThat(status.getString("phase")).isEqualTo("done");
     assertThat(status.getLong("etaSeconds")).isZero();
     assertThat(status.getJsonObject("rows").getLong("done")).isEqualTo(30);
-    assertThat(coordinator.get("/metrics").body()).contains("ferry_rows_copied_total{job=\"" + id + "\"", "ferry_units{", "ferry_workers");
+    assertThat(coordinator.get("/metrics").body()).contains("ferry_rows_copied_total{job=\"" + id + "\"", "ferry_units{", "ferry_workers",
+        "ferry_job_state{job=\"" + id + "\",state=\"succeeded\"} 1.0", "jvm_memory_used_bytes{", "process_uptime_seconds ");
     awaitStoredState(id, "succeeded");
   }
 
@@ -213,8 +226,23 @@ class JobApiTest {
         String.class);
     Assignment copy = claimOne(id);
 
-    HttpResponse<String> paused = coordinator.post("/api/v1/jobs/" + id + "/pause", "application/json", "");
+    ch.qos.logback.classic.Logger controlLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        io.ferry.coordinator.schedule.JobControl.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    controlLog.addAppender(logged);
+    HttpResponse<String> paused;
+    try {
+      paused = coordinator.post("/api/v1/jobs/" + id + "/pause", "application/json", "");
+    } finally {
+      controlLog.detachAppender(logged);
+    }
     assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+    conforming("pauseJob", paused);
+    assertThat(logged.list).as("what handling the job's request logs names the job").anySatisfy(e -> {
+      assertThat(e.getFormattedMessage()).startsWith("job " + id + " paused");
+      assertThat(e.getMDCPropertyMap()).containsEntry(io.ferry.protocol.LogContext.JOB, id);
+    });
     assertThat(new JsonObject(paused.body()).getString("state")).isEqualTo("paused");
     assertThat(new JsonObject(paused.body()).getJsonObject("units").getLong("leased")).isEqualTo(1);
     awaitStoredState(id, "paused");
@@ -234,7 +262,8 @@ class JobApiTest {
     Assignment failing = claimOne(id);
     coordinator.request(Addresses.RESULT, new UnitResult(id, failing.unit().id(), failing.unit().lease().epoch(), "w9", false, 0, 0,
         "copy unit " + failing.unit().id() + ": ERROR: value too long for type character varying(3)", false), String.class);
-    JsonArray failed = new JsonObject(coordinator.get("/api/v1/jobs/" + id + "/units?state=failed").body()).getJsonArray("units");
+    JsonArray failed = new JsonObject(conforming("listUnits", coordinator.get("/api/v1/jobs/" + id + "/units?state=failed")).body())
+        .getJsonArray("units");
     assertThat(failed).hasSize(1);
     JsonObject unit = failed.getJsonObject(0);
     assertThat(unit.getString("id")).isEqualTo(failing.unit().id());
@@ -242,10 +271,11 @@ class JobApiTest {
     assertThat(unit.getString("table")).isEqualTo("public.orders");
     assertThat(unit.getJsonObject("range")).isNotNull();
     assertThat(unit.getString("error")).contains("value too long");
-    assertThat(new JsonObject(coordinator.get("/api/v1/jobs/" + id).body()).getString("state")).isEqualTo("failed");
+    assertThat(new JsonObject(conforming("getJob", coordinator.get("/api/v1/jobs/" + id)).body()).getString("state")).isEqualTo("failed");
 
     HttpResponse<String> retried = coordinator.post("/api/v1/jobs/" + id + "/retry", "application/json", "");
     assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    conforming("retryJob", retried);
     assertThat(new JsonObject(retried.body()).getString("state")).isEqualTo("running");
     assertThat(new JsonObject(retried.body()).getJsonObject("units").getLong("failed")).isZero();
     HttpResponse<String> nothing = coordinator.post("/api/v1/jobs/" + id + "/retry", "application/json", "");
@@ -257,6 +287,7 @@ class JobApiTest {
     awaitStoredState(id, "cancelled");
     HttpResponse<String> refused = coordinator.post("/api/v1/jobs/" + id + "/resume", "application/json", "");
     assertThat(refused.statusCode()).isEqualTo(409);
+    conforming("resumeJob", refused);
     JsonObject error = new JsonObject(refused.body());
     assertThat(error.getString("error")).isEqualTo("invalid job state");
     assertThat(error.getJsonArray("details").getString(0)).contains(id + " is cancelled");
@@ -343,6 +374,7 @@ class JobApiTest {
     HttpResponse<String> response = coordinator.post("/api/v1/jobs", "application/json", bad);
 
     assertThat(response.statusCode()).isEqualTo(400);
+    conforming("submitJob", response);
     JsonObject body = new JsonObject(response.body());
     assertThat(body.getString("error")).isEqualTo("invalid job spec");
     assertThat(body.getJsonArray("details").getList()).hasSize(5).anySatisfy(d -> assertThat(d.toString()).startsWith("name 'bad name'"))
@@ -441,6 +473,7 @@ class JobApiTest {
     int jobsBefore = new JsonObject(coordinator.get("/api/v1/jobs").body()).getJsonArray("jobs").size();
     HttpResponse<String> response = coordinator.post("/api/v1/jobs?dryRun=true", "application/json", spec("dry", null));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    conforming("submitJob", response);
     JsonObject plan = new JsonObject(response.body());
     assertThat(plan.getString("mode")).isEqualTo("create");
     JsonObject table = plan.getJsonArray("tables").getJsonObject(0);

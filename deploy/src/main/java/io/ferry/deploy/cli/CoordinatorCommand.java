@@ -69,8 +69,12 @@ public final class CoordinatorCommand implements Callable<Integer> {
   @Mixin
   ClusterMixin cluster;
 
+  @Mixin
+  LogMixin log;
+
   @Override
   public Integer call() throws Exception {
+    log.apply();
     String token = blankToNull(apiToken);
     HttpExposure.check(httpHost, token != null, insecureNoAuth);
     CoordinatorOptions options = new CoordinatorOptions(httpHost, httpPort, stateDir,

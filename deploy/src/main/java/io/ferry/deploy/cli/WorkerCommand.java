@@ -48,10 +48,14 @@ public final class WorkerCommand implements Callable<Integer> {
   @Mixin
   ClusterMixin cluster;
 
+  @Mixin
+  LogMixin log;
+
   private volatile boolean stopping;
 
   @Override
   public Integer call() throws Exception {
+    log.apply();
     if (maxUnits < 1) {
       throw new IllegalArgumentException("--max-units must be at least 1, not " + maxUnits);
     }

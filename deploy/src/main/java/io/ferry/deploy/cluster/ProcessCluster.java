@@ -28,6 +28,7 @@ public final class ProcessCluster implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final Map<Process, Path> logs = new HashMap<>();
   private final Map<String, String> environment = new HashMap<>();
+  private String logFormat;
   private Process coordinator;
   private int workerCount;
 
@@ -81,6 +82,11 @@ public final class ProcessCluster implements AutoCloseable {
     environment.put(name, value);
   }
 
+  /** The {@code --log-format} of the processes started from now on (null: their default, text). */
+  public void logFormat(String format) {
+    this.logFormat = format;
+  }
+
   public Process startCoordinator(String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("coordinator", "--http-host", "127.0.0.1",
         "--http-port", String.valueOf(httpPort), "--cluster-host", "127.0.0.1",
@@ -123,6 +129,9 @@ public final class ProcessCluster implements AutoCloseable {
     }
     command.addAll(List.of("-jar", jar.toString()));
     command.addAll(args);
+    if (logFormat != null) {
+      command.addAll(List.of("--log-format", logFormat));
+    }
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
     // Through the environment, not a flag: a flag would show in the process list.

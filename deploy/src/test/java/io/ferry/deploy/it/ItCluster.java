@@ -18,8 +18,15 @@ final class ItCluster {
 
   /** Starts a coordinator with these arguments and {@code workers} workers of {@code unitsPerWorker} units each. */
   static ProcessCluster start(Class<?> owner, int workers, int unitsPerWorker, String... coordinatorArgs) throws Exception {
+    return start(owner, null, workers, unitsPerWorker, coordinatorArgs);
+  }
+
+  /** As {@link #start(Class, int, int, String...)}, every process logging in {@code logFormat} (null: text). */
+  static ProcessCluster start(Class<?> owner, String logFormat, int workers, int unitsPerWorker, String... coordinatorArgs)
+      throws Exception {
     ProcessCluster cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
         Files.createDirectories(Path.of("target", "it-logs", owner.getSimpleName())));
+    cluster.logFormat(logFormat);
     cluster.startCoordinator(coordinatorArgs);
     for (int i = 0; i < workers; i++) {
       cluster.startWorker(unitsPerWorker);

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.TestInstance;
  * token and open with it, the probes stay open; and a job whose spec holds literal passwords runs to
  * the end without any of them showing up in an API answer, a log, the metrics, the coordinator's
  * registry of targets or the target's {@code ferry} tables. By default no process listens beyond
- * loopback, and a worker with another cluster secret never joins.
+ * loopback, and a worker with another cluster secret never joins. Its processes log JSON
+ * ({@code --log-format json}): one object per line, with the job, unit and tenant of the work it is about.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecurityIT {
@@ -57,7 +58,13 @@ class SecurityIT {
     }
     String configured = System.getenv().getOrDefault("FERRY_TEST_PG_PASSWORD", "");
     literal = configured.isEmpty() ? "Lit3ral-Pa55-" + UUID.randomUUID().toString().substring(0, 8) : configured;
-    cluster = ItCluster.start(getClass(), 1, 2, "--api-token", TOKEN);
+    // This class reads its processes' whole logs: none of an earlier run.
+    try (var old = Files.list(Files.createDirectories(Path.of("target", "it-logs", getClass().getSimpleName())))) {
+      for (Path log : old.filter(p -> p.toString().endsWith(".log")).toList()) {
+        Files.delete(log);
+      }
+    }
+    cluster = ItCluster.start(getClass(), "json", 1, 2, "--api-token", TOKEN);
     api = ItCluster.ready(cluster, TOKEN, 1);
     anonymous = new ApiClient(cluster.apiUrl(), null);
   }
@@ -136,6 +143,55 @@ class SecurityIT {
     }
     places.forEach((place, text) -> assertThat(text).as("%s holds no password", place).doesNotContain(literal)
         .doesNotContain(cluster.clusterSecret()));
+  }
+
+  @Test
+  void everyLogLineIsAJsonObjectAndTheLinesAboutAJobNameItsUnitAndTenant() throws Exception {
+    Map<String, Object> spec = spec(pg.url(source));
+    spec.put("name", "logged");
+    spec.put("target", Map.of("engine", "postgresql", "url", pg.url(target), "user", pg.user(), "schema", "logged"));
+    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+    String job = submitted.body().path("id").asText();
+    JsonNode finished = Poll.until(job + " ends", Duration.ofMinutes(2), () -> {
+      JsonNode j = api.get("/api/v1/jobs/" + job).body();
+      return StatusView.TERMINAL_STATES.contains(j.path("state").asText()) ? j : null;
+    });
+    assertThat(finished.path("state").asText()).as(finished.toString()).isEqualTo("succeeded");
+
+    List<JsonNode> worker = jsonLines(cluster.logDir().resolve("worker-1.log"));
+    List<JsonNode> coordinator = jsonLines(cluster.logOf(cluster.coordinator()));
+
+    assertThat(worker).as("the worker's lines about the job's copy units").anySatisfy(line -> {
+      assertThat(line.path("job").asText()).isEqualTo(job);
+      assertThat(line.path("unit").asText()).startsWith("copy:s1:");
+      assertThat(line.path("tenant").asText()).isEqualTo("s1");
+      assertThat(line.path("logger").asText()).isEqualTo("io.ferry.worker.unit.UnitExecutor");
+      assertThat(line.path("message").asText()).contains(line.path("unit").asText() + " of job " + job, ": done in ");
+    });
+    assertThat(worker).as("lines outside a unit").anySatisfy(line -> assertThat(line.path("job").isNull()).isTrue());
+    assertThat(coordinator).as("the coordinator's line accepting the job").anySatisfy(line -> {
+      assertThat(line.path("job").asText()).isEqualTo(job);
+      assertThat(line.path("message").asText()).startsWith("job " + job + " accepted");
+    });
+  }
+
+  /** Every line of a process's log, each a JSON object with the fields of the JSON log format. */
+  static List<JsonNode> jsonLines(Path log) throws Exception {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(log)) {
+      JsonNode json = Json.mapper().readTree(line);
+      assertThat(json != null && json.isObject()).as("%s: %s", log.getFileName(), line).isTrue();
+      List<String> fields = new ArrayList<>();
+      json.fieldNames().forEachRemaining(fields::add);
+      assertThat(fields).as(line).startsWith("time", "level", "logger", "job", "unit", "tenant", "message")
+          .isSubsetOf("time", "level", "logger", "job", "unit", "tenant", "message", "exception");
+      assertThat(java.time.OffsetDateTime.parse(json.path("time").asText())).as(line).isNotNull();
+      assertThat(json.path("level").asText()).as(line).isIn("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+      lines.add(json);
+    }
+    assertThat(lines).as(log.toString()).isNotEmpty();
+    return lines;
   }
 
   @Test

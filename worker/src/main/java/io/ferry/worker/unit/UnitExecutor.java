@@ -1,5 +1,6 @@
 package io.ferry.worker.unit;
 
+import io.ferry.protocol.LogContext;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.Secret;
@@ -41,7 +42,14 @@ public final class UnitExecutor {
     return execute(assignment, control, progress, RateGate.NONE);
   }
 
+  /** Runs the unit with its job, id and tenant in the thread's log context, so every line it logs names them. */
   public UnitOutcome execute(Assignment assignment, UnitControl control, ProgressListener progress, RateGate rate) {
+    try (LogContext ignored = LogContext.of(assignment.unit())) {
+      return run(assignment, control, progress, rate);
+    }
+  }
+
+  private UnitOutcome run(Assignment assignment, UnitControl control, ProgressListener progress, RateGate rate) {
     WorkUnit unit = assignment.unit();
     long started = System.nanoTime();
     try {
