@@ -1,12 +1,17 @@
 package io.ferry.deploy;
 
+import io.ferry.deploy.cli.ControlCommands;
 import io.ferry.deploy.cli.CoordinatorCommand;
 import io.ferry.deploy.cli.EnvironmentDefaults;
+import io.ferry.deploy.cli.LimitsCommand;
 import io.ferry.deploy.cli.ReportCommand;
+import io.ferry.deploy.cli.RollbackCommand;
 import io.ferry.deploy.cli.SchemaCommand;
 import io.ferry.deploy.cli.StatusCommand;
 import io.ferry.deploy.cli.SubmitCommand;
+import io.ferry.deploy.cli.UnitsCommand;
 import io.ferry.deploy.cli.WorkerCommand;
+import io.ferry.deploy.cli.WorkersCommand;
 import io.ferry.deploy.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,8 +19,13 @@ import picocli.CommandLine.Command;
 /** The {@code ferry} launcher. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
     description = "Ferry moves data between databases with a cluster: one coordinator, any number of workers.",
-    subcommands = {CoordinatorCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class, ReportCommand.class,
-        SchemaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    footer = {"", "Every command: ferry COMMAND --help. Exit codes: 0 done, 1 failed or refused (the reason printed),"
+        + " 2 usage. The commands that ask the coordinator take --coordinator URL and --api-token TOKEN"
+        + " (env FERRY_COORDINATOR, FERRY_API_TOKEN), and --json for the API's answer as it is."},
+    subcommands = {CoordinatorCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
+        UnitsCommand.class, WorkersCommand.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
+        ControlCommands.Cancel.class, ControlCommands.Retry.class, ControlCommands.Verify.class, RollbackCommand.class,
+        LimitsCommand.class, ReportCommand.class, SchemaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Ferry implements Runnable {
 
   @CommandLine.Spec
