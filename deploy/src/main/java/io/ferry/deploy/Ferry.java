@@ -13,6 +13,7 @@ import io.ferry.deploy.cli.UnitsCommand;
 import io.ferry.deploy.cli.WorkerCommand;
 import io.ferry.deploy.cli.WorkersCommand;
 import io.ferry.deploy.demo.DemoCommand;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,18 +27,25 @@ import picocli.CommandLine.Command;
         UnitsCommand.class, WorkersCommand.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
         ControlCommands.Cancel.class, ControlCommands.Retry.class, ControlCommands.Verify.class, RollbackCommand.class,
         LimitsCommand.class, ReportCommand.class, SchemaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
-public final class Ferry implements Runnable {
+public final class Ferry implements Callable<Integer> {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** No command given: a usage error, with the list of commands. */
   @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
   }
 
   public static void main(String[] args) {
-    CommandLine commandLine = new CommandLine(new Ferry())
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The launcher as {@code main} runs it: defaults from the environment, one line for a command's failure. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Ferry())
         .setDefaultValueProvider(new EnvironmentDefaults())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           // A user sees one clear line, not a stack trace; the log has the details.
@@ -45,6 +53,5 @@ public final class Ferry implements Runnable {
           org.slf4j.LoggerFactory.getLogger(Ferry.class).debug("command failed", e);
           return 1;
         });
-    System.exit(commandLine.execute(args));
   }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 public final class ClusterMixin {
 
   @Option(names = "--cluster-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
-      description = "Address this member binds and advertises to the cluster (env FERRY_CLUSTER_HOST; default: ${DEFAULT-VALUE}).")
+      description = {"Address this member binds and advertises to the cluster (env FERRY_CLUSTER_HOST).", "Default: ${DEFAULT-VALUE}."})
   String host;
 
   @Option(names = "--join", defaultValue = "127.0.0.1:5701", split = ",", paramLabel = "HOST:PORT",

@@ -27,7 +27,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorCommand.class);
 
   @Option(names = "--http-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
-      description = "Address of the HTTP API; 0.0.0.0 serves other machines and needs --api-token (default: ${DEFAULT-VALUE}).")
+      description = {"Address of the HTTP API; 0.0.0.0 serves other machines and needs --api-token.", "Default: ${DEFAULT-VALUE}."})
   String httpHost;
 
   @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",

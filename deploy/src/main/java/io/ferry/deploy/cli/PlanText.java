@@ -24,13 +24,13 @@ final class PlanText {
     int parallel = Math.max(1, estimate.path("parallelUnits").asInt());
     out.append(String.format(Locale.ROOT, "plan of job %s: mode %s (%s), verify %s%n", plan.path("name").asText(),
         plan.path("mode").asText(), plan.path("modeDescription").asText(), plan.path("verify").asText("-")));
-    out.append(String.format(Locale.ROOT, "%d tables, %d units in all, ~%,d rows, ~%s; copy ~%s%n",
+    out.append(String.format(Locale.ROOT, "%d tables, %d units in all, ~%,d rows, ~%s; copy %s%n",
         totals.path("tables").asInt(), totals.path("units").asInt(), totals.path("estimatedRows").asLong(),
         StatusView.bytes(totals.path("estimatedBytes").asDouble()), plan.path("estimatedDurationSeconds").isNumber()
-            ? StatusView.seconds(plan.path("estimatedDurationSeconds").asDouble()) + String.format(Locale.ROOT,
+            ? "~" + StatusView.seconds(plan.path("estimatedDurationSeconds").asDouble()) + String.format(Locale.ROOT,
                 " (reading %s/s per unit, %d units at once of %d worker slots; finish steps and limits come on top)",
                 StatusView.bytes(readRate), parallel, estimate.path("workerSlots").asLong())
-            : "unknown (no table was large enough to measure its read rate)"));
+            : "time unknown (no table was large enough to measure its read rate)"));
     if (!plan.path("types").isEmpty()) {
       out.append(plan.path("types").size()).append(" statements create user-defined types first").append(nl);
     }

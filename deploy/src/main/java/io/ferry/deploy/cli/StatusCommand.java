@@ -10,8 +10,8 @@ import picocli.CommandLine.Parameters;
     "Show all jobs, or one job's progress.",
     "One job: state, rows, rates, ETA, units, a bar per table, failed units; --watch refreshes until the job"
         + " ends.",
-    "Exit codes: 0 shown, whatever the job's state (with --watch: 0 when the job succeeded, 1 when it ended"
-        + " failed or cancelled), 1 refused (e.g. no such job), 2 usage."})
+    "Exit codes: 0 shown (whatever the job's state; with --watch, the job succeeded), 1 refused (e.g. no such"
+        + " job) or, with --watch, the job ended failed or cancelled, 2 usage."})
 public final class StatusCommand extends ApiCommand {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "JOB", description = "A job id (omit to list all jobs).")
