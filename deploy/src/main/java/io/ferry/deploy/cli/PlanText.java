@@ -24,16 +24,16 @@ final class PlanText {
     int parallel = Math.max(1, estimate.path("parallelUnits").asInt());
     out.append(String.format(Locale.ROOT, "plan of job %s: mode %s (%s), verify %s%n", plan.path("name").asText(),
         plan.path("mode").asText(), plan.path("modeDescription").asText(), plan.path("verify").asText("-")));
-    out.append(String.format(Locale.ROOT, "%d tables, %d units in all, ~%,d rows, ~%s; copy %s%n",
+    int types = plan.path("types").size();
+    out.append(String.format(Locale.ROOT, "%d tables, %d units in all, ~%,d rows, ~%s%s%n",
         totals.path("tables").asInt(), totals.path("units").asInt(), totals.path("estimatedRows").asLong(),
-        StatusView.bytes(totals.path("estimatedBytes").asDouble()), plan.path("estimatedDurationSeconds").isNumber()
-            ? "~" + StatusView.seconds(plan.path("estimatedDurationSeconds").asDouble()) + String.format(Locale.ROOT,
-                " (reading %s/s per unit, %d units at once of %d worker slots; finish steps and limits come on top)",
-                StatusView.bytes(readRate), parallel, estimate.path("workerSlots").asLong())
-            : "time unknown (no table was large enough to measure its read rate)"));
-    if (!plan.path("types").isEmpty()) {
-      out.append(plan.path("types").size()).append(" statements create user-defined types first").append(nl);
-    }
+        StatusView.bytes(totals.path("estimatedBytes").asDouble()),
+        types == 0 ? "" : "; " + types + (types == 1 ? " statement" : " statements") + " for user-defined types"));
+    out.append(plan.path("estimatedDurationSeconds").isNumber()
+        ? String.format(Locale.ROOT, "copy ~%s: %s/s per unit, %d units at once (%d worker slots); finish steps and limits"
+            + " add to it%n", StatusView.seconds(plan.path("estimatedDurationSeconds").asDouble()), StatusView.bytes(readRate),
+            parallel, estimate.path("workerSlots").asLong())
+        : "copy time unknown: no table was large enough to measure its read rate" + nl);
     out.append(nl);
     TextTable table = new TextTable().left("TABLE").right("TENANTS").left("KEY").left("SPLIT").right("UNITS")
         .right("~ROWS").right("~SIZE").right("~COPY").right("DDL").right("FINISH").right("FKS").right("WARNINGS");
