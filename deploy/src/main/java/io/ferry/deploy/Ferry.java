@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
     description = "Ferry moves data between databases with a cluster: one coordinator, any number of workers.",
     footer = {"", "Every command: ferry COMMAND --help. Exit codes: 0 done, 1 failed or refused (the reason printed),"
         + " 2 usage. The commands that ask the coordinator take --coordinator URL and --api-token TOKEN"
-        + " (env FERRY_COORDINATOR, FERRY_API_TOKEN), and --json for the API's answer as it is."},
+        + " (env FERRY_COORDINATOR, FERRY_API_TOKEN); all but schema take --json for the API's answer as it is."},
     subcommands = {CoordinatorCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
         UnitsCommand.class, WorkersCommand.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
         ControlCommands.Cancel.class, ControlCommands.Retry.class, ControlCommands.Verify.class, RollbackCommand.class,
