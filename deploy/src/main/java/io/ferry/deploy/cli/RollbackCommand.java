@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferry.protocol.Json;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,22 +42,22 @@ public final class RollbackCommand extends ApiCommand {
       return usage("name what to roll back: --tenant, --table or --unit (at least one)");
     }
     ObjectNode body = Json.mapper().createObjectNode();
-    if (tenant != null) {
-      body.put("tenant", tenant);
-    }
-    if (table != null) {
-      body.put("table", table);
-    }
-    if (unit != null) {
-      body.put("unit", unit);
-    }
+    Map<String, String> selection = new LinkedHashMap<>();
+    selection.put("tenant", tenant);
+    selection.put("table", table);
+    selection.put("unit", unit);
+    selection.forEach((field, value) -> {
+      if (value != null) {
+        body.put(field, value);
+      }
+    });
     ApiClient client = api.client();
     ApiClient.Response started = client.post(ApiClient.job(jobId) + "/rollback", body.toString(), "application/json");
     if (!await || failed(started)) {
-      return answer(started, this::started);
+      return answer(started, answer -> started(answer, body));
     }
     // With --json each answer is one line: the rollback's start, then its unit once it ended.
-    out().print(json ? started.text() + System.lineSeparator() : started(started.body()));
+    out().print(json ? started.text() + System.lineSeparator() : started(started.body(), body));
     out().flush();
     String id = started.body().path("rollback").path("id").asText();
     ApiClient.Response units = untilEnded(client, id);
@@ -83,18 +85,11 @@ public final class RollbackCommand extends ApiCommand {
     }
   }
 
-  private String started(JsonNode answer) {
+  /** The rollback's unit and what it deletes, as the selection sent names it. */
+  private String started(JsonNode answer, ObjectNode selection) {
     JsonNode rollback = answer.path("rollback");
     List<String> what = new ArrayList<>();
-    if (tenant != null) {
-      what.add("tenant " + tenant);
-    }
-    if (table != null) {
-      what.add("table " + table);
-    }
-    if (unit != null) {
-      what.add("unit " + unit);
-    }
+    selection.properties().forEach(e -> what.add(e.getKey() + " " + e.getValue().asText()));
     return String.format(Locale.ROOT, "%s of job %s started: %s, %d copy units to copy again; the job is %s%n"
         + "follow it with: ferry units %s --kind rollback%n", rollback.path("id").asText(), jobId, String.join(", ", what),
         answer.path("copyUnits").size(), answer.path("job").path("state").asText(), jobId);
