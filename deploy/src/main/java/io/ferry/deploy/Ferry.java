@@ -9,6 +9,7 @@ import io.ferry.deploy.cli.RollbackCommand;
 import io.ferry.deploy.cli.SchemaCommand;
 import io.ferry.deploy.cli.StatusCommand;
 import io.ferry.deploy.cli.SubmitCommand;
+import io.ferry.deploy.cli.ThroughputCommand;
 import io.ferry.deploy.cli.UnitsCommand;
 import io.ferry.deploy.cli.WorkerCommand;
 import io.ferry.deploy.cli.WorkersCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
         + " 2 usage. The commands that ask the coordinator take --coordinator URL and --api-token TOKEN"
         + " (env FERRY_COORDINATOR, FERRY_API_TOKEN); all but schema take --json for the API's answer as it is."},
     subcommands = {CoordinatorCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
-        UnitsCommand.class, WorkersCommand.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
+        UnitsCommand.class, ThroughputCommand.class, WorkersCommand.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
         ControlCommands.Cancel.class, ControlCommands.Retry.class, ControlCommands.Verify.class, RollbackCommand.class,
         LimitsCommand.class, ReportCommand.class, SchemaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Ferry implements Callable<Integer> {

@@ -24,7 +24,7 @@ class CliHelpTest {
   }
 
   /** Every command of the launcher, as DESIGN.md's public surface names them. */
-  static final String[] COMMANDS = {"coordinator", "worker", "submit", "status", "units", "workers", "pause", "resume",
+  static final String[] COMMANDS = {"coordinator", "worker", "submit", "status", "units", "throughput", "workers", "pause", "resume",
       "cancel", "retry", "verify", "rollback", "limits", "report", "schema", "demo"};
 
   @Test
@@ -37,7 +37,7 @@ class CliHelpTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"coordinator", "worker", "submit", "status", "units", "workers", "pause", "resume", "cancel",
+  @ValueSource(strings = {"coordinator", "worker", "submit", "status", "units", "throughput", "workers", "pause", "resume", "cancel",
       "retry", "verify", "rollback", "limits", "report", "schema", "demo"})
   void everyCommandHasHelpThatFitsEightyColumnsAndNamesItsExitCodes(String command) {
     String help = run(command, "--help");

@@ -194,6 +194,25 @@ class VerbsTest {
   }
 
   @Test
+  void throughputShowsEachBucketFromTheFirstCommitWithABarScaledToThePeak() {
+    ApiStub.Run run = api.answer(200, """
+        {"id":"j-1","bucketSeconds":5,"points":[
+          {"at":"2026-11-21T06:10:00Z","rowsPerSecond":0.0,"bytesPerSecond":0.0},
+          {"at":"2026-11-21T06:10:05Z","rowsPerSecond":200000.0,"bytesPerSecond":23855104.0},
+          {"at":"2026-11-21T06:10:10Z","rowsPerSecond":100000.0,"bytesPerSecond":11927552.0},
+          {"at":"2026-11-21T06:10:15Z","rowsPerSecond":0.0,"bytesPerSecond":0.0}]}""").run("throughput", "j-1", "--minutes=2");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(api.only().path()).isEqualTo("/api/v1/jobs/j-1/throughput?minutes=2");
+    assertThat(run.out().lines().toList()).hasSize(4).first().asString().startsWith("UTC");
+    assertThat(run.out()).doesNotContain("06:10:00").contains("06:10:15");
+    assertThat(run.out().lines().filter(l -> l.startsWith("06:10:05")).findFirst().orElseThrow())
+        .contains("200,000", "22.8", "#".repeat(40));
+    assertThat(run.out().lines().filter(l -> l.startsWith("06:10:10")).findFirst().orElseThrow())
+        .contains("100,000", "11.4", "#".repeat(20)).doesNotContain("#".repeat(21));
+    assertThat(api.answer(200, "{\"points\":[]}").run("throughput", "j-1").out()).contains("no rows committed");
+  }
+
+  @Test
   void statusWithoutWatchExitsZeroWhateverTheJobsState() {
     for (String state : new String[] {"failed", "cancelled", "succeeded", "paused"}) {
       ApiStub.Run run = api.answer(200, summary(state)).run("status", "j-1");

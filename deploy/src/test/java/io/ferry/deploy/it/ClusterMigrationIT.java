@@ -200,6 +200,9 @@ class ClusterMigrationIT {
     assertThat(verify.exitCode()).as(verify.output()).isZero();
     assertThat(json(verify).path("state").asText()).isEqualTo("verifying");
     assertThat(CliRun.of(300, "status", job, "--watch", coordinator).exitCode()).isZero();
+    CliRun throughput = CliRun.of("throughput", job, "--minutes=60", coordinator);
+    assertThat(throughput.exitCode()).as(throughput.output()).isZero();
+    assertThat(throughput.output()).contains("ROWS/S", "#");
     CliRun report = CliRun.of("report", job, coordinator);
     assertThat(report.exitCode()).as(report.output()).isZero();
     assertThat(report.output()).contains("verdict: clean");
