@@ -44,10 +44,21 @@ public final class Ferry implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
-  /** The launcher as {@code main} runs it: defaults from the environment, one line for a command's failure. */
+  /**
+   * The launcher as {@code main} runs it: defaults from the environment; a usage error said in one line and
+   * where the help is (exit 2), a command's failure in one line (exit 1).
+   */
   public static CommandLine commandLine() {
     return new CommandLine(new Ferry())
         .setDefaultValueProvider(new EnvironmentDefaults())
+        .setParameterExceptionHandler((e, args) -> {
+          CommandLine cmd = e.getCommandLine();
+          String name = cmd.getCommandSpec().qualifiedName();
+          cmd.getErr().println(name + ": " + e.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
+          cmd.getErr().println("See '" + name + " --help'.");
+          return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        })
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           // A user sees one clear line, not a stack trace; the log has the details.
           cmd.getErr().println("ferry " + cmd.getCommandName() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));

@@ -163,8 +163,12 @@ class VerbsTest {
   void aLimitThatIsNotANumberIsAUsageError() {
     ApiStub.Run run = api.run("limits", "j-1", "--rows-per-second=fast");
     assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).contains("'fast' is not a whole number or none");
+    assertThat(run.err()).isEqualTo("ferry limits: Invalid value for option '--rows-per-second': 'fast' is not a whole"
+        + " number or none" + System.lineSeparator() + "See 'ferry limits --help'." + System.lineSeparator());
     assertThat(api.requests).isEmpty();
+    assertThat(api.run("pause").err()).startsWith("ferry pause: Missing required parameter: 'JOB'")
+        .contains("See 'ferry pause --help'.").doesNotContain("Usage:");
+    assertThat(api.run("pause", "j-1", "--jsno").err()).contains("Unknown option: '--jsno'", "--json");
   }
 
   @Test
