@@ -5,9 +5,11 @@ import io.ferry.protocol.Json;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** The coordinator's HTTP API as the CLI sees it. */
@@ -26,6 +28,11 @@ public final class ApiClient {
     this.token = token == null || token.isBlank() ? null : token;
   }
 
+  /** The API path of a job, its id encoded as one path segment (a typo with a slash must not reach another route). */
+  public static String job(String id) {
+    return "/api/v1/jobs/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   public Response get(String path) throws IOException, InterruptedException {
     return send(request(path).GET().build());
   }
@@ -33,6 +40,11 @@ public final class ApiClient {
   public Response post(String path, String body, String contentType) throws IOException, InterruptedException {
     return send(request(path).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  public Response patch(String path, String json) throws IOException, InterruptedException {
+    return send(request(path).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
   private HttpRequest.Builder request(String path) {

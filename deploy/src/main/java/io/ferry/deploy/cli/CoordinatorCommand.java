@@ -13,17 +13,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
     description = {"Run the coordinator: HTTP API, dashboard, job state, scheduler.",
-        "Every flag can also be set as an environment variable FERRY_<FLAG> (e.g. FERRY_HTTP_PORT)."})
+        "Every flag can also be set as an environment variable FERRY_<FLAG> (e.g. FERRY_HTTP_PORT).",
+        "Exit codes: 0 stopped on request (SIGTERM, Ctrl-C), 1 could not start, 2 usage."})
 public final class CoordinatorCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorCommand.class);
 
   @Option(names = "--http-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
-      description = "Address of the HTTP API (default: ${DEFAULT-VALUE}; 0.0.0.0 serves other machines and needs --api-token).")
+      description = {"Address of the HTTP API; 0.0.0.0 serves other machines and needs --api-token.", "Default: ${DEFAULT-VALUE}."})
   String httpHost;
 
   @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
@@ -44,18 +48,18 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
   @Option(names = "--chunk-rows", defaultValue = "50000", paramLabel = "N",
       description = {"Rows per chunk transaction of a copy unit (default: ${DEFAULT-VALUE}).",
-          "Each chunk commits with its checkpoint: smaller chunks redo less after a crash and stop sooner on pause,",
-          "larger ones commit less often."})
+          "Each chunk commits with its checkpoint: smaller chunks redo less after a crash and stop sooner on pause,"
+              + " larger ones commit less often."})
   long chunkRows;
 
   @Option(names = "--max-attempts", defaultValue = "" + RetryPolicy.DEFAULT_MAX_ATTEMPTS, paramLabel = "N",
-      description = {"Claims of a work unit before a retryable failure (dropped connection, database restart)",
-          "fails it for good (default: ${DEFAULT-VALUE})."})
+      description = "Claims of a work unit before a retryable failure (dropped connection, database restart)"
+          + " fails it for good (default: ${DEFAULT-VALUE}).")
   int maxAttempts;
 
   @Option(names = "--retry-budget", defaultValue = "10m", paramLabel = "DURATION",
-      description = {"How long a work unit keeps retrying from its first failure in a row before it fails with the",
-          "cause (default: ${DEFAULT-VALUE}). Waits grow from 1 s to 30 s with jitter."})
+      description = "How long a work unit keeps retrying from its first failure in a row before it fails with the"
+          + " cause (default: ${DEFAULT-VALUE}). Waits grow from 1 s to 30 s with jitter.")
   String retryBudget;
 
   @Option(names = "--api-token", paramLabel = "TOKEN",
@@ -72,14 +76,22 @@ public final class CoordinatorCommand implements Callable<Integer> {
   @Mixin
   LogMixin log;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     log.apply();
     String token = blankToNull(apiToken);
-    HttpExposure.check(httpHost, token != null, insecureNoAuth);
-    CoordinatorOptions options = new CoordinatorOptions(httpHost, httpPort, stateDir,
-        Durations.parse("--lease-timeout", leaseTimeout).toMillis(),
-        new RetryPolicy(maxAttempts, Durations.parse("--retry-budget", retryBudget).toMillis()), token, chunkRows);
+    CoordinatorOptions options;
+    try {
+      HttpExposure.check(httpHost, token != null, insecureNoAuth);
+      options = new CoordinatorOptions(httpHost, httpPort, stateDir, Durations.parse("--lease-timeout", leaseTimeout).toMillis(),
+          new RetryPolicy(maxAttempts, Durations.parse("--retry-budget", retryBudget).toMillis()), token, chunkRows);
+    } catch (IllegalArgumentException e) {
+      // Flags that cannot work together or be read: a usage error (exit 2), said in the flags' words.
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     ClusterNode node = ClusterNode.start(cluster.options(clusterPort, false),
         config -> CoordinatorCluster.configure(config, options)).await();
     CoordinatorVerticle coordinator = new CoordinatorVerticle(options, node.hazelcast());

@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 public final class LogMixin {
 
   @Option(names = "--log-format", defaultValue = "text", paramLabel = "FORMAT", converter = LogFormat.Converter.class,
-      description = {"text (default): one readable line per event; json: one JSON object per line with time, level, logger,",
-          "job, unit, tenant and message, for log pipelines (env FERRY_LOG_FORMAT)."})
+      description = "text (default): one readable line per event; json: one JSON object per line with time, level, "
+          + "logger, job, unit, tenant and message, for log pipelines (env FERRY_LOG_FORMAT).")
   LogFormat format;
 
   /** Logs in the chosen format from now on. */

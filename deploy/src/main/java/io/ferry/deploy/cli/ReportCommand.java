@@ -1,17 +1,16 @@
 package io.ferry.deploy.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Show a job's reconciliation report: per tenant and table, source and target rows, ranges verified"
-        + " and mismatched, the differing keys with their kind and columns, rejected rows, and one verdict"
-        + " (clean, differences, not verified, verification incomplete).",
-        "Exit status 0 when the verdict is clean, 1 otherwise."})
-public final class ReportCommand implements Callable<Integer> {
+    description = {"Show a job's verification report.",
+        "Per tenant and table: source and target rows, ranges verified and mismatched, the differing keys with"
+        + " their kind and columns, rejected rows; and one verdict (clean, differences, not verified,"
+        + " verification incomplete).",
+        "Exit codes: 0 when the verdict is clean, 1 otherwise or refused (e.g. no such job), 2 usage."})
+public final class ReportCommand extends ApiCommand {
 
   /** How the report is printed. */
   enum Format { text, csv, json }
@@ -21,25 +20,15 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
       description = "text (for the terminal), csv (one line per table and per differing key, for spreadsheets)"
-          + " or json (the API's answer); default: ${DEFAULT-VALUE}.")
+          + " or json (the API's answer, as --json); default: ${DEFAULT-VALUE}.")
   Format format;
-
-  @Mixin
-  ApiMixin api;
 
   @Override
   public Integer call() throws Exception {
-    ApiClient.Response response = api.client().get("/api/v1/jobs/" + jobId + "/report");
-    if (response.status() >= 400 || response.body() == null) {
-      SubmitCommand.printError(response);
-      return 1;
-    }
-    System.out.print(switch (format) {
-      case text -> ReportView.text(response.body());
-      case csv -> ReportView.csv(response.body());
-      case json -> response.text() + System.lineSeparator();
-    });
+    json |= format == Format.json;
+    ApiClient.Response response = api.client().get(ApiClient.job(jobId) + "/report");
+    int exit = answer(response, report -> format == Format.csv ? ReportView.csv(report) : ReportView.text(report));
     // A script can gate on the verdict without parsing the report.
-    return "clean".equals(response.body().path("verdict").asText()) ? 0 : 1;
+    return exit == DONE && !"clean".equals(response.body().path("verdict").asText()) ? REFUSED : exit;
   }
 }

@@ -101,7 +101,7 @@ public final class ReportView {
     return String.format(Locale.ROOT, "%,d", node.path(field).asLong());
   }
 
-  private static List<String> strings(JsonNode array) {
+  static List<String> strings(JsonNode array) {
     List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.isNull() ? "NULL" : n.asText()));
     return out;

@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
  * creates the schema that a {@code preserve_schema} job then fills.
  */
 @Command(name = "schema", mixinStandardHelpOptions = true,
-    description = {"Write the target DDL a job spec would create (types, tables, keys, indexes, foreign keys) as a",
-        "SQL migration script to review, commit and apply; the script records its checksum in ferry.schema_scripts.",
+    description = {"Write the target DDL of a job spec as a SQL migration script to review and apply.",
+        "The script creates what the job would (types, tables, keys, indexes, foreign keys) and records its"
+            + " checksum in ferry.schema_scripts.",
         "Exit codes: 0 written, 1 plan refused (problems printed), 2 usage."})
 public final class SchemaCommand implements Callable<Integer> {
 
@@ -75,7 +76,7 @@ public final class SchemaCommand implements Callable<Integer> {
     ApiClient.Response response = api.client().post("/api/v1/jobs?dryRun=true", Json.mapper().writeValueAsString(planned),
         "application/json");
     if (response.status() >= 400 || response.body() == null) {
-      SubmitCommand.printError(response);
+      ApiCommand.printError(spec.commandLine().getErr(), response);
       return 1;
     }
     SchemaScript script = new SchemaScript(header(job), response.body());

@@ -2,61 +2,61 @@ package io.ferry.deploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show all jobs, or one job's progress per table; --watch refreshes until the job ends.")
-public final class StatusCommand implements Callable<Integer> {
+@Command(name = "status", mixinStandardHelpOptions = true, description = {
+    "Show all jobs, or one job's progress.",
+    "One job: state, rows, rates, ETA, units, a bar per table, failed units; --watch refreshes until the job"
+        + " ends.",
+    "Exit codes: 0 shown (whatever the job's state; with --watch, the job succeeded), 1 refused (e.g. no such"
+        + " job) or, with --watch, the job ended failed or cancelled, 2 usage."})
+public final class StatusCommand extends ApiCommand {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "JOB", description = "A job id (omit to list all jobs).")
   String jobId;
 
-  @Option(names = "--watch", description = "Refresh every --interval until the job ends.")
+  @Option(names = "--watch", description = "Refresh every --interval until the job ends (with --json: one line per refresh).")
   boolean watch;
 
   @Option(names = "--interval", defaultValue = "1", paramLabel = "SECONDS", description = "Refresh interval for --watch (default: ${DEFAULT-VALUE}).")
   int interval;
 
-  @Mixin
-  ApiMixin api;
-
   @Override
   public Integer call() throws Exception {
     ApiClient client = api.client();
     if (jobId == null) {
-      ApiClient.Response response = client.get("/api/v1/jobs");
-      if (response.status() >= 400) {
-        SubmitCommand.printError(response);
-        return 1;
+      if (watch) {
+        return usage("--watch follows one job: give its id (ferry status JOB --watch)");
       }
-      System.out.printf(Locale.ROOT, "%-28s %-10s %-8s %14s %12s%n", "JOB", "STATE", "PHASE", "ROWS", "ROWS/S");
-      for (JsonNode job : response.body().path("jobs")) {
-        System.out.printf(Locale.ROOT, "%-28s %-10s %-8s %,14d %,12.0f%n", job.path("id").asText(),
-            job.path("state").asText(), job.path("phase").asText(), job.path("rows").path("done").asLong(),
-            job.path("throughput").path("rowsPerSecond").asDouble());
-      }
-      return 0;
+      return answer(client.get("/api/v1/jobs"), StatusCommand::list);
     }
-    boolean terminal = System.console() != null;
+    boolean terminal = System.console() != null && !json;
     while (true) {
-      ApiClient.Response response = client.get("/api/v1/jobs/" + jobId);
-      if (response.status() >= 400) {
-        SubmitCommand.printError(response);
-        return 1;
-      }
-      String view = StatusView.render(response.body());
+      ApiClient.Response response = client.get(ApiClient.job(jobId));
       // On a terminal, redraw in place; in a pipe or log, print one block per refresh.
-      System.out.print(terminal && watch ? "\033[H\033[2J" + view : view + System.lineSeparator());
+      int exit = answer(response, job -> terminal && watch ? "\033[H\033[2J" + StatusView.render(job)
+          : StatusView.render(job) + System.lineSeparator());
+      if (exit != DONE || !watch) {
+        return exit;
+      }
       String state = response.body().path("state").asText();
-      if (!watch || StatusView.TERMINAL_STATES.contains(state)) {
+      if (StatusView.TERMINAL_STATES.contains(state)) {
         // A script waiting on --watch must not carry on as if the data were there.
-        return "failed".equals(state) || "cancelled".equals(state) ? 1 : 0;
+        return "succeeded".equals(state) ? DONE : REFUSED;
       }
       Thread.sleep(interval * 1000L);
     }
+  }
+
+  private static String list(JsonNode body) {
+    TextTable table = new TextTable().left("JOB").left("STATE").left("PHASE").right("ROWS").right("ROWS/S");
+    for (JsonNode job : body.path("jobs")) {
+      table.row(job.path("id").asText(), job.path("state").asText(), job.path("phase").asText(),
+          String.format(Locale.ROOT, "%,d", job.path("rows").path("done").asLong()),
+          StatusView.number(job.path("throughput").path("rowsPerSecond").asDouble()));
+    }
+    return table.render("");
   }
 }

@@ -67,13 +67,12 @@ public final class StatusView {
     return out.toString();
   }
 
-  /** What a user can do next with a job in this state (the control requests of the API). */
+  /** What a user can do next with a job in this state, as the CLI's verbs. */
   static String hint(String id, String state) {
-    String job = "/api/v1/jobs/" + id;
     return switch (state) {
-      case "paused" -> "paused: no unit is handed out; continue with POST " + job + "/resume (or /cancel)";
-      case "failed" -> "failed: after fixing the cause, POST " + job + "/retry runs the failed units again"
-          + " (a job that failed its verification: POST " + job + "/verify compares again)";
+      case "paused" -> "paused: no unit is handed out; continue with ferry resume " + id + " (or ferry cancel " + id + ")";
+      case "failed" -> "failed: ferry units " + id + " --state failed shows why; after fixing the cause, ferry retry " + id
+          + " runs the failed units again (a job that failed its verification: ferry verify " + id + " compares again)";
       case "verifying" -> "verifying: comparing the copied ranges, source against target; ferry report " + id + " shows the findings";
       case "cancelled" -> "cancelled: final; every committed chunk is in the target with its checkpoint";
       default -> null;

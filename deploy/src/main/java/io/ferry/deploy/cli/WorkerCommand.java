@@ -13,7 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs a worker, and keeps it in the cluster across coordinator restarts.
@@ -27,7 +30,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = {"Run a worker: claims work units from the coordinator and executes them.",
-        "Every flag can also be set as an environment variable FERRY_<FLAG> (e.g. FERRY_MAX_UNITS)."})
+        "Every flag can also be set as an environment variable FERRY_<FLAG> (e.g. FERRY_MAX_UNITS).",
+        "Exit codes: 0 stopped on request (SIGTERM, Ctrl-C), 1 could not start, 2 usage."})
 public final class WorkerCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
@@ -41,8 +45,8 @@ public final class WorkerCommand implements Callable<Integer> {
   int maxUnits;
 
   @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
-      description = "Serve this worker's Prometheus metrics at http://<cluster-host>:PORT/metrics; 0 picks a free port, "
-          + "negative turns it off (default: off).")
+      description = {"Serve this worker's Prometheus metrics; 0 picks a free port, negative turns it off (default: off).",
+          "Address: http://<cluster-host>:PORT/metrics."})
   int metricsPort;
 
   @Mixin
@@ -51,13 +55,16 @@ public final class WorkerCommand implements Callable<Integer> {
   @Mixin
   LogMixin log;
 
+  @Spec
+  CommandSpec spec;
+
   private volatile boolean stopping;
 
   @Override
   public Integer call() throws Exception {
     log.apply();
     if (maxUnits < 1) {
-      throw new IllegalArgumentException("--max-units must be at least 1, not " + maxUnits);
+      throw new ParameterException(spec.commandLine(), "--max-units must be at least 1, not " + maxUnits);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread main = Thread.currentThread();

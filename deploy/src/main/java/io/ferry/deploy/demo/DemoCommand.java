@@ -19,54 +19,56 @@ import picocli.CommandLine.Option;
  * target by a coordinator and two workers running as separate processes, then compared table by table.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the demo: build 3 district databases (~1 million rows), start a coordinator and 2 workers",
-        "as separate processes, consolidate the districts into one database, and compare source and target.",
-        "Uses PostgreSQL on 127.0.0.1:5432 if it answers, otherwise an embedded PostgreSQL.",
-        "With --source sqlserver the districts are built on the SQL Server given by --sqlserver-url."})
+    description = {"Run the demo: a coordinator and 2 workers consolidate 3 district databases into one.",
+        "It builds the districts (~1 million rows), starts the processes, copies, and compares source and target."
+            + " It uses PostgreSQL on 127.0.0.1:5432 if it answers, otherwise an embedded PostgreSQL;"
+            + " with --source sqlserver the districts are built on the SQL Server given by --sqlserver-url.",
+        "Exit codes: 0 every table matches, 1 the job failed or a table differs, 2 usage."})
 public final class DemoCommand implements Callable<Integer> {
 
   /** The engine of the district databases. */
   enum SourceEngine { postgresql, sqlserver }
 
   @Option(names = "--source", defaultValue = "postgresql",
-      description = "Engine of the district databases: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+      paramLabel = "ENGINE", description = "Engine of the district databases: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   SourceEngine source;
 
   @Option(names = "--sqlserver-url", defaultValue = "jdbc:sqlserver://127.0.0.1:1433;encrypt=false;trustServerCertificate=true",
-      description = "SQL Server for --source sqlserver (default: ${DEFAULT-VALUE}).")
+      paramLabel = "JDBC-URL", description = {"SQL Server for --source sqlserver. Default:",
+          "jdbc:sqlserver://127.0.0.1:1433;encrypt=false;", "trustServerCertificate=true."})
   String sqlServerUrl;
 
-  @Option(names = "--sqlserver-user", defaultValue = "ferry", description = "SQL Server user (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sqlserver-user", defaultValue = "ferry", paramLabel = "USER", description = "SQL Server user (default: ${DEFAULT-VALUE}).")
   String sqlServerUser;
 
   // Never shown: the default is the Babelfish test server's password (docs/testing.md) unless the environment names one.
-  @Option(names = "--sqlserver-password", defaultValue = "${env:FERRY_DEMO_MSSQL_PASSWORD:-Ferry-test-1}",
+  @Option(names = "--sqlserver-password", defaultValue = "${env:FERRY_DEMO_MSSQL_PASSWORD:-Ferry-test-1}", paramLabel = "PASSWORD",
       description = "SQL Server password (env FERRY_DEMO_MSSQL_PASSWORD; default: the test server's, see docs/testing.md).")
   String sqlServerPassword;
 
-  @Option(names = "--database-prefix", defaultValue = "ferry_demo",
+  @Option(names = "--database-prefix", defaultValue = "ferry_demo", paramLabel = "PREFIX",
       description = "Names of the demo's databases: PREFIX_district_N and PREFIX_target (default: ${DEFAULT-VALUE}).")
   String prefix;
 
-  @Option(names = "--pg-host", defaultValue = "127.0.0.1", description = "PostgreSQL host (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--pg-host", defaultValue = "127.0.0.1", paramLabel = "HOST", description = "PostgreSQL host (default: ${DEFAULT-VALUE}).")
   String pgHost;
 
-  @Option(names = "--pg-port", defaultValue = "5432", description = "PostgreSQL port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--pg-port", defaultValue = "5432", paramLabel = "PORT", description = "PostgreSQL port (default: ${DEFAULT-VALUE}).")
   int pgPort;
 
-  @Option(names = "--pg-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--pg-user", defaultValue = "postgres", paramLabel = "USER", description = "PostgreSQL user (default: ${DEFAULT-VALUE}).")
   String pgUser;
 
-  @Option(names = "--pg-password", defaultValue = "", description = "PostgreSQL password (env FERRY_PG_PASSWORD).")
+  @Option(names = "--pg-password", defaultValue = "", paramLabel = "PASSWORD", description = "PostgreSQL password (env FERRY_PG_PASSWORD).")
   String pgPassword;
 
-  @Option(names = "--districts", defaultValue = "3", description = "Tenant databases to create (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--districts", defaultValue = "3", paramLabel = "N", description = "Tenant databases to create (default: ${DEFAULT-VALUE}).")
   int districts;
 
-  @Option(names = "--scale", defaultValue = "1.0", description = "Row count multiplier; 1.0 is ~350,000 rows per district.")
+  @Option(names = "--scale", defaultValue = "1.0", paramLabel = "FACTOR", description = "Row count multiplier; 1.0 is ~350,000 rows per district.")
   double scale;
 
-  @Option(names = "--workers", defaultValue = "2", description = "Worker processes (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--workers", defaultValue = "2", paramLabel = "N", description = "Worker processes (default: ${DEFAULT-VALUE}).")
   int workers;
 
   @Option(names = "--keep-running", description = "Leave the cluster running after the demo (stop it with Ctrl-C).")

@@ -46,11 +46,12 @@ class StatusViewTest {
     JsonNode paused = Json.mapper().readTree("""
         {"id":"demo-abc","name":"demo","state":"paused","phase":"copy","error":"the coordinator restarted: resubmit it",
          "units":{},"tables":[]}""");
-    assertThat(StatusView.render(paused)).contains("state paused", "POST /api/v1/jobs/demo-abc/resume",
+    assertThat(StatusView.render(paused)).contains("state paused", "ferry resume demo-abc",
         "error: the coordinator restarted: resubmit it");
     JsonNode failed = Json.mapper().readTree("""
         {"id":"demo-abc","name":"demo","state":"failed","phase":"copy","error":null,"units":{},"tables":[]}""");
-    assertThat(StatusView.render(failed)).contains("POST /api/v1/jobs/demo-abc/retry").doesNotContain("error:");
+    assertThat(StatusView.render(failed)).contains("ferry units demo-abc --state failed", "ferry retry demo-abc")
+        .doesNotContain("error:");
   }
 
   @Test

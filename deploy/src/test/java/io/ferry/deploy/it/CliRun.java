@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code java -jar ferry.jar ARGS} as a user would, and captures what it prints. */
@@ -16,6 +17,11 @@ record CliRun(int exitCode, String output) {
 
   /** As {@link #of(String...)}, failing when the command runs longer than {@code limitSeconds}. */
   static CliRun of(int limitSeconds, String... args) throws IOException, InterruptedException {
+    return of(Map.of(), limitSeconds, args);
+  }
+
+  /** As {@link #of(int, String...)}, with these variables added to the environment. */
+  static CliRun of(Map<String, String> environment, int limitSeconds, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     if (Runtime.version().feature() >= 24) {
@@ -23,7 +29,9 @@ record CliRun(int exitCode, String output) {
     }
     command.addAll(List.of("-jar", Path.of(System.getProperty("ferry.jar")).toString()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(limitSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();

@@ -96,6 +96,21 @@ class SecurityIT {
     assertThat(anonymous.get("/ready").status()).isEqualTo(200);
   }
 
+  /** The CLI sends the token given by flag or by FERRY_API_TOKEN, and without one says how to give it. */
+  @Test
+  void theCliSendsTheTokenOfItsFlagOrEnvironment() throws Exception {
+    String coordinator = "--coordinator=" + cluster.apiUrl();
+    CliRun refused = CliRun.of("workers", coordinator);
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.output()).contains("HTTP 401: unauthorized", "--api-token TOKEN or FERRY_API_TOKEN");
+    CliRun flag = CliRun.of("workers", "--api-token=" + TOKEN, coordinator);
+    assertThat(flag.exitCode()).as(flag.output()).isZero();
+    assertThat(flag.output()).contains("WORKER", " ago");
+    CliRun environment = CliRun.of(Map.of("FERRY_API_TOKEN", TOKEN, "FERRY_COORDINATOR", cluster.apiUrl()), 120, "status");
+    assertThat(environment.exitCode()).as(environment.output()).isZero();
+    assertThat(environment.output()).contains("JOB", "STATE");
+  }
+
   @Test
   void literalPasswordsOfASpecAppearNowhere() throws Exception {
     Map<String, Object> spec = spec(pg.url(source));
