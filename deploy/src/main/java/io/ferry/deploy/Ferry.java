@@ -2,6 +2,7 @@ package io.ferry.deploy;
 
 import io.ferry.deploy.cli.CoordinatorCommand;
 import io.ferry.deploy.cli.EnvironmentDefaults;
+import io.ferry.deploy.cli.RepairCommand;
 import io.ferry.deploy.cli.ReportCommand;
 import io.ferry.deploy.cli.SchemaCommand;
 import io.ferry.deploy.cli.StatusCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 /** The {@code ferry} launcher. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
     description = "Ferry moves data between databases with a cluster: one coordinator, any number of workers.",
-    subcommands = {CoordinatorCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class, ReportCommand.class,
+    subcommands = {CoordinatorCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class, ReportCommand.class, RepairCommand.class,
         SchemaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Ferry implements Runnable {
 

@@ -54,6 +54,13 @@ class CliHelpTest {
   }
 
   @Test
+  void repairIsAVerbThatSaysWhatItReCopiesAndItsExitStatus() {
+    assertThat(run("--help")).contains("repair");
+    assertThat(run("repair", "--help")).contains("Usage: ferry repair", "JOB", "differing keys", "the range whole",
+        "Exit status 0 when the repair started");
+  }
+
+  @Test
   void coordinatorFlagsHaveLoopbackDefaults() {
     assertThat(run("coordinator", "--help")).contains("--http-port", "(default: 8080)", "--http-host=HOST", "(default: 127.0.0.1;", "--join");
   }
