@@ -9,6 +9,7 @@ import io.ferry.protocol.message.VerifyFindings.Kind;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.RowErrorPolicy;
 import io.ferry.protocol.spec.SourceSpec;
 import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
@@ -67,15 +68,18 @@ class RepairIT {
     DBS.close();
   }
 
-  private static LocalJob copied(String name) throws Exception {
+  private static JobSpec spec(String name) throws Exception {
     List<TenantSpec> tenants = new ArrayList<>();
     for (int i = 0; i < TENANTS.size(); i++) {
       tenants.add(new TenantSpec(TENANTS.get(i), SOURCES.get(i), DBS.user(), DBS.password()));
     }
-    JobSpec spec = new JobSpec(name, new SourceSpec("postgresql", tenants),
+    return new JobSpec(name, new SourceSpec("postgresql", tenants),
         new TargetSpec("postgresql", DBS.create("rp_tgt"), DBS.user(), DBS.password(), null, "tenant_id"),
         new TableSelection(List.of("public.*"), List.of()), Mode.CREATE, null);
-    LocalJob job = new LocalJob(DBS, spec, name + "-");
+  }
+
+  private static LocalJob copied(String name) throws Exception {
+    LocalJob job = new LocalJob(DBS, spec(name), name + "-");
     job.runAll(5_000);
     return job;
   }
@@ -178,8 +182,51 @@ class RepairIT {
         .containsExactly(new Difference(Kind.MISSING, List.of("77"), List.of()));
   }
 
+  @Test
+  void rowsTheTargetRejectedDuringTheCopyAreLeftOutOfTheRepair() throws Exception {
+    LocalJob job = new LocalJob(DBS, spec("repair-rejects"), "repair-rejects-");
+    job.prepare();
+    try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
+      st.execute("ALTER TABLE orders ADD CONSTRAINT no_125 CHECK (amount <> 125.00)"); // rejects id 100 of each tenant
+    }
+    for (TablePlan p : job.plans()) {
+      Assignment copy = job.copyAssignment(p, 1, 5_000);
+      UnitOutcome o = job.run(new Assignment(copy.unit(), copy.plan(), copy.source(), copy.target(), copy.tenantColumn(),
+          List.of(), copy.chunkRows(), copy.chunkBytes(), copy.mode(), List.of(), RowErrorPolicy.REJECT));
+      assertThat(o.ok()).as(o.error()).isTrue();
+    }
+    job.finish();
+    TablePlan orders = plan(job, "t1", "public.orders");
+    Difference rejected = new Difference(Kind.MISSING, List.of("100"), List.of());
+    try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
+      st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id = 101");
+    }
+    VerifyFindings listed = verified(job, orders, KeyRange.ALL);
+    assertThat(listed.differences()).containsExactly(rejected, new Difference(Kind.MISSING, List.of("101"), List.of()));
+    UnitOutcome byKeys = job.run(repair(job, orders, KeyRange.ALL, listed, 1));
+    assertThat(byKeys.ok()).as(byKeys.error()).isTrue();
+    assertThat(byKeys.rows()).isEqualTo(1);
+    assertThat(verified(job, orders, KeyRange.ALL).differences()).containsExactly(rejected);
+
+    try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
+      st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id BETWEEN 201 AND 350");
+    }
+    VerifyFindings counted = verified(job, orders, KeyRange.ALL);
+    assertThat(counted.listsEveryDifference()).isFalse();
+    UnitOutcome recopied = job.run(repair(job, orders, KeyRange.ALL, counted, 1, 2));
+    assertThat(recopied.ok()).as(recopied.error()).isTrue();
+    assertThat(recopied.rows()).isEqualTo(ORDERS - 1);
+    assertThat(verified(job, orders, KeyRange.ALL).differences()).containsExactly(rejected);
+  }
+
   private static Assignment repair(LocalJob job, TablePlan plan, KeyRange range, VerifyFindings findings, long epoch) {
-    WorkUnit unit = Units.unit("repair:1:" + plan.tenantId() + ":" + plan.targetTable() + ":" + range, job.spec.name(),
+    return repair(job, plan, range, findings, epoch, 1);
+  }
+
+  /** The repair unit of a range in repair round {@code round} (each round a unit of its own). */
+  private static Assignment repair(LocalJob job, TablePlan plan, KeyRange range, VerifyFindings findings, long epoch,
+      int round) {
+    WorkUnit unit = Units.unit("repair:" + round + ":" + plan.tenantId() + ":" + plan.targetTable() + ":" + range, job.spec.name(),
         UnitKind.REPAIR, plan, range, epoch).withFindings(findings);
     return new Assignment(unit, plan, job.source(plan), job.target(), job.spec.target().tenantColumn(), List.of(), 0, 0,
         job.spec.mode(), List.of(), null);

@@ -34,6 +34,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  *       stamped meanwhile makes it roll back, so the target is repaired once or not at all.</li>
  * </ol>
  *
- * A row the target rejects fails the unit (nothing is committed): a repair has no rejects table to put it in.
+ * Rows the target rejected during the copy ({@code ferry.rejects}) are left out, as the copy left them out; a row
+ * the target rejects now fails the unit (nothing is committed).
  */
 final class RepairUnit implements BinaryCopyParser.Handler {
 
@@ -81,6 +83,10 @@ final class RepairUnit implements BinaryCopyParser.Handler {
   private ChunkWriter writer;
   /** Null: every row of the range is written. */
   private RepairKeys keys;
+  /** Source keys (key text) of the rows the target rejected during the copy: never written again. */
+  private Set<List<String>> rejected = Set.of();
+  /** Rows are held until their key is read: to write only listed keys, or none that was rejected. */
+  private boolean filter;
   private final Set<List<String>> matched = new HashSet<>();
   private byte[] tuple = new byte[1024];
   private int tupleLength;
@@ -122,6 +128,7 @@ final class RepairUnit implements BinaryCopyParser.Handler {
         return UnitOutcome.ok(takeOver.checkpoint().rows(), takeOver.checkpoint().bytes());
       }
       try {
+        rejected = new HashSet<>(store.rejectedKeys(t, unit.jobId(), unit.slice().tenantId(), unit.slice().table()));
         keys = RepairKeys.of(assignment);
         if (keys == null || !repairKeys()) {
           repairRange();
@@ -151,12 +158,13 @@ final class RepairUnit implements BinaryCopyParser.Handler {
     long deleted = targetDialect.deleteKeys(target, deletion);
     LOG.info("{}: step 2 - {} listed key(s): {} target row(s) deleted", unit.describe(), keys.size(), deleted);
     copy();
-    if (matched.size() >= keys.onSource()) {
+    long expected = keys.onSource() - rejected.stream().filter(keys::listed).count();
+    if (matched.size() >= expected) {
       LOG.info("{}: step 2 - {} row(s) of the listed keys copied from the source", unit.describe(), rows);
       return true;
     }
     LOG.info("{}: only {} of the {} listed key(s) the source had when verified are there now: repairing the whole range",
-        unit.describe(), matched.size(), keys.onSource());
+        unit.describe(), matched.size(), expected);
     target.rollback(before);
     keys = null;
     rows = 0;
@@ -196,6 +204,7 @@ final class RepairUnit implements BinaryCopyParser.Handler {
     if (keys != null && read.keyFields() == 0) {
       throw new IllegalStateException("cannot read the keys of " + unit.describe() + " from the source");
     }
+    filter = keys != null || !rejected.isEmpty() && read.keyFields() > 0;
     parser = switch (plan.copyFormatOrBinary()) {
       case TEXT -> new TextCopyParser(targetColumns.size(), read.keyFields());
       case BINARY -> new BinaryFraming(new BinaryCopyParser(targetColumns.size(), read.keyFields()));
@@ -224,13 +233,13 @@ final class RepairUnit implements BinaryCopyParser.Handler {
 
   @Override
   public void tupleBytes(byte[] data, int offset, int length) throws SQLException {
-    if (keys == null) {
+    if (!filter) {
       write(data, offset, length);
       return;
     }
     // Held until the tuple ends: its key comes last (trailing key text), and decides whether it is written.
     if (tupleLength + length > tuple.length) {
-      tuple = java.util.Arrays.copyOf(tuple, Math.max(tuple.length * 2, tupleLength + length));
+      tuple = Arrays.copyOf(tuple, Math.max(tuple.length * 2, tupleLength + length));
     }
     System.arraycopy(data, offset, tuple, tupleLength, length);
     tupleLength += length;
@@ -238,11 +247,11 @@ final class RepairUnit implements BinaryCopyParser.Handler {
 
   @Override
   public void tupleEnd(long framedBytes) throws SQLException {
-    if (keys != null) {
+    if (filter) {
       int length = tupleLength;
       tupleLength = 0;
       List<String> key = parser.lastKey();
-      if (!keys.listed(key)) {
+      if (rejected.contains(key) || keys != null && !keys.listed(key)) {
         return;
       }
       matched.add(key);

@@ -22,12 +22,14 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The keys a repair re-copies: every key its verify unit listed, as canonical text ({@link KeyedCompare}). Matching
@@ -122,8 +124,8 @@ public final class RepairKeys {
     List<String> columns = new ArrayList<>(targetColumns);
     columns.addAll(targetColumns);
     List<Canonical> printed = new ArrayList<>(canonical);
-    printed.addAll(java.util.Collections.nCopies(n, Canonical.TEXT));
-    int[] keyIndexes = java.util.stream.IntStream.range(0, n).toArray();
+    printed.addAll(Collections.nCopies(n, Canonical.TEXT));
+    int[] keyIndexes = IntStream.range(0, n).toArray();
     boolean sameEngine = assignment.source().engine().equals(assignment.target().engine());
     VerifyRead read = new VerifyRead(TableName.parse(slice.table()), columns, printed, sameEngine, targetKey, keyIndexes,
         slice.range() == null ? KeyRange.ALL : slice.range(), tenant.name(), tenant.valueFor(slice.tenantId()), false);
