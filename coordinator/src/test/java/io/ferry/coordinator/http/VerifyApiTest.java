@@ -276,6 +276,12 @@ class VerifyApiTest {
     });
     assertThat(report(id).getString("verdict")).isEqualTo("verification incomplete");
 
+    // The repair units and the findings they carry are in the target's record: a restarted coordinator hands them out.
+    coordinator.close();
+    coordinator = RunningCoordinator.start(vertx, CoordinatorOptions.defaults().withStateDir(stateDir));
+    assertThat(state(id)).isEqualTo("running");
+    assertThat(units(id, "repair")).hasSize(2).allSatisfy(u -> assertThat(u.containsKey("findings")).isTrue());
+
     assertThat(run(id, VerifyApiTest::clean)).containsSubsequence("running", "verifying", "succeeded");
     assertThat(units(id, "repair")).allSatisfy(u -> assertThat(u.getString("state")).isEqualTo("done"));
     assertThat(report(id).getString("verdict")).isEqualTo("clean");
