@@ -114,6 +114,13 @@ class CliHelpTest {
   }
 
   @Test
+  void repairIsAVerbThatSaysWhatItReCopiesAndItsExitStatus() {
+    assertThat(run("--help")).contains("repair");
+    assertThat(run("repair", "--help")).contains("Usage: ferry repair", "JOB", "differing keys", "the range whole",
+        "Exit codes: 0 repairing, 1 refused");
+  }
+
+  @Test
   void coordinatorFlagsHaveLoopbackDefaults() {
     assertThat(run("coordinator", "--help")).contains("--http-port", "(default: 8080)", "--http-host=HOST", "Default: 127.0.0.1.", "--join");
   }

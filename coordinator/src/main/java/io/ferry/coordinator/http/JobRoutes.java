@@ -4,10 +4,12 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobControl;
+import io.ferry.coordinator.schedule.Repairs;
 import io.ferry.coordinator.schedule.Rollbacks;
 import io.ferry.coordinator.submit.SubmissionRefused;
 import io.ferry.coordinator.submit.Submissions;
 import io.ferry.protocol.Json;
+import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/v1/jobs}: submit, list, status, units, the control requests (pause, resume, cancel, retry,
- * verify again) and rollback.
+ * verify again), rollback and repair.
  */
 final class JobRoutes {
 
@@ -62,6 +64,7 @@ final class JobRoutes {
     router.post("/api/v1/jobs/:id/retry").handler(ctx -> control(ctx, control::retry));
     router.post("/api/v1/jobs/:id/rollback").handler(this::rollback);
     router.post("/api/v1/jobs/:id/verify").handler(ctx -> control(ctx, control::verify));
+    router.post("/api/v1/jobs/:id/repair").handler(this::repair);
     router.patch("/api/v1/jobs/:id").handler(ctx -> control(ctx, (job, now) ->
         control.limit(job, LimitsPatch.apply(job.spec().limitsOrNone(), ctx.body() == null ? null : ctx.body().asString()))));
   }
@@ -120,6 +123,41 @@ final class JobRoutes {
           .put("copyUnits", copies)
           .put("job", view.summary(board.job(job.id()), clock.getAsLong()))
           .put("links", new JsonObject().put("units", "/api/v1/jobs/" + job.id() + "/units?kind=rollback")));
+    });
+  }
+
+  /**
+   * Starts a repair (see {@link io.ferry.coordinator.schedule.Repairs}) and answers 202 with its repair units once
+   * they (and the job's new state) are recorded in the target; 409 with every reason when the job cannot be repaired.
+   */
+  private void repair(RoutingContext ctx) {
+    JobRecord job = job(ctx);
+    Repairs.Outcome outcome = control.repair(job, clock.getAsLong());
+    if (!outcome.problems().isEmpty()) {
+      throw new ApiException(409, "cannot repair the job", outcome.problems());
+    }
+    Future.fromCompletionStage(outcome.recorded(), ctx.vertx().getOrCreateContext()).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("job {}: repair not recorded in its target: {}", job.id(), ar.cause().getMessage());
+        ApiErrors.send(ctx, 503, "state change not recorded", List.of("the repair of job " + job.id()
+            + " could not be recorded in its target database: " + ar.cause().getMessage()
+            + "; repeat the request once the target is reachable"));
+        return;
+      }
+      JsonArray repairs = new JsonArray();
+      for (WorkUnit r : outcome.repairs()) {
+        VerifyFindings f = r.progress().findings();
+        repairs.add(new JsonObject().put("id", r.id()).put("tenant", r.slice().tenantId()).put("table", r.slice().table())
+            .put("range", r.slice().range() == null ? null : r.slice().range().toString())
+            .put("differingKeys", f.differenceCount())
+            .put("recopies", f.listsEveryDifference() ? "keys" : "range"));
+      }
+      ctx.response().setStatusCode(202);
+      json(ctx, new JsonObject()
+          .put("repairs", repairs)
+          .put("job", view.summary(board.job(job.id()), clock.getAsLong()))
+          .put("links", new JsonObject().put("units", "/api/v1/jobs/" + job.id() + "/units?kind=repair")
+              .put("report", "/api/v1/jobs/" + job.id() + "/report")));
     });
   }
 

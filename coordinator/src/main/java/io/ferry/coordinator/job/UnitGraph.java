@@ -41,6 +41,10 @@ import java.util.Set;
  * keys and indexes (made by the finishes) let them read its ranges in key order. In a job that copies
  * nothing ({@code mode: verify}) they wait for nothing.
  *
+ * <p>Repair units ({@code POST /api/v1/jobs/{id}/repair}) wait for nothing (the copy is done when they are
+ * made) and the verify units wait for them, as for every other step: a repaired range is compared again
+ * once every repair is done.
+ *
  * <p>Rollback and restore units are not steps of the migration: nothing waits for them, and they wait
  * for nothing.
  */
@@ -69,6 +73,9 @@ public final class UnitGraph {
       steps.add(u);
       if (u.kind() == UnitKind.VERIFY) {
         verifies.add(u);
+        continue;
+      }
+      if (u.kind() == UnitKind.REPAIR) {
         continue;
       }
       if (UnitScope.of(u) == UnitScope.JOB) {
@@ -104,7 +111,7 @@ public final class UnitGraph {
   /** @param everyPrepare include, for a copy, every prepare it waits for beyond its table's own */
   private Set<WorkUnit> waitsFor(WorkUnit unit, boolean everyPrepare) {
     Set<WorkUnit> before = new LinkedHashSet<>();
-    if (unit.kind() == UnitKind.ROLLBACK || unit.kind() == UnitKind.RESTORE) {
+    if (unit.kind() == UnitKind.ROLLBACK || unit.kind() == UnitKind.RESTORE || unit.kind() == UnitKind.REPAIR) {
       return before;
     }
     if (unit.kind() == UnitKind.VERIFY) {

@@ -35,7 +35,7 @@ public final class JobReport {
     int copyRanges = 0;
     Verification.Rejected rejected = Verification.Rejected.of(units);
     for (WorkUnit u : units.stream().sorted(Comparator.comparing(WorkUnit::id)).toList()) {
-      if (u.kind() != UnitKind.COPY && u.kind() != UnitKind.VERIFY) {
+      if (u.kind() != UnitKind.COPY && u.kind() != UnitKind.VERIFY && u.kind() != UnitKind.REPAIR) {
         continue;
       }
       Table t = tables.computeIfAbsent(u.slice().tenantId() + "\n" + u.slice().table(),
@@ -43,6 +43,8 @@ public final class JobReport {
       if (u.kind() == UnitKind.COPY) {
         copyRanges++;
         t.copied(u);
+      } else if (u.kind() == UnitKind.REPAIR) {
+        t.repaired(u);
       } else {
         t.verified(u, rejected.in(u));
       }
@@ -100,6 +102,10 @@ public final class JobReport {
     long targetRows;
     long differingKeys;
     final List<JsonObject> differences = new ArrayList<>();
+    int repairs;
+    int repairsDone;
+    int repairsWhole;
+    long repairedRows;
 
     Table(String tenant, String table, String sourceTable) {
       this.tenant = tenant;
@@ -111,6 +117,18 @@ public final class JobReport {
       copyRanges++;
       copiedRows += u.progress().rows();
       rejected += u.progress().rejected();
+    }
+
+    /** A repair unit of the table: by its listed keys, or its whole range (differences only counted). */
+    void repaired(WorkUnit u) {
+      repairs++;
+      if (u.state() == UnitState.DONE) {
+        repairsDone++;
+        repairedRows += u.progress().rows();
+      }
+      if (u.progress().findings() != null && !u.progress().findings().listsEveryDifference()) {
+        repairsWhole++;
+      }
     }
 
     /** @param rejectedRows rows the target rejected in the compared range: missing by design, not differences */
@@ -166,6 +184,8 @@ public final class JobReport {
           .put("differencesListed", differences.size())
           .put("rejectedRows", rejected)
           .put("verdict", verdict())
+          .put("repairs", new JsonObject().put("ranges", repairs).put("done", repairsDone)
+              .put("wholeRanges", repairsWhole).put("rowsCopied", repairedRows))
           .put("differences", new JsonArray(new ArrayList<>(differences)));
     }
   }

@@ -156,6 +156,8 @@ public final class JobStatusView {
         case PREPARE -> prepare = u.state();
         case FINISH -> finish = u.state();
         case VERIFY -> verifying |= u.state() != UnitState.DONE;
+        // Its rows are copied again, not more rows of the table.
+        case REPAIR -> copying |= u.state() != UnitState.DONE;
         default -> {
           rowsDone += u.progress().rows();
           rowsRejected += u.progress().rejected();

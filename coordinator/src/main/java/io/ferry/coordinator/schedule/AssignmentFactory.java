@@ -55,8 +55,8 @@ public final class AssignmentFactory {
     };
     String tenantId = unit.slice().tenantId() != null ? unit.slice().tenantId() : plan.tenantId();
     Limits limits = spec.limitsOrNone();
-    // A verify unit reads what its copy unit wrote: the same slim plan.
-    boolean ranged = unit.kind() == UnitKind.COPY || unit.kind() == UnitKind.VERIFY;
+    // A verify or repair unit reads what its copy unit wrote: the same slim plan.
+    boolean ranged = unit.kind() == UnitKind.COPY || unit.kind() == UnitKind.VERIFY || unit.kind() == UnitKind.REPAIR;
     return new Assignment(unit, ranged ? forCopy(plan) : plan, source(spec, tenantId), spec.target().endpoint(),
         spec.target().tenantColumn(), statements == null ? List.of() : statements,
         chunkSize(chunkRows, limits.rowsPerSecond(), MIN_CHUNK_ROWS), chunkSize(CHUNK_BYTES, limits.bytesPerSecond(), MIN_CHUNK_BYTES),

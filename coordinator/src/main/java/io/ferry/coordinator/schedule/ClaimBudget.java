@@ -54,7 +54,7 @@ final class ClaimBudget {
     return job == null || job.spec() == null ? Limits.NONE : job.spec().limitsOrNone();
   }
 
-  /** The source server a copy or verify unit reads; null for units that touch only the target. */
+  /** The source server a copy, verify or repair unit reads; null for units that touch only the target. */
   private String server(WorkUnit unit) {
     if (!UnitIndex.ranged(unit) || unit.slice().tenantId() == null) {
       return null;

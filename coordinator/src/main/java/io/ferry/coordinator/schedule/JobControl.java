@@ -228,6 +228,16 @@ public final class JobControl {
     return rollbacks.request(job, selection, now);
   }
 
+  /** Re-copies what the job's verification found differing and verifies it again (see {@link Repairs}). */
+  public Repairs.Outcome repair(JobRecord job, long now) {
+    if (secrets.missing(job)) {
+      return Repairs.Outcome.refused(List.of("job " + job.id() + " cannot be repaired: the coordinator restarted and its"
+          + " spec's literal passwords were kept in memory only; resubmit it (with ${env:NAME} or ${file:/path} password"
+          + " references)"));
+    }
+    return new Repairs(board, unblocker).request(job, now);
+  }
+
   /**
    * The units named in a heartbeat that the worker holds for a paused or cancelled job: it must stop
    * them at their next chunk boundary. Names are as the worker sent them ({@code jobId/unitId}).

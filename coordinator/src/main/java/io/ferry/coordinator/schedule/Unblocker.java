@@ -80,7 +80,7 @@ public final class Unblocker {
       }
       JobPhase unitPhase = switch (u.kind()) {
         case PREPARE, SURVEY -> JobPhase.PREPARE;
-        case COPY, ROLLBACK -> JobPhase.COPY;
+        case COPY, ROLLBACK, REPAIR -> JobPhase.COPY;
         case FINISH, RESTORE -> JobPhase.FINISH;
         case VERIFY -> JobPhase.VERIFY;
       };

@@ -79,11 +79,11 @@ final class UnitIndex {
   }
 
   /**
-   * Units that work on one key range of a tenant's table, copy and verify units: claims take them fair
+   * Units that work on one key range of a tenant's table, copy, verify and repair units: claims take them fair
    * across tenants and largest first, and they count against their source server's limit.
    */
   static boolean ranged(WorkUnit u) {
-    return u.kind() == UnitKind.COPY || u.kind() == UnitKind.VERIFY;
+    return u.kind() == UnitKind.COPY || u.kind() == UnitKind.VERIFY || u.kind() == UnitKind.REPAIR;
   }
 
   /** Rows and bytes the job's copy units of {@code table} have committed and still hold: {rows, bytes}. */

@@ -247,6 +247,52 @@ class VerifyApiTest {
   }
 
   @Test
+  void repairReCopiesTheDifferingRangesVerifiesThemAgainAndIsRefusedWhenThereIsNothingToRepair() throws Exception {
+    String id = submit("repair", "create", "full");
+    HttpResponse<String> early = coordinator.post("/api/v1/jobs/" + id + "/repair", "application/json", "");
+    assertThat(early.statusCode()).isEqualTo(409);
+    assertThat(new JsonObject(early.body()).getJsonArray("details").encode())
+        .contains("job " + id + " is running: only a finished job whose verification found differences");
+    VerifyFindings listed = new VerifyFindings(10, 9, 3, 2, 1, List.of(new Difference(Kind.MISSING, List.of("1042"), List.of())),
+        null);
+    VerifyFindings counted = new VerifyFindings(10, 0, 1, 1, 10, List.of(), "rows without a key differ: counted, not listed");
+    run(id, u -> switch (u.id()) {
+      case "verify:a:public.items_repair:0001" -> listed;
+      case "verify:b:public.items_repair:0000" -> counted;
+      default -> clean(u);
+    });
+    assertThat(state(id)).isEqualTo("failed");
+
+    HttpResponse<String> repair = coordinator.post("/api/v1/jobs/" + id + "/repair", "application/json", "");
+    assertThat(repair.statusCode()).as(repair.body()).isEqualTo(202);
+    JsonObject body = new JsonObject(repair.body());
+    assertThat(body.getJsonObject("job").getString("state")).isEqualTo("running");
+    assertThat(body.getJsonArray("repairs").encode()).contains(
+        "{\"id\":\"repair:1:a:public.items_repair:0001\",\"tenant\":\"a\",\"table\":\"public.items_repair\"",
+        "\"differingKeys\":1,\"recopies\":\"keys\"}", "\"differingKeys\":10,\"recopies\":\"range\"}");
+    assertThat(units(id, "repair")).hasSize(2).allSatisfy(u -> {
+      assertThat(u.getString("state")).isEqualTo("pending");
+      assertThat(u.containsKey("findings")).as("the findings it repairs").isTrue();
+    });
+    assertThat(report(id).getString("verdict")).isEqualTo("verification incomplete");
+
+    // The repair units and the findings they carry are in the target's record: a restarted coordinator hands them out.
+    coordinator.close();
+    coordinator = RunningCoordinator.start(vertx, CoordinatorOptions.defaults().withStateDir(stateDir));
+    assertThat(state(id)).isEqualTo("running");
+    assertThat(units(id, "repair")).hasSize(2).allSatisfy(u -> assertThat(u.containsKey("findings")).isTrue());
+
+    assertThat(run(id, VerifyApiTest::clean)).containsSubsequence("running", "verifying", "succeeded");
+    assertThat(units(id, "repair")).allSatisfy(u -> assertThat(u.getString("state")).isEqualTo("done"));
+    assertThat(report(id).getString("verdict")).isEqualTo("clean");
+    HttpResponse<String> nothing = coordinator.post("/api/v1/jobs/" + id + "/repair", "application/json", "");
+    assertThat(nothing.statusCode()).isEqualTo(409);
+    assertThat(new JsonObject(nothing.body()).getString("error")).isEqualTo("cannot repair the job");
+    assertThat(nothing.body()).contains("found no difference: there is nothing to repair");
+    assertThat(coordinator.post("/api/v1/jobs/nope-aaaaaa/repair", "application/json", "").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void verifyIsRefusedUnlessTheJobIsFinishedAndAddsRangesToAJobThatHadNone() throws Exception {
     assertThat(coordinator.post("/api/v1/jobs/nope-aaaaaa/verify", "application/json", "").statusCode()).isEqualTo(404);
 

@@ -290,6 +290,18 @@ class ModesIT {
       assertThat(TargetChecks.count(t, "SELECT count(*) FROM vf.\"OrderLines\"")).as("verify changes nothing")
           .isEqualTo(2 * 3_000);
     }
+
+    // Repair re-copies exactly the listed keys of each differing range, then compares those ranges again.
+    ApiClient.Response repair = api.post("/api/v1/jobs/" + jobId + "/repair", "", "application/json");
+    assertThat(repair.status()).as(repair.text()).isEqualTo(202);
+    assertThat(repair.body().path("repairs")).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.path("recopies").asText()).isEqualTo("keys"));
+    JsonNode repaired = ClusterWait.finished(api, jobId, state -> { });
+    assertThat(repaired.path("state").asText()).as(repaired.toString()).isEqualTo("succeeded");
+    JsonNode after = api.get("/api/v1/jobs/" + jobId + "/report").body();
+    assertThat(after.path("verdict").asText()).as(after.toString()).isEqualTo("clean");
+    assertThat(differences(after)).isEmpty();
+    checks("vf").assertTargetEqualsSources(tables);
   }
 
   /** Each listed difference of a report as "tenant table kind [key] [columns]". */

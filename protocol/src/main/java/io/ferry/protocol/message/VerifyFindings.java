@@ -47,6 +47,14 @@ public record VerifyFindings(long sourceRows, long targetRows, int ranges, int m
     return differenceCount == 0 && sourceRows == targetRows;
   }
 
+  /**
+   * Every difference is listed by key (at most {@link #MAX_LISTED}, all of them with a key): a repair can
+   * re-copy exactly those keys; otherwise it re-copies the whole range.
+   */
+  public boolean listsEveryDifference() {
+    return differenceCount > 0 && differenceCount == differences.size();
+  }
+
   /** How a key differs between source and target. */
   public enum Kind {
     /** On the source, not on the target. */

@@ -6,7 +6,7 @@ import io.ferry.protocol.message.VerifyFindings;
 /**
  * A {@link WorkUnit} as its JSON holds it: every field of its parts side by side, as {@code ferry.units}
  * records in targets have them. The unit is written in this form too, so a stored unit read and written
- * again is the record it was. {@code findings} is only a done verify unit's; records without it still read.
+ * again is the record it was. {@code findings} is only a done verify unit's (and a repair unit's); records without it still read.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record FlatWorkUnit(

@@ -9,7 +9,7 @@ import java.util.List;
  * @param rows     rows written (for a rollback unit: rows deleted; for a verify unit: source rows compared)
  * @param rejected rows the target rejected, recorded in {@code ferry.rejects}
  * @param error    the failure of the unit's last attempt (null when it has not failed)
- * @param findings what a done verify unit found (null for every other unit), its list of differences at most
+ * @param findings what a done verify unit found; of a repair unit, the findings it repairs (null for every other unit), its list of differences at most
  *                 {@link VerifyFindings#MAX_LISTED} long so that the unit's record stays small
  */
 public record Progress(long rows, long bytes, long rejected, String error, VerifyFindings findings) {

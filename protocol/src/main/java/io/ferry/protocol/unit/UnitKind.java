@@ -22,6 +22,12 @@ public enum UnitKind {
    */
   ROLLBACK,
   /**
+   * Re-copies the keys a verify unit found differing in its range (or the whole range, when they were only
+   * counted), in one target transaction, so the verify unit can compare it again
+   * ({@code POST /api/v1/jobs/{id}/repair}).
+   */
+  REPAIR,
+  /**
    * Puts back the constraints its job recorded as dropped ({@code ferry.dropped_constraints}) once the
    * job is cancelled and none of its units runs any more.
    */

@@ -121,7 +121,8 @@ public record WorkUnit(
     if (slice.table() != null) {
       sb.append(", table ").append(slice.table());
     }
-    if (slice.range() != null && (kind == UnitKind.COPY || kind == UnitKind.ROLLBACK || kind == UnitKind.VERIFY)) {
+    if (slice.range() != null && (kind == UnitKind.COPY || kind == UnitKind.ROLLBACK || kind == UnitKind.VERIFY
+        || kind == UnitKind.REPAIR)) {
       sb.append(", range ").append(slice.range());
     }
     return sb.toString();

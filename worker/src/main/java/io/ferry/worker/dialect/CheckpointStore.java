@@ -1,5 +1,6 @@
 package io.ferry.worker.dialect;
 
+import io.ferry.protocol.Json;
 import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.unit.Checkpoint;
 import java.sql.Connection;
@@ -7,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -79,6 +81,26 @@ public interface CheckpointStore {
    * same key of the same unit again replaces the record.
    */
   void recordReject(Connection target, RejectedRow row) throws SQLException;
+
+  /**
+   * The source keys (one text value per key column, as the copy read them) of the rows of one tenant's target
+   * table that the target rejected during job {@code jobId}'s copy: a repair leaves them out, as the copy did.
+   */
+  default List<List<String>> rejectedKeys(Connection target, String jobId, String tenantId, String table) throws SQLException {
+    List<List<String>> out = new ArrayList<>();
+    try (PreparedStatement ps = target.prepareStatement("SELECT row_key FROM ferry.rejects"
+        + " WHERE job_id = ? AND tenant_id = ? AND table_name = ?")) {
+      ps.setString(1, jobId);
+      ps.setString(2, tenantId);
+      ps.setString(3, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(Arrays.asList(Json.decode(rs.getString(1), String[].class)));
+        }
+      }
+    }
+    return out;
+  }
 
   /**
    * The rows of job {@code jobId} the target rejected ({@code ferry.rejects}), counted per tenant and table,

@@ -68,6 +68,14 @@ public interface TargetDialect {
   long deleteRows(Connection target, RowDeletion deletion) throws SQLException;
 
   /**
+   * Deletes a repair's rows by key, inside the connection's transaction: the tenant's rows (all rows without a
+   * tenant column) whose key is one of the deletion's keys, in one batch.
+   *
+   * @return the rows deleted
+   */
+  long deleteKeys(Connection target, KeyDeletion deletion) throws SQLException;
+
+  /**
    * Drops the foreign keys whose table and referenced table are both among {@code tables} (a table's
    * references to itself included), inside the connection's transaction, recording each as dropped by
    * {@code unitId} of {@code jobId} in that transaction: a rollback empties those tables and copies them

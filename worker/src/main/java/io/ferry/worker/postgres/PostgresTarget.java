@@ -8,6 +8,7 @@ import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.DdlRequest;
 import io.ferry.worker.dialect.ExistingTable;
+import io.ferry.worker.dialect.KeyDeletion;
 import io.ferry.worker.dialect.RowDeletion;
 import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
@@ -100,6 +101,11 @@ public final class PostgresTarget implements TargetDialect {
       return PostgresUpsertWriter.open(target, request);
     }
     return copyWriter(target, copySql(request.table(), request.columns(), request.format()));
+  }
+
+  @Override
+  public long deleteKeys(Connection target, KeyDeletion deletion) throws SQLException {
+    return PostgresKeyDeletion.delete(target, deletion);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.DdlRequest;
 import io.ferry.worker.dialect.ExistingTable;
+import io.ferry.worker.dialect.KeyDeletion;
 import io.ferry.worker.dialect.RowDeletion;
 import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
@@ -120,6 +121,11 @@ public final class SqlServerTarget implements TargetDialect {
    */
   static boolean tableLock(Mode mode) {
     return mode == Mode.CREATE || mode == Mode.DROP_RECREATE || mode == Mode.TRUNCATE;
+  }
+
+  @Override
+  public long deleteKeys(Connection target, KeyDeletion deletion) throws SQLException {
+    return SqlServerKeyDeletion.delete(target, deletion);
   }
 
   @Override

@@ -57,6 +57,7 @@ public final class UnitExecutor {
         case COPY -> new CopyUnit(assignment, source(assignment), target(assignment), connections, control, progress, rate).run();
         case PREPARE, FINISH, RESTORE -> new StatementUnit(assignment, target(assignment), connections).run();
         case ROLLBACK -> new RollbackUnit(assignment, target(assignment), connections).run();
+        case REPAIR -> new RepairUnit(assignment, source(assignment), target(assignment), connections, rate).run();
         case VERIFY -> UnitOutcome.verified(unit.slice().table() == null ? JobChecks.run(assignment, connections)
             : new VerifyUnit(assignment, connections, rate).run());
         case SURVEY -> UnitOutcome.failed(unit.describe() + ": this worker does not execute "

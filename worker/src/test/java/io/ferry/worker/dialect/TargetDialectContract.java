@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * What every {@link TargetDialect} must do: tell what a table holds, build it in every mode (its DDL run
  * as prepare and finish units run it), take rows in binary COPY plain and by upsert, refuse a row it
- * cannot take, delete a rollback's rows by tenant and range, drop and restore the foreign keys among
+ * cannot take, delete a rollback's rows by tenant and range and a repair's by tenant and key, drop and restore the foreign keys among
  * the tables a rollback empties, and in the modes that keep tables those among the job's tables (a table's
  * key to itself too) for the copy. An engine runs it by providing a target
  * database, its names of two column types and how it writes a table's name in SQL.
@@ -220,6 +220,27 @@ public abstract class TargetDialectContract {
     assertThat(delete(new RowDeletion(t, TENANT, "a", null, null))).as("the tenant's whole table").isEqualTo(3);
     assertThat(count(t)).as("the other tenant's rows").isEqualTo(6);
     assertThat(delete(new RowDeletion(table("never_created"), TENANT, "a", null, null))).isZero();
+  }
+
+  @Test
+  void aRepairDeletesTheRowsOfItsTenantByKeyInOneBatch() throws SQLException {
+    TableName t = table("repaired");
+    TableDdl ddl = ddl(t, Mode.CREATE, TENANT);
+    run(ddl.prepare());
+    write(t, Mode.CREATE, "a", rows(1, 6));
+    write(t, Mode.CREATE, "b", rows(1, 6));
+    run(ddl.finish());
+    try (Connection c = connect()) {
+      assertThat(dialect().deleteKeys(c, new KeyDeletion(t, TENANT, "a", List.of("id"), List.of(bigintType()),
+          List.of(List.of("2"), List.of("5"), List.of("99"))))).as("a key the table does not hold deletes nothing").isEqualTo(2);
+      assertThat(dialect().deleteKeys(c, new KeyDeletion(t, TENANT, "b", List.of("id", "v"), List.of(bigintType(), textType()),
+          List.of(List.of("4", "v4"), List.of("3", "v4"))))).as("a composite key, text in it").isEqualTo(1);
+      assertThat(dialect().deleteKeys(c, new KeyDeletion(t, TENANT, "b", List.of("id"), List.of(bigintType()), List.of())))
+          .isZero();
+      c.commit();
+    }
+    assertThat(values(t, "a")).containsExactly("v1", "v3", "v4", "v6");
+    assertThat(values(t, "b")).as("the other tenant's rows of the same keys").containsExactly("v1", "v2", "v3", "v5", "v6");
   }
 
   @Test

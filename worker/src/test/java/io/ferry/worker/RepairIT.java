@@ -1,0 +1,253 @@
+package io.ferry.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.protocol.message.Assignment;
+import io.ferry.protocol.message.VerifyFindings;
+import io.ferry.protocol.message.VerifyFindings.Difference;
+import io.ferry.protocol.message.VerifyFindings.Kind;
+import io.ferry.protocol.plan.TablePlan;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.protocol.spec.RowErrorPolicy;
+import io.ferry.protocol.spec.SourceSpec;
+import io.ferry.protocol.spec.TableSelection;
+import io.ferry.protocol.spec.TargetSpec;
+import io.ferry.protocol.spec.TenantSpec;
+import io.ferry.protocol.unit.KeyRange;
+import io.ferry.protocol.unit.UnitKind;
+import io.ferry.protocol.unit.WorkUnit;
+import io.ferry.testsupport.TestPostgres;
+import io.ferry.worker.unit.UnitOutcome;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Repair units between PostgreSQL databases: two tenants consolidated into one target, the target corrupted in
+ * known ways, each range verified, repaired from its findings and verified clean again; another tenant's row
+ * with the same key is left alone, and a holder of a stale lease epoch changes nothing.
+ */
+class RepairIT {
+
+  private static final TestPostgres DBS = new TestPostgres();
+  private static final int ORDERS = 20_000;
+  private static final List<String> TENANTS = List.of("t1", "t2");
+  private static final List<String> SOURCES = new ArrayList<>();
+
+  @BeforeAll
+  static void sources() throws Exception {
+    for (String tenant : TENANTS) {
+      String url = DBS.create("rp_" + tenant);
+      SOURCES.add(url);
+      try (Connection c = DBS.open(url); Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12,2),"
+            + " placed timestamptz, note text)");
+        st.execute("INSERT INTO orders SELECT g, 'customer ' || (g % 97), g * 1.25, timestamptz '2024-01-01 00:00+00'"
+            + " + g * interval '1 minute', CASE WHEN g % 5 = 0 THEN NULL ELSE 'note ' || g END"
+            + " FROM generate_series(1, " + ORDERS + ") g");
+        st.execute("CREATE TABLE codes (code text PRIMARY KEY, label text)");
+        st.execute("INSERT INTO codes SELECT 'c-' || g, 'label ' || g FROM generate_series(1, 300) g");
+        st.execute("CREATE TABLE readings (at timestamptz, sensor int, v double precision, PRIMARY KEY (at, sensor))");
+        st.execute("INSERT INTO readings SELECT timestamptz '2024-03-01 00:00+00' + g * interval '1.5 seconds', g % 3, g / 7.0"
+            + " FROM generate_series(1, 900) g");
+        st.execute("CREATE TABLE notes (v text)");
+        st.execute("INSERT INTO notes SELECT 'n' || g FROM generate_series(1, 50) g");
+        st.execute("ANALYZE");
+      }
+    }
+  }
+
+  @AfterAll
+  static void drop() throws Exception {
+    DBS.close();
+  }
+
+  private static JobSpec spec(String name) throws Exception {
+    List<TenantSpec> tenants = new ArrayList<>();
+    for (int i = 0; i < TENANTS.size(); i++) {
+      tenants.add(new TenantSpec(TENANTS.get(i), SOURCES.get(i), DBS.user(), DBS.password()));
+    }
+    return new JobSpec(name, new SourceSpec("postgresql", tenants),
+        new TargetSpec("postgresql", DBS.create("rp_tgt"), DBS.user(), DBS.password(), null, "tenant_id"),
+        new TableSelection(List.of("public.*"), List.of()), Mode.CREATE, null);
+  }
+
+  private static LocalJob copied(String name) throws Exception {
+    LocalJob job = new LocalJob(DBS, spec(name), name + "-");
+    job.runAll(5_000);
+    return job;
+  }
+
+  @Test
+  void repairFixesEveryCorruptionAndLeavesOtherTenantsAlone() throws Exception {
+    LocalJob job = copied("repair-corrupt");
+    try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
+      st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id IN (10, 11)");
+      st.execute("UPDATE orders SET amount = amount + 0.01 WHERE tenant_id = 't1' AND id = 12500");
+      st.execute("INSERT INTO orders VALUES ('t1', 100000, 'intruder', 1, NULL, NULL)");
+      // More differences than a unit lists: its range is copied again whole.
+      st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id BETWEEN 15001 AND 15150");
+      // Another tenant's row with a key t1 also has: repairing t1 leaves it as it is.
+      st.execute("UPDATE orders SET note = 'changed' WHERE tenant_id = 't2' AND id = 42");
+      st.execute("UPDATE codes SET label = 'LABEL 7' WHERE tenant_id = 't1' AND code = 'c-7'");
+      st.execute("DELETE FROM codes WHERE tenant_id = 't1' AND code = 'c-8'");
+      st.execute("UPDATE readings SET v = -1 WHERE tenant_id = 't1' AND sensor = 1 AND at = (SELECT min(at) FROM readings"
+          + " WHERE tenant_id = 't1' AND sensor = 1)");
+      st.execute("DELETE FROM notes WHERE tenant_id = 't1' AND v = 'n7'");
+    }
+
+    TablePlan orders = plan(job, "t1", "public.orders");
+    List<KeyRange> ranges = Units.ranges(orders.split().quantiles(), 4);
+    int repairedByKey = 0;
+    int repairedWhole = 0;
+    for (KeyRange range : ranges) {
+      VerifyFindings found = verified(job, orders, range);
+      if (found.clean()) {
+        continue;
+      }
+      if (found.listsEveryDifference()) {
+        repairedByKey++;
+      } else {
+        repairedWhole++;
+        assertThat(found.differenceCount()).isGreaterThan(VerifyFindings.MAX_LISTED);
+      }
+      UnitOutcome repaired = job.run(repair(job, orders, range, found, 1));
+      assertThat(repaired.ok()).as(repaired.error()).isTrue();
+      assertThat(verified(job, orders, range).clean()).as("t1 orders " + range + " after its repair").isTrue();
+    }
+    assertThat(repairedByKey).isGreaterThanOrEqualTo(2);
+    assertThat(repairedWhole).isEqualTo(1);
+    assertThat(note(job, "t2", 42)).isEqualTo("changed");
+
+    TablePlan t2orders = plan(job, "t2", "public.orders");
+    VerifyFindings t2 = verified(job, t2orders, KeyRange.ALL);
+    assertThat(t2.differences()).containsExactly(new Difference(Kind.DIFFERENT, List.of("42"), List.of("note")));
+    UnitOutcome repairedT2 = job.run(repair(job, t2orders, KeyRange.ALL, t2, 1));
+    assertThat(repairedT2.ok()).as(repairedT2.error()).isTrue();
+    assertThat(repairedT2.rows()).isEqualTo(1);
+    assertThat(note(job, "t2", 42)).isEqualTo("note 42");
+
+    for (String table : List.of("public.codes", "public.readings", "public.notes")) {
+      TablePlan p = plan(job, "t1", table);
+      VerifyFindings found = verified(job, p, KeyRange.ALL);
+      assertThat(found.clean()).as(table).isFalse();
+      UnitOutcome repaired = job.run(repair(job, p, KeyRange.ALL, found, 1));
+      assertThat(repaired.ok()).as(repaired.error()).isTrue();
+      assertThat(verified(job, p, KeyRange.ALL).clean()).as(table + " after its repair").isTrue();
+    }
+    job.assertTargetEqualsSources();
+  }
+
+  @Test
+  void aRepairWithAStaleLeaseEpochIsRefusedAndChangesNothing() throws Exception {
+    LocalJob job = copied("repair-stale");
+    try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
+      st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id = 77");
+      st.execute("UPDATE orders SET customer = 'someone else' WHERE tenant_id = 't1' AND id = 78");
+    }
+    TablePlan orders = plan(job, "t1", "public.orders");
+    VerifyFindings found = verified(job, orders, KeyRange.ALL);
+    assertThat(found.differenceCount()).isEqualTo(2);
+
+    // A newer holder of the same repair unit stamped its epoch first (and has not finished).
+    Assignment stale = repair(job, orders, KeyRange.ALL, found, 4);
+    try (Connection t = DBS.open(job.spec.target().url())) {
+      t.setAutoCommit(false);
+      Dialects.target("postgresql").checkpoints().takeOverAndBegin(t, stale.unit().jobId(), stale.unit().id(), 5);
+      t.commit();
+    }
+    UnitOutcome refused = job.run(stale);
+    assertThat(refused.ok()).isFalse();
+    assertThat(refused.error()).isEqualTo(UnitOutcome.LEASE_LOST);
+    assertThat(verified(job, orders, KeyRange.ALL).differenceCount()).as("nothing changed").isEqualTo(2);
+
+    UnitOutcome newer = job.run(repair(job, orders, KeyRange.ALL, found, 6));
+    assertThat(newer.ok()).as(newer.error()).isTrue();
+    assertThat(newer.rows()).isEqualTo(2);
+    assertThat(verified(job, orders, KeyRange.ALL).clean()).isTrue();
+
+    // Done: the same unit run again (a coordinator that lost its result) writes nothing.
+    try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
+      st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id = 77");
+    }
+    UnitOutcome again = job.run(repair(job, orders, KeyRange.ALL, found, 7));
+    assertThat(again.ok()).as(again.error()).isTrue();
+    assertThat(verified(job, orders, KeyRange.ALL).differences())
+        .containsExactly(new Difference(Kind.MISSING, List.of("77"), List.of()));
+  }
+
+  @Test
+  void rowsTheTargetRejectedDuringTheCopyAreLeftOutOfTheRepair() throws Exception {
+    LocalJob job = new LocalJob(DBS, spec("repair-rejects"), "repair-rejects-");
+    job.prepare();
+    try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
+      st.execute("ALTER TABLE orders ADD CONSTRAINT no_125 CHECK (amount <> 125.00)"); // rejects id 100 of each tenant
+    }
+    for (TablePlan p : job.plans()) {
+      Assignment copy = job.copyAssignment(p, 1, 5_000);
+      UnitOutcome o = job.run(new Assignment(copy.unit(), copy.plan(), copy.source(), copy.target(), copy.tenantColumn(),
+          List.of(), copy.chunkRows(), copy.chunkBytes(), copy.mode(), List.of(), RowErrorPolicy.REJECT));
+      assertThat(o.ok()).as(o.error()).isTrue();
+    }
+    job.finish();
+    TablePlan orders = plan(job, "t1", "public.orders");
+    Difference rejected = new Difference(Kind.MISSING, List.of("100"), List.of());
+    try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
+      st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id = 101");
+    }
+    VerifyFindings listed = verified(job, orders, KeyRange.ALL);
+    assertThat(listed.differences()).containsExactly(rejected, new Difference(Kind.MISSING, List.of("101"), List.of()));
+    UnitOutcome byKeys = job.run(repair(job, orders, KeyRange.ALL, listed, 1));
+    assertThat(byKeys.ok()).as(byKeys.error()).isTrue();
+    assertThat(byKeys.rows()).isEqualTo(1);
+    assertThat(verified(job, orders, KeyRange.ALL).differences()).containsExactly(rejected);
+
+    try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
+      st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id BETWEEN 201 AND 350");
+    }
+    VerifyFindings counted = verified(job, orders, KeyRange.ALL);
+    assertThat(counted.listsEveryDifference()).isFalse();
+    UnitOutcome recopied = job.run(repair(job, orders, KeyRange.ALL, counted, 1, 2));
+    assertThat(recopied.ok()).as(recopied.error()).isTrue();
+    assertThat(recopied.rows()).isEqualTo(ORDERS - 1);
+    assertThat(verified(job, orders, KeyRange.ALL).differences()).containsExactly(rejected);
+  }
+
+  private static Assignment repair(LocalJob job, TablePlan plan, KeyRange range, VerifyFindings findings, long epoch) {
+    return repair(job, plan, range, findings, epoch, 1);
+  }
+
+  /** The repair unit of a range in repair round {@code round} (each round a unit of its own). */
+  private static Assignment repair(LocalJob job, TablePlan plan, KeyRange range, VerifyFindings findings, long epoch,
+      int round) {
+    WorkUnit unit = Units.unit("repair:" + round + ":" + plan.tenantId() + ":" + plan.targetTable() + ":" + range, job.spec.name(),
+        UnitKind.REPAIR, plan, range, epoch).withFindings(findings);
+    return new Assignment(unit, plan, job.source(plan), job.target(), job.spec.target().tenantColumn(), List.of(), 0, 0,
+        job.spec.mode(), List.of(), null);
+  }
+
+  private static VerifyFindings verified(LocalJob job, TablePlan plan, KeyRange range) {
+    UnitOutcome o = job.verify(plan, range);
+    assertThat(o.ok()).as(o.error()).isTrue();
+    return o.findings();
+  }
+
+  private static String note(LocalJob job, String tenant, long id) throws Exception {
+    try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement();
+         ResultSet rs = st.executeQuery("SELECT note FROM orders WHERE tenant_id = '" + tenant + "' AND id = " + id)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static TablePlan plan(LocalJob job, String tenant, String table) {
+    return job.plans().stream().filter(p -> p.tenantId().equals(tenant) && p.sourceTable().equals(table)).findFirst()
+        .orElseThrow();
+  }
+}
