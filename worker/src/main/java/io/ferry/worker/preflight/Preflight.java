@@ -8,6 +8,7 @@ import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.plan.TargetDdl;
+import io.ferry.protocol.plan.UuidColumn;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
@@ -253,7 +254,8 @@ public final class Preflight {
       // A leaf partition is created with its parent and judged with it: the checks run on the parent.
       ModeChecks.Result checks = new ModeChecks(run.mode, run.tenantColumn).check(tenantId, named.table(), targetTable,
           namedTypes, state,
-          existing(run, target, targetTable, state), run.sameDatabase && table.equals(targetTable));
+          existing(run, target, targetTable, state), run.sameDatabase && table.equals(targetTable),
+          uuids == null ? List.of() : uuids.columns().stream().map(UuidColumn::name).toList());
       run.problems.addAll(checks.problems());
       if (checks.createConflict() != null) {
         run.createConflicts.add(checks.createConflict());
