@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "schema", mixinStandardHelpOptions = true,
     description = {"Write the target DDL of a job spec as a SQL migration script to review and apply.",
-        "The script creates what the job would (types, tables, keys, indexes, foreign keys) and records its"
-            + " checksum in ferry.schema_scripts.",
+        "The script (PostgreSQL or T-SQL, as the target's engine) creates what the job would (types, tables, keys,"
+            + " indexes, foreign keys) and records its checksum in ferry.schema_scripts.",
         "Exit codes: 0 written, 1 plan refused (problems printed), 2 usage."})
 public final class SchemaCommand implements Callable<Integer> {
 
@@ -66,9 +66,10 @@ public final class SchemaCommand implements Callable<Integer> {
       return refused(file + " is not a valid job spec:", read.problems());
     }
     JobSpec job = read.spec();
-    if (job.target() != null && job.target().engine() != null && !job.target().engine().equalsIgnoreCase("postgresql")) {
-      // The checksum record (timestamptz, ON CONFLICT) is written in PostgreSQL's dialect.
-      return refused("target.engine " + job.target().engine() + ": ferry schema writes scripts for a PostgreSQL target only",
+    String targetEngine = job.target() == null || job.target().engine() == null ? "postgresql" : job.target().engine();
+    SchemaScript.Engine engine = SchemaScript.Engine.of(targetEngine);
+    if (engine == null) {
+      return refused("target.engine " + targetEngine + ": ferry schema writes scripts for PostgreSQL and SQL Server targets",
           List.of());
     }
     JobSpec planned = new JobSpec(job.name(), job.source(), job.target(), job.tables(), Mode.CREATE, job.unit(),
@@ -79,7 +80,7 @@ public final class SchemaCommand implements Callable<Integer> {
       ApiCommand.printError(spec.commandLine().getErr(), response);
       return 1;
     }
-    SchemaScript script = new SchemaScript(header(job), response.body());
+    SchemaScript script = new SchemaScript(engine, header(job), response.body());
     if (out.equals("-")) {
       System.out.print(script.text());
       System.out.flush();

@@ -74,14 +74,16 @@ final class PostgresUuidDdl {
    * Prepare: the functions that recompute a UUID in SQL (prepares run one at a time, so replacing them is
    * safe): {@code ferry.uuid_key_text} makes a key value's text canonical as {@link KeyCanon} does (the
    * same fixed tables, through {@code translate}; {@code normalize} needs PostgreSQL 13 and a UTF-8
-   * database), {@code ferry.uuid_v5} hashes canonical texts as {@link FerryUuid} does.
+   * database), {@code ferry.uuid_v5} hashes canonical texts as {@link FerryUuid} does. The {@code ferry} schema
+   * first: a job's checkpoints have created it, a schema script ({@code ferry schema}) runs before them.
    */
   static List<String> prepare(DdlRequest r) {
     if (r.uuids() == null) {
       return List.of();
     }
     String namespace = FerryUuid.NAMESPACE.toString().replace("-", "");
-    return List.of("CREATE OR REPLACE FUNCTION ferry.uuid_key_text(value text, rule text)"
+    return List.of("CREATE SCHEMA IF NOT EXISTS ferry",
+        "CREATE OR REPLACE FUNCTION ferry.uuid_key_text(value text, rule text)"
         + " RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT AS $ferry$"
         + " DECLARE v text := value; BEGIN"
         + " IF rule = 'exact' THEN RETURN v; END IF;"

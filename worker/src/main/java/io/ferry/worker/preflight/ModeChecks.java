@@ -50,11 +50,13 @@ final class ModeChecks {
   }
 
   /**
-   * @param existing  the target table when it exists (null otherwise, or when the target was unreachable)
-   * @param sameTable the target table is the source table itself
+   * @param existing    the target table when it exists (null otherwise, or when the target was unreachable)
+   * @param sameTable   the target table is the source table itself
+   * @param uuidColumns the columns the copy writes besides the source's ({@code target.keys: uuid}), by their
+   *                    target names; their types are checked by {@code UuidPlanner.checkExisting}
    */
   Result check(String tenantId, SourceTable source, TableName target, TypeMapping types, TargetState state,
-      ExistingTable existing, boolean sameTable) {
+      ExistingTable existing, boolean sameTable, List<String> uuidColumns) {
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     if (sameTable) {
@@ -75,7 +77,7 @@ final class ModeChecks {
           + " source rows with target rows: exclude the table, or use mode append or truncate");
     }
     if (existing != null && mode != Mode.CREATE && mode != Mode.DROP_RECREATE) {
-      drift(source, target, types, existing, problems);
+      drift(source, target, types, existing, uuidColumns, problems);
       collations(source, target, types, existing, warnings);
       if (mode == Mode.UPSERT && !source.primaryKey().isEmpty() && !existing.hasUniqueKey(key)) {
         problems.add("target table " + target + " has no primary key or unique index on exactly (" + String.join(", ", key)
@@ -105,7 +107,8 @@ final class ModeChecks {
   }
 
   /** Every column the copy writes must exist with the source's type; every column it leaves out must be fillable. */
-  private void drift(SourceTable source, TableName target, TypeMapping types, ExistingTable existing, List<String> problems) {
+  private void drift(SourceTable source, TableName target, TypeMapping types, ExistingTable existing,
+      List<String> uuidColumns, List<String> problems) {
     if (tenantColumn != null && !existing.columns().containsKey(tenantColumn)) {
       problems.add("target table " + target + " has no column " + tenantColumn + " (target.tenantColumn)");
     }
@@ -121,7 +124,8 @@ final class ModeChecks {
             + sourceType + ": the types must match");
       }
     }
-    Set<String> written = source.copiedColumns().stream().map(SourceColumn::name).collect(Collectors.toSet());
+    Set<String> written = new java.util.HashSet<>(uuidColumns);
+    source.copiedColumns().forEach(c -> written.add(c.name()));
     existing.columns().forEach((name, column) -> {
       if (!column.fillable() && !written.contains(name) && !name.equals(tenantColumn)) {
         problems.add("target column " + target + "." + name + " is NOT NULL without a default, and the source has no"

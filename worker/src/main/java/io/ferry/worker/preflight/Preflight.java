@@ -8,6 +8,7 @@ import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.SplitPlan;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.plan.TargetDdl;
+import io.ferry.protocol.plan.UuidColumn;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
@@ -219,7 +220,8 @@ public final class Preflight {
     }
     SourceTable st = source.forTarget(known != null ? known.table() : source.describe(conn, table, described),
         run.spec.target(), described);
-    TypeMapping types = run.overrides.apply(st, source.mapTypes(conn, st, run.spec.target()));
+    TypeMapping mapped = source.mapTypes(conn, st, run.spec.target());
+    TypeMapping types = run.overrides.apply(st, mapped);
     warnings.addAll(types.warnings());
     TargetNames.Named named = run.names.rename(st, partitionOf == null ? warnings : new ArrayList<>());
     TypeMapping namedTypes = types.renamed(named.columns());
@@ -231,9 +233,10 @@ public final class Preflight {
     KeySurvey keys = KeySurvey.of(source, conn, st, run.spec.unitOrDefault(), warnings);
     TableName targetTable = jobTables.get(table);
     // Planned on the source's names (the copy reads the columns that feed each UUID by them); the target's
-    // DDL and the columns the copy writes take the UUID columns and constraints by their target names.
+    // DDL and the columns the copy writes take the UUID columns and constraints by their target names. The
+    // copy hashes the source values as their mapped types print them, so an override changes no UUID.
     UuidKeys sourceUuids = partitionOf != null || run.uuids == null ? null
-        : run.uuids.plan(source, conn, st, types.apply(st), jobTables,
+        : run.uuids.plan(source, conn, st, mapped.apply(st), jobTables,
             p -> run.problems.add("tenant " + tenantId + ": " + p), warnings);
     UuidKeys uuids = sourceUuids == null ? null : UuidPlanner.renamed(sourceUuids, run.names::name, c -> c);
     // A job of mode verify compares the tables as they are: it changes nothing on the target.
@@ -251,7 +254,8 @@ public final class Preflight {
       // A leaf partition is created with its parent and judged with it: the checks run on the parent.
       ModeChecks.Result checks = new ModeChecks(run.mode, run.tenantColumn).check(tenantId, named.table(), targetTable,
           namedTypes, state,
-          existing(run, target, targetTable, state), run.sameDatabase && table.equals(targetTable));
+          existing(run, target, targetTable, state), run.sameDatabase && table.equals(targetTable),
+          uuids == null ? List.of() : uuids.columns().stream().map(UuidColumn::name).toList());
       run.problems.addAll(checks.problems());
       if (checks.createConflict() != null) {
         run.createConflicts.add(checks.createConflict());

@@ -78,7 +78,8 @@ final class UuidPlanner {
    * table is planned first).
    *
    * @param described the table as the source describes it (its columns' collations decide the key text)
-   * @param table     the same with its columns' target types
+   * @param table     the same with its columns' mapped target types (the job's overrides left out: the copy
+   *                  hashes each value as its mapped type prints it)
    * @param jobTables the tenant's tables in the job
    */
   UuidKeys plan(SourceDialect source, Connection conn, SourceTable described, SourceTable table,
@@ -96,7 +97,7 @@ final class UuidPlanner {
   }
 
   /**
-   * @param table       the table with its columns' target types
+   * @param table       the table with its columns' mapped target types
    * @param jobTables   the tenant's tables in the job
    * @param primaryKeys a job table's primary key (no columns when it has none), this table's own included
    */

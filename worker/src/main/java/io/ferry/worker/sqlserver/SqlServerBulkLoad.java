@@ -32,8 +32,14 @@ final class SqlServerBulkLoad implements SqlServerChunkWriter.Loader {
     this.tableLock = tableLock;
   }
 
+  /**
+   * A bulk load ignores CHECK and FOREIGN KEY constraints unless told otherwise, and marks them not trusted
+   * after it (Microsoft: "Controlling constraint checking by bulk import operations"): the modes that keep a
+   * table keep its constraints, and a row that breaks one must fail its chunk as an INSERT would.
+   */
   static SQLServerBulkCopyOptions options(boolean tableLock) throws SQLException {
     SQLServerBulkCopyOptions options = new SQLServerBulkCopyOptions();
+    options.setCheckConstraints(true);
     options.setKeepIdentity(true);
     options.setKeepNulls(true);
     options.setTableLock(tableLock);

@@ -117,7 +117,7 @@ public final class SqlServerSource implements SourceDialect {
     // A read cut short leaves rows on the wire: the pool closes such a connection rather than lend it again.
     LentConnection.of(source).bulkStarted();
     CopySource in = format == CopyFormat.TEXT
-        ? SqlServerTextCopySource.open(source, read, SqlServerCopySource.columnTypes(source, read))
+        ? SqlServerTextCopySource.open(source, read, SqlServerCopySource.columnTypes(source, read), 0)
         : SqlServerCopySource.open(source, read);
     return new CopySource() {
       @Override

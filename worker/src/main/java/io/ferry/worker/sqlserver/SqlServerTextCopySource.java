@@ -9,14 +9,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One range of a SQL Server table as PostgreSQL text COPY, for tables with a column whose target type the
  * job overrides ({@code target.columnTypes}): the target's input functions then parse every value into its
- * column's type, the overridden one included. The same keyset read as the binary one ({@link SqlServerSelect});
- * each value printed as {@link SqlServerTextRow} prints a rejected row, the key columns as trailing text
- * fields. Rows stream out in blocks of about {@link CopyTuples#BLOCK} bytes; a value is held whole while its
+ * column's type, the overridden one included. The same keyset read as the binary one ({@link SqlServerSelect}):
+ * each value printed as {@link SqlServerTextRow} prints it, then the row's UUID fields when the read asks for
+ * them (computed from the source values as the binary read computes them, so an override changes no UUID),
+ * then the key columns as trailing text fields. Rows stream out in blocks of about {@link CopyTuples#BLOCK} bytes; a value is held whole while its
  * line is written, so this path suits tables without very large values.
  */
 final class SqlServerTextCopySource implements CopySource {
@@ -26,27 +29,39 @@ final class SqlServerTextCopySource implements CopySource {
   private final RangeRead read;
   private final List<String> columnTypes;
   private final int keyIndex;
+  /** The row's UUID fields, or null when the read has none. */
+  private final SqlServerUuids uuids;
   private final ByteArrayOutputStream block = new ByteArrayOutputStream(CopyTuples.BLOCK + 8192);
   private boolean ended;
 
   private SqlServerTextCopySource(PreparedStatement statement, ResultSet rows, RangeRead read, List<String> columnTypes,
-      int keyIndex) {
+      int keyIndex, SqlServerUuids uuids) {
     this.statement = statement;
     this.rows = rows;
     this.read = read;
     this.columnTypes = columnTypes;
     this.keyIndex = keyIndex;
+    this.uuids = uuids;
   }
 
-  static SqlServerTextCopySource open(Connection source, RangeRead read, List<String> columnTypes) throws SQLException {
+  /**
+   * Starts the read of at most {@code top} rows (0: all).
+   *
+   * @param columnTypes the SQL Server type of each of {@code read.columns()}, in the same order
+   */
+  static SqlServerTextCopySource open(Connection source, RangeRead read, List<String> columnTypes, int top)
+      throws SQLException {
     List<String> select = new ArrayList<>();
+    Map<String, String> types = new HashMap<>();
     for (int c = 0; c < columnTypes.size(); c++) {
       select.add(SqlServerTextRow.select(SqlServerSql.ident(read.columns().get(c)), columnTypes.get(c)));
+      types.put(read.columns().get(c), columnTypes.get(c));
     }
-    SqlServerSelect statement = SqlServerSelect.of(read, select, 0);
+    SqlServerUuids uuids = SqlServerUuids.of(read.uuids(), types, select);
+    SqlServerSelect statement = SqlServerSelect.of(read, select, top);
     PreparedStatement ps = statement.prepare(source);
     try {
-      return new SqlServerTextCopySource(ps, statement.execute(ps), read, columnTypes, statement.keyIndex());
+      return new SqlServerTextCopySource(ps, statement.execute(ps), read, columnTypes, statement.keyIndex(), uuids);
     } catch (SQLException | RuntimeException e) {
       ps.close();
       throw e;
@@ -59,7 +74,7 @@ final class SqlServerTextCopySource implements CopySource {
       return null;
     }
     block.reset();
-    List<String> fields = new ArrayList<>(columnTypes.size() + read.keyFields());
+    List<String> fields = new ArrayList<>(columnTypes.size() + read.uuids().width() + read.keyFields());
     while (block.size() < CopyTuples.BLOCK) {
       if (!rows.next()) {
         ended = true;
@@ -69,6 +84,9 @@ final class SqlServerTextCopySource implements CopySource {
       fields.clear();
       for (int c = 0; c < columnTypes.size(); c++) {
         fields.add(SqlServerTextRow.value(rows, c + 1, columnTypes.get(c)));
+      }
+      if (uuids != null) {
+        fields.addAll(uuids.texts(rows));
       }
       for (int k = 0; k < read.keyFields(); k++) {
         fields.add(SqlServerKeyText.print(rows, keyIndex + k, read.key().types().get(k)));

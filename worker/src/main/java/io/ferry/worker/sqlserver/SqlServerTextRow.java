@@ -2,16 +2,11 @@ package io.ferry.worker.sqlserver;
 
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.RangeRead;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The first row of a resumable read as one line of PostgreSQL text COPY (how a row the target rejected
@@ -24,55 +19,12 @@ final class SqlServerTextRow {
   private SqlServerTextRow() {
   }
 
+  /** The read's first row: the text COPY read ({@link SqlServerTextCopySource}) of one row. */
   static CopySource open(Connection source, RangeRead read, List<String> columnTypes) throws SQLException {
     if (!read.resumable()) {
       throw new IllegalArgumentException("only a read in key order has a first row to read back");
     }
-    List<String> list = new ArrayList<>();
-    for (int c = 0; c < columnTypes.size(); c++) {
-      list.add(select(SqlServerSql.ident(read.columns().get(c)), columnTypes.get(c)));
-    }
-    Map<String, String> types = new HashMap<>();
-    for (int c = 0; c < columnTypes.size(); c++) {
-      types.put(read.columns().get(c), columnTypes.get(c));
-    }
-    SqlServerUuids uuids = SqlServerUuids.of(read.uuids(), types, list);
-    SqlServerSelect select = SqlServerSelect.of(read, list, 1);
-    List<String> fields = new ArrayList<>();
-    try (PreparedStatement ps = select.prepare(source); ResultSet rs = select.execute(ps)) {
-      if (rs.next()) {
-        for (int c = 0; c < columnTypes.size(); c++) {
-          fields.add(value(rs, c + 1, columnTypes.get(c)));
-        }
-        if (uuids != null) {
-          fields.addAll(uuids.texts(rs));
-        }
-        for (int k = 0; k < read.keyFields(); k++) {
-          fields.add(SqlServerKeyText.print(rs, select.keyIndex() + k, read.key().types().get(k)));
-        }
-      }
-    }
-    byte[] line = fields.isEmpty() ? null : line(read.tenantId(), fields).getBytes(StandardCharsets.UTF_8);
-    return new CopySource() {
-      private byte[] next = line;
-
-      @Override
-      public byte[] read() {
-        byte[] block = next;
-        next = null;
-        return block;
-      }
-
-      @Override
-      public void cancel() {
-        next = null;
-      }
-
-      @Override
-      public void close() {
-        next = null;
-      }
-    };
+    return SqlServerTextCopySource.open(source, read, columnTypes, 1);
   }
 
   /**

@@ -52,6 +52,7 @@ class PostgresUuidDdlTest {
 
   @Test
   void prepareCreatesTheRecomputingFunction() {
+    assertThat(ddl(Mode.CREATE).prepare()).contains("CREATE SCHEMA IF NOT EXISTS ferry");
     assertThat(ddl(Mode.CREATE).prepare()).last().asString()
         .startsWith("CREATE OR REPLACE FUNCTION ferry.uuid_v5(tenant text, table_name text, source_key text[])")
         .contains("decode('9a203afc5dda5b5b9d8c2047bfe838b2', 'hex')", "'sha1'");

@@ -48,7 +48,7 @@ class ModeChecksTest {
   }
 
   private static ModeChecks.Result check(Mode mode, SourceTable source, TargetState state, ExistingTable existing, boolean sameTable) {
-    return new ModeChecks(mode, "tenant_id").check("a", source, TARGET, types(source), state, existing, sameTable);
+    return new ModeChecks(mode, "tenant_id").check("a", source, TARGET, types(source), state, existing, sameTable, List.of());
   }
 
   @Test
@@ -71,6 +71,21 @@ class ModeChecksTest {
         .contains("drop_recreate: " + Mode.DROP_RECREATE.description(), "append: ", "upsert: ", "preserve_schema: ", "truncate: ")
         .doesNotContain("; create: ", "them: create: ");
     assertThat(check(Mode.CREATE, people(List.of("id")), MISSING, null, false).createConflict()).isNull();
+  }
+
+  /** With {@code target.keys: uuid} the copy writes the UUID columns too: NOT NULL ones need no default. */
+  @Test
+  void theUuidColumnsTheCopyWritesNeedNoDefault() {
+    Map<String, ExistingTable.Column> columns = new LinkedHashMap<>(matchingColumns());
+    columns.put("uuid", new ExistingTable.Column("uuid", false, false));
+    ExistingTable table = existing(columns, List.of(Set.of("tenant_id", "id")));
+    SourceTable source = people(List.of("id"));
+    for (Mode mode : List.of(Mode.PRESERVE_SCHEMA, Mode.TRUNCATE, Mode.APPEND, Mode.UPSERT)) {
+      assertThat(new ModeChecks(mode, "tenant_id").check("a", source, TARGET, types(source), FULL, table, false,
+          List.of("uuid")).problems()).as(mode.wireName()).isEmpty();
+      assertThat(check(mode, source, FULL, table, false).problems()).as(mode.wireName()).containsExactly(
+          "target column app.people.uuid is NOT NULL without a default, and the source has no such column to fill it");
+    }
   }
 
   @Test
@@ -148,7 +163,7 @@ class ModeChecksTest {
     Map<String, ExistingTable.Column> columns = new LinkedHashMap<>(matchingColumns());
     columns.put("mood", new ExistingTable.Column("mood", true, false, "\"app\".\"ci\""));
     ModeChecks.Result r = new ModeChecks(Mode.APPEND, "tenant_id").check("a", source, TARGET, types, FULL,
-        existing(columns, List.of(Set.of("tenant_id", "id"))), false);
+        existing(columns, List.of(Set.of("tenant_id", "id"))), false, List.of());
     assertThat(r.problems()).isEmpty();
     assertThat(r.warnings()).containsExactly(
         "target column app.people.name has collation its type's default, the source column \"pg_catalog\".\"C\": values are"

@@ -192,6 +192,49 @@ class SqlServerUuidKeysIT {
   }
 
   /**
+   * {@code target.columnTypes} on a table makes its copy text COPY: its rows carry the same UUIDs as the binary
+   * copy gives, computed from the source values, also where the override is on a key or a foreign key column
+   * (the UUID follows the column's mapped type, not the override), and the foreign keys hold over them.
+   */
+  @Test
+  void typeOverridesKeepEveryUuidTheBinaryCopyGives() throws Exception {
+    String target = PG.create("uuid_keys_ov");
+    Map<String, String> overrides = new LinkedHashMap<>();
+    overrides.put("dbo.students.name", "text");
+    overrides.put("dbo.students.school_id", "bigint");
+    overrides.put("dbo.rates.amount", "numeric(12,4)");
+    // A type whose text is no canonical one: the UUID is still the mapped type's (integer) text.
+    overrides.put("dbo.schools.id", "double precision");
+    JobSpec plain = spec(target, Mode.CREATE, "dbo.*");
+    TargetSpec t0 = plain.target();
+    JobSpec spec = new JobSpec(JOB, plain.source(), new TargetSpec(t0.engine(), t0.url(), t0.user(), t0.password(),
+        t0.schema(), t0.tenantColumn(), t0.keys(), null, null, overrides, null), plain.tables(), Mode.CREATE, null);
+    List<TablePlan> plans = preflight(spec);
+    assertThat(plans).filteredOn(p -> p.targetTable().equals("app.students") || p.targetTable().equals("app.rates"))
+        .hasSize(4).allSatisfy(p -> assertThat(p.copyFormatOrBinary()).isEqualTo(io.ferry.protocol.plan.CopyFormat.TEXT));
+    run(plans, target, Mode.CREATE, "ov");
+
+    try (Connection t = PG.open(target); Statement st = t.createStatement()) {
+      assertThat(TestPostgres.stringOf(t, "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', '"
+          + " ORDER BY attname) FROM pg_attribute WHERE attrelid = 'app.rates'::regclass AND attnum > 0"))
+          .isEqualTo("active boolean, amount numeric(12,4), day date, district text, uuid uuid");
+      assertThat(count(st, "SELECT count(*) FROM app.students WHERE uuid IS NOT NULL")).isEqualTo(60);
+      assertKeys(st, "students", "id::text");
+      assertKeys(st, "schools", "id::integer::text");
+      assertKeys(st, "rates", "day::text, amount::numeric(9,2)::text");
+      assertReferences(st, "students", "school_id_uuid", "dbo.schools", "school_id::text");
+      assertReferences(st, "students", "mentor_id_uuid", "dbo.students", "mentor_id::text");
+      assertReferences(st, "enrollments", "student_id_uuid", "dbo.students", "student_id::text");
+      assertThat(count(st, "SELECT count(*) FROM app.students s JOIN app.schools c ON c.uuid = s.school_id_uuid"))
+          .isEqualTo(52);
+      assertThat(count(st, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated"
+          + " AND conrelid IN ('app.students'::regclass, 'app.enrollments'::regclass)")).isEqualTo(4);
+      assertThat(TestPostgres.stringOf(t, "SELECT string_agg(name, ',' ORDER BY district, id) FROM app.students"
+          + " WHERE id = 30")).isEqualTo("Zoë 30,Zoë 30");
+    }
+  }
+
+  /**
    * SQL Server matches a foreign key to its parent's key by the key's collation and without trailing spaces:
    * {@code 'ABC '} references {@code 'abc'} under a case-insensitive one, {@code 'MALMO'} references
    * {@code 'Malmö'} under an accent-insensitive one. Their UUIDs agree, so the foreign keys hold on the target;
