@@ -54,6 +54,12 @@ class CliHelpTest {
   }
 
   @Test
+  void demoHelpSaysItEndsWithTheVerificationReportAndItsExitStatus() {
+    assertThat(run("demo", "--help")).contains("Usage: ferry demo", "end with the job's verification report",
+        "'ferry report JOB'", "Exit status 0 when its verdict is clean, 1 otherwise.", "--source", "--scale");
+  }
+
+  @Test
   void coordinatorFlagsHaveLoopbackDefaults() {
     assertThat(run("coordinator", "--help")).contains("--http-port", "(default: 8080)", "--http-host=HOST", "(default: 127.0.0.1;", "--join");
   }

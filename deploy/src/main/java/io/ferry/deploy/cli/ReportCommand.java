@@ -39,7 +39,6 @@ public final class ReportCommand implements Callable<Integer> {
       case csv -> ReportView.csv(response.body());
       case json -> response.text() + System.lineSeparator();
     });
-    // A script can gate on the verdict without parsing the report.
-    return "clean".equals(response.body().path("verdict").asText()) ? 0 : 1;
+    return ReportView.exitStatus(response.body());
   }
 }
