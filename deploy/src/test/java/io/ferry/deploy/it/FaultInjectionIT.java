@@ -202,7 +202,7 @@ class FaultInjectionIT {
     assertThat(report.path("totals").path("rangesVerified").asLong()).as("every range compared")
         .isEqualTo(report.path("totals").path("ranges").asLong()).isPositive();
     assertThat(report.path("totals").path("differingKeys").asLong()).isEqualTo(2);
-    assertThat(jobs.differences(run.job)).containsExactlyInAnyOrder(
+    assertThat(JobProbe.differences(report)).containsExactlyInAnyOrder(
         "b merged.items different [4242] [name]", "c merged.OrderLines missing [777] []");
   }
 
