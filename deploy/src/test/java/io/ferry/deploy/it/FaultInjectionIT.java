@@ -158,8 +158,8 @@ class FaultInjectionIT {
   @Test
   void aWorkerKilledMidVerifyLeavesTheVerdictExactlyThePlantedDifferences() throws Exception {
     // Limited from the start: each verify unit's source rows count against the rate, so ~340,000 rows take
-    // ~10 s, long enough to be caught (a worker that once saw the job unlimited would not notice a limit
-    // set later before a unit's first 20,000 rows, more than a verify unit here reads).
+    // ~10 s, long enough to be caught. (A limit set by PATCH once verifying would reach the workers only
+    // after they trusted the job's last "unlimited" answer for a second, while the first units ran free.)
     Run run = new Run(pg, "kill_verify", Map.of("limits", Map.of("rowsPerSecond", VERIFY_ROWS_PER_SECOND)));
     run.succeeds();
     try (Connection t = pg.connect(run.target); Statement st = t.createStatement()) {
