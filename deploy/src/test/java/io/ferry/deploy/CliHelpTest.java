@@ -121,6 +121,14 @@ class CliHelpTest {
   }
 
   @Test
+  void demoHelpSaysItEndsWithTheVerificationReportAndItsExitStatus() {
+    // Words, not lines: the help wraps at 80 columns wherever the sentence falls.
+    assertThat(run("demo", "--help").replaceAll("\\s+", " ")).contains("Usage: ferry demo",
+        "ends with the job's verification report, as ferry report JOB prints it",
+        "Exit codes: 0 the verdict is clean, 1 the job failed or the verdict is not clean", "--source", "--scale");
+  }
+
+  @Test
   void coordinatorFlagsHaveLoopbackDefaults() {
     assertThat(run("coordinator", "--help")).contains("--http-port", "(default: 8080)", "--http-host=HOST", "Default: 127.0.0.1.", "--join");
   }

@@ -76,6 +76,10 @@ final class PlanText {
       return;
     }
     out.append(System.lineSeparator()).append("-- ").append(title).append(System.lineSeparator());
-    statements.forEach(s -> out.append(SchemaScript.statement(s.asText())));
+    // A listing to read, not a script to run (ferry schema writes that): each statement on its own, ';'-ended.
+    statements.forEach(s -> {
+      String sql = s.asText().strip();
+      out.append(sql).append(sql.endsWith(";") ? "" : ";").append(System.lineSeparator());
+    });
   }
 }

@@ -29,6 +29,6 @@ public final class ReportCommand extends ApiCommand {
     ApiClient.Response response = api.client().get(ApiClient.job(jobId) + "/report");
     int exit = answer(response, report -> format == Format.csv ? ReportView.csv(report) : ReportView.text(report));
     // A script can gate on the verdict without parsing the report.
-    return exit == DONE && !"clean".equals(response.body().path("verdict").asText()) ? REFUSED : exit;
+    return exit == DONE ? ReportView.exitStatus(response.body()) : exit;
   }
 }

@@ -14,6 +14,11 @@ public final class ReportView {
   private ReportView() {
   }
 
+  /** 0 when the report's verdict is clean, else 1: a script can gate on the verdict without parsing the report. */
+  public static int exitStatus(JsonNode report) {
+    return "clean".equals(report.path("verdict").asText()) ? 0 : 1;
+  }
+
   public static String text(JsonNode report) {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "job %s (%s)  state %s  mode %s%n", report.path("job").asText(),

@@ -3,7 +3,6 @@ package io.ferry.deploy.demo;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 
 /**
  * The demo's source: one database per school district, each with schools, students and enrollments
@@ -12,8 +11,6 @@ import java.util.List;
  * districts, as they do in real per-tenant databases; the target tells them apart by district_id.
  */
 final class DemoData {
-
-  static final List<String> TABLES = List.of("public.schools", "public.students", "public.enrollments");
 
   private DemoData() {
   }

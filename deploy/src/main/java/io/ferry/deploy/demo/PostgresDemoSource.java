@@ -1,14 +1,12 @@
 package io.ferry.deploy.demo;
 
-import io.ferry.worker.verify.TableChecksum;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The district databases on the demo's PostgreSQL server, compared by a checksum each server computes. */
+/** The district databases on the demo's PostgreSQL server. */
 final class PostgresDemoSource implements DemoSource {
 
   /** The name under which the cluster's processes find the PostgreSQL password. */
@@ -47,11 +45,6 @@ final class PostgresDemoSource implements DemoSource {
   }
 
   @Override
-  public List<String> tables() {
-    return DemoData.TABLES.stream().map(t -> t.substring(t.indexOf('.') + 1)).toList();
-  }
-
-  @Override
   public Map<String, String> environment() {
     return environment(pg);
   }
@@ -59,16 +52,6 @@ final class PostgresDemoSource implements DemoSource {
   /** What the cluster's processes need to connect to this server (the target's too): its password, if any. */
   static Map<String, String> environment(PostgresServer pg) {
     return pg.password().isEmpty() ? Map.of() : Map.of(PASSWORD_ENV, pg.password());
-  }
-
-  @Override
-  public Comparison compare(Connection target, int district, String table) throws SQLException {
-    try (Connection source = pg.connect(DemoData.database(prefix, district))) {
-      List<String> columns = TableChecksum.listColumns(source, "public." + table);
-      TableChecksum.Result s = TableChecksum.compute(source, "public." + table, columns, null, null);
-      TableChecksum.Result t = TableChecksum.compute(target, "consolidated." + table, columns, "district_id", "district_" + district);
-      return new Comparison(s.rows(), t.rows(), s.equals(t));
-    }
   }
 
   /** A connection of the spec on the demo's PostgreSQL server. */

@@ -9,12 +9,18 @@ import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.protocol.Json;
 import io.ferry.testsupport.TestPostgres;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +45,9 @@ import org.junit.jupiter.api.TestInstance;
  * dropped (what a database restart does to its clients), the target's own PostgreSQL server is restarted,
  * or the job is paused or cancelled. Every scenario ends with the same proof: the job succeeded, the
  * target equals the sources row for row per tenant, every unit's checkpoint is done and the copy
- * checkpoints add up to the source counts, and the job's rows counter equals the source rows.
+ * checkpoints add up to the source counts, and the job's rows counter equals the source rows. These jobs
+ * skip verification ({@code verify: none}); one more scenario kills a worker mid-verify of a target
+ * changed on purpose, and the job must fail naming exactly those changes.
  *
  * <p>When a fault strikes is drawn from a seeded {@link Random}: the seed is printed, and
  * {@code -Dferry.faults.seed=N} replays a run. Each fault scenario runs {@link #TIMINGS} times; every run
@@ -59,6 +67,8 @@ class FaultInjectionIT {
   static final Duration JOB_LIMIT = Duration.ofMinutes(3);
   /** Each fault scenario runs this many times, each with its own timings (an annotation value: a constant). */
   static final int TIMINGS = 2;
+  /** The verify scenario's rate: its ~340,000 source rows take long enough to kill a worker mid-verify. */
+  static final int VERIFY_ROWS_PER_SECOND = 30_000;
 
   TestPostgres pg;
   /** The restart scenario's target server; it lives until the class ends, so that a restarted coordinator loads its job. */
@@ -71,7 +81,7 @@ class FaultInjectionIT {
   final List<Process> workers = new ArrayList<>();
   String scenario;
   int timing;
-  final Map<String, Integer> runs = new java.util.HashMap<>();
+  final Map<String, Integer> runs = new HashMap<>();
 
   @BeforeAll
   void startCluster() throws Exception {
@@ -137,6 +147,63 @@ class FaultInjectionIT {
 
     run.succeedsExactlyOnce();
     run.assertRerunUnderANewerLease(victim, unfinished);
+  }
+
+  /**
+   * The verify phase survives a worker's death: the job copied, its target changed in two known ways (a
+   * column of one row, another row deleted), then verified again under a rate limit that keeps its verify
+   * units running; the worker holding most of them is killed -9, its units are leased again and run by
+   * the others, and the job fails its verification naming exactly the two planted keys, no more, no fewer.
+   */
+  @Test
+  void aWorkerKilledMidVerifyLeavesTheVerdictExactlyThePlantedDifferences() throws Exception {
+    // Limited from the start: each verify unit's source rows count against the rate, so ~340,000 rows take
+    // ~10 s, long enough to be caught. (A limit set by PATCH once verifying would reach the workers only
+    // after they trusted the job's last "unlimited" answer for a second, while the first units ran free.)
+    Run run = new Run(pg, "kill_verify", Map.of("limits", Map.of("rowsPerSecond", VERIFY_ROWS_PER_SECOND)));
+    run.succeeds();
+    try (Connection t = pg.connect(run.target); Statement st = t.createStatement()) {
+      st.execute("UPDATE merged.items SET name = 'changed' WHERE tenant_id = 'b' AND id = 4242");
+      st.execute("DELETE FROM merged.\"OrderLines\" WHERE tenant_id = 'c' AND \"Id\" = 777");
+    }
+    ApiClient.Response verify = jobs.control(run.job, "verify");
+    assertThat(verify.status()).as(verify.text()).isEqualTo(200);
+
+    JobProbe.Victim victim = jobs.victim(run.job, workers, "verify");
+    assertThat(jobs.job(run.job).path("state").asText()).isEqualTo("verifying");
+    cluster.kill(victim.process());
+    long killedAt = System.nanoTime();
+    Thread.sleep(300); // a result the victim sent just before the kill still lands
+    // The units still leased to the dead worker, with their epochs (any it claimed since it was picked too).
+    Map<String, Long> unfinished = new HashMap<>();
+    jobs.units(run.job, "leased").stream().filter(u -> victim.workerId().equals(u.path("workerId").asText()))
+        .forEach(u -> unfinished.put(u.path("id").asText(), u.path("epoch").asLong()));
+    note("worker %s (pid %d) killed holding verify units %s, %s of them unfinished", victim.workerId(),
+        victim.process().pid(), victim.epochs().keySet(), unfinished.keySet());
+    assertThat(unfinished).as("verify units the killed worker was running").isNotEmpty();
+    Poll.untilTrue("the killed worker's verify units are back in the queue", Duration.ofSeconds(10),
+        () -> jobs.leasedBy(run.job, victim.workerId()).isEmpty());
+    note("its verify units were back in %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+    limit(run.job, "{\"limits\": {\"rowsPerSecond\": null}}");
+
+    JsonNode failed = run.ends();
+    assertThat(failed.path("state").asText()).as(failed.toString()).isEqualTo("failed");
+    assertThat(failed.path("error").asText()).isEqualTo("verification found 2 differing keys in 2 tables (see the job's report)");
+    Map<String, JsonNode> verifyUnits = new HashMap<>();
+    jobs.units(run.job, "done").forEach(u -> verifyUnits.put(u.path("id").asText(), u));
+    for (String unitId : unfinished.keySet()) {
+      JsonNode unit = verifyUnits.get(unitId);
+      assertThat(unit).as("%s done", unitId).isNotNull();
+      assertThat(unit.path("epoch").asLong()).as("%s ran again under a newer lease", unitId).isGreaterThan(unfinished.get(unitId));
+      assertThat(unit.path("workerId").asText()).as("%s ran again on another worker", unitId).isNotEqualTo(victim.workerId());
+    }
+    JsonNode report = api.get("/api/v1/jobs/" + run.job + "/report").body();
+    assertThat(report.path("verdict").asText()).as(report.toString()).isEqualTo("differences");
+    assertThat(report.path("totals").path("rangesVerified").asLong()).as("every range compared")
+        .isEqualTo(report.path("totals").path("ranges").asLong()).isPositive();
+    assertThat(report.path("totals").path("differingKeys").asLong()).isEqualTo(2);
+    assertThat(JobProbe.differences(report)).containsExactlyInAnyOrder(
+        "b merged.items different [4242] [name]", "c merged.OrderLines missing [777] []");
   }
 
   @RepeatedTest(value = TIMINGS, name = "{displayName}, timing {currentRepetition} of {totalRepetitions}")
@@ -389,10 +456,15 @@ class FaultInjectionIT {
 
     /** A new database {@code faults_<name>_<timing>} of {@code targetServer}, and the job into it. */
     Run(TestPostgres targetServer, String name) throws Exception {
+      this(targetServer, name, Map.of());
+    }
+
+    /** The same, with {@code spec}'s fields added to (or replacing) the scenario's job spec. */
+    Run(TestPostgres targetServer, String name, Map<String, Object> spec) throws Exception {
       this.targetServer = targetServer;
       this.probe = targetServer == pg ? targets : new TargetProbe(targetServer);
       this.target = targetServer.createDatabase("faults_" + name + "_" + timing);
-      this.job = submit();
+      this.job = submit(spec);
     }
 
     /** Draws when the fault strikes, says what it is, and waits until that many copy units committed. */
@@ -409,14 +481,18 @@ class FaultInjectionIT {
     }
 
     void succeeds() throws Exception {
+      assertThat(ends().path("state").asText()).as(finished.toString()).isEqualTo("succeeded");
+    }
+
+    /** Waits for the job to end and returns its last state. */
+    JsonNode ends() throws Exception {
       long started = System.nanoTime();
       finished = Poll.until(job + " ends", JOB_LIMIT, () -> {
         JsonNode j = jobs.job(job);
         return StatusView.TERMINAL_STATES.contains(j.path("state").asText()) ? j : null;
       });
-      note("job %s %s %d ms after the fault", job, finished.path("state").asText(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      assertThat(finished.path("state").asText()).as(finished.toString()).isEqualTo("succeeded");
+      note("job %s %s %d ms later", job, finished.path("state").asText(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      return finished;
     }
 
     /** The target equals the sources row for row, every unit committed once, and rows.done counts the source rows. */
@@ -454,7 +530,7 @@ class FaultInjectionIT {
     }
 
     /** Submits the scenario's job: the shared sources into the run's target. */
-    private String submit() throws Exception {
+    private String submit(Map<String, Object> extra) throws Exception {
       Map<String, Object> spec = new LinkedHashMap<>();
       spec.put("name", scenario.length() > 40 ? scenario.substring(0, 40) : scenario);
       List<Map<String, Object>> tenantSpecs = new ArrayList<>();
@@ -465,10 +541,22 @@ class FaultInjectionIT {
       spec.put("tables", Map.of("include", List.of("public.*")));
       spec.put("mode", "drop_recreate");
       spec.put("unit", Map.of("rows", 10_000));
+      // The copy is what the faults strike; verifying it after each would only add time (the proof is
+      // TargetChecks'). The verify scenario verifies on request.
+      spec.put("verify", "none");
+      spec.putAll(extra);
       ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
       assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
       return submitted.body().path("id").asText();
     }
+  }
+
+  /** {@code PATCH /api/v1/jobs/{id}} with a limits body; the coordinator must take it. */
+  void limit(String job, String body) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cluster.apiUrl() + "/api/v1/jobs/" + job))
+        .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
   }
 
   static String logSince(Path log, long offset) throws IOException {

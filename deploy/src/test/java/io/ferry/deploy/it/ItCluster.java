@@ -5,6 +5,8 @@ import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.deploy.demo.ClusterWait;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * The processes of one integration test class: a coordinator and workers in JVMs of their own, started
@@ -24,8 +26,18 @@ final class ItCluster {
   /** As {@link #start(Class, int, int, String...)}, every process logging in {@code logFormat} (null: text). */
   static ProcessCluster start(Class<?> owner, String logFormat, int workers, int unitsPerWorker, String... coordinatorArgs)
       throws Exception {
-    ProcessCluster cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")),
-        Files.createDirectories(Path.of("target", "it-logs", owner.getSimpleName())));
+    Path logs = Files.createDirectories(Path.of("target", "it-logs", owner.getSimpleName()));
+    // A run again without a clean would find the last run's target registry, naming databases dropped
+    // since (and private servers gone): the coordinator would try each at start-up, minutes on a busy machine.
+    Path state = logs.resolve("coordinator-state");
+    if (Files.exists(state)) {
+      try (Stream<Path> files = Files.walk(state)) {
+        for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+    ProcessCluster cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")), logs);
     cluster.logFormat(logFormat);
     cluster.startCoordinator(coordinatorArgs);
     for (int i = 0; i < workers; i++) {

@@ -16,7 +16,7 @@ import java.util.Set;
 /** What the coordinator's API says about a job, its units and the workers, as the cluster tests ask it. */
 final class JobProbe {
 
-  /** A worker holding copy units of a job: its process, its id, and what it holds (unit id → epoch). */
+  /** A worker holding units of a job: its process, its id, and what it holds (unit id → epoch). */
   record Victim(Process process, String workerId, Map<String, Long> epochs) {
   }
 
@@ -62,14 +62,19 @@ final class JobProbe {
 
   /** Of the given worker processes, the live one holding the most copy units of the job right now. */
   Victim victim(String job, List<Process> workers) throws Exception {
-    return Poll.until("a worker holding copy units of " + job, Duration.ofSeconds(20), () -> {
+    return victim(job, workers, "copy");
+  }
+
+  /** Of the given worker processes, the live one holding the most units of {@code kind} of the job right now. */
+  Victim victim(String job, List<Process> workers, String kind) throws Exception {
+    return Poll.until("a worker holding " + kind + " units of " + job, Duration.ofSeconds(20), () -> {
       Map<String, Process> processOf = new HashMap<>();
       api.get("/api/v1/workers").body().path("workers").forEach(w -> workers.stream()
           .filter(p -> p.isAlive() && p.pid() == w.path("pid").asLong())
           .findFirst().ifPresent(p -> processOf.put(w.path("id").asText(), p)));
       Map<String, Map<String, Long>> held = new HashMap<>();
       for (JsonNode u : units(job, "leased")) {
-        if ("copy".equals(u.path("kind").asText()) && processOf.containsKey(u.path("workerId").asText())) {
+        if (kind.equals(u.path("kind").asText()) && processOf.containsKey(u.path("workerId").asText())) {
           held.computeIfAbsent(u.path("workerId").asText(), w -> new LinkedHashMap<>())
               .put(u.path("id").asText(), u.path("epoch").asLong());
         }
@@ -79,6 +84,20 @@ final class JobProbe {
           .map(e -> new Victim(processOf.get(e.getKey()), e.getKey(), e.getValue()))
           .orElse(null);
     });
+  }
+
+  /** Each listed difference of a report (GET /api/v1/jobs/{id}/report) as "tenant table kind [key] [columns]". */
+  static List<String> differences(JsonNode report) {
+    List<String> out = new ArrayList<>();
+    report.path("tables").forEach(t -> t.path("differences").forEach(d -> {
+      List<String> key = new ArrayList<>();
+      d.path("key").forEach(k -> key.add(k.asText()));
+      List<String> columns = new ArrayList<>();
+      d.path("columns").forEach(c -> columns.add(c.asText()));
+      out.add(t.path("tenant").asText() + " " + t.path("table").asText() + " " + d.path("kind").asText() + " " + key
+          + " " + columns);
+    }));
+    return out;
   }
 
   /** Every unit the victim held is done, or leased to another worker under a newer epoch. */

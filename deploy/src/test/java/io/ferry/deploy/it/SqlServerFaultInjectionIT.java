@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.deploy.cli.ApiClient;
 import io.ferry.deploy.cli.StatusView;
 import io.ferry.deploy.cluster.ProcessCluster;
-import io.ferry.deploy.demo.MappedChecksum;
 import io.ferry.protocol.Json;
 import io.ferry.testsupport.TestPostgres;
 import java.nio.file.Files;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,25 @@ class RateMeterTest {
     new RateMeter(vertx, "job-2", "w1", hints).begin();
     awaitRequests(2);
     assertThat(requests).extracting(PermitRequest::jobId).containsExactlyInAnyOrder("job-1", "job-2");
+  }
+
+  @Test
+  void anUnlimitedAnswerIsTrustedForASecondSoThatUnitsSmallerThanTheBatchMeetALimitSetSince() throws Exception {
+    AtomicLong now = new AtomicLong();
+    RateHints hints = new RateHints(now::get);
+    hints.record("job-1", PermitReply.UNLIMITED);
+    now.addAndGet(RateHints.TRUSTED - 1);
+    new RateMeter(vertx, "job-1", "w1", hints).begin();
+    assertThat(requests).as("within the second: no reservation").isEmpty();
+
+    now.addAndGet(1);
+    release.countDown();
+    RateMeter meter = new RateMeter(vertx, "job-1", "w1", hints);
+    meter.begin();
+    awaitRequests(1);
+    meter.written(1, 10);
+    assertThat(meter.waitedMillis()).as("the answer is the limit set since, and its wait is kept").isEqualTo(30);
+    assertThat(hints.unlimited("job-1")).isFalse();
   }
 
   @Test

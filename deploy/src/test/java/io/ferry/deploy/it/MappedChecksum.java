@@ -1,4 +1,4 @@
-package io.ferry.deploy.demo;
+package io.ferry.deploy.it;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -25,8 +25,8 @@ import java.util.Locale;
  * SQL Server {@code datetimeoffset} and a PostgreSQL {@code timestamptz} both as an instant, a
  * {@code decimal(4,2)} and a {@code numeric(4,2)} both as a number, a {@code bit} and a {@code boolean}
  * both as a boolean) and printed the same way on both sides; the checksum is the sum of a 64-bit hash of
- * each row's printed values. Rows stream through; nothing but the running sum is kept. The demo's report
- * and the SQL Server cluster tests use it.
+ * each row's printed values. Rows stream through; nothing but the running sum is kept. The SQL Server
+ * cluster tests check the target with it, apart from the verify units' own canonical values.
  */
 public final class MappedChecksum {
 
