@@ -80,10 +80,11 @@ final class UnitIndex {
 
   /**
    * Units that work on one key range of a tenant's table, copy and verify units: claims take them fair
-   * across tenants and largest first, and they count against their source server's limit.
+   * across tenants and largest first, and they count against their source server's limit. The job-level
+   * verify unit names no table and reads only the target: it is claimed as the job's other units are.
    */
   static boolean ranged(WorkUnit u) {
-    return u.kind() == UnitKind.COPY || u.kind() == UnitKind.VERIFY;
+    return (u.kind() == UnitKind.COPY || u.kind() == UnitKind.VERIFY) && u.slice().table() != null;
   }
 
   /** Rows and bytes the job's copy units of {@code table} have committed and still hold: {rows, bytes}. */
