@@ -42,7 +42,7 @@ public final class JobChecks {
       List<ForeignKey> keys = dialect.foreignKeysAmong(target, tables);
       List<VerifyFindings.Orphans> orphans = new ArrayList<>();
       for (ForeignKey fk : keys) {
-        orphans.addAll(orphans(target, dialect, fk, assignment.tenantColumn(), assignment.plan().tenantId()));
+        orphans.addAll(orphans(target, dialect, fk, assignment.tenantColumn(), assignment.plan().tenantId(), MAX_KEYS));
       }
       if (!target.getAutoCommit()) {
         target.rollback();
@@ -63,18 +63,19 @@ public final class JobChecks {
    * The orphans of one foreign key, per tenant in tenant order.
    *
    * @param soleTenant the job's tenant, for a job without a tenant column (its rows are all that tenant's)
+   * @param maxKeys    orphans listed, over all tenants
    */
-  static List<VerifyFindings.Orphans> orphans(Connection target, TargetDialect dialect, ForeignKey fk,
-      String tenantColumn, String soleTenant) throws SQLException {
+  public static List<VerifyFindings.Orphans> orphans(Connection target, TargetDialect dialect, ForeignKey fk,
+      String tenantColumn, String soleTenant, int maxKeys) throws SQLException {
     int keyColumns = OrphanSql.listed(fk, tenantColumn).size();
     Map<String, Tenant> byTenant = new LinkedHashMap<>();
     try (Statement st = target.createStatement();
-         ResultSet rs = st.executeQuery(dialect.orphansSql(fk, tenantColumn, MAX_KEYS))) {
+         ResultSet rs = st.executeQuery(dialect.orphansSql(fk, tenantColumn, maxKeys))) {
       while (rs.next()) {
         String tenant = tenantColumn == null ? soleTenant : rs.getString(1);
         Tenant t = byTenant.computeIfAbsent(tenant, k -> new Tenant());
         t.rows = rs.getLong(2);
-        if (rs.getLong(3) <= MAX_KEYS) {
+        if (rs.getLong(3) <= maxKeys) {
           List<String> key = new ArrayList<>(keyColumns);
           for (int i = 0; i < keyColumns; i++) {
             key.add(rs.getString(4 + i));
