@@ -107,7 +107,7 @@ public record Verification(int ranges, int verified, int mismatched, long differ
   }
 
   /** The job-level verify unit of {@code units}; null when there is none. */
-  public static WorkUnit jobChecks(Collection<WorkUnit> units) {
+  static WorkUnit jobChecks(Collection<WorkUnit> units) {
     for (WorkUnit u : units) {
       if (u.kind() == UnitKind.VERIFY && UnitScope.of(u) == UnitScope.JOB) {
         return u;

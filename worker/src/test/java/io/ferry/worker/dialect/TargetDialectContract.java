@@ -418,6 +418,9 @@ public abstract class TargetDialectContract {
           .containsExactly(
               new VerifyFindings.Orphans("a", t.toString(), selfKeyName(t), t.toString(), 2, List.of(List.of("3"))),
               new VerifyFindings.Orphans("b", t.toString(), selfKeyName(t), t.toString(), 1, List.of()));
+      assertThat(JobChecks.orphans(c, dialect(), fk, null, "solo", 100)).as("a job without a tenant column: its one tenant's")
+          .containsExactly(new VerifyFindings.Orphans("solo", t.toString(), selfKeyName(t), t.toString(), 3,
+              List.of(List.of("a", "3"), List.of("a", "4"), List.of("b", "8"))));
       c.rollback();
     }
   }
