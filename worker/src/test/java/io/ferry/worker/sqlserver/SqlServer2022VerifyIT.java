@@ -16,9 +16,6 @@ import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.Units;
-import io.ferry.worker.dialect.SourceTable;
-import io.ferry.worker.dialect.SplitKey;
-import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.unit.ProgressListener;
 import io.ferry.worker.unit.UnitControl;
 import io.ferry.worker.unit.UnitExecutor;
@@ -184,11 +181,7 @@ class SqlServer2022VerifyIT {
 
   /** Three ranges cut at the source's own points. */
   private List<KeyRange> ranges(TablePlan p) throws SQLException {
-    SqlServerSource dialect = new SqlServerSource();
-    try (Connection c = dialect.connect(mssql.connection(sourceUrl))) {
-      SourceTable table = dialect.describe(c, TableName.parse(p.sourceTable()), new ArrayList<>());
-      return Units.ranges(dialect.sampleKey(c, table, SplitKey.of(p), 9, 2).quantiles(), 3);
-    }
+    return SqlServerJobCopy.ranges(mssql.connection(sourceUrl), p);
   }
 
   private static TablePlan plan(List<TablePlan> plans, String table) {

@@ -10,17 +10,26 @@ import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.worker.Units;
+import io.ferry.worker.dialect.SourceTable;
+import io.ferry.worker.dialect.SplitKey;
+import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.unit.ProgressListener;
 import io.ferry.worker.unit.UnitControl;
 import io.ferry.worker.unit.UnitExecutor;
 import io.ferry.worker.unit.UnitOutcome;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** A job's preflight, prepares, one copy unit per tenant table and finishes, run as a coordinator would schedule them. */
+/**
+ * A job's preflight, prepares, one copy unit per tenant table and finishes, run as a coordinator would schedule them;
+ * and the ranges its verify units compare.
+ */
 final class SqlServerJobCopy {
 
   private SqlServerJobCopy() {
@@ -53,6 +62,15 @@ final class SqlServerJobCopy {
           target));
     }
     return reply.plans();
+  }
+
+  /** Three ranges of a plan's key, cut at the source's own points. */
+  static List<KeyRange> ranges(Endpoint source, TablePlan p) throws SQLException {
+    SqlServerSource dialect = new SqlServerSource();
+    try (Connection c = dialect.connect(source)) {
+      SourceTable table = dialect.describe(c, TableName.parse(p.sourceTable()), new ArrayList<>());
+      return Units.ranges(dialect.sampleKey(c, table, SplitKey.of(p), 9, 2).quantiles(), 3);
+    }
   }
 
   private static void ok(UnitExecutor executor, Assignment a) {

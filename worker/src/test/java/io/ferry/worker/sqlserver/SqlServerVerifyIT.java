@@ -17,9 +17,6 @@ import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.Units;
-import io.ferry.worker.dialect.SourceTable;
-import io.ferry.worker.dialect.SplitKey;
-import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.pool.ConnectionPools;
 import io.ferry.worker.unit.ProgressListener;
 import io.ferry.worker.unit.UnitControl;
@@ -215,11 +212,7 @@ class SqlServerVerifyIT {
   /** Three ranges cut at the source's own points. */
   private List<KeyRange> ranges(TablePlan p) throws SQLException {
     assertThat(p.split().method()).isNotEqualTo(SplitMethod.SINGLE_UNIT);
-    SqlServerSource dialect = new SqlServerSource();
-    try (Connection c = dialect.connect(source(p))) {
-      SourceTable table = dialect.describe(c, TableName.parse(p.sourceTable()), new ArrayList<>());
-      return Units.ranges(dialect.sampleKey(c, table, SplitKey.of(p), 9, 2).quantiles(), 3);
-    }
+    return SqlServerJobCopy.ranges(source(p), p);
   }
 
   private static TablePlan plan(List<TablePlan> plans, String tenant, String table) {
