@@ -47,12 +47,17 @@ class CodecTest {
     assertThat(new UnitResult("j", "u", 1, "w", true, 1, 1, null, false, 0).findings()).isNull();
     assertThat(findings.rejected()).isEmpty();
 
-    VerifyFindings job = new VerifyFindings(0, 0, 0, 0, 0, null, "job checks",
-        List.of(new VerifyFindings.TableRows("a", "app.items", 6)));
+    VerifyFindings job = VerifyFindings.jobChecks("job checks", List.of(new VerifyFindings.TableRows("a", "app.items", 6)),
+        List.of(new VerifyFindings.Orphans("b", "app.orders", "orders_customer_fk", "app.customers", 2,
+            List.of(List.of("7"), List.of("9")))));
     UnitResult jobResult = new UnitResult("job-1", "verify:*", 1, "w1", true, 0, 0, null, false, 0, job);
     assertThat(Json.decode(Json.encode(jobResult), UnitResult.class)).isEqualTo(jobResult);
-    assertThat(Json.decode("{\"sourceRows\":1,\"targetRows\":1,\"ranges\":1,\"mismatchedRanges\":0,"
-        + "\"differenceCount\":0}", VerifyFindings.class).rejected()).as("findings written without the field").isEmpty();
+    assertThat(job.clean()).as("an orphaned row is a difference").isFalse();
+    VerifyFindings old = Json.decode("{\"sourceRows\":1,\"targetRows\":1,\"ranges\":1,\"mismatchedRanges\":0,"
+        + "\"differenceCount\":0}", VerifyFindings.class);
+    assertThat(old.rejected()).as("findings written without the field").isEmpty();
+    assertThat(old.orphans()).as("findings written without the field").isEmpty();
+    assertThat(Json.encode(findings)).as("a range's findings carry no job checks").doesNotContain("orphans");
   }
 
   @Test
@@ -75,10 +80,12 @@ class CodecTest {
         new Endpoint("postgresql", "jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20, null, List.of(), null),
         new Assignment(UNIT, plan, new Endpoint("postgresql", "jdbc:postgresql://h/s", "u", null),
         new Endpoint("postgresql", "jdbc:postgresql://h/t", "u", null), "tenant_id", List.of(), 50_000, 1 << 20,
-        io.ferry.protocol.spec.Mode.UPSERT, List.of(), io.ferry.protocol.spec.RowErrorPolicy.REJECT)));
+        io.ferry.protocol.spec.Mode.UPSERT, List.of(), io.ferry.protocol.spec.RowErrorPolicy.REJECT,
+        List.of("s.t", "s.u"))));
     assertThat(Json.decode(Json.encode(reply), ClaimReply.class)).isEqualTo(reply);
     assertThat(Json.encode(reply)).contains("\"mode\":\"upsert\"").contains("\"onRowError\":\"reject\"");
     assertThat(reply.assignments().get(0).onRowError()).as("unset means fail").isEqualTo(io.ferry.protocol.spec.RowErrorPolicy.FAIL);
+    assertThat(reply.assignments().get(0).tables()).isEmpty();
   }
 
   @Test

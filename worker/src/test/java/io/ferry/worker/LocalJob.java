@@ -167,6 +167,13 @@ final class LocalJob {
         spec.target().tenantColumn(), statements, 0, 0, null, List.of(), null));
   }
 
+  /** The job-level verify unit as the coordinator assigns it: of no table, with the job's target tables. */
+  UnitOutcome jobChecks() {
+    io.ferry.protocol.unit.WorkUnit unit = Units.unit(prefix + "verify:*", spec.name(), UnitKind.VERIFY, null, null, 1);
+    return run(new io.ferry.protocol.message.Assignment(unit, plans().get(0), source(plans().get(0)), target(),
+        spec.target().tenantColumn(), List.of(), 0, 0, spec.mode(), List.of(), null, List.copyOf(byTarget().keySet())));
+  }
+
   /** Prepare, copy (every unit must succeed), finish. */
   void runAll(long chunkRows) {
     prepare();

@@ -29,8 +29,9 @@ final class ReportPage {
         .append("\">Verdict: ").append(esc(verdict)).append("</p>");
     h.append("<p>State ").append(esc(report.getString("state"))).append(", mode ").append(esc(report.getString("mode")))
         .append(", verified: ").append(esc(report.getString("scope"))).append(".</p>");
+    h.append("<p>Job checks: ").append(esc(report.getString("checks"))).append(".</p>");
     h.append("<table><thead><tr><th>Tenant</th><th>Table</th><th>Source rows</th><th>Target rows</th><th>Ranges</th>"
-        + "<th>Verified</th><th>Mismatched</th><th>Differing keys</th><th>Rejected rows</th><th>Verdict</th></tr></thead><tbody>");
+        + "<th>Verified</th><th>Mismatched</th><th>Differing keys</th><th>Rejected rows</th><th>Orphaned rows</th><th>Verdict</th></tr></thead><tbody>");
     JsonArray tables = report.getJsonArray("tables");
     for (int i = 0; i < tables.size(); i++) {
       JsonObject t = tables.getJsonObject(i);
@@ -43,12 +44,13 @@ final class ReportPage {
       number(h, t, "rangesMismatched");
       number(h, t, "differingKeys");
       number(h, t, "rejectedRows");
+      number(h, t, "orphanedRows");
       h.append("<td>").append(esc(t.getString("verdict"))).append("</td></tr>");
     }
     JsonObject totals = report.getJsonObject("totals");
     h.append("</tbody><tfoot><tr><th colspan=\"2\">Total</th>");
     for (String field : new String[] {"sourceRows", "targetRows", "ranges", "rangesVerified", "rangesMismatched",
-        "differingKeys", "rejectedRows"}) {
+        "differingKeys", "rejectedRows", "orphanedRows"}) {
       number(h, totals, field);
     }
     h.append("<td></td></tr></tfoot></table>");
@@ -74,7 +76,35 @@ final class ReportPage {
       }
       h.append("</tbody></table>");
     }
+    orphans(h, tables);
     return h.append("</body></html>").toString();
+  }
+
+  /** Per tenant table, its rows whose foreign key references a missing row, by foreign key. */
+  private static void orphans(StringBuilder h, JsonArray tables) {
+    for (int i = 0; i < tables.size(); i++) {
+      JsonObject t = tables.getJsonObject(i);
+      JsonArray orphans = t.getJsonArray("orphans");
+      if (orphans == null || orphans.isEmpty()) {
+        continue;
+      }
+      h.append("<h2>Orphaned rows in ").append(esc(t.getString("table"))).append(", tenant ")
+          .append(esc(t.getString("tenant"))).append("</h2>");
+      h.append("<table><thead><tr><th>Foreign key</th><th>References</th><th>Rows</th><th>First keys</th></tr></thead><tbody>");
+      for (int j = 0; j < orphans.size(); j++) {
+        JsonObject o = orphans.getJsonObject(j);
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        JsonArray listed = o.getJsonArray("keys");
+        for (int k = 0; listed != null && k < listed.size(); k++) {
+          keys.add("(" + String.join(", ", strings(listed.getJsonArray(k))) + ")");
+        }
+        h.append("<tr><td>").append(esc(o.getString("foreignKey"))).append("</td><td>").append(esc(o.getString("referencedTable")))
+            .append("</td>");
+        number(h, o, "rows");
+        h.append("<td><code>").append(esc(String.join(" ", keys))).append("</code></td></tr>");
+      }
+      h.append("</tbody></table>");
+    }
   }
 
   private static void number(StringBuilder h, JsonObject o, String field) {

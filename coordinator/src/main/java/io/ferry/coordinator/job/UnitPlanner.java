@@ -22,8 +22,8 @@ import java.util.Objects;
  * {@code prepare:*types} when any table needs user-defined types, a {@code prepare} and a {@code finish}
  * per target table, its copies per tenant, and the job-level finish ({@code finish:*}, foreign keys, and
  * the constraints recorded as dropped in {@code ferry.dropped_constraints}) when the job may need it, and a
- * verify unit per copied range (all of them, or a {@link VerifySample sample}) unless the spec says
- * {@code verify: none}. A job of mode {@code verify} copies nothing: it has its verify units only. A unit
+ * verify unit per copied range (all of them, or a {@link VerifySample sample}) and the job-level verify unit
+ * ({@code verify:*}: rejected rows, foreign-key orphans) unless the spec says {@code verify: none}. A job of mode {@code verify} copies nothing: it has its verify units only. A unit
  * starts pending when it waits for nothing in the job's {@link UnitGraph}, else blocked.
  *
  * <p>Partitioned tables ({@link TablePlan#partitionOf()}): the parent's prepare creates the parent and
@@ -34,6 +34,8 @@ public final class UnitPlanner {
 
   public static final String JOB_FINISH_ID = io.ferry.protocol.CheckpointSchema.JOB_FINISH_UNIT;
   public static final String TYPES_PREPARE_ID = "prepare:*types";
+  /** The job-level verify unit: what no range's unit sees, read from the target alone (rejected rows, orphans). */
+  public static final String JOB_VERIFY_ID = "verify:*";
 
   private UnitPlanner() {
   }
@@ -82,6 +84,15 @@ public final class UnitPlanner {
     }
     Slice whole = new Slice(s.tenantId(), s.table(), s.sourceTable(), KeyRange.ALL, s.estimatedRows(), s.estimatedBytes());
     return WorkUnit.create(wholeVerifyId(s.tenantId(), s.table()), copy.jobId(), UnitKind.VERIFY, whole, UnitState.BLOCKED);
+  }
+
+  /**
+   * The job-level verify unit, never claimed, nothing found. It reads the target only, after every copy and
+   * finish like the range units (the foreign keys it follows are added by the job's last finish), and runs
+   * alongside them: it needs none of their answers.
+   */
+  public static WorkUnit jobVerify(String jobId) {
+    return WorkUnit.create(JOB_VERIFY_ID, jobId, UnitKind.VERIFY, Slice.JOB, UnitState.BLOCKED);
   }
 
   /** Whether {@code verify} compares rows {@code copy} copied: same tenant and table, its range or the whole table. */
@@ -151,6 +162,9 @@ public final class UnitPlanner {
       }
     }
     units.addAll(verifies);
+    if (!verifies.isEmpty()) {
+      units.add(jobVerify(jobId));
+    }
     if (copies && foreignKeys) {
       units.add(WorkUnit.create(JOB_FINISH_ID, jobId, UnitKind.FINISH, Slice.JOB, UnitState.BLOCKED));
     }

@@ -6,9 +6,11 @@ import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -17,19 +19,22 @@ import java.util.Set;
  * What a job's verify units found, summed: the job's one verdict, and the reason it failed when it is
  * not clean.
  *
- * @param ranges        verify units of the job
+ * @param ranges        range verify units of the job (the job-level unit not counted)
  * @param verified      those done with findings
  * @param mismatched    those whose findings are not clean
  * @param differingKeys every differing key the done units found
  * @param tables        tenant tables ({@code tenant/table}) with a range that is not clean
+ * @param checks        what the job-level verify unit ({@link UnitPlanner#JOB_VERIFY_ID}) found; null when the job
+ *                      has none
  */
-public record Verification(int ranges, int verified, int mismatched, long differingKeys, Set<String> tables) {
+public record Verification(int ranges, int verified, int mismatched, long differingKeys, Set<String> tables,
+                           JobChecks checks) {
 
   /** The job's one verdict. */
   public enum Verdict {
-    /** Every range compared equal. */
+    /** Every range compared equal, and no row is orphaned. */
     CLEAN,
-    /** Some range differs. */
+    /** Some range differs, or some row's foreign key references a row that does not exist. */
     DIFFERENCES,
     /** The job has no verify unit. */
     NOT_VERIFIED,
@@ -42,15 +47,48 @@ public record Verification(int ranges, int verified, int mismatched, long differ
     }
   }
 
+  /**
+   * The job-level verify unit's answer.
+   *
+   * @param findings     what it found; null while it has not run (or failed)
+   * @param orphanedRows rows whose foreign key references a missing row, every tenant and table
+   * @param foreignKeys  foreign keys ({@code table.key}) with such rows
+   */
+  public record JobChecks(VerifyFindings findings, long orphanedRows, Set<String> foreignKeys) {
+
+    static JobChecks of(WorkUnit unit) {
+      VerifyFindings f = unit.state() == UnitState.DONE ? unit.progress().findings() : null;
+      if (f == null) {
+        return new JobChecks(null, 0, Set.of());
+      }
+      Set<String> keys = new LinkedHashSet<>();
+      long rows = 0;
+      for (VerifyFindings.Orphans o : f.orphans()) {
+        rows += o.rows();
+        keys.add(o.table() + "." + o.foreignKey());
+      }
+      return new JobChecks(f, rows, Set.copyOf(keys));
+    }
+
+    public boolean done() {
+      return findings != null;
+    }
+  }
+
   public static Verification of(Collection<WorkUnit> units) {
     int ranges = 0;
     int verified = 0;
     int mismatched = 0;
     long keys = 0;
     Set<String> tables = new LinkedHashSet<>();
+    JobChecks checks = null;
     Rejected rejected = Rejected.of(units);
     for (WorkUnit u : units) {
       if (u.kind() != UnitKind.VERIFY) {
+        continue;
+      }
+      if (UnitScope.of(u) == UnitScope.JOB) {
+        checks = JobChecks.of(u);
         continue;
       }
       ranges++;
@@ -65,7 +103,17 @@ public record Verification(int ranges, int verified, int mismatched, long differ
         tables.add(u.slice().tenantId() + "/" + u.slice().table());
       }
     }
-    return new Verification(ranges, verified, mismatched, keys, Set.copyOf(tables));
+    return new Verification(ranges, verified, mismatched, keys, Set.copyOf(tables), checks);
+  }
+
+  /** The job-level verify unit of {@code units}; null when there is none. */
+  static WorkUnit jobChecks(Collection<WorkUnit> units) {
+    for (WorkUnit u : units) {
+      if (u.kind() == UnitKind.VERIFY && UnitScope.of(u) == UnitScope.JOB) {
+        return u;
+      }
+    }
+    return null;
   }
 
   /**
@@ -114,26 +162,44 @@ public record Verification(int ranges, int verified, int mismatched, long differ
   }
 
   public Verdict verdict() {
-    if (ranges == 0) {
+    if (ranges == 0 && checks == null) {
       return Verdict.NOT_VERIFIED;
     }
-    if (mismatched > 0) {
+    if (mismatched > 0 || checks != null && checks.orphanedRows() > 0) {
       return Verdict.DIFFERENCES;
     }
-    return verified == ranges ? Verdict.CLEAN : Verdict.INCOMPLETE;
+    return verified == ranges && (checks == null || checks.done()) ? Verdict.CLEAN : Verdict.INCOMPLETE;
   }
 
   /** Why a job whose verify units are all done did not succeed; null when it is clean. */
   public String failure() {
     return switch (verdict()) {
       case CLEAN, NOT_VERIFIED -> null;
-      case INCOMPLETE -> "verification is incomplete: " + (ranges - verified) + " of " + ranges
-          + " range(s) were not compared (see the job's report)";
-      case DIFFERENCES -> differingKeys > 0
-          ? "verification found " + differingKeys + " differing key" + (differingKeys == 1 ? "" : "s") + " in "
-              + tables.size() + " table" + (tables.size() == 1 ? "" : "s") + " (see the job's report)"
-          : "verification found different row counts in " + tables.size() + " table" + (tables.size() == 1 ? "" : "s")
-              + " (see the job's report)";
+      case INCOMPLETE -> {
+        List<String> missing = new ArrayList<>();
+        if (verified < ranges) {
+          missing.add((ranges - verified) + " of " + ranges + " range(s) were not compared");
+        }
+        if (checks != null && !checks.done()) {
+          missing.add("the job's checks (rejected rows, foreign-key orphans) did not run");
+        }
+        yield "verification is incomplete: " + String.join("; ", missing) + " (see the job's report)";
+      }
+      case DIFFERENCES -> {
+        List<String> found = new ArrayList<>();
+        if (mismatched > 0) {
+          found.add(differingKeys > 0 ? plural(differingKeys, "differing key") + " in " + plural(tables.size(), "table")
+              : "different row counts in " + plural(tables.size(), "table"));
+        }
+        if (checks != null && checks.orphanedRows() > 0) {
+          found.add(plural(checks.orphanedRows(), "orphaned row") + " of " + plural(checks.foreignKeys().size(), "foreign key"));
+        }
+        yield "verification found " + String.join(" and ", found) + " (see the job's report)";
+      }
     };
+  }
+
+  private static String plural(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }

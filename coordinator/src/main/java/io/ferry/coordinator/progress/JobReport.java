@@ -1,6 +1,7 @@
 package io.ferry.coordinator.progress;
 
 import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.UnitScope;
 import io.ferry.coordinator.job.Verification;
 import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.unit.UnitKind;
@@ -17,8 +18,10 @@ import java.util.TreeMap;
 
 /**
  * A job's reconciliation report, built from its units alone: per tenant and table, the rows copied and
- * rejected (copy units), the rows counted on source and target and the keys that differ (verify units'
- * findings), and one verdict for the job ({@link Verification}). The JSON of
+ * rejected (copy units, or the job-level verify unit's count of {@code ferry.rejects} where it ran), the
+ * rows counted on source and target and the keys that differ (verify units' findings), the rows whose
+ * foreign key references a missing row (the job-level verify unit), and one verdict for the job
+ * ({@link Verification}). The JSON of
  * {@code GET /api/v1/jobs/{id}/report}; its HTML page and the CLI's text and CSV are renderings of it.
  */
 public final class JobReport {
@@ -35,11 +38,11 @@ public final class JobReport {
     int copyRanges = 0;
     Verification.Rejected rejected = Verification.Rejected.of(units);
     for (WorkUnit u : units.stream().sorted(Comparator.comparing(WorkUnit::id)).toList()) {
-      if (u.kind() != UnitKind.COPY && u.kind() != UnitKind.VERIFY && u.kind() != UnitKind.REPAIR) {
+      if (u.kind() != UnitKind.COPY && u.kind() != UnitKind.VERIFY && u.kind() != UnitKind.REPAIR
+          || UnitScope.of(u) == UnitScope.JOB) {
         continue;
       }
-      Table t = tables.computeIfAbsent(u.slice().tenantId() + "\n" + u.slice().table(),
-          k -> new Table(u.slice().tenantId(), u.slice().table(), u.slice().sourceTable()));
+      Table t = table(tables, u.slice().tenantId(), u.slice().table(), u.slice().sourceTable());
       if (u.kind() == UnitKind.COPY) {
         copyRanges++;
         t.copied(u);
@@ -50,12 +53,17 @@ public final class JobReport {
       }
     }
     Verification verification = Verification.of(units);
+    VerifyFindings checks = verification.checks() == null ? null : verification.checks().findings();
+    if (checks != null) {
+      checks.rejected().forEach(r -> table(tables, r.tenantId(), r.table(), null).rejectedOnTarget = r.rows());
+      checks.orphans().forEach(o -> table(tables, o.tenantId(), o.table(), null).orphaned(o));
+    }
     boolean copies = copyRanges > 0;
     // Fewer verify units than copied ranges: a sample (a job of mode verify copies nothing and compares all its ranges).
     boolean sample = copies && verification.ranges() > 0 && verification.ranges() < copyRanges;
     JsonArray tableArray = new JsonArray();
     JsonObject totals = new JsonObject();
-    long[] sums = new long[7];
+    long[] sums = new long[8];
     for (Table t : tables.values()) {
       tableArray.add(t.toJson(copies));
       sums[0] += t.sourceRows;
@@ -64,10 +72,12 @@ public final class JobReport {
       sums[3] += t.verified;
       sums[4] += t.mismatched;
       sums[5] += t.differingKeys;
-      sums[6] += t.rejected;
+      sums[6] += t.rejectedRows();
+      sums[7] += t.orphanedRows;
     }
     totals.put("sourceRows", sums[0]).put("targetRows", sums[1]).put("ranges", sums[2]).put("rangesVerified", sums[3])
-        .put("rangesMismatched", sums[4]).put("differingKeys", sums[5]).put("rejectedRows", sums[6]);
+        .put("rangesMismatched", sums[4]).put("differingKeys", sums[5]).put("rejectedRows", sums[6])
+        .put("orphanedRows", sums[7]);
     return new JsonObject()
         .put("job", job.id())
         .put("name", job.name())
@@ -76,12 +86,26 @@ public final class JobReport {
         .put("verdict", verification.verdict().wireName())
         .put("scope", scope(verification, copyRanges, sample))
         .put("sample", sample)
+        .put("checks", checks(verification))
         .put("totals", totals)
         .put("tables", tableArray);
   }
 
+  private static Table table(Map<String, Table> tables, String tenant, String table, String sourceTable) {
+    return tables.computeIfAbsent(tenant + "\n" + table, k -> new Table(tenant, table, sourceTable));
+  }
+
+  /** What the job-level verify unit checked (its scope), or why it says nothing. */
+  private static String checks(Verification v) {
+    if (v.checks() == null) {
+      return v.ranges() == 0 ? "not verified"
+          : "not planned: rejected rows from the copy units' counts, foreign-key orphans not checked";
+    }
+    return v.checks().done() ? v.checks().findings().scope() : "not run yet";
+  }
+
   private static String scope(Verification v, int copyRanges, boolean sample) {
-    if (v.ranges() == 0) {
+    if (v.ranges() == 0 && v.checks() == null) {
       return "not verified";
     }
     return sample ? "sample: " + v.ranges() + " of " + copyRanges + " copied ranges" : "every range";
@@ -106,6 +130,10 @@ public final class JobReport {
     int repairsDone;
     int repairsWhole;
     long repairedRows;
+    /** Rows of the table in {@code ferry.rejects}, counted by the job-level verify unit; null where it did not run. */
+    Long rejectedOnTarget;
+    long orphanedRows;
+    final List<JsonObject> orphans = new ArrayList<>();
 
     Table(String tenant, String table, String sourceTable) {
       this.tenant = tenant;
@@ -154,16 +182,28 @@ public final class JobReport {
       }
     }
 
+    void orphaned(VerifyFindings.Orphans o) {
+      orphanedRows += o.rows();
+      JsonArray keys = new JsonArray();
+      o.keys().forEach(k -> keys.add(new JsonArray(k)));
+      orphans.add(new JsonObject().put("foreignKey", o.foreignKey()).put("referencedTable", o.referencedTable())
+          .put("rows", o.rows()).put("keys", keys));
+    }
+
+    long rejectedRows() {
+      return rejectedOnTarget != null ? rejectedOnTarget : rejected;
+    }
+
     int ranges(boolean copies) {
       return copies ? copyRanges : verifyRanges;
     }
 
     String verdict() {
+      if (mismatched > 0 || orphanedRows > 0) {
+        return Verification.Verdict.DIFFERENCES.wireName();
+      }
       if (verifyRanges == 0) {
         return Verification.Verdict.NOT_VERIFIED.wireName();
-      }
-      if (mismatched > 0) {
-        return Verification.Verdict.DIFFERENCES.wireName();
       }
       return verified == verifyRanges ? Verification.Verdict.CLEAN.wireName() : Verification.Verdict.INCOMPLETE.wireName();
     }
@@ -182,11 +222,13 @@ public final class JobReport {
           .put("rangesMismatched", mismatched)
           .put("differingKeys", differingKeys)
           .put("differencesListed", differences.size())
-          .put("rejectedRows", rejected)
+          .put("rejectedRows", rejectedRows())
+          .put("orphanedRows", orphanedRows)
           .put("verdict", verdict())
           .put("repairs", new JsonObject().put("ranges", repairs).put("done", repairsDone)
               .put("wholeRanges", repairsWhole).put("rowsCopied", repairedRows))
-          .put("differences", new JsonArray(new ArrayList<>(differences)));
+          .put("differences", new JsonArray(new ArrayList<>(differences)))
+          .put("orphans", new JsonArray(new ArrayList<>(orphans)));
     }
   }
 }

@@ -121,7 +121,8 @@ public final class JobStatusView {
   private static JsonObject verification(java.util.Collection<WorkUnit> units) {
     io.ferry.coordinator.job.Verification v = io.ferry.coordinator.job.Verification.of(units);
     return new JsonObject().put("verdict", v.verdict().wireName()).put("ranges", v.ranges()).put("verified", v.verified())
-        .put("mismatched", v.mismatched()).put("differingKeys", v.differingKeys());
+        .put("mismatched", v.mismatched()).put("differingKeys", v.differingKeys())
+        .put("orphanedRows", v.checks() == null ? 0 : v.checks().orphanedRows());
   }
 
   private static String iso(long epochMillis) {

@@ -1,6 +1,7 @@
 package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.coordinator.job.UnitScope;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.TablePlan;
@@ -57,10 +58,16 @@ public final class AssignmentFactory {
     Limits limits = spec.limitsOrNone();
     // A verify or repair unit reads what its copy unit wrote: the same slim plan.
     boolean ranged = unit.kind() == UnitKind.COPY || unit.kind() == UnitKind.VERIFY || unit.kind() == UnitKind.REPAIR;
+    boolean jobChecks = unit.kind() == UnitKind.VERIFY && UnitScope.of(unit) == UnitScope.JOB;
     return new Assignment(unit, ranged ? forCopy(plan) : plan, source(spec, tenantId), spec.target().endpoint(),
         spec.target().tenantColumn(), statements == null ? List.of() : statements,
         chunkSize(chunkRows, limits.rowsPerSecond(), MIN_CHUNK_ROWS), chunkSize(CHUNK_BYTES, limits.bytesPerSecond(), MIN_CHUNK_BYTES),
-        spec.mode(), copyUnits, spec.onRowErrorOrDefault());
+        spec.mode(), copyUnits, spec.onRowErrorOrDefault(), jobChecks ? targetTables(job) : List.of());
+  }
+
+  /** The job's target tables, each once, in plan order: the job-level verify unit checks the foreign keys among them. */
+  static List<String> targetTables(JobRecord job) {
+    return List.copyOf(UnitPlanner.byTargetTable(job.plans()).keySet());
   }
 
   /**

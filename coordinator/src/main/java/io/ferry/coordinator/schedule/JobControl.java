@@ -147,8 +147,8 @@ public final class JobControl {
 
   /**
    * Verifies a finished job again: a job that succeeded, or failed in its verification (its copy is
-   * done). Every copied range gets a verify unit, the ones it has start afresh (what they found is
-   * dropped), and the job is verifying until they are done; a job of mode verify compares its ranges again.
+   * done). Every copied range gets a verify unit and the job its job-level one, the ones it has start afresh
+   * (what they found is dropped), and the job is verifying until they are done; a job of mode verify compares its ranges again.
    */
   public Outcome verify(JobRecord job, long now) {
     String refusal = verifyRefusal(job);
@@ -169,6 +169,10 @@ public final class JobControl {
         verifies.add(added);
         writes.add(board.save(added).toCompletableFuture());
       }
+    }
+    if (verifies.stream().noneMatch(u -> u.id().equals(UnitPlanner.JOB_VERIFY_ID))) {
+      // A job planned with verify: none (or before the job-level unit existed) gets its checks too.
+      writes.add(board.save(UnitPlanner.jobVerify(job.id())).toCompletableFuture());
     }
     JobRecord verifying = job.withState(JobState.VERIFYING, null, null);
     writes.add(board.save(verifying).toCompletableFuture());

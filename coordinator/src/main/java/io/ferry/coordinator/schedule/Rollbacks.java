@@ -183,6 +183,13 @@ public final class Rollbacks {
         }
       }
     }
+    WorkUnit jobChecks = board.unit(rollback.jobId(), UnitPlanner.JOB_VERIFY_ID);
+    if (!copies.isEmpty() && jobChecks != null && jobChecks.state() != UnitState.LEASED) {
+      // Its rejected rows and orphans are about rows that are gone too.
+      WorkUnit again = jobChecks.afresh();
+      board.clearRetry(again);
+      resets.add(board.save(again).toCompletableFuture());
+    }
     WorkUnit foreignKeys = board.unit(rollback.jobId(), UnitPlanner.JOB_FINISH_ID);
     if (foreignKeys != null && foreignKeys.state() == UnitState.DONE) {
       // The worker dropped the foreign keys among the emptied tables; they are added again after the copies.

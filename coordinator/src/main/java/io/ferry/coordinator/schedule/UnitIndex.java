@@ -80,10 +80,12 @@ final class UnitIndex {
 
   /**
    * Units that work on one key range of a tenant's table, copy, verify and repair units: claims take them fair
-   * across tenants and largest first, and they count against their source server's limit.
+   * across tenants and largest first, and they count against their source server's limit. The job-level
+   * verify unit names no table and reads only the target: it is claimed as the job's other units are.
    */
   static boolean ranged(WorkUnit u) {
-    return u.kind() == UnitKind.COPY || u.kind() == UnitKind.VERIFY || u.kind() == UnitKind.REPAIR;
+    return (u.kind() == UnitKind.COPY || u.kind() == UnitKind.VERIFY || u.kind() == UnitKind.REPAIR)
+        && u.slice().table() != null;
   }
 
   /** Rows and bytes the job's copy units of {@code table} have committed and still hold: {rows, bytes}. */

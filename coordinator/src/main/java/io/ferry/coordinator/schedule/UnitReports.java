@@ -155,7 +155,11 @@ public final class UnitReports {
    */
   private void verified(WorkUnit unit, long rows, long bytes, VerifyFindings findings, long now) {
     WorkUnit done = unit.withProgress(rows, bytes).withFindings(findings).withState(UnitState.DONE).withError(null);
-    if (!findings.clean()) {
+    if (!findings.orphans().isEmpty()) {
+      LOG.warn("{}: {} orphaned row(s) of {} foreign key(s)", unit.describe(),
+          findings.orphans().stream().mapToLong(VerifyFindings.Orphans::rows).sum(),
+          findings.orphans().stream().map(o -> o.table() + "." + o.foreignKey()).distinct().count());
+    } else if (!findings.clean()) {
       LOG.warn("{}: {} differing key(s), {} source row(s), {} target row(s)", unit.describe(), findings.differenceCount(),
           findings.sourceRows(), findings.targetRows());
     }

@@ -126,8 +126,8 @@ class JobApiTest {
 
     JsonObject status = new JsonObject(conforming("getJob", coordinator.get("/api/v1/jobs/" + id)).body());
     assertThat(status.getString("phase")).isEqualTo("prepare");
-    // prepare, 2 + 1 copies, finish, finish:* and (verify: full by default) a verify unit per copy
-    assertThat(status.getJsonObject("units").getLong("total")).isEqualTo(1 + 2 + 1 + 1 + 1 + 3);
+    // prepare, 2 + 1 copies, finish, finish:* and (verify: full by default) a verify unit per copy and the job's checks
+    assertThat(status.getJsonObject("units").getLong("total")).isEqualTo(1 + 2 + 1 + 1 + 1 + 3 + 1);
     assertThat(status.getJsonObject("units").getLong("pending")).isEqualTo(1);
     assertThat(status.getJsonObject("rows").getLong("estimated")).isEqualTo(500_010);
     assertThat(status.getJsonArray("tables")).hasSize(1);
@@ -482,7 +482,8 @@ class JobApiTest {
     assertThat(table.getLong("units")).isEqualTo(3);
     assertThat(table.getJsonArray("foreignKeys")).hasSize(1);
     assertThat(plan.getString("verify")).isEqualTo("full");
-    assertThat(plan.getJsonObject("totals").getLong("units")).as("with a verify unit per copy unit").isEqualTo(6 + 3);
+    assertThat(plan.getJsonObject("totals").getLong("units")).as("with a verify unit per copy unit and the job's checks")
+        .isEqualTo(6 + 3 + 1);
     assertThat(new JsonObject(coordinator.get("/api/v1/jobs").body()).getJsonArray("jobs")).hasSize(jobsBefore);
   }
 

@@ -173,8 +173,9 @@ class VerifyApiTest {
   @Test
   void aCleanCopyIsVerifiedRangeByRangeAndSucceedsWithACleanReport() throws Exception {
     String id = submit("clean", "create", null);
-    assertThat(units(id, "verify")).as("one per copy unit, by default").hasSize(4)
-        .extracting(u -> u.getString("id")).contains("verify:a:public.items_clean:0000", "verify:b:public.items_clean:0000");
+    assertThat(units(id, "verify")).as("one per copy unit, by default, and the job's checks").hasSize(4 + 1)
+        .extracting(u -> u.getString("id")).contains("verify:a:public.items_clean:0000", "verify:b:public.items_clean:0000",
+            "verify:*");
 
     assertThat(run(id, VerifyApiTest::clean)).containsSubsequence("running", "verifying", "succeeded");
 
@@ -189,6 +190,7 @@ class VerifyApiTest {
     assertThat(report.getJsonObject("totals").getLong("sourceRows")).isEqualTo(40);
     assertThat(report.getJsonArray("tables")).hasSize(2);
     assertThat(report.getJsonArray("tables").getJsonObject(0).getLong("copiedRows")).isEqualTo(30);
+    assertThat(report.getJsonObject("totals").getLong("orphanedRows")).isZero();
 
     HttpResponse<String> page = html("/api/v1/jobs/" + id + "/report");
     assertThat(page.statusCode()).isEqualTo(200);
@@ -204,13 +206,17 @@ class VerifyApiTest {
       case "verify:a:public.items_diff:0001" -> new VerifyFindings(10, 9, 3, 2, 2, List.of(
           new Difference(Kind.MISSING, List.of("1042"), List.of()),
           new Difference(Kind.DIFFERENT, List.of("<b>7</b>"), List.of("name"))), null);
+      case "verify:*" -> VerifyFindings.jobChecks("rows the target rejected; foreign-key orphans of 1 foreign key(s)",
+          List.of(), List.of(new VerifyFindings.Orphans("b", "public.items_diff", "items_diff_parent_fk", "public.items_diff",
+              3, List.of(List.of("<i>9</i>"), List.of("10"), List.of("11")))));
       default -> clean(u);
     };
 
     assertThat(run(id, corrupt)).containsSubsequence("running", "verifying", "failed").doesNotContain("succeeded");
 
     JsonObject status = status(id);
-    assertThat(status.getString("error")).isEqualTo("verification found 2 differing keys in 1 table (see the job's report)");
+    assertThat(status.getString("error")).isEqualTo("verification found 2 differing keys in 1 table and 3 orphaned rows"
+        + " of 1 foreign key (see the job's report)");
     JsonObject report = report(id);
     assertThat(report.getString("verdict")).isEqualTo("differences");
     JsonObject a = report.getJsonArray("tables").getJsonObject(0);
@@ -222,9 +228,18 @@ class VerifyApiTest {
     assertThat(a.getLong("differingKeys")).isEqualTo(2);
     assertThat(a.getJsonArray("differences").getJsonObject(1).encode())
         .contains("\"kind\":\"different\"", "\"key\":[\"<b>7</b>\"]", "\"columns\":[\"name\"]");
-    assertThat(report.getJsonArray("tables").getJsonObject(1).getString("verdict")).isEqualTo("clean");
+    JsonObject b = report.getJsonArray("tables").getJsonObject(1);
+    assertThat(b.getString("verdict")).as("every range clean, but orphaned rows").isEqualTo("differences");
+    assertThat(b.getLong("differingKeys")).isZero();
+    assertThat(b.getLong("orphanedRows")).isEqualTo(3);
+    assertThat(b.getJsonArray("orphans").getJsonObject(0).encode()).contains("\"foreignKey\":\"items_diff_parent_fk\"",
+        "\"referencedTable\":\"public.items_diff\"", "\"rows\":3", "\"keys\":[[\"<i>9</i>\"],[\"10\"],[\"11\"]]");
+    assertThat(report.getJsonObject("totals").getLong("orphanedRows")).isEqualTo(3);
+    assertThat(report.getString("checks")).isEqualTo("rows the target rejected; foreign-key orphans of 1 foreign key(s)");
     String page = html("/api/v1/jobs/" + id + "/report").body();
     assertThat(page).contains("Verdict: differences", "&lt;b&gt;7&lt;/b&gt;", "missing", "1042").doesNotContain("<b>7</b>");
+    assertThat(page).contains("Orphaned rows in public.items_diff, tenant b", "items_diff_parent_fk", "(&lt;i&gt;9&lt;/i&gt;) (10) (11)")
+        .doesNotContain("<i>9</i>");
 
     // The findings are in the target's record of each unit: a restarted coordinator reports the same.
     coordinator.close();
@@ -235,7 +250,7 @@ class VerifyApiTest {
     HttpResponse<String> again = coordinator.post("/api/v1/jobs/" + id + "/verify", "application/json", "");
     assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
     assertThat(new JsonObject(again.body()).getString("state")).isEqualTo("verifying");
-    assertThat(units(id, "verify")).hasSize(4).allSatisfy(u -> {
+    assertThat(units(id, "verify")).hasSize(4 + 1).allSatisfy(u -> {
       assertThat(u.getString("state")).isEqualTo("pending");
       assertThat(u.containsKey("findings")).as("what the last run found is dropped").isFalse();
     });
@@ -312,7 +327,7 @@ class VerifyApiTest {
     assertThat(report(unverified).getString("verdict")).isEqualTo("not verified");
     HttpResponse<String> verify = coordinator.post("/api/v1/jobs/" + unverified + "/verify", "application/json", "");
     assertThat(verify.statusCode()).as(verify.body()).isEqualTo(200);
-    assertThat(units(unverified, "verify")).hasSize(4);
+    assertThat(units(unverified, "verify")).as("its ranges and the job's checks").hasSize(4 + 1);
     assertThat(run(unverified, VerifyApiTest::clean)).containsSubsequence("verifying", "succeeded");
     assertThat(report(unverified).getString("verdict")).isEqualTo("clean");
   }
@@ -321,7 +336,7 @@ class VerifyApiTest {
   void aSampleVerifiesSomeRangesOfEveryTableAndSaysSo() throws Exception {
     String id = submit("sampled", "create", "sample");
     List<JsonObject> verifies = units(id, "verify");
-    assertThat(verifies).hasSize(2).extracting(u -> u.getString("tenantId")).containsExactlyInAnyOrder("a", "b");
+    assertThat(verifies).hasSize(2 + 1).extracting(u -> u.getString("tenantId")).containsExactlyInAnyOrder("a", "b", null);
     assertThat(run(id, VerifyApiTest::clean)).containsSubsequence("running", "verifying", "succeeded");
     JsonObject report = report(id);
     assertThat(report.getBoolean("sample")).isTrue();
@@ -334,7 +349,7 @@ class VerifyApiTest {
     String id = submit("existing", "verify", null);
     List<JsonObject> all = new ArrayList<>();
     new JsonObject(coordinator.get("/api/v1/jobs/" + id + "/units").body()).getJsonArray("units").forEach(o -> all.add((JsonObject) o));
-    assertThat(all).hasSize(4).allSatisfy(u -> assertThat(u.getString("kind")).isEqualTo("verify"));
+    assertThat(all).hasSize(4 + 1).allSatisfy(u -> assertThat(u.getString("kind")).isEqualTo("verify"));
     assertThat(state(id)).isEqualTo("verifying");
     assertThat(run(id, VerifyApiTest::clean)).containsExactly("verifying", "succeeded");
     assertThat(report(id).getJsonObject("totals").getLong("ranges")).isEqualTo(4);

@@ -37,11 +37,16 @@ class VerifyPlanningTest {
     return units.stream().filter(u -> u.kind() == kind).toList();
   }
 
+  /** The verify units of key ranges: every one but the job-level unit. */
+  private static List<WorkUnit> ranges(List<WorkUnit> units) {
+    return of(units, UnitKind.VERIFY).stream().filter(u -> UnitScope.of(u) == UnitScope.TABLE).toList();
+  }
+
   @Test
   void fullGivesEveryCopyUnitAVerifyUnitOfTheSameSliceBlockedUntilEveryOtherStepIsDone() {
     List<WorkUnit> units = UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, Verify.FULL);
     List<WorkUnit> copies = of(units, UnitKind.COPY);
-    List<WorkUnit> verifies = of(units, UnitKind.VERIFY);
+    List<WorkUnit> verifies = ranges(units);
     assertThat(copies).hasSize(28);
     assertThat(verifies).hasSize(28).allSatisfy(v -> assertThat(v.state()).isEqualTo(UnitState.BLOCKED));
     for (WorkUnit c : copies) {
@@ -69,7 +74,7 @@ class VerifyPlanningTest {
         Fixtures.plan("b", "public.big", 10, 1, List.of()));
     for (Verify verify : List.of(Verify.FULL, Verify.SAMPLE)) {
       List<WorkUnit> units = UnitPlanner.units("j", plans, SIZE, Mode.CREATE, verify);
-      List<WorkUnit> verifies = of(units, UnitKind.VERIFY);
+      List<WorkUnit> verifies = ranges(units);
       assertThat(verifies).extracting(WorkUnit::id).as(verify.wireName())
           .containsExactly("verify:a:public.big:all", "verify:b:public.big:0000");
       assertThat(verifies.get(0).slice().range()).isEqualTo(KeyRange.ALL);
@@ -81,23 +86,76 @@ class VerifyPlanningTest {
 
   @Test
   void aSampleTakesAboutOneRangeInTenAndAtLeastOnePerTenantTableTheSameEveryTime() {
-    List<WorkUnit> sample = of(UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, Verify.SAMPLE), UnitKind.VERIFY);
+    List<WorkUnit> sample = ranges(UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, Verify.SAMPLE));
     Map<String, Long> perTable = sample.stream()
         .collect(Collectors.groupingBy(u -> u.slice().tenantId() + "/" + u.slice().table(), Collectors.counting()));
     assertThat(perTable).containsOnlyKeys("a/public.big", "b/public.big", "a/public.small", "b/public.small");
     assertThat(perTable.get("a/public.big")).as("25 ranges").isBetween(2L, 3L);
     assertThat(perTable.get("b/public.small")).isEqualTo(1);
-    assertThat(of(UnitPlanner.units("other", plans(), SIZE, Mode.CREATE, Verify.SAMPLE), UnitKind.VERIFY))
+    assertThat(ranges(UnitPlanner.units("other", plans(), SIZE, Mode.CREATE, Verify.SAMPLE)))
         .extracting(WorkUnit::id).isEqualTo(sample.stream().map(WorkUnit::id).toList());
   }
 
   @Test
   void modeVerifyPlansVerifyUnitsOnlyReadyAtOnce() {
     List<WorkUnit> units = UnitPlanner.units("j", plans(), SIZE, Mode.VERIFY, Verify.FULL);
-    assertThat(units).hasSize(28).allSatisfy(u -> {
+    assertThat(units).hasSize(28 + 1).allSatisfy(u -> {
       assertThat(u.kind()).isEqualTo(UnitKind.VERIFY);
       assertThat(u.state()).isEqualTo(UnitState.PENDING);
     });
+  }
+
+  @Test
+  void everyJobThatVerifiesGetsOneJobLevelVerifyUnitAfterEveryOtherStep() {
+    for (Verify verify : List.of(Verify.FULL, Verify.SAMPLE)) {
+      List<WorkUnit> units = UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, verify);
+      List<WorkUnit> checks = of(units, UnitKind.VERIFY).stream().filter(u -> UnitScope.of(u) == UnitScope.JOB).toList();
+      assertThat(checks).as(verify.wireName()).singleElement().satisfies(u -> {
+        assertThat(u.id()).isEqualTo(UnitPlanner.JOB_VERIFY_ID);
+        assertThat(u.slice()).isEqualTo(io.ferry.protocol.unit.Slice.JOB);
+        assertThat(u.state()).isEqualTo(UnitState.BLOCKED);
+      });
+      List<WorkUnit> state = new ArrayList<>(units);
+      state.replaceAll(u -> u.kind() == UnitKind.VERIFY || u.id().equals(UnitPlanner.JOB_FINISH_ID) ? u : u.withState(UnitState.DONE));
+      assertThat(new UnitGraph(state, Map.of(), Mode.CREATE).ready(checks.get(0))).as("the foreign keys are not added yet")
+          .isFalse();
+      state.replaceAll(u -> u.kind() == UnitKind.VERIFY ? u : u.withState(UnitState.DONE));
+      assertThat(new UnitGraph(state, Map.of(), Mode.CREATE).ready(checks.get(0))).isTrue();
+    }
+    assertThat(UnitPlanner.units("j", plans(), SIZE, Mode.VERIFY, Verify.FULL))
+        .filteredOn(u -> u.id().equals(UnitPlanner.JOB_VERIFY_ID)).singleElement()
+        .satisfies(u -> assertThat(u.state()).as("mode verify: nothing to wait for").isEqualTo(UnitState.PENDING));
+  }
+
+  @Test
+  void orphanedRowsMakeTheVerdictDifferencesAndTheJobChecksMustHaveRun() {
+    List<WorkUnit> units = of(UnitPlanner.units("j", plans(), SIZE, Mode.CREATE, Verify.FULL), UnitKind.VERIFY);
+    VerifyFindings clean = new VerifyFindings(10, 10, 1, 0, 0, List.of(), null);
+    List<WorkUnit> done = new ArrayList<>(units.stream()
+        .map(u -> UnitScope.of(u) == UnitScope.JOB ? u : u.withFindings(clean).withState(UnitState.DONE)).toList());
+    Verification waiting = Verification.of(done);
+    assertThat(waiting.verdict()).isEqualTo(Verification.Verdict.INCOMPLETE);
+    assertThat(waiting.ranges()).as("the job-level unit is no range").isEqualTo(28);
+    assertThat(waiting.failure()).isEqualTo("verification is incomplete: the job's checks (rejected rows, foreign-key"
+        + " orphans) did not run (see the job's report)");
+
+    WorkUnit checks = Verification.jobChecks(done);
+    done.set(done.indexOf(checks), checks.withFindings(VerifyFindings.jobChecks("job checks", List.of(), List.of()))
+        .withState(UnitState.DONE));
+    assertThat(Verification.of(done).verdict()).isEqualTo(Verification.Verdict.CLEAN);
+
+    VerifyFindings orphans = VerifyFindings.jobChecks("job checks", List.of(), List.of(
+        new VerifyFindings.Orphans("a", "public.small", "small_big_fk", "public.big", 3, List.of(List.of("1"), List.of("2"))),
+        new VerifyFindings.Orphans("b", "public.small", "small_big_fk", "public.big", 1, List.of(List.of("1")))));
+    done.set(done.indexOf(Verification.jobChecks(done)), checks.withFindings(orphans).withState(UnitState.DONE));
+    Verification v = Verification.of(done);
+    assertThat(v.verdict()).isEqualTo(Verification.Verdict.DIFFERENCES);
+    assertThat(v.failure()).isEqualTo("verification found 4 orphaned rows of 1 foreign key (see the job's report)");
+
+    done.set(0, done.get(0).withFindings(new VerifyFindings(10, 9, 1, 1, 1, List.of(
+        new Difference(Kind.MISSING, List.of("1"), List.of())), null)));
+    assertThat(Verification.of(done).failure())
+        .isEqualTo("verification found 1 differing key in 1 table and 4 orphaned rows of 1 foreign key (see the job's report)");
   }
 
   @Test

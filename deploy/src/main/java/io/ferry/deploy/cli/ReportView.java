@@ -9,7 +9,7 @@ import java.util.Locale;
 public final class ReportView {
 
   static final String CSV_HEADER = "record,tenant,table,source_rows,target_rows,ranges,ranges_verified,ranges_mismatched,"
-      + "differing_keys,rejected_rows,verdict,kind,key,columns,range";
+      + "differing_keys,rejected_rows,orphaned_rows,verdict,kind,key,columns,range,foreign_key,referenced_table";
 
   private ReportView() {
   }
@@ -25,18 +25,22 @@ public final class ReportView {
         report.path("name").asText(), report.path("state").asText(), report.path("mode").asText("-")));
     out.append(String.format(Locale.ROOT, "verdict: %s  (verified: %s)%n", report.path("verdict").asText(),
         report.path("scope").asText()));
-    String row = "  %-12s %-32s %14s %14s %8s %9s %11s %10s %10s  %s%n";
+    if (report.hasNonNull("checks")) {
+      out.append(String.format(Locale.ROOT, "job checks: %s%n", report.path("checks").asText()));
+    }
+    String row = "  %-12s %-32s %14s %14s %8s %9s %11s %10s %10s %10s  %s%n";
     out.append(String.format(Locale.ROOT, row, "TENANT", "TABLE", "SOURCE ROWS", "TARGET ROWS", "RANGES", "VERIFIED",
-        "MISMATCHED", "DIFF KEYS", "REJECTED", "VERDICT"));
+        "MISMATCHED", "DIFF KEYS", "REJECTED", "ORPHANS", "VERDICT"));
     for (JsonNode t : report.path("tables")) {
       out.append(String.format(Locale.ROOT, row, t.path("tenant").asText(), t.path("table").asText(),
           count(t, "sourceRows"), count(t, "targetRows"), count(t, "ranges"), count(t, "rangesVerified"),
-          count(t, "rangesMismatched"), count(t, "differingKeys"), count(t, "rejectedRows"), t.path("verdict").asText()));
+          count(t, "rangesMismatched"), count(t, "differingKeys"), count(t, "rejectedRows"), count(t, "orphanedRows"),
+          t.path("verdict").asText()));
     }
     JsonNode totals = report.path("totals");
     out.append(String.format(Locale.ROOT, row, "TOTAL", "", count(totals, "sourceRows"), count(totals, "targetRows"),
         count(totals, "ranges"), count(totals, "rangesVerified"), count(totals, "rangesMismatched"),
-        count(totals, "differingKeys"), count(totals, "rejectedRows"), ""));
+        count(totals, "differingKeys"), count(totals, "rejectedRows"), count(totals, "orphanedRows"), ""));
     for (JsonNode t : report.path("tables")) {
       if (t.path("differences").isEmpty()) {
         continue;
@@ -51,23 +55,51 @@ public final class ReportView {
             String.join(", ", strings(d.path("key"))), columns.isEmpty() ? "" : "  columns " + columns));
       }
     }
+    for (JsonNode t : report.path("tables")) {
+      if (t.path("orphans").isEmpty()) {
+        continue;
+      }
+      out.append(String.format(Locale.ROOT, "%norphaned rows in %s (tenant %s):%n", t.path("table").asText(),
+          t.path("tenant").asText()));
+      for (JsonNode o : t.path("orphans")) {
+        List<String> keys = new ArrayList<>();
+        o.path("keys").forEach(k -> keys.add("(" + String.join(", ", strings(k)) + ")"));
+        out.append(String.format(Locale.ROOT, "  %s references %s: %s row(s)%s%n", o.path("foreignKey").asText(),
+            o.path("referencedTable").asText(), count(o, "rows"), keys.isEmpty() ? "" : ", keys " + String.join(" ", keys)));
+      }
+    }
     return out.toString();
   }
 
-  /** One {@code table} line per tenant table, then one {@code difference} line per listed differing key. */
+  /**
+   * One {@code table} line per tenant table, then one {@code difference} line per listed differing key, then
+   * one {@code orphan} line per listed orphaned row (its foreign key's count in {@code orphaned_rows}; one line
+   * without a key when none of the key's rows is listed).
+   */
   public static String csv(JsonNode report) {
     StringBuilder out = new StringBuilder(CSV_HEADER).append("\r\n");
     for (JsonNode t : report.path("tables")) {
       line(out, "table", t.path("tenant").asText(), t.path("table").asText(), t.path("sourceRows").asText(),
           t.path("targetRows").asText(), t.path("ranges").asText(), t.path("rangesVerified").asText(),
           t.path("rangesMismatched").asText(), t.path("differingKeys").asText(), t.path("rejectedRows").asText(),
-          t.path("verdict").asText(), "", "", "", "");
+          t.path("orphanedRows").asText("0"), t.path("verdict").asText(), "", "", "", "", "", "");
     }
     for (JsonNode t : report.path("tables")) {
       for (JsonNode d : t.path("differences")) {
-        line(out, "difference", t.path("tenant").asText(), t.path("table").asText(), "", "", "", "", "", "", "", "",
+        line(out, "difference", t.path("tenant").asText(), t.path("table").asText(), "", "", "", "", "", "", "", "", "",
             d.path("kind").asText(), String.join(",", strings(d.path("key"))),
-            String.join(",", strings(d.path("columns"))), d.path("range").asText(""));
+            String.join(",", strings(d.path("columns"))), d.path("range").asText(""), "", "");
+      }
+    }
+    for (JsonNode t : report.path("tables")) {
+      for (JsonNode o : t.path("orphans")) {
+        List<String> keys = new ArrayList<>();
+        o.path("keys").forEach(k -> keys.add(String.join(",", strings(k))));
+        for (String key : keys.isEmpty() ? List.of("") : keys) {
+          line(out, "orphan", t.path("tenant").asText(), t.path("table").asText(), "", "", "", "", "", "", "",
+              o.path("rows").asText(), "", "orphan", key, "", "", o.path("foreignKey").asText(),
+              o.path("referencedTable").asText());
+        }
       }
     }
     return out.toString();

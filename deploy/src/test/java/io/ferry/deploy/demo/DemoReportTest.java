@@ -28,7 +28,7 @@ class DemoReportTest {
     String out = new String(print("succeeded", REPORT.formatted("succeeded", "clean", 1200, 0, 0, 1200, 0, 0, 0, "clean", "[]"),
         0), StandardCharsets.UTF_8);
     assertThat(out).contains("verdict: clean  (verified: every range)")
-        .containsPattern("district_1 +consolidated\\.students +1,200 +1,200 +2 +2 +0 +0 +0 +clean")
+        .containsPattern("district_1 +consolidated\\.students +1,200 +1,200 +2 +2 +0 +0 +0 +0 +clean")
         .contains("Summary: job demo-abc succeeded in 2.0 s: 1,200 rows copied by 2 workers, 600 rows/s over the whole job; verdict clean"
             + " (source and target match in every range of every table).");
   }

@@ -49,7 +49,7 @@ class DemoIT {
       String rows = String.format("%,d", table.getValue());
       for (int d = 1; d <= 3; d++) {
         assertThat(output).containsPattern("district_" + d + " +consolidated\\." + table.getKey() + " +" + rows + " +" + rows
-            + " +(\\d+) +\\1 +0 +0 +0 +clean");
+            + " +(\\d+) +\\1 +0 +0 +0 +0 +clean");
       }
     }
   }

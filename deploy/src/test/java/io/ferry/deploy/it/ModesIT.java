@@ -257,35 +257,42 @@ class ModesIT {
 
   @Test
   void verificationFindsEveryChangeMadeToTheTargetNamingTenantKeyAndColumn() throws Exception {
-    List<String> tables = List.of("public.OrderLines", "public.codes");
+    List<String> tables = List.of("public.OrderLines", "public.codes", "public.customers", "public.orders");
     JsonNode copied = run(spec("verify-copy", "create", "vf", tables));
     assertThat(copied.path("state").asText()).as(copied.toString()).isEqualTo("succeeded");
     String jobId = copied.path("id").asText();
     JsonNode clean = api.get("/api/v1/jobs/" + jobId + "/report").body();
     assertThat(clean.path("verdict").asText()).as(clean.toString()).isEqualTo("clean");
-    assertThat(clean.path("totals").path("sourceRows").asLong()).isEqualTo(2 * (3_000 + 500));
+    assertThat(clean.path("totals").path("sourceRows").asLong()).isEqualTo(2 * (3_000 + 500 + 2_000 + 8_000));
 
     try (Connection t = pg.connect(target); Statement st = t.createStatement()) {
       st.execute("DELETE FROM vf.\"OrderLines\" WHERE tenant_id = 'a' AND \"Id\" = 1500");
       st.execute("INSERT INTO vf.\"OrderLines\" (tenant_id, \"Id\", \"Qty\", \"Note\") VALUES ('a', 3001, 1, 'extra')");
       st.execute("UPDATE vf.\"OrderLines\" SET \"Note\" = 'changed' WHERE tenant_id = 'b' AND \"Id\" = 42");
       st.execute("UPDATE vf.codes SET v = -1 WHERE tenant_id = 'b' AND code = 'c7'");
+      // Past the foreign key (as a superuser can): tenant a's customer 7 goes, its 4 orders stay; b's customer 7 stays.
+      st.execute("SET session_replication_role = replica");
+      st.execute("DELETE FROM vf.customers WHERE tenant_id = 'a' AND id = 7");
     }
     ApiClient.Response again = api.post("/api/v1/jobs/" + jobId + "/verify", "", "application/json");
     assertThat(again.status()).as(again.text()).isBetween(200, 202);
     JsonNode verified = ClusterWait.finished(api, jobId, state -> { });
     assertThat(verified.path("state").asText()).as(verified.toString()).isEqualTo("failed");
-    assertThat(verified.path("error").asText()).contains("verification found 4 differing keys in 3 tables");
+    assertThat(verified.path("error").asText())
+        .contains("verification found 5 differing keys in 4 tables and 4 orphaned rows of 1 foreign key");
     JsonNode report = api.get("/api/v1/jobs/" + jobId + "/report").body();
     assertThat(report.path("verdict").asText()).isEqualTo("differences");
     assertThat(differences(report)).containsExactlyInAnyOrder(
         "a vf.OrderLines missing [1500] []", "a vf.OrderLines extra [3001] []",
-        "b vf.OrderLines different [42] [Note]", "b vf.codes different [c7] [v]");
+        "b vf.OrderLines different [42] [Note]", "b vf.codes different [c7] [v]", "a vf.customers missing [7] []");
+    assertThat(orphans(report)).containsExactly(
+        "a vf.orders orders_customer_id_fkey -> vf.customers: 4 [[6], [2006], [4006], [6006]]");
 
     JsonNode verifyJob = run(spec("verify-only", "verify", "vf", tables));
     assertThat(verifyJob.path("state").asText()).as(verifyJob.toString()).isEqualTo("failed");
     JsonNode own = api.get("/api/v1/jobs/" + verifyJob.path("id").asText() + "/report").body();
     assertThat(differences(own)).as("a job of mode verify finds the same").isEqualTo(differences(report));
+    assertThat(orphans(own)).isEqualTo(orphans(report));
     try (Connection t = pg.connect(target)) {
       assertThat(TargetChecks.count(t, "SELECT count(*) FROM vf.\"OrderLines\"")).as("verify changes nothing")
           .isEqualTo(2 * 3_000);
@@ -314,6 +321,22 @@ class ModesIT {
       d.path("columns").forEach(c -> columns.add(c.asText()));
       out.add(t.path("tenant").asText() + " " + t.path("table").asText() + " " + d.path("kind").asText() + " " + key
           + " " + columns);
+    }));
+    return out;
+  }
+
+  /** Each orphaned foreign key of a report as "tenant table key -> referenced: rows [listed keys]". */
+  static List<String> orphans(JsonNode report) {
+    List<String> out = new ArrayList<>();
+    report.path("tables").forEach(t -> t.path("orphans").forEach(o -> {
+      List<List<String>> keys = new ArrayList<>();
+      o.path("keys").forEach(k -> {
+        List<String> key = new ArrayList<>();
+        k.forEach(v -> key.add(v.asText()));
+        keys.add(key);
+      });
+      out.add(t.path("tenant").asText() + " " + t.path("table").asText() + " " + o.path("foreignKey").asText() + " -> "
+          + o.path("referencedTable").asText() + ": " + o.path("rows").asLong() + " " + keys);
     }));
     return out;
   }

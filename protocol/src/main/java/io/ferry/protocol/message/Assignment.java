@@ -21,6 +21,8 @@ import java.util.List;
  * @param copyUnits  for a rollback unit: the copy units whose target rows it deletes and whose checkpoints
  *                   it resets, each with the epoch it holds (the reset fences that epoch out); empty otherwise
  * @param onRowError what a copy unit does with a row the target rejects (null: {@code fail})
+ * @param tables     for the job-level verify unit: the job's target tables ({@code schema.table}), whose
+ *                   foreign keys among each other it checks for orphaned rows; empty otherwise
  */
 public record Assignment(
     WorkUnit unit,
@@ -33,10 +35,20 @@ public record Assignment(
     long chunkBytes,
     Mode mode,
     List<WorkUnit> copyUnits,
-    RowErrorPolicy onRowError) {
+    RowErrorPolicy onRowError,
+    List<String> tables) {
 
   public Assignment {
     copyUnits = copyUnits == null ? List.of() : List.copyOf(copyUnits);
     onRowError = onRowError == null ? RowErrorPolicy.FAIL : onRowError;
+    tables = tables == null ? List.of() : List.copyOf(tables);
+  }
+
+  /** The assignment of a unit that is not the job-level verify unit. */
+  public Assignment(WorkUnit unit, TablePlan plan, Endpoint source, Endpoint target, String tenantColumn,
+      List<String> statements, long chunkRows, long chunkBytes, Mode mode, List<WorkUnit> copyUnits,
+      RowErrorPolicy onRowError) {
+    this(unit, plan, source, target, tenantColumn, statements, chunkRows, chunkBytes, mode, copyUnits, onRowError,
+        List.of());
   }
 }

@@ -20,10 +20,13 @@ import java.util.Locale;
  * @param rejected         of the job-level verify unit (no table): the rows the target rejected during the copy
  *                         ({@code ferry.rejects}), per tenant and table; they also show as missing keys in their
  *                         ranges. Empty for a range's unit
+ * @param orphans          of the job-level verify unit: the target rows whose foreign key references a row that
+ *                         does not exist, per tenant, table and foreign key. Empty for a range's unit
  */
 public record VerifyFindings(long sourceRows, long targetRows, int ranges, int mismatchedRanges,
                              long differenceCount, List<Difference> differences, String scope,
-                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TableRows> rejected) {
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TableRows> rejected,
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Orphans> orphans) {
 
   /** Differences a unit lists in full; the count covers the rest, so a result message stays small. */
   public static final int MAX_LISTED = 100;
@@ -31,20 +34,42 @@ public record VerifyFindings(long sourceRows, long targetRows, int ranges, int m
   public VerifyFindings {
     differences = differences == null ? List.of() : List.copyOf(differences);
     rejected = rejected == null ? List.of() : List.copyOf(rejected);
+    orphans = orphans == null ? List.of() : List.copyOf(orphans);
   }
 
   /** The findings of a range's unit. */
   public VerifyFindings(long sourceRows, long targetRows, int ranges, int mismatchedRanges, long differenceCount,
       List<Difference> differences, String scope) {
-    this(sourceRows, targetRows, ranges, mismatchedRanges, differenceCount, differences, scope, List.of());
+    this(sourceRows, targetRows, ranges, mismatchedRanges, differenceCount, differences, scope, List.of(), List.of());
+  }
+
+  /** The findings of the job-level verify unit. */
+  public static VerifyFindings jobChecks(String scope, List<TableRows> rejected, List<Orphans> orphans) {
+    return new VerifyFindings(0, 0, 0, 0, 0, List.of(), scope, rejected, orphans);
   }
 
   /** A count of rows of one tenant's table. */
   public record TableRows(String tenantId, String table, long rows) {
   }
 
+  /**
+   * A tenant's rows of {@code table} whose foreign key {@code foreignKey} references a row of
+   * {@code referencedTable} that does not exist.
+   *
+   * @param rows every such row
+   * @param keys the first of them (at most {@link #MAX_LISTED} per foreign key, over all tenants), each its
+   *             row's key as text in key column order (the tenant column left out), in key order
+   */
+  public record Orphans(String tenantId, String table, String foreignKey, String referencedTable, long rows,
+                        List<List<String>> keys) {
+
+    public Orphans {
+      keys = keys == null ? List.of() : keys.stream().map(k -> List.copyOf(k)).toList();
+    }
+  }
+
   public boolean clean() {
-    return differenceCount == 0 && sourceRows == targetRows;
+    return differenceCount == 0 && sourceRows == targetRows && orphans.isEmpty();
   }
 
   /**

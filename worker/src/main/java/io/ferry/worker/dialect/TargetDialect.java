@@ -101,6 +101,21 @@ public interface TargetDialect {
    */
   int restoreConstraints(Connection target, String jobId) throws SQLException;
 
+  /**
+   * The foreign keys whose table and referenced table are both among {@code tables} (a table's key to itself
+   * too), as the target's catalog has them, in the order of {@code tables} and by name; each names its tables
+   * as {@code tables} does.
+   */
+  List<ForeignKey> foreignKeysAmong(Connection target, List<TableName> tables) throws SQLException;
+
+  /**
+   * The one statement that finds the rows of {@code fk}'s table whose referenced row does not exist, counted
+   * per tenant, the first {@code maxKeys} listed ({@link OrphanSql}, its result columns). A pure function.
+   *
+   * @param tenantColumn the target's tenant column; null when the job has none
+   */
+  String orphansSql(ForeignKey fk, String tenantColumn, int maxKeys);
+
   /** The statement failed because other rows still reference the rows it deletes (a foreign key). */
   boolean referencedByForeignKey(SQLException e);
 

@@ -8,6 +8,7 @@ import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.DdlRequest;
 import io.ferry.worker.dialect.ExistingTable;
+import io.ferry.worker.dialect.ForeignKey;
 import io.ferry.worker.dialect.KeyDeletion;
 import io.ferry.worker.dialect.RowDeletion;
 import io.ferry.worker.dialect.TableDdl;
@@ -138,6 +139,17 @@ public final class PostgresTarget implements TargetDialect {
         return rs.getInt(1);
       }
     }
+  }
+
+  @Override
+  public List<ForeignKey> foreignKeysAmong(Connection target, List<TableName> tables)
+      throws SQLException {
+    return PostgresForeignKeys.among(target, tables);
+  }
+
+  @Override
+  public String orphansSql(ForeignKey fk, String tenantColumn, int maxKeys) {
+    return PostgresForeignKeys.orphansSql(fk, tenantColumn, maxKeys);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
 import io.ferry.worker.dialect.DdlRequest;
 import io.ferry.worker.dialect.ExistingTable;
+import io.ferry.worker.dialect.ForeignKey;
 import io.ferry.worker.dialect.KeyDeletion;
 import io.ferry.worker.dialect.RowDeletion;
 import io.ferry.worker.dialect.TableDdl;
@@ -160,6 +161,17 @@ public final class SqlServerTarget implements TargetDialect {
   @Override
   public int restoreConstraints(Connection target, String jobId) throws SQLException {
     return SqlServerForeignKeyDrops.restore(target, jobId);
+  }
+
+  @Override
+  public List<ForeignKey> foreignKeysAmong(Connection target, List<TableName> tables)
+      throws SQLException {
+    return SqlServerForeignKeys.among(target, tables);
+  }
+
+  @Override
+  public String orphansSql(ForeignKey fk, String tenantColumn, int maxKeys) {
+    return SqlServerForeignKeys.orphansSql(fk, tenantColumn, maxKeys);
   }
 
   @Override

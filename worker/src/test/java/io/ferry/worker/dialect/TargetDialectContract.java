@@ -3,10 +3,12 @@ package io.ferry.worker.dialect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.plan.CopyFormat;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.unit.KeyRange;
+import io.ferry.worker.verify.JobChecks;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -387,6 +389,61 @@ public abstract class TargetDialectContract {
     }
     assertThat(restore(job)).as("restored from the record kept").isEqualTo(1);
     assertThat(describe(t).foreignKeys()).containsExactly(selfKeyName(t));
+  }
+
+  // ---- orphans
+
+  /**
+   * The job's checks follow each foreign key among the job's tables as the catalog has it (the tenant column
+   * leading both sides) and find, in one statement, the rows whose referenced row is missing in their own
+   * tenant: tenant a's employees 3 and 4 report to 99 and 98, which only tenant b has or nobody has; tenant b's
+   * employee 8 reports to 1, which only tenant a has. The statement needs the key's description only, so it
+   * runs here on rows written while the key was dropped (the key itself would have refused them).
+   */
+  @Test
+  void findsTheRowsWhoseReferencedRowIsMissingInTheirOwnTenant() throws SQLException {
+    TableName t = table("orphaned");
+    SourceTable employees = new SourceTable(source(t), false, employeeColumns(), List.of("id"), List.of(),
+        List.of(selfKey(t)), 0, 0);
+    TableDdl ddl = dialect().ddl(new DdlRequest(employees, t, Mode.CREATE, TENANT, Map.of(employees.name(), t)));
+    run(ddl.prepare());
+    run(ddl.finish());
+    run(ddl.foreignKeys());
+    ForeignKey fk;
+    try (Connection c = connect()) {
+      List<ForeignKey> keys = dialect().foreignKeysAmong(c, List.of(table("no_such_table"), t, table("created_never")));
+      assertThat(keys).singleElement().satisfies(k -> {
+        assertThat(k.name()).isEqualTo(selfKeyName(t));
+        assertThat(k.table()).isEqualTo(t);
+        assertThat(k.referencedTable()).isEqualTo(t);
+        assertThat(k.columns()).containsExactly(TENANT, "manager_id");
+        assertThat(k.referencedColumns()).containsExactly(TENANT, "id");
+        assertThat(k.rowKey()).as("the primary key").containsExactly(TENANT, "id");
+      });
+      assertThat(dialect().foreignKeysAmong(c, List.of(table("no_such_table")))).isEmpty();
+      fk = keys.get(0);
+      dialect().checkpoints().ensureSchema(c);
+      assertThat(dialect().dropForeignKeysAmong(c, List.of(t), "job-orphans", "unit-rollback")).isEqualTo(1);
+      c.commit();
+    }
+    write(t, Mode.CREATE, List.of(TENANT, "id", "v", "manager_id"), List.of(TENANT, "id"), List.of(
+        Arrays.asList("a", 1L, "e1", null), Arrays.asList("a", 2L, "e2", 1L), Arrays.asList("a", 3L, "e3", 99L),
+        Arrays.asList("a", 4L, "e4", 98L), Arrays.asList("b", 99L, "e99", null), Arrays.asList("b", 7L, "e7", 99L),
+        Arrays.asList("b", 8L, "e8", 1L)));
+    try (Connection c = connect()) {
+      assertThat(dialect().foreignKeysAmong(c, List.of(t))).as("dropped: the catalog has none").isEmpty();
+      assertThat(JobChecks.orphans(c, dialect(), fk, TENANT, null, 100)).containsExactly(
+          new VerifyFindings.Orphans("a", t.toString(), selfKeyName(t), t.toString(), 2, List.of(List.of("3"), List.of("4"))),
+          new VerifyFindings.Orphans("b", t.toString(), selfKeyName(t), t.toString(), 1, List.of(List.of("8"))));
+      assertThat(JobChecks.orphans(c, dialect(), fk, TENANT, null, 1)).as("the first key listed, every tenant counted")
+          .containsExactly(
+              new VerifyFindings.Orphans("a", t.toString(), selfKeyName(t), t.toString(), 2, List.of(List.of("3"))),
+              new VerifyFindings.Orphans("b", t.toString(), selfKeyName(t), t.toString(), 1, List.of()));
+      assertThat(JobChecks.orphans(c, dialect(), fk, null, "solo", 100)).as("a job without a tenant column: its one tenant's")
+          .containsExactly(new VerifyFindings.Orphans("solo", t.toString(), selfKeyName(t), t.toString(), 3,
+              List.of(List.of("a", "3"), List.of("a", "4"), List.of("b", "8"))));
+      c.rollback();
+    }
   }
 
   // ---- helpers

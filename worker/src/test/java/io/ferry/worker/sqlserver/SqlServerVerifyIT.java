@@ -2,7 +2,6 @@ package io.ferry.worker.sqlserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.protocol.message.PreflightReply;
 import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.message.VerifyFindings.Difference;
 import io.ferry.protocol.message.VerifyFindings.Kind;
@@ -16,14 +15,9 @@ import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
-import io.ferry.protocol.unit.UnitKind;
 import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.Units;
-import io.ferry.worker.dialect.SourceTable;
-import io.ferry.worker.dialect.SplitKey;
-import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.pool.ConnectionPools;
-import io.ferry.worker.preflight.Preflight;
 import io.ferry.worker.unit.ProgressListener;
 import io.ferry.worker.unit.UnitControl;
 import io.ferry.worker.unit.UnitExecutor;
@@ -197,7 +191,7 @@ class SqlServerVerifyIT {
         .containsExactly(new Difference(Kind.MISSING, List.of("sch-002"), List.of()));
   }
 
-  private List<TablePlan> copy(TargetSpec targetSpec, Endpoint target, List<String> exclude) throws SQLException {
+  private List<TablePlan> copy(TargetSpec targetSpec, Endpoint target, List<String> exclude) {
     List<TenantSpec> tenants = new ArrayList<>();
     DISTRICTS.forEach((id, url) -> {
       Endpoint e = MSSQL.connection(url);
@@ -205,24 +199,7 @@ class SqlServerVerifyIT {
     });
     JobSpec spec = new JobSpec(JOB, new SourceSpec("sqlserver", tenants), targetSpec,
         new TableSelection(List.of("sales.*"), exclude), Mode.CREATE, null);
-    PreflightReply reply = new Preflight().run(spec);
-    assertThat(reply.problems()).isEmpty();
-    Map<String, TablePlan> byTarget = new LinkedHashMap<>();
-    reply.plans().forEach(p -> byTarget.putIfAbsent(p.targetTable(), p));
-    TablePlan first = reply.plans().get(0);
-    ok(Units.statements("prepare-types", JOB, UnitKind.PREPARE, first,
-        reply.plans().stream().flatMap(p -> p.ddl().types().stream()).distinct().toList(), source(first), target));
-    for (TablePlan p : byTarget.values()) {
-      ok(Units.statements("prepare-" + p.targetTable(), JOB, UnitKind.PREPARE, p, p.ddl().prepare(), source(p), target));
-    }
-    int units = 0;
-    for (TablePlan p : reply.plans()) {
-      ok(Units.copy("copy-" + units++, JOB, p, KeyRange.ALL, 1, source(p), target, "district", 500));
-    }
-    for (TablePlan p : byTarget.values()) {
-      ok(Units.statements("finish-" + p.targetTable(), JOB, UnitKind.FINISH, p, p.ddl().finish(), source(p), target));
-    }
-    return reply.plans();
+    return SqlServerJobCopy.run(executor, spec, SqlServerVerifyIT::source, target);
   }
 
   private VerifyFindings verify(TablePlan p, KeyRange range, Endpoint target) {
@@ -235,16 +212,7 @@ class SqlServerVerifyIT {
   /** Three ranges cut at the source's own points. */
   private List<KeyRange> ranges(TablePlan p) throws SQLException {
     assertThat(p.split().method()).isNotEqualTo(SplitMethod.SINGLE_UNIT);
-    SqlServerSource dialect = new SqlServerSource();
-    try (Connection c = dialect.connect(source(p))) {
-      SourceTable table = dialect.describe(c, TableName.parse(p.sourceTable()), new ArrayList<>());
-      return Units.ranges(dialect.sampleKey(c, table, SplitKey.of(p), 9, 2).quantiles(), 3);
-    }
-  }
-
-  private void ok(io.ferry.protocol.message.Assignment a) {
-    UnitOutcome o = executor.execute(a, new UnitControl(), ProgressListener.NONE);
-    assertThat(o.ok()).as(a.unit().id() + ": " + o.error()).isTrue();
+    return SqlServerJobCopy.ranges(source(p), p);
   }
 
   private static TablePlan plan(List<TablePlan> plans, String tenant, String table) {
