@@ -139,12 +139,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<BenchReport.Row> rows = new ArrayList<>();
     Path logs = Files.createTempDirectory("ferry-bench-");
     try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
-      cluster.startCoordinator();
-      for (int i = 0; i < workers; i++) {
-        cluster.startWorker(units);
-      }
-      ApiClient api = new ApiClient(cluster.apiUrl(), null);
-      ClusterWait.ready(api, workers);
+      ApiClient api = BenchCommand.start(cluster, workers, units);
       if (warmup) {
         warmUp(api, data, ferryProcesses(cluster));
         rehearse(api);
@@ -166,6 +161,17 @@ public final class BenchCommand implements Callable<Integer> {
     write(BenchReport.of(setting(), rows));
     System.out.println("cluster logs in " + logs);
     return 0;
+  }
+
+  /** Starts the coordinator and the workers, each with {@code units} slots, and waits until they are ready. */
+  static ApiClient start(ProcessCluster cluster, int workers, int units) throws Exception {
+    cluster.startCoordinator();
+    for (int i = 0; i < workers; i++) {
+      cluster.startWorker(units);
+    }
+    ApiClient api = new ApiClient(cluster.apiUrl(), null);
+    ClusterWait.ready(api, workers);
+    return api;
   }
 
   /** The unit sizes a table is measured at: 1/40 of it, and for narrow also {@code finer} times smaller. */

@@ -68,12 +68,7 @@ final class SqlServerBench {
     PgLoaderRun pgloader = PgLoaderRun.installed() ? new PgLoaderRun(source, target, pgHost, pgPort, pgUser) : null;
     try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
       cluster.environment(PASSWORD_ENV, source.password());
-      cluster.startCoordinator();
-      for (int i = 0; i < workers; i++) {
-        cluster.startWorker(units);
-      }
-      ApiClient api = new ApiClient(cluster.apiUrl(), null);
-      ClusterWait.ready(api, workers);
+      ApiClient api = BenchCommand.start(cluster, workers, units);
       if (warmup) {
         long started = System.nanoTime();
         // Both sides warm: the workers run each job once, and this JVM runs the pipe once over each table, so

@@ -72,12 +72,7 @@ final class VerifyBench {
     Path logs = Files.createTempDirectory("ferry-bench-verify-");
     CountRun count = new CountRun(data);
     try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
-      cluster.startCoordinator();
-      for (int i = 0; i < workers; i++) {
-        cluster.startWorker(units);
-      }
-      ApiClient api = new ApiClient(cluster.apiUrl(), null);
-      ClusterWait.ready(api, workers);
+      ApiClient api = BenchCommand.start(cluster, workers, units);
       long started = System.nanoTime();
       for (String table : tables) {
         data.clearBefore("bench", table);
