@@ -6,9 +6,8 @@ import java.util.Locale;
 
 /**
  * A row's 64-bit hash computed by PostgreSQL from its typed values, which the digest of a range between two
- * PostgreSQL databases sums ({@link PostgresVerify#checksumSelect}). Printing every value as text and
- * hashing the row's text, as a first version did, cost three times as much: the output functions were most
- * of it.
+ * PostgreSQL databases sums ({@link PostgresVerify#checksumSelect}). Hashing the row's text form
+ * ({@code ROW(…)::text}) instead costs three times as much: the output functions are most of it.
  *
  * <p>Each column is hashed by its type's 64-bit hash function, the one hash partitioning uses, so it is the
  * same on every version from 11 on and on every platform. The type is the column's target type (the plan's),
