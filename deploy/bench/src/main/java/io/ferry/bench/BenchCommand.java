@@ -71,6 +71,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "deploy/bench/results.md", description = "Where to write the result table.")
   Path out;
 
+  @Option(names = "--verify", description = "Measure verification instead of copies: a job of mode verify over each table"
+      + " (copied first) against SELECT count(*) of the same ranges on both databases at the same parallelism.")
+  boolean verify;
+
   @Option(names = "--source", defaultValue = "postgresql",
       description = "postgresql, or sqlserver: SQL Server → PostgreSQL against a single-stream pipe and pgloader (default: ${DEFAULT-VALUE}).")
   String source;
@@ -96,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
     BenchData data = new BenchData("jdbc:postgresql://" + host + ":" + port + "/", user);
     try (BenchLock lock = BenchLock.acquire(data)) {
       return switch (source) {
-        case "postgresql" -> run(data);
+        case "postgresql" -> verify ? runVerify(data) : run(data);
         case "sqlserver" -> runSqlServer(data);
         default -> {
           System.err.println("--source is postgresql or sqlserver, not " + source);
@@ -108,7 +112,17 @@ public final class BenchCommand implements Callable<Integer> {
 
   private int runSqlServer(BenchData data) throws Exception {
     SqlServerBenchData sqlServer = new SqlServerBenchData(sqlServerUrl, sqlServerUser, sqlServerPassword);
-    String report = new SqlServerBench(sqlServer, data, host, port, user, workers, units).run(tables, scale, rebuild, warmup, repeat);
+    write(new SqlServerBench(sqlServer, data, host, port, user, workers, units).run(tables, scale, rebuild, warmup, repeat));
+    return 0;
+  }
+
+  private int runVerify(BenchData data) throws Exception {
+    write(new VerifyBench(data, host, port, user, workers, units).run(tables, scale, rebuild, warmup, repeat));
+    return 0;
+  }
+
+  /** Prints the report and writes it to {@code --out}. */
+  private void write(String report) throws java.io.IOException {
     System.out.println();
     System.out.println(report);
     if (out.getParent() != null) {
@@ -116,7 +130,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
     Files.writeString(out, report);
     System.out.println("written to " + out);
-    return 0;
   }
 
   private int run(BenchData data) throws Exception {
@@ -126,12 +139,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<BenchReport.Row> rows = new ArrayList<>();
     Path logs = Files.createTempDirectory("ferry-bench-");
     try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
-      cluster.startCoordinator();
-      for (int i = 0; i < workers; i++) {
-        cluster.startWorker(units);
-      }
-      ApiClient api = new ApiClient(cluster.apiUrl(), null);
-      ClusterWait.ready(api, workers);
+      ApiClient api = BenchCommand.start(cluster, workers, units);
       if (warmup) {
         warmUp(api, data, ferryProcesses(cluster));
         rehearse(api);
@@ -150,15 +158,20 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     data.dropTarget();
-    String report = BenchReport.of(setting(), rows);
-    System.out.println();
-    System.out.println(report);
-    if (out.getParent() != null) {
-      Files.createDirectories(out.getParent());
-    }
-    Files.writeString(out, report);
-    System.out.println("written to " + out + "; cluster logs in " + logs);
+    write(BenchReport.of(setting(), rows));
+    System.out.println("cluster logs in " + logs);
     return 0;
+  }
+
+  /** Starts the coordinator and the workers, each with {@code units} slots, and waits until they are ready. */
+  static ApiClient start(ProcessCluster cluster, int workers, int units) throws Exception {
+    cluster.startCoordinator();
+    for (int i = 0; i < workers; i++) {
+      cluster.startWorker(units);
+    }
+    ApiClient api = new ApiClient(cluster.apiUrl(), null);
+    ClusterWait.ready(api, workers);
+    return api;
   }
 
   /** The unit sizes a table is measured at: 1/40 of it, and for narrow also {@code finer} times smaller. */
@@ -186,7 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
         (System.nanoTime() - started) / 1e9);
   }
 
-  private static void runJob(ApiClient api, Map<String, Object> spec, String what) throws Exception {
+  static void runJob(ApiClient api, Map<String, Object> spec, String what) throws Exception {
     ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
     if (submitted.status() != 201) {
       throw new IllegalStateException(what + " job refused: " + submitted.text());
@@ -198,16 +211,26 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> spec(String table, long unitRows) {
+    return spec("jdbc:postgresql://" + host + ":" + port + "/", user, table, unitRows, "drop_recreate");
+  }
+
+  /**
+   * A job over one benchmark table, from {@link BenchData#SOURCE} into schema {@code bench} of
+   * {@link BenchData#TARGET} on {@code server} ({@code jdbc:postgresql://host:port/}): mode
+   * {@code drop_recreate} copies it without verifying, mode {@code verify} compares the two.
+   */
+  static Map<String, Object> spec(String server, String user, String table, long unitRows, String mode) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("name", "bench-" + table);
     spec.put("source", Map.of("engine", "postgresql", "tenants",
-        List.of(Map.of("id", "bench", "url", "jdbc:postgresql://" + host + ":" + port + "/" + BenchData.SOURCE, "user", user))));
-    spec.put("target", Map.of("engine", "postgresql", "url", "jdbc:postgresql://" + host + ":" + port + "/" + BenchData.TARGET,
-        "user", user, "schema", "bench"));
+        List.of(Map.of("id", "bench", "url", server + BenchData.SOURCE, "user", user))));
+    spec.put("target", Map.of("engine", "postgresql", "url", server + BenchData.TARGET, "user", user, "schema", "bench"));
     spec.put("tables", Map.of("include", List.of("public." + table)));
-    spec.put("mode", "drop_recreate");
-    // The copy's throughput is measured: a verification after it would count in the job's time.
-    spec.put("verify", "none");
+    spec.put("mode", mode);
+    if (!mode.equals("verify")) {
+      // The copy's throughput is measured: a verification after it would count in the job's time.
+      spec.put("verify", "none");
+    }
     spec.put("unit", Map.of("rows", unitRows, "bytes", 1L << 40));
     return spec;
   }
@@ -281,15 +304,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (!"succeeded".equals(job.path("state").asText())) {
       throw new IllegalStateException("bench job did not succeed: " + job);
     }
-    List<long[]> ranges = new ArrayList<>();
-    for (JsonNode unit : api.get("/api/v1/jobs/" + job.path("id").asText() + "/units").body().path("units")) {
-      if ("copy".equals(unit.path("kind").asText())) {
-        JsonNode range = unit.path("range");
-        ranges.add(new long[] {
-            range.path("lower").isArray() ? range.path("lower").get(0).asLong() : Long.MIN_VALUE,
-            range.path("upper").isArray() ? range.path("upper").get(0).asLong() : Long.MAX_VALUE});
-      }
-    }
+    List<long[]> ranges = UnitRanges.of(api, job.path("id").asText(), "copy");
     double pipeCpuBefore = ClientCpu.endedChildren();
     PipeRun.Timing pipeTiming = pipe.run(table, ranges, workers * units);
     double pipeCpu = ClientCpu.endedChildren() - pipeCpuBefore;

@@ -88,4 +88,13 @@ final class ClientCpu {
       return -1;
     }
   }
+
+  /** The machine's 1-minute load average ({@code /proc/loadavg}), "?" where the OS does not say. */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
 }

@@ -70,14 +70,7 @@ final class PipeRun {
 
   /** range: {lower, upper} with Long.MIN_VALUE / Long.MAX_VALUE for open ends. */
   private void pipe(String table, long[] range) throws IOException, InterruptedException {
-    List<String> terms = new ArrayList<>();
-    if (range[0] != Long.MIN_VALUE) {
-      terms.add("id >= " + range[0]);
-    }
-    if (range[1] != Long.MAX_VALUE) {
-      terms.add("id < " + range[1]);
-    }
-    String where = terms.isEmpty() ? "" : " WHERE " + String.join(" AND ", terms);
+    String where = UnitRanges.where(range);
     String out = "psql " + psqlArgs + " -d " + BenchData.SOURCE + " -c \"COPY (SELECT * FROM public." + table + where
         + ") TO STDOUT (FORMAT binary)\"";
     String in = "psql " + psqlArgs + " -d " + BenchData.TARGET + " -c \"COPY pipe." + table + " FROM STDIN (FORMAT binary)\"";

@@ -68,12 +68,7 @@ final class SqlServerBench {
     PgLoaderRun pgloader = PgLoaderRun.installed() ? new PgLoaderRun(source, target, pgHost, pgPort, pgUser) : null;
     try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
       cluster.environment(PASSWORD_ENV, source.password());
-      cluster.startCoordinator();
-      for (int i = 0; i < workers; i++) {
-        cluster.startWorker(units);
-      }
-      ApiClient api = new ApiClient(cluster.apiUrl(), null);
-      ClusterWait.ready(api, workers);
+      ApiClient api = BenchCommand.start(cluster, workers, units);
       if (warmup) {
         long started = System.nanoTime();
         // Both sides warm: the workers run each job once, and this JVM runs the pipe once over each table, so
@@ -154,15 +149,7 @@ final class SqlServerBench {
     }
     long copied = job.path("rows").path("done").asLong();
     long bytes = job.path("bytes").path("done").asLong();
-    List<long[]> ranges = new ArrayList<>();
-    for (JsonNode unit : api.get("/api/v1/jobs/" + job.path("id").asText() + "/units").body().path("units")) {
-      if ("copy".equals(unit.path("kind").asText())) {
-        JsonNode range = unit.path("range");
-        ranges.add(new long[] {
-            range.path("lower").isArray() ? range.path("lower").get(0).asLong() : Long.MIN_VALUE,
-            range.path("upper").isArray() ? range.path("upper").get(0).asLong() : Long.MAX_VALUE});
-      }
-    }
+    List<long[]> ranges = UnitRanges.of(api, job.path("id").asText(), "copy");
     int parallelism = workers * units;
     if (table.equals(SqlServerBenchData.BLOBS)) {
       return new Row(table, run, copied, bytes, ranges.size(), parallelism, phases, null, null, peak);

@@ -87,4 +87,14 @@ class BenchReportTest {
     return new BenchReport.Row(table, run, String.valueOf(400 / units), 1_000_000, 10L << 20, phases,
         new PipeRun.Timing(pipeSeconds, 0), 100L << 20, units, cpu, cpu / 4, 1);
   }
+
+  @Test
+  void aVerifyRowComparesRowsPerSecondWithCountsOverTheSameRows() {
+    VerifyBench.Row r = new VerifyBench.Row("narrow", 2, 10_000_000, 41, 4, 0.5, 8.0, 4.0, "30.1 → 28.0");
+    assertThat(r.verifyRate()).isEqualTo(1_250_000.0);
+    assertThat(r.countRate()).isEqualTo(2_500_000.0);
+    assertThat(r.ratio()).isEqualTo(0.5);
+    assertThat(VerifyBench.format(r))
+        .isEqualTo("| narrow | 2 | 10,000,000 | 41 | 4 | 0.5 | 8.0 | 1,250,000 | 4.0 | 2,500,000 | 0.50 | 30.1 → 28.0 |");
+  }
 }

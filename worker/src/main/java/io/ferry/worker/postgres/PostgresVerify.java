@@ -14,18 +14,18 @@ import java.util.List;
 
 /**
  * PostgreSQL's part in a verify unit. Between two PostgreSQL databases the digest is computed by the
- * server: {@code count(*)} and the sum of a 64-bit hash of each row's text form ({@code ROW(…)::text}),
- * so no row leaves the database. The text form depends on session settings, so every read runs in a
- * transaction that pins them ({@code SET LOCAL}); it is {@code REPEATABLE READ READ ONLY}, so the digest
- * and the bisection after it see one snapshot.
+ * server: {@code count(*)} and the sum of a 64-bit hash of each row's typed values ({@link PostgresRowHash}),
+ * so no row leaves the database. Text forms (of the columns hashed as text, and of every value a leaf
+ * streams) depend on session settings, so every read runs in a transaction that pins them
+ * ({@code SET LOCAL}); it is {@code REPEATABLE READ READ ONLY}, so the digest and the bisection after it see
+ * one snapshot.
  */
 public final class PostgresVerify implements VerifySide {
 
   /** The settings that change how values print, as the source's key text is printed (see {@code PostgresSource}). */
   private static final String[] SETTINGS = {"SET LOCAL DateStyle = 'ISO, YMD'", "SET LOCAL IntervalStyle = 'postgres'",
       "SET LOCAL TimeZone = 'UTC'", "SET LOCAL extra_float_digits = 1", "SET LOCAL bytea_output = 'hex'",
-      "SET LOCAL standard_conforming_strings = on"};
-  private static final int FETCH = 2_000;
+      "SET LOCAL standard_conforming_strings = on", "SET LOCAL lc_monetary = 'C'"};
 
   /** Each value as the server prints it ({@code ::text}), under the pinned settings. */
   @Override
@@ -36,11 +36,9 @@ public final class PostgresVerify implements VerifySide {
   @Override
   public void begin(Connection c) throws SQLException {
     c.setAutoCommit(false);
+    // One round trip: a unit whose range is compared clean at once makes only a few more.
     try (Statement st = c.createStatement()) {
-      st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-      for (String s : SETTINGS) {
-        st.execute(s);
-      }
+      st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; " + String.join("; ", SETTINGS));
     }
   }
 
@@ -54,7 +52,7 @@ public final class PostgresVerify implements VerifySide {
     if (!read.sameEngine()) {
       return VerifySide.super.digest(c, read);
     }
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(checksumSelect(read.columns())
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(checksumSelect(read.columns(), read.types())
         + " FROM " + from(read) + where(read))) {
       rs.next();
       return new Digest(rs.getLong(1), rs.getString(2));
@@ -62,13 +60,13 @@ public final class PostgresVerify implements VerifySide {
   }
 
   /**
-   * {@code SELECT count(*), <sum of row hashes>::text}: {@code hashtextextended}, PostgreSQL's 64-bit hash of
-   * the row's text (the one hash partitioning relies on, so it stays the same across versions), summed as
-   * {@code numeric}, which cannot overflow. It is about 2.5 times as fast as an MD5 of the same text, which
-   * the text output of the row still dominates.
+   * {@code SELECT count(*), <sum of row hashes>::text}: the row hash of {@link PostgresRowHash}, summed as
+   * {@code numeric} (an exact sum, which PostgreSQL accumulates in 128 bits), so it cannot overflow.
+   *
+   * @param types the columns' target types, in the same order
    */
-  public static String checksumSelect(List<String> columns) {
-    return "SELECT count(*), coalesce(sum(hashtextextended(ROW(" + PgSql.idents(columns) + ")::text, 0)), 0)::text";
+  public static String checksumSelect(List<String> columns, List<String> types) {
+    return "SELECT count(*), coalesce(sum(" + PostgresRowHash.of(columns, types) + "), 0)::text";
   }
 
   @Override
@@ -81,16 +79,9 @@ public final class PostgresVerify implements VerifySide {
     String sql = "SELECT " + String.join(", ", select) + " FROM " + from(read) + where(read)
         + (read.key() != null ? " ORDER BY " + PostgresRange.orderBy(read.key(), "v") : "");
     try (Statement st = c.createStatement()) {
-      st.setFetchSize(FETCH);
+      st.setFetchSize(VerifySide.FETCH);
       try (ResultSet rs = st.executeQuery(sql)) {
-        int n = read.columns().size();
-        while (rs.next()) {
-          String[] values = new String[n];
-          for (int i = 0; i < n; i++) {
-            values[i] = read.canonical().get(i).read(rs, i + 1);
-          }
-          sink.row(values);
-        }
+        VerifySide.stream(rs, read, sink);
       }
     }
   }

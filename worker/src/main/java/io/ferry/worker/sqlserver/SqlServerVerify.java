@@ -21,8 +21,6 @@ import java.util.Map;
  */
 public final class SqlServerVerify implements VerifySide {
 
-  private static final int FETCH = 2_000;
-
   /**
    * Typed, as across engines: the driver's text of a {@code datetime2} or {@code decimal} follows the column's
    * declared scale, which the target may declare otherwise for the same values.
@@ -60,17 +58,10 @@ public final class SqlServerVerify implements VerifySide {
     String sql = "SELECT " + String.join(", ", select) + " FROM " + SqlServerSql.table(read.table()) + where(read, range)
         + (read.key() != null ? " ORDER BY " + SqlServerSql.idents(read.key().columns()) : "");
     try (PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-      ps.setFetchSize(FETCH);
+      ps.setFetchSize(VerifySide.FETCH);
       bind(ps, read, range);
       try (ResultSet rs = ps.executeQuery()) {
-        int n = read.columns().size();
-        while (rs.next()) {
-          String[] values = new String[n];
-          for (int i = 0; i < n; i++) {
-            values[i] = read.canonical().get(i).read(rs, i + 1);
-          }
-          sink.row(values);
-        }
+        VerifySide.stream(rs, read, sink);
       }
     }
   }

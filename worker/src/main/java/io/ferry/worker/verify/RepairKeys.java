@@ -125,9 +125,12 @@ public final class RepairKeys {
     columns.addAll(targetColumns);
     List<Canonical> printed = new ArrayList<>(canonical);
     printed.addAll(Collections.nCopies(n, Canonical.TEXT));
+    // Only streamed, never digested: the types matter to no value read here, but keep the record whole.
+    List<String> types = new ArrayList<>(targetKey.types());
+    types.addAll(targetKey.types());
     int[] keyIndexes = IntStream.range(0, n).toArray();
     boolean sameEngine = assignment.source().engine().equals(assignment.target().engine());
-    VerifyRead read = new VerifyRead(TableName.parse(slice.table()), columns, printed, sameEngine, targetKey, keyIndexes,
+    VerifyRead read = new VerifyRead(TableName.parse(slice.table()), columns, printed, types, sameEngine, targetKey, keyIndexes,
         slice.range() == null ? KeyRange.ALL : slice.range(), tenant.name(), tenant.valueFor(slice.tenantId()), false);
     VerifySide side = Dialects.verify(assignment.target().engine());
     List<List<String>> found = new ArrayList<>();

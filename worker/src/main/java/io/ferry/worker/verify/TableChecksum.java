@@ -12,9 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Row count and an order-independent checksum of a whole PostgreSQL table (or one tenant's rows of it), as
- * a verify unit computes it between two PostgreSQL databases ({@link PostgresVerify#checksumSelect}): the
- * sum of a 64-bit hash of each row's text form. Tools and tests compare tables with it outside a job.
+ * Row count and an order-independent checksum of a whole PostgreSQL table (or one tenant's rows of it): the
+ * sum of a 64-bit hash of each row's text form. Tools and tests compare tables with it outside a job; it
+ * needs no column types, and two tables whose rows print alike are equal. A verify unit hashes typed values
+ * instead ({@link PostgresVerify#checksumSelect}), which is faster.
  */
 public final class TableChecksum {
 
@@ -38,7 +39,8 @@ public final class TableChecksum {
       st.execute("SET IntervalStyle = 'postgres'");
       st.execute("SET extra_float_digits = 1");
     }
-    String sql = PostgresVerify.checksumSelect(columns) + " FROM " + PgSql.table(TableName.parse(table))
+    String sql = "SELECT count(*), coalesce(sum(hashtextextended(ROW(" + PgSql.idents(columns) + ")::text, 0)), 0)::text"
+        + " FROM " + PgSql.table(TableName.parse(table))
         + (tenantColumn == null ? "" : " WHERE " + PgSql.ident(tenantColumn) + " = ?");
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       if (tenantColumn != null) {

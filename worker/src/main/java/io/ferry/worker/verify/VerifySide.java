@@ -1,6 +1,7 @@
 package io.ferry.worker.verify;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -9,6 +10,9 @@ import java.util.List;
  * it into parts, and its rows streamed as canonical values. Reads only.
  */
 public interface VerifySide {
+
+  /** Rows a streamed read fetches per round trip: what it holds in memory at most. */
+  int FETCH = 2_000;
 
   /**
    * How a column of this type is printed when both sides are this engine, with the same types: a form in
@@ -43,6 +47,21 @@ public interface VerifySide {
    * when the read has a key.
    */
   void rows(Connection c, VerifyRead read, RowSink sink) throws SQLException;
+
+  /**
+   * Hands each row of {@code rs} to the sink as {@code read}'s canonical values, its columns selected in
+   * {@code read.columns()} order: the streamed read of every engine.
+   */
+  static void stream(ResultSet rs, VerifyRead read, RowSink sink) throws SQLException {
+    int n = read.columns().size();
+    while (rs.next()) {
+      String[] values = new String[n];
+      for (int i = 0; i < n; i++) {
+        values[i] = read.canonical().get(i).read(rs, i + 1);
+      }
+      sink.row(values);
+    }
+  }
 
   /** The keys (as key text, in key column order) of every {@code every}-th row of the range, in key order. */
   List<List<String>> splitPoints(Connection c, VerifyRead read, long every) throws SQLException;

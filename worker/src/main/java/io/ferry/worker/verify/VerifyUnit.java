@@ -88,11 +88,13 @@ public final class VerifyUnit {
     List<String> sourceColumns = new ArrayList<>();
     List<String> targetNames = new ArrayList<>();
     List<Canonical> canonical = new ArrayList<>();
+    List<String> types = new ArrayList<>();
     Map<String, ColumnPlan> byName = new HashMap<>();
     for (ColumnPlan c : plan.columns()) {
       sourceColumns.add(c.name());
       targetNames.add(c.targetName());
       canonical.add(sameEngine ? targetSide.sameEngine(c.type()) : Canonical.of(c.type()));
+      types.add(c.type());
       byName.put(c.name(), c);
     }
     this.targetColumns = List.copyOf(targetNames);
@@ -116,9 +118,9 @@ public final class VerifyUnit {
     String sourceTable = slice.sourceTable() != null ? slice.sourceTable() : plan.sourceTable();
     TenantColumn tenant = TenantColumn.of(assignment.tenantColumn());
     this.sourceRead = new VerifyRead(TableName.parse(sourceTable), List.copyOf(sourceColumns), List.copyOf(canonical),
-        sameEngine, key, keyIndexes, range, null, null, true);
-    this.targetRead = new VerifyRead(TableName.parse(slice.table()), targetColumns, List.copyOf(canonical), sameEngine,
-        targetKey, keyIndexes, range, tenant.name(), tenant.valueFor(slice.tenantId()), false);
+        List.copyOf(types), sameEngine, key, keyIndexes, range, null, null, true);
+    this.targetRead = new VerifyRead(TableName.parse(slice.table()), targetColumns, List.copyOf(canonical), List.copyOf(types),
+        sameEngine, targetKey, keyIndexes, range, tenant.name(), tenant.valueFor(slice.tenantId()), false);
   }
 
   public VerifyFindings run() throws SQLException {
