@@ -2,6 +2,7 @@ package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.coordinator.job.Verification;
 import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.spec.Mode;
@@ -72,6 +73,13 @@ public final class Repairs {
       writes.add(board.save(repair).toCompletableFuture());
       // Blocked until every repair is done (the graph's verify units wait for every other step), then compared again.
       WorkUnit again = verify.afresh();
+      board.clearRetry(again);
+      writes.add(board.save(again).toCompletableFuture());
+    }
+    WorkUnit jobChecks = board.unit(job.id(), UnitPlanner.JOB_VERIFY_ID);
+    if (jobChecks != null && jobChecks.state() != UnitState.LEASED) {
+      // Its orphans may be rows the repairs bring back (a deleted parent): it checks again after them.
+      WorkUnit again = jobChecks.afresh();
       board.clearRetry(again);
       writes.add(board.save(again).toCompletableFuture());
     }
