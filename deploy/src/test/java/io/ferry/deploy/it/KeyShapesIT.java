@@ -41,6 +41,8 @@ class KeyShapesIT {
 
   @BeforeAll
   void startCluster() throws Exception {
+    // Its JVMs start while the tenants fill.
+    cluster = ItCluster.start(getClass(), 2, 2);
     pg = new TestPostgres();
     tenants.put("a", pg.createDatabase("shapes_a"));
     tenants.put("b", pg.createDatabase("shapes_b"));
@@ -53,7 +55,6 @@ class KeyShapesIT {
         st.execute("ANALYZE");
       }
     }
-    cluster = ItCluster.start(getClass(), 2, 2);
     api = ItCluster.ready(cluster, null, 2);
   }
 
@@ -74,11 +75,13 @@ class KeyShapesIT {
     spec.put("tables", Map.of("include", List.of("public.*")));
     spec.put("mode", "drop_recreate");
     spec.put("unit", Map.of("rows", 500));
+    // Verified too: the only job that verifies every range of every key shape.
+    spec.put("verify", "full");
     ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
     assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
     String jobId = submitted.body().path("id").asText();
 
-    JsonNode job = ClusterWait.finished(api, jobId, state -> { });
+    JsonNode job = ClusterWait.finished(api, jobId, state -> { }, 250);
     assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
 
     TargetChecks checks = new TargetChecks(pg, tenants, target, "merged", "tenant_id");

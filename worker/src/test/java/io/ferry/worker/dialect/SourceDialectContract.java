@@ -74,7 +74,7 @@ public abstract class SourceDialectContract {
   /** Drops what {@link #createDatabase()} created. */
   protected abstract void dropDatabases() throws SQLException;
 
-  /** A new connection to that database, opened by {@link SourceDialect#connect}. */
+  /** A connection to that database, opened by {@link SourceDialect#connect}; a pool may lend it again, as the worker's do. */
   protected abstract Connection connect() throws SQLException;
 
   /** The schema the tables are created in (the engine's default one). */

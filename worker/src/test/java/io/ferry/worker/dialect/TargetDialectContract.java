@@ -49,7 +49,7 @@ public abstract class TargetDialectContract {
   /** Drops what {@link #createDatabase()} created. */
   protected abstract void dropDatabases() throws SQLException;
 
-  /** A new connection to that database, opened by {@link TargetDialect#connect}. */
+  /** A connection to that database, opened by {@link TargetDialect#connect}; a pool may lend it again, as the worker's do. */
   protected abstract Connection connect() throws SQLException;
 
   /** The engine's 64-bit integer type, as its catalog prints it. */

@@ -65,6 +65,9 @@ abstract class SqlServerCarriedTypesContract {
 
   @AfterAll
   void drop() throws SQLException {
+    if (copy != null) {
+      copy.close();
+    }
     dbs.close();
   }
 

@@ -1,5 +1,11 @@
 package io.ferry.worker.sqlserver;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,7 +17,8 @@ import java.util.UUID;
 /**
  * Real SQL Server databases for tests: {@code FERRY_TEST_MSSQL_URL} (user {@code FERRY_TEST_MSSQL_USER},
  * password {@code FERRY_TEST_MSSQL_PASSWORD}) or the shared Babelfish server on 127.0.0.1:1433. Every
- * database gets a unique name and is dropped on {@link #close()}.
+ * database gets a unique name and is dropped on {@link #close()}. Test JVMs on one machine create and drop
+ * databases one at a time (a file lock): Babelfish can fail a CREATE or DROP DATABASE that runs beside another.
  */
 public final class SqlServerDatabases implements AutoCloseable {
 
@@ -36,9 +43,7 @@ public final class SqlServerDatabases implements AutoCloseable {
   /** Creates a database and returns its JDBC URL. */
   public String create(String prefix) throws SQLException {
     String name = ("ferry_t_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-    try (Connection c = open(serverUrl); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
-    }
+    underDatabaseLock("CREATE DATABASE " + name);
     created.add(name);
     return urlOf(name);
   }
@@ -68,12 +73,22 @@ public final class SqlServerDatabases implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    try (Connection c = open(serverUrl); Statement st = c.createStatement()) {
-      for (String name : created) {
-        st.execute("DROP DATABASE IF EXISTS " + name);
+    underDatabaseLock(created.stream().map(name -> "DROP DATABASE IF EXISTS " + name).toArray(String[]::new));
+    created.clear();
+  }
+
+  /** Runs statements on the server holding the machine-wide lock on creating and dropping test databases. */
+  private void underDatabaseLock(String... statements) throws SQLException {
+    // The file lock is per JVM: its threads take turns first.
+    synchronized (SqlServerDatabases.class) {
+      try (FileChannel channel = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"),
+          "ferry-test-mssql-databases.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+           FileLock lock = channel.lock()) {
+        execute(serverUrl, statements);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not lock the test databases' lock file", e);
       }
     }
-    created.clear();
   }
 
   private static String env(String name, String fallback) {

@@ -18,6 +18,7 @@ import io.ferry.worker.dialect.SplitKey;
 import io.ferry.worker.dialect.TableDdl;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TypeMapping;
+import io.ferry.worker.pool.ConnectionPools;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,13 +29,16 @@ import java.util.Map;
 /**
  * Copies one SQL Server table keyed by an {@code int} column {@code id} to a SQL Server database as the units
  * do: the source maps its types for the target, prepare runs, one chunk of the whole table is read for a SQL
- * Server target and written by the target's chunk writer, then finish runs.
+ * Server target and written by the target's chunk writer, then finish runs. Connections are lent by the worker's
+ * pools, as units borrow them (a new Babelfish session pays seconds for its first catalog queries): close
+ * this before the databases are dropped.
  */
-final class SqlServerTableCopy {
+final class SqlServerTableCopy implements AutoCloseable {
 
   private final SqlServerDatabases dbs;
   private final SqlServerSource source = new SqlServerSource();
   private final SqlServerTarget target = new SqlServerTarget();
+  private final ConnectionPools pools = new ConnectionPools(ConnectionPools.Settings.forWorker(2));
   private final String sourceUrl;
   private final String targetUrl;
 
@@ -46,7 +50,7 @@ final class SqlServerTableCopy {
 
   /** The source table as the target will create it; its type mapping has no warnings. */
   SourceTable mapped(TableName table) throws SQLException {
-    try (Connection c = source.connect(dbs.connection(sourceUrl))) {
+    try (Connection c = pools.source(source, dbs.connection(sourceUrl))) {
       SourceTable described = source.describe(c, table, new ArrayList<>());
       TypeMapping types = source.mapTypes(c, described, new TargetSpec(target.engine(), targetUrl, null, null, null, null));
       assertThat(types.warnings()).isEmpty();
@@ -62,7 +66,7 @@ final class SqlServerTableCopy {
     SplitKey key = new SplitKey(List.of("id"), List.of("int"), false, List.of(true), SplitMethod.PRIMARY_KEY, "primary key");
     RangeRead read = new RangeRead(from, columns, key, KeyRange.ALL, null, null, true, null, target.engine());
     long rows;
-    try (Connection s = source.connect(dbs.connection(sourceUrl)); Connection t = target.connect(dbs.connection(targetUrl));
+    try (Connection s = pools.source(source, dbs.connection(sourceUrl)); Connection t = pools.target(target, dbs.connection(targetUrl));
          CopySource in = source.openCopy(s, read, CopyFormat.BINARY)) {
       ChunkWriter writer = target.openChunk(t, new ChunkRequest(to, columns, CopyFormat.BINARY, mode, List.of("id")));
       try {
@@ -81,7 +85,7 @@ final class SqlServerTableCopy {
   }
 
   private void run(List<String> statements) throws SQLException {
-    try (Connection c = target.connect(dbs.connection(targetUrl)); Statement st = c.createStatement()) {
+    try (Connection c = pools.target(target, dbs.connection(targetUrl)); Statement st = c.createStatement()) {
       target.serializePrepare(c);
       target.nameUnit(c, "job-copy", "unit-ddl");
       for (String sql : statements) {
@@ -89,5 +93,10 @@ final class SqlServerTableCopy {
       }
       c.commit();
     }
+  }
+
+  @Override
+  public void close() {
+    pools.close();
   }
 }

@@ -3,13 +3,19 @@ package io.ferry.worker.sqlserver;
 import io.ferry.worker.dialect.TableName;
 import io.ferry.worker.dialect.TargetDialect;
 import io.ferry.worker.dialect.TargetDialectContract;
+import io.ferry.worker.pool.ConnectionPools;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** The SQL Server target against the target contract, on the shared server ({@link SqlServerDatabases}). */
+/**
+ * The SQL Server target against the target contract, on the shared server ({@link SqlServerDatabases}). Its
+ * connections are lent by the worker's pools, as units borrow them: a new Babelfish session pays seconds for
+ * its first catalog queries, which a warm one does not.
+ */
 class SqlServerTargetContractIT extends TargetDialectContract {
 
   private final SqlServerTarget dialect = new SqlServerTarget();
+  private final ConnectionPools pools = new ConnectionPools(ConnectionPools.Settings.forWorker(2));
   private SqlServerDatabases dbs;
   private String url;
 
@@ -37,12 +43,13 @@ class SqlServerTargetContractIT extends TargetDialectContract {
 
   @Override
   protected void dropDatabases() throws SQLException {
+    pools.close();
     databases().close();
   }
 
   @Override
   protected Connection connect() throws SQLException {
-    return dialect.connect(databases().connection(url));
+    return pools.target(dialect, databases().connection(url));
   }
 
   @Override

@@ -71,6 +71,9 @@ class SqlServerToSqlServerIT {
 
   @AfterAll
   void drop() throws SQLException {
+    if (tables != null) {
+      tables.close();
+    }
     dbs.close();
   }
 

@@ -291,7 +291,8 @@ class CopyIT {
       CompletableFuture<UnitOutcome> outcome = CompletableFuture.supplyAsync(() -> run(stale));
       try (Connection watch = DBS.open(targetUrl)) {
         long deadline = System.currentTimeMillis() + 10_000;
-        while (longOf(watch, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ferry-worker' AND wait_event_type = 'Lock'") == 0) {
+        while (longOf(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND application_name = 'ferry-worker' AND wait_event_type = 'Lock'") == 0) {
           assertThat(System.currentTimeMillis()).isLessThan(deadline);
           Thread.sleep(20);
         }
