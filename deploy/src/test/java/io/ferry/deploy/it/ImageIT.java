@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.deploy.Ferry;
+import io.ferry.deploy.HealthProbe;
 import io.ferry.deploy.cli.CoordinatorCommand;
 import io.ferry.protocol.Json;
 import java.net.ServerSocket;
@@ -31,13 +32,18 @@ import picocli.CommandLine;
  * configuration says what docs/operations.md and the orchestrators' manifests rely on (user, entrypoint,
  * the code's default ports, labels), and its layers, unpacked into a root filesystem and entered the way a
  * container runtime would ({@link RootfsContainer}), run the {@code ferry} CLI and a coordinator that
- * answers {@code /health} and {@code /ready} and stops with 0 on SIGTERM as PID 1. Runs as root, as CI does.
+ * answers {@code /health} and {@code /ready} (also to the image's health check command) and stops with 0 on
+ * SIGTERM as PID 1. Runs as root, as CI does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageIT {
 
   static final List<String> ENTRYPOINT =
       List.of("/opt/java/bin/java", "@/opt/ferry/jvm.args", "-cp", "@/app/jib-classpath-file", Ferry.class.getName());
+
+  /** The health check command docs/operations.md gives for Docker and Compose, without its probe path. */
+  static final List<String> HEALTH_CHECK =
+      List.of("/opt/java/bin/java", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp", "/app/classes", HealthProbe.class.getName());
 
   Path logs;
   Path root;
@@ -122,6 +128,9 @@ class ImageIT {
       });
       assertThat(Json.mapper().readTree(body).get("status").asText()).isIn("up", "ready");
     }
+    assertThat(probe("ready", "/ready", httpPort)).as("the health check command on a ready coordinator").isZero();
+    assertThat(probe("down", "/health", freePort())).as("the health check command where nothing listens").isEqualTo(1);
+
     // The JVM's performance data directory is named after, and owned by, the user it runs as.
     Path perfData = root.resolve("tmp/hsperfdata_ferry");
     assertThat(Files.getAttribute(perfData, "unix:uid")).isEqualTo(10001);
@@ -140,6 +149,18 @@ class ImageIT {
     String output = Files.readString(log).strip();
     assertThat(process.exitValue()).as(output).isZero();
     return output;
+  }
+
+  /** Exit status of the health check command for {@code path}, FERRY_HTTP_PORT set as in a container that sets the port. */
+  private int probe(String name, String path, int port) throws Exception {
+    Path log = logs.resolve("probe-" + name + ".log");
+    List<String> command = new ArrayList<>(HEALTH_CHECK);
+    command.add(path);
+    Process process = container.exec(command, List.of("FERRY_HTTP_PORT=" + port), log);
+    started.add(process);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("health check ended").isTrue();
+    assertThat(Files.readString(log)).contains("http://127.0.0.1:" + port + path);
+    return process.exitValue();
   }
 
   private Process start(Path log, List<String> args, List<String> env) throws Exception {

@@ -41,6 +41,18 @@ final class RootfsContainer {
 
   /** Starts the entrypoint with {@code args} (the image's Cmd when empty) and {@code env} added to the image's; output to {@code log}. */
   Process start(List<String> args, List<String> env, Path log) throws IOException {
+    List<String> argv = new ArrayList<>();
+    config.get("Entrypoint").forEach(e -> argv.add(e.asText()));
+    if (args.isEmpty()) {
+      config.get("Cmd").forEach(e -> argv.add(e.asText()));
+    } else {
+      argv.addAll(args);
+    }
+    return exec(argv, env, log);
+  }
+
+  /** Starts {@code argv} instead of the entrypoint, as an orchestrator's health check command runs. */
+  Process exec(List<String> argv, List<String> env, Path log) throws IOException {
     String[] user = config.get("User").asText().split(":");
     List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--pid", "--fork",
         "sh", "-c", "mount --rbind /dev \"$0/dev\" && mount -t proc proc \"$0/proc\" && exec \"$@\"", root.toString(),
@@ -50,12 +62,7 @@ final class RootfsContainer {
     command.addAll(env);
     command.addAll(List.of("/usr/bin/unshare", "--root=" + root, "--wd=" + config.get("WorkingDir").asText(),
         "--setgid", user.length > 1 ? user[1] : user[0], "--setuid", user[0], "--"));
-    config.get("Entrypoint").forEach(e -> command.add(e.asText()));
-    if (args.isEmpty()) {
-      config.get("Cmd").forEach(e -> command.add(e.asText()));
-    } else {
-      command.addAll(args);
-    }
+    command.addAll(argv);
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }
