@@ -32,8 +32,8 @@ import picocli.CommandLine;
  * configuration says what docs/operations.md and the orchestrators' manifests rely on (user, entrypoint,
  * the code's default ports, labels), and its layers, unpacked into a root filesystem and entered the way a
  * container runtime would ({@link RootfsContainer}), run the {@code ferry} CLI and a coordinator that
- * answers {@code /health} and {@code /ready} (also to the image's health check command) and stops with 0 on
- * SIGTERM as PID 1. Runs as root, as CI does.
+ * answers {@code /health} and {@code /ready} (also to the image's health check command), a worker that joins
+ * it, both stopping with 0 on SIGTERM as PID 1. Runs as root, as CI does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageIT {
@@ -45,6 +45,9 @@ class ImageIT {
   static final List<String> HEALTH_CHECK =
       List.of("/opt/java/bin/java", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp", "/app/classes", HealthProbe.class.getName());
 
+  static final String TOKEN = "image-it";
+
+  final HttpClient http = HttpClient.newHttpClient();
   Path logs;
   Path root;
   JsonNode config;
@@ -112,36 +115,50 @@ class ImageIT {
   }
 
   @Test
-  void coordinatorAnswersProbesAndStopsOnSigterm() throws Exception {
+  void coordinatorAndWorkerFormAClusterAndStopOnSigterm() throws Exception {
     int httpPort = freePort();
     int clusterPort = freePort();
+    Path coordinatorLog = logs.resolve("coordinator.log");
     // The image's API listens on every interface, so the coordinator refuses to start without a token.
-    Process process = start(logs.resolve("coordinator.log"), List.of("coordinator", "--http-port", String.valueOf(httpPort),
-        "--cluster-port", String.valueOf(clusterPort), "--join", "127.0.0.1:" + clusterPort), List.of("FERRY_API_TOKEN=image-it"));
-    HttpClient http = HttpClient.newHttpClient();
+    Process coordinator = start(coordinatorLog, List.of("coordinator", "--http-port", String.valueOf(httpPort),
+        "--cluster-port", String.valueOf(clusterPort), "--join", "127.0.0.1:" + clusterPort), List.of("FERRY_API_TOKEN=" + TOKEN));
     for (String probe : List.of("/health", "/ready")) {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + probe)).build();
-      String body = Poll.until(probe + " answering 200 (log: " + logs.resolve("coordinator.log") + ")", Duration.ofSeconds(90), () -> {
-        assertThat(process.isAlive()).as("coordinator running; log: " + Files.readString(logs.resolve("coordinator.log"))).isTrue();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() == 200 ? response.body() : null;
-      });
-      assertThat(Json.mapper().readTree(body).get("status").asText()).isIn("up", "ready");
+      JsonNode body = Poll.until(probe + " answering 200 (log: " + coordinatorLog + ")", Duration.ofSeconds(90),
+          () -> get(coordinator, coordinatorLog, "http://127.0.0.1:" + httpPort + probe));
+      assertThat(body.get("status").asText()).isIn("up", "ready");
     }
     assertThat(probe("ready", "/ready", httpPort)).as("the health check command on a ready coordinator").isZero();
     assertThat(probe("down", "/health", freePort())).as("the health check command where nothing listens").isEqualTo(1);
-
     // The JVM's performance data directory is named after, and owned by, the user it runs as.
-    Path perfData = root.resolve("tmp/hsperfdata_ferry");
-    assertThat(Files.getAttribute(perfData, "unix:uid")).isEqualTo(10001);
+    assertThat(Files.getAttribute(root.resolve("tmp/hsperfdata_ferry"), "unix:uid")).isEqualTo(10001);
 
-    // SIGTERM to the container's PID 1, as `docker stop` and Kubernetes send it.
-    ProcessHandle pid1 = process.toHandle().children().findFirst().orElseThrow();
-    pid1.destroy();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("coordinator stopped after SIGTERM").isTrue();
-    assertThat(process.exitValue()).as(Files.readString(logs.resolve("coordinator.log"))).isZero();
+    // The same image as a worker: it joins the coordinator's cluster and registers.
+    Path workerLog = logs.resolve("worker.log");
+    Process worker = start(workerLog, List.of("worker", "--join", "127.0.0.1:" + clusterPort, "--max-units", "3"), List.of());
+    JsonNode registered = Poll.until("the worker registered (log: " + workerLog + ")", Duration.ofSeconds(90), () -> {
+      assertThat(worker.isAlive()).as("worker running; log: " + Files.readString(workerLog)).isTrue();
+      JsonNode workers = get(coordinator, coordinatorLog, "http://127.0.0.1:" + httpPort + "/api/v1/workers");
+      return workers != null && workers.get("workers").size() == 1 ? workers.get("workers").get(0) : null;
+    });
+    assertThat(registered.get("maxUnits").asInt()).isEqualTo(3);
+
+    // SIGTERM to each container's PID 1, as `docker stop` and Kubernetes send it: both stop with 0.
+    for (Process process : List.of(worker, coordinator)) {
+      process.toHandle().children().findFirst().orElseThrow().destroy();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+      assertThat(process.exitValue()).as(Files.readString(process == worker ? workerLog : coordinatorLog)).isZero();
+    }
   }
 
+  /** The JSON of a 200 answer, null for another status; fails at once if the coordinator's process ended. */
+  private JsonNode get(Process coordinator, Path log, String url) throws Exception {
+    assertThat(coordinator.isAlive()).as("coordinator running; log: " + Files.readString(log)).isTrue();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200 ? Json.mapper().readTree(response.body()) : null;
+  }
+
+  /** The output of the entrypoint with {@code args}, which must end with 0. */
   private String run(String name, List<String> args) throws Exception {
     Path log = logs.resolve(name + ".log");
     Process process = start(log, args, List.of());
