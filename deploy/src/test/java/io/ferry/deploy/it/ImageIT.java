@@ -62,7 +62,9 @@ class ImageIT {
         .isTrue();
     Path work = Path.of("target", "image-it").toAbsolutePath();
     logs = Files.createDirectories(Path.of("target", "it-logs", "ImageIT"));
-    ImageTarball image = ImageTarball.unpack(Path.of(System.getProperty("ferry.image")), work.resolve("tarball"));
+    Path tarball = Path.of(System.getProperty("ferry.image"));
+    assertThat(tarball).as("the image, built in the package phase unless -Dferry.image.skip").exists();
+    ImageTarball image = ImageTarball.unpack(tarball, work.resolve("tarball"));
     assertThat(image.repoTags()).containsExactlyInAnyOrder("ferry:" + System.getProperty("ferry.version"), "ferry:latest");
     config = image.config();
     root = work.resolve("rootfs");
