@@ -26,11 +26,14 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorCommand.class);
 
+  /** Also where {@link io.ferry.deploy.HealthProbe} looks when FERRY_HTTP_PORT is not set. */
+  public static final String DEFAULT_HTTP_PORT = "8080";
+
   @Option(names = "--http-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
       description = {"Address of the HTTP API; 0.0.0.0 serves other machines and needs --api-token.", "Default: ${DEFAULT-VALUE}."})
   String httpHost;
 
-  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+  @Option(names = "--http-port", defaultValue = DEFAULT_HTTP_PORT, paramLabel = "PORT",
       description = "Port of the HTTP API and dashboard (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
