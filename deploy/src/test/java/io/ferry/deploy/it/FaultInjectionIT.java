@@ -47,7 +47,8 @@ import org.junit.jupiter.api.TestInstance;
  * target equals the sources row for row per tenant, every unit's checkpoint is done and the copy
  * checkpoints add up to the source counts, and the job's rows counter equals the source rows. These jobs
  * skip verification ({@code verify: none}); one more scenario kills a worker mid-verify of a target
- * changed on purpose, and the job must fail naming exactly those changes.
+ * changed on purpose, and the job must fail naming exactly those changes, then another mid-repair of them,
+ * and the job must end verified clean with the target equal to the sources.
  *
  * <p>When a fault strikes is drawn from a seeded {@link Random}: the seed is printed, and
  * {@code -Dferry.faults.seed=N} replays a run. Each fault scenario runs {@link #TIMINGS} times; every run
