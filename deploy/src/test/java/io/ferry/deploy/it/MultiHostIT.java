@@ -10,6 +10,10 @@ import io.ferry.protocol.Json;
 import io.ferry.testsupport.TestPostgres;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -32,9 +37,11 @@ import org.junit.jupiter.api.Test;
  * namespace of its own ({@link NetworkNamespaces}), so they reach each other, and the databases, only over
  * non-loopback addresses on a bridge. PostgreSQL listens on loopback only and stays so: the processes
  * reach it through a {@link TcpForwarder} on the bridge address, which serves the namespaces alone.
- * Each process binds its own address (one worker every interface, advertising its own with
- * {@code --cluster-public-host}); the event bus port is fixed ({@code --event-bus-port}), the same number
- * in two namespaces.
+ * Each process binds its own address and nothing on loopback (one worker binds every interface and
+ * advertises its own address with {@code --cluster-public-host}); the event bus port is fixed
+ * ({@code --event-bus-port}), the same number in two namespaces; the workers' metrics answer from the
+ * root namespace. A spec naming the database as {@code localhost}, as written on the database's machine,
+ * is refused with a 400 that says whose loopback that is.
  *
  * <p>A two-tenant consolidation runs; mid-copy the link of the worker holding the most copy units goes
  * down (a network partition: the process runs on, cut off from everything), until the coordinator has
@@ -47,6 +54,7 @@ class MultiHostIT {
   static final int ITEMS = 20_000;
   /** Fixed, as a firewall between machines would list it; the coordinator and a worker both use it. */
   static final String EVENT_BUS_PORT = "5801";
+  static final String METRICS_PORT = "9464";
   /** A job-wide limit that keeps every copy unit running for a second or so: the cut lands mid-copy. */
   static final int ROWS_PER_SECOND = 25_000;
   static final Duration LIMIT = Duration.ofMinutes(2);
@@ -64,6 +72,7 @@ class MultiHostIT {
 
   @Test
   void aConsolidationAcrossHostsIsExactAfterAWorkerIsCutOffMidCopyAndComesBack() throws Exception {
+    long startedAt = System.nanoTime();
     network = NetworkNamespaces.create("c", "w1", "w2");
     postgres = new TcpForwarder(network.bridgeAddress(), serverOf(pg.url("postgres")), addresses(network.addresses()));
     String token = UUID.randomUUID().toString();
@@ -73,8 +82,9 @@ class MultiHostIT {
     cluster.startCoordinator(network.host("c"), "--lease-timeout", "4s", "--chunk-rows", "1000",
         "--event-bus-port", EVENT_BUS_PORT);
     Map<Process, String> namespaceOf = new LinkedHashMap<>();
-    namespaceOf.put(cluster.startWorker(network.host("w1"), 2), "w1");
-    namespaceOf.put(cluster.startWorker(network.host("w2").bindingEveryInterface(), 2, "--event-bus-port", EVENT_BUS_PORT), "w2");
+    namespaceOf.put(cluster.startWorker(network.host("w1"), 2, "--metrics-port", METRICS_PORT), "w1");
+    namespaceOf.put(cluster.startWorker(network.host("w2").bindingEveryInterface(), 2, "--event-bus-port", EVENT_BUS_PORT,
+        "--metrics-port", METRICS_PORT), "w2");
     Map<String, String> tenants = new LinkedHashMap<>();
     for (String id : List.of("a", "b")) {
       String db = pg.createDatabase("multihost_" + id);
@@ -86,13 +96,29 @@ class MultiHostIT {
     String target = pg.createDatabase("multihost_target");
     ApiClient api = ItCluster.ready(cluster, token, 2);
     JobProbe jobs = new JobProbe(api);
+    note("network, tenants and cluster ready after %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
 
     assertListensOnlyOn(cluster.coordinator(), Set.of(network.address("c")));
     List<Process> workers = List.copyOf(namespaceOf.keySet());
     assertListensOnlyOn(workers.get(0), Set.of(network.address("w1")));
     assertListensOnlyOn(workers.get(1), Set.of("0.0.0.0", "::"));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    for (String worker : List.of("w1", "w2")) {
+      // What Prometheus scrapes from another machine.
+      URI metrics = URI.create("http://" + network.address(worker) + ":" + METRICS_PORT + "/metrics");
+      Poll.untilTrue(metrics + " answers", LIMIT,
+          () -> http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
 
-    String job = submit(api, tenants, target);
+    // The spec as it would be written on the database's own machine: each process reads localhost as its own.
+    ApiClient.Response onLoopback = submit(api, tenants, target, url -> url.replaceFirst("^jdbc:postgresql://[^/]+/",
+        "jdbc:postgresql://localhost:5432/"));
+    assertThat(onLoopback.status()).as(onLoopback.text()).isEqualTo(400);
+    assertThat(onLoopback.text()).contains("localhost:5432", "a loopback address reaches the machine");
+
+    ApiClient.Response submitted = submit(api, tenants, target, this::viaBridge);
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
+    String job = submitted.body().path("id").asText();
     new TargetProbe(pg).awaitCommittedCopyUnits(target, job, 2, LIMIT);
     JobProbe.Victim victim = jobs.victim(job, workers);
     String cutOff = namespaceOf.get(victim.process());
@@ -139,14 +165,14 @@ class MultiHostIT {
     }
   }
 
-  /** Every source and the target through the forwarder: the processes never see the server's own address. */
-  String submit(ApiClient api, Map<String, String> tenants, String target) throws Exception {
+  /** The job, each database URL as {@code url} gives it. */
+  ApiClient.Response submit(ApiClient api, Map<String, String> tenants, String target, UnaryOperator<String> url) throws Exception {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("name", "multihost");
     List<Map<String, Object>> tenantSpecs = new ArrayList<>();
-    tenants.forEach((id, db) -> tenantSpecs.add(Map.of("id", id, "url", viaBridge(pg.url(db)), "user", pg.user())));
+    tenants.forEach((id, db) -> tenantSpecs.add(Map.of("id", id, "url", url.apply(pg.url(db)), "user", pg.user())));
     spec.put("source", Map.of("engine", "postgresql", "tenants", tenantSpecs));
-    spec.put("target", Map.of("engine", "postgresql", "url", viaBridge(pg.url(target)), "user", pg.user(),
+    spec.put("target", Map.of("engine", "postgresql", "url", url.apply(pg.url(target)), "user", pg.user(),
         "schema", "merged", "tenantColumn", "tenant_id"));
     spec.put("tables", Map.of("include", List.of("public.*")));
     spec.put("mode", "drop_recreate");
@@ -154,12 +180,10 @@ class MultiHostIT {
     spec.put("limits", Map.of("rowsPerSecond", ROWS_PER_SECOND));
     // The proof is TargetChecks'; verifying would add time, not evidence.
     spec.put("verify", "none");
-    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
-    assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
-    return submitted.body().path("id").asText();
+    return api.post("/api/v1/jobs", Json.encode(spec), "application/json");
   }
 
-  /** The URL with the forwarder's address and port for the server's. */
+  /** The URL with the forwarder's address and port for the server's: the processes never see the server's own. */
   String viaBridge(String url) {
     return url.replaceFirst("^jdbc:postgresql://[^/]+/", "jdbc:postgresql://" + network.bridgeAddress() + ":" + postgres.port() + "/");
   }
