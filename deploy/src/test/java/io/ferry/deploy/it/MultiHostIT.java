@@ -74,6 +74,8 @@ class MultiHostIT {
   void aConsolidationAcrossHostsIsExactAfterAWorkerIsCutOffMidCopyAndComesBack() throws Exception {
     long startedAt = System.nanoTime();
     network = NetworkNamespaces.create("c", "w1", "w2");
+    note("namespaces %s on %s.0/24 in %d ms", network.addresses(), network.bridgeAddress().replaceFirst("\\.1$", ""),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
     postgres = new TcpForwarder(network.bridgeAddress(), serverOf(pg.url("postgres")), addresses(network.addresses()));
     String token = UUID.randomUUID().toString();
     cluster = ItCluster.create(getClass());
