@@ -60,6 +60,7 @@ class MultiHostIT {
   static final Duration LIMIT = Duration.ofMinutes(2);
 
   final TestPostgres pg = new TestPostgres();
+  final String token = UUID.randomUUID().toString();
   NetworkNamespaces network;
   TcpForwarder postgres;
   ProcessCluster cluster;
@@ -73,20 +74,7 @@ class MultiHostIT {
   @Test
   void aConsolidationAcrossHostsIsExactAfterAWorkerIsCutOffMidCopyAndComesBack() throws Exception {
     long startedAt = System.nanoTime();
-    network = NetworkNamespaces.create("c", "w1", "w2");
-    note("namespaces %s on %s.0/24 in %d ms", network.addresses(), network.bridgeAddress().replaceFirst("\\.1$", ""),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
-    postgres = new TcpForwarder(network.bridgeAddress(), serverOf(pg.url("postgres")), addresses(network.addresses()));
-    String token = UUID.randomUUID().toString();
-    cluster = ItCluster.create(getClass());
-    cluster.environment("FERRY_API_TOKEN", token);
-    // The JVMs start while the tenants fill.
-    cluster.startCoordinator(network.host("c"), "--lease-timeout", "4s", "--chunk-rows", "1000",
-        "--event-bus-port", EVENT_BUS_PORT);
-    Map<Process, String> namespaceOf = new LinkedHashMap<>();
-    namespaceOf.put(cluster.startWorker(network.host("w1"), 2, "--metrics-port", METRICS_PORT), "w1");
-    namespaceOf.put(cluster.startWorker(network.host("w2").bindingEveryInterface(), 2, "--event-bus-port", EVENT_BUS_PORT,
-        "--metrics-port", METRICS_PORT), "w2");
+    Map<Process, String> namespaceOf = startAcrossNamespaces();
     Map<String, String> tenants = new LinkedHashMap<>();
     for (String id : List.of("a", "b")) {
       String db = pg.createDatabase("multihost_" + id);
@@ -99,18 +87,8 @@ class MultiHostIT {
     ApiClient api = ItCluster.ready(cluster, token, 2);
     JobProbe jobs = new JobProbe(api);
     note("network, tenants and cluster ready after %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
-
-    assertListensOnlyOn(cluster.coordinator(), Set.of(network.address("c")));
     List<Process> workers = List.copyOf(namespaceOf.keySet());
-    assertListensOnlyOn(workers.get(0), Set.of(network.address("w1")));
-    assertListensOnlyOn(workers.get(1), Set.of("0.0.0.0", "::"));
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    for (String worker : List.of("w1", "w2")) {
-      // What Prometheus scrapes from another machine.
-      URI metrics = URI.create("http://" + network.address(worker) + ":" + METRICS_PORT + "/metrics");
-      Poll.untilTrue(metrics + " answers", LIMIT,
-          () -> http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-    }
+    assertEachProcessIsReachedOnlyAtItsAddress(workers);
 
     // The spec as it would be written on the database's own machine: each process reads localhost as its own.
     ApiClient.Response onLoopback = submit(api, tenants, target, url -> url.replaceFirst("^jdbc:postgresql://[^/]+/",
@@ -121,7 +99,8 @@ class MultiHostIT {
     ApiClient.Response submitted = submit(api, tenants, target, this::viaBridge);
     assertThat(submitted.status()).as(submitted.text()).isEqualTo(201);
     String job = submitted.body().path("id").asText();
-    new TargetProbe(pg).awaitCommittedCopyUnits(target, job, 2, LIMIT);
+    TargetProbe probe = new TargetProbe(pg);
+    probe.awaitCommittedCopyUnits(target, job, 2, LIMIT);
     JobProbe.Victim victim = jobs.victim(job, workers);
     String cutOff = namespaceOf.get(victim.process());
     Path victimLog = cluster.logOf(victim.process());
@@ -129,7 +108,6 @@ class MultiHostIT {
     network.cut(cutOff);
     long cutAt = System.nanoTime();
     Thread.sleep(300); // a commit the victim sent just before the cut still lands
-    TargetProbe probe = new TargetProbe(pg);
     Set<String> unfinished = new HashSet<>();
     for (String unit : victim.epochs().keySet()) {
       if (!probe.done(target, job, unit)) {
@@ -164,6 +142,43 @@ class MultiHostIT {
     for (String unit : unfinished) {
       assertThat(probe.epoch(target, job, unit)).as("%s finished under a newer lease", unit)
           .isGreaterThan(victim.epochs().get(unit));
+    }
+  }
+
+  /**
+   * The namespaces, the forwarder to PostgreSQL, and a process in each namespace (their JVMs start while
+   * the test fills the tenants); returns each worker's namespace.
+   */
+  Map<Process, String> startAcrossNamespaces() throws Exception {
+    long startedAt = System.nanoTime();
+    network = NetworkNamespaces.create("c", "w1", "w2");
+    note("namespaces %s on %s.0/24 in %d ms", network.addresses(), network.bridgeAddress().replaceFirst("\\.1$", ""),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
+    postgres = new TcpForwarder(network.bridgeAddress(), serverOf(pg.url("postgres")), addresses(network.addresses()));
+    cluster = ItCluster.create(getClass());
+    cluster.environment("FERRY_API_TOKEN", token);
+    cluster.startCoordinator(network.host("c"), "--lease-timeout", "4s", "--chunk-rows", "1000",
+        "--event-bus-port", EVENT_BUS_PORT);
+    Map<Process, String> namespaceOf = new LinkedHashMap<>();
+    namespaceOf.put(cluster.startWorker(network.host("w1"), 2, "--metrics-port", METRICS_PORT), "w1");
+    namespaceOf.put(cluster.startWorker(network.host("w2").bindingEveryInterface(), 2, "--event-bus-port", EVENT_BUS_PORT,
+        "--metrics-port", METRICS_PORT), "w2");
+    return namespaceOf;
+  }
+
+  /**
+   * Each process listens on its namespace's address (the second worker on every interface) and nothing on
+   * loopback; the workers' metrics answer from outside their namespaces, as Prometheus scrapes them.
+   */
+  void assertEachProcessIsReachedOnlyAtItsAddress(List<Process> workers) throws Exception {
+    assertListensOnlyOn(cluster.coordinator(), Set.of(network.address("c")));
+    assertListensOnlyOn(workers.get(0), Set.of(network.address("w1")));
+    assertListensOnlyOn(workers.get(1), Set.of("0.0.0.0", "::"));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    for (String worker : List.of("w1", "w2")) {
+      URI metrics = URI.create("http://" + network.address(worker) + ":" + METRICS_PORT + "/metrics");
+      Poll.untilTrue(metrics + " answers", LIMIT,
+          () -> http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
   }
 

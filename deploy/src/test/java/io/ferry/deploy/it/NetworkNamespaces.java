@@ -28,11 +28,13 @@ import java.util.concurrent.TimeUnit;
 final class NetworkNamespaces implements AutoCloseable {
 
   private static final String PREFIX = "ferry-it-";
+  /** The bridge's name: this prefix and the pid in base 36 (an interface name has at most 15 characters). */
+  private static final String BRIDGE_PREFIX = "ferrybr";
   /** Serialises picking a free subnet across the test JVMs of this machine. */
   private static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"), "ferry-netns.lock");
 
   private final String tag = Long.toString(ProcessHandle.current().pid(), 36);
-  private final String bridge = "fbr" + tag;
+  private final String bridge = BRIDGE_PREFIX + tag;
   private final Map<String, String> namespaces = new LinkedHashMap<>();
   private final Map<String, String> addresses = new LinkedHashMap<>();
   private final Thread cleanup = new Thread(this::removeQuietly, "netns-cleanup");
@@ -155,20 +157,25 @@ final class NetworkNamespaces implements AutoCloseable {
   private static void removeLeftovers() {
     for (String line : ip("netns", "list").split("\n")) {
       String namespace = line.split(" ")[0];
-      if (!namespace.startsWith(PREFIX)) {
-        continue;
-      }
-      String[] parts = namespace.substring(PREFIX.length()).split("-");
-      long pid;
-      try {
-        pid = Long.parseLong(parts[0]);
-      } catch (NumberFormatException notOurs) {
-        continue;
-      }
-      if (ProcessHandle.of(pid).isEmpty()) {
+      if (namespace.startsWith(PREFIX) && !alive(namespace.substring(PREFIX.length()).split("-")[0], 10)) {
         tryIp("netns", "del", namespace);
-        tryIp("link", "del", "fbr" + Long.toString(pid, 36));
       }
+    }
+    // "7: ferrybr2ihcw: <BROADCAST,…": the bridge outlives its namespaces when a run dies.
+    for (String line : ip("-o", "link", "show", "type", "bridge").split("\n")) {
+      String[] fields = line.split(":\\s+");
+      if (fields.length > 1 && fields[1].startsWith(BRIDGE_PREFIX) && !alive(fields[1].substring(BRIDGE_PREFIX.length()), 36)) {
+        tryIp("link", "del", fields[1]);
+      }
+    }
+  }
+
+  /** Whether the pid written in {@code radix} is a live process; true when it is no pid (not ours to remove). */
+  private static boolean alive(String pid, int radix) {
+    try {
+      return ProcessHandle.of(Long.parseLong(pid, radix)).isPresent();
+    } catch (NumberFormatException notOurs) {
+      return true;
     }
   }
 
