@@ -38,9 +38,4 @@ public final class ClusterMixin {
     return new ClusterOptions(host, publicHost, port, eventBusPort, join, lite,
         secret == null || secret.isBlank() ? null : secret);
   }
-
-  /** The address the other members reach this one at. */
-  String advertised() {
-    return publicHost == null || publicHost.isBlank() ? host : publicHost;
-  }
 }

@@ -100,7 +100,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     CoordinatorVerticle coordinator = new CoordinatorVerticle(options, node.hazelcast());
     node.vertx().deployVerticle(coordinator).await();
     LOG.info("Ferry coordinator ready: API and dashboard at http://{}:{}/ , metrics at /metrics, cluster at {}:{}",
-        httpHost, coordinator.actualHttpPort(), cluster.advertised(), clusterPort);
+        httpHost, coordinator.actualHttpPort(), clusterOptions.publicHost(), clusterPort);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Coordinator stopping");
