@@ -31,15 +31,16 @@ public final class ConnectionFailure {
         return "host " + host(address, t.getMessage()) + " cannot be resolved (no such name in DNS, as seen from " + where + ")";
       }
       if (t instanceof NoRouteToHostException) {
-        return "no route to " + address + " from " + where + " (the address is unreachable: a wrong address, or a network in between is down)";
+        return "no route to " + address + " from " + where + " (the address is unreachable: a wrong address, or a network in between is down)"
+            + loopbackHint(url, where);
       }
       if (t instanceof ConnectException) {
         return "nothing accepts connections at " + address
-            + " (connection refused: no server listens there, or a firewall rejects the connection)";
+            + " (connection refused: no server listens there, or a firewall rejects the connection)" + loopbackHint(url, where);
       }
       if (t instanceof SocketTimeoutException) {
         return address + " did not answer in time (the address is unreachable from " + where
-            + ", or a firewall drops the connection)";
+            + ", or a firewall drops the connection)" + loopbackHint(url, where);
       }
     }
     String state = error instanceof SQLException sql ? sql.getSQLState() : null;
@@ -53,6 +54,16 @@ public final class ConnectionFailure {
       return "the server refused the password of user " + user + " (password authentication failed)";
     }
     return null;
+  }
+
+  /**
+   * A loopback address reaches the machine of whoever connects: with the processes on several machines,
+   * not the database's (a spec written on the coordinator's machine, tried by a worker elsewhere).
+   */
+  private static String loopbackHint(String url, String where) {
+    boolean loopback = JdbcUrl.parse(url).map(JdbcUrl::loopback).orElse(false);
+    return loopback ? "; a loopback address reaches the machine " + where + " runs on: with the cluster on several"
+        + " machines, give the database's network address" : "";
   }
 
   /** {@code host:port} of a JDBC URL (the engine's default port when none is written); the URL itself otherwise. */

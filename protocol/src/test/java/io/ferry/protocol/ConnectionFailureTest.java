@@ -29,6 +29,18 @@ class ConnectionFailureTest {
   }
 
   @Test
+  void aLoopbackAddressThatNothingAnswersIsSaidToBeTheConnectingMachines() {
+    SQLException refused = new SQLException("x", "08001", new ConnectException("Connection refused"));
+    assertThat(reason(refused, "jdbc:postgresql://127.0.0.1:5432/app")).isEqualTo("nothing accepts connections at"
+        + " 127.0.0.1:5432 (connection refused: no server listens there, or a firewall rejects the connection); a loopback"
+        + " address reaches the machine this worker runs on: with the cluster on several machines, give the database's"
+        + " network address");
+    assertThat(reason(new SQLException("x", "08001", new SocketTimeoutException("Connect timed out")), "jdbc:postgresql://localhost/app"))
+        .contains("a loopback address reaches the machine this worker runs on");
+    assertThat(reason(refused, "jdbc:postgresql://db.example/app")).doesNotContain("loopback");
+  }
+
+  @Test
   void aPeerThatClosesTheConnectionIsNotCalledAnSslProblem() {
     assertThat(reason(new SQLException("An error occurred while setting up the SSL connection.", "08P01"),
         "jdbc:postgresql://10.1.2.3/app"))

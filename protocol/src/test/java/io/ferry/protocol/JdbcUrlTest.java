@@ -72,4 +72,17 @@ class JdbcUrlTest {
     assertThat(JdbcUrl.parse("postgresql://h/x")).isEmpty();
     assertThat(JdbcUrl.parse("jdbc:")).isEmpty();
   }
+
+  @Test
+  void tellsALoopbackServerFromANetworkOne() {
+    for (String url : List.of("jdbc:postgresql://127.0.0.1:5432/a", "jdbc:postgresql://LOCALHOST/a", "jdbc:postgresql:a",
+        "jdbc:postgresql://[::1]:5432/a", "jdbc:postgresql://127.0.1.1,localhost/a", "jdbc:sqlserver://localhost\\inst;databaseName=a",
+        "jdbc:sqlserver://127.0.0.1:1433;databaseName=a")) {
+      assertThat(JdbcUrl.parse(url).orElseThrow().loopback()).as(url).isTrue();
+    }
+    for (String url : List.of("jdbc:postgresql://10.231.1.1:5432/a", "jdbc:postgresql://db.example/a",
+        "jdbc:postgresql://localhost:5432,db.example:5432/a", "jdbc:sqlserver://sql1\\inst;databaseName=a")) {
+      assertThat(JdbcUrl.parse(url).orElseThrow().loopback()).as(url).isFalse();
+    }
+  }
 }

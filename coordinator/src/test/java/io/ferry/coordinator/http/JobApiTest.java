@@ -454,7 +454,8 @@ class JobApiTest {
     assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("cannot reach the target database");
     assertThat(new JsonObject(response.body()).getJsonArray("details").getString(0))
         .endsWith("as postgres: nothing accepts connections at 127.0.0.1:1 (connection refused: no server listens there,"
-            + " or a firewall rejects the connection)");
+            + " or a firewall rejects the connection); a loopback address reaches the machine the coordinator runs on:"
+            + " with the cluster on several machines, give the database's network address");
   }
 
   @Test

@@ -8,8 +8,20 @@ import picocli.CommandLine.Option;
 public final class ClusterMixin {
 
   @Option(names = "--cluster-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
-      description = {"Address this member binds and advertises to the cluster (env FERRY_CLUSTER_HOST).", "Default: ${DEFAULT-VALUE}."})
+      description = {"Address this member's cluster and event bus ports bind, and that it advertises unless"
+          + " --cluster-public-host is set (env FERRY_CLUSTER_HOST). 0.0.0.0 binds every interface.",
+          "Default: ${DEFAULT-VALUE}."})
   String host;
+
+  @Option(names = "--cluster-public-host", paramLabel = "HOST",
+      description = {"Address the other members reach this one at, when it is not --cluster-host: behind NAT or"
+          + " a container's published ports (env FERRY_CLUSTER_PUBLIC_HOST).", "Default: --cluster-host."})
+  String publicHost;
+
+  @Option(names = "--event-bus-port", defaultValue = "0", paramLabel = "PORT",
+      description = {"Port of the event bus, which the other members connect to as well; fix it where a firewall"
+          + " lists the ports (env FERRY_EVENT_BUS_PORT).", "Default: 0, a free port."})
+  int eventBusPort;
 
   @Option(names = "--join", defaultValue = "127.0.0.1:5701", split = ",", paramLabel = "HOST:PORT",
       description = {"Members to join, comma-separated; the coordinator's cluster address at least (env FERRY_JOIN).",
@@ -21,7 +33,9 @@ public final class ClusterMixin {
           + " of its own instead of joining (env FERRY_CLUSTER_SECRET, preferred: a flag shows in the process list).")
   String secret;
 
+  /** @throws IllegalArgumentException when the flags cannot work together (a wildcard address advertised, a bad port) */
   public ClusterOptions options(int port, boolean lite) {
-    return new ClusterOptions(host, port, join, lite, secret == null || secret.isBlank() ? null : secret);
+    return new ClusterOptions(host, publicHost, port, eventBusPort, join, lite,
+        secret == null || secret.isBlank() ? null : secret);
   }
 }

@@ -1,6 +1,7 @@
 package io.ferry.deploy.cli;
 
 import io.ferry.deploy.cluster.ClusterNode;
+import io.ferry.deploy.cluster.ClusterOptions;
 import io.ferry.deploy.cluster.NoCoordinatorException;
 import io.ferry.worker.runtime.WorkerOptions;
 import io.ferry.worker.runtime.WorkerVerticle;
@@ -66,6 +67,12 @@ public final class WorkerCommand implements Callable<Integer> {
     if (maxUnits < 1) {
       throw new ParameterException(spec.commandLine(), "--max-units must be at least 1, not " + maxUnits);
     }
+    ClusterOptions clusterOptions;
+    try {
+      clusterOptions = cluster.options(clusterPort, true);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread main = Thread.currentThread();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -88,7 +95,7 @@ public final class WorkerCommand implements Callable<Integer> {
       while (!stopping) {
         ClusterNode node;
         try {
-          node = ClusterNode.start(cluster.options(clusterPort, true), config -> { }).await();
+          node = ClusterNode.start(clusterOptions, config -> { }).await();
         } catch (NoCoordinatorException e) {
           if (!waitingLogged) {
             LOG.info("Waiting for a coordinator: {}", e.getMessage());

@@ -74,10 +74,7 @@ public final class ClusterNode {
       hazelcast.shutdown();
       return Future.failedFuture(new NoCoordinatorException(options.join()));
     }
-    EventBusOptions eventBus = new EventBusOptions()
-        .setHost(options.host())
-        .setClusterPublicHost(options.host())
-        .setPort(0);
+    EventBusOptions eventBus = eventBusOptions(options);
     return Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(eventBus))
         .withClusterManager(new HazelcastClusterManager(hazelcast))
@@ -108,6 +105,14 @@ public final class ClusterNode {
         && hazelcast.getCluster().getMembers().stream().anyMatch(m -> !m.isLiteMember());
   }
 
+  /** The event bus binds where the cluster port does and is reached where the member is advertised. */
+  static EventBusOptions eventBusOptions(ClusterOptions options) {
+    return new EventBusOptions()
+        .setHost(options.host())
+        .setPort(options.eventBusPort())
+        .setClusterPublicHost(options.publicHost());
+  }
+
   static Config hazelcastConfig(ClusterOptions options) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(options.clusterName());
@@ -124,12 +129,18 @@ public final class ClusterNode {
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.port() == 0 ? freePort() : options.port());
     network.setPortAutoIncrement(false);
-    network.setPublicAddress(options.host() + ":" + network.getPort());
-    // The interface list takes addresses, not names: a host name (compose's service name) is resolved here.
-    network.getInterfaces().setEnabled(true).addInterface(address(options.host()));
-    // Hazelcast binds its member port on every interface unless told otherwise, whatever the interfaces
-    // above say: bind exactly --cluster-host, so a loopback default is reachable from this machine only.
-    config.setProperty("hazelcast.socket.bind.any", "false");
+    // What the other members connect to: this member's address as they know it, which behind NAT or a
+    // container's published port is not the one it binds.
+    network.setPublicAddress(options.publicHost() + ":" + network.getPort());
+    if (ClusterOptions.wildcard(options.host())) {
+      config.setProperty("hazelcast.socket.bind.any", "true");
+    } else {
+      // The interface list takes addresses, not names: a host name (compose's service name) is resolved here.
+      network.getInterfaces().setEnabled(true).addInterface(address(options.host()));
+      // Hazelcast binds its member port on every interface unless told otherwise, whatever the interfaces
+      // above say: bind exactly --cluster-host, so a loopback default is reachable from this machine only.
+      config.setProperty("hazelcast.socket.bind.any", "false");
+    }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

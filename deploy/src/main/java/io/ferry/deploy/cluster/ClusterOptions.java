@@ -1,5 +1,7 @@
 package io.ferry.deploy.cluster;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,20 +11,66 @@ import java.util.List;
 /**
  * How a process joins the Ferry cluster.
  *
- * @param host    the address this member binds and advertises (loopback by default)
- * @param port    the Hazelcast member port; 0 picks a free one
- * @param join    the members to contact when joining ({@code host:port})
- * @param lite    a lite member owns no map partitions: workers are lite, so the coordinator's map stores
- *                (backed by the target database) run only in the coordinator
- * @param secret  the cluster secret shared by every member, null for none; only members with the same
- *                secret form a cluster (see {@link #clusterName()})
+ * @param host         the address this member's cluster and event bus ports bind (loopback by default); a
+ *                     wildcard ({@code 0.0.0.0}) binds every interface and then needs {@code publicHost}
+ * @param publicHost   the address the other members reach this one at: the address of this member that
+ *                     they know, which differs from {@code host} behind NAT or a container's published
+ *                     port; null for {@code host}
+ * @param port         the Hazelcast member port; 0 picks a free one
+ * @param eventBusPort the port of the event bus (members' requests and replies to each other); 0 picks a
+ *                     free one
+ * @param join         the members to contact when joining ({@code host:port})
+ * @param lite         a lite member owns no map partitions: workers are lite, so the coordinator's map stores
+ *                     (backed by the target database) run only in the coordinator
+ * @param secret       the cluster secret shared by every member, null for none; only members with the same
+ *                     secret form a cluster (see {@link #clusterName()})
  */
-public record ClusterOptions(String host, int port, List<String> join, boolean lite, String secret) {
+public record ClusterOptions(String host, String publicHost, int port, int eventBusPort, List<String> join, boolean lite,
+                             String secret) {
+
+  /**
+   * @throws IllegalArgumentException when the address others are to reach is a wildcard, or a port is out of range
+   */
+  public ClusterOptions {
+    if (publicHost == null || publicHost.isBlank()) {
+      if (wildcard(host)) {
+        throw new IllegalArgumentException("--cluster-host " + host + " binds every interface: say with"
+            + " --cluster-public-host which address the other members reach this one at");
+      }
+      publicHost = host;
+    } else if (wildcard(publicHost)) {
+      throw new IllegalArgumentException("--cluster-public-host " + publicHost
+          + " is no address the other members can reach: give this member's own");
+    }
+    checkPort("--cluster-port", port);
+    checkPort("--event-bus-port", eventBusPort);
+  }
+
+  /** Binds and advertises {@code host}, the event bus on a free port. */
+  public ClusterOptions(String host, int port, List<String> join, boolean lite, String secret) {
+    this(host, null, port, 0, join, lite, secret);
+  }
+
+  /** Whether {@code host} binds every interface ({@code 0.0.0.0}, {@code ::}). */
+  public static boolean wildcard(String host) {
+    try {
+      return InetAddress.getByName(host).isAnyLocalAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static void checkPort(String flag, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(flag + " must be between 0 (a free one) and 65535, not " + port);
+    }
+  }
 
   @Override
   public String toString() {
     // The secret stays out of every log line and error message that prints the options.
-    return "ClusterOptions[host=" + host + ", port=" + port + ", join=" + join + ", lite=" + lite + "]";
+    return "ClusterOptions[host=" + host + ", publicHost=" + publicHost + ", port=" + port + ", eventBusPort="
+        + eventBusPort + ", join=" + join + ", lite=" + lite + "]";
   }
 
   /**

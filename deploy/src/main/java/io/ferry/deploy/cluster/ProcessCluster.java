@@ -14,10 +14,42 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A coordinator and workers as real, separate JVM processes on loopback, started from the ferry jar.
- * The demo runs one; the cluster tests run one and kill its processes for real.
+ * A coordinator and workers as real, separate JVM processes, started from the ferry jar: on loopback, or
+ * each on a {@link Host} of its own. The demo runs one; the cluster tests run one and kill its processes
+ * for real.
  */
 public final class ProcessCluster implements AutoCloseable {
+
+  /**
+   * Where a process runs: the address the others reach it at, the address it binds ({@code 0.0.0.0}: every
+   * interface), and the command its {@code java} runs under (none, or e.g. {@code ip netns exec NAME}
+   * to put it in a network namespace of its own).
+   */
+  public record Host(String address, String bind, List<String> launcher) {
+
+    /** This machine's loopback: every process of the demo and of most tests. */
+    public static final Host LOOPBACK = new Host("127.0.0.1", "127.0.0.1", List.of());
+
+    public Host {
+      launcher = List.copyOf(launcher);
+    }
+
+    /** Binds {@code address} and is reached there. */
+    public static Host at(String address, List<String> launcher) {
+      return new Host(address, address, launcher);
+    }
+
+    /** The same host binding every interface, still reached at {@link #address}. */
+    public Host bindingEveryInterface() {
+      return new Host(address, "0.0.0.0", launcher);
+    }
+
+    /** {@code --cluster-host}, and {@code --cluster-public-host} where the two addresses differ. */
+    List<String> clusterArgs() {
+      return bind.equals(address) ? List.of("--cluster-host", bind)
+          : List.of("--cluster-host", bind, "--cluster-public-host", address);
+    }
+  }
 
   private final Path jar;
   private final Path logDir;
@@ -30,6 +62,7 @@ public final class ProcessCluster implements AutoCloseable {
   private final Map<String, String> environment = new HashMap<>();
   private String logFormat;
   private Process coordinator;
+  private Host coordinatorHost = Host.LOOPBACK;
   private int workerCount;
 
   public ProcessCluster(Path jar, Path logDir) {
@@ -57,8 +90,9 @@ public final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /** The coordinator's API, at the address of the host it was last started on. */
   public String apiUrl() {
-    return "http://127.0.0.1:" + httpPort;
+    return "http://" + coordinatorHost.address() + ":" + httpPort;
   }
 
   public int clusterPort() {
@@ -88,12 +122,19 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   public Process startCoordinator(String... extraArgs) {
-    List<String> args = new ArrayList<>(List.of("coordinator", "--http-host", "127.0.0.1",
-        "--http-port", String.valueOf(httpPort), "--cluster-host", "127.0.0.1",
-        "--cluster-port", String.valueOf(clusterPort), "--join", "127.0.0.1:" + clusterPort,
+    return startCoordinator(Host.LOOPBACK, extraArgs);
+  }
+
+  /** The coordinator on {@code host}: its API and cluster port there, joining itself at that address. */
+  public Process startCoordinator(Host host, String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("coordinator", "--http-host", host.bind(),
+        "--http-port", String.valueOf(httpPort)));
+    args.addAll(host.clusterArgs());
+    args.addAll(List.of("--cluster-port", String.valueOf(clusterPort), "--join", host.address() + ":" + clusterPort,
         "--state-dir", logDir.resolve("coordinator-state").toString()));
     args.addAll(List.of(extraArgs));
-    coordinator = start("coordinator", "256m", args, secret);
+    coordinatorHost = host;
+    coordinator = start("coordinator", "256m", host, args, secret);
     return coordinator;
   }
 
@@ -106,9 +147,22 @@ public final class ProcessCluster implements AutoCloseable {
    * misconfigured or foreign process would: it must form a cluster of its own.
    */
   public Process startWorker(int maxUnits, String clusterSecret) {
+    return launchWorker(Host.LOOPBACK, maxUnits, clusterSecret);
+  }
+
+  /** A worker on {@code host}, joining the coordinator at the address of the host it was started on. */
+  public Process startWorker(Host host, int maxUnits, String... extraArgs) {
+    return launchWorker(host, maxUnits, secret, extraArgs);
+  }
+
+  private Process launchWorker(Host host, int maxUnits, String clusterSecret, String... extraArgs) {
     workerCount++;
-    return start("worker-" + workerCount, "512m", List.of("worker", "--cluster-host", "127.0.0.1",
-        "--cluster-port", "0", "--join", "127.0.0.1:" + clusterPort, "--max-units", String.valueOf(maxUnits)), clusterSecret);
+    List<String> args = new ArrayList<>(List.of("worker"));
+    args.addAll(host.clusterArgs());
+    args.addAll(List.of("--cluster-port", "0", "--join", coordinatorHost.address() + ":" + clusterPort,
+        "--max-units", String.valueOf(maxUnits)));
+    args.addAll(List.of(extraArgs));
+    return start("worker-" + workerCount, "512m", host, args, clusterSecret);
   }
 
   public Process coordinator() {
@@ -120,8 +174,8 @@ public final class ProcessCluster implements AutoCloseable {
     return processes.stream().filter(p -> p != coordinator && p.isAlive()).toList();
   }
 
-  private Process start(String name, String heap, List<String> args, String clusterSecret) {
-    List<String> command = new ArrayList<>();
+  private Process start(String name, String heap, Host host, List<String> args, String clusterSecret) {
+    List<String> command = new ArrayList<>(host.launcher());
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx" + heap);
     if (Runtime.version().feature() >= 24) {

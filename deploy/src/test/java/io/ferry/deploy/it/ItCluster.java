@@ -26,6 +26,17 @@ final class ItCluster {
   /** As {@link #start(Class, int, int, String...)}, every process logging in {@code logFormat} (null: text). */
   static ProcessCluster start(Class<?> owner, String logFormat, int workers, int unitsPerWorker, String... coordinatorArgs)
       throws Exception {
+    ProcessCluster cluster = create(owner);
+    cluster.logFormat(logFormat);
+    cluster.startCoordinator(coordinatorArgs);
+    for (int i = 0; i < workers; i++) {
+      cluster.startWorker(unitsPerWorker);
+    }
+    return cluster;
+  }
+
+  /** A cluster with no process yet, logging under {@code target/it-logs/<class>}, for a class that places its own. */
+  static ProcessCluster create(Class<?> owner) throws Exception {
     Path logs = Files.createDirectories(Path.of("target", "it-logs", owner.getSimpleName()));
     // A run again without a clean would find the last run's target registry, naming databases dropped
     // since (and private servers gone): the coordinator would try each at start-up, minutes on a busy machine.
@@ -37,13 +48,7 @@ final class ItCluster {
         }
       }
     }
-    ProcessCluster cluster = new ProcessCluster(Path.of(System.getProperty("ferry.jar")), logs);
-    cluster.logFormat(logFormat);
-    cluster.startCoordinator(coordinatorArgs);
-    for (int i = 0; i < workers; i++) {
-      cluster.startWorker(unitsPerWorker);
-    }
-    return cluster;
+    return new ProcessCluster(Path.of(System.getProperty("ferry.jar")), logs);
   }
 
   /** A client of the cluster's API, once the coordinator is ready and {@code workers} workers have joined. */

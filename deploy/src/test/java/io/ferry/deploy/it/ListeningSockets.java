@@ -56,4 +56,21 @@ final class ListeningSockets {
     return address.equals("00000000000000000000000001000000")
         || (address.startsWith("0000000000000000FFFF0000") && address.endsWith("7F"));
   }
+
+  /**
+   * The address of a {@code /proc} entry as text: {@code 10.231.5.2} (also when mapped into IPv6),
+   * {@code 0.0.0.0} or {@code ::} for a wildcard, else the IPv6 entry as {@code /proc} writes it.
+   */
+  static String host(String procAddress) {
+    String address = procAddress.substring(0, procAddress.indexOf(':'));
+    if (address.length() == 32 && address.startsWith("0000000000000000FFFF0000")) {
+      address = address.substring(24);
+    }
+    if (address.length() == 8) {
+      // little-endian: the first octet is the last byte
+      return Integer.parseInt(address.substring(6, 8), 16) + "." + Integer.parseInt(address.substring(4, 6), 16) + "."
+          + Integer.parseInt(address.substring(2, 4), 16) + "." + Integer.parseInt(address.substring(0, 2), 16);
+    }
+    return address.matches("0+") ? "::" : address;
+  }
 }

@@ -67,10 +67,25 @@ public record JdbcUrl(String engine, List<String> hosts, String database) {
     List<String> out = new ArrayList<>();
     for (String host : hosts) {
       String port = port(host);
-      String name = (port == null ? host : host.substring(0, host.length() - port.length() - 1)).toLowerCase(Locale.ROOT);
+      String name = name(host);
       out.add((LOOPBACK.contains(name) ? "127.0.0.1" : name) + (port == null ? "" : ":" + port));
     }
     return String.join(",", out);
+  }
+
+  /**
+   * Whether every host is a loopback address ({@code localhost}, {@code 127.x.x.x}, {@code ::1}): the
+   * machine of whichever process connects, which across machines is another one for each.
+   */
+  public boolean loopback() {
+    return !hosts.isEmpty() && hosts.stream().map(JdbcUrl::name).allMatch(n -> LOOPBACK.contains(n)
+        || n.startsWith("127.") || n.replaceFirst("\\\\.*", "").equals("localhost"));
+  }
+
+  /** A host lower-cased, without its port. */
+  private static String name(String host) {
+    String port = port(host);
+    return (port == null ? host : host.substring(0, host.length() - port.length() - 1)).toLowerCase(Locale.ROOT);
   }
 
   /** {@code server/database}: equal for two URLs that reach the same database, whatever their spelling. */

@@ -62,7 +62,9 @@ class ConnectionPoolsIT {
       assertThatThrownBy(() -> pools.source(SOURCE, nowhere))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).startsWith("08"))
           .hasMessage("cannot connect to the source jdbc:postgresql://127.0.0.1:1/x as bob: nothing accepts connections at"
-              + " 127.0.0.1:1 (connection refused: no server listens there, or a firewall rejects the connection)");
+              + " 127.0.0.1:1 (connection refused: no server listens there, or a firewall rejects the connection); a loopback"
+              + " address reaches the machine this worker runs on: with the cluster on several machines, give the"
+              + " database's network address");
       assertThat(pools.openConnections("source", nowhere)).isZero();
     }
   }

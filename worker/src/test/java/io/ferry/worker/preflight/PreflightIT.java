@@ -171,7 +171,9 @@ class PreflightIT {
         "tenant t1: cannot connect to " + unknownHost + " as user bob: host no-such-host.invalid cannot be resolved"
             + " (no such name in DNS, as seen from this worker)",
         "tenant t2: cannot connect to " + refused + " as user bob: nothing accepts connections at 127.0.0.1:1"
-            + " (connection refused: no server listens there, or a firewall rejects the connection)");
+            + " (connection refused: no server listens there, or a firewall rejects the connection); a loopback address"
+            + " reaches the machine this worker runs on: with the cluster on several machines, give the database's network"
+            + " address");
     assertThat(String.join("\n", reply.problems())).doesNotContain("s3cretPassw0rd", "The connection attempt failed");
   }
 
