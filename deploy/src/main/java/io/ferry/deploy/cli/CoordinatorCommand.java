@@ -5,6 +5,7 @@ import io.ferry.coordinator.CoordinatorOptions;
 import io.ferry.coordinator.CoordinatorVerticle;
 import io.ferry.coordinator.schedule.RetryPolicy;
 import io.ferry.deploy.cluster.ClusterNode;
+import io.ferry.deploy.cluster.ClusterOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -84,7 +85,9 @@ public final class CoordinatorCommand implements Callable<Integer> {
     log.apply();
     String token = blankToNull(apiToken);
     CoordinatorOptions options;
+    ClusterOptions clusterOptions;
     try {
+      clusterOptions = cluster.options(clusterPort, false);
       HttpExposure.check(httpHost, token != null, insecureNoAuth);
       options = new CoordinatorOptions(httpHost, httpPort, stateDir, Durations.parse("--lease-timeout", leaseTimeout).toMillis(),
           new RetryPolicy(maxAttempts, Durations.parse("--retry-budget", retryBudget).toMillis()), token, chunkRows);
@@ -92,12 +95,12 @@ public final class CoordinatorCommand implements Callable<Integer> {
       // Flags that cannot work together or be read: a usage error (exit 2), said in the flags' words.
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    ClusterNode node = ClusterNode.start(cluster.options(clusterPort, false),
+    ClusterNode node = ClusterNode.start(clusterOptions,
         config -> CoordinatorCluster.configure(config, options)).await();
     CoordinatorVerticle coordinator = new CoordinatorVerticle(options, node.hazelcast());
     node.vertx().deployVerticle(coordinator).await();
     LOG.info("Ferry coordinator ready: API and dashboard at http://{}:{}/ , metrics at /metrics, cluster at {}:{}",
-        httpHost, coordinator.actualHttpPort(), cluster.host, clusterPort);
+        httpHost, coordinator.actualHttpPort(), clusterOptions.host(), clusterPort);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Coordinator stopping");

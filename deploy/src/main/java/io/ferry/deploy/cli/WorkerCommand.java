@@ -1,11 +1,15 @@
 package io.ferry.deploy.cli;
 
 import io.ferry.deploy.cluster.ClusterNode;
+import io.ferry.deploy.cluster.ClusterOptions;
 import io.ferry.deploy.cluster.NoCoordinatorException;
+import io.ferry.worker.runtime.WorkerEndpoint;
 import io.ferry.worker.runtime.WorkerOptions;
 import io.ferry.worker.runtime.WorkerVerticle;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +48,10 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "How many work units this worker executes at once (default: ${DEFAULT-VALUE}).")
   int maxUnits;
 
-  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
-      description = {"Serve this worker's Prometheus metrics; 0 picks a free port, negative turns it off (default: off).",
-          "Address: http://<cluster-host>:PORT/metrics."})
-  int metricsPort;
+  @Option(names = "--health-port", defaultValue = "-1", paramLabel = "PORT",
+      description = {"Serve /health, /ready and /metrics (Prometheus) on this port of --cluster-host; 0 picks a free"
+          + " port, negative turns it off (default: off).", "Ready: in a cluster with a coordinator, taking work."})
+  int healthPort;
 
   @Mixin
   ClusterMixin cluster;
@@ -66,6 +70,12 @@ public final class WorkerCommand implements Callable<Integer> {
     if (maxUnits < 1) {
       throw new ParameterException(spec.commandLine(), "--max-units must be at least 1, not " + maxUnits);
     }
+    ClusterOptions clusterOptions;
+    try {
+      clusterOptions = cluster.options(clusterPort, true);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread main = Thread.currentThread();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -83,12 +93,15 @@ public final class WorkerCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "ferry-shutdown"));
+    // The health port lives as long as the process, across the cluster nodes of each join (see WorkerEndpoint).
+    Vertx local = healthPort < 0 ? null : Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    WorkerEndpoint endpoint = local == null ? null : WorkerEndpoint.start(local, clusterOptions.host(), healthPort).await();
     try {
       boolean waitingLogged = false;
       while (!stopping) {
         ClusterNode node;
         try {
-          node = ClusterNode.start(cluster.options(clusterPort, true), config -> { }).await();
+          node = ClusterNode.start(clusterOptions, config -> { }).await();
         } catch (NoCoordinatorException e) {
           if (!waitingLogged) {
             LOG.info("Waiting for a coordinator: {}", e.getMessage());
@@ -98,15 +111,18 @@ public final class WorkerCommand implements Callable<Integer> {
           continue;
         }
         waitingLogged = false;
-        runUntilCoordinatorLost(node);
+        runUntilCoordinatorLost(node, clusterOptions, endpoint);
       }
     } finally {
+      if (local != null) {
+        local.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+      }
       stopped.countDown();
     }
     return 0;
   }
 
-  private void runUntilCoordinatorLost(ClusterNode node) {
+  private void runUntilCoordinatorLost(ClusterNode node, ClusterOptions clusterOptions, WorkerEndpoint endpoint) {
     CountDownLatch lost = new CountDownLatch(1);
     node.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
@@ -120,11 +136,12 @@ public final class WorkerCommand implements Callable<Integer> {
         }
       }
     });
-    WorkerVerticle worker = new WorkerVerticle(new WorkerOptions(node.nodeId(), maxUnits, 2000, 500, metricsPort, cluster.host));
+    WorkerVerticle worker = new WorkerVerticle(new WorkerOptions(node.nodeId(), maxUnits, 2000, 500));
     try {
       String deployment = node.vertx().deployVerticle(worker).await();
-      LOG.info("Ferry worker {} joined the cluster at {}; executing up to {} units at once",
-          node.nodeId(), String.join(",", cluster.join), maxUnits);
+      serve(endpoint, worker);
+      LOG.info("Ferry worker {} joined the cluster through {}; executing up to {} units at once",
+          node.nodeId(), String.join(",", clusterOptions.joinTargets()), maxUnits);
       try {
         lost.await();
         LOG.warn("The coordinator left the cluster; stopping units at their next checkpoint and joining again");
@@ -138,8 +155,15 @@ public final class WorkerCommand implements Callable<Integer> {
       LOG.error("Worker failed: {}", e.getMessage());
       sleepQuietly(1000);
     } finally {
+      serve(endpoint, null);
       node.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
           .exceptionally(e -> null).join();
+    }
+  }
+
+  private static void serve(WorkerEndpoint endpoint, WorkerVerticle worker) {
+    if (endpoint != null) {
+      endpoint.serve(worker);
     }
   }
 

@@ -16,13 +16,47 @@ import java.util.List;
  *                (backed by the target database) run only in the coordinator
  * @param secret  the cluster secret shared by every member, null for none; only members with the same
  *                secret form a cluster (see {@link #clusterName()})
+ * @param kubernetesService {@code DNS-NAME[:PORT]} of a headless Kubernetes Service selecting every Ferry pod,
+ *                and the cluster port they listen on: members find each other through Hazelcast's Kubernetes
+ *                discovery (DNS lookup) instead of {@code join}; null for the TCP/IP join
  */
-public record ClusterOptions(String host, int port, List<String> join, boolean lite, String secret) {
+public record ClusterOptions(String host, int port, List<String> join, boolean lite, String secret, String kubernetesService) {
+
+  /** The cluster port members listen on in Kubernetes unless {@code --kubernetes-service} names another. */
+  public static final int KUBERNETES_PORT = 5701;
+
+  public ClusterOptions {
+    if (kubernetesService != null && !kubernetesService.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+      throw new IllegalArgumentException("--kubernetes-service " + kubernetesService + ": expected DNS-NAME or DNS-NAME:PORT");
+    }
+  }
+
+  /** The DNS name of the Kubernetes Service (without its port). */
+  public String kubernetesServiceName() {
+    int colon = kubernetesService.indexOf(':');
+    return colon < 0 ? kubernetesService : kubernetesService.substring(0, colon);
+  }
+
+  /** The cluster port of the Service's members: the one given after the name, else {@value #KUBERNETES_PORT}. */
+  public int kubernetesServicePort() {
+    int colon = kubernetesService.indexOf(':');
+    return colon < 0 ? KUBERNETES_PORT : Integer.parseInt(kubernetesService.substring(colon + 1));
+  }
+
+  /** A member that joins over TCP/IP, by the {@code join} addresses. */
+  public ClusterOptions(String host, int port, List<String> join, boolean lite, String secret) {
+    this(host, port, join, lite, secret, null);
+  }
+
+  /** Where this member looks for the others, for messages: the join addresses or the Kubernetes Service. */
+  public List<String> joinTargets() {
+    return kubernetesService == null ? join : List.of("Kubernetes Service " + kubernetesService);
+  }
 
   @Override
   public String toString() {
     // The secret stays out of every log line and error message that prints the options.
-    return "ClusterOptions[host=" + host + ", port=" + port + ", join=" + join + ", lite=" + lite + "]";
+    return "ClusterOptions[host=" + host + ", port=" + port + ", join=" + joinTargets() + ", lite=" + lite + "]";
   }
 
   /**

@@ -1,8 +1,13 @@
 package io.ferry.deploy.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,5 +36,47 @@ class ClusterNodeTest {
     assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).singleElement()
         .satisfies(address -> assertThat(InetAddress.getByName(address).isLoopbackAddress()).isTrue())
         .satisfies(address -> assertThat(address).isNotEqualTo("localhost"));
+  }
+
+  @Test
+  void aKubernetesServiceReplacesTheTcpIpJoinWithTheKubernetesDiscovery() {
+    Config config = ClusterNode.hazelcastConfig(new ClusterOptions("127.0.0.1", 5701, List.of("127.0.0.1:5701"), true, "s",
+        "ferry-cluster.ferry.svc.cluster.local"));
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(join.getKubernetesConfig().getProperty("service-dns")).isEqualTo("ferry-cluster.ferry.svc.cluster.local");
+    assertThat(join.getKubernetesConfig().getProperty("service-port")).isEqualTo("5701");
+    assertThat(new ClusterOptions("h", 0, List.of(), true, null, "ferry-cluster:5801").kubernetesServicePort()).isEqualTo(5801);
+    assertThatThrownBy(() -> new ClusterOptions("h", 0, List.of(), true, null, "ferry-cluster:x"))
+        .hasMessageContaining("DNS-NAME:PORT");
+  }
+
+  /**
+   * A worker finds the coordinator through Hazelcast's Kubernetes discovery (DNS lookup mode): the service
+   * name here is {@code localhost}, which resolves to the coordinator's address as a headless Service's
+   * name resolves to its pods'.
+   */
+  @Test
+  void aWorkerJoinsTheCoordinatorThroughTheKubernetesDiscovery() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    HazelcastInstance coordinator = Hazelcast.newHazelcastInstance(ClusterNode.hazelcastConfig(
+        new ClusterOptions("127.0.0.1", port, List.of("127.0.0.1:" + port), false, "k8s-secret")));
+    try {
+      HazelcastInstance worker = Hazelcast.newHazelcastInstance(ClusterNode.hazelcastConfig(
+          new ClusterOptions("127.0.0.1", 0, List.of(), true, "k8s-secret", "localhost:" + port)));
+      try {
+        assertThat(worker.getCluster().getMembers()).hasSize(2);
+        assertThat(ClusterNode.hasDataMember(worker)).isTrue();
+      } finally {
+        worker.shutdown();
+      }
+    } finally {
+      coordinator.shutdown();
+    }
   }
 }
