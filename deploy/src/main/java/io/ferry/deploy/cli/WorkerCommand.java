@@ -40,6 +40,9 @@ public final class WorkerCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
 
+  /** How long a stop (SIGTERM) may take: the units' drain and the leaving; a supervisor's grace must exceed it. */
+  public static final int STOP_SECONDS = 30;
+
   @Option(names = "--cluster-port", defaultValue = "0", paramLabel = "PORT",
       description = "Cluster port of this worker; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int clusterPort;
@@ -82,7 +85,7 @@ public final class WorkerCommand implements Callable<Integer> {
       stopping = true;
       main.interrupt();
       try {
-        if (stopped.await(30, TimeUnit.SECONDS)) {
+        if (stopped.await(STOP_SECONDS, TimeUnit.SECONDS)) {
           // The worker left the cluster after its units ended at a chunk boundary and were handed back
           // (a unit still running after the 20 s grace is left to its lease, and logged). The stop that
           // was asked for is done, so exit 0 rather than the 143 the JVM reports after a SIGTERM.

@@ -1,0 +1,134 @@
+package io.ferry.deploy.manifests;
+
+import static io.ferry.deploy.manifests.Manifests.COMPOSE;
+import static io.ferry.deploy.manifests.Manifests.GRAFANA;
+import static io.ferry.deploy.manifests.Manifests.PROMETHEUS;
+import static io.ferry.deploy.manifests.Manifests.defaultOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.deploy.cli.CoordinatorCommand;
+import io.ferry.deploy.cli.WorkerCommand;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy/docker/compose.yaml, its Prometheus configuration and the Grafana provisioning, checked against
+ * the code: the commands and the environment variables they read (from the picocli model), the default
+ * ports, the probe routes, the stop times. Nothing here needs Docker.
+ */
+class ComposeFileTest {
+
+  private final JsonNode compose = Manifests.yaml(COMPOSE);
+  private final JsonNode services = compose.path("services");
+  private final JsonNode coordinator = services.path("coordinator");
+  private final JsonNode worker = services.path("worker");
+
+  @Test
+  void theFerryServicesRunTheImageAndASubcommandWithOnlyTheVariablesItReads() {
+    for (var name : List.of("coordinator", "worker")) {
+      JsonNode service = services.path(name);
+      assertThat(service.path("image").asText()).as(name).isEqualTo("${FERRY_IMAGE:-" + Manifests.IMAGE + "}");
+      assertThat(service.path("command").get(0).asText()).as(name).isEqualTo(name);
+      assertThat(Manifests.unknownFerryNames(name, () -> service.path("environment").fieldNames())).as(name).isEmpty();
+      assertThat(service.path("read_only").asBoolean()).as(name + " read_only").isTrue();
+      assertThat(service.path("tmpfs").toString()).as(name).contains("/tmp");
+    }
+  }
+
+  @Test
+  void theCoordinatorServesItsDefaultPortsAndRequiresTheTokenAndTheSecret() throws Exception {
+    JsonNode env = coordinator.path("environment");
+    String httpPort = defaultOf("coordinator", "--http-port");
+    String clusterPort = defaultOf("coordinator", "--cluster-port");
+    assertThat(env.path("FERRY_HTTP_PORT").asText()).isEqualTo(httpPort);
+    assertThat(env.path("FERRY_CLUSTER_PORT").asText()).isEqualTo(clusterPort);
+    assertThat(env.path("FERRY_HTTP_HOST").asText()).isEqualTo("0.0.0.0");
+    assertThat(coordinator.path("ports").get(0).asText()).endsWith(":" + httpPort + ":" + httpPort);
+    // ${NAME:?message}: compose refuses to start without them.
+    assertThat(env.path("FERRY_API_TOKEN").asText()).startsWith("${FERRY_API_TOKEN:?");
+    assertThat(env.path("FERRY_CLUSTER_SECRET").asText()).startsWith("${FERRY_CLUSTER_SECRET:?");
+    assertThat(worker.path("environment").path("FERRY_CLUSTER_SECRET").asText()).startsWith("${FERRY_CLUSTER_SECRET:?");
+    assertThat(probe(coordinator)).isEqualTo("127.0.0.1:" + httpPort + " GET /ready");
+    assertThat(Routes.coordinator()).contains("/ready", "/health", "/metrics");
+    assertThat(seconds(coordinator.path("stop_grace_period").asText())).isGreaterThan(CoordinatorCommand.STOP_SECONDS);
+  }
+
+  @Test
+  void workersScaleJoinTheCoordinatorAndAnswerTheirProbes() throws Exception {
+    assertThat(worker.has("container_name")).isFalse();
+    assertThat(worker.has("ports")).as("a host port would clash with --scale").isFalse();
+    assertThat(worker.has("hostname")).isFalse();
+    JsonNode env = worker.path("environment");
+    assertThat(env.path("FERRY_JOIN").asText()).isEqualTo("coordinator:" + coordinator.path("environment").path("FERRY_CLUSTER_PORT").asText());
+    assertThat(coordinator.path("hostname").asText()).isEqualTo("coordinator");
+    assertThat(env.path("FERRY_CLUSTER_HOST").asText()).isEqualTo("auto");
+    String healthPort = env.path("FERRY_HEALTH_PORT").asText();
+    assertThat(probe(worker)).isEqualTo("$$HOSTNAME:" + healthPort + " GET /ready");
+    assertThat(Routes.worker()).containsEntry("/ready", 503).containsEntry("/health", 200).containsKey("/metrics");
+    assertThat(seconds(worker.path("stop_grace_period").asText())).isGreaterThan(WorkerCommand.STOP_SECONDS);
+  }
+
+  @Test
+  void prometheusScrapesTheCoordinatorAndEveryWorkerReplicaKeepingTheJobLabel() {
+    JsonNode config = Manifests.yaml(PROMETHEUS);
+    assertThat(services.path("prometheus").path("volumes").get(0).asText()).startsWith("./prometheus.yml:");
+    List<String> jobs = new ArrayList<>();
+    for (JsonNode scrape : config.path("scrape_configs")) {
+      jobs.add(scrape.path("job_name").asText());
+      assertThat(scrape.path("honor_labels").asBoolean()).as("Ferry's label job must survive").isTrue();
+      assertThat(scrape.path("metrics_path").asText()).isEqualTo("/metrics");
+    }
+    assertThat(jobs).containsExactly("ferry-coordinator", "ferry-worker");
+    JsonNode coordinatorScrape = config.path("scrape_configs").get(0);
+    assertThat(coordinatorScrape.path("static_configs").get(0).path("targets").get(0).asText())
+        .isEqualTo("coordinator:" + coordinator.path("environment").path("FERRY_HTTP_PORT").asText());
+    JsonNode dns = config.path("scrape_configs").get(1).path("dns_sd_configs").get(0);
+    assertThat(dns.path("names").get(0).asText()).isEqualTo("worker");
+    assertThat(dns.path("port").asText()).isEqualTo(worker.path("environment").path("FERRY_HEALTH_PORT").asText());
+  }
+
+  @Test
+  void grafanaIsProvisionedWithTheDashboardAndThePrometheusItReads() throws Exception {
+    List<String> mounts = new ArrayList<>();
+    services.path("grafana").path("volumes").forEach(v -> mounts.add(v.asText()));
+    assertThat(mounts).containsExactlyInAnyOrder("../grafana/provisioning:/etc/grafana/provisioning:ro",
+        "../grafana/dashboards:/var/lib/grafana/dashboards:ro");
+    JsonNode datasource = Manifests.yaml(GRAFANA.resolve("provisioning/datasources/prometheus.yaml")).path("datasources").get(0);
+    assertThat(datasource.path("url").asText()).isEqualTo("http://prometheus:" + prometheusPort());
+    JsonNode provider = Manifests.yaml(GRAFANA.resolve("provisioning/dashboards/ferry.yaml")).path("providers").get(0);
+    assertThat(provider.path("options").path("path").asText()).isEqualTo("/var/lib/grafana/dashboards");
+    JsonNode dashboard = Manifests.json(Manifests.DASHBOARD);
+    List<String> uids = new ArrayList<>();
+    dashboard.findValues("datasource").forEach(d -> uids.add(d.path("uid").asText()));
+    assertThat(uids).isNotEmpty().containsOnly(datasource.path("uid").asText());
+    assertThat(services.path("grafana").path("environment").path("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH").asText())
+        .isEqualTo("/var/lib/grafana/dashboards/" + Manifests.DASHBOARD.getFileName());
+    assertThat(Files.isDirectory(COMPOSE.getParent().resolve("../grafana/provisioning"))).isTrue();
+  }
+
+  private String prometheusPort() {
+    String port = services.path("prometheus").path("ports").get(0).asText();
+    return port.substring(port.lastIndexOf(':') + 1);
+  }
+
+  /** A health check's address and request line, from its bash /dev/tcp command. */
+  private static String probe(JsonNode service) {
+    StringBuilder command = new StringBuilder();
+    service.path("healthcheck").path("test").forEach(part -> command.append(part.asText()).append(' '));
+    Matcher tcp = Pattern.compile("/dev/tcp/([^/ ]+)/(\\d+)").matcher(command);
+    Matcher request = Pattern.compile("'(GET \\S+) HTTP/1\\.0").matcher(command);
+    assertThat(tcp.find() && request.find()).as(command.toString()).isTrue();
+    assertThat(command.toString()).startsWith("CMD bash -c ").contains("grep -q ' 200 '");
+    return tcp.group(1) + ":" + tcp.group(2) + " " + request.group(1);
+  }
+
+  private static int seconds(String composeDuration) {
+    assertThat(composeDuration).matches("\\d+s");
+    return Integer.parseInt(composeDuration.substring(0, composeDuration.length() - 1));
+  }
+}
