@@ -52,8 +52,9 @@ public final class WorkerCommand implements Callable<Integer> {
   int maxUnits;
 
   @Option(names = "--health-port", defaultValue = "-1", paramLabel = "PORT",
-      description = {"Serve /health, /ready and /metrics (Prometheus) on this port of --cluster-host; 0 picks a free"
-          + " port, negative turns it off (default: off).", "Ready: in a cluster with a coordinator, taking work."})
+      description = {"Serve this worker's health and metrics on this port; 0 picks a free port, negative turns it off"
+          + " (default: off).", "Addresses: http://<cluster-host>:PORT/metrics (Prometheus), /health (alive) and /ready (in a"
+          + " cluster with a coordinator, taking work)."})
   int healthPort;
 
   @Mixin
