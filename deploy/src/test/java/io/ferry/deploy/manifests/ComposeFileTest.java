@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.deploy.cli.CoordinatorCommand;
 import io.ferry.deploy.cli.WorkerCommand;
+import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.spec.SpecReader;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +111,33 @@ class ComposeFileTest {
     assertThat(services.path("grafana").path("environment").path("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH").asText())
         .isEqualTo("/var/lib/grafana/dashboards/" + Manifests.DASHBOARD.getFileName());
     assertThat(Files.isDirectory(COMPOSE.getParent().resolve("../grafana/provisioning"))).isTrue();
+  }
+
+  @Test
+  void theExampleJobIsAValidSpecReachingTheDatabasesWithPasswordsTheProcessesHave() {
+    SpecReader.Result read = SpecReader.read(Manifests.text(COMPOSE.resolveSibling("job.yaml")), true);
+    assertThat(read.problems()).isEmpty();
+    JobSpec spec = read.spec();
+    List<String> urls = new ArrayList<>();
+    spec.source().tenants().forEach(t -> urls.add(t.url()));
+    urls.add(spec.target().url());
+    for (String url : urls) {
+      Matcher address = Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/").matcher(url);
+      assertThat(address.find()).as(url).isTrue();
+      assertThat(services.has(address.group(1))).as(url + " names a service").isTrue();
+      assertThat(services.path(address.group(1)).path("image").asText()).startsWith("postgres:");
+      assertThat(address.group(2)).isEqualTo("5432");
+    }
+    String text = Manifests.text(COMPOSE.resolveSibling("job.yaml"));
+    Matcher reference = Pattern.compile("password: \\$\\{env:(\\w+)}").matcher(text);
+    List<String> names = new ArrayList<>();
+    while (reference.find()) {
+      names.add(reference.group(1));
+      assertThat(worker.path("environment").has(reference.group(1))).as("the workers have " + reference.group(1)).isTrue();
+    }
+    assertThat(names).containsExactly("SOURCE_DB_PASSWORD", "TARGET_DB_PASSWORD");
+    // The coordinator records the job's state in the target database.
+    assertThat(coordinator.path("environment").has("TARGET_DB_PASSWORD")).isTrue();
   }
 
   private String prometheusPort() {
