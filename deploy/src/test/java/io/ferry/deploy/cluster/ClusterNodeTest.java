@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
-import com.hazelcast.core.Hazelcast;
-import com.hazelcast.core.HazelcastInstance;
-import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,32 +48,6 @@ class ClusterNodeTest {
     assertThat(new ClusterOptions("h", 0, List.of(), true, null, "ferry-cluster:5801").kubernetesServicePort()).isEqualTo(5801);
     assertThatThrownBy(() -> new ClusterOptions("h", 0, List.of(), true, null, "ferry-cluster:x"))
         .hasMessageContaining("DNS-NAME:PORT");
-  }
-
-  /**
-   * A worker finds the coordinator through Hazelcast's Kubernetes discovery (DNS lookup mode): the service
-   * name here is {@code localhost}, which resolves to the coordinator's address as a headless Service's
-   * name resolves to its pods'.
-   */
-  @Test
-  void aWorkerJoinsTheCoordinatorThroughTheKubernetesDiscovery() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    HazelcastInstance coordinator = Hazelcast.newHazelcastInstance(ClusterNode.hazelcastConfig(
-        new ClusterOptions("127.0.0.1", port, List.of("127.0.0.1:" + port), false, "k8s-secret")));
-    try {
-      HazelcastInstance worker = Hazelcast.newHazelcastInstance(ClusterNode.hazelcastConfig(
-          new ClusterOptions("127.0.0.1", 0, List.of(), true, "k8s-secret", "localhost:" + port)));
-      try {
-        assertThat(worker.getCluster().getMembers()).hasSize(2);
-        assertThat(ClusterNode.hasDataMember(worker)).isTrue();
-      } finally {
-        worker.shutdown();
-      }
-    } finally {
-      coordinator.shutdown();
-    }
+    // A worker joining through it, for real: DashboardMetricsTest.
   }
 }

@@ -14,6 +14,7 @@ import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.runtime.WorkerEndpoint;
 import io.ferry.worker.runtime.WorkerOptions;
 import io.ferry.worker.runtime.WorkerVerticle;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,14 +37,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every PromQL expression of the Grafana dashboard and the KEDA trigger reads only metrics that exist: the
- * names are checked against real scrapes of a coordinator and a worker (one clustered Vert.x in this JVM,
- * real PostgreSQL) after a job ran, so the per-job, per-table and per-worker series are there.
+ * names are checked against real scrapes of a coordinator and a worker (two cluster members in this JVM, the
+ * worker joined through the Kubernetes discovery as in deploy/k8s; real PostgreSQL) after a job ran, so the
+ * per-job, per-table and per-worker series are there.
  */
 class DashboardMetricsTest {
 
   private static final TestPostgres PG = new TestPostgres();
   private static final List<String> DATABASES = new ArrayList<>();
   private static ClusterNode node;
+  private static ClusterNode workerNode;
   private static Set<String> scraped;
   private static String coordinatorScrape;
 
@@ -58,13 +61,22 @@ class DashboardMetricsTest {
     }
     CoordinatorOptions options = CoordinatorOptions.defaults().withHttpPort(0)
         .withStateDir(Files.createTempDirectory("ferry-dashboard"));
-    node = ClusterNode.start(new ClusterOptions("127.0.0.1", 0, List.of(), false, UUID.randomUUID().toString()),
+    int clusterPort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      clusterPort = free.getLocalPort();
+    }
+    String secret = UUID.randomUUID().toString();
+    node = ClusterNode.start(new ClusterOptions("127.0.0.1", clusterPort, List.of(), false, secret),
         config -> CoordinatorCluster.configure(config, options)).await();
     CoordinatorVerticle coordinator = new CoordinatorVerticle(options, node.hazelcast());
     node.vertx().deployVerticle(coordinator).await();
-    WorkerVerticle worker = new WorkerVerticle(new WorkerOptions(node.nodeId(), 2, 500, 200));
-    node.vertx().deployVerticle(worker).await();
-    WorkerEndpoint endpoint = WorkerEndpoint.start(node.vertx(), "127.0.0.1", 0).await();
+    // The worker is a member of its own, as in a pod: it finds the coordinator through Hazelcast's Kubernetes
+    // discovery, the Service name being localhost (which resolves to the coordinator's address).
+    workerNode = ClusterNode.start(new ClusterOptions("127.0.0.1", 0, List.of(), true, secret, "localhost:" + clusterPort),
+        config -> { }).await();
+    WorkerVerticle worker = new WorkerVerticle(new WorkerOptions(workerNode.nodeId(), 2, 500, 200));
+    workerNode.vertx().deployVerticle(worker).await();
+    WorkerEndpoint endpoint = WorkerEndpoint.start(workerNode.vertx(), "127.0.0.1", 0).await();
     endpoint.serve(worker);
 
     ApiClient api = new ApiClient("http://127.0.0.1:" + coordinator.actualHttpPort(), null);
@@ -92,6 +104,9 @@ class DashboardMetricsTest {
 
   @AfterAll
   static void stop() throws Exception {
+    if (workerNode != null) {
+      workerNode.close().await();
+    }
     if (node != null) {
       node.close().await();
     }
