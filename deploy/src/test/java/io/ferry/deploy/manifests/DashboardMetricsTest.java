@@ -59,8 +59,9 @@ class DashboardMetricsTest {
       st.execute("INSERT INTO nums SELECT i, 'value ' || i FROM generate_series(1, 2000) i");
       st.execute("ANALYZE nums");
     }
-    CoordinatorOptions options = CoordinatorOptions.defaults().withHttpPort(0)
-        .withStateDir(Files.createTempDirectory("ferry-dashboard"));
+    CoordinatorOptions defaults = CoordinatorOptions.defaults();
+    CoordinatorOptions options = new CoordinatorOptions("127.0.0.1", 0, Files.createTempDirectory("ferry-dashboard"),
+        defaults.leaseTimeoutMillis(), defaults.retry(), null, defaults.chunkRows());
     int clusterPort;
     try (ServerSocket free = new ServerSocket(0)) {
       clusterPort = free.getLocalPort();

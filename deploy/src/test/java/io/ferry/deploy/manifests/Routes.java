@@ -34,7 +34,16 @@ final class Routes {
    * What a worker's health port answers on each probe path before a worker verticle joined: a real
    * {@link WorkerEndpoint} asked over HTTP (a path it does not serve answers 404).
    */
-  static Map<String, Integer> worker() throws Exception {
+  static synchronized Map<String, Integer> worker() throws Exception {
+    if (workerAnswers == null) {
+      workerAnswers = ask();
+    }
+    return workerAnswers;
+  }
+
+  private static Map<String, Integer> workerAnswers;
+
+  private static Map<String, Integer> ask() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
       WorkerEndpoint endpoint = WorkerEndpoint.start(vertx, "127.0.0.1", 0).await();
