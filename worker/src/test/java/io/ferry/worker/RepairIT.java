@@ -144,6 +144,68 @@ class RepairIT {
     job.assertTargetEqualsSources();
   }
 
+  /**
+   * A target table the user partitioned by the tenant column (LIST, one partition per tenant), filled by a
+   * preserve_schema job through its parent: one tenant's partition truncated after the copy is found range by
+   * range as missing rows of that tenant (more than a unit lists: each range is repaired whole), repaired
+   * through the parent, and clean again; the other tenant's partition is never touched.
+   */
+  @Test
+  void aTruncatedPartitionOfATargetPartitionedByTenantIsFoundAndRepaired() throws Exception {
+    String target = DBS.create("rp_part");
+    try (Connection t = DBS.open(target); Statement st = t.createStatement()) {
+      st.execute("CREATE TABLE orders (tenant_id text NOT NULL, id bigint NOT NULL, customer text NOT NULL,"
+          + " amount numeric(12,2), placed timestamptz, note text, PRIMARY KEY (tenant_id, id)) PARTITION BY LIST (tenant_id)");
+      st.execute("CREATE TABLE orders_t1 PARTITION OF orders FOR VALUES IN ('t1')");
+      st.execute("CREATE TABLE orders_t2 PARTITION OF orders FOR VALUES IN ('t2')");
+    }
+    List<TenantSpec> tenants = new ArrayList<>();
+    for (int i = 0; i < TENANTS.size(); i++) {
+      tenants.add(new TenantSpec(TENANTS.get(i), SOURCES.get(i), DBS.user(), DBS.password()));
+    }
+    JobSpec spec = new JobSpec("repair-partition", new SourceSpec("postgresql", tenants),
+        new TargetSpec("postgresql", target, DBS.user(), DBS.password(), null, "tenant_id"),
+        new TableSelection(List.of("public.orders"), List.of()), Mode.PRESERVE_SCHEMA, null);
+    LocalJob job = new LocalJob(DBS, spec, "repair-partition-");
+    assertThat(job.reply.problems()).isEmpty();
+    job.runAll(5_000);
+    job.assertTargetEqualsSources();
+    try (Connection t = DBS.open(target); Statement st = t.createStatement()) {
+      assertThat(count(st, "SELECT count(*) FROM ONLY orders_t1")).as("rows routed to the tenant's partition").isEqualTo(ORDERS);
+      st.execute("TRUNCATE orders_t1");
+      st.execute("UPDATE orders_t2 SET customer = 'someone else' WHERE id = 4321");
+    }
+
+    TablePlan orders = plan(job, "t1", "public.orders");
+    List<KeyRange> ranges = Units.ranges(orders.split().quantiles(), 2);
+    long missing = 0;
+    for (KeyRange range : ranges) {
+      VerifyFindings found = verified(job, orders, range);
+      assertThat(found.targetRows()).isZero();
+      assertThat(found.differenceCount()).isEqualTo(found.sourceRows());
+      assertThat(found.differences()).hasSize(VerifyFindings.MAX_LISTED).allMatch(d -> d.kind() == Kind.MISSING);
+      missing += found.differenceCount();
+      UnitOutcome repaired = job.run(repair(job, orders, range, found, 1));
+      assertThat(repaired.ok()).as(repaired.error()).isTrue();
+      assertThat(repaired.rows()).isEqualTo(found.sourceRows());
+      assertThat(verified(job, orders, range).clean()).as("t1 orders " + range + " after its repair").isTrue();
+    }
+    assertThat(missing).isEqualTo(ORDERS);
+
+    TablePlan t2orders = plan(job, "t2", "public.orders");
+    VerifyFindings t2 = verified(job, t2orders, KeyRange.ALL);
+    assertThat(t2.differences()).containsExactly(new Difference(Kind.DIFFERENT, List.of("4321"), List.of("customer")));
+    UnitOutcome repairedT2 = job.run(repair(job, t2orders, KeyRange.ALL, t2, 1));
+    assertThat(repairedT2.ok()).as(repairedT2.error()).isTrue();
+    assertThat(repairedT2.rows()).isEqualTo(1);
+    assertThat(verified(job, t2orders, KeyRange.ALL).clean()).isTrue();
+    job.assertTargetEqualsSources();
+    try (Connection t = DBS.open(target); Statement st = t.createStatement()) {
+      assertThat(count(st, "SELECT count(*) FROM ONLY orders_t1")).isEqualTo(ORDERS);
+      assertThat(count(st, "SELECT count(*) FROM ONLY orders_t2")).isEqualTo(ORDERS);
+    }
+  }
+
   @Test
   void aRepairWithAStaleLeaseEpochIsRefusedAndChangesNothing() throws Exception {
     LocalJob job = copied("repair-stale");
@@ -243,6 +305,13 @@ class RepairIT {
          ResultSet rs = st.executeQuery("SELECT note FROM orders WHERE tenant_id = '" + tenant + "' AND id = " + id)) {
       rs.next();
       return rs.getString(1);
+    }
+  }
+
+  private static long count(Statement st, String sql) throws Exception {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

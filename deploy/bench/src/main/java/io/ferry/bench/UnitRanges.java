@@ -15,10 +15,16 @@ final class UnitRanges {
   private UnitRanges() {
   }
 
-  /** The ranges of the job's units of one kind ({@code copy}, {@code verify}). */
+  /**
+   * The ranges of the job's units of one kind ({@code copy}, {@code verify}) over a table: the job's own checks
+   * ({@code verify:*}) read no range of a table.
+   */
   static List<long[]> of(ApiClient api, String jobId, String kind) throws Exception {
     List<long[]> ranges = new ArrayList<>();
     for (JsonNode unit : api.get("/api/v1/jobs/" + jobId + "/units?kind=" + kind).body().path("units")) {
+      if (!unit.hasNonNull("table")) {
+        continue;
+      }
       JsonNode range = unit.path("range");
       ranges.add(new long[] {
           range.path("lower").isArray() ? range.path("lower").get(0).asLong() : Long.MIN_VALUE,

@@ -1,16 +1,12 @@
 package io.ferry.deploy.cli;
 
+import io.ferry.deploy.cluster.ClusterHost;
 import io.ferry.deploy.cluster.ClusterOptions;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Cluster flags shared by {@code ferry coordinator} and {@code ferry worker}. */
 public final class ClusterMixin {
-
-  /** The {@code --cluster-host} that stands for the address this machine's host name resolves to. */
-  static final String AUTO_HOST = "auto";
 
   @Option(names = "--cluster-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
       description = {"Address this member binds and advertises to the cluster (env FERRY_CLUSTER_HOST); 'auto': the"
@@ -34,19 +30,7 @@ public final class ClusterMixin {
 
   /** The cluster address, {@code auto} resolved. */
   String host() {
-    if (!AUTO_HOST.equals(host)) {
-      return host;
-    }
-    try {
-      InetAddress local = InetAddress.getLocalHost();
-      if (local.isLoopbackAddress()) {
-        throw new IllegalArgumentException("--cluster-host auto: this machine's host name resolves to " + local.getHostAddress()
-            + ", a loopback address other machines cannot reach; give the address instead");
-      }
-      return local.getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--cluster-host auto: this machine's host name does not resolve: " + e.getMessage());
-    }
+    return ClusterHost.resolve(host);
   }
 
   public ClusterOptions options(int port, boolean lite) {

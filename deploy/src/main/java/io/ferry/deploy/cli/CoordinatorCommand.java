@@ -29,11 +29,14 @@ public final class CoordinatorCommand implements Callable<Integer> {
   /** How long a stop (SIGTERM) may take to leave the cluster; a supervisor's grace must exceed it. */
   public static final int STOP_SECONDS = 20;
 
+  /** Also where {@link io.ferry.deploy.HealthProbe} looks when FERRY_HTTP_PORT is not set. */
+  public static final String DEFAULT_HTTP_PORT = "8080";
+
   @Option(names = "--http-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
       description = {"Address of the HTTP API; 0.0.0.0 serves other machines and needs --api-token.", "Default: ${DEFAULT-VALUE}."})
   String httpHost;
 
-  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+  @Option(names = "--http-port", defaultValue = DEFAULT_HTTP_PORT, paramLabel = "PORT",
       description = "Port of the HTTP API and dashboard (default: ${DEFAULT-VALUE}).")
   int httpPort;
 

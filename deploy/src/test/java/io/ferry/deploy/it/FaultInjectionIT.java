@@ -47,7 +47,8 @@ import org.junit.jupiter.api.TestInstance;
  * target equals the sources row for row per tenant, every unit's checkpoint is done and the copy
  * checkpoints add up to the source counts, and the job's rows counter equals the source rows. These jobs
  * skip verification ({@code verify: none}); one more scenario kills a worker mid-verify of a target
- * changed on purpose, and the job must fail naming exactly those changes.
+ * changed on purpose, and the job must fail naming exactly those changes, then another mid-repair of them,
+ * and the job must end verified clean with the target equal to the sources.
  *
  * <p>When a fault strikes is drawn from a seeded {@link Random}: the seed is printed, and
  * {@code -Dferry.faults.seed=N} replays a run. Each fault scenario runs {@link #TIMINGS} times; every run
@@ -150,60 +151,103 @@ class FaultInjectionIT {
   }
 
   /**
-   * The verify phase survives a worker's death: the job copied, its target changed in two known ways (a
-   * column of one row, another row deleted), then verified again under a rate limit that keeps its verify
-   * units running; the worker holding most of them is killed -9, its units are leased again and run by
-   * the others, and the job fails its verification naming exactly the two planted keys, no more, no fewer.
+   * The verify phase and a repair survive a worker's death: the job copied, its target changed in known ways
+   * (a column of one row, another row deleted, and a fiftieth of one tenant's dense items deleted: more keys per
+   * range than a verify unit lists), then verified again under a rate limit that keeps its verify units
+   * running; the worker holding most of them is killed -9, its units are leased again and run by the others,
+   * and the job fails its verification naming exactly the planted keys, no more, no fewer. Then a repair, under
+   * the same rate (each range repaired whole writes its 10,000 rows against it): the worker holding most repair
+   * units is killed -9 mid-repair, their transactions roll back, they run again under newer leases elsewhere,
+   * and the job ends verified clean with the target equal to the sources row for row.
    */
   @Test
-  void aWorkerKilledMidVerifyLeavesTheVerdictExactlyThePlantedDifferences() throws Exception {
-    // Limited from the start: each verify unit's source rows count against the rate, so ~340,000 rows take
-    // ~10 s, long enough to be caught. (A limit set by PATCH once verifying would reach the workers only
-    // after they trusted the job's last "unlimited" answer for a second, while the first units ran free.)
+  void aWorkerKilledMidVerifyOrMidRepairLeavesTheVerdictAndTheRepairExact() throws Exception {
+    // Limited from the start and throughout: each verify unit's source rows and each repair unit's rows written
+    // count against the rate, so that both phases run long enough to be caught. (A limit set by PATCH later
+    // would reach the workers only after they trusted the job's last answer for a second, while the first
+    // units ran free.)
     Run run = new Run(pg, "kill_verify", Map.of("limits", Map.of("rowsPerSecond", VERIFY_ROWS_PER_SECOND)));
     run.succeeds();
+    long deleted;
     try (Connection t = pg.connect(run.target); Statement st = t.createStatement()) {
       st.execute("UPDATE merged.items SET name = 'changed' WHERE tenant_id = 'b' AND id = 4242");
       st.execute("DELETE FROM merged.\"OrderLines\" WHERE tenant_id = 'c' AND \"Id\" = 777");
+      deleted = st.executeUpdate("DELETE FROM merged.items WHERE tenant_id = 'a' AND id <= 90000 AND id % 50 = 0");
     }
     ApiClient.Response verify = jobs.control(run.job, "verify");
     assertThat(verify.status()).as(verify.text()).isEqualTo(200);
 
-    JobProbe.Victim victim = jobs.victim(run.job, workers, "verify");
-    assertThat(jobs.job(run.job).path("state").asText()).isEqualTo("verifying");
-    cluster.kill(victim.process());
-    long killedAt = System.nanoTime();
-    Thread.sleep(300); // a result the victim sent just before the kill still lands
-    // The units still leased to the dead worker, with their epochs (any it claimed since it was picked too).
-    Map<String, Long> unfinished = new HashMap<>();
-    jobs.units(run.job, "leased").stream().filter(u -> victim.workerId().equals(u.path("workerId").asText()))
-        .forEach(u -> unfinished.put(u.path("id").asText(), u.path("epoch").asLong()));
-    note("worker %s (pid %d) killed holding verify units %s, %s of them unfinished", victim.workerId(),
-        victim.process().pid(), victim.epochs().keySet(), unfinished.keySet());
-    assertThat(unfinished).as("verify units the killed worker was running").isNotEmpty();
-    Poll.untilTrue("the killed worker's verify units are back in the queue", Duration.ofSeconds(10),
-        () -> jobs.leasedBy(run.job, victim.workerId()).isEmpty());
-    note("its verify units were back in %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
-    limit(run.job, "{\"limits\": {\"rowsPerSecond\": null}}");
-
+    Killed midVerify = killMidUnits(run, "verify");
     JsonNode failed = run.ends();
     assertThat(failed.path("state").asText()).as(failed.toString()).isEqualTo("failed");
-    assertThat(failed.path("error").asText()).isEqualTo("verification found 2 differing keys in 2 tables (see the job's report)");
-    Map<String, JsonNode> verifyUnits = new HashMap<>();
-    jobs.units(run.job, "done").forEach(u -> verifyUnits.put(u.path("id").asText(), u));
-    for (String unitId : unfinished.keySet()) {
-      JsonNode unit = verifyUnits.get(unitId);
-      assertThat(unit).as("%s done", unitId).isNotNull();
-      assertThat(unit.path("epoch").asLong()).as("%s ran again under a newer lease", unitId).isGreaterThan(unfinished.get(unitId));
-      assertThat(unit.path("workerId").asText()).as("%s ran again on another worker", unitId).isNotEqualTo(victim.workerId());
-    }
+    assertThat(failed.path("error").asText())
+        .isEqualTo("verification found " + (deleted + 2) + " differing keys in 3 tables (see the job's report)");
+    assertRanAgainElsewhere(run, midVerify);
     JsonNode report = api.get("/api/v1/jobs/" + run.job + "/report").body();
     assertThat(report.path("verdict").asText()).as(report.toString()).isEqualTo("differences");
     assertThat(report.path("totals").path("rangesVerified").asLong()).as("every range compared")
         .isEqualTo(report.path("totals").path("ranges").asLong()).isPositive();
-    assertThat(report.path("totals").path("differingKeys").asLong()).isEqualTo(2);
-    assertThat(JobProbe.differences(report)).containsExactlyInAnyOrder(
+    assertThat(report.path("totals").path("differingKeys").asLong()).isEqualTo(deleted + 2);
+    List<String> listed = JobProbe.differences(report);
+    assertThat(listed).filteredOn(d -> !d.startsWith("a merged.items ")).containsExactlyInAnyOrder(
         "b merged.items different [4242] [name]", "c merged.OrderLines missing [777] []");
+    assertThat(listed).filteredOn(d -> d.startsWith("a merged.items ")).isNotEmpty()
+        .allSatisfy(d -> assertThat(d).matches("a merged\\.items missing \\[\\d*[05]0\\] \\[\\]"));
+
+    ApiClient.Response repair = jobs.control(run.job, "repair");
+    assertThat(repair.status()).as(repair.text()).isEqualTo(202);
+    List<String> recopies = new ArrayList<>();
+    repair.body().path("repairs").forEach(r -> recopies.add(r.path("recopies").asText()));
+    assertThat(recopies).as(repair.text()).contains("range", "keys");
+    Killed midRepair = killMidUnits(run, "repair");
+    JsonNode repaired = run.ends();
+    assertThat(repaired.path("state").asText()).as(repaired.toString()).isEqualTo("succeeded");
+    assertRanAgainElsewhere(run, midRepair);
+    JsonNode clean = api.get("/api/v1/jobs/" + run.job + "/report").body();
+    assertThat(clean.path("verdict").asText()).as(clean.toString()).isEqualTo("clean");
+    TargetChecks checks = new TargetChecks(pg, tenants, pg, run.target, "merged", "tenant_id");
+    checks.assertTargetEqualsSources(Fixture.TABLES);
+    checks.assertEveryUnitCommittedOnce(run.job, Fixture.TABLES);
+  }
+
+  /** A worker killed -9, and the units it left unfinished with the epochs it held them under. */
+  record Killed(String workerId, Map<String, Long> unfinished) {
+  }
+
+  /**
+   * Kills -9 the worker holding the most units of {@code kind} of the run's job and waits until they are back in
+   * the queue; there must be some it left unfinished.
+   */
+  Killed killMidUnits(Run run, String kind) throws Exception {
+    JobProbe.Victim victim = jobs.victim(run.job, workers, kind);
+    cluster.kill(victim.process());
+    long killedAt = System.nanoTime();
+    Thread.sleep(300); // a result the victim sent just before the kill still lands
+    // The victim's units not done, with the epochs it held them under: still leased to it, or already back in
+    // the queue (the coordinator may see a killed worker leave within that wait), and any it claimed since.
+    Map<String, Long> unfinished = new HashMap<>(victim.epochs());
+    jobs.units(run.job, "leased").stream().filter(u -> victim.workerId().equals(u.path("workerId").asText()))
+        .forEach(u -> unfinished.put(u.path("id").asText(), u.path("epoch").asLong()));
+    jobs.units(run.job, "done").forEach(u -> unfinished.remove(u.path("id").asText()));
+    note("worker %s (pid %d) killed holding %s units %s, %s of them unfinished", victim.workerId(), victim.process().pid(),
+        kind, victim.epochs().keySet(), unfinished.keySet());
+    assertThat(unfinished).as("%s units the killed worker was running", kind).isNotEmpty();
+    Poll.untilTrue("the killed worker's " + kind + " units are back in the queue", Duration.ofSeconds(10),
+        () -> jobs.leasedBy(run.job, victim.workerId()).isEmpty());
+    note("its %s units were back in %d ms", kind, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+    return new Killed(victim.workerId(), unfinished);
+  }
+
+  /** Each unit a killed worker left unfinished is done, under a newer lease, by another worker. */
+  void assertRanAgainElsewhere(Run run, Killed killed) throws Exception {
+    Map<String, JsonNode> done = new HashMap<>();
+    jobs.units(run.job, "done").forEach(u -> done.put(u.path("id").asText(), u));
+    killed.unfinished().forEach((unitId, epoch) -> {
+      JsonNode unit = done.get(unitId);
+      assertThat(unit).as("%s done", unitId).isNotNull();
+      assertThat(unit.path("epoch").asLong()).as("%s ran again under a newer lease", unitId).isGreaterThan(epoch);
+      assertThat(unit.path("workerId").asText()).as("%s ran again on another worker", unitId).isNotEqualTo(killed.workerId());
+    });
   }
 
   @RepeatedTest(value = TIMINGS, name = "{displayName}, timing {currentRepetition} of {totalRepetitions}")

@@ -7,11 +7,15 @@ import static io.ferry.deploy.manifests.Manifests.defaultOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.deploy.HealthProbe;
 import io.ferry.deploy.cli.CoordinatorCommand;
 import io.ferry.deploy.cli.WorkerCommand;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.SpecReader;
+import java.net.URI;
 import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -55,7 +59,7 @@ class ComposeFileTest {
     assertThat(env.path("FERRY_API_TOKEN").asText()).startsWith("${FERRY_API_TOKEN:?");
     assertThat(env.path("FERRY_CLUSTER_SECRET").asText()).startsWith("${FERRY_CLUSTER_SECRET:?");
     assertThat(worker.path("environment").path("FERRY_CLUSTER_SECRET").asText()).startsWith("${FERRY_CLUSTER_SECRET:?");
-    assertThat(probe(coordinator)).isEqualTo("127.0.0.1:" + httpPort + " GET /ready");
+    assertThat(probe(coordinator)).isEqualTo(URI.create("http://127.0.0.1:" + httpPort + "/ready"));
     assertThat(Routes.coordinator()).contains("/ready", "/health", "/metrics");
     assertThat(seconds(coordinator.path("stop_grace_period").asText())).isGreaterThan(CoordinatorCommand.STOP_SECONDS);
   }
@@ -70,7 +74,7 @@ class ComposeFileTest {
     assertThat(coordinator.path("hostname").asText()).isEqualTo("coordinator");
     assertThat(env.path("FERRY_CLUSTER_HOST").asText()).isEqualTo("auto");
     String healthPort = env.path("FERRY_HEALTH_PORT").asText();
-    assertThat(probe(worker)).isEqualTo("$$HOSTNAME:" + healthPort + " GET /ready");
+    assertThat(probe(worker)).isEqualTo(URI.create("http://10.9.8.7:" + healthPort + "/ready"));
     assertThat(Routes.worker()).containsEntry("/ready", 503).containsEntry("/health", 200).containsKey("/metrics");
     assertThat(seconds(worker.path("stop_grace_period").asText())).isGreaterThan(WorkerCommand.STOP_SECONDS);
   }
@@ -145,15 +149,19 @@ class ComposeFileTest {
     return port.substring(port.lastIndexOf(':') + 1);
   }
 
-  /** A health check's address and request line, from its bash /dev/tcp command. */
-  private static String probe(JsonNode service) {
-    StringBuilder command = new StringBuilder();
-    service.path("healthcheck").path("test").forEach(part -> command.append(part.asText()).append(' '));
-    Matcher tcp = Pattern.compile("/dev/tcp/([^/ ]+)/(\\d+)").matcher(command);
-    Matcher request = Pattern.compile("'(GET \\S+) HTTP/1\\.0").matcher(command);
-    assertThat(tcp.find() && request.find()).as(command.toString()).isTrue();
-    assertThat(command.toString()).startsWith("CMD bash -c ").contains("grep -q ' 200 '");
-    return tcp.group(1) + ":" + tcp.group(2) + " " + request.group(1);
+  /**
+   * Where a service's health check asks: its command is the image's {@link HealthProbe}, given the service's
+   * environment (its {@code auto} cluster host standing for the container's address 10.9.8.7).
+   */
+  private static URI probe(JsonNode service) {
+    List<String> command = new ArrayList<>();
+    service.path("healthcheck").path("test").forEach(part -> command.add(part.asText()));
+    assertThat(command).startsWith("CMD", "/opt/java/bin/java").contains("-cp", "/app/classes", HealthProbe.class.getName());
+    assertThat(Manifests.DEPLOY.resolve("target/classes/" + HealthProbe.class.getName().replace('.', '/') + ".class")).exists();
+    Map<String, String> env = new HashMap<>();
+    service.path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+    env.replaceAll((name, value) -> name.equals("FERRY_CLUSTER_HOST") && value.equals("auto") ? "10.9.8.7" : value);
+    return HealthProbe.target(env, command.getLast());
   }
 
   private static int seconds(String composeDuration) {

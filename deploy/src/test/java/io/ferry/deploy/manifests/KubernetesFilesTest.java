@@ -76,10 +76,12 @@ class KubernetesFilesTest {
       assertThat(Manifests.unknownFerryNames(role, environment(container).keySet())).as(role).isEmpty();
       assertThat(environment(container).get("FERRY_CLUSTER_HOST")).contains("status.podIP");
     }
-    assertThat(Manifests.text(Manifests.DEPLOY.resolve("pom.xml")))
-        .as("the image the Jib build names, where it names one")
-        .satisfiesAnyOf(pom -> assertThat(pom).doesNotContain("jib-maven-plugin"),
-            pom -> assertThat(pom).containsPattern("<image>" + Manifests.IMAGE.replaceFirst(":.*", "") + "(:[^<]*)?</image>"));
+    // The image and tag the Jib build writes into deploy/target/jib-image.tar.
+    Matcher to = Pattern.compile("<to>\\s*<image>([^:<]+):[^<]*</image>\\s*<tags>(.*?)</tags>", Pattern.DOTALL)
+        .matcher(Manifests.text(Manifests.DEPLOY.resolve("pom.xml")));
+    assertThat(to.find()).as("deploy/pom.xml's Jib <to>").isTrue();
+    assertThat(to.group(1) + ":latest").isEqualTo(Manifests.IMAGE);
+    assertThat(to.group(2)).contains("<tag>latest</tag>");
   }
 
   @Test

@@ -30,10 +30,7 @@ final class Manifests {
   static final Path GRAFANA = DEPLOY.resolve("grafana");
   static final Path DASHBOARD = GRAFANA.resolve("dashboards/ferry.json");
 
-  /**
-   * The image every manifest runs: the one deploy's Jib build names (its {@code <to><image>}, checked by
-   * {@code KubernetesFilesTest} once the build declares one), as {@code latest}.
-   */
+  /** The image every manifest runs: the one deploy's Jib build names, tagged latest (KubernetesFilesTest checks). */
   static final String IMAGE = "ferry:latest";
 
   private static final YAMLMapper YAML = new YAMLMapper();
