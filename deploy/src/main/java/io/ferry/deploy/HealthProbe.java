@@ -1,14 +1,16 @@
 package io.ferry.deploy;
 
 import io.ferry.deploy.cli.CoordinatorCommand;
+import io.ferry.deploy.cluster.ClusterHost;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.util.Map;
 
 /**
  * The container health check command for an orchestrator that runs a command rather than an HTTP GET
  * (Docker and Compose {@code healthcheck}; the image has no shell and no curl): GETs a probe of the
- * coordinator on this machine and exits 0 on 200, else 1. A class of its own, needing nothing but
+ * coordinator or worker of this container ({@link #target}) and exits 0 on 200, else 1. A class of its own, needing nothing but
  * {@code java.base}, so that each check starts a small JVM:
  * {@code java -cp /app/classes io.ferry.deploy.HealthProbe [/ready|/health]}.
  */
@@ -18,9 +20,21 @@ public final class HealthProbe {
   }
 
   public static void main(String[] args) {
-    String path = args.length > 0 ? args[0] : "/ready";
-    String port = System.getenv().getOrDefault("FERRY_HTTP_PORT", CoordinatorCommand.DEFAULT_HTTP_PORT);
-    System.exit(check(URI.create("http://127.0.0.1:" + port + path)) ? 0 : 1);
+    System.exit(check(target(System.getenv(), args.length > 0 ? args[0] : "/ready")) ? 0 : 1);
+  }
+
+  /**
+   * Where the probe asks, from the container's environment: a worker's health port where it has one
+   * ({@code FERRY_HEALTH_PORT}, on its cluster host, as the worker binds it), else the coordinator's HTTP port
+   * on loopback.
+   */
+  public static URI target(Map<String, String> env, String path) {
+    String healthPort = env.get("FERRY_HEALTH_PORT");
+    if (healthPort != null && !healthPort.isBlank()) {
+      String host = ClusterHost.resolve(env.getOrDefault("FERRY_CLUSTER_HOST", "127.0.0.1"));
+      return URI.create("http://" + host + ":" + healthPort + path);
+    }
+    return URI.create("http://127.0.0.1:" + env.getOrDefault("FERRY_HTTP_PORT", CoordinatorCommand.DEFAULT_HTTP_PORT) + path);
   }
 
   /** Whether {@code uri} answers 200 within 5 seconds; says what it got on standard output either way. */

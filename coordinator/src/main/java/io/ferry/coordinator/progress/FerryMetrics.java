@@ -83,21 +83,31 @@ public final class FerryMetrics implements ProgressListener, AutoCloseable {
 
   @Override
   public void rejected(WorkUnit unit, long rowsDelta) {
-    Counter.builder("ferry.rows.rejected").description("rows the target rejected, recorded in ferry.rejects")
-        .tag("job", unit.jobId()).tag("table", Objects.requireNonNullElse(unit.slice().table(), "*")).register(registry)
-        .increment(rowsDelta);
+    rejectedRows(unit.jobId(), Objects.requireNonNullElse(unit.slice().table(), "*")).increment(rowsDelta);
   }
 
   @Override
   public void retried(WorkUnit unit) {
-    Counter.builder("ferry.unit.retries").description("failed unit attempts put back in the queue")
-        .tag("job", unit.jobId()).register(registry).increment();
+    retries(unit.jobId()).increment();
   }
 
   @Override
   public void failed(WorkUnit unit) {
-    Counter.builder("ferry.unit.errors").description("units failed for good")
-        .tag("job", unit.jobId()).register(registry).increment();
+    errors(unit.jobId()).increment();
+  }
+
+  private Counter rejectedRows(String jobId, String table) {
+    return Counter.builder("ferry.rows.rejected").description("rows the target rejected, recorded in ferry.rejects")
+        .tag("job", jobId).tag("table", table).register(registry);
+  }
+
+  private Counter retries(String jobId) {
+    return Counter.builder("ferry.unit.retries").description("failed unit attempts put back in the queue")
+        .tag("job", jobId).register(registry);
+  }
+
+  private Counter errors(String jobId) {
+    return Counter.builder("ferry.unit.errors").description("units failed for good").tag("job", jobId).register(registry);
   }
 
   /** Registers the per-state unit gauges of a job (once). The gauges read the board when scraped. */
@@ -120,8 +130,15 @@ public final class FerryMetrics implements ProgressListener, AutoCloseable {
         .description("rows committed per second now (over 5 s, longer when reports are sparse)").tag("job", jobId).register(registry);
     Gauge.builder("ferry.throughput.bytes.per.second", () -> throughput.rate(jobId, System.currentTimeMillis()).bytesPerSecond())
         .description("bytes committed per second now (over 5 s, longer when reports are sparse)").tag("job", jobId).register(registry);
+    // The event counters exist at 0 from the job's start: a rate over them, and a dashboard panel, then
+    // reads 0 rather than no data until the first retry, failure or rejected row.
+    retries(jobId);
+    errors(jobId);
     board.units(jobId).stream().filter(u -> u.kind() == UnitKind.COPY).map(u -> u.slice().table()).filter(Objects::nonNull)
-        .distinct().forEach(table -> copied(jobId, table));
+        .distinct().forEach(table -> {
+          copied(jobId, table);
+          rejectedRows(jobId, table);
+        });
     FunctionCounter.builder("ferry.rate.limit.wait.seconds", permits, p -> p.waitedSeconds(jobId))
         .description("time the job's writers were held back by its rate limits").tag("job", jobId).register(registry);
   }

@@ -64,4 +64,12 @@ class FerryMetricsTest {
         "process_cpu_usage ", "system_cpu_count ", "process_uptime_seconds ", "process_start_time_seconds ",
         "process_files_open_files ");
   }
+
+  @Test
+  void aJobsEventCountersExistAtZeroFromItsStart() {
+    job("j3", JobState.RUNNING);
+
+    assertThat(metrics.scrape()).contains("ferry_unit_retries_total{job=\"j3\"} 0.0", "ferry_unit_errors_total{job=\"j3\"} 0.0",
+        "ferry_rows_rejected_total{job=\"j3\",table=\"public.t\"} 0.0");
+  }
 }

@@ -1,5 +1,6 @@
 package io.ferry.deploy.cli;
 
+import io.ferry.deploy.cluster.ClusterHost;
 import io.ferry.deploy.cluster.ClusterOptions;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -9,8 +10,8 @@ public final class ClusterMixin {
 
   @Option(names = "--cluster-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
       description = {"Address this member's cluster and event bus ports bind, and that it advertises unless"
-          + " --cluster-public-host is set (env FERRY_CLUSTER_HOST). 0.0.0.0 binds every interface.",
-          "Default: ${DEFAULT-VALUE}."})
+          + " --cluster-public-host is set (env FERRY_CLUSTER_HOST). 0.0.0.0 binds every interface; 'auto': the"
+          + " address the host name resolves to (a container's or pod's own).", "Default: ${DEFAULT-VALUE}."})
   String host;
 
   @Option(names = "--cluster-public-host", paramLabel = "HOST",
@@ -28,14 +29,28 @@ public final class ClusterMixin {
           "Default: ${DEFAULT-VALUE}."})
   List<String> join;
 
+  @Option(names = "--kubernetes-service", paramLabel = "DNS-NAME[:PORT]",
+      description = "Join through Kubernetes discovery instead of --join: a headless Service selecting every Ferry pod,"
+          + " and their cluster port (default 5701) (env FERRY_KUBERNETES_SERVICE).")
+  String kubernetesService;
+
   @Option(names = "--cluster-secret", paramLabel = "SECRET", arity = "1",
       description = "Shared by every member of one cluster: a process with another secret, or none, forms a cluster"
           + " of its own instead of joining (env FERRY_CLUSTER_SECRET, preferred: a flag shows in the process list).")
   String secret;
 
-  /** @throws IllegalArgumentException when the flags cannot work together (a wildcard address advertised, a bad port) */
+  /** The cluster address, {@code auto} resolved. */
+  String host() {
+    return ClusterHost.resolve(host);
+  }
+
+  /**
+   * @throws IllegalArgumentException when the flags cannot work together (a wildcard address advertised, a bad
+   *                                  port, a malformed Kubernetes Service)
+   */
   public ClusterOptions options(int port, boolean lite) {
-    return new ClusterOptions(host, publicHost, port, eventBusPort, join, lite,
-        secret == null || secret.isBlank() ? null : secret);
+    return new ClusterOptions(host(), publicHost, port, eventBusPort, join, lite,
+        secret == null || secret.isBlank() ? null : secret,
+        kubernetesService == null || kubernetesService.isBlank() ? null : kubernetesService);
   }
 }

@@ -7,7 +7,6 @@ import io.ferry.coordinator.schedule.RetryPolicy;
 import io.ferry.deploy.cluster.ClusterNode;
 import io.ferry.deploy.cluster.ClusterOptions;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -26,6 +25,9 @@ import picocli.CommandLine.Spec;
 public final class CoordinatorCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorCommand.class);
+
+  /** How long a stop (SIGTERM) may take to leave the cluster; a supervisor's grace must exceed it. */
+  public static final int STOP_SECONDS = 20;
 
   /** Also where {@link io.ferry.deploy.HealthProbe} looks when FERRY_HTTP_PORT is not set. */
   public static final String DEFAULT_HTTP_PORT = "8080";
@@ -107,7 +109,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Coordinator stopping");
-      boolean closed = node.close().toCompletionStage().toCompletableFuture().orTimeout(Duration.ofSeconds(20).toSeconds(),
+      boolean closed = node.close().toCompletionStage().toCompletableFuture().orTimeout(STOP_SECONDS,
           java.util.concurrent.TimeUnit.SECONDS).handle((v, e) -> e == null).join();
       stopped.countDown();
       if (closed) {

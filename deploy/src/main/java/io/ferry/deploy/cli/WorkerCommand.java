@@ -3,10 +3,13 @@ package io.ferry.deploy.cli;
 import io.ferry.deploy.cluster.ClusterNode;
 import io.ferry.deploy.cluster.ClusterOptions;
 import io.ferry.deploy.cluster.NoCoordinatorException;
+import io.ferry.worker.runtime.WorkerEndpoint;
 import io.ferry.worker.runtime.WorkerOptions;
 import io.ferry.worker.runtime.WorkerVerticle;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,9 @@ public final class WorkerCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
 
+  /** How long a stop (SIGTERM) may take: the units' drain and the leaving; a supervisor's grace must exceed it. */
+  public static final int STOP_SECONDS = 30;
+
   @Option(names = "--cluster-port", defaultValue = "0", paramLabel = "PORT",
       description = "Cluster port of this worker; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int clusterPort;
@@ -45,10 +51,11 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "How many work units this worker executes at once (default: ${DEFAULT-VALUE}).")
   int maxUnits;
 
-  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
-      description = {"Serve this worker's Prometheus metrics; 0 picks a free port, negative turns it off (default: off).",
-          "Address: http://<cluster-host>:PORT/metrics."})
-  int metricsPort;
+  @Option(names = "--health-port", defaultValue = "-1", paramLabel = "PORT",
+      description = {"Serve this worker's health and metrics on this port; 0 picks a free port, negative turns it off"
+          + " (default: off).", "Addresses: http://<cluster-host>:PORT/metrics (Prometheus), /health (alive) and /ready (in a"
+          + " cluster with a coordinator, taking work)."})
+  int healthPort;
 
   @Mixin
   ClusterMixin cluster;
@@ -79,7 +86,7 @@ public final class WorkerCommand implements Callable<Integer> {
       stopping = true;
       main.interrupt();
       try {
-        if (stopped.await(30, TimeUnit.SECONDS)) {
+        if (stopped.await(STOP_SECONDS, TimeUnit.SECONDS)) {
           // The worker left the cluster after its units ended at a chunk boundary and were handed back
           // (a unit still running after the 20 s grace is left to its lease, and logged). The stop that
           // was asked for is done, so exit 0 rather than the 143 the JVM reports after a SIGTERM.
@@ -90,6 +97,9 @@ public final class WorkerCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "ferry-shutdown"));
+    // The health port lives as long as the process, across the cluster nodes of each join (see WorkerEndpoint).
+    Vertx local = healthPort < 0 ? null : Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    WorkerEndpoint endpoint = local == null ? null : WorkerEndpoint.start(local, clusterOptions.host(), healthPort).await();
     try {
       boolean waitingLogged = false;
       while (!stopping) {
@@ -105,15 +115,18 @@ public final class WorkerCommand implements Callable<Integer> {
           continue;
         }
         waitingLogged = false;
-        runUntilCoordinatorLost(node);
+        runUntilCoordinatorLost(node, clusterOptions, endpoint);
       }
     } finally {
+      if (local != null) {
+        local.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+      }
       stopped.countDown();
     }
     return 0;
   }
 
-  private void runUntilCoordinatorLost(ClusterNode node) {
+  private void runUntilCoordinatorLost(ClusterNode node, ClusterOptions clusterOptions, WorkerEndpoint endpoint) {
     CountDownLatch lost = new CountDownLatch(1);
     node.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
@@ -127,11 +140,12 @@ public final class WorkerCommand implements Callable<Integer> {
         }
       }
     });
-    WorkerVerticle worker = new WorkerVerticle(new WorkerOptions(node.nodeId(), maxUnits, 2000, 500, metricsPort, cluster.host));
+    WorkerVerticle worker = new WorkerVerticle(new WorkerOptions(node.nodeId(), maxUnits, 2000, 500));
     try {
       String deployment = node.vertx().deployVerticle(worker).await();
-      LOG.info("Ferry worker {} joined the cluster at {}; executing up to {} units at once",
-          node.nodeId(), String.join(",", cluster.join), maxUnits);
+      serve(endpoint, worker);
+      LOG.info("Ferry worker {} joined the cluster through {}; executing up to {} units at once",
+          node.nodeId(), String.join(",", clusterOptions.joinTargets()), maxUnits);
       try {
         lost.await();
         LOG.warn("The coordinator left the cluster; stopping units at their next checkpoint and joining again");
@@ -145,8 +159,15 @@ public final class WorkerCommand implements Callable<Integer> {
       LOG.error("Worker failed: {}", e.getMessage());
       sleepQuietly(1000);
     } finally {
+      serve(endpoint, null);
       node.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
           .exceptionally(e -> null).join();
+    }
+  }
+
+  private static void serve(WorkerEndpoint endpoint, WorkerVerticle worker) {
+    if (endpoint != null) {
+      endpoint.serve(worker);
     }
   }
 

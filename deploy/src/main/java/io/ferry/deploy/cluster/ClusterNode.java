@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a clustered Vert.x on Hazelcast, tuned as STACK.md records: TCP/IP join to the configured
- * members, multicast and auto-detection off, one-second connection timeout and no join wait (two JVMs
+ * members (or, on Kubernetes, Hazelcast's Kubernetes discovery through a headless Service), multicast and auto-detection off, one-second connection timeout and no join wait (two JVMs
  * then meet in ~3 s instead of 7–14 s), one-second heartbeats with a five-second limit (a hung member is
  * dropped in seconds, not the default minute).
  */
@@ -72,7 +72,7 @@ public final class ClusterNode {
     HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config);
     if (options.lite() && !awaitDataMember(hazelcast)) {
       hazelcast.shutdown();
-      return Future.failedFuture(new NoCoordinatorException(options.join()));
+      return Future.failedFuture(new NoCoordinatorException(options.joinTargets()));
     }
     EventBusOptions eventBus = eventBusOptions(options);
     return Vertx.builder()
@@ -144,7 +144,17 @@ public final class ClusterNode {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(options.join());
+    if (options.kubernetesService() != null) {
+      // DNS lookup mode: the headless Service's records are the pods' addresses, so no API access (RBAC) is needed.
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", options.kubernetesServiceName())
+          .setProperty("service-port", String.valueOf(options.kubernetesServicePort()));
+      // The discovery joiner asks the discovery only within this wait: at 0 it never asks, and joins no one.
+      config.setProperty("hazelcast.wait.seconds.before.join", "2");
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(options.join());
+    }
     return config;
   }
 

@@ -24,12 +24,19 @@ import java.util.List;
  *                     (backed by the target database) run only in the coordinator
  * @param secret       the cluster secret shared by every member, null for none; only members with the same
  *                     secret form a cluster (see {@link #clusterName()})
+ * @param kubernetesService {@code DNS-NAME[:PORT]} of a headless Kubernetes Service selecting every Ferry pod,
+ *                     and the cluster port they listen on: members find each other through Hazelcast's
+ *                     Kubernetes discovery (DNS lookup) instead of {@code join}; null for the TCP/IP join
  */
 public record ClusterOptions(String host, String publicHost, int port, int eventBusPort, List<String> join, boolean lite,
-                             String secret) {
+                             String secret, String kubernetesService) {
+
+  /** The cluster port members listen on in Kubernetes unless {@code --kubernetes-service} names another. */
+  public static final int KUBERNETES_PORT = 5701;
 
   /**
-   * @throws IllegalArgumentException when the address others are to reach is a wildcard, or a port is out of range
+   * @throws IllegalArgumentException when the address others are to reach is a wildcard, a port is out of
+   *                                  range, or the Kubernetes Service is no {@code DNS-NAME[:PORT]}
    */
   public ClusterOptions {
     if (publicHost == null || publicHost.isBlank()) {
@@ -44,11 +51,42 @@ public record ClusterOptions(String host, String publicHost, int port, int event
     }
     checkPort("--cluster-port", port);
     checkPort("--event-bus-port", eventBusPort);
+    if (kubernetesService != null && !kubernetesService.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+      throw new IllegalArgumentException("--kubernetes-service " + kubernetesService + ": expected DNS-NAME or DNS-NAME:PORT");
+    }
   }
 
-  /** Binds and advertises {@code host}, the event bus on a free port. */
+  /** Binds and advertises {@code host}, the event bus on a free port, joining over TCP/IP. */
   public ClusterOptions(String host, int port, List<String> join, boolean lite, String secret) {
-    this(host, null, port, 0, join, lite, secret);
+    this(host, null, port, 0, join, lite, secret, null);
+  }
+
+  /** Binds and advertises {@code host}, the event bus on a free port, joining by {@code kubernetesService}. */
+  public ClusterOptions(String host, int port, List<String> join, boolean lite, String secret, String kubernetesService) {
+    this(host, null, port, 0, join, lite, secret, kubernetesService);
+  }
+
+  /** Joining over TCP/IP, by the {@code join} addresses. */
+  public ClusterOptions(String host, String publicHost, int port, int eventBusPort, List<String> join, boolean lite,
+                        String secret) {
+    this(host, publicHost, port, eventBusPort, join, lite, secret, null);
+  }
+
+  /** The DNS name of the Kubernetes Service (without its port). */
+  public String kubernetesServiceName() {
+    int colon = kubernetesService.indexOf(':');
+    return colon < 0 ? kubernetesService : kubernetesService.substring(0, colon);
+  }
+
+  /** The cluster port of the Service's members: the one given after the name, else {@value #KUBERNETES_PORT}. */
+  public int kubernetesServicePort() {
+    int colon = kubernetesService.indexOf(':');
+    return colon < 0 ? KUBERNETES_PORT : Integer.parseInt(kubernetesService.substring(colon + 1));
+  }
+
+  /** Where this member looks for the others, for messages: the join addresses or the Kubernetes Service. */
+  public List<String> joinTargets() {
+    return kubernetesService == null ? join : List.of("Kubernetes Service " + kubernetesService);
   }
 
   /** Whether {@code host} binds every interface ({@code 0.0.0.0}, {@code ::}). */
@@ -70,7 +108,7 @@ public record ClusterOptions(String host, String publicHost, int port, int event
   public String toString() {
     // The secret stays out of every log line and error message that prints the options.
     return "ClusterOptions[host=" + host + ", publicHost=" + publicHost + ", port=" + port + ", eventBusPort="
-        + eventBusPort + ", join=" + join + ", lite=" + lite + "]";
+        + eventBusPort + ", join=" + joinTargets() + ", lite=" + lite + "]";
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.Config;
 import io.vertx.core.eventbus.EventBusOptions;
+import com.hazelcast.config.JoinConfig;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -80,5 +81,21 @@ class ClusterNodeTest {
     assertThatThrownBy(() -> new ClusterOptions("10.0.0.5", null, 5701, 70000, List.of(), true, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--event-bus-port must be between 0 (a free one) and 65535, not 70000");
+  }
+
+  @Test
+  void aKubernetesServiceReplacesTheTcpIpJoinWithTheKubernetesDiscovery() {
+    Config config = ClusterNode.hazelcastConfig(new ClusterOptions("127.0.0.1", 5701, List.of("127.0.0.1:5701"), true, "s",
+        "ferry-cluster.ferry.svc.cluster.local"));
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(join.getKubernetesConfig().getProperty("service-dns")).isEqualTo("ferry-cluster.ferry.svc.cluster.local");
+    assertThat(join.getKubernetesConfig().getProperty("service-port")).isEqualTo("5701");
+    assertThat(new ClusterOptions("h", 0, List.of(), true, null, "ferry-cluster:5801").kubernetesServicePort()).isEqualTo(5801);
+    assertThatThrownBy(() -> new ClusterOptions("h", 0, List.of(), true, null, "ferry-cluster:x"))
+        .hasMessageContaining("DNS-NAME:PORT");
+    // A worker joining through it, for real: DashboardMetricsTest.
   }
 }

@@ -136,13 +136,19 @@ class ImageIT {
 
     // The same image as a worker: it joins the coordinator's cluster and registers.
     Path workerLog = logs.resolve("worker.log");
-    Process worker = start(workerLog, List.of("worker", "--join", "127.0.0.1:" + clusterPort, "--max-units", "3"), List.of());
+    int healthPort = freePort();
+    Process worker = start(workerLog, List.of("worker", "--join", "127.0.0.1:" + clusterPort, "--max-units", "3"),
+        List.of("FERRY_HEALTH_PORT=" + healthPort));
     JsonNode registered = Poll.until("the worker registered (log: " + workerLog + ")", Duration.ofSeconds(90), () -> {
       assertThat(worker.isAlive()).as("worker running; log: " + Files.readString(workerLog)).isTrue();
       JsonNode workers = get(coordinator, coordinatorLog, "http://127.0.0.1:" + httpPort + "/api/v1/workers");
       return workers != null && workers.get("workers").size() == 1 ? workers.get("workers").get(0) : null;
     });
     assertThat(registered.get("maxUnits").asInt()).isEqualTo(3);
+    // The health check command in a worker's container asks the worker's health port.
+    List<String> workerEnv = List.of("FERRY_HEALTH_PORT=" + healthPort, "FERRY_CLUSTER_HOST=127.0.0.1");
+    Poll.untilTrue("the worker's health check passing", Duration.ofSeconds(60),
+        () -> check("worker-ready", "/ready", workerEnv, "http://127.0.0.1:" + healthPort + "/ready") == 0);
 
     // SIGTERM to each container's PID 1, as `docker stop` and Kubernetes send it: both stop with 0.
     for (Process process : List.of(worker, coordinator)) {
@@ -172,13 +178,18 @@ class ImageIT {
 
   /** Exit status of the health check command for {@code path}, FERRY_HTTP_PORT set as in a container that sets the port. */
   private int probe(String name, String path, int port) throws Exception {
+    return check(name, path, List.of("FERRY_HTTP_PORT=" + port), "http://127.0.0.1:" + port + path);
+  }
+
+  /** Exit status of the health check command for {@code path} in a container with {@code env}, which must ask {@code url}. */
+  private int check(String name, String path, List<String> env, String url) throws Exception {
     Path log = logs.resolve("probe-" + name + ".log");
     List<String> command = new ArrayList<>(HEALTH_CHECK);
     command.add(path);
-    Process process = container.exec(command, List.of("FERRY_HTTP_PORT=" + port), log);
+    Process process = container.exec(command, env, log);
     started.add(process);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("health check ended").isTrue();
-    assertThat(Files.readString(log)).contains("http://127.0.0.1:" + port + path);
+    assertThat(Files.readString(log)).contains(url);
     return process.exitValue();
   }
 

@@ -160,9 +160,9 @@ class MultiHostIT {
     cluster.startCoordinator(network.host("c"), "--lease-timeout", "4s", "--chunk-rows", "1000",
         "--event-bus-port", EVENT_BUS_PORT);
     Map<Process, String> namespaceOf = new LinkedHashMap<>();
-    namespaceOf.put(cluster.startWorker(network.host("w1"), 2, "--metrics-port", METRICS_PORT), "w1");
+    namespaceOf.put(cluster.startWorker(network.host("w1"), 2, "--health-port", METRICS_PORT), "w1");
     namespaceOf.put(cluster.startWorker(network.host("w2").bindingEveryInterface(), 2, "--event-bus-port", EVENT_BUS_PORT,
-        "--metrics-port", METRICS_PORT), "w2");
+        "--health-port", METRICS_PORT), "w2");
     return namespaceOf;
   }
 

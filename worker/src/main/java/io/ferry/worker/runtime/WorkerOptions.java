@@ -5,15 +5,8 @@ package io.ferry.worker.runtime;
  * @param maxUnits           units executed at once (each holds a source and a target connection)
  * @param heartbeatMillis    how often leases are renewed
  * @param claimIntervalMillis how often a worker with free slots asks for work
- * @param metricsPort        port of this worker's {@code GET /metrics} (Prometheus); negative: no endpoint
- * @param metricsHost        address the metrics endpoint binds
  */
-public record WorkerOptions(String workerId, int maxUnits, long heartbeatMillis, long claimIntervalMillis,
-                            int metricsPort, String metricsHost) {
-
-  public WorkerOptions(String workerId, int maxUnits, long heartbeatMillis, long claimIntervalMillis) {
-    this(workerId, maxUnits, heartbeatMillis, claimIntervalMillis, -1, "127.0.0.1");
-  }
+public record WorkerOptions(String workerId, int maxUnits, long heartbeatMillis, long claimIntervalMillis) {
 
   public WorkerOptions {
     if (workerId == null || workerId.isBlank()) {

@@ -71,7 +71,6 @@ public final class WorkerVerticle extends VerticleBase {
   private final ThroughputMeter meter = new ThroughputMeter();
   private final RateHints rateHints = new RateHints();
   private final ClaimAhead ahead;
-  private WorkerMetrics metrics;
   /** Keyed by unit id. Written on the event loop only; concurrent because heartbeats read it too. */
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   /** Claimed successors of units ending soon, not started yet (event loop only). */
@@ -88,6 +87,9 @@ public final class WorkerVerticle extends VerticleBase {
   private boolean waitingLogged;
   private int resultsInFlight;
   private volatile boolean coordinatorGone;
+  /** What {@link #ready()} says: written on the event loop and by {@link #coordinatorLost()}, read by the health port. */
+  private volatile boolean serving;
+  private volatile WorkerMetrics metrics;
 
   public WorkerVerticle(WorkerOptions options) {
     this(options, new ConnectionPools(ConnectionPools.Settings.forWorker(options.maxUnits())));
@@ -125,12 +127,16 @@ public final class WorkerVerticle extends VerticleBase {
     claimTimer = vertx.setPeriodic(options.claimIntervalMillis(), id -> claim());
     heartbeatTimer = vertx.setPeriodic(options.heartbeatMillis(), id -> heartbeat());
     LOG.info("worker {} started on {} (pid {}), up to {} units at once", options.workerId(), host, pid, options.maxUnits());
-    return Future.all(consumer.completion(), ready.completion()).compose(v -> metricsEndpoint()).onSuccess(v -> claim());
+    return Future.all(consumer.completion(), ready.completion()).onSuccess(v -> {
+      serving = true;
+      claim();
+    });
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
+    serving = false;
     vertx.cancelTimer(claimTimer);
     vertx.cancelTimer(heartbeatTimer);
     LOG.info("worker {} stopping: {} units running", options.workerId(), running.size());
@@ -155,22 +161,15 @@ public final class WorkerVerticle extends VerticleBase {
     });
   }
 
-  /** {@code GET /metrics} on the metrics port, when one is configured. */
-  private Future<Void> metricsEndpoint() {
-    if (options.metricsPort() < 0) {
-      return Future.succeededFuture();
-    }
-    return vertx.createHttpServer()
-        .requestHandler(request -> {
-          if ("/metrics".equals(request.path())) {
-            request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
-          } else {
-            request.response().setStatusCode(404).end();
-          }
-        })
-        .listen(options.metricsPort(), options.metricsHost())
-        .onSuccess(server -> LOG.info("worker metrics at http://{}:{}/metrics", options.metricsHost(), server.actualPort()))
-        .mapEmpty();
+  /** This worker's metrics in the Prometheus text format ({@link WorkerEndpoint} serves them). */
+  public String scrape() {
+    WorkerMetrics current = metrics;
+    return current == null ? "" : current.scrape();
+  }
+
+  /** Started, not stopping and its coordinator still there: it takes work. Read from any thread. */
+  public boolean ready() {
+    return serving;
   }
 
   /**
@@ -180,6 +179,7 @@ public final class WorkerVerticle extends VerticleBase {
    */
   public void coordinatorLost() {
     coordinatorGone = true;
+    serving = false;
     // Their leases went with the coordinator: the next one hands those units out again.
     context.runOnContext(v -> next.clear());
   }

@@ -160,15 +160,21 @@ class WorkerVerticleIT {
     }
   }
 
-  /** The worker's timers record the time its copy units spend reading the source and writing the target. */
+  /**
+   * The health port answers before a worker is there (alive, not ready), is ready with one, and its metrics
+   * record the time the copy units spend reading the source and writing the target.
+   */
   @Test
-  void metricsTimeSourceReadsAndTargetWrites() throws Exception {
+  void theHealthPortIsReadyWithAWorkerAndItsMetricsTimeSourceReadsAndTargetWrites() throws Exception {
     await(coordinator.start());
-    int port;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    await(vertx.deployVerticle(new WorkerVerticle(new WorkerOptions("worker-1", 2, 100, 50, port, "127.0.0.1"))));
+    WorkerEndpoint endpoint = await(WorkerEndpoint.start(vertx, "127.0.0.1", 0));
+    int port = endpoint.actualPort();
+    assertThat(get(port, "/ready").statusCode()).isEqualTo(503);
+    assertThat(get(port, "/health").statusCode()).isEqualTo(200);
+    WorkerVerticle worker = new WorkerVerticle(new WorkerOptions("worker-1", 2, 100, 50));
+    await(vertx.deployVerticle(worker));
+    endpoint.serve(worker);
+    assertThat(get(port, "/ready").statusCode()).isEqualTo(200);
     TablePlan plan = prepared("v10");
     List<KeyRange> ranges = Units.ranges(plan.split().quantiles(), 2);
     for (int i = 0; i < ranges.size(); i++) {
@@ -176,12 +182,16 @@ class WorkerVerticleIT {
           DBS.connection(targetUrl), "tenant_id", 1000));
     }
     eventually(() -> IntStream.range(0, ranges.size()).allMatch(i -> coordinator.result("v10-" + i) != null));
-    String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String text = get(port, "/metrics").body();
     assertThat(sample(text, "ferry_worker_source_read_seconds_count")).as(text).isGreaterThan(0);
     assertThat(sample(text, "ferry_worker_source_read_seconds_sum")).isGreaterThan(0);
     assertThat(sample(text, "ferry_worker_target_write_seconds_count")).isGreaterThan(0);
     assertThat(sample(text, "ferry_worker_target_write_seconds_sum")).isGreaterThan(0);
+  }
+
+  private static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   /** The value of the first Prometheus sample named {@code name}. */
