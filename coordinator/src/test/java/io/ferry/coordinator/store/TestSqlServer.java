@@ -1,5 +1,6 @@
 package io.ferry.coordinator.store;
 
+import io.ferry.testsupport.SqlServerDatabaseLock;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -37,9 +38,11 @@ final class TestSqlServer implements AutoCloseable {
   /** Creates a database and returns its JDBC URL. */
   String create(String prefix) throws SQLException {
     String name = ("ferry_t_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-    try (Connection c = open(serverUrl); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
-    }
+    SqlServerDatabaseLock.run(() -> {
+      try (Connection c = open(serverUrl); Statement st = c.createStatement()) {
+        st.execute("CREATE DATABASE " + name);
+      }
+    });
     created.add(name);
     return serverUrl + (serverUrl.endsWith(";") ? "" : ";") + "databaseName=" + name;
   }
@@ -61,11 +64,13 @@ final class TestSqlServer implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    try (Connection c = open(serverUrl); Statement st = c.createStatement()) {
-      for (String name : created) {
-        st.execute("DROP DATABASE IF EXISTS " + name);
+    SqlServerDatabaseLock.run(() -> {
+      try (Connection c = open(serverUrl); Statement st = c.createStatement()) {
+        for (String name : created) {
+          st.execute("DROP DATABASE IF EXISTS " + name);
+        }
       }
-    }
+    });
     created.clear();
   }
 

@@ -7,6 +7,7 @@ import io.ferry.deploy.cli.ApiClient;
 import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
+import io.ferry.testsupport.SqlServerDatabaseLock;
 import io.ferry.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -94,11 +95,7 @@ class SqlServerConsolidationIT {
   @AfterAll
   void stop() throws Exception {
     ItCluster.close(cluster, pg);
-    try (Connection c = open(SERVER); Statement st = c.createStatement()) {
-      for (String name : created) {
-        st.execute("DROP DATABASE IF EXISTS " + name);
-      }
-    }
+    dropDatabases(created);
   }
 
   /** People and visits, the key shapes, the case-insensitive codes; districts 2 and 3 also the {@code modes} tables. */
@@ -383,7 +380,7 @@ class SqlServerConsolidationIT {
   /** A new database on the SQL Server, dropped with the class. */
   private String sqlServerDatabase(String prefix) throws SQLException {
     String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-    execute(SERVER, "CREATE DATABASE " + name);
+    createDatabase(name);
     created.add(name);
     return SERVER + ";databaseName=" + name;
   }
@@ -397,6 +394,16 @@ class SqlServerConsolidationIT {
       }
       return values;
     }
+  }
+
+  /** Creates a database on the SQL Server in the machine-wide turn of the test JVMs ({@link SqlServerDatabaseLock}). */
+  static void createDatabase(String name) throws SQLException {
+    SqlServerDatabaseLock.run(() -> execute(SERVER, "CREATE DATABASE " + name));
+  }
+
+  /** Drops these databases of the SQL Server (those that exist) in the machine-wide turn of the test JVMs. */
+  static void dropDatabases(List<String> names) throws SQLException {
+    SqlServerDatabaseLock.run(() -> execute(SERVER, names.stream().map(n -> "DROP DATABASE IF EXISTS " + n).toArray(String[]::new)));
   }
 
   static void execute(String url, String... statements) throws SQLException {

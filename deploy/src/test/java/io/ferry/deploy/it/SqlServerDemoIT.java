@@ -2,6 +2,7 @@ package io.ferry.deploy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testsupport.SqlServerDatabaseLock;
 import io.ferry.testsupport.TestPostgres;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -25,11 +26,7 @@ class SqlServerDemoIT {
 
   @AfterEach
   void dropDatabases() throws Exception {
-    try (Connection c = SqlServerConsolidationIT.open(SqlServerConsolidationIT.SERVER); Statement st = c.createStatement()) {
-      for (int d = 1; d <= 3; d++) {
-        st.execute("DROP DATABASE IF EXISTS " + prefix + "_district_" + d);
-      }
-    }
+    SqlServerConsolidationIT.dropDatabases(List.of(prefix + "_district_1", prefix + "_district_2", prefix + "_district_3"));
     try (TestPostgres pg = new TestPostgres(); Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS " + prefix + "_target WITH (FORCE)");
     }
@@ -37,7 +34,10 @@ class SqlServerDemoIT {
 
   @Test
   void consolidatesTheSqlServerDistrictsAndEndsWithTheCleanVerificationReport() throws Exception {
-    CliRun run = CliRun.of(300, args("--sqlserver-url", SqlServerConsolidationIT.SERVER));
+    // The demo creates its district databases: no other test JVM may create or drop one meanwhile.
+    CliRun[] demo = new CliRun[1];
+    SqlServerDatabaseLock.run(() -> demo[0] = CliRun.of(300, args("--sqlserver-url", SqlServerConsolidationIT.SERVER)));
+    CliRun run = demo[0];
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output()).doesNotContain(SqlServerConsolidationIT.PASSWORD).contains("districts on SQL Server");
     DemoIT.assertCleanReport(run.output(), Map.of("schools", 200L, "students", 1200L, "enrollments", 2300L));

@@ -115,16 +115,12 @@ class SqlServerFaultInjectionIT {
   @AfterAll
   void stop() throws Exception {
     ItCluster.close(cluster, pg);
-    try (Connection c = SqlServerConsolidationIT.open(SqlServerConsolidationIT.SERVER); Statement st = c.createStatement()) {
-      for (String name : created) {
-        st.execute("DROP DATABASE IF EXISTS " + name);
-      }
-    }
+    SqlServerConsolidationIT.dropDatabases(created);
   }
 
   String database(String prefix) throws Exception {
     String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-    SqlServerConsolidationIT.execute(SqlServerConsolidationIT.SERVER, "CREATE DATABASE " + name);
+    SqlServerConsolidationIT.createDatabase(name);
     created.add(name);
     return SqlServerConsolidationIT.SERVER + ";databaseName=" + name;
   }

@@ -8,6 +8,7 @@ import io.ferry.coordinator.store.TargetRegistry;
 import io.ferry.coordinator.store.TargetStore;
 import io.ferry.protocol.spec.Endpoint;
 import io.ferry.protocol.unit.Checkpoint;
+import io.ferry.testsupport.SqlServerDatabaseLock;
 import io.ferry.worker.sqlserver.SqlServerCheckpoints;
 import io.ferry.worker.sqlserver.SqlServerConnections;
 import java.nio.file.Path;
@@ -45,12 +46,14 @@ class SqlServerTargetRecordIT {
 
   @AfterAll
   void dropDatabases() throws SQLException {
-    try (Connection c = SqlServerConnections.open(new Endpoint("sqlserver", SERVER, USER, PASSWORD));
-         Statement st = c.createStatement()) {
-      for (String name : created) {
-        st.execute("DROP DATABASE IF EXISTS " + name);
+    SqlServerDatabaseLock.run(() -> {
+      try (Connection c = SqlServerConnections.open(new Endpoint("sqlserver", SERVER, USER, PASSWORD));
+           Statement st = c.createStatement()) {
+        for (String name : created) {
+          st.execute("DROP DATABASE IF EXISTS " + name);
+        }
       }
-    }
+    });
   }
 
   @Test
@@ -87,10 +90,12 @@ class SqlServerTargetRecordIT {
 
   private String createDatabase() throws SQLException {
     String name = ("ferry_t_store_record_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-    try (Connection c = SqlServerConnections.open(new Endpoint("sqlserver", SERVER, USER, PASSWORD));
-         Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
-    }
+    SqlServerDatabaseLock.run(() -> {
+      try (Connection c = SqlServerConnections.open(new Endpoint("sqlserver", SERVER, USER, PASSWORD));
+           Statement st = c.createStatement()) {
+        st.execute("CREATE DATABASE " + name);
+      }
+    });
     created.add(name);
     return SERVER + (SERVER.endsWith(";") ? "" : ";") + "databaseName=" + name;
   }

@@ -1,11 +1,6 @@
 package io.ferry.worker.sqlserver;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import io.ferry.testsupport.SqlServerDatabaseLock;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -79,16 +74,7 @@ public final class SqlServerDatabases implements AutoCloseable {
 
   /** Runs statements on the server holding the machine-wide lock on creating and dropping test databases. */
   private void underDatabaseLock(String... statements) throws SQLException {
-    // The file lock is per JVM: its threads take turns first.
-    synchronized (SqlServerDatabases.class) {
-      try (FileChannel channel = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"),
-          "ferry-test-mssql-databases.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-           FileLock lock = channel.lock()) {
-        execute(serverUrl, statements);
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not lock the test databases' lock file", e);
-      }
-    }
+    SqlServerDatabaseLock.run(() -> execute(serverUrl, statements));
   }
 
   private static String env(String name, String fallback) {
