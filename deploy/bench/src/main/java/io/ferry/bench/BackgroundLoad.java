@@ -10,27 +10,32 @@ import java.util.Locale;
  * idle ({@code --background-load}): {@code checkpoint} runs {@code CHECKPOINT} in the target database
  * once a second, so the copy's dirty pages are written out under it; {@code vacuum} runs
  * {@code VACUUM (DISABLE_PAGE_SKIPPING)} of the source database over and over, so every table's pages
- * are read (and the copied one's compete with the copy). Its backend is named {@link #APPLICATION} so
- * {@link ServerCpu} leaves it out of the copy's CPU.
+ * are read (and the copied one's compete with the copy). {@link ServerCpu} leaves its backend's CPU out of
+ * the copy's (what its CHECKPOINTs make the checkpointer write stays in: that is the load).
  */
 final class BackgroundLoad implements AutoCloseable {
 
-  static final String APPLICATION = "ferry-bench-load";
-
   private final Thread thread;
   private final Connection connection;
+  private final long backendPid;
   private volatile boolean stopped;
   private int rounds;
 
-  private BackgroundLoad(Thread thread, Connection connection) {
+  private BackgroundLoad(Thread thread, Connection connection, long backendPid) {
     this.thread = thread;
     this.connection = connection;
+    this.backendPid = backendPid;
+  }
+
+  /** The process id of the load's backend (-1: no load). */
+  long backendPid() {
+    return backendPid;
   }
 
   /** Starts {@code kind} ({@code none}, {@code checkpoint} or {@code vacuum}); {@code none} does nothing. */
   static BackgroundLoad start(BenchData data, String kind) throws SQLException {
     if (kind.equals("none")) {
-      return new BackgroundLoad(null, null);
+      return new BackgroundLoad(null, null, -1);
     }
     String database = kind.equals("vacuum") ? BenchData.SOURCE : BenchData.TARGET;
     String sql = switch (kind) {
@@ -39,13 +44,15 @@ final class BackgroundLoad implements AutoCloseable {
       default -> throw new IllegalArgumentException("--background-load is none, checkpoint or vacuum, not " + kind);
     };
     Connection c = data.connect(database);
-    try (Statement st = c.createStatement()) {
-      st.execute("SET application_name = '" + APPLICATION + "'");
+    long pid;
+    try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      pid = rs.getLong(1);
     }
     BackgroundLoad[] self = new BackgroundLoad[1];
     Thread t = new Thread(() -> self[0].loop(sql, kind.equals("checkpoint") ? 1000 : 0), "background-load");
     t.setDaemon(true);
-    self[0] = new BackgroundLoad(t, c);
+    self[0] = new BackgroundLoad(t, c, pid);
     t.start();
     return self[0];
   }

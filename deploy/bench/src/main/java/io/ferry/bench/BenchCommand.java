@@ -246,7 +246,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     System.out.printf(Locale.ROOT, "ahead-of-time caches trained in %.1f s: %s%n", (System.nanoTime() - started) / 1e9,
-        caches.install());
+        caches.install(jar));
   }
   /** Starts the coordinator and the workers, each with {@code units} slots, and waits until they are ready. */
   static ApiClient start(ProcessCluster cluster, int workers, int units) throws Exception {
@@ -389,8 +389,8 @@ public final class BenchCommand implements Callable<Integer> {
     JsonNode job;
     long peak;
     double ferryServerCpu;
-    try (HeapSampler heap = new HeapSampler(cluster.workers()); ServerCpu server = ServerCpu.start(data);
-         BackgroundLoad load = BackgroundLoad.start(data, backgroundLoad)) {
+    try (HeapSampler heap = new HeapSampler(cluster.workers()); BackgroundLoad load = BackgroundLoad.start(data, backgroundLoad)) {
+      ServerCpu server = ServerCpu.start(data, load);
       ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
       if (submitted.status() != 201) {
         throw new IllegalStateException("bench job refused: " + submitted.text());
@@ -411,7 +411,8 @@ public final class BenchCommand implements Callable<Integer> {
     double pipeCpuBefore = ClientCpu.endedChildren();
     PipeRun.Timing pipeTiming;
     double pipeServerCpu;
-    try (ServerCpu server = ServerCpu.start(data); BackgroundLoad load = BackgroundLoad.start(data, backgroundLoad)) {
+    try (BackgroundLoad load = BackgroundLoad.start(data, backgroundLoad)) {
+      ServerCpu server = ServerCpu.start(data, load);
       pipeTiming = pipe.run(table, ranges, workers * units, mode);
       pipeServerCpu = server.stop();
     }

@@ -7,104 +7,86 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * CPU seconds of the PostgreSQL backends that served one copy, Ferry's or the pipes': every backend
- * connected to the benchmark's two databases (but this sampler's own and {@link BackgroundLoad}'s) is
- * read from {@code /proc/<pid>/stat} every half second, and its growth over the copy is summed. A backend
- * that ends between two samples loses at most its last half second. Only for a server on this machine
- * (the default, 127.0.0.1); elsewhere, or without the right to read {@code /proc}, it reports -1.
+ * CPU seconds of the PostgreSQL server during one copy, Ferry's or the pipes': every process of the
+ * server (postmaster, backends, checkpointer, WAL writer, autovacuum), the ended ones too — a backend that
+ * exits is reaped by the postmaster, whose {@code cutime + cstime} then hold its CPU — read from
+ * {@code /proc} at the start and at the end, less what the {@link BackgroundLoad}'s backend used. On a
+ * server shared with other work that work counts too: take the record on a quiet one. Only for a server on
+ * this machine (the default, 127.0.0.1); elsewhere, or without the right to read {@code /proc}, -1.
  */
-final class ServerCpu implements AutoCloseable {
+final class ServerCpu {
 
   private static final double TICKS_PER_SECOND = 100.0;
-  private static final long PERIOD_MILLIS = 500;
 
-  private final Connection connection;
-  private final Map<Long, Long> first = new HashMap<>();
-  private final Map<Long, Long> last = new HashMap<>();
-  private final Thread thread;
-  private volatile boolean stopped;
-  private volatile boolean unreadable;
+  private final long postmaster;
+  private final long excluded;
+  private final long startTicks;
 
-  private ServerCpu(Connection connection) {
-    this.connection = connection;
-    this.thread = new Thread(this::loop, "server-cpu");
-    this.thread.setDaemon(true);
+  private ServerCpu(long postmaster, long excluded) {
+    this.postmaster = postmaster;
+    this.excluded = excluded;
+    this.startTicks = postmaster < 0 ? -1 : ticks();
   }
 
-  /** Starts sampling; the backends already connected count from now. */
-  static ServerCpu start(BenchData data) throws SQLException {
-    ServerCpu cpu = new ServerCpu(data.connect("postgres"));
-    cpu.sample(true);
-    cpu.thread.start();
-    return cpu;
+  /**
+   * Reads the server's CPU so far.
+   *
+   * @param load the background load running during the copy: its backend's CPU is left out
+   */
+  static ServerCpu start(BenchData data, BackgroundLoad load) throws SQLException {
+    return new ServerCpu(postmaster(data), load.backendPid());
   }
 
-  private void loop() {
-    while (!stopped) {
-      try {
-        Thread.sleep(PERIOD_MILLIS);
-        sample(false);
-      } catch (InterruptedException e) {
-        return;
-      } catch (SQLException e) {
-        unreadable = true;
-        return;
-      }
+  /** The server's CPU seconds since {@link #start}, or -1 where they cannot be read. */
+  double stop() {
+    if (startTicks < 0) {
+      return -1;
+    }
+    long end = ticks();
+    return end < 0 ? -1 : (end - startTicks) / TICKS_PER_SECOND;
+  }
+
+  /** The postmaster: the parent of this connection's backend, if that backend runs on this machine. */
+  private static long postmaster(BenchData data) throws SQLException {
+    try (Connection c = data.connect("postgres"); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      String[] f = fields(rs.getLong(1));
+      return f == null ? -1 : Long.parseLong(f[1]);
     }
   }
 
-  private synchronized void sample(boolean start) throws SQLException {
-    try (Statement st = connection.createStatement();
-         ResultSet rs = st.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname IN ('" + BenchData.SOURCE + "', '"
-             + BenchData.TARGET + "') AND pid <> pg_backend_pid() AND application_name <> '" + BackgroundLoad.APPLICATION + "'")) {
-      while (rs.next()) {
-        long pid = rs.getLong(1);
-        long ticks = ticks(pid);
-        if (ticks < 0) {
-          continue;
+  /** All the server's ticks: its live processes', its ended children's, less the excluded backend's. */
+  private long ticks() {
+    String[] master = fields(postmaster);
+    if (master == null) {
+      return -1;
+    }
+    long ticks = Long.parseLong(master[11]) + Long.parseLong(master[12]) + Long.parseLong(master[13]) + Long.parseLong(master[14]);
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+        long pid = Long.parseLong(p.getFileName().toString());
+        String[] f = fields(pid);
+        if (f != null && Long.parseLong(f[1]) == postmaster && pid != excluded) {
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
         }
-        // A backend that appears after the start counts from zero: all its CPU went to this copy.
-        first.putIfAbsent(pid, start ? ticks : 0L);
-        last.put(pid, ticks);
       }
+    } catch (IOException e) {
+      return -1;
     }
+    return ticks;
   }
 
-  private long ticks(long pid) {
+  /** The fields of {@code /proc/<pid>/stat} after the command name (state first, ppid second), or null. */
+  private static String[] fields(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     } catch (IOException | RuntimeException e) {
-      unreadable = unreadable || !Files.exists(Path.of("/proc"));
-      return -1;
+      return null;
     }
-  }
-
-  /** Stops sampling; the CPU seconds of the backends since the start, or -1 where they cannot be read. */
-  double stop() throws SQLException, InterruptedException {
-    stopped = true;
-    thread.interrupt();
-    thread.join(5000);
-    sample(false);
-    if (unreadable || last.isEmpty()) {
-      return -1;
-    }
-    long ticks = 0;
-    for (Map.Entry<Long, Long> e : last.entrySet()) {
-      ticks += e.getValue() - first.get(e.getKey());
-    }
-    return ticks / TICKS_PER_SECOND;
-  }
-
-  @Override
-  public void close() throws SQLException {
-    stopped = true;
-    thread.interrupt();
-    connection.close();
   }
 }

@@ -28,20 +28,23 @@ class AotCacheTest {
   }
 
   @Test
-  void aTrainingRunWritesBesideTheCacheInUseUntilInstalled() throws Exception {
+  void aTrainingRunRecordsAConfigurationThatInstallTurnsIntoTheCache() throws Exception {
     AotCache cache = new AotCache(dir);
-    Files.writeString(cache.file("coordinator"), "old");
+    Path jar = Files.writeString(dir.resolve("ferry.jar"), "not a jar");
     if (AotCache.supported()) {
-      assertThat(cache.trainFlags("coordinator")).contains("-XX:AOTCacheOutput=" + dir.resolve("ferry-coordinator.aot.training"));
+      assertThat(cache.trainFlags("coordinator")).contains("-XX:AOTMode=record",
+          "-XX:AOTConfiguration=" + dir.resolve("ferry-coordinator.aotconf"));
     } else {
       assertThat(cache.trainFlags("coordinator")).isEmpty();
     }
-    // What the JVM writes on its way out:
-    Files.writeString(dir.resolve("ferry-coordinator.aot.training"), "new");
-    assertThat(cache.install()).containsExactly("coordinator");
-    assertThat(Files.readString(cache.file("coordinator"))).isEqualTo("new");
-    assertThat(dir.resolve("ferry-coordinator.aot.training")).doesNotExist();
-    assertThat(cache.install()).as("nothing left to install").isEmpty();
+    assertThat(cache.install(jar)).as("no training run recorded anything").isEmpty();
+    // A configuration the JVM cannot read (as after a training run killed while writing it) builds nothing
+    // and is cleared away; the cache in use stays.
+    Files.writeString(cache.file("coordinator"), "old");
+    Files.writeString(dir.resolve("ferry-coordinator.aotconf"), "garbage");
+    assertThat(cache.install(jar)).isEmpty();
+    assertThat(dir.resolve("ferry-coordinator.aotconf")).doesNotExist();
+    assertThat(Files.readString(cache.file("coordinator"))).isEqualTo("old");
   }
 
   @Test
