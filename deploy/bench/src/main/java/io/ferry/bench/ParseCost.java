@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  * unit reads a bigint key) over a stream captured with {@code psql -c "COPY (SELECT * FROM t ORDER BY id)
  * TO STDOUT (FORMAT binary)" > FILE}, fed one tuple per block as PgJDBC's {@code readFromCopy()} hands
  * them over, each run copied on into a 256 kB write buffer as the unit does. Prints every pass, so the
- * first (interpreted, then compiled) shows beside the later ones:
+ * first (interpreted, then compiled) shows beside the later ones; then the same passes of a parser that
+ * keeps no key at all (framing only): the most that reading the key only at a chunk's end could save.
  * {@code java -cp deploy/bench/target/ferry-bench.jar io.ferry.bench.ParseCost FILE [PASSES]}.
  * The key is the first column, a bigint, as in every bench table.
  */
@@ -34,8 +35,10 @@ public final class ParseCost {
     List<String> columns = IntStream.range(0, fields).mapToObj(i -> "c" + i).toList();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Sink sink = new Sink();
-    for (int pass = 1; pass <= passes; pass++) {
-      BinaryCopyParser parser = new BinaryCopyParser(fields, BinaryKey.of(0, columns, List.of("c0"), List.of("bigint")));
+    for (int pass = 1; pass <= 2 * passes; pass++) {
+      boolean keyed = pass <= passes;
+      BinaryCopyParser parser = keyed ? new BinaryCopyParser(fields, BinaryKey.of(0, columns, List.of("c0"), List.of("bigint")))
+          : new BinaryCopyParser(fields, 0);
       long rowsBefore = sink.tuples;
       long cpu = threads.getCurrentThreadCpuTime();
       for (byte[] block : blocks) {
@@ -43,8 +46,9 @@ public final class ParseCost {
       }
       cpu = threads.getCurrentThreadCpuTime() - cpu;
       long rows = sink.tuples - rowsBefore;
-      System.out.printf(Locale.ROOT, "pass %d: %,d rows, %.0f ms CPU, %.0f ns per row; last key %s%n", pass, rows, cpu / 1e6,
-          (double) cpu / rows, parser.lastKey());
+      System.out.printf(Locale.ROOT, "%s pass %d: %,d rows, %.0f ms CPU, %.0f ns per row; last key %s%n",
+          keyed ? "key in band" : "framing only", keyed ? pass : pass - passes, rows, cpu / 1e6, (double) cpu / rows,
+          parser.lastKey());
     }
   }
 
