@@ -16,6 +16,7 @@ cd "$(dirname "$0")/../.."
 [ -f deploy/target/ferry.jar ] || ./mvnw -q package -DskipTests
 TABLE=${TABLE:-narrow}; JOBS=${JOBS:-4}; MODE=${MODE:-drop_recreate}
 PSQL=(psql -h "${PGHOST:-127.0.0.1}" -p "${PGPORT:-5432}" -U "${PGUSER:-postgres}" -qAt)
+export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 "${PSQL[@]}" -d ferry_bench_src -c "SELECT 1 FROM $TABLE LIMIT 1" >/dev/null 2>&1 \
   || { echo "no bench source table $TABLE: run deploy/bench/run.sh --tables $TABLE first" >&2; exit 1; }
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ferry_first_jobs" -c "CREATE DATABASE ferry_first_jobs" >/dev/null 2>&1
