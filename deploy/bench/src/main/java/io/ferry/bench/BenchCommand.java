@@ -2,6 +2,7 @@ package io.ferry.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.deploy.cli.ApiClient;
+import io.ferry.deploy.cluster.AotCache;
 import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
@@ -68,6 +69,28 @@ public final class BenchCommand implements Callable<Integer> {
           + " cluster (default: ${DEFAULT-VALUE}).")
   boolean warmup;
 
+  @Option(names = "--modes", defaultValue = "drop_recreate", split = ",",
+      description = "Job modes to measure, each against a pipe into the same table state: create and drop_recreate load a"
+          + " table without its key and add it after; truncate, append and preserve_schema load into a table that has it"
+          + " (default: ${DEFAULT-VALUE}).")
+  List<String> modes;
+
+  @Option(names = "--cold", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Also measure a freshly started cluster in each run: a new coordinator and workers, no warm-up, each"
+          + " table's job once, one after another (default: ${DEFAULT-VALUE}).")
+  boolean cold;
+
+  @Option(names = "--aot", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "On JDK 25+, start Ferry's processes with their ahead-of-time caches (ferry-coordinator.aot,"
+          + " ferry-worker.aot beside ferry.jar), training them first with warm-up jobs when missing or older than the jar,"
+          + " as deploy/bin/ferry uses them (default: ${DEFAULT-VALUE}).")
+  boolean aot;
+
+  @Option(names = "--background-load", defaultValue = "none",
+      description = "none, checkpoint (CHECKPOINT in the target once a second) or vacuum (VACUUM of the source database over"
+          + " and over), during every measured copy, Ferry's and the pipes' (default: ${DEFAULT-VALUE}).")
+  String backgroundLoad;
+
   @Option(names = "--out", defaultValue = "deploy/bench/results.md", description = "Where to write the result table.")
   Path out;
 
@@ -95,6 +118,11 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (repeat < 1 || finer < 1) {
       System.err.println("--repeat and --finer must be at least 1");
+      return 2;
+    }
+    List<String> known = List.of("create", "drop_recreate", "truncate", "append", "preserve_schema");
+    if (!known.containsAll(modes) || !List.of("none", "checkpoint", "vacuum").contains(backgroundLoad)) {
+      System.err.println("--modes takes " + String.join(", ", known) + "; --background-load none, checkpoint or vacuum");
       return 2;
     }
     BenchData data = new BenchData("jdbc:postgresql://" + host + ":" + port + "/", user);
@@ -138,21 +166,31 @@ public final class BenchCommand implements Callable<Integer> {
     }
     List<BenchReport.Row> rows = new ArrayList<>();
     Path logs = Files.createTempDirectory("ferry-bench-");
-    try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
+    AotCache caches = aot && AotCache.supported() ? new AotCache(ProcessCluster.runningJar().getParent()) : null;
+    if (caches != null) {
+      train(data, caches, logs.resolve("training"));
+    }
+    try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs.resolve("warm"))) {
+      cluster.aot(caches, false);
       ApiClient api = BenchCommand.start(cluster, workers, units);
       if (warmup) {
         warmUp(api, data, ferryProcesses(cluster));
         rehearse(api);
       }
       PipeRun pipe = new PipeRun(data, host, port, user);
-      for (String table : tables) {
-        List<Long> variants = unitSizes(table);
-        for (int run = 1; run <= repeat; run++) {
-          // Every other run starts with the other size: a machine that speeds up or slows down during the
-          // benchmark then favours neither.
-          for (long size : run % 2 == 1 ? variants : variants.reversed()) {
-            rows.add(measure(api, cluster, data, pipe, table, size, run));
-            System.out.println(BenchReport.format(rows.get(rows.size() - 1)));
+      for (int run = 1; run <= repeat; run++) {
+        if (cold) {
+          measureCold(data, pipe, caches, logs.resolve("cold-" + run), run, rows);
+        }
+        for (String table : tables) {
+          for (String mode : modes) {
+            List<Long> variants = unitSizes(table);
+            // Every other run starts with the other size: a machine that speeds up or slows down during the
+            // benchmark then favours neither.
+            for (long size : run % 2 == 1 ? variants : variants.reversed()) {
+              rows.add(measure(api, cluster, data, pipe, table, size, mode, "warm", run));
+              System.out.println(BenchReport.format(rows.get(rows.size() - 1)));
+            }
           }
         }
       }
@@ -163,6 +201,53 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * A fresh coordinator and workers, no warm-up: each table's job (at its default unit size) once per mode,
+   * one after another, as a first migration on a new cluster runs. The first job pays the processes' JIT
+   * warm-up and first connections; the ones after it less.
+   */
+  private void measureCold(BenchData data, PipeRun pipe, AotCache caches, Path logs, int run, List<BenchReport.Row> rows)
+      throws Exception {
+    try (ProcessCluster fresh = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
+      fresh.aot(caches, false);
+      ApiClient api = BenchCommand.start(fresh, workers, units);
+      for (String table : tables) {
+        for (String mode : modes) {
+          rows.add(measure(api, fresh, data, pipe, table, unitSizes(table).get(0), mode, "cold", run));
+          System.out.println(BenchReport.format(rows.get(rows.size() - 1)));
+        }
+      }
+    }
+  }
+
+  /**
+   * Trains the processes' ahead-of-time caches when they are missing or older than the jar: a cluster
+   * whose coordinator and first worker record what they load and profile runs the warm-up jobs (and each
+   * mode once on the warm-up table) and stops; the caches they write on the way out are put in place.
+   */
+  private void train(BenchData data, AotCache caches, Path logs) throws Exception {
+    Path jar = ProcessCluster.runningJar();
+    if (caches.current("coordinator", jar) && caches.current("worker", jar)) {
+      System.out.println("ahead-of-time caches: " + caches.file("coordinator") + ", " + caches.file("worker"));
+      return;
+    }
+    long started = System.nanoTime();
+    try (ProcessCluster training = new ProcessCluster(jar, logs)) {
+      training.aot(caches, true);
+      ApiClient api = BenchCommand.start(training, workers, units);
+      data.ensure(BenchData.WARMUP, 1.0, false);
+      long tableRows = BenchData.rows(BenchData.WARMUP, 1.0);
+      for (long unitRows : new long[] {tableRows / 2, tableRows / 20, tableRows / 200, tableRows / 1000}) {
+        runJob(api, spec(BenchData.WARMUP, unitRows), "training");
+      }
+      for (String mode : modes) {
+        prepareTarget(data, BenchData.WARMUP, mode);
+        runJob(api, spec(BenchData.WARMUP, tableRows / 40, mode), "training");
+      }
+    }
+    System.out.printf(Locale.ROOT, "ahead-of-time caches trained in %.1f s: %s%n", (System.nanoTime() - started) / 1e9,
+        caches.install(jar));
+  }
   /** Starts the coordinator and the workers, each with {@code units} slots, and waits until they are ready. */
   static ApiClient start(ProcessCluster cluster, int workers, int units) throws Exception {
     cluster.startCoordinator();
@@ -211,7 +296,22 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> spec(String table, long unitRows) {
-    return spec("jdbc:postgresql://" + host + ":" + port + "/", user, table, unitRows, "drop_recreate");
+    return spec(table, unitRows, "drop_recreate");
+  }
+
+  private Map<String, Object> spec(String table, long unitRows, String mode) {
+    return spec("jdbc:postgresql://" + host + ":" + port + "/", user, table, unitRows, mode);
+  }
+
+  /**
+   * The target table as the mode expects it: none for create and drop_recreate, an empty one with its primary
+   * key for the others (truncate would empty a full one; append and preserve_schema load into what is there).
+   */
+  private static void prepareTarget(BenchData data, String table, String mode) throws Exception {
+    data.clearBefore("bench", table);
+    if (BenchData.keyBeforeLoad(mode)) {
+      data.createLike("bench", table, true);
+    }
   }
 
   /**
@@ -279,16 +379,18 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private BenchReport.Row measure(ApiClient api, ProcessCluster cluster, BenchData data, PipeRun pipe, String table,
-      long unitRows, int run) throws Exception {
-    Map<String, Object> spec = spec(table, unitRows);
-    data.clearBefore("bench", table);
+      long unitRows, String mode, String state, int run) throws Exception {
+    Map<String, Object> spec = spec(table, unitRows, mode);
+    prepareTarget(data, table, mode);
     List<Process> ferryProcesses = ferryProcesses(cluster);
     double ferryCpuBefore = ClientCpu.of(ferryProcesses);
     double jitBefore = ClientCpu.compilers(ferryProcesses);
     FerryPhases phases = new FerryPhases(System.nanoTime());
     JsonNode job;
     long peak;
-    try (HeapSampler heap = new HeapSampler(cluster.workers())) {
+    double ferryServerCpu;
+    try (HeapSampler heap = new HeapSampler(cluster.workers()); BackgroundLoad load = BackgroundLoad.start(data, backgroundLoad)) {
+      ServerCpu server = ServerCpu.start(data, load);
       ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec), "application/json");
       if (submitted.status() != 201) {
         throw new IllegalStateException("bench job refused: " + submitted.text());
@@ -298,6 +400,7 @@ public final class BenchCommand implements Callable<Integer> {
           j -> phases.seen(j.path("phase").asText(), System.nanoTime()), 100);
       phases.ended(System.nanoTime());
       peak = heap.maxPeak();
+      ferryServerCpu = server.stop();
     }
     double ferryCpu = ClientCpu.of(ferryProcesses) - ferryCpuBefore;
     double jitCpu = jitBefore < 0 ? -1 : ClientCpu.compilers(ferryProcesses) - jitBefore;
@@ -306,14 +409,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
     List<long[]> ranges = UnitRanges.of(api, job.path("id").asText(), "copy");
     double pipeCpuBefore = ClientCpu.endedChildren();
-    PipeRun.Timing pipeTiming = pipe.run(table, ranges, workers * units);
+    PipeRun.Timing pipeTiming;
+    double pipeServerCpu;
+    try (BackgroundLoad load = BackgroundLoad.start(data, backgroundLoad)) {
+      ServerCpu server = ServerCpu.start(data, load);
+      pipeTiming = pipe.run(table, ranges, workers * units, mode);
+      pipeServerCpu = server.stop();
+    }
     double pipeCpu = ClientCpu.endedChildren() - pipeCpuBefore;
     long copied = job.path("rows").path("done").asLong();
     if (pipe.targetRows(table) != copied) {
       throw new IllegalStateException("pipe copied " + pipe.targetRows(table) + " rows of " + table + ", Ferry " + copied);
     }
     return new BenchReport.Row(table, run, String.format(Locale.ROOT, "%,d", unitRows), copied, data.tableBytes(table), phases,
-        pipeTiming, peak, ranges.size(), ferryCpu, jitCpu, pipeCpu);
+        pipeTiming, peak, ranges.size(), ferryCpu, jitCpu, pipeCpu, mode, state, ferryServerCpu, pipeServerCpu);
   }
 
   private static List<Process> ferryProcesses(ProcessCluster cluster) {
@@ -323,8 +432,10 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private String setting() {
-    return String.format(Locale.ROOT, "%d workers × %d units (parallelism %d), scale %s, %s, %d cores, Java %s",
-        workers, units, workers * units, scale, warmup ? "after a warm-up" : "cold workers (no warm-up)",
-        Runtime.getRuntime().availableProcessors(), Runtime.version());
+    return String.format(Locale.ROOT, "%d workers × %d units (parallelism %d), scale %s, warm cluster %s%s, %d cores, Java %s,"
+        + " ahead-of-time caches %s, background load %s, load average %s at the end",
+        workers, units, workers * units, scale, warmup ? "after a warm-up" : "without a warm-up",
+        cold ? ", cold: a fresh cluster per run" : "", Runtime.getRuntime().availableProcessors(), Runtime.version(),
+        aot && AotCache.supported() ? "on" : "off", backgroundLoad, ClientCpu.loadAverage());
   }
 }

@@ -134,6 +134,26 @@ final class BenchData {
     }
   }
 
+  /** Modes that load into a table holding its primary key; the others add it after the rows. */
+  static boolean keyBeforeLoad(String mode) {
+    return !mode.equals("create") && !mode.equals("drop_recreate");
+  }
+
+  /**
+   * An empty {@code schema.table} in the target with the source table's columns and types, and with its
+   * primary key if {@code withKey}: the state a job of mode truncate, append or preserve_schema starts from.
+   */
+  void createLike(String schema, String table, boolean withKey) throws SQLException {
+    try (Connection src = connect(SOURCE); Connection dst = connect(TARGET);
+         Statement s = src.createStatement(); Statement d = dst.createStatement();
+         ResultSet rs = s.executeQuery("SELECT string_agg(quote_ident(attname) || ' ' || format_type(atttypid, atttypmod), ', '"
+             + " ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'public." + table + "'::regclass AND attnum > 0"
+             + " AND NOT attisdropped")) {
+      rs.next();
+      d.execute("CREATE TABLE " + schema + "." + table + " (" + rs.getString(1) + (withKey ? ", PRIMARY KEY (id)" : "") + ")");
+    }
+  }
+
   void dropTarget() throws SQLException {
     try (Connection admin = connect("postgres"); Statement st = admin.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS " + TARGET + " WITH (FORCE)");

@@ -17,16 +17,27 @@ final class BenchReport {
   /**
    * One measured job and the pipes over its ranges. {@code run} counts from 1 per table.
    *
-   * @param ferryJitCpu the part of {@code ferryCpu} its JIT compiler threads used (-1: unknown)
+   * @param ferryJitCpu    the part of {@code ferryCpu} its JIT compiler threads used (-1: unknown)
+   * @param mode           the job's mode (the pipe loaded into the same table state)
+   * @param cluster        {@code cold}: a freshly started cluster's jobs; {@code warm}: after the warm-up
+   * @param ferryServerCpu CPU seconds of the PostgreSQL backends serving Ferry's job (-1: unknown)
+   * @param pipeServerCpu  the same for the pipes
    */
   record Row(String table, int run, String unitRows, long rows, long bytes, FerryPhases ferry, PipeRun.Timing pipe,
-             long peakHeap, int unitCount, double ferryCpu, double ferryJitCpu, double pipeCpu) {
+             long peakHeap, int unitCount, double ferryCpu, double ferryJitCpu, double pipeCpu, String mode,
+             String cluster, double ferryServerCpu, double pipeServerCpu) {
+
+    /** The figures that are compared across runs: the same table, unit size, mode and cluster state. */
+    String variant() {
+      return table + " " + unitRows + " " + mode + " " + cluster;
+    }
   }
 
   static final String HEADER = "| table | unit rows | rows | MB | Ferry s | pipe s | Ferry/pipe | Ferry setup s | Ferry copy s "
       + "| pipe copy s | copy Ferry/pipe | Ferry finish s | pipe finish s | Ferry rows/s | pipe rows/s | Ferry MB/s | pipe MB/s "
-      + "| worker peak heap MB | Ferry client CPU s | of which JIT s | pipe client CPU s | run |\n"
-      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+      + "| worker peak heap MB | Ferry client CPU s | of which JIT s | pipe client CPU s | run "
+      + "| mode | cluster | PostgreSQL CPU s, Ferry | PostgreSQL CPU s, pipe |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
   private BenchReport() {
   }
@@ -36,10 +47,11 @@ final class BenchReport {
     FerryPhases f = r.ferry();
     PipeRun.Timing p = r.pipe();
     return String.format(Locale.ROOT,
-        "| %s | %s (%d units) | %,d | %,.0f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %,.0f | %,.0f | %.1f | %.1f | %,.0f | %.1f | %.1f | %.1f | %d |",
+        "| %s | %s (%d units) | %,d | %,.0f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %,.0f | %,.0f | %.1f | %.1f | %,.0f | %.1f | %.1f | %.1f | %d | %s | %s | %.1f | %.1f |",
         r.table(), r.unitRows(), r.unitCount(), r.rows(), mb, f.seconds(), p.seconds(), p.seconds() / f.seconds(),
         f.setupSeconds(), f.copySeconds(), p.copySeconds(), p.copySeconds() / f.copySeconds(), f.finishSeconds(),
-        p.finishSeconds(), r.rows() / f.seconds(), r.rows() / p.seconds(), mb / f.seconds(), mb / p.seconds(), r.peakHeap() / 1048576.0, r.ferryCpu(), r.ferryJitCpu(), r.pipeCpu(), r.run());
+        p.finishSeconds(), r.rows() / f.seconds(), r.rows() / p.seconds(), mb / f.seconds(), mb / p.seconds(), r.peakHeap() / 1048576.0, r.ferryCpu(), r.ferryJitCpu(), r.pipeCpu(), r.run(),
+        r.mode(), r.cluster(), r.ferryServerCpu(), r.pipeServerCpu());
   }
 
   /** @param setting the first line: workers, units, scale, machine */
@@ -47,20 +59,25 @@ final class BenchReport {
     StringBuilder sb = new StringBuilder(setting).append("\n\n").append(HEADER);
     rows.forEach(r -> sb.append(format(r)).append('\n'));
     Map<String, List<Row>> byVariant = new LinkedHashMap<>();
-    rows.forEach(r -> byVariant.computeIfAbsent(r.table() + " " + r.unitRows(), k -> new ArrayList<>()).add(r));
-    if (byVariant.values().stream().anyMatch(v -> v.size() > 1)) {
-      sb.append("\nOver the runs (median, and the range):\n\n")
-          .append("| table | unit rows | runs | Ferry s | Ferry rows/s | Ferry/pipe | copy Ferry/pipe | worker peak heap MB |\n")
-          .append("|---|---|---|---|---|---|---|---|\n");
+    rows.forEach(r -> byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r));
+    if (byVariant.values().stream().anyMatch(v -> v.size() > 1) || byVariant.size() > 1) {
+      sb.append("\nOver the runs (median, and the range); CPU seconds per job, medians:\n\n")
+          .append("| table | unit rows | mode | cluster | runs | Ferry s | Ferry rows/s | Ferry/pipe | copy Ferry/pipe "
+              + "| worker peak heap MB | Ferry CPU s | of which JIT s | PostgreSQL CPU s, Ferry | PostgreSQL CPU s, pipe |\n")
+          .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (List<Row> variant : byVariant.values()) {
         Row first = variant.get(0);
-        sb.append(String.format(Locale.ROOT, "| %s | %s (%d units) | %d | %s | %s | %s | %s | %,.0f |%n", first.table(),
-            first.unitRows(), first.unitCount(), variant.size(),
+        sb.append(String.format(Locale.ROOT, "| %s | %s (%d units) | %s | %s | %d | %s | %s | %s | %s | %,.0f | %.1f | %.1f | %.1f | %.1f |%n",
+            first.table(), first.unitRows(), first.unitCount(), first.mode(), first.cluster(), variant.size(),
             Spread.of(variant.stream().map(r -> r.ferry().seconds()).toList()).withRange("%.1f"),
             Spread.of(variant.stream().map(r -> r.rows() / r.ferry().seconds()).toList()).withRange("%,.0f"),
             Spread.of(variant.stream().map(r -> r.pipe().seconds() / r.ferry().seconds()).toList()).withRange("%.2f"),
             Spread.of(variant.stream().map(r -> r.pipe().copySeconds() / r.ferry().copySeconds()).toList()).withRange("%.2f"),
-            variant.stream().mapToLong(Row::peakHeap).max().orElse(0) / 1048576.0));
+            variant.stream().mapToLong(Row::peakHeap).max().orElse(0) / 1048576.0,
+            Spread.of(variant.stream().map(Row::ferryCpu).toList()).median(),
+            Spread.of(variant.stream().map(Row::ferryJitCpu).toList()).median(),
+            Spread.of(variant.stream().map(Row::ferryServerCpu).toList()).median(),
+            Spread.of(variant.stream().map(Row::pipeServerCpu).toList()).median()));
       }
     }
     sb.append(finerSplit(rows));
@@ -75,7 +92,8 @@ final class BenchReport {
    */
   static String finerSplit(List<Row> rows) {
     Map<String, List<Row>> byRun = new LinkedHashMap<>();
-    rows.forEach(r -> byRun.computeIfAbsent(r.table() + " " + r.run(), k -> new ArrayList<>()).add(r));
+    rows.forEach(r -> byRun.computeIfAbsent(r.table() + " " + r.mode() + " " + r.cluster() + " " + r.run(),
+        k -> new ArrayList<>()).add(r));
     List<Row[]> pairs = byRun.values().stream().filter(l -> l.size() == 2)
         .map(l -> l.stream().sorted(Comparator.comparingInt(Row::unitCount)).toArray(Row[]::new)).toList();
     if (pairs.isEmpty()) {

@@ -13,8 +13,10 @@ import java.util.concurrent.Future;
 
 /**
  * The baseline: {@code psql … COPY (SELECT …) TO STDOUT (FORMAT binary) | psql … COPY … FROM STDIN
- * (FORMAT binary)} pipes over the same key ranges, {@code parallelism} at a time, then the same primary
- * key and ANALYZE that Ferry's finish does — equal work, so the ratio compares the data paths.
+ * (FORMAT binary)} pipes over the same key ranges, {@code parallelism} at a time, into the table state
+ * Ferry's job loads into, then what Ferry's finish does there — equal work, so the ratio compares the
+ * data paths: in {@code create} and {@code drop_recreate} a table without its key, then the primary key
+ * and ANALYZE; in the other modes a table with its primary key (maintained during the load), then ANALYZE.
  */
 final class PipeRun {
 
@@ -33,17 +35,11 @@ final class PipeRun {
     }
   }
 
-  /** Copies {@code table} into {@code pipe.table} over {@code ranges}. */
-  Timing run(String table, List<long[]> ranges, int parallelism) throws Exception {
+  /** Copies {@code table} into {@code pipe.table} over {@code ranges}, the table prepared as {@code mode} leaves it. */
+  Timing run(String table, List<long[]> ranges, int parallelism, String mode) throws Exception {
     data.clearBefore("pipe", table);
-    try (Connection src = data.connect(BenchData.SOURCE); Connection dst = data.connect(BenchData.TARGET);
-         Statement s = src.createStatement(); Statement d = dst.createStatement()) {
-      // Same columns and types as the source, no key or index yet (as Ferry's prepare does).
-      var rs = s.executeQuery("SELECT string_agg(quote_ident(attname) || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum) "
-          + "FROM pg_attribute WHERE attrelid = 'public." + table + "'::regclass AND attnum > 0 AND NOT attisdropped");
-      rs.next();
-      d.execute("CREATE TABLE pipe." + table + " (" + rs.getString(1) + ")");
-    }
+    boolean keyFirst = BenchData.keyBeforeLoad(mode);
+    data.createLike("pipe", table, keyFirst);
     long started = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(parallelism);
     try {
@@ -62,7 +58,9 @@ final class PipeRun {
     }
     long copied = System.nanoTime();
     try (Connection c = data.connect(BenchData.TARGET); Statement st = c.createStatement()) {
-      st.execute("ALTER TABLE pipe." + table + " ADD PRIMARY KEY (id)");
+      if (!keyFirst) {
+        st.execute("ALTER TABLE pipe." + table + " ADD PRIMARY KEY (id)");
+      }
       st.execute("ANALYZE pipe." + table);
     }
     return new Timing((copied - started) / 1e9, (System.nanoTime() - copied) / 1e9);

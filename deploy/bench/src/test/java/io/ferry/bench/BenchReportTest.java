@@ -49,17 +49,19 @@ class BenchReportTest {
     assertThat(report).contains("Ferry's throughput split finer: median -4.4% (-20.0% to +11.1%)");
     assertThat(report).contains("no drop beyond the runs' noise");
     // Over the runs: wide's 1,000,000 rows took 10 s, then 11 s (100,000 and 90,909 rows/s); Ferry/pipe 1.00, then 0.91.
-    assertThat(report).contains("| wide | 10 (40 units) | 2 | 10.5 (10.0–11.0) | 95,455 (90,909–100,000) | 0.95 (0.91–1.00) |");
+    assertThat(report).contains("| wide | 10 (40 units) | drop_recreate | warm | 2 | 10.5 (10.0–11.0) | 95,455 (90,909–100,000)"
+        + " | 0.95 (0.91–1.00) |");
   }
 
   @Test
   void eachJobShowsItsFerryCpuAndTheJitCompilersPart() {
     String report = BenchReport.of("setting", List.of(row("narrow", 1, 40, 20.0, 25.0, 6.0)));
     // Ferry client CPU 6.0 s, of which JIT 1.5 s (the helper's quarter), pipe client CPU 1.0 s, run 1.
-    assertThat(report).contains("| 6.0 | 1.5 | 1.0 | 1 |\n");
+    assertThat(report).contains("| 6.0 | 1.5 | 1.0 | 1 | drop_recreate | warm | 12.0 | 3.0 |\n");
     // 1,000,000 rows in 20 s against the pipes' 25 s.
     assertThat(report).contains("| 50,000 | 40,000 |");
-    assertThat(report).contains("| Ferry client CPU s | of which JIT s | pipe client CPU s | run |");
+    assertThat(report).contains("| Ferry client CPU s | of which JIT s | pipe client CPU s | run | mode | cluster"
+        + " | PostgreSQL CPU s, Ferry | PostgreSQL CPU s, pipe |");
   }
 
   @Test
@@ -75,6 +77,20 @@ class BenchReportTest {
     assertThat(report.lines().filter(l -> l.startsWith("| wide |"))).hasSize(1);
   }
 
+  @Test
+  void coldAndWarmJobsOfOneTableAreSummedUpApart() {
+    BenchReport.Row warm = row("narrow", 1, 40, 20.0, 25.0, 6.0);
+    BenchReport.Row cold = new BenchReport.Row(warm.table(), 1, warm.unitRows(), warm.rows(), warm.bytes(), warm.ferry(),
+        warm.pipe(), warm.peakHeap(), warm.unitCount(), 9.0, 3.0, 1, "drop_recreate", "cold", 14.0, 3);
+    String report = BenchReport.of("setting", List.of(cold, warm));
+    // Two variants of one run each: a line apiece, with its own CPU; never paired as a finer split.
+    assertThat(report).contains("| narrow | 10 (40 units) | drop_recreate | cold | 1 | 20.0 | 50,000 |")
+        .contains("| 9.0 | 3.0 | 14.0 | 3.0 |\n")
+        .contains("| narrow | 10 (40 units) | drop_recreate | warm | 1 |")
+        .contains("| 6.0 | 1.5 | 12.0 | 3.0 |\n")
+        .doesNotContain("Split finer");
+  }
+
   private static BenchReport.Row row(String table, int run, int units, double seconds, double pipeSeconds) {
     return row(table, run, units, seconds, pipeSeconds, 1);
   }
@@ -85,7 +101,7 @@ class BenchReportTest {
     phases.seen("copy", 0);
     phases.ended((long) (seconds * 1e9));
     return new BenchReport.Row(table, run, String.valueOf(400 / units), 1_000_000, 10L << 20, phases,
-        new PipeRun.Timing(pipeSeconds, 0), 100L << 20, units, cpu, cpu / 4, 1);
+        new PipeRun.Timing(pipeSeconds, 0), 100L << 20, units, cpu, cpu / 4, 1, "drop_recreate", "warm", 2 * cpu, 3);
   }
 
   @Test

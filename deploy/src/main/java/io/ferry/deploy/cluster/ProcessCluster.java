@@ -61,6 +61,8 @@ public final class ProcessCluster implements AutoCloseable {
   private final Map<Process, Path> logs = new HashMap<>();
   private final Map<String, String> environment = new HashMap<>();
   private String logFormat;
+  private AotCache aot;
+  private boolean training;
   private Process coordinator;
   private Host coordinatorHost = Host.LOOPBACK;
   private int workerCount;
@@ -119,6 +121,15 @@ public final class ProcessCluster implements AutoCloseable {
   /** The {@code --log-format} of the processes started from now on (null: their default, text). */
   public void logFormat(String format) {
     this.logFormat = format;
+  }
+
+  /**
+   * Processes started from now on use the {@link AotCache} of their role, or with {@code train} write it
+   * when they exit (the coordinator and the first worker only: one writer per file).
+   */
+  public void aot(AotCache cache, boolean train) {
+    this.aot = cache;
+    this.training = train;
   }
 
   public Process startCoordinator(String... extraArgs) {
@@ -181,6 +192,7 @@ public final class ProcessCluster implements AutoCloseable {
     if (Runtime.version().feature() >= 24) {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
+    command.addAll(aotFlags(name));
     command.addAll(List.of("-jar", jar.toString()));
     command.addAll(args);
     if (logFormat != null) {
@@ -202,6 +214,17 @@ public final class ProcessCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
     }
+  }
+
+  private List<String> aotFlags(String name) {
+    if (aot == null) {
+      return List.of();
+    }
+    String role = name.equals("coordinator") ? "coordinator" : "worker";
+    if (!training) {
+      return aot.useFlags(role);
+    }
+    return name.equals("coordinator") || name.equals("worker-1") ? aot.trainFlags(role) : List.of();
   }
 
   /** The log file of a process this cluster started (shared by restarts of the coordinator). */
@@ -272,10 +295,12 @@ public final class ProcessCluster implements AutoCloseable {
     List<Process> workersFirst = new ArrayList<>(processes);
     workersFirst.remove(coordinator);
     workersFirst.forEach(Process::destroy);
-    workersFirst.forEach(p -> waitFor(p, 20));
+    // A training JVM writes its AOT cache on the way out, which takes longer on a busy machine.
+    int seconds = training ? 120 : 20;
+    workersFirst.forEach(p -> waitFor(p, seconds));
     if (coordinator != null) {
       coordinator.destroy();
-      waitFor(coordinator, 20);
+      waitFor(coordinator, seconds);
     }
     processes.forEach(Process::destroyForcibly);
   }

@@ -2,6 +2,7 @@ package io.ferry.deploy.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.deploy.cli.ApiClient;
+import io.ferry.deploy.cluster.AotCache;
 import io.ferry.deploy.cluster.ProcessCluster;
 import io.ferry.protocol.Json;
 import java.nio.file.Files;
@@ -100,6 +101,8 @@ public final class DemoCommand implements Callable<Integer> {
       try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
         districtSource.environment().forEach(cluster::environment);
         PostgresDemoSource.environment(pg).forEach(cluster::environment);
+        // As deploy/bin/ferry starts them: with the roles' ahead-of-time caches where a training run left them.
+        cluster.aot(new AotCache(ProcessCluster.runningJar().getParent()), false);
         cluster.startCoordinator();
         for (int i = 0; i < workers; i++) {
           cluster.startWorker(2);
