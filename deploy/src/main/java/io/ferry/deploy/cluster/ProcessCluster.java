@@ -29,6 +29,7 @@ public final class ProcessCluster implements AutoCloseable {
   private final Map<Process, Path> logs = new HashMap<>();
   private final Map<String, String> environment = new HashMap<>();
   private String logFormat;
+  private String coordinatorHeap = "256m";
   private Process coordinator;
   private int workerCount;
 
@@ -87,13 +88,18 @@ public final class ProcessCluster implements AutoCloseable {
     this.logFormat = format;
   }
 
+  /** The {@code -Xmx} of coordinators started from now on (default 256m). */
+  public void coordinatorHeap(String heap) {
+    this.coordinatorHeap = heap;
+  }
+
   public Process startCoordinator(String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("coordinator", "--http-host", "127.0.0.1",
         "--http-port", String.valueOf(httpPort), "--cluster-host", "127.0.0.1",
         "--cluster-port", String.valueOf(clusterPort), "--join", "127.0.0.1:" + clusterPort,
         "--state-dir", logDir.resolve("coordinator-state").toString()));
     args.addAll(List.of(extraArgs));
-    coordinator = start("coordinator", "256m", args, secret);
+    coordinator = start("coordinator", coordinatorHeap, args, secret);
     return coordinator;
   }
 
