@@ -12,10 +12,12 @@ import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Turns a job's table plans (one per tenant × table) into its work units: the job-level
@@ -125,6 +127,8 @@ public final class UnitPlanner {
     Map<String, String> parents = partitionParents(plans);
     List<WorkUnit> units = new ArrayList<>();
     List<WorkUnit> verifies = new ArrayList<>();
+    // A whole-table verify unit comes from every copy of its table: planned once (a scan of the list per copy was n²).
+    Set<String> verifyIds = new HashSet<>();
     boolean foreignKeys = UnitGraph.keepsTables(mode);
     if (copies && plans.stream().anyMatch(p -> p.ddl().types() != null && !p.ddl().types().isEmpty())) {
       units.add(WorkUnit.create(TYPES_PREPARE_ID, jobId, UnitKind.PREPARE, Slice.JOB, UnitState.BLOCKED));
@@ -151,7 +155,7 @@ public final class UnitPlanner {
           WorkUnit check = verifyOf(copy, portable);
           boolean chosen = verify == Verify.FULL
               || verify == Verify.SAMPLE && (!portable || VerifySample.chosen(plan.tenantId(), table, i, ranges.size()));
-          if (chosen && verifies.stream().noneMatch(v -> v.id().equals(check.id()))) {
+          if (chosen && verifyIds.add(check.id())) {
             verifies.add(check.id().endsWith(":all") ? withEstimate(check, plan) : check);
           }
         }

@@ -78,32 +78,62 @@ public record Verification(int ranges, int verified, int mismatched, long differ
   public static Verification of(Collection<WorkUnit> units) {
     int ranges = 0;
     int verified = 0;
-    int mismatched = 0;
-    long keys = 0;
-    Set<String> tables = new LinkedHashSet<>();
-    JobChecks checks = null;
-    Rejected rejected = Rejected.of(units);
+    List<WorkUnit> unclean = new ArrayList<>();
+    List<WorkUnit> rejectedCopies = new ArrayList<>();
+    WorkUnit jobChecks = null;
     for (WorkUnit u : units) {
+      if (u.kind() == UnitKind.COPY && u.progress().rejected() > 0) {
+        rejectedCopies.add(u);
+      }
       if (u.kind() != UnitKind.VERIFY) {
         continue;
       }
       if (UnitScope.of(u) == UnitScope.JOB) {
-        checks = JobChecks.of(u);
+        jobChecks = u;
         continue;
       }
       ranges++;
-      VerifyFindings f = u.progress().findings();
-      if (u.state() != UnitState.DONE || f == null) {
-        continue;
+      if (verifiedWith(u) != null) {
+        verified++;
+        if (!verifiedWith(u).clean()) {
+          unclean.add(u);
+        }
       }
-      verified++;
+    }
+    return of(ranges, verified, unclean, jobChecks, rejectedCopies);
+  }
+
+  /** A range verify unit's findings once it is done; null before. */
+  public static VerifyFindings verifiedWith(WorkUnit verify) {
+    return verify.state() == UnitState.DONE ? verify.progress().findings() : null;
+  }
+
+  /**
+   * The summary from what it depends on, for a caller that keeps these up to date instead of going
+   * through every unit of the job.
+   *
+   * @param ranges         the job's range verify units
+   * @param verified       those {@link #verifiedWith done with findings}
+   * @param unclean        those whose findings are not clean by themselves (rejected rows may explain them)
+   * @param jobChecks      the job-level verify unit; null when the job has none
+   * @param rejectedCopies the job's copy units that recorded rejected rows
+   */
+  public static Verification of(int ranges, int verified, Collection<WorkUnit> unclean, WorkUnit jobChecks,
+      Collection<WorkUnit> rejectedCopies) {
+    int mismatched = 0;
+    long keys = 0;
+    Set<String> tables = new LinkedHashSet<>();
+    Rejected rejected = Rejected.of(rejectedCopies);
+    for (WorkUnit u : unclean) {
+      VerifyFindings f = u.progress().findings();
       if (!clean(f, rejected.in(u))) {
         mismatched++;
         keys += f.differenceCount();
         tables.add(u.slice().tenantId() + "/" + u.slice().table());
       }
     }
-    return new Verification(ranges, verified, mismatched, keys, Set.copyOf(tables), checks);
+    return new Verification(ranges, verified, mismatched, keys, Set.copyOf(tables),
+        jobChecks == null ? null : JobChecks.of(jobChecks));
   }
 
   /** The job-level verify unit of {@code units}; null when there is none. */

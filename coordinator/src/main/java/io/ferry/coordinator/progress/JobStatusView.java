@@ -2,16 +2,16 @@ package io.ferry.coordinator.progress;
 
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.Verification;
 import io.ferry.coordinator.schedule.JobBoard;
+import io.ferry.coordinator.schedule.JobTally;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.unit.Slice;
-import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,12 +32,10 @@ public final class JobStatusView {
   public JsonObject status(JobRecord job, long now) {
     JsonObject json = summary(job, now);
     JsonArray failed = new JsonArray();
-    for (WorkUnit u : board.units(job.id())) {
-      if (u.state() == UnitState.FAILED) {
-        Slice s = u.slice();
-        failed.add(new JsonObject().put("id", u.id()).put("tenant", s.tenantId()).put("table", s.table())
-            .put("range", s.range() == null ? null : s.range().toString()).put("error", u.progress().error()));
-      }
+    for (WorkUnit u : board.tally(job.id()).failed()) {
+      Slice s = u.slice();
+      failed.add(new JsonObject().put("id", u.id()).put("tenant", s.tenantId()).put("table", s.table())
+          .put("range", s.range() == null ? null : s.range().toString()).put("error", u.progress().error()));
     }
     json.put("failedUnits", failed);
     json.put("spec", new JsonObject(Json.encode(job.spec())));
@@ -55,26 +53,17 @@ public final class JobStatusView {
         .put("points", points);
   }
 
-  /** The status without the spec and failed units: one entry of {@code GET /api/v1/jobs}. */
+  /**
+   * The status without the spec and failed units: one entry of {@code GET /api/v1/jobs}. It reads the job's
+   * {@link JobTally}, kept up to date as units change, so it costs the job's tables, not its units.
+   */
   public JsonObject summary(JobRecord job, long now) {
-    long rowsDone = 0;
-    long rowsRejected = 0;
-    long rowsEstimated = 0;
-    long bytesDone = 0;
-    long bytesEstimated = 0;
-    Map<String, TableProgress> tables = new LinkedHashMap<>();
-    for (WorkUnit u : board.units(job.id())) {
-      if (u.slice().table() != null && u.kind() != UnitKind.ROLLBACK) {
-        tables.computeIfAbsent(u.slice().table(), TableProgress::new).add(u);
-      }
-      if (u.kind() == UnitKind.COPY) {
-        rowsDone += u.progress().rows();
-        rowsRejected += u.progress().rejected();
-        bytesDone += u.progress().bytes();
-        rowsEstimated += u.slice().estimatedRows();
-        bytesEstimated += u.slice().estimatedBytes();
-      }
-    }
+    JobTally tally = board.tally(job.id());
+    long rowsDone = tally.rowsDone();
+    long rowsRejected = tally.rowsRejected();
+    long rowsEstimated = tally.rowsEstimated();
+    long bytesDone = tally.bytesDone();
+    long bytesEstimated = tally.bytesEstimated();
     Long started = job.startedAt();
     long end = job.finishedAt() != null ? job.finishedAt() : now;
     double elapsedSeconds = started == null ? 0 : Math.max(0, end - started) / 1000.0;
@@ -93,7 +82,7 @@ public final class JobStatusView {
     }
     units.put("held", board.held(job.id()));
     JsonArray tableArray = new JsonArray();
-    tables.values().forEach(t -> tableArray.add(t.toJson(job.state())));
+    tally.tables().forEach(t -> tableArray.add(table(t, job.state())));
     return new JsonObject()
         .put("id", job.id())
         .put("name", job.name())
@@ -113,13 +102,12 @@ public final class JobStatusView {
         .put("etaSeconds", eta)
         .put("units", units)
         .put("tables", tableArray)
-        .put("verification", verification(board.units(job.id())))
+        .put("verification", verification(tally.verification()))
         .put("error", job.error());
   }
 
   /** The verify units' summary; the report has the details. */
-  private static JsonObject verification(java.util.Collection<WorkUnit> units) {
-    io.ferry.coordinator.job.Verification v = io.ferry.coordinator.job.Verification.of(units);
+  private static JsonObject verification(Verification v) {
     return new JsonObject().put("verdict", v.verdict().wireName()).put("ranges", v.ranges()).put("verified", v.verified())
         .put("mismatched", v.mismatched()).put("differingKeys", v.differingKeys())
         .put("orphanedRows", v.checks() == null ? 0 : v.checks().orphanedRows());
@@ -130,72 +118,33 @@ public final class JobStatusView {
   }
 
   /** One target table's progress across its tenants. */
-  private static final class TableProgress {
-    final String table;
-    long rowsDone;
-    long rowsRejected;
-    long rowsEstimated;
-    int unitsDone;
-    int unitsTotal;
-    UnitState prepare = UnitState.DONE;
-    UnitState finish = UnitState.DONE;
-    boolean failed;
-    boolean copying;
-    boolean verifying;
+  private static JsonObject table(JobTally.Table t, JobState jobState) {
+    return new JsonObject().put("table", t.name()).put("rowsDone", t.rowsDone()).put("rowsRejected", t.rowsRejected())
+        .put("rowsEstimated", t.rowsEstimated())
+        .put("unitsDone", t.unitsDone()).put("unitsTotal", t.unitsTotal()).put("state", state(t, jobState));
+  }
 
-    TableProgress(String table) {
-      this.table = table;
+  /**
+   * {@code preparing}, {@code copying}, {@code finishing}, {@code verifying}, {@code done} or {@code failed}; a table not
+   * done of a paused or cancelled job is {@code paused} or {@code cancelled}: none of its units runs.
+   */
+  static String state(JobTally.Table t, JobState jobState) {
+    if (t.failed()) {
+      return "failed";
     }
-
-    void add(WorkUnit u) {
-      unitsTotal++;
-      if (u.state() == UnitState.DONE) {
-        unitsDone++;
-      }
-      failed |= u.state() == UnitState.FAILED;
-      switch (u.kind()) {
-        case PREPARE -> prepare = u.state();
-        case FINISH -> finish = u.state();
-        case VERIFY -> verifying |= u.state() != UnitState.DONE;
-        // Its rows are copied again, not more rows of the table.
-        case REPAIR -> copying |= u.state() != UnitState.DONE;
-        default -> {
-          rowsDone += u.progress().rows();
-          rowsRejected += u.progress().rejected();
-          rowsEstimated += u.slice().estimatedRows();
-          copying |= u.state() != UnitState.DONE;
-        }
-      }
+    boolean done = t.prepare() == UnitState.DONE && !t.copying() && t.finish() == UnitState.DONE && !t.verifying();
+    if (!done && (jobState == JobState.PAUSED || jobState == JobState.CANCELLED)) {
+      return jobState.wireName();
     }
-
-    /**
-     * {@code preparing}, {@code copying}, {@code finishing}, {@code verifying}, {@code done} or {@code failed}; a table not
-     * done of a paused or cancelled job is {@code paused} or {@code cancelled}: none of its units runs.
-     */
-    String state(JobState jobState) {
-      if (failed) {
-        return "failed";
-      }
-      boolean done = prepare == UnitState.DONE && !copying && finish == UnitState.DONE && !verifying;
-      if (!done && (jobState == JobState.PAUSED || jobState == JobState.CANCELLED)) {
-        return jobState.wireName();
-      }
-      if (prepare != UnitState.DONE) {
-        return "preparing";
-      }
-      if (copying) {
-        return "copying";
-      }
-      if (finish != UnitState.DONE) {
-        return "finishing";
-      }
-      return verifying ? "verifying" : "done";
+    if (t.prepare() != UnitState.DONE) {
+      return "preparing";
     }
-
-    JsonObject toJson(JobState jobState) {
-      return new JsonObject().put("table", table).put("rowsDone", rowsDone).put("rowsRejected", rowsRejected)
-          .put("rowsEstimated", rowsEstimated)
-          .put("unitsDone", unitsDone).put("unitsTotal", unitsTotal).put("state", state(jobState));
+    if (t.copying()) {
+      return "copying";
     }
+    if (t.finish() != UnitState.DONE) {
+      return "finishing";
+    }
+    return t.verifying() ? "verifying" : "done";
   }
 }

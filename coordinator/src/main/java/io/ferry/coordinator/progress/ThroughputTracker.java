@@ -22,6 +22,11 @@ public final class ThroughputTracker {
   private static final int REPORTS_PER_WINDOW = 4;
   /** Reports the recent gap is measured over. */
   private static final int RECENT_REPORTS = 8;
+  /**
+   * Reports within this long of a sample's start add to it: a job finishing thousands of units a second
+   * kept a minute of them, one sample each, and every status request went through them all.
+   */
+  static final long SAMPLE_MILLIS = 50;
 
   /** Rows and bytes per second. */
   public record Rate(double rowsPerSecond, double bytesPerSecond) {
@@ -42,7 +47,13 @@ public final class ThroughputTracker {
   public void record(String jobId, long rows, long bytes, long now) {
     history.record(jobId, rows, bytes, now);
     Deque<Sample> window = samples.computeIfAbsent(jobId, id -> new ArrayDeque<>());
-    window.addLast(new Sample(now, rows, bytes));
+    Sample last = window.peekLast();
+    if (last != null && now >= last.at() && now - last.at() < SAMPLE_MILLIS) {
+      window.removeLast();
+      window.addLast(new Sample(last.at(), last.rows() + rows, last.bytes() + bytes));
+    } else {
+      window.addLast(new Sample(now, rows, bytes));
+    }
     trim(window, now);
   }
 

@@ -1,6 +1,7 @@
 package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.PlanIndex;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.coordinator.job.UnitScope;
 import io.ferry.protocol.message.Assignment;
@@ -12,8 +13,10 @@ import io.ferry.protocol.spec.Limits;
 import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -30,6 +33,9 @@ public final class AssignmentFactory {
 
   private final JobSecrets secrets;
   private final long chunkRows;
+  /** Per job: its plans by table and tenant, and its tenants by id (both looked up on every claim). */
+  private final Map<String, PlanIndex> plans = new HashMap<>();
+  private final Map<String, Tenants> tenants = new HashMap<>();
 
   public AssignmentFactory(JobSecrets secrets) {
     this(secrets, CHUNK_ROWS);
@@ -48,7 +54,7 @@ public final class AssignmentFactory {
   /** @param copyUnits for a rollback unit, the copy units it rolls back (see {@link Rollbacks#copies}) */
   public Assignment assignment(JobRecord job, WorkUnit unit, List<WorkUnit> copyUnits) {
     JobSpec spec = secrets.spec(job);
-    TablePlan plan = plan(job, unit);
+    TablePlan plan = indexed(job, unit);
     List<String> statements = switch (unit.kind()) {
       case PREPARE -> UnitScope.of(unit) == UnitScope.JOB ? typeStatements(job) : plan.ddl().prepare();
       case FINISH -> UnitScope.of(unit) == UnitScope.JOB ? foreignKeys(job) : plan.ddl().finish();
@@ -59,7 +65,7 @@ public final class AssignmentFactory {
     // A verify or repair unit reads what its copy unit wrote: the same slim plan.
     boolean ranged = unit.kind() == UnitKind.COPY || unit.kind() == UnitKind.VERIFY || unit.kind() == UnitKind.REPAIR;
     boolean jobChecks = unit.kind() == UnitKind.VERIFY && UnitScope.of(unit) == UnitScope.JOB;
-    return new Assignment(unit, ranged ? forCopy(plan) : plan, source(spec, tenantId), spec.target().endpoint(),
+    return new Assignment(unit, ranged ? forCopy(plan) : plan, source(job.id(), spec, tenantId), spec.target().endpoint(),
         spec.target().tenantColumn(), statements == null ? List.of() : statements,
         chunkSize(chunkRows, limits.rowsPerSecond(), MIN_CHUNK_ROWS), chunkSize(CHUNK_BYTES, limits.bytesPerSecond(), MIN_CHUNK_BYTES),
         spec.mode(), copyUnits, spec.onRowErrorOrDefault(), jobChecks ? targetTables(job) : List.of());
@@ -112,6 +118,20 @@ public final class AssignmentFactory {
     throw new IllegalStateException("job " + job.id() + " has no table plan for " + unit.describe());
   }
 
+  /** {@link #plan}, from the job's {@link PlanIndex}. */
+  private TablePlan indexed(JobRecord job, WorkUnit unit) {
+    PlanIndex index = plans.get(job.id());
+    if (index == null || !index.of(job.plans())) {
+      index = new PlanIndex(job.plans());
+      plans.put(job.id(), index);
+    }
+    TablePlan plan = index.plan(unit.slice().table(), unit.slice().tenantId());
+    if (plan == null) {
+      throw new IllegalStateException("job " + job.id() + " has no table plan for " + unit.describe());
+    }
+    return plan;
+  }
+
   /**
    * Foreign keys are declared per tenant table but created once per target table: every tenant's plan
    * carries the same ones, so one tenant's list (deduplicated) is the job's.
@@ -142,12 +162,26 @@ public final class AssignmentFactory {
     return List.copyOf(statements);
   }
 
-  private static Endpoint source(JobSpec spec, String tenantId) {
-    for (TenantSpec t : spec.source().tenants()) {
-      if (t.id().equals(tenantId)) {
-        return spec.source().endpoint(t);
-      }
+  private Endpoint source(String jobId, JobSpec spec, String tenantId) {
+    Tenants known = tenants.get(jobId);
+    if (known == null || known.list() != spec.source().tenants()) {
+      known = Tenants.of(spec.source().tenants());
+      tenants.put(jobId, known);
     }
-    throw new IllegalStateException("job " + spec.name() + " has no tenant " + tenantId);
+    TenantSpec t = known.byId().get(tenantId);
+    if (t == null) {
+      throw new IllegalStateException("job " + spec.name() + " has no tenant " + tenantId);
+    }
+    return spec.source().endpoint(t);
+  }
+
+  /** A spec's tenants by id; {@code list} is the spec's own list (a job's tenants never change). */
+  private record Tenants(List<TenantSpec> list, Map<String, TenantSpec> byId) {
+
+    static Tenants of(List<TenantSpec> list) {
+      Map<String, TenantSpec> byId = new HashMap<>();
+      list.forEach(t -> byId.putIfAbsent(t.id(), t));
+      return new Tenants(list, byId);
+    }
   }
 }

@@ -23,7 +23,16 @@ final class ClaimBudget {
     this.board = board;
   }
 
+  /** The budget of a claim starting now; null when no job has a concurrency limit (nothing to count then). */
   static ClaimBudget of(JobBoard board) {
+    boolean limited = false;
+    for (JobRecord job : board.jobs()) {
+      Limits limits = job.spec() == null ? Limits.NONE : job.spec().limitsOrNone();
+      limited |= limits.maxUnits() != null || limits.maxUnitsPerSource() != null;
+    }
+    if (!limited) {
+      return null;
+    }
     ClaimBudget budget = new ClaimBudget(board);
     for (WorkUnit u : board.leased()) {
       budget.take(u);

@@ -7,7 +7,6 @@ import io.ferry.coordinator.job.UnitTransitions;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -203,7 +202,12 @@ public final class JobBoard {
   }
 
   public List<WorkUnit> leasedBy(String workerId) {
-    return index.leased().stream().filter(u -> workerId.equals(u.lease().workerId())).toList();
+    return List.copyOf(index.leasedBy(workerId));
+  }
+
+  /** Leased copy, verify and repair units per job and tenant ({@code jobId/tenantId}): what claims share fairly. */
+  Map<String, Integer> inFlight() {
+    return index.inFlight();
   }
 
   /** The leased units of every job (a copy: callers save units while they go through it). */
@@ -271,13 +275,16 @@ public final class JobBoard {
   }
 
   public Map<UnitState, Long> counts(String jobId) {
-    Map<UnitState, Long> counts = new EnumMap<>(UnitState.class);
-    for (UnitState s : UnitState.values()) {
-      counts.put(s, 0L);
-    }
-    for (WorkUnit u : units(jobId)) {
-      counts.merge(u.state(), 1L, Long::sum);
-    }
-    return counts;
+    return index.tally(jobId).counts();
+  }
+
+  /** The job's units summed (kept up to date at every change: reading it costs the job's tables, not its units). */
+  public JobTally tally(String jobId) {
+    return index.tally(jobId);
+  }
+
+  /** The job's units of target table {@code table}; null: its job-level units. */
+  Collection<WorkUnit> units(String jobId, String table) {
+    return index.units(jobId, table);
   }
 }

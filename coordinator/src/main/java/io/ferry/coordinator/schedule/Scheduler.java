@@ -58,19 +58,15 @@ public final class Scheduler {
       return new Claim(List.of(), CompletableFuture.completedFuture(null));
     }
     List<WorkUnit> ready = new ArrayList<>();
-    Map<String, Integer> inFlight = new HashMap<>();
-    for (WorkUnit u : board.leased()) {
-      if (UnitIndex.ranged(u)) {
-        inFlight.merge(tenantKey(u), 1, Integer::sum);
-      }
-    }
+    Map<String, Integer> inFlight = board.inFlight();
     for (JobRecord job : board.jobs()) {
-      if (secrets.missing(job)) {
-        continue;
-      }
       // A rollback runs while its job is stopped (no copy may write the rows it deletes), so only
       // rollback units go out for a job that is not running, and restore units once none of its units runs.
       boolean running = JobBoard.handsOut(job.state());
+      // A finished job has nothing to hand out: its spec is not even looked at.
+      if (!running && board.pendingOthers(job.id()).isEmpty() || secrets.missing(job)) {
+        continue;
+      }
       for (WorkUnit u : board.pendingOthers(job.id())) {
         boolean stoppedOnly = u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE && Restores.nothingRuns(board, job.id());
         if ((running || stoppedOnly) && board.notBefore(u) <= now) {
@@ -167,6 +163,6 @@ public final class Scheduler {
   }
 
   private static String tenantKey(WorkUnit u) {
-    return u.jobId() + "/" + u.slice().tenantId();
+    return UnitIndex.tenantKey(u);
   }
 }

@@ -27,7 +27,10 @@ import java.util.TreeSet;
  *   <li>leased units, of every job;</li>
  *   <li>copy units not done per job and target table (whether a finish can be unblocked), verify units not
  *   done per job (whether the job's verification is over);</li>
- *   <li>rows and bytes the copy units of each job and target table hold now ({@code /metrics}' copied rows).</li>
+ *   <li>rows and bytes the copy units of each job and target table hold now ({@code /metrics}' copied rows);</li>
+ *   <li>each job's units per target table (the job-level ones under {@code null}), what the {@link Unblocker} settles
+ *   after a table's step;</li>
+ *   <li>each job's {@link JobTally}: its units summed for the status, the metrics and the job's phase.</li>
  * </ul>
  */
 final class UnitIndex {
@@ -43,6 +46,11 @@ final class UnitIndex {
   private final Map<String, Integer> openVerifies = new HashMap<>();
   /** {rows, bytes} of the copy units per job and target table. */
   private final Map<String, long[]> copied = new HashMap<>();
+  private final Map<String, Map<String, Map<String, WorkUnit>>> byTable = new HashMap<>();
+  private final Map<String, JobTally> tallies = new HashMap<>();
+  /** Leased range units per tenant ({@link #tenantKey}), what claims share fairly. */
+  private final Map<String, Integer> inFlight = new HashMap<>();
+  private final Map<String, Map<String, WorkUnit>> leasedByWorker = new HashMap<>();
 
   /** {@code before} (null: a new unit) was replaced by {@code after}, the same unit in its new state. */
   void replaced(WorkUnit before, WorkUnit after) {
@@ -68,9 +76,38 @@ final class UnitIndex {
     return leased.values();
   }
 
+  /** The units leased by worker {@code workerId}. */
+  Collection<WorkUnit> leasedBy(String workerId) {
+    Map<String, WorkUnit> units = leasedByWorker.get(workerId);
+    return units == null ? List.of() : units.values();
+  }
+
+  /** Leased range units per tenant, keyed by {@link #tenantKey} (a copy). */
+  Map<String, Integer> inFlight() {
+    return new HashMap<>(inFlight);
+  }
+
+  /** The key of a unit's job and tenant. */
+  static String tenantKey(WorkUnit u) {
+    return u.jobId() + "/" + u.slice().tenantId();
+  }
+
   /** Copy units of the job's target table {@code table} that are not done. */
   int openCopies(String jobId, String table) {
     return openCopies.getOrDefault(tableKey(jobId, table), 0);
+  }
+
+  /** The job's units of target table {@code table} (null: the job-level units). */
+  Collection<WorkUnit> units(String jobId, String table) {
+    Map<String, Map<String, WorkUnit>> tables = byTable.get(jobId);
+    Map<String, WorkUnit> units = tables == null ? null : tables.get(table);
+    return units == null ? List.of() : units.values();
+  }
+
+  /** The job's tally; an empty one for a job without units. */
+  JobTally tally(String jobId) {
+    JobTally tally = tallies.get(jobId);
+    return tally == null ? new JobTally() : tally;
   }
 
   /** Verify units of the job that are not done. */
@@ -104,6 +141,9 @@ final class UnitIndex {
 
   private void add(WorkUnit u) {
     count(u, 1);
+    tallies.computeIfAbsent(u.jobId(), j -> new JobTally()).add(u);
+    byTable.computeIfAbsent(u.jobId(), j -> new HashMap<>())
+        .computeIfAbsent(u.slice().table(), t -> new HashMap<>()).put(u.id(), u);
     if (u.state() == UnitState.PENDING) {
       if (ranged(u)) {
         pendingCopies.computeIfAbsent(u.jobId(), j -> new TreeMap<>())
@@ -113,6 +153,10 @@ final class UnitIndex {
       }
     } else if (u.state() == UnitState.LEASED) {
       leased.put(JobBoard.key(u), u);
+      leasedByWorker.computeIfAbsent(u.lease().workerId(), w -> new LinkedHashMap<>()).put(JobBoard.key(u), u);
+      if (ranged(u)) {
+        inFlight.merge(tenantKey(u), 1, Integer::sum);
+      }
     }
     if (u.kind() == UnitKind.COPY && u.state() != UnitState.DONE) {
       openCopies.merge(tableKey(u.jobId(), u.slice().table()), 1, Integer::sum);
@@ -124,6 +168,8 @@ final class UnitIndex {
 
   private void remove(WorkUnit u) {
     count(u, -1);
+    tallies.get(u.jobId()).remove(u);
+    byTable.get(u.jobId()).get(u.slice().table()).remove(u.id());
     if (u.state() == UnitState.PENDING) {
       if (ranged(u)) {
         SortedMap<String, NavigableSet<WorkUnit>> byTenant = pendingCopies.get(u.jobId());
@@ -143,6 +189,16 @@ final class UnitIndex {
       }
     } else if (u.state() == UnitState.LEASED) {
       leased.remove(JobBoard.key(u));
+      Map<String, WorkUnit> byWorker = leasedByWorker.get(u.lease().workerId());
+      if (byWorker != null) {
+        byWorker.remove(JobBoard.key(u));
+        if (byWorker.isEmpty()) {
+          leasedByWorker.remove(u.lease().workerId());
+        }
+      }
+      if (ranged(u)) {
+        inFlight.computeIfPresent(tenantKey(u), (k, n) -> n > 1 ? n - 1 : null);
+      }
     }
     if (u.kind() == UnitKind.COPY && u.state() != UnitState.DONE) {
       openCopies.computeIfPresent(tableKey(u.jobId(), u.slice().table()), (k, n) -> n > 1 ? n - 1 : null);

@@ -37,4 +37,15 @@ class ThroughputTrackerTest {
       }
     }
   }
+
+  /** A job finishing thousands of units a second reports every millisecond or so: the rate is still their sum. */
+  @Test
+  void reportsMillisecondsApartAddUp() {
+    ThroughputTracker tracker = new ThroughputTracker();
+    for (long t = 0; t < 10_000; t++) {
+      tracker.record("j", 10, 100, t);
+    }
+    assertThat(tracker.rate("j", 10_000).rowsPerSecond()).isBetween(9_900.0, 10_000.0);
+    assertThat(tracker.rate("j", 10_000).bytesPerSecond()).isBetween(99_000.0, 100_000.0);
+  }
 }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * from {@code ferry-bench.jar}, whose manifest puts the {@code ferry.jar} it benchmarks on the class path;
  * the cluster's processes run that jar.
  */
-@Command(name = "ferry-bench", mixinStandardHelpOptions = true,
+@Command(name = "ferry-bench", mixinStandardHelpOptions = true, subcommands = CapacityCommand.class,
     description = "Benchmark Ferry against psql COPY pipes on a local PostgreSQL (see docs/benchmarks.md).")
 public final class BenchCommand implements Callable<Integer> {
 

@@ -63,6 +63,7 @@ public final class ProcessCluster implements AutoCloseable {
   private String logFormat;
   private AotCache aot;
   private boolean training;
+  private String coordinatorHeap = "256m";
   private Process coordinator;
   private Host coordinatorHost = Host.LOOPBACK;
   private int workerCount;
@@ -132,6 +133,11 @@ public final class ProcessCluster implements AutoCloseable {
     this.training = train;
   }
 
+  /** The {@code -Xmx} of coordinators started from now on (default 256m). */
+  public void coordinatorHeap(String heap) {
+    this.coordinatorHeap = heap;
+  }
+
   public Process startCoordinator(String... extraArgs) {
     return startCoordinator(Host.LOOPBACK, extraArgs);
   }
@@ -145,7 +151,7 @@ public final class ProcessCluster implements AutoCloseable {
         "--state-dir", logDir.resolve("coordinator-state").toString()));
     args.addAll(List.of(extraArgs));
     coordinatorHost = host;
-    coordinator = start("coordinator", "256m", host, args, secret);
+    coordinator = start("coordinator", coordinatorHeap, host, args, secret);
     return coordinator;
   }
 
