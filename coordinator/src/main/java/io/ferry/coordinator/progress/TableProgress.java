@@ -49,7 +49,8 @@ final class TableProgress {
 
   /**
    * {@code preparing}, {@code copying}, {@code finishing}, {@code verifying}, {@code done} or {@code failed}; a table not
-   * done of a paused or cancelled job is {@code paused} or {@code cancelled}: none of its units runs.
+   * done of a paused or cancelled job is {@code paused} or {@code cancelled}, of a failed job {@code stopped}: none of
+   * its units is handed out.
    */
   /** A step of the whole table (its prepare or finish) in a tenant's cell: its state counts, not its unit. */
   void addTableStep(WorkUnit u) {
@@ -68,6 +69,10 @@ final class TableProgress {
     boolean done = prepare == UnitState.DONE && !copying && finish == UnitState.DONE && !verifying;
     if (!done && (jobState == JobState.PAUSED || jobState == JobState.CANCELLED)) {
       return jobState.wireName();
+    }
+    if (!done && jobState == JobState.FAILED) {
+      // Another table failed the job: nothing of this one is handed out until a retry or a rollback.
+      return "stopped";
     }
     if (prepare != UnitState.DONE) {
       return "preparing";
