@@ -64,6 +64,7 @@ function route() {
   const hash = location.hash.replace(/^#\/?/, '') || 'jobs';
   const [page, ...rest] = hash.split('/');
   current?.unmount();
+  $('toast').hidden = true;
   const root = $('view');
   document.querySelectorAll('[data-nav]').forEach(a => a.classList.toggle('active', a.dataset.nav === page));
   if (page === 'jobs' && rest.length) {

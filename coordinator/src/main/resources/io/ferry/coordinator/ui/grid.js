@@ -3,7 +3,7 @@
 import { esc, bar, badge, compact, num, pct } from './format.js';
 
 /** How far along each table state is: a tenant shows its least advanced table's state. */
-const ORDER = ['failed', 'cancelled', 'paused', 'preparing', 'copying', 'finishing', 'verifying', 'done'];
+const ORDER = ['failed', 'cancelled', 'stopped', 'paused', 'preparing', 'copying', 'finishing', 'verifying', 'done'];
 export const PAGE = 100;
 
 /** Natural order: "t2" before "t10". */
@@ -11,7 +11,8 @@ export const natural = (a, b) => a.localeCompare(b, undefined, { numeric: true, 
 
 function tenantState(cells) {
   let best = ORDER.length - 1;
-  for (const c of cells) best = Math.min(best, Math.max(0, ORDER.indexOf(c.state)));
+  // A state this page does not know yet counts as the least advanced but failed.
+  for (const c of cells) best = Math.min(best, ORDER.includes(c.state) ? ORDER.indexOf(c.state) : 1);
   return ORDER[best];
 }
 

@@ -41,7 +41,7 @@ const SKELETON = `
     <input id="g-text" type="search" placeholder="Filter tenants or tables" aria-label="filter">
     <select id="g-state" aria-label="state">
       <option value="all">All states</option><option value="active">Not done</option><option value="failed">Failed</option>
-      <option value="copying">Copying</option><option value="paused">Paused</option><option value="done">Done</option>
+      <option value="copying">Copying</option><option value="paused">Paused</option><option value="stopped">Stopped</option><option value="done">Done</option>
     </select>
     <select id="g-sort" aria-label="sort">
       <option value="tenant">Sort: tenant</option><option value="progress">Sort: least progress</option>

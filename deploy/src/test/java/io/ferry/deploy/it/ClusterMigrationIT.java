@@ -228,15 +228,18 @@ class ClusterMigrationIT {
     // Small units under a rate limit: many are still to copy when the job is paused (a paused unit runs to its end).
     spec.put("unit", Map.of("rows", 2000));
     spec.put("limits", Map.of("rowsPerSecond", 2500));
+    String job;
     try (DashboardBrowser browser = new DashboardBrowser(cluster.apiUrl(), Path.of("target", "dashboard-screenshots"))) {
       browser.open("#/submit");
       assertThat(browser.module("/ui/grid.js", """
-          const cells = [['t10', 'x', 'done', 5, 5], ['t2', 'x', 'copying', 1, 4], ['t2', 'y', 'done', 2, 2], ['t1', 'x', 'failed', 0, 3]]
+          const cells = [['t10', 'x', 'done', 5, 5], ['t2', 'x', 'copying', 1, 4], ['t2', 'y', 'done', 2, 2], ['t1', 'x', 'failed', 0, 3],
+              ['t3', 'x', 'stopped', 0, 1], ['t3', 'y', 'done', 1, 1]]
             .map(([tenant, table, state, rowsDone, rowsEstimated]) => ({ tenant, table, state, rowsDone, rowsEstimated, rowsRejected: 0 }));
           return [m.tenantRows(cells).map(r => r.tenant + ':' + r.state), m.tenantRows(cells, { sort: 'progress' }).map(r => r.tenant),
             m.tenantRows(cells, { state: 'active' }).map(r => r.tenant), m.tenantRows(cells, { text: 'Y' }).map(r => r.cells.length)];"""))
           .as("natural order, a tenant's least advanced state, sort by progress, filters")
-          .isEqualTo("[[\"t1:failed\",\"t2:copying\",\"t10:done\"],[\"t1\",\"t2\",\"t10\"],[\"t1\",\"t2\"],[1]]");
+          .isEqualTo("[[\"t1:failed\",\"t2:copying\",\"t3:stopped\",\"t10:done\"],[\"t1\",\"t2\",\"t3\",\"t10\"],"
+              + "[\"t1\",\"t2\",\"t3\"],[1,1]]");
       assertThat(browser.module("/ui/format.js",
           "return [m.duration(3725), m.compact(1234567), m.safeUrl('jdbc:postgresql://h/db?user=u&password=s3cret'), m.esc('<b>')];"))
           .isEqualTo("[\"1 h 02 min\",\"1.2M\",\"jdbc:postgresql://h/db?user=u&password=***\",\"&lt;b&gt;\"]");
@@ -246,7 +249,7 @@ class ClusterMigrationIT {
       browser.click("#dry-run");
       assertThat(browser.find("#plan").getText()).contains("Plan of dash", "dash.items", "dash.codes");
       browser.click("#submit");
-      String job = browser.until("the job's page", d -> {
+      job = browser.until("the job's page", d -> {
         String url = d.getCurrentUrl();
         return url.contains("#/jobs/") ? url.substring(url.indexOf("#/jobs/") + 7) : null;
       });
@@ -320,6 +323,8 @@ class ClusterMigrationIT {
       assertThat(browser.script("return performance.getEntriesByType('resource').map(e => e.name)"
           + ".filter(n => !n.startsWith(location.origin + '/')).length")).as("nothing loaded from elsewhere").isEqualTo(0L);
     }
+    // Not left paused beside the other tests' jobs.
+    assertThat(api.post("/api/v1/jobs/" + job + "/cancel", "", "application/json").status()).isEqualTo(200);
   }
 
   /** The job page's overall progress bar, percent. */
