@@ -315,5 +315,7 @@ export function mount(root, ctx, id) {
 
   update('job');
   renderGrid();
+  // Straight away (the events bring the summary a moment later): an unknown job says so.
+  if (!summary()) loadStatus();
   return { update, unmount: () => clearInterval(chartTimer) };
 }
