@@ -107,7 +107,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     Submissions submissions = new Submissions(vertx, store, board, secrets, metrics, workers, clock);
 
     var router = HttpApi.router(vertx, options.apiToken(), () -> ready, submissions, board,
-        new JobStatusView(board, throughput), control, workers, metrics, clock);
+        new JobStatusView(board, throughput), control, workers, metrics, clock,
+        (jobId, tenant, table, limit) -> executor.executeBlocking(() -> targets.rejects(jobId, tenant, table, limit), false));
     // Watch members before loading: a worker that leaves while state loads is then either absent from the
     // member list read at restore, or its departure is handled (on this event loop) after restore.
     watchMembers(leases, workers);

@@ -5,8 +5,10 @@ import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobControl;
 import io.ferry.coordinator.schedule.WorkerRegistry;
+import io.ferry.coordinator.store.TargetStore;
 import io.ferry.coordinator.submit.Submissions;
 import io.ferry.protocol.LogContext;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,13 +22,20 @@ import java.util.function.LongSupplier;
 /** Assembles the coordinator's router: API routes behind the token and readiness checks, ops routes open. */
 public final class HttpApi {
 
+  /** Reads a job's rejected rows from its target (blocking JDBC: off the event loop), for {@code GET /api/v1/jobs/{id}/rejects}. */
+  @FunctionalInterface
+  public interface RejectedRows {
+    Future<List<TargetStore.RejectedRow>> read(String jobId, String tenant, String table, int limit);
+  }
+
   public static final long BODY_LIMIT = 1024 * 1024;
 
   private HttpApi() {
   }
 
   public static Router router(Vertx vertx, String apiToken, BooleanSupplier ready, Submissions submissions,
-      JobBoard board, JobStatusView view, JobControl control, WorkerRegistry workers, FerryMetrics metrics, LongSupplier clock) {
+      JobBoard board, JobStatusView view, JobControl control, WorkerRegistry workers, FerryMetrics metrics, LongSupplier clock,
+      RejectedRows rejects) {
     Router router = Router.router(vertx);
     router.route("/api/*").handler(ctx -> authorize(ctx, apiToken));
     router.route("/api/*").handler(ctx -> {
@@ -42,7 +51,9 @@ public final class HttpApi {
     new JobRoutes(submissions, board, view, control, clock).mount(router);
     new ThroughputRoutes(board, view, clock).mount(router);
     new ReportRoutes(board).mount(router);
-    new OpsRoutes(workers, metrics, ready).mount(router);
+    new RejectRoutes(board, rejects).mount(router);
+    new OpsRoutes(workers, metrics, ready, clock).mount(router);
+    new EventRoutes(board, view, workers, clock).mount(router);
     router.route().failureHandler(ApiErrors::handle);
     router.errorHandler(404, ApiErrors::handle);
     router.errorHandler(405, ApiErrors::handle);

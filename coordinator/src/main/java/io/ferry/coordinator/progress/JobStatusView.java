@@ -121,30 +121,7 @@ public final class JobStatusView {
   private static JsonObject table(JobTally.Table t, JobState jobState) {
     return new JsonObject().put("table", t.name()).put("rowsDone", t.rowsDone()).put("rowsRejected", t.rowsRejected())
         .put("rowsEstimated", t.rowsEstimated())
-        .put("unitsDone", t.unitsDone()).put("unitsTotal", t.unitsTotal()).put("state", state(t, jobState));
-  }
-
-  /**
-   * {@code preparing}, {@code copying}, {@code finishing}, {@code verifying}, {@code done} or {@code failed}; a table not
-   * done of a paused or cancelled job is {@code paused} or {@code cancelled}: none of its units runs.
-   */
-  static String state(JobTally.Table t, JobState jobState) {
-    if (t.failed()) {
-      return "failed";
-    }
-    boolean done = t.prepare() == UnitState.DONE && !t.copying() && t.finish() == UnitState.DONE && !t.verifying();
-    if (!done && (jobState == JobState.PAUSED || jobState == JobState.CANCELLED)) {
-      return jobState.wireName();
-    }
-    if (t.prepare() != UnitState.DONE) {
-      return "preparing";
-    }
-    if (t.copying()) {
-      return "copying";
-    }
-    if (t.finish() != UnitState.DONE) {
-      return "finishing";
-    }
-    return t.verifying() ? "verifying" : "done";
+        .put("unitsDone", t.unitsDone()).put("unitsTotal", t.unitsTotal())
+        .put("state", TableProgress.state(t.failed(), t.prepare(), t.copying(), t.finish(), t.verifying(), jobState));
   }
 }

@@ -9,17 +9,24 @@ import java.util.Map;
 /** The workers the coordinator has heard from recently, as their heartbeats describe them. */
 public final class WorkerRegistry {
 
-  /** One worker as of its last heartbeat ({@code lastSeen}: epoch milliseconds). */
+  /**
+   * One worker as of its last heartbeat ({@code lastSeen}, {@code startedAt}: epoch milliseconds;
+   * {@code startedAt} 0 when its worker did not say).
+   *
+   * @param activeUnits every unit it holds, {@code heldUnits} included (those waiting for a slot)
+   */
   public record WorkerInfo(String id, String host, long pid, int maxUnits, List<String> activeUnits,
-                           double rowsPerSecond, double bytesPerSecond, long rowsTotal, long lastSeen) {
+                           List<String> heldUnits, double rowsPerSecond, double bytesPerSecond, long rowsTotal,
+                           long startedAt, long lastSeen) {
   }
 
   private final Map<String, WorkerInfo> workers = new LinkedHashMap<>();
 
   public void seen(Heartbeat hb, long now) {
     workers.put(hb.workerId(), new WorkerInfo(hb.workerId(), hb.host(), hb.pid(), hb.maxUnits(),
-        hb.activeUnits() == null ? List.of() : List.copyOf(hb.activeUnits()), hb.rowsPerSecond(),
-        hb.bytesPerSecond(), hb.rowsTotal(), now));
+        hb.activeUnits() == null ? List.of() : List.copyOf(hb.activeUnits()),
+        hb.heldUnits() == null ? List.of() : List.copyOf(hb.heldUnits()), hb.rowsPerSecond(),
+        hb.bytesPerSecond(), hb.rowsTotal(), hb.startedAt(), now));
   }
 
   public void remove(String workerId) {

@@ -23,6 +23,9 @@ final class PostgresStoreSql implements StoreSql {
       ON CONFLICT (job_id, unit_id) DO UPDATE SET body = excluded.body, updated_at = now()""";
   private static final String WITHOUT_FLUSH = "SET LOCAL synchronous_commit = off";
 
+  static final String REJECT_COLUMNS = "unit_id, tenant_id, table_name, row_key, columns, payload, payload_truncated,"
+      + " error, sql_state, rejected_at";
+
   private PostgresStoreSql() {
   }
 
@@ -107,6 +110,18 @@ final class PostgresStoreSql implements StoreSql {
   public String doneCheckpointsIn(int ids) {
     return "SELECT job_id, unit_id, epoch, rows, bytes, coalesce((to_jsonb(cp) ->> 'rejected')::bigint, 0)"
         + " FROM ferry.checkpoints cp WHERE done AND job_id = ANY (?)";
+  }
+
+  @Override
+  public String rejects(boolean byTenant, boolean byTable, int limit) {
+    return "SELECT " + REJECT_COLUMNS + " FROM ferry.rejects WHERE job_id = ?" + (byTenant ? " AND tenant_id = ?" : "")
+        + (byTable ? " AND table_name = ?" : "") + " ORDER BY rejected_at, unit_id, row_key LIMIT " + limit;
+  }
+
+  @Override
+  public java.time.Instant instant(java.sql.ResultSet rs, int column) throws SQLException {
+    java.time.OffsetDateTime at = rs.getObject(column, java.time.OffsetDateTime.class);
+    return at == null ? null : at.toInstant();
   }
 
   /** The ids travel as one array parameter, however many there are. */

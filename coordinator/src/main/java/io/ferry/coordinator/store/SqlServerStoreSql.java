@@ -156,6 +156,19 @@ final class SqlServerStoreSql implements StoreSql {
   }
 
   @Override
+  public String rejects(boolean byTenant, boolean byTable, int limit) {
+    return "SELECT TOP (" + limit + ") " + PostgresStoreSql.REJECT_COLUMNS + " FROM ferry.rejects WHERE job_id = ?"
+        + (byTenant ? " AND tenant_id = ?" : "") + (byTable ? " AND table_name = ?" : "") + " ORDER BY rejected_at, unit_id";
+  }
+
+  /** {@code datetime2} has no time zone: the schema writes UTC ({@code SYSUTCDATETIME()}). */
+  @Override
+  public java.time.Instant instant(java.sql.ResultSet rs, int column) throws SQLException {
+    java.time.LocalDateTime at = rs.getObject(column, java.time.LocalDateTime.class);
+    return at == null ? null : at.toInstant(java.time.ZoneOffset.UTC);
+  }
+
+  @Override
   public int maxIds() {
     return MAX_IDS;
   }

@@ -72,6 +72,16 @@ interface StoreSql {
   /** (job_id, unit_id, epoch, rows, bytes, rejected) of the done checkpoints of the jobs bound from parameter 1. */
   String doneCheckpointsIn(int ids);
 
+  /**
+   * The first {@code limit} rows of {@code ferry.rejects} of the job bound from parameter 1, oldest first, then
+   * of the tenant and table bound next where asked for: (unit_id, tenant_id, table_name, row_key, columns,
+   * payload, payload_truncated, error, sql_state, rejected_at).
+   */
+  String rejects(boolean byTenant, boolean byTable, int limit);
+
+  /** A timestamp the store's tables hold (in UTC where the engine's type has no time zone), as an instant. */
+  java.time.Instant instant(java.sql.ResultSet rs, int column) throws SQLException;
+
   /** The most ids one {@code …In} statement takes. */
   int maxIds();
 

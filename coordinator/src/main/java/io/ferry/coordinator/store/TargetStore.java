@@ -22,6 +22,11 @@ public final class TargetStore implements AutoCloseable {
   public record DoneCheckpoint(String jobId, String unitId, long epoch, long rows, long bytes, long rejected) {
   }
 
+  /** A row the target rejected ({@code ferry.rejects}); {@code rowKey} and {@code columns} are JSON arrays of text. */
+  public record RejectedRow(String unitId, String tenantId, String table, String rowKey, String columns, String payload,
+                            boolean payloadTruncated, String error, String sqlState, java.time.Instant rejectedAt) {
+  }
+
   /**
    * Decides, inside the transaction that would record a new job, whether the jobs already recorded in
    * the same target (by any coordinator) let it in: the problems that refuse it, or none.
@@ -280,6 +285,38 @@ public final class TargetStore implements AutoCloseable {
   public List<DoneCheckpoint> doneCheckpoints(Target target, List<String> jobIds) throws SQLException {
     return rowsOfJobs(target, jobIds, StoreSql::doneCheckpointsIn,
         rs -> new DoneCheckpoint(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+  }
+
+  /**
+   * The first {@code limit} rows the target rejected for a job (oldest first), of one tenant and/or table
+   * where they are not null; none when the target has no {@code ferry} schema.
+   */
+  public List<RejectedRow> rejects(String jobId, String tenant, String table, int limit) throws SQLException {
+    Target target = targetOf(jobId);
+    StoreSql sql = target.sql();
+    return connections.with(target, c -> {
+      List<RejectedRow> rows = new ArrayList<>();
+      if (!schemaExists(c, sql)) {
+        return rows;
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.rejects(tenant != null, table != null, limit))) {
+        int i = 1;
+        ps.setString(i++, jobId);
+        if (tenant != null) {
+          ps.setString(i++, tenant);
+        }
+        if (table != null) {
+          ps.setString(i, table);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(new RejectedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getBoolean(7), rs.getString(8), rs.getString(9), sql.instant(rs, 10)));
+          }
+        }
+      }
+      return rows;
+    });
   }
 
   /** A statement of the store whose parameters are the given number of job ids. */

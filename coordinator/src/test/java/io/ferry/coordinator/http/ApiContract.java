@@ -49,7 +49,7 @@ final class ApiContract {
   /**
    * The document as vertx-openapi can read it: it refuses a contract with a media type it does not validate.
    * A YAML request body goes (its JSON twin beside it has the same schema, checked here); an HTML or YAML
-   * answer, a string, becomes text/plain.
+   * answer, a string (the event stream too), becomes text/plain.
    */
   static JsonObject readable(JsonObject document) {
     JsonObject copy = document.copy();
@@ -68,7 +68,7 @@ final class ApiContract {
         JsonObject responses = operation.getJsonObject("responses");
         for (String status : responses.fieldNames()) {
           JsonObject content = responses.getJsonObject(status).getJsonObject("content");
-          for (String type : List.of("text/html", "application/yaml")) {
+          for (String type : List.of("text/html", "application/yaml", "text/event-stream")) {
             if (content != null && content.remove(type) instanceof JsonObject text) {
               content.put("text/plain", text);
             }

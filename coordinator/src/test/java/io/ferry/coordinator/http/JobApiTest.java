@@ -22,12 +22,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -501,6 +505,60 @@ class JobApiTest {
   void healthReadyAndDashboardAreServed() throws Exception {
     assertThat(coordinator.get("/health").body()).isEqualTo("{\"status\":\"up\"}");
     assertThat(coordinator.get("/ready").statusCode()).isEqualTo(200);
-    assertThat(coordinator.get("/").body()).contains("<title>Ferry</title>", "/api/v1/workers");
+    HttpResponse<String> page = coordinator.get("/");
+    assertThat(page.body()).contains("<title>Ferry</title>", "src=\"/ui/app.js\"");
+    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+        assertThat(csp).contains("default-src 'none'", "script-src 'self';", "connect-src 'self'"));
+    for (String file : List.of("app.js", "api.js", "format.js", "grid.js", "chart.js", "job.js", "jobs.js", "submit.js", "workers.js")) {
+      HttpResponse<String> script = coordinator.get("/ui/" + file);
+      assertThat(script.statusCode()).as(file).isEqualTo(200);
+      assertThat(script.headers().firstValue("Content-Type")).as(file).hasValueSatisfying(ct -> assertThat(ct).contains("javascript"));
+    }
+    assertThat(coordinator.get("/ui/style.css").headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).contains("text/css"));
+    assertThat(coordinator.get("/ui/nothing.js").statusCode()).isEqualTo(404);
+  }
+
+  /**
+   * The event stream: every job's summary and the workers at once, with {@code job} the cells of its tenant × table
+   * grid (one per tenant and table), each as one line of JSON; an unknown job is a 404. And the job's rejected rows.
+   */
+  @Test
+  void theEventStreamSendsJobsWorkersAndTheGridOfAJob() throws Exception {
+    String id = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("events", null)).body()).getString("id");
+    coordinator.request(Addresses.HEARTBEAT, new Heartbeat("w-events", "localhost", 1, 8, List.of(), 0, 0, 0), HeartbeatReply.class);
+    conforming("events", coordinator.get("/api/v1/events?job=nope"));
+    assertThat(coordinator.get("/api/v1/events?job=nope").statusCode()).isEqualTo(404);
+
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + coordinator.verticle.actualHttpPort() + "/api/v1/events?job=" + id)).GET().build(),
+        HttpResponse.BodyHandlers.ofLines());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
+    Map<String, JsonObject> events = new java.util.HashMap<>();
+    try (java.util.stream.Stream<String> lines = stream.body()) {
+      var it = lines.iterator();
+      String event = null;
+      while (it.hasNext() && !(events.containsKey("job:" + id) && events.containsKey("workers") && events.containsKey("progress"))) {
+        String line = it.next();
+        if (line.startsWith("event: ")) {
+          event = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          JsonObject data = new JsonObject(line.substring(6));
+          events.put(event.equals("job") ? "job:" + data.getString("id") : event, data);
+        }
+      }
+    }
+    assertThat(events.get("job:" + id).getString("state")).isEqualTo("running");
+    assertThat(events.get("workers").getJsonArray("workers").stream().map(w -> ((JsonObject) w).getString("id"))).contains("w-events");
+    JsonArray cells = events.get("progress").getJsonArray("cells");
+    assertThat(cells.stream().map(c -> ((JsonObject) c).getString("tenant") + " " + ((JsonObject) c).getString("table")))
+        .containsExactlyInAnyOrder("a public.orders", "b public.orders");
+    assertThat(cells.getJsonObject(0).fieldNames()).containsExactlyInAnyOrder("tenant", "table", "rowsDone", "rowsRejected",
+        "rowsEstimated", "unitsDone", "unitsTotal", "state");
+
+    HttpResponse<String> rejects = conforming("listRejects", coordinator.get("/api/v1/jobs/" + id + "/rejects?tenant=a"));
+    assertThat(new JsonObject(rejects.body()).getJsonArray("rejects")).isEmpty();
+    assertThat(conforming("listRejects", coordinator.get("/api/v1/jobs/" + id + "/rejects?limit=0")).statusCode()).isEqualTo(400);
   }
 }

@@ -57,7 +57,7 @@ class OpenApiDocumentTest {
 
   /** The router the coordinator serves (its dependencies are only called by requests, none made here). */
   private static Router router() {
-    return HttpApi.router(vertx, TOKEN, () -> true, null, null, null, null, null, null, System::currentTimeMillis);
+    return HttpApi.router(vertx, TOKEN, () -> true, null, null, null, null, null, null, System::currentTimeMillis, null);
   }
 
   /** docs/api.md, from the module's folder (the tests' working directory). */

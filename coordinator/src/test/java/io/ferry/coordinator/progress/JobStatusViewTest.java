@@ -16,6 +16,7 @@ import io.ferry.protocol.spec.UnitSize;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,5 +48,29 @@ class JobStatusViewTest {
     assertThat(tableState(view.summary(job(JobState.RUNNING), NOW))).isEqualTo("copying");
     assertThat(tableState(view.summary(job(JobState.CANCELLED), NOW))).isEqualTo("cancelled");
     assertThat(tableState(view.summary(job(JobState.PAUSED), NOW))).isEqualTo("paused");
+    assertThat(tableState(view.summary(job(JobState.FAILED), NOW))).as("nothing of it runs").isEqualTo("stopped");
+  }
+
+  /** Tenant b's share of public.t failed; tenant a's copies are done, but its share is not before the table's finish. */
+  @Test
+  void theTenantGridHasACellPerTenantAndTableWithTheTablesOwnSteps() {
+    List<TablePlan> plans = List.of(plan("a", "public.t", 30_000, 100, quantiles(100, 10)),
+        plan("b", "public.t", 10_000, 100, quantiles(100, 10)));
+    JobRecord job = new JobRecord("j2", "j2", Fixtures.spec("j2", "jdbc:postgresql://127.0.0.1/target", "pw", "a", "b").withoutSecrets(),
+        JobState.RUNNING, JobPhase.COPY, NOW, NOW, null, plans, null);
+    List<WorkUnit> units = UnitPlanner.units("j2", plans, new UnitSize(10_000L, 1L << 40));
+    board.add(job, units.stream().map(u -> switch (u.kind()) {
+      case PREPARE -> u.withState(UnitState.DONE);
+      case COPY -> u.withState("b".equals(u.slice().tenantId()) ? UnitState.FAILED : UnitState.DONE);
+      default -> u;
+    }).toList());
+
+    JsonArray cells = TenantGrid.of(board.units("j2"), JobState.RUNNING);
+    assertThat(cells.stream().map(c -> ((JsonObject) c).getString("tenant") + " " + ((JsonObject) c).getString("table")
+        + " " + ((JsonObject) c).getString("state"))).containsExactly("a public.t finishing", "b public.t failed");
+    assertThat(cells.getJsonObject(0).getLong("rowsEstimated")).isEqualTo(30_000);
+    assertThat(cells.getJsonObject(0).getInteger("unitsTotal")).as("tenant a's units, not b's nor the table's")
+        .isEqualTo((int) units.stream().filter(u -> "a".equals(u.slice().tenantId())).count());
+    assertThat(TenantGrid.of(board.units("j2"), JobState.CANCELLED).getJsonObject(0).getString("state")).isEqualTo("cancelled");
   }
 }

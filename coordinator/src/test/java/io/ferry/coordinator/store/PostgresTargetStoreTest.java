@@ -30,4 +30,10 @@ class PostgresTargetStoreTest extends TargetStoreContract {
   protected void dropDatabases() throws SQLException {
     pg.close();
   }
+
+  /** timestamptz: the instant, at UTC. */
+  @Override
+  protected Object rejectedAt(String utc) {
+    return java.time.OffsetDateTime.of(java.time.LocalDateTime.parse(utc.replace(' ', 'T')), java.time.ZoneOffset.UTC);
+  }
 }

@@ -32,4 +32,10 @@ class SqlServerTargetStoreTest extends TargetStoreContract {
       server.close();
     }
   }
+
+  /** datetime2 without a zone, in UTC as the schema's SYSUTCDATETIME() default writes it. */
+  @Override
+  protected Object rejectedAt(String utc) {
+    return java.time.LocalDateTime.parse(utc.replace(' ', 'T'));
+  }
 }

@@ -253,6 +253,54 @@ abstract class TargetStoreContract {
     }
   }
 
+  /** The rows a job's workers recorded in ferry.rejects, oldest first, narrowed by tenant and table, at most a limit. */
+  @Test
+  void theRowsTheTargetRejectedAreReadBackByTenantAndTable() throws Exception {
+    Target target = ready("store_rejects");
+    writeReject(target, "rj-job", "copy:a:app.t:0000", "a", "app.t", "[\"1\"]", "2026-01-01 10:00:01");
+    writeReject(target, "rj-job", "copy:b:app.t:0000", "b", "app.t", "[\"O'Brien ✓\"]", "2026-01-01 10:00:02");
+    writeReject(target, "rj-job", "copy:a:app.u:0000", "a", "app.u", "[\"3\"]", "2026-01-01 10:00:03");
+    writeReject(target, "other-job", "copy:a:app.t:0000", "a", "app.t", "[\"4\"]", "2026-01-01 10:00:04");
+    try (TargetStore store = newStore()) {
+      store.registry().put("rj-job", target);
+      List<TargetStore.RejectedRow> all = store.rejects("rj-job", null, null, 100);
+      assertThat(all).extracting(TargetStore.RejectedRow::rowKey).containsExactly("[\"1\"]", "[\"O'Brien ✓\"]", "[\"3\"]");
+      TargetStore.RejectedRow first = all.getFirst();
+      assertThat(first.unitId()).isEqualTo("copy:a:app.t:0000");
+      assertThat(first.columns()).isEqualTo("[\"tenant_id\",\"id\"]");
+      assertThat(first.payload()).isEqualTo("a\t1");
+      assertThat(first.error()).contains("violates check constraint");
+      assertThat(first.sqlState()).isEqualTo("23514");
+      assertThat(first.rejectedAt()).isEqualTo(java.time.Instant.parse("2026-01-01T10:00:01Z"));
+      assertThat(store.rejects("rj-job", "a", null, 100)).extracting(TargetStore.RejectedRow::table).containsExactly("app.t", "app.u");
+      assertThat(store.rejects("rj-job", "a", "app.u", 100)).extracting(TargetStore.RejectedRow::rowKey).containsExactly("[\"3\"]");
+      assertThat(store.rejects("rj-job", null, "app.t", 1)).extracting(TargetStore.RejectedRow::tenantId).containsExactly("a");
+    }
+  }
+
+  /** A reject as a worker records it, its time given in UTC. */
+  private void writeReject(Target target, String job, String unit, String tenant, String table, String key, String utc)
+      throws SQLException {
+    try (Connection c = connect(target); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO ferry.rejects (job_id, unit_id, tenant_id, table_name, row_key, columns, payload, error, sql_state,"
+            + " rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, job);
+      ps.setString(2, unit);
+      ps.setString(3, tenant);
+      ps.setString(4, table);
+      ps.setString(5, key);
+      ps.setString(6, "[\"tenant_id\",\"id\"]");
+      ps.setString(7, tenant + "\t1");
+      ps.setString(8, "new row for relation \"t\" violates check constraint \"t_check\"");
+      ps.setString(9, "23514");
+      ps.setObject(10, rejectedAt(utc));
+      ps.executeUpdate();
+    }
+  }
+
+  /** A UTC time as the engine's {@code rejected_at} column takes it. */
+  protected abstract Object rejectedAt(String utc);
+
   /** A coordinator started on the same state directory loads its jobs, units and checkpoints back. */
   @Test
   void aRestartedCoordinatorRestoresItsJobsFromTheTarget() throws Exception {

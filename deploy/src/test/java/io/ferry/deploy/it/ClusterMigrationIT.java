@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -212,6 +213,124 @@ class ClusterMigrationIT {
     CliRun cancel = CliRun.of("cancel", job, coordinator);
     assertThat(cancel.exitCode()).isEqualTo(1);
     assertThat(cancel.output()).contains("HTTP 409: invalid job state", job);
+  }
+
+  /**
+   * The dashboard in a real browser against this cluster: a job submitted from the page (after its dry run's
+   * plan), its bars moving and its chart drawn, its rate limit changed from the page (the API has it), paused and
+   * resumed; a target constraint added while it is paused refuses a tenant's rows and fails its unit, whose full
+   * error the page opens; that tenant rolled back from the grid. Screenshots of the main pages go to target/dashboard-screenshots.
+   */
+  @Test
+  void theDashboardSubmitsWatchesAndSteersAJobInABrowser() throws Exception {
+    Map<String, Object> spec = spec("dash", "dash");
+    spec.put("tables", Map.of("include", List.of("public.items", "public.codes")));
+    // Small units under a rate limit: many are still to copy when the job is paused (a paused unit runs to its end).
+    spec.put("unit", Map.of("rows", 2000));
+    spec.put("limits", Map.of("rowsPerSecond", 2500));
+    String job;
+    try (DashboardBrowser browser = new DashboardBrowser(cluster.apiUrl(), Path.of("target", "dashboard-screenshots"))) {
+      browser.open("#/submit");
+      assertThat(browser.module("/ui/grid.js", """
+          const cells = [['t10', 'x', 'done', 5, 5], ['t2', 'x', 'copying', 1, 4], ['t2', 'y', 'done', 2, 2], ['t1', 'x', 'failed', 0, 3],
+              ['t3', 'x', 'stopped', 0, 1], ['t3', 'y', 'done', 1, 1]]
+            .map(([tenant, table, state, rowsDone, rowsEstimated]) => ({ tenant, table, state, rowsDone, rowsEstimated, rowsRejected: 0 }));
+          return [m.tenantRows(cells).map(r => r.tenant + ':' + r.state), m.tenantRows(cells, { sort: 'progress' }).map(r => r.tenant),
+            m.tenantRows(cells, { state: 'active' }).map(r => r.tenant), m.tenantRows(cells, { text: 'Y' }).map(r => r.cells.length)];"""))
+          .as("natural order, a tenant's least advanced state, sort by progress, filters")
+          .isEqualTo("[[\"t1:failed\",\"t2:copying\",\"t3:stopped\",\"t10:done\"],[\"t1\",\"t2\",\"t3\",\"t10\"],"
+              + "[\"t1\",\"t2\",\"t3\"],[1,1]]");
+      assertThat(browser.module("/ui/format.js",
+          "return [m.duration(3725), m.compact(1234567), m.safeUrl('jdbc:postgresql://h/db?user=u&password=s3cret'), m.esc('<b>')];"))
+          .isEqualTo("[\"1 h 02 min\",\"1.2M\",\"jdbc:postgresql://h/db?user=u&password=***\",\"&lt;b&gt;\"]");
+
+      browser.script("const t = document.getElementById('spec'); t.value = arguments[0]; t.dispatchEvent(new Event('input'));",
+          Json.encode(spec));
+      browser.click("#dry-run");
+      assertThat(browser.find("#plan").getText()).contains("Plan of dash", "dash.items", "dash.codes");
+      browser.click("#submit");
+      job = browser.until("the job's page", d -> {
+        String url = d.getCurrentUrl();
+        return url.contains("#/jobs/") ? url.substring(url.indexOf("#/jobs/") + 7) : null;
+      });
+      assertThat(api.get("/api/v1/jobs/" + job).status()).isEqualTo(200);
+
+      double first = browser.until("the job's bar moves", d -> progress(browser) > 0 ? progress(browser) : null);
+      browser.until("the job's bar moves on", d -> progress(browser) > first ? true : null);
+      browser.until("a tenant's bar in the grid", d -> Boolean.TRUE.equals(browser.script(
+          "return [...document.querySelectorAll('#g-body .tenant-row .bar')].some(b => +b.getAttribute('aria-valuenow') > 0)")) ? true : null);
+      browser.until("the chart draws", d -> Boolean.TRUE.equals(browser.script(
+          "const svg = document.querySelector('#j-chart svg'); return !!svg && +svg.dataset.points > 0"
+              + " && (svg.querySelector('path.line.rows')?.getAttribute('d') || '').includes('L')")) ? true : null);
+
+      var rate = browser.find("#j-limits [name=rowsPerSecond]");
+      rate.clear();
+      rate.sendKeys("3500");
+      browser.click("#j-limits-apply");
+      browser.script("window.scrollTo(0, 0)");
+      Poll.untilTrue("the API has the new limit", Duration.ofMinutes(1), () ->
+          api.get("/api/v1/jobs/" + job).body().path("spec").path("limits").path("rowsPerSecond").asLong() == 3500);
+      browser.screenshot("job");
+
+      browser.click("#act-pause");
+      browser.confirm();
+      Poll.untilTrue("paused", Duration.ofMinutes(1), () -> api.get("/api/v1/jobs/" + job).body().path("state").asText().equals("paused"));
+      browser.until("the page says paused", d -> browser.text("#j-name").contains("PAUSED") ? true : null);
+      Poll.untilTrue("no unit of " + job + " runs", Duration.ofMinutes(1),
+          () -> api.get("/api/v1/jobs/" + job + "/units?state=leased").body().path("units").isEmpty());
+      // A tenant with an items unit still to copy (a 2000-row unit commits once, at its end) gets its rows refused.
+      List<String> unfinished = new java.util.ArrayList<>();
+      api.get("/api/v1/jobs/" + job + "/units?kind=copy").body().path("units").forEach(u -> {
+        if (u.path("table").asText().equals("dash.items") && !u.path("state").asText().equals("done")) {
+          unfinished.add(u.path("tenantId").asText());
+        }
+      });
+      assertThat(unfinished).as("an items unit still to copy").isNotEmpty();
+      String refused = unfinished.contains("a") ? "a" : unfinished.getFirst();
+      try (Connection t = pg.connect(target); var st = t.createStatement()) {
+        st.execute("ALTER TABLE dash.items ADD CONSTRAINT no_more_rows_of_" + refused + " CHECK (tenant_id <> '" + refused + "') NOT VALID");
+      }
+      browser.click("#act-resume");
+      browser.confirm();
+      Poll.untilTrue("failed on the refused row", Duration.ofMinutes(3),
+          () -> api.get("/api/v1/jobs/" + job).body().path("state").asText().equals("failed"));
+
+      browser.click("#j-failed details.failed summary");
+      browser.until("the failed unit's error", d -> browser.text("#j-failed details.failed[open] pre.error").contains("no_more_rows_of_" + refused) ? true : null);
+      String tenant = api.get("/api/v1/jobs/" + job).body().path("failedUnits").path(0).path("tenant").asText();
+      assertThat(tenant).isEqualTo(refused);
+      browser.screenshot("job-failed");
+      // A rollback waits for the selected units to stop (their workers are told to at their next heartbeat).
+      Poll.untilTrue("no unit of " + job + " runs", Duration.ofMinutes(1),
+          () -> api.get("/api/v1/jobs/" + job + "/units?state=leased").body().path("units").isEmpty());
+      browser.click("#g-body button[data-action=rollback][data-tenant='" + tenant + "']:not([data-table])");
+      assertThat(browser.find("dialog[open] #rb-tenant").getAttribute("value")).isEqualTo(tenant);
+      browser.confirm();
+      Poll.untilTrue("tenant " + tenant + " rolled back", Duration.ofMinutes(2), () -> {
+        JsonNode units = api.get("/api/v1/jobs/" + job + "/units?kind=rollback").body().path("units");
+        return units.size() == 1 && units.get(0).path("state").asText().equals("done")
+            && units.get(0).path("tenantId").asText().equals(tenant);
+      });
+      browser.until("the page says paused after the rollback", d -> browser.text("#j-name").contains("PAUSED") ? true : null);
+
+      browser.open("#/jobs");
+      browser.find(".job-row[data-job='" + job + "']");
+      browser.screenshot("jobs");
+      browser.open("#/workers");
+      browser.until("both workers", d -> d.findElements(org.openqa.selenium.By.cssSelector(".worker-row")).size() == 2 ? true : null);
+      assertThat(browser.text(".worker-row td:nth-child(4)")).as("uptime").isNotEqualTo("–");
+      browser.screenshot("workers");
+      assertThat(browser.script("return performance.getEntriesByType('resource').map(e => e.name)"
+          + ".filter(n => !n.startsWith(location.origin + '/')).length")).as("nothing loaded from elsewhere").isEqualTo(0L);
+    }
+    // Not left paused beside the other tests' jobs.
+    assertThat(api.post("/api/v1/jobs/" + job + "/cancel", "", "application/json").status()).isEqualTo(200);
+  }
+
+  /** The job page's overall progress bar, percent. */
+  static double progress(DashboardBrowser browser) {
+    String value = browser.attribute("#j-stats .bar", "aria-valuenow");
+    return value == null ? 0 : Double.parseDouble(value);
   }
 
   /** Finish put back the primary key (with the tenant column first), the secondary index and the foreign key. */

@@ -59,6 +59,9 @@ public final class WorkerVerticle extends VerticleBase {
   static final long STOP_GRACE_MILLIS = 20_000;
   private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
   private static final int RESULT_ATTEMPTS = 6;
+  /** The process's start (epoch ms), sent in heartbeats so that the dashboard shows the worker's uptime. */
+  private static final long STARTED_AT = ProcessHandle.current().info().startInstant()
+      .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
 
   /** A unit being executed, the switches it reads, and when it started. */
   private record Running(Assignment assignment, UnitControl control, long startedNanos) {
@@ -370,7 +373,7 @@ public final class WorkerVerticle extends VerticleBase {
     List<String> held = next.stream().map(a -> key(a.unit())).toList();
     active.addAll(held);
     Heartbeat beat = new Heartbeat(options.workerId(), host, pid, options.maxUnits(), active,
-        rates.rowsPerSecond(), rates.bytesPerSecond(), rates.rowsTotal(), held);
+        rates.rowsPerSecond(), rates.bytesPerSecond(), rates.rowsTotal(), held, STARTED_AT);
     vertx.eventBus().<String>request(Addresses.HEARTBEAT, Json.encode(beat), timeout()).onSuccess(reply -> {
       HeartbeatReply r = Json.decode(reply.body(), HeartbeatReply.class);
       if (r.lostUnits() != null) {
