@@ -60,6 +60,14 @@ public interface TargetDialect {
   ChunkWriter openChunk(Connection target, ChunkRequest request) throws SQLException;
 
   /**
+   * The writers of one unit's chunks as the request says, on {@code target} (inside each chunk's transaction):
+   * what the dialect needs to know of the target table is read once here rather than per chunk.
+   */
+  default ChunkWriters chunkWriters(Connection target, ChunkRequest request) throws SQLException {
+    return () -> openChunk(target, request);
+  }
+
+  /**
    * Deletes a rollback's rows, inside the connection's transaction: the rows of the tenant (all rows
    * without a tenant column) in the range; none when the table does not exist (nothing was copied).
    *

@@ -6,6 +6,7 @@ import io.ferry.protocol.spec.Mode;
 import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
+import io.ferry.worker.dialect.ChunkWriters;
 import io.ferry.worker.dialect.DdlRequest;
 import io.ferry.worker.dialect.ExistingTable;
 import io.ferry.worker.dialect.ForeignKey;
@@ -105,23 +106,21 @@ public final class SqlServerTarget implements TargetDialect {
 
   @Override
   public ChunkWriter openChunk(Connection target, ChunkRequest request) throws SQLException {
+    return chunkWriters(target, request).open();
+  }
+
+  /** In the modes that bulk load the table, whether the loads lock it is read from its indexes once, here. */
+  @Override
+  public ChunkWriters chunkWriters(Connection target, ChunkRequest request) throws SQLException {
     if (request.format() != CopyFormat.BINARY) {
       throw new IllegalArgumentException("a SQL Server target takes binary COPY only; " + request.table() + " was planned as "
           + request.format());
     }
     if (request.mode() == Mode.UPSERT) {
-      return SqlServerUpsertWriter.open(target, request);
+      return () -> SqlServerUpsertWriter.open(target, request);
     }
-    return SqlServerChunkWriter.open(target, request.table(), request.columns(), tableLock(request.mode()));
-  }
-
-  /**
-   * The modes whose prepare leaves a heap to load: a table lock there is a bulk-update lock that other units'
-   * loads share, and makes the load minimally logged. Elsewhere the table has indexes, and a table lock
-   * would make the units of one table wait for each other.
-   */
-  static boolean tableLock(Mode mode) {
-    return mode == Mode.CREATE || mode == Mode.DROP_RECREATE || mode == Mode.TRUNCATE;
+    return new SqlServerTableWrites(target, request.table(), request.columns(),
+        SqlServerBulkLock.tableLock(target, request.table(), request.mode()));
   }
 
   @Override

@@ -19,6 +19,7 @@ import io.ferry.worker.copy.TextCopyParser;
 import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
+import io.ferry.worker.dialect.ChunkWriters;
 import io.ferry.worker.dialect.CopySource;
 import io.ferry.worker.dialect.PlanNames;
 import io.ferry.worker.dialect.RangeRead;
@@ -113,6 +114,8 @@ final class CopyUnit implements BinaryCopyParser.Handler {
 
   private Connection target;
   private RowFraming parser;
+  /** The attempt's chunk writers, made at its first chunk (they may read the target table once). */
+  private ChunkWriters writers;
   private ChunkWriter writer;
   private long rows;
   private long bytes;
@@ -162,6 +165,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     rate.begin();
     try (Connection t = connections.target(targetDialect, assignment.target())) {
       target = t;
+      writers = null;
       store.ensureSchema(t);
       // Stamp our epoch on the checkpoint before reading where to resume: an older holder of this unit
       // (a worker that hung past its lease) can then no longer commit a chunk we would copy again.
@@ -327,7 +331,10 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     try {
       if (writer == null) {
         long started = System.nanoTime();
-        writer = targetDialect.openChunk(target, chunkRequest);
+        if (writers == null) {
+          writers = targetDialect.chunkWriters(target, chunkRequest);
+        }
+        writer = writers.open();
         clock.wrote(started);
         byte[] header = parser.chunkHeader();
         append(header, 0, header.length);

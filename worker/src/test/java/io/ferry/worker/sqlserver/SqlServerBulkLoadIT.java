@@ -3,7 +3,11 @@ package io.ferry.worker.sqlserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferry.protocol.plan.CopyFormat;
+import io.ferry.protocol.spec.Mode;
+import io.ferry.worker.dialect.ChunkRequest;
 import io.ferry.worker.dialect.ChunkWriter;
+import io.ferry.worker.dialect.ChunkWriters;
 import io.ferry.worker.dialect.TableName;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -24,7 +28,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The {@code SQLServerBulkCopy} loader on its own, on the shared server with the types Babelfish's bulk
  * load stores right (integers, decimals, text and binary, long values streamed from temporary files), fed
- * in small pieces as a copy unit feeds a chunk; and an abandoned chunk leaves nothing behind.
+ * in small pieces as a copy unit feeds a chunk; an abandoned chunk leaves nothing behind; and a truncated
+ * table is loaded under the table lock only when it is a heap without indexes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqlServerBulkLoadIT {
@@ -32,12 +37,18 @@ class SqlServerBulkLoadIT {
   private static final TableName TABLE = new TableName("dbo", "loaded");
   private static final int LONG = SqlServerTuples.SPILL * 2 + 17;
 
-  private final SqlServerDatabases dbs = new SqlServerDatabases();
-  private final SqlServerTarget target = new SqlServerTarget();
-  private String url;
+  final SqlServerTarget target = new SqlServerTarget();
+  SqlServerDatabases dbs;
+  String url;
+
+  /** The server the tests run on: the shared one unless a subclass names another. */
+  protected SqlServerDatabases newDatabases() {
+    return new SqlServerDatabases();
+  }
 
   @BeforeAll
   void database() throws SQLException {
+    dbs = newDatabases();
     url = dbs.create("tgt_bulk");
     dbs.execute(url, "CREATE TABLE dbo.loaded (id bigint NOT NULL, n decimal(20,4), v nvarchar(max), b varbinary(max))");
   }
@@ -111,8 +122,61 @@ class SqlServerBulkLoadIT {
     }).isInstanceOf(SQLException.class).hasMessageContaining("no column nope");
   }
 
+  @Test
+  void aTruncatedTableIsLockedOnlyAsAHeapWithoutIndexes() throws Exception {
+    dbs.execute(url, "CREATE TABLE dbo.kept_indexed (id bigint NOT NULL PRIMARY KEY, n decimal(20,4), v nvarchar(max),"
+        + " b varbinary(max))", "CREATE INDEX ix_kept_indexed_n ON dbo.kept_indexed (n)",
+        "CREATE TABLE dbo.kept_heap (id bigint NOT NULL, n decimal(20,4), v nvarchar(max), b varbinary(max))",
+        "INSERT INTO dbo.kept_indexed (id) VALUES (99)", "INSERT INTO dbo.kept_heap (id) VALUES (99)",
+        "TRUNCATE TABLE dbo.kept_indexed", "TRUNCATE TABLE dbo.kept_heap");
+    List<List<Object>> rows = List.of(Arrays.asList(1L, "1.5000", "eins", new byte[] {1}),
+        Arrays.asList(2L, "2.2500", null, new byte[] {2, 2}), Arrays.asList(3L, null, "drei ✓", null));
+    try (Connection c = target.connect(dbs.connection(url))) {
+      for (String name : List.of("kept_indexed", "kept_heap")) {
+        ChunkWriters writers = target.chunkWriters(c, truncate(new TableName("dbo", name)));
+        assertThat(writers).isInstanceOf(SqlServerTableWrites.class);
+        assertThat(((SqlServerTableWrites) writers).tableLock()).as(name).isEqualTo(name.equals("kept_heap"));
+        load(writers, rows.subList(0, 2));
+        load(writers, rows.subList(2, 3)); // a second chunk of the unit, under the same decision
+      }
+      c.commit();
+    }
+    for (String name : List.of("kept_indexed", "kept_heap")) {
+      List<List<Object>> read = read(new TableName("dbo", name));
+      assertThat(read).as(name).hasSize(3);
+      assertThat(read.get(0)).containsExactly(1L, "1.5000", "eins", new byte[] {1});
+      assertThat(read.get(1)).containsExactly(2L, "2.2500", null, new byte[] {2, 2});
+      assertThat(read.get(2)).containsExactly(3L, null, "drei ✓", null);
+    }
+  }
+
+  /** A copy unit's chunk request for {@code (id, n, v, b)} in mode truncate. */
+  static ChunkRequest truncate(TableName table) {
+    return new ChunkRequest(table, List.of("id", "n", "v", "b"), CopyFormat.BINARY, Mode.TRUNCATE, List.of("id"));
+  }
+
+  /** One chunk of {@code rows} through the unit's writers; the transaction is left open. */
+  static void load(ChunkWriters writers, List<List<Object>> rows) throws Exception {
+    byte[] stream = copy(rows);
+    ChunkWriter writer = writers.open();
+    writer.write(stream, 0, stream.length);
+    assertThat(writer.end()).isEqualTo(rows.size());
+  }
+
+  /** The table's {@code (id, n, v, b)} rows by id. */
+  List<List<Object>> read(TableName table) throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    try (Connection c = dbs.open(url); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT id, n, v, b FROM " + SqlServerSql.table(table) + " ORDER BY id")) {
+      while (rs.next()) {
+        rows.add(Arrays.asList(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4)));
+      }
+    }
+    return rows;
+  }
+
   /** A binary COPY stream in the wire form of {@code (bigint, decimal, nvarchar, varbinary)} rows. */
-  private static byte[] copy(List<List<Object>> rows) throws IOException {
+  static byte[] copy(List<List<Object>> rows) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.write(new byte[] {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0});
