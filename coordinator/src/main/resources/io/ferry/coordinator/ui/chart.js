@@ -33,7 +33,10 @@ export function drawThroughput(container, points) {
   const w = width - m.left - m.right, h = height - m.top - m.bottom;
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', height, class: 'chart', role: 'img',
     'aria-label': 'throughput over time', 'data-points': String(points.length) });
-  const rowsMax = niceMax(Math.max(0, ...points.map(p => p.rowsPerSecond)));
+  const peak = Math.max(0, ...points.map(p => p.rowsPerSecond));
+  svg.dataset.peak = String(peak);
+  // At least 4 so that the four grid lines' labels are whole, distinct rows/s.
+  const rowsMax = Math.max(4, niceMax(peak));
   const mbMax = niceMax(Math.max(0, ...points.map(p => p.bytesPerSecond / 1e6)));
   const t0 = points.length ? Date.parse(points[0].at) : 0;
   const t1 = points.length ? Date.parse(points[points.length - 1].at) + 5000 : 1;
@@ -42,7 +45,7 @@ export function drawThroughput(container, points) {
     const y = m.top + h - i * h / 4;
     svg.append(el('line', { x1: m.left, x2: m.left + w, y1: y, y2: y, class: 'grid' }));
     svg.append(el('text', { x: m.left - 8, y: y + 4, 'text-anchor': 'end', class: 'axis rows' }, compact(rowsMax * i / 4)));
-    svg.append(el('text', { x: m.left + w + 8, y: y + 4, class: 'axis mb' }, (mbMax * i / 4).toFixed(mbMax < 4 ? 1 : 0)));
+    svg.append(el('text', { x: m.left + w + 8, y: y + 4, class: 'axis mb' }, String(+(mbMax * i / 4).toFixed(mbMax < 4 ? 2 : 0))));
   }
   svg.append(el('text', { x: m.left, y: 10, class: 'axis rows' }, 'rows/s'));
   svg.append(el('text', { x: m.left + w, y: 10, 'text-anchor': 'end', class: 'axis mb' }, 'MB/s'));

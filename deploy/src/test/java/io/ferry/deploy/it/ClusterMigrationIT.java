@@ -260,7 +260,7 @@ class ClusterMigrationIT {
       browser.until("a tenant's bar in the grid", d -> Boolean.TRUE.equals(browser.script(
           "return [...document.querySelectorAll('#g-body .tenant-row .bar')].some(b => +b.getAttribute('aria-valuenow') > 0)")) ? true : null);
       browser.until("the chart draws", d -> Boolean.TRUE.equals(browser.script(
-          "const svg = document.querySelector('#j-chart svg'); return !!svg && +svg.dataset.points > 0"
+          "const svg = document.querySelector('#j-chart svg'); return !!svg && +svg.dataset.points > 0 && +svg.dataset.peak > 0"
               + " && (svg.querySelector('path.line.rows')?.getAttribute('d') || '').includes('L')")) ? true : null);
 
       var rate = browser.find("#j-limits [name=rowsPerSecond]");
