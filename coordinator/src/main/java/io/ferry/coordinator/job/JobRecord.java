@@ -3,6 +3,7 @@ package io.ferry.coordinator.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.JobSpec;
+import io.ferry.protocol.unit.WorkUnit;
 import java.util.List;
 
 /**
@@ -21,18 +22,63 @@ public record JobRecord(
     Long startedAt,
     Long finishedAt,
     List<TablePlan> plans,
-    String error) {
+    String error,
+    List<ScopeHold> holds) {
+
+  public JobRecord(String id, String name, JobSpec spec, JobState state, JobPhase phase, long createdAt, Long startedAt,
+                   Long finishedAt, List<TablePlan> plans, String error) {
+    this(id, name, spec, state, phase, createdAt, startedAt, finishedAt, plans, error, null);
+  }
 
   public JobRecord withState(JobState newState, Long newFinishedAt, String newError) {
-    return new JobRecord(id, name, spec, newState, phase, createdAt, startedAt, newFinishedAt, plans, newError);
+    return new JobRecord(id, name, spec, newState, phase, createdAt, startedAt, newFinishedAt, plans, newError, holds);
   }
 
   /** The same job with other limits (PATCH); the rest of the spec never changes after submission. */
   public JobRecord withLimits(io.ferry.protocol.spec.Limits limits) {
-    return new JobRecord(id, name, spec.withLimits(limits), state, phase, createdAt, startedAt, finishedAt, plans, error);
+    return new JobRecord(id, name, spec.withLimits(limits), state, phase, createdAt, startedAt, finishedAt, plans, error, holds);
+  }
+
+  /** The same job with its scope holds replaced (an empty list is stored as none). */
+  public JobRecord withHolds(List<ScopeHold> newHolds) {
+    return new JobRecord(id, name, spec, state, phase, createdAt, startedAt, finishedAt, plans, error,
+        newHolds == null || newHolds.isEmpty() ? null : List.copyOf(newHolds));
+  }
+
+  /** The holds of the job's tenants and tables; empty when none. */
+  public List<ScopeHold> holdsOrNone() {
+    return holds == null ? List.of() : holds;
+  }
+
+  /** The state a unit is held in ({@code cancelled} before {@code paused}), null when no hold covers it. */
+  public JobState heldState(WorkUnit unit) {
+    JobState held = null;
+    for (ScopeHold h : holdsOrNone()) {
+      if (h.covers(unit) && held != JobState.CANCELLED) {
+        held = h.state();
+      }
+    }
+    return held;
+  }
+
+  /** Whether a hold covers every table of the tenant. */
+  public boolean holdsTenant(String tenant) {
+    return tenant != null && holdsOrNone().stream().anyMatch(h -> h.table() == null && tenant.equals(h.tenant()));
+  }
+
+  /** The state a tenant's share of a table is held in (tenant null: the table across tenants), null when none. */
+  public JobState heldState(String tenant, String table) {
+    JobState held = null;
+    for (ScopeHold h : holdsOrNone()) {
+      boolean covers = tenant == null ? h.tenant() == null && (h.table() == null || h.table().equals(table)) : h.covers(tenant, table);
+      if (covers && held != JobState.CANCELLED) {
+        held = h.state();
+      }
+    }
+    return held;
   }
 
   public JobRecord withPhase(JobPhase newPhase) {
-    return new JobRecord(id, name, spec, state, newPhase, createdAt, startedAt, finishedAt, plans, error);
+    return new JobRecord(id, name, spec, state, newPhase, createdAt, startedAt, finishedAt, plans, error, holds);
   }
 }

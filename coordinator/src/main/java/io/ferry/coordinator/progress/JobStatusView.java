@@ -82,7 +82,10 @@ public final class JobStatusView {
     }
     units.put("held", board.held(job.id()));
     JsonArray tableArray = new JsonArray();
-    tally.tables().forEach(t -> tableArray.add(table(t, job.state())));
+    tally.tables().forEach(t -> tableArray.add(table(t, TableProgress.seenIn(job.state(), job.heldState(null, t.name())))));
+    JsonArray holds = new JsonArray();
+    job.holdsOrNone().forEach(h -> holds.add(new JsonObject().put("tenant", h.tenant()).put("table", h.table())
+        .put("state", h.state().wireName())));
     return new JsonObject()
         .put("id", job.id())
         .put("name", job.name())
@@ -102,6 +105,7 @@ public final class JobStatusView {
         .put("etaSeconds", eta)
         .put("units", units)
         .put("tables", tableArray)
+        .put("holds", holds)
         .put("verification", verification(tally.verification()))
         .put("error", job.error());
   }
