@@ -1,7 +1,7 @@
 package io.ferry.coordinator.http;
 
 import io.ferry.coordinator.job.JobRecord;
-import io.ferry.coordinator.job.ScopeHold;
+import io.ferry.coordinator.job.ScopeState;
 import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobControl;
@@ -73,13 +73,13 @@ final class JobRoutes {
   /** A control request on a tenant or table of a job ({@link ScopeRequest}). */
   @FunctionalInterface
   interface ScopedControl {
-    JobControl.Outcome apply(JobRecord job, ScopeHold scope, long now);
+    JobControl.Outcome apply(JobRecord job, ScopeState scope, long now);
   }
 
   /** A control request on the whole job, or on the tenant or table its body names. */
   private void scoped(RoutingContext ctx, String action, Control whole, ScopedControl scoped) {
     JobRecord job = job(ctx);
-    ScopeHold scope = ScopeRequest.read(ctx.body() == null ? null : ctx.body().asString(), job, action);
+    ScopeState scope = ScopeRequest.read(ctx.body() == null ? null : ctx.body().asString(), job, action);
     control(ctx, scope == null ? whole : (j, now) -> scoped.apply(j, scope, now));
   }
 

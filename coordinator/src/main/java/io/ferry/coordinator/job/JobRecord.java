@@ -23,7 +23,7 @@ public record JobRecord(
     Long finishedAt,
     List<TablePlan> plans,
     String error,
-    List<ScopeHold> holds) {
+    List<ScopeState> scopes) {
 
   public JobRecord(String id, String name, JobSpec spec, JobState state, JobPhase phase, long createdAt, Long startedAt,
                    Long finishedAt, List<TablePlan> plans, String error) {
@@ -31,29 +31,29 @@ public record JobRecord(
   }
 
   public JobRecord withState(JobState newState, Long newFinishedAt, String newError) {
-    return new JobRecord(id, name, spec, newState, phase, createdAt, startedAt, newFinishedAt, plans, newError, holds);
+    return new JobRecord(id, name, spec, newState, phase, createdAt, startedAt, newFinishedAt, plans, newError, scopes);
   }
 
   /** The same job with other limits (PATCH); the rest of the spec never changes after submission. */
   public JobRecord withLimits(io.ferry.protocol.spec.Limits limits) {
-    return new JobRecord(id, name, spec.withLimits(limits), state, phase, createdAt, startedAt, finishedAt, plans, error, holds);
+    return new JobRecord(id, name, spec.withLimits(limits), state, phase, createdAt, startedAt, finishedAt, plans, error, scopes);
   }
 
-  /** The same job with its scope holds replaced (an empty list is stored as none). */
-  public JobRecord withHolds(List<ScopeHold> newHolds) {
+  /** The same job with its paused and cancelled scopes replaced (an empty list is stored as none). */
+  public JobRecord withScopes(List<ScopeState> newScopes) {
     return new JobRecord(id, name, spec, state, phase, createdAt, startedAt, finishedAt, plans, error,
-        newHolds == null || newHolds.isEmpty() ? null : List.copyOf(newHolds));
+        newScopes == null || newScopes.isEmpty() ? null : List.copyOf(newScopes));
   }
 
-  /** The holds of the job's tenants and tables; empty when none. */
-  public List<ScopeHold> holdsOrNone() {
-    return holds == null ? List.of() : holds;
+  /** The paused and cancelled tenants and tables of the job; empty when none. */
+  public List<ScopeState> scopesOrNone() {
+    return scopes == null ? List.of() : scopes;
   }
 
-  /** The state a unit is held in ({@code cancelled} before {@code paused}), null when no hold covers it. */
-  public JobState heldState(WorkUnit unit) {
+  /** The state a unit is held in ({@code cancelled} before {@code paused}), null when no scope covers it. */
+  public JobState scopeState(WorkUnit unit) {
     JobState held = null;
-    for (ScopeHold h : holdsOrNone()) {
+    for (ScopeState h : scopesOrNone()) {
       if (h.covers(unit) && held != JobState.CANCELLED) {
         held = h.state();
       }
@@ -61,15 +61,15 @@ public record JobRecord(
     return held;
   }
 
-  /** Whether a hold covers every table of the tenant. */
-  public boolean holdsTenant(String tenant) {
-    return tenant != null && holdsOrNone().stream().anyMatch(h -> h.table() == null && tenant.equals(h.tenant()));
+  /** Whether a paused or cancelled scope covers every table of the tenant. */
+  public boolean tenantStopped(String tenant) {
+    return tenant != null && scopesOrNone().stream().anyMatch(h -> h.table() == null && tenant.equals(h.tenant()));
   }
 
   /** The state a tenant's share of a table is held in (tenant null: the table across tenants), null when none. */
-  public JobState heldState(String tenant, String table) {
+  public JobState scopeState(String tenant, String table) {
     JobState held = null;
-    for (ScopeHold h : holdsOrNone()) {
+    for (ScopeState h : scopesOrNone()) {
       boolean covers = tenant == null ? h.tenant() == null && (h.table() == null || h.table().equals(table)) : h.covers(tenant, table);
       if (covers && held != JobState.CANCELLED) {
         held = h.state();
@@ -79,6 +79,6 @@ public record JobRecord(
   }
 
   public JobRecord withPhase(JobPhase newPhase) {
-    return new JobRecord(id, name, spec, state, newPhase, createdAt, startedAt, finishedAt, plans, error, holds);
+    return new JobRecord(id, name, spec, state, newPhase, createdAt, startedAt, finishedAt, plans, error, scopes);
   }
 }

@@ -22,7 +22,7 @@ public final class TenantGrid {
   private TenantGrid() {
   }
 
-  /** The cells of a job: a cell of a paused or cancelled tenant or table is in that state ({@link JobRecord#holds()}). */
+  /** The cells of a job: a cell of a paused or cancelled tenant or table is in that state ({@link JobRecord#scopes()}). */
   public static JsonArray of(Collection<WorkUnit> units, JobRecord job) {
     return of(units, job.state(), job);
   }
@@ -50,7 +50,7 @@ public final class TenantGrid {
     JsonArray grid = new JsonArray();
     cells.forEach((tenant, tables) -> tables.forEach((table, progress) -> {
       tableSteps.getOrDefault(table, List.of()).forEach(progress::addTableStep);
-      JobState seen = job == null ? jobState : TableProgress.seenIn(jobState, job.heldState(tenant, table));
+      JobState seen = job == null ? jobState : TableProgress.seenIn(jobState, job.scopeState(tenant, table));
       grid.add(progress.toJson(seen).put("tenant", tenant));
     }));
     return grid;

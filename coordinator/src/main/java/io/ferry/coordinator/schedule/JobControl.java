@@ -2,7 +2,7 @@ package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
-import io.ferry.coordinator.job.ScopeHold;
+import io.ferry.coordinator.job.ScopeState;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.plan.TablePlan;
@@ -120,8 +120,8 @@ public final class JobControl {
    * Pauses one tenant, one target table or one tenant's table of an unfinished job: its units are no
    * longer handed out and those in flight stop at their next chunk boundary, as when the job is paused.
    */
-  public Outcome pause(JobRecord job, ScopeHold scope, long now) {
-    ScopeHold held = hold(job, scope);
+  public Outcome pause(JobRecord job, ScopeState scope, long now) {
+    ScopeState held = hold(job, scope);
     if (held != null && held.state() == JobState.PAUSED) {
       return unchanged(job);
     }
@@ -131,8 +131,8 @@ public final class JobControl {
   }
 
   /** Hands a paused tenant or table's units out again; one that is not paused is left as it is. */
-  public Outcome resume(JobRecord job, ScopeHold scope, long now) {
-    ScopeHold held = hold(job, scope);
+  public Outcome resume(JobRecord job, ScopeState scope, long now) {
+    ScopeState held = hold(job, scope);
     if (held == null) {
       return unchanged(job);
     }
@@ -143,9 +143,9 @@ public final class JobControl {
     if (refusal != null) {
       return Outcome.refused(job, refusal);
     }
-    List<ScopeHold> rest = new ArrayList<>(job.holdsOrNone());
+    List<ScopeState> rest = new ArrayList<>(job.scopesOrNone());
     rest.remove(held);
-    Outcome outcome = change(job, job.withHolds(rest), scope.describe() + " resumed");
+    Outcome outcome = change(job, job.withScopes(rest), scope.describe() + " resumed");
     unblocker.settle(job.id(), now);
     return outcome;
   }
@@ -155,8 +155,8 @@ public final class JobControl {
    * of the job goes on. Once all that is left is cancelled (or waits on it), the job ends {@code cancelled}
    * (see {@link Unblocker}): it succeeds only if nothing of it was cancelled.
    */
-  public Outcome cancel(JobRecord job, ScopeHold scope, long now) {
-    ScopeHold held = hold(job, scope);
+  public Outcome cancel(JobRecord job, ScopeState scope, long now) {
+    ScopeState held = hold(job, scope);
     if (held != null && held.state() == JobState.CANCELLED) {
       return unchanged(job);
     }
@@ -177,15 +177,15 @@ public final class JobControl {
         + " cannot be " + what : null;
   }
 
-  private static ScopeHold hold(JobRecord job, ScopeHold scope) {
-    return job.holdsOrNone().stream().filter(h -> h.sameScope(scope.tenant(), scope.table())).findFirst().orElse(null);
+  private static ScopeState hold(JobRecord job, ScopeState scope) {
+    return job.scopesOrNone().stream().filter(h -> h.sameScope(scope.tenant(), scope.table())).findFirst().orElse(null);
   }
 
-  private static JobRecord holding(JobRecord job, ScopeHold scope, JobState state) {
-    List<ScopeHold> holds = new ArrayList<>(job.holdsOrNone());
+  private static JobRecord holding(JobRecord job, ScopeState scope, JobState state) {
+    List<ScopeState> holds = new ArrayList<>(job.scopesOrNone());
     holds.removeIf(h -> h.sameScope(scope.tenant(), scope.table()));
-    holds.add(new ScopeHold(scope.tenant(), scope.table(), state));
-    return job.withHolds(holds);
+    holds.add(new ScopeState(scope.tenant(), scope.table(), state));
+    return job.withScopes(holds);
   }
 
   /** Failed units → pending with a fresh attempt budget; a failed job runs again. */
@@ -327,7 +327,7 @@ public final class JobControl {
     for (WorkUnit u : board.leasedBy(heartbeat.workerId())) {
       JobRecord job = board.job(u.jobId());
       // A rollback runs while its job is stopped, in one transaction: it has no chunk boundary to stop at.
-      boolean stopped = job != null && (STOPPED.contains(job.state()) || job.heldState(u) != null);
+      boolean stopped = job != null && (STOPPED.contains(job.state()) || job.scopeState(u) != null);
       if (!stopped || u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE) {
         continue;
       }

@@ -2,7 +2,7 @@ package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobPhase;
 import io.ferry.coordinator.job.JobRecord;
-import io.ferry.coordinator.job.ScopeHold;
+import io.ferry.coordinator.job.ScopeState;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.job.UnitGraph;
 import io.ferry.coordinator.job.UnitPlanner;
@@ -210,7 +210,7 @@ public final class Unblocker {
     }
     if (phase != JobPhase.DONE && (job.state() == JobState.RUNNING || job.state() == JobState.VERIFYING)
         && cancelsScope(job) && onlyCancelledLeft(job)) {
-      String cancelled = job.holdsOrNone().stream().filter(h -> h.state() == JobState.CANCELLED).map(ScopeHold::describe)
+      String cancelled = job.scopesOrNone().stream().filter(h -> h.state() == JobState.CANCELLED).map(ScopeState::describe)
           .collect(Collectors.joining("; "));
       updated = updated.withState(JobState.CANCELLED, now, "cancelled: " + cancelled + "; the rest of the job finished");
       board.save(updated);
@@ -223,7 +223,7 @@ public final class Unblocker {
   }
 
   private static boolean cancelsScope(JobRecord job) {
-    return job.holdsOrNone().stream().anyMatch(h -> h.state() == JobState.CANCELLED);
+    return job.scopesOrNone().stream().anyMatch(h -> h.state() == JobState.CANCELLED);
   }
 
   /**
@@ -236,7 +236,7 @@ public final class Unblocker {
     }
     for (WorkUnit u : board.units(job.id())) {
       boolean open = u.state() == UnitState.PENDING || u.state() == UnitState.LEASED || u.state() == UnitState.FAILED;
-      if (open && u.kind() != UnitKind.ROLLBACK && u.kind() != UnitKind.RESTORE && job.heldState(u) != JobState.CANCELLED) {
+      if (open && u.kind() != UnitKind.ROLLBACK && u.kind() != UnitKind.RESTORE && job.scopeState(u) != JobState.CANCELLED) {
         return false;
       }
     }

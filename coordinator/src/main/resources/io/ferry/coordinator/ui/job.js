@@ -148,7 +148,7 @@ export function mount(root, ctx, id) {
     $('#j-tables').innerHTML = `<table class="list"><thead><tr><th>Table</th><th>State</th><th class="w-bar">Progress</th><th class="num">Rows</th><th></th></tr></thead><tbody>
       ${s.tables.map(t => `<tr><td class="mono">${esc(t.table)}</td><td>${badge(t.state)}</td><td>${bar(t.rowsDone, t.rowsEstimated, t.state)}</td>
         <td class="num">${compact(t.rowsDone)} / ${compact(t.rowsEstimated)}</td>
-        <td class="actions">${grid.scopeButtons(s.holds, undefined, t.table, canScope())}${canRollback() ? `<button class="ghost small" data-action="rollback" data-table="${esc(t.table)}">Roll back</button>` : ''}</td></tr>`).join('')}
+        <td class="actions">${grid.scopeButtons(s.scopes, undefined, t.table, canScope())}${canRollback() ? `<button class="ghost small" data-action="rollback" data-table="${esc(t.table)}">Roll back</button>` : ''}</td></tr>`).join('')}
       </tbody></table>`;
   }
 
@@ -164,7 +164,7 @@ export function mount(root, ctx, id) {
     const counts = grid.stateCounts(rows);
     $('#g-counts').innerHTML = Object.entries(counts).map(([k, n]) => `${badge(k)} ${n}`).join(' ');
     $('#g-body').innerHTML = grid.render(rows, { open: view.open, shown: view.shown, canRollback: canRollback(),
-      holds: summary()?.holds || [], canScope: canScope() });
+      scopes: summary()?.scopes || [], canScope: canScope() });
   }
 
   function renderFailed() {
@@ -312,7 +312,7 @@ export function mount(root, ctx, id) {
     } catch (err) { ctx.toast(err); }
   });
 
-  let holdsKey = '[]';
+  let scopesKey = '[]';
   function update(kind) {
     const s = summary();
     if (!s) return;
@@ -322,8 +322,8 @@ export function mount(root, ctx, id) {
     renderStats(s);
     renderTables(s);
     // A paused or cancelled tenant or table changes the grid's buttons, maybe before any cell's state.
-    const holds = JSON.stringify(s.holds || []);
-    if (holds !== holdsKey) { holdsKey = holds; renderGrid(); }
+    const scopes = JSON.stringify(s.scopes || []);
+    if (scopes !== scopesKey) { scopesKey = scopes; renderGrid(); }
     // The full status (failed units' errors, spec, limits) and the report change with these only.
     const key = [s.state, s.phase, s.units.failed, s.verification.verdict, s.verification.verified, s.rows.rejected].join('|');
     if (key !== statusKey) {

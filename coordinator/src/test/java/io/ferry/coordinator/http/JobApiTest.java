@@ -309,7 +309,7 @@ class JobApiTest {
     assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
     JsonObject summary = new JsonObject(paused.body());
     assertThat(summary.getString("state")).isEqualTo("running");
-    assertThat(summary.getJsonArray("holds")).containsExactly(new JsonObject().put("tenant", "a").putNull("table").put("state", "paused"));
+    assertThat(summary.getJsonArray("scopes")).containsExactly(new JsonObject().put("tenant", "a").putNull("table").put("state", "paused"));
 
     Assignment prepare = claimOne(id);
     assertThat(prepare.unit().slice().tenantId()).as("a table's shared prepare is no tenant's").isNull();
@@ -335,7 +335,7 @@ class JobApiTest {
 
     HttpResponse<String> cancelled = conforming("cancelJob", coordinator.post(url + "/cancel", "application/json", "{\"tenant\": \"a\"}"));
     assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
-    assertThat(new JsonObject(cancelled.body()).getJsonArray("holds").getJsonObject(0).getString("state")).isEqualTo("cancelled");
+    assertThat(new JsonObject(cancelled.body()).getJsonArray("scopes").getJsonObject(0).getString("state")).isEqualTo("cancelled");
     HttpResponse<String> refused = conforming("resumeJob", coordinator.post(url + "/resume", "application/json", "{\"tenant\": \"a\"}"));
     assertThat(refused.statusCode()).isEqualTo(409);
     assertThat(new JsonObject(refused.body()).getJsonArray("details").getString(0)).contains("tenant a of job " + id + " is cancelled");

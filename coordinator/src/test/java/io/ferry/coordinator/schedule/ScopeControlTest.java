@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
-import io.ferry.coordinator.job.ScopeHold;
+import io.ferry.coordinator.job.ScopeState;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.unit.UnitKind;
@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Pausing, resuming and cancelling one tenant or table of a running job (the job's scope holds). */
+/** Pausing, resuming and cancelling one tenant or table of a running job (the job's scopes). */
 class ScopeControlTest {
 
   private final SchedulerHarness h = new SchedulerHarness();
@@ -38,8 +38,8 @@ class ScopeControlTest {
         && (table == null || table.equals(u.slice().table()))).toList();
   }
 
-  private static ScopeHold scope(String tenant, String table) {
-    return new ScopeHold(tenant, table, null);
+  private static ScopeState scope(String tenant, String table) {
+    return new ScopeState(tenant, table, null);
   }
 
   @Test
@@ -48,7 +48,7 @@ class ScopeControlTest {
     JobControl.Outcome paused = control.pause(job(), scope("a", null), h.now);
     assertThat(paused.refusal()).isNull();
     assertThat(paused.recorded()).isCompleted();
-    assertThat(h.sink.jobs).last().satisfies(j -> assertThat(j.holds()).containsExactly(new ScopeHold("a", null, JobState.PAUSED)));
+    assertThat(h.sink.jobs).last().satisfies(j -> assertThat(j.scopes()).containsExactly(new ScopeState("a", null, JobState.PAUSED)));
 
     h.runAll("w1");
 
@@ -58,7 +58,7 @@ class ScopeControlTest {
 
     JobControl.Outcome resumed = control.resume(job(), scope("a", null), h.now);
     assertThat(resumed.refusal()).isNull();
-    assertThat(resumed.job().holds()).isNull();
+    assertThat(resumed.job().scopes()).isNull();
     h.runAll("w1");
     assertThat(job().state()).isEqualTo(JobState.SUCCEEDED);
   }
@@ -125,10 +125,10 @@ class ScopeControlTest {
     assertThat(control.resume(job(), scope("a", null), h.now).refusal()).as("a scope not paused: nothing to do").isNull();
     control.pause(job(), scope("a", null), h.now);
     assertThat(control.pause(job(), scope("a", null), h.now).refusal()).isNull();
-    assertThat(job().holds()).hasSize(1);
+    assertThat(job().scopes()).hasSize(1);
 
     control.cancel(job(), scope("a", null), h.now);
-    assertThat(job().holds()).containsExactly(new ScopeHold("a", null, JobState.CANCELLED));
+    assertThat(job().scopes()).containsExactly(new ScopeState("a", null, JobState.CANCELLED));
     assertThat(control.cancel(job(), scope("a", null), h.now).refusal()).isNull();
     assertThat(control.pause(job(), scope("a", null), h.now).refusal()).contains("tenant a of job j1 is cancelled");
     assertThat(control.resume(job(), scope("a", null), h.now).refusal()).contains("cannot be resumed");

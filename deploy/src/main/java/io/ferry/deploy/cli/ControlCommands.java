@@ -104,10 +104,10 @@ public final class ControlCommands {
   public static final class Verify extends Control {
   }
 
-  /** "tenant a, table app.orders" of a hold. */
-  static String scope(JsonNode hold) {
-    String tenant = hold.path("tenant").isTextual() ? hold.path("tenant").asText() : null;
-    String table = hold.path("table").isTextual() ? hold.path("table").asText() : null;
+  /** "tenant a, table app.orders" of a paused or cancelled scope. */
+  static String scope(JsonNode scope) {
+    String tenant = scope.path("tenant").isTextual() ? scope.path("tenant").asText() : null;
+    String table = scope.path("table").isTextual() ? scope.path("table").asText() : null;
     return tenant == null ? "table " + table : table == null ? "tenant " + tenant : "tenant " + tenant + ", table " + table;
   }
 
@@ -116,8 +116,8 @@ public final class ControlCommands {
     StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "job %s is %s (phase %s; %,d of ~%,d rows copied)%n",
         job.path("id").asText(), job.path("state").asText(), job.path("phase").asText(),
         job.path("rows").path("done").asLong(), job.path("rows").path("estimated").asLong()));
-    for (JsonNode hold : job.path("holds")) {
-      out.append(String.format(Locale.ROOT, "%s %s%n", scope(hold), hold.path("state").asText()));
+    for (JsonNode s : job.path("scopes")) {
+      out.append(String.format(Locale.ROOT, "%s %s%n", scope(s), s.path("state").asText()));
     }
     String hint = StatusView.hint(job.path("id").asText(), job.path("state").asText());
     if (hint != null) {

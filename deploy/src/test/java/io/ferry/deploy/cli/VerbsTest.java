@@ -48,10 +48,10 @@ class VerbsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"pause", "resume", "cancel"})
-  void aScopedControlVerbSendsTheTenantAndTableAndPrintsTheHolds(String verb) {
+  void aScopedControlVerbSendsTheTenantAndTableAndPrintsThePausedAndCancelledScopes(String verb) {
     String held = """
         {"id":"j-1","name":"j","state":"running","phase":"copy","rows":{"done":1200,"estimated":3000,"rejected":0},
-         "units":{},"tables":[],"holds":[{"tenant":"a","table":null,"state":"paused"},
+         "units":{},"tables":[],"scopes":[{"tenant":"a","table":null,"state":"paused"},
          {"tenant":"b","table":"public.orders","state":"cancelled"}]}""".replace("\n", "");
     ApiStub.Run run = api.answer(200, held).run(verb, "j-1", "--tenant", "a", "--table", "public.orders");
     assertThat(run.exit()).as(run.err()).isZero();

@@ -277,15 +277,15 @@ class ClusterMigrationIT {
       browser.click("#g-body button[data-action=scope-pause][data-tenant='" + scoped + "']:not([data-table])");
       browser.confirm();
       Poll.untilTrue("tenant " + scoped + " paused", Duration.ofMinutes(1),
-          () -> !api.get("/api/v1/jobs/" + job).body().path("holds").isEmpty());
+          () -> !api.get("/api/v1/jobs/" + job).body().path("scopes").isEmpty());
       JsonNode held = api.get("/api/v1/jobs/" + job).body();
-      assertThat(held.path("holds").toString())
+      assertThat(held.path("scopes").toString())
           .isEqualTo("[{\"tenant\":\"" + scoped + "\",\"table\":null,\"state\":\"paused\"}]");
       assertThat(held.path("state").asText()).isEqualTo("running");
       browser.click("#g-body button[data-action=scope-resume][data-tenant='" + scoped + "']:not([data-table])");
       browser.confirm();
       Poll.untilTrue("tenant " + scoped + " resumed", Duration.ofMinutes(1),
-          () -> api.get("/api/v1/jobs/" + job).body().path("holds").isEmpty());
+          () -> api.get("/api/v1/jobs/" + job).body().path("scopes").isEmpty());
 
       browser.click("#act-pause");
       browser.confirm();

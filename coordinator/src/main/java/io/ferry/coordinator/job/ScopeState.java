@@ -11,9 +11,9 @@ import java.util.Objects;
  * coordinator holds it back too. A null tenant or table means every one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ScopeHold(String tenant, String table, JobState state) {
+public record ScopeState(String tenant, String table, JobState state) {
 
-  /** Whether the hold covers the unit: a table unit of the tenant and table (a rollback or restore never). */
+  /** Whether it covers the unit: a table unit of the tenant and table (a rollback or restore never). */
   public boolean covers(WorkUnit unit) {
     if (UnitScope.of(unit) == UnitScope.JOB || unit.kind() == UnitKind.ROLLBACK || unit.kind() == UnitKind.RESTORE) {
       return false;
@@ -21,7 +21,7 @@ public record ScopeHold(String tenant, String table, JobState state) {
     return (tenant == null || tenant.equals(unit.slice().tenantId())) && (table == null || table.equals(unit.slice().table()));
   }
 
-  /** Whether the hold covers the tenant's share of the table (a grid cell; tenant null: the whole table). */
+  /** Whether it covers the tenant's share of the table (a grid cell; tenant null: the whole table). */
   public boolean covers(String cellTenant, String cellTable) {
     return (tenant == null || tenant.equals(cellTenant)) && (table == null || table.equals(cellTable));
   }
