@@ -1,6 +1,7 @@
 package io.ferry.coordinator.http;
 
 import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.ScopeState;
 import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobControl;
@@ -58,15 +59,28 @@ final class JobRoutes {
     router.get("/api/v1/jobs").handler(this::list);
     router.get("/api/v1/jobs/:id").handler(this::status);
     router.get("/api/v1/jobs/:id/units").handler(this::units);
-    router.post("/api/v1/jobs/:id/pause").handler(ctx -> control(ctx, control::pause));
-    router.post("/api/v1/jobs/:id/resume").handler(ctx -> control(ctx, control::resume));
-    router.post("/api/v1/jobs/:id/cancel").handler(ctx -> control(ctx, control::cancel));
+    router.post("/api/v1/jobs/:id/pause").handler(ctx -> scoped(ctx, "pause", control::pause, control::pause));
+    router.post("/api/v1/jobs/:id/resume").handler(ctx -> scoped(ctx, "resume", control::resume, control::resume));
+    router.post("/api/v1/jobs/:id/cancel").handler(ctx -> scoped(ctx, "cancel", control::cancel, control::cancel));
     router.post("/api/v1/jobs/:id/retry").handler(ctx -> control(ctx, control::retry));
     router.post("/api/v1/jobs/:id/rollback").handler(this::rollback);
     router.post("/api/v1/jobs/:id/verify").handler(ctx -> control(ctx, control::verify));
     router.post("/api/v1/jobs/:id/repair").handler(this::repair);
     router.patch("/api/v1/jobs/:id").handler(ctx -> control(ctx, (job, now) ->
         control.limit(job, LimitsPatch.apply(job.spec().limitsOrNone(), ctx.body() == null ? null : ctx.body().asString()))));
+  }
+
+  /** A control request on a tenant or table of a job ({@link ScopeRequest}). */
+  @FunctionalInterface
+  interface ScopedControl {
+    JobControl.Outcome apply(JobRecord job, ScopeState scope, long now);
+  }
+
+  /** A control request on the whole job, or on the tenant or table its body names. */
+  private void scoped(RoutingContext ctx, String action, Control whole, ScopedControl scoped) {
+    JobRecord job = job(ctx);
+    ScopeState scope = ScopeRequest.read(ctx.body() == null ? null : ctx.body().asString(), job, action);
+    control(ctx, scope == null ? whole : (j, now) -> scoped.apply(j, scope, now));
   }
 
   /**

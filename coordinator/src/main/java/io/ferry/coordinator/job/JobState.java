@@ -17,6 +17,7 @@ public enum JobState {
   VERIFYING,
   SUCCEEDED,
   FAILED,
+  /** On request; also a job whose units left are all in cancelled tenants or tables ({@link ScopeState}), or wait on them. */
   CANCELLED;
 
   @JsonValue

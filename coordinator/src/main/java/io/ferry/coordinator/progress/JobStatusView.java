@@ -82,7 +82,10 @@ public final class JobStatusView {
     }
     units.put("held", board.held(job.id()));
     JsonArray tableArray = new JsonArray();
-    tally.tables().forEach(t -> tableArray.add(table(t, job.state())));
+    tally.tables().forEach(t -> tableArray.add(table(t, TableProgress.seenIn(job.state(), job.scopeState(null, t.name())))));
+    JsonArray scopes = new JsonArray();
+    job.scopesOrNone().forEach(h -> scopes.add(new JsonObject().put("tenant", h.tenant()).put("table", h.table())
+        .put("state", h.state().wireName())));
     return new JsonObject()
         .put("id", job.id())
         .put("name", job.name())
@@ -102,6 +105,7 @@ public final class JobStatusView {
         .put("etaSeconds", eta)
         .put("units", units)
         .put("tables", tableArray)
+        .put("scopes", scopes)
         .put("verification", verification(tally.verification()))
         .put("error", job.error());
   }

@@ -91,6 +91,17 @@ final class TableProgress {
     return verifying ? "verifying" : "done";
   }
 
+  /**
+   * The state a table (or a tenant's share of it) is seen in: a cancelled tenant or table reads
+   * {@code cancelled}, a paused one {@code paused} while its job is not over.
+   */
+  static JobState seenIn(JobState jobState, JobState held) {
+    if (held == null) {
+      return jobState;
+    }
+    return held == JobState.CANCELLED || !jobState.isFinal() ? held : jobState;
+  }
+
   JsonObject toJson(JobState jobState) {
     return new JsonObject().put("table", table).put("rowsDone", rowsDone).put("rowsRejected", rowsRejected)
         .put("rowsEstimated", rowsEstimated)

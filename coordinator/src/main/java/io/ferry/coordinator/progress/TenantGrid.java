@@ -1,5 +1,6 @@
 package io.ferry.coordinator.progress;
 
+import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
@@ -21,8 +22,17 @@ public final class TenantGrid {
   private TenantGrid() {
   }
 
+  /** The cells of a job: a cell of a paused or cancelled tenant or table is in that state ({@link JobRecord#scopes()}). */
+  public static JsonArray of(Collection<WorkUnit> units, JobRecord job) {
+    return of(units, job.state(), job);
+  }
+
   /** The cells, tenants and tables in the order their units were planned. */
   public static JsonArray of(Collection<WorkUnit> units, JobState jobState) {
+    return of(units, jobState, null);
+  }
+
+  private static JsonArray of(Collection<WorkUnit> units, JobState jobState, JobRecord job) {
     Map<String, List<WorkUnit>> tableSteps = new LinkedHashMap<>();
     Map<String, Map<String, TableProgress>> cells = new LinkedHashMap<>();
     for (WorkUnit u : units) {
@@ -40,7 +50,8 @@ public final class TenantGrid {
     JsonArray grid = new JsonArray();
     cells.forEach((tenant, tables) -> tables.forEach((table, progress) -> {
       tableSteps.getOrDefault(table, List.of()).forEach(progress::addTableStep);
-      grid.add(progress.toJson(jobState).put("tenant", tenant));
+      JobState seen = job == null ? jobState : TableProgress.seenIn(jobState, job.scopeState(tenant, table));
+      grid.add(progress.toJson(seen).put("tenant", tenant));
     }));
     return grid;
   }

@@ -2,6 +2,7 @@ package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.ScopeState;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.protocol.message.Heartbeat;
 import io.ferry.protocol.plan.TablePlan;
@@ -113,6 +114,78 @@ public final class JobControl {
         yield new Outcome(outcome.job(), null, outcome.recorded().thenCombine(restore, (a, b) -> null));
       }
     };
+  }
+
+  /**
+   * Pauses one tenant, one target table or one tenant's table of an unfinished job: its units are no
+   * longer handed out and those in flight stop at their next chunk boundary, as when the job is paused.
+   */
+  public Outcome pause(JobRecord job, ScopeState scope, long now) {
+    ScopeState held = hold(job, scope);
+    if (held != null && held.state() == JobState.PAUSED) {
+      return unchanged(job);
+    }
+    String refusal = held != null ? scope.describe() + " of job " + job.id() + " is cancelled: it cannot be paused"
+        : unfinished(job, "paused");
+    return refusal != null ? Outcome.refused(job, refusal) : change(job, holding(job, scope, JobState.PAUSED), scope.describe() + " paused");
+  }
+
+  /** Hands a paused tenant or table's units out again; one that is not paused is left as it is. */
+  public Outcome resume(JobRecord job, ScopeState scope, long now) {
+    ScopeState held = hold(job, scope);
+    if (held == null) {
+      return unchanged(job);
+    }
+    if (held.state() == JobState.CANCELLED) {
+      return Outcome.refused(job, scope.describe() + " of job " + job.id() + " is cancelled: a cancelled scope cannot be resumed");
+    }
+    String refusal = unfinished(job, "resumed");
+    if (refusal != null) {
+      return Outcome.refused(job, refusal);
+    }
+    List<ScopeState> rest = new ArrayList<>(job.scopesOrNone());
+    rest.remove(held);
+    Outcome outcome = change(job, job.withScopes(rest), scope.describe() + " resumed");
+    unblocker.settle(job.id(), now);
+    return outcome;
+  }
+
+  /**
+   * Cancels one tenant, table or tenant's table: its units not done are never handed out again, the rest
+   * of the job goes on. Once all that is left is cancelled (or waits on it), the job ends {@code cancelled}
+   * (see {@link Unblocker}): it succeeds only if nothing of it was cancelled.
+   */
+  public Outcome cancel(JobRecord job, ScopeState scope, long now) {
+    ScopeState held = hold(job, scope);
+    if (held != null && held.state() == JobState.CANCELLED) {
+      return unchanged(job);
+    }
+    String refusal = unfinished(job, "cancelled");
+    if (refusal != null) {
+      return Outcome.refused(job, refusal);
+    }
+    Outcome outcome = change(job, holding(job, scope, JobState.CANCELLED), scope.describe() + " cancelled");
+    unblocker.settle(job.id(), now);
+    JobRecord settled = board.job(job.id());
+    // Nothing else was left to do: the job ended cancelled (with its restore unit); answer once that is recorded too.
+    return settled == outcome.job() ? outcome : new Outcome(settled, null, board.save(settled));
+  }
+
+  /** Why a job's scope cannot be {@code what} now; null when it can. */
+  private static String unfinished(JobRecord job, String what) {
+    return job.state().isFinal() ? "job " + job.id() + " is " + job.state().wireName() + ": a tenant or table of a finished job"
+        + " cannot be " + what : null;
+  }
+
+  private static ScopeState hold(JobRecord job, ScopeState scope) {
+    return job.scopesOrNone().stream().filter(h -> h.sameScope(scope.tenant(), scope.table())).findFirst().orElse(null);
+  }
+
+  private static JobRecord holding(JobRecord job, ScopeState scope, JobState state) {
+    List<ScopeState> holds = new ArrayList<>(job.scopesOrNone());
+    holds.removeIf(h -> h.sameScope(scope.tenant(), scope.table()));
+    holds.add(new ScopeState(scope.tenant(), scope.table(), state));
+    return job.withScopes(holds);
   }
 
   /** Failed units → pending with a fresh attempt budget; a failed job runs again. */
@@ -243,7 +316,7 @@ public final class JobControl {
   }
 
   /**
-   * The units named in a heartbeat that the worker holds for a paused or cancelled job: it must stop
+   * The units named in a heartbeat that the worker holds for a paused or cancelled job, tenant or table: it must stop
    * them at their next chunk boundary. Names are as the worker sent them ({@code jobId/unitId}).
    */
   public List<String> toStop(Heartbeat heartbeat) {
@@ -254,7 +327,8 @@ public final class JobControl {
     for (WorkUnit u : board.leasedBy(heartbeat.workerId())) {
       JobRecord job = board.job(u.jobId());
       // A rollback runs while its job is stopped, in one transaction: it has no chunk boundary to stop at.
-      if (job == null || !STOPPED.contains(job.state()) || u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE) {
+      boolean stopped = job != null && (STOPPED.contains(job.state()) || job.scopeState(u) != null);
+      if (!stopped || u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE) {
         continue;
       }
       for (String name : heartbeat.activeUnits()) {

@@ -69,17 +69,21 @@ public final class Scheduler {
       }
       for (WorkUnit u : board.pendingOthers(job.id())) {
         boolean stoppedOnly = u.kind() == UnitKind.ROLLBACK || u.kind() == UnitKind.RESTORE && Restores.nothingRuns(board, job.id());
-        if ((running || stoppedOnly) && board.notBefore(u) <= now) {
+        if ((running || stoppedOnly) && board.notBefore(u) <= now && job.scopeState(u) == null) {
           ready.add(u);
         }
       }
       if (running) {
         // A claim takes at most `slots` units of one tenant: its first ready ones, largest first.
         for (Collection<WorkUnit> queue : board.pendingCopies(job.id()).values()) {
+          if (!queue.isEmpty() && job.tenantStopped(queue.iterator().next().slice().tenantId())) {
+            continue; // The whole tenant is held: not worth a look at each of its units.
+          }
           int taken = 0;
           for (Iterator<WorkUnit> it = queue.iterator(); it.hasNext() && taken < slots; ) {
             WorkUnit u = it.next();
-            if (board.notBefore(u) <= now) {
+            // A paused or cancelled tenant or table keeps its units (the job's scopes).
+            if (board.notBefore(u) <= now && job.scopeState(u) == null) {
               ready.add(u);
               taken++;
             }

@@ -2,6 +2,7 @@ package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobPhase;
 import io.ferry.coordinator.job.JobRecord;
+import io.ferry.coordinator.job.ScopeState;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.job.UnitGraph;
 import io.ferry.coordinator.job.UnitPlanner;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Set;
 
 /**
@@ -52,6 +54,14 @@ public final class Unblocker {
    */
   public void settleAfter(WorkUnit done, long now) {
     String table = done.slice().table();
+    JobRecord held = board.job(done.jobId());
+    if (held != null && cancelsScope(held) && Restores.nothingRuns(board, held.id())) {
+      // The last unit outside its cancelled tenants or tables may be this one, whatever its kind.
+      updateJob(held, now);
+      if (board.job(held.id()).state().isFinal()) {
+        return;
+      }
+    }
     if (done.kind() == UnitKind.COPY && table != null && board.openCopies(done.jobId(), table) > 0) {
       return;
     }
@@ -198,8 +208,38 @@ public final class Unblocker {
       updated = failure == null ? updated.withState(JobState.SUCCEEDED, now, null)
           : updated.withState(JobState.FAILED, now, failure);
     }
+    if (phase != JobPhase.DONE && (job.state() == JobState.RUNNING || job.state() == JobState.VERIFYING)
+        && cancelsScope(job) && onlyCancelledLeft(job)) {
+      String cancelled = job.scopesOrNone().stream().filter(h -> h.state() == JobState.CANCELLED).map(ScopeState::describe)
+          .collect(Collectors.joining("; "));
+      updated = updated.withState(JobState.CANCELLED, now, "cancelled: " + cancelled + "; the rest of the job finished");
+      board.save(updated);
+      Restores.request(board, updated);
+      return;
+    }
     if (updated != job) {
       board.save(updated);
     }
+  }
+
+  private static boolean cancelsScope(JobRecord job) {
+    return job.scopesOrNone().stream().anyMatch(h -> h.state() == JobState.CANCELLED);
+  }
+
+  /**
+   * True when nothing of the job can move any more but its cancelled tenants and tables: every other unit
+   * not done is blocked (waiting on them). Scans the units, so only asked once none of the job's units runs.
+   */
+  private boolean onlyCancelledLeft(JobRecord job) {
+    if (!Restores.nothingRuns(board, job.id())) {
+      return false;
+    }
+    for (WorkUnit u : board.units(job.id())) {
+      boolean open = u.state() == UnitState.PENDING || u.state() == UnitState.LEASED || u.state() == UnitState.FAILED;
+      if (open && u.kind() != UnitKind.ROLLBACK && u.kind() != UnitKind.RESTORE && job.scopeState(u) != JobState.CANCELLED) {
+        return false;
+      }
+    }
+    return true;
   }
 }

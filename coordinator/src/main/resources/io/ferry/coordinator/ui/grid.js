@@ -55,18 +55,38 @@ export function stateCounts(rows) {
   return counts;
 }
 
-function cellRow(c, canRollback) {
+/** The paused or cancelled scope of exactly this tenant and/or table ({tenant, table, state}), if any. */
+export function scopeOf(scopes, tenant, table) {
+  return (scopes || []).find(h => (h.tenant ?? undefined) === (tenant ?? undefined) && (h.table ?? undefined) === (table ?? undefined));
+}
+
+/**
+ * Pause/resume/cancel buttons of a tenant, a table or a tenant's table while the job is not over:
+ * a paused scope offers resume, a cancelled one nothing more.
+ */
+export function scopeButtons(scopes, tenant, table, canScope) {
+  if (!canScope) return '';
+  const scope = scopeOf(scopes, tenant, table);
+  if (scope?.state === 'cancelled') return '';
+  const data = `${tenant ? ` data-tenant="${esc(tenant)}"` : ''}${table ? ` data-table="${esc(table)}"` : ''}`;
+  const first = scope?.state === 'paused'
+    ? `<button class="ghost small" data-action="scope-resume"${data}>Resume</button>`
+    : `<button class="ghost small" data-action="scope-pause"${data}>Pause</button>`;
+  return `${first}<button class="danger-ghost small" data-action="scope-cancel"${data}>Cancel</button>`;
+}
+
+function cellRow(c, canRollback, scopes, canScope) {
   return `<tr class="cell-row" data-tenant="${esc(c.tenant)}" data-table="${esc(c.table)}">
     <td></td><td class="mono">${esc(c.table)}</td><td>${badge(c.state)}</td>
     <td>${bar(c.rowsDone, c.rowsEstimated, c.state)}</td>
     <td class="num">${num(c.rowsDone)} / ${num(c.rowsEstimated)}${c.rowsRejected ? ` <span class="warn">+${num(c.rowsRejected)} rejected</span>` : ''}</td>
     <td class="num">${c.unitsDone} / ${c.unitsTotal}</td>
-    <td class="actions">${canRollback ? `<button class="ghost small" data-action="rollback" data-tenant="${esc(c.tenant)}" data-table="${esc(c.table)}">Roll back</button>` : ''}</td>
+    <td class="actions">${scopeButtons(scopes, c.tenant, c.table, canScope)}${canRollback ? `<button class="ghost small" data-action="rollback" data-tenant="${esc(c.tenant)}" data-table="${esc(c.table)}">Roll back</button>` : ''}</td>
   </tr>`;
 }
 
 /** The grid's body: one row per tenant (open ones followed by their tables), at most `shown` tenants. */
-export function render(rows, { open, shown, canRollback }) {
+export function render(rows, { open, shown, canRollback, scopes = [], canScope = false }) {
   if (!rows.length) return '<tr><td colspan="7" class="muted empty">no tenant matches</td></tr>';
   return rows.slice(0, shown).map(r => {
     const isOpen = open.has(r.tenant);
@@ -78,8 +98,8 @@ export function render(rows, { open, shown, canRollback }) {
       <td>${bar(r.rowsDone, r.rowsEstimated, r.state)}</td>
       <td class="num">${compact(r.rowsDone)} / ${compact(r.rowsEstimated)}${r.rowsRejected ? ` <span class="warn">+${compact(r.rowsRejected)}</span>` : ''}</td>
       <td class="num">${r.tablesDone} / ${r.cells.length} tables</td>
-      <td class="actions">${canRollback ? `<button class="ghost small" data-action="rollback" data-tenant="${esc(r.tenant)}">Roll back tenant</button>` : ''}</td>
-    </tr>${isOpen ? r.cells.map(c => cellRow(c, canRollback)).join('') : ''}`;
+      <td class="actions">${scopeButtons(scopes, r.tenant, undefined, canScope)}${canRollback ? `<button class="ghost small" data-action="rollback" data-tenant="${esc(r.tenant)}">Roll back tenant</button>` : ''}</td>
+    </tr>${isOpen ? r.cells.map(c => cellRow(c, canRollback, scopes, canScope)).join('') : ''}`;
   }).join('') + (rows.length > shown
     ? `<tr><td colspan="7" class="more"><button class="ghost" data-action="more">Show ${Math.min(PAGE, rows.length - shown)} more of ${rows.length - shown} tenants</button></td></tr>` : '');
 }

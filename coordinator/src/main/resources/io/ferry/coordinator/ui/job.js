@@ -21,6 +21,11 @@ const CONFIRM = {
   verify: ['Verify the job again?', 'Every range is counted and checksummed on source and target again.', 'Verify'],
   repair: ['Repair the differences?', 'The ranges and keys verification found different are copied again, then verified.', 'Repair'],
 };
+const SCOPE_CONFIRM = {
+  pause: ['Pause this part of the job?', 'Its running units stop at their next chunk boundary and none of its units is handed out; the rest of the job runs on.', 'Pause'],
+  resume: ['Resume this part of the job?', 'Its units are handed out again, from their checkpoints.', 'Resume'],
+  cancel: ['Cancel this part of the job?', 'None of its units is handed out again; the rest of the job runs on. <strong>It cannot be resumed</strong>, and the job will end cancelled, not succeeded.', 'Cancel it'],
+};
 const LIMITS = [['rowsPerSecond', 'Rows per second'], ['bytesPerSecond', 'Bytes per second'],
   ['maxUnits', 'Units at once'], ['maxUnitsPerSource', 'Units per source server']];
 
@@ -143,11 +148,13 @@ export function mount(root, ctx, id) {
     $('#j-tables').innerHTML = `<table class="list"><thead><tr><th>Table</th><th>State</th><th class="w-bar">Progress</th><th class="num">Rows</th><th></th></tr></thead><tbody>
       ${s.tables.map(t => `<tr><td class="mono">${esc(t.table)}</td><td>${badge(t.state)}</td><td>${bar(t.rowsDone, t.rowsEstimated, t.state)}</td>
         <td class="num">${compact(t.rowsDone)} / ${compact(t.rowsEstimated)}</td>
-        <td class="actions">${canRollback() ? `<button class="ghost small" data-action="rollback" data-table="${esc(t.table)}">Roll back</button>` : ''}</td></tr>`).join('')}
+        <td class="actions">${grid.scopeButtons(s.scopes, undefined, t.table, canScope())}${canRollback() ? `<button class="ghost small" data-action="rollback" data-table="${esc(t.table)}">Roll back</button>` : ''}</td></tr>`).join('')}
       </tbody></table>`;
   }
 
   const canRollback = () => (ACTIONS[summary()?.state] || []).includes('rollback');
+  /** A tenant or table can be paused, resumed or cancelled while its job is not over. */
+  const canScope = () => ['pending', 'running', 'paused', 'verifying'].includes(summary()?.state);
 
   function renderGrid() {
     const cells = [...ctx.store.cells.values()];
@@ -156,7 +163,8 @@ export function mount(root, ctx, id) {
     $('#j-grid-count').textContent = `(${rows.length === total ? total : rows.length + ' of ' + total} tenants)`;
     const counts = grid.stateCounts(rows);
     $('#g-counts').innerHTML = Object.entries(counts).map(([k, n]) => `${badge(k)} ${n}`).join(' ');
-    $('#g-body').innerHTML = grid.render(rows, { open: view.open, shown: view.shown, canRollback: canRollback() });
+    $('#g-body').innerHTML = grid.render(rows, { open: view.open, shown: view.shown, canRollback: canRollback(),
+      scopes: summary()?.scopes || [], canScope: canScope() });
   }
 
   function renderFailed() {
@@ -232,11 +240,25 @@ export function mount(root, ctx, id) {
 
   async function act(action, selection) {
     if (action === 'rollback') return rollback(selection);
+    if (action.startsWith('scope-')) return scoped(action.slice(6), selection);
     const [title, body, ok] = CONFIRM[action];
     if (!await ctx.confirm(title, `<p>${body}</p><p class="muted">Job <span class="mono">${esc(id)}</span></p>`, ok)) return;
     try {
       await post(jobPath(id, '/' + action));
       ctx.toast(LABEL[action].replace('…', '') + ': done', 'ok');
+      loadStatus();
+    } catch (e) { ctx.toast(e); }
+  }
+
+  /** Pauses, resumes or cancels one tenant, table or tenant's table, once confirmed. */
+  async function scoped(action, sel) {
+    const scope = [sel.tenant && `tenant <strong>${esc(sel.tenant)}</strong>`, sel.table && `table <span class="mono">${esc(sel.table)}</span>`]
+      .filter(Boolean).join(', ');
+    const [title, body, ok] = SCOPE_CONFIRM[action];
+    if (!await ctx.confirm(title, `<p>${scope}</p><p>${body}</p><p class="muted">Job <span class="mono">${esc(id)}</span></p>`, ok)) return;
+    try {
+      await post(jobPath(id, '/' + action), { tenant: sel.tenant || undefined, table: sel.table || undefined });
+      ctx.toast(`${LABEL[action]}: done`, 'ok');
       loadStatus();
     } catch (e) { ctx.toast(e); }
   }
@@ -290,6 +312,7 @@ export function mount(root, ctx, id) {
     } catch (err) { ctx.toast(err); }
   });
 
+  let scopesKey = '[]';
   function update(kind) {
     const s = summary();
     if (!s) return;
@@ -298,6 +321,9 @@ export function mount(root, ctx, id) {
     renderHead(s);
     renderStats(s);
     renderTables(s);
+    // A paused or cancelled tenant or table changes the grid's buttons, maybe before any cell's state.
+    const scopes = JSON.stringify(s.scopes || []);
+    if (scopes !== scopesKey) { scopesKey = scopes; renderGrid(); }
     // The full status (failed units' errors, spec, limits) and the report change with these only.
     const key = [s.state, s.phase, s.units.failed, s.verification.verdict, s.verification.verified, s.rows.rejected].join('|');
     if (key !== statusKey) {

@@ -300,6 +300,48 @@ class JobApiTest {
   }
 
   /** Claims one unit of this job; every other unit handed out (of this job or of other tests' jobs) is handed back. */
+  @Test
+  void aTenantIsPausedCancelledAndRefusedByItsOwnBodyWhileTheJobRunsOn() throws Exception {
+    String id = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("scoped", null)).body()).getString("id");
+    String url = "/api/v1/jobs/" + id;
+
+    HttpResponse<String> paused = conforming("pauseJob", coordinator.post(url + "/pause", "application/json", "{\"tenant\": \"a\"}"));
+    assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+    JsonObject summary = new JsonObject(paused.body());
+    assertThat(summary.getString("state")).isEqualTo("running");
+    assertThat(summary.getJsonArray("scopes")).containsExactly(new JsonObject().put("tenant", "a").putNull("table").put("state", "paused"));
+
+    Assignment prepare = claimOne(id);
+    assertThat(prepare.unit().slice().tenantId()).as("a table's shared prepare is no tenant's").isNull();
+    coordinator.request(Addresses.RESULT, new UnitResult(id, prepare.unit().id(), prepare.unit().lease().epoch(), "w9", true, 0, 0, null, false),
+        String.class);
+    List<Assignment> copies = mine(coordinator.request(Addresses.CLAIM, new ClaimRequest("w9", 20), ClaimReply.class), id);
+    assertThat(copies).isNotEmpty().allSatisfy(a -> assertThat(a.unit().slice().tenantId()).as("tenant a is paused").isEqualTo("b"));
+    for (Assignment a : copies) {
+      coordinator.request(Addresses.RESULT, new UnitResult(id, a.unit().id(), a.unit().lease().epoch(), "w9", false, 0, 0,
+          "worker stopping", true), String.class);
+    }
+
+    HttpResponse<String> unknown = conforming("pauseJob", coordinator.post(url + "/pause", "application/json",
+        "{\"tenant\": \"zz\", \"table\": \"public.nope\"}"));
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(unknown.body()).getString("error")).isEqualTo("invalid pause");
+    assertThat(new JsonObject(unknown.body()).getJsonArray("details")).hasSize(2)
+        .anySatisfy(d -> assertThat((String) d).contains("tenant 'zz' is not a tenant of job " + id + "; its tenants: a, b"))
+        .anySatisfy(d -> assertThat((String) d).contains("table 'public.nope' is not a target table"));
+    HttpResponse<String> shape = conforming("cancelJob", coordinator.post(url + "/cancel", "application/json", "{\"tenant\": 7, \"colour\": \"x\"}"));
+    assertThat(shape.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(shape.body()).getJsonArray("details")).hasSize(2);
+
+    HttpResponse<String> cancelled = conforming("cancelJob", coordinator.post(url + "/cancel", "application/json", "{\"tenant\": \"a\"}"));
+    assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+    assertThat(new JsonObject(cancelled.body()).getJsonArray("scopes").getJsonObject(0).getString("state")).isEqualTo("cancelled");
+    HttpResponse<String> refused = conforming("resumeJob", coordinator.post(url + "/resume", "application/json", "{\"tenant\": \"a\"}"));
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(new JsonObject(refused.body()).getJsonArray("details").getString(0)).contains("tenant a of job " + id + " is cancelled");
+    assertThat(new JsonObject(coordinator.get(url).body()).getString("state")).as("tenant b goes on").isEqualTo("running");
+  }
+
   private Assignment claimOne(String jobId) throws Exception {
     Assignment chosen = null;
     for (Assignment a : coordinator.request(Addresses.CLAIM, new ClaimRequest("w9", 20), ClaimReply.class).assignments()) {

@@ -183,7 +183,7 @@ class OpenApiDocumentTest {
         + "\"startedAt\":null,\"finishedAt\":null,\"elapsedSeconds\":1.0,\"rows\":{\"done\":0,\"estimated\":0,\"rejected\":0},"
         + "\"bytes\":{\"done\":0,\"estimated\":0},\"throughput\":{\"rowsPerSecond\":0.0,\"bytesPerSecond\":0.0,"
         + "\"averageRowsPerSecond\":0.0,\"averageBytesPerSecond\":0.0},\"etaSeconds\":null,\"units\":{\"total\":0,\"blocked\":0,"
-        + "\"pending\":0,\"leased\":0,\"done\":0,\"failed\":0,\"held\":0},\"tables\":[],\"verification\":{\"verdict\":\"not verified\","
+        + "\"pending\":0,\"leased\":0,\"done\":0,\"failed\":0,\"held\":0},\"tables\":[],\"scopes\":[],\"verification\":{\"verdict\":\"not verified\","
         + "\"ranges\":0,\"verified\":0,\"mismatched\":0,\"differingKeys\":0},\"error\":null";
 
     assertThat(api.check("pauseJob", 200, Map.of(), summary + "}")).isNull();

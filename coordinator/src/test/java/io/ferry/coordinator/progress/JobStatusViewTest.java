@@ -9,6 +9,7 @@ import io.ferry.coordinator.RecordingSink;
 import io.ferry.coordinator.job.JobPhase;
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.ScopeState;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.protocol.plan.TablePlan;
@@ -72,5 +73,29 @@ class JobStatusViewTest {
     assertThat(cells.getJsonObject(0).getInteger("unitsTotal")).as("tenant a's units, not b's nor the table's")
         .isEqualTo((int) units.stream().filter(u -> "a".equals(u.slice().tenantId())).count());
     assertThat(TenantGrid.of(board.units("j2"), JobState.CANCELLED).getJsonObject(0).getString("state")).isEqualTo("cancelled");
+  }
+
+  @Test
+  void aPausedOrCancelledTenantOrTableShowsSoInTheGridTheTablesAndTheScopes() {
+    List<TablePlan> plans = List.of(plan("a", "public.t", 30_000, 100, quantiles(100, 10)),
+        plan("b", "public.t", 10_000, 100, quantiles(100, 10)));
+    JobRecord job = new JobRecord("j3", "j3", Fixtures.spec("j3", "jdbc:postgresql://127.0.0.1/target", "pw", "a", "b").withoutSecrets(),
+        JobState.RUNNING, JobPhase.COPY, NOW, NOW, null, plans, null);
+    board.add(job, UnitPlanner.units("j3", plans, new UnitSize(10_000L, 1L << 40)).stream()
+        .map(u -> u.kind() == UnitKind.PREPARE ? u.withState(UnitState.DONE) : u.kind() == UnitKind.COPY ? u.withState(UnitState.PENDING) : u)
+        .toList());
+
+    JobRecord tenantPaused = job.withScopes(List.of(new ScopeState("a", null, JobState.PAUSED)));
+    assertThat(TenantGrid.of(board.units("j3"), tenantPaused).stream().map(c -> ((JsonObject) c).getString("state")))
+        .containsExactly("paused", "copying");
+    JsonObject summary = view.summary(tenantPaused, NOW);
+    assertThat(tableState(summary)).as("tenant b's share still copies").isEqualTo("copying");
+    assertThat(summary.getJsonArray("scopes")).containsExactly(new JsonObject().put("tenant", "a").putNull("table").put("state", "paused"));
+
+    JobRecord tableCancelled = job.withScopes(List.of(new ScopeState("a", null, JobState.PAUSED),
+        new ScopeState(null, "public.t", JobState.CANCELLED)));
+    assertThat(tableState(view.summary(tableCancelled, NOW))).isEqualTo("cancelled");
+    assertThat(TenantGrid.of(board.units("j3"), tableCancelled).stream().map(c -> ((JsonObject) c).getString("state")))
+        .as("cancelled before paused").containsExactly("cancelled", "cancelled");
   }
 }

@@ -316,7 +316,9 @@ abstract class TargetStoreContract {
         new TargetSpec(target.engine(), target.url(), target.user(), target.password(), null, null),
         fixture.tables(), fixture.mode(), fixture.unit());
     JobRecord job = new JobRecord("restore-abc123", "restore", spec.withoutSecrets(), JobState.RUNNING, JobPhase.COPY,
-        1L, 1L, null, plans, null);
+        1L, 1L, null, plans, null)
+        // A paused tenant stays paused across the restart: the hold is part of the job's record.
+        .withScopes(List.of(new io.ferry.coordinator.job.ScopeState("a", null, JobState.PAUSED)));
     List<WorkUnit> units = UnitPlanner.units(job.id(), plans, new UnitSize(10_000L, 1L << 40));
     Map<String, String> bodies = new LinkedHashMap<>();
     units.forEach(u -> bodies.put(u.id(), Json.encode(u)));
@@ -334,6 +336,7 @@ abstract class TargetStoreContract {
       JobStore.Loaded loaded = new JobStore(hazelcast, CoordinatorCluster.store(hazelcast), executor).load()
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       assertThat(loaded.jobs()).containsExactly(job);
+      assertThat(loaded.jobs().getFirst().scopes()).extracting(h -> h.tenant() + "/" + h.state().wireName()).containsExactly("a/paused");
       assertThat(loaded.jobs().getFirst().spec().target().endpoint().engine()).isEqualTo(target.engine());
       assertThat(loaded.units()).hasSize(units.size());
       assertThat(loaded.units()).filteredOn(u -> u.id().equals(copied.id())).singleElement()

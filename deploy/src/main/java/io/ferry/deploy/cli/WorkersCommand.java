@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 /** {@code GET /api/v1/workers}: the live workers, their units and rates. */
 @Command(name = "workers", mixinStandardHelpOptions = true, description = {
     "List the live workers.",
-    "Per worker: host and process, units held of the units it runs at once, rows/s now, rows written in all,"
-        + " and how long ago its last heartbeat came.",
+    "Per worker: host and process, its state (working, idle, or stalled: no heartbeat for a while), units held"
+        + " of the units it runs at once, rows/s now, rows written in all, and how long ago its last heartbeat came.",
     "Exit codes: 0 listed, 1 refused, 2 usage."})
 public final class WorkersCommand extends ApiCommand {
 
@@ -25,10 +25,10 @@ public final class WorkersCommand extends ApiCommand {
     if (workers.isEmpty()) {
       return "no worker is connected (start one with: ferry worker)" + System.lineSeparator();
     }
-    TextTable table = new TextTable().left("WORKER").left("HOST").right("PID").right("UNITS").right("ROWS/S")
+    TextTable table = new TextTable().left("WORKER").left("HOST").right("PID").left("STATE").right("UNITS").right("ROWS/S")
         .right("ROWS").right("LAST SEEN");
     for (JsonNode w : workers) {
-      table.row(w.path("id").asText(), w.path("host").asText(), w.path("pid").asLong(),
+      table.row(w.path("id").asText(), w.path("host").asText(), w.path("pid").asLong(), w.path("state").asText("-"),
           w.path("activeUnits").size() + "/" + w.path("maxUnits").asInt(),
           StatusView.number(w.path("rowsPerSecond").asDouble()),
           String.format(Locale.ROOT, "%,d", w.path("rowsTotal").asLong()), ago(w.path("lastSeen").asText(), now));

@@ -46,6 +46,23 @@ class VerbsTest {
         "continue with ferry resume j-1");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"pause", "resume", "cancel"})
+  void aScopedControlVerbSendsTheTenantAndTableAndPrintsThePausedAndCancelledScopes(String verb) {
+    String held = """
+        {"id":"j-1","name":"j","state":"running","phase":"copy","rows":{"done":1200,"estimated":3000,"rejected":0},
+         "units":{},"tables":[],"scopes":[{"tenant":"a","table":null,"state":"paused"},
+         {"tenant":"b","table":"public.orders","state":"cancelled"}]}""".replace("\n", "");
+    ApiStub.Run run = api.answer(200, held).run(verb, "j-1", "--tenant", "a", "--table", "public.orders");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(api.only()).isEqualTo(new ApiStub.Request("POST", "/api/v1/jobs/j-1/" + verb, null,
+        "{\"tenant\":\"a\",\"table\":\"public.orders\"}"));
+    assertThat(run.out()).contains("job j-1 is running", "tenant a paused", "tenant b, table public.orders cancelled");
+
+    api.answer(200, held).run(verb, "j-1", "--table", "public.orders");
+    assertThat(api.requests.getLast().body()).isEqualTo("{\"table\":\"public.orders\"}");
+  }
+
   @Test
   void aRefusalExitsOneWithEveryDetailAndJsonKeepsTheAnswer() {
     ApiStub.Run run = api.answer(409, REFUSED).run("resume", "j-1");
@@ -175,12 +192,14 @@ class VerbsTest {
   void workersListsEachWorker() {
     ApiStub.Run run = api.answer(200, """
         {"workers":[{"id":"w-1","host":"vm-3","pid":4242,"maxUnits":4,"activeUnits":["copy:a:t:0001","copy:a:t:0002"],
-                     "rowsPerSecond":21000.4,"bytesPerSecond":1.0,"rowsTotal":800000,"lastSeen":"2020-01-01T00:00:00Z"}]}""")
+                     "rowsPerSecond":21000.4,"bytesPerSecond":1.0,"rowsTotal":800000,"lastSeen":"2020-01-01T00:00:00Z",
+                     "state":"stalled"}]}""")
         .run("workers");
     assertThat(run.exit()).isZero();
     assertThat(api.only().path()).isEqualTo("/api/v1/workers");
     assertThat(run.out().lines().toList()).hasSize(2);
-    assertThat(run.out()).contains("WORKER", "HOST", "LAST SEEN", "w-1", "vm-3", "4242", "2/4", "21,000", "800,000", "ago");
+    assertThat(run.out()).contains("WORKER", "HOST", "STATE", "LAST SEEN", "w-1", "vm-3", "4242", "stalled", "2/4", "21,000",
+        "800,000", "ago");
     assertThat(api.answer(200, "{\"workers\":[]}").run("workers").out()).contains("no worker is connected");
   }
 

@@ -272,6 +272,21 @@ class ClusterMigrationIT {
           api.get("/api/v1/jobs/" + job).body().path("spec").path("limits").path("rowsPerSecond").asLong() == 3500);
       browser.screenshot("job");
 
+      // One tenant paused from the grid while the job runs on, then resumed.
+      String scoped = (String) browser.script("return document.querySelector('#g-body .tenant-row').dataset.tenant");
+      browser.click("#g-body button[data-action=scope-pause][data-tenant='" + scoped + "']:not([data-table])");
+      browser.confirm();
+      Poll.untilTrue("tenant " + scoped + " paused", Duration.ofMinutes(1),
+          () -> !api.get("/api/v1/jobs/" + job).body().path("scopes").isEmpty());
+      JsonNode held = api.get("/api/v1/jobs/" + job).body();
+      assertThat(held.path("scopes").toString())
+          .isEqualTo("[{\"tenant\":\"" + scoped + "\",\"table\":null,\"state\":\"paused\"}]");
+      assertThat(held.path("state").asText()).isEqualTo("running");
+      browser.click("#g-body button[data-action=scope-resume][data-tenant='" + scoped + "']:not([data-table])");
+      browser.confirm();
+      Poll.untilTrue("tenant " + scoped + " resumed", Duration.ofMinutes(1),
+          () -> api.get("/api/v1/jobs/" + job).body().path("scopes").isEmpty());
+
       browser.click("#act-pause");
       browser.confirm();
       Poll.untilTrue("paused", Duration.ofMinutes(1), () -> api.get("/api/v1/jobs/" + job).body().path("state").asText().equals("paused"));
