@@ -96,6 +96,30 @@ class SecurityIT {
     assertThat(anonymous.get("/ready").status()).isEqualTo(200);
   }
 
+  /**
+   * The dashboard asks for the token when the API refuses it, asks again for a wrong one, and with the
+   * right one shows the workers; the token stays in the tab's sessionStorage: no localStorage, no cookie,
+   * and never in the address.
+   */
+  @Test
+  void theDashboardAsksForTheTokenAndKeepsItInTheTabOnly() throws Exception {
+    try (DashboardBrowser browser = new DashboardBrowser(cluster.apiUrl(), Path.of("target", "dashboard-screenshots"))) {
+      browser.open("#/workers");
+      browser.find("#login #token").sendKeys("not-" + TOKEN);
+      browser.click("#login button[type=submit]");
+      browser.until("the wrong token is refused and asked for again", d -> Boolean.FALSE.equals(
+          browser.script("return document.getElementById('login').hidden")) ? true : null);
+      assertThat(browser.find(".worker-row, #login").getAttribute("id")).as("no worker shown without the token").isEqualTo("login");
+
+      browser.find("#login #token").sendKeys(TOKEN);
+      browser.click("#login button[type=submit]");
+      browser.until("the workers, with the token", d -> d.findElements(org.openqa.selenium.By.cssSelector(".worker-row")).size() >= 1 ? true : null);
+      assertThat(browser.script("return document.getElementById('login').hidden")).isEqualTo(true);
+      assertThat(browser.script("return [sessionStorage.getItem('ferry.apiToken'), localStorage.length, document.cookie,"
+          + " location.href.includes(arguments[0])]", TOKEN)).isEqualTo(List.of(TOKEN, 0L, "", false));
+    }
+  }
+
   /** The CLI sends the token given by flag or by FERRY_API_TOKEN, and without one says how to give it. */
   @Test
   void theCliSendsTheTokenOfItsFlagOrEnvironment() throws Exception {
