@@ -4,6 +4,7 @@ import io.ferry.deploy.cli.ControlCommands;
 import io.ferry.deploy.cli.CoordinatorCommand;
 import io.ferry.deploy.cli.EnvironmentDefaults;
 import io.ferry.deploy.cli.LimitsCommand;
+import io.ferry.deploy.cli.RejectsCommand;
 import io.ferry.deploy.cli.RepairCommand;
 import io.ferry.deploy.cli.ReportCommand;
 import io.ferry.deploy.cli.RollbackCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
     subcommands = {CoordinatorCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
         UnitsCommand.class, ThroughputCommand.class, WorkersCommand.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
         ControlCommands.Cancel.class, ControlCommands.Retry.class, ControlCommands.Verify.class, RollbackCommand.class,
-        LimitsCommand.class, ReportCommand.class, RepairCommand.class, SchemaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        LimitsCommand.class, ReportCommand.class, RepairCommand.class, RejectsCommand.class, SchemaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Ferry implements Callable<Integer> {
 
   @CommandLine.Spec

@@ -152,6 +152,30 @@ class VerbsTest {
   }
 
   @Test
+  void rejectsListsTheRefusedRowsOfATenantAndTable() {
+    ApiStub.Run run = api.answer(200, """
+        {"id":"j-1","limit":2,"rejects":[
+         {"unit":"copy:a:public.items:0003","tenant":"a","table":"public.items","key":["7",null],"columns":["id","note"],
+          "payload":"7\\tx","payloadTruncated":false,"error":"value too long for type character varying(3)",
+          "sqlState":"22001","rejectedAt":"2026-12-07T10:00:00Z"},
+         {"unit":"copy:a:public.items:0004","tenant":"a","table":"public.items","key":["9","2"],"columns":["id","note"],
+          "payload":"9\\ty","payloadTruncated":false,"error":"null value in column \\"note\\"",
+          "sqlState":"23502","rejectedAt":"2026-12-07T10:00:01Z"}]}""")
+        .run("rejects", "j-1", "--tenant", "a b", "--table", "public.items", "--limit", "2");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(api.only().method() + " " + api.only().path())
+        .isEqualTo("GET /api/v1/jobs/j-1/rejects?tenant=a+b&table=public.items&limit=2");
+    assertThat(run.out().lines().toList()).hasSize(4);
+    assertThat(run.out()).contains("TENANT", "7, NULL", "copy:a:public.items:0003", "value too long for type character varying(3)",
+        "9, 2", "2 rows shown, the limit: --limit for more");
+
+    ApiStub.Run none = api.answer(200, """
+        {"id":"j-1","limit":100,"rejects":[]}""").run("rejects", "j-1");
+    assertThat(none.out()).isEqualTo("no rejected row" + System.lineSeparator());
+    assertThat(api.requests.get(api.requests.size() - 1).path()).isEqualTo("/api/v1/jobs/j-1/rejects");
+  }
+
+  @Test
   void limitsPatchesOnlyTheGivenLimitsThenShowsTheRecordedOnes() throws Exception {
     ApiStub.Run run = api.answer(200, summary("running")).answer(200, """
         {"id":"j-1","state":"running","spec":{"limits":{"rowsPerSecond":5000,"maxUnitsPerSource":2}}}""")
