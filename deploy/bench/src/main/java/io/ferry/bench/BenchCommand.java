@@ -8,6 +8,7 @@ import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,10 +115,15 @@ public final class BenchCommand implements Callable<Integer> {
       description = "SQL Server password (env FERRY_BENCH_MSSQL_PASSWORD; default: the test server's).")
   String sqlServerPassword;
 
+  @Option(names = "--pgloader-timeout", defaultValue = "1200",
+      description = "Seconds pgloader may take over one table before it is stopped and recorded as not finished"
+          + " (--source sqlserver; default: ${DEFAULT-VALUE}).")
+  int pgloaderTimeout;
+
   @Override
   public Integer call() throws Exception {
-    if (repeat < 1 || finer < 1) {
-      System.err.println("--repeat and --finer must be at least 1");
+    if (repeat < 1 || finer < 1 || pgloaderTimeout < 1) {
+      System.err.println("--repeat, --finer and --pgloader-timeout must be at least 1");
       return 2;
     }
     List<String> known = List.of("create", "drop_recreate", "truncate", "append", "preserve_schema");
@@ -140,7 +146,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   private int runSqlServer(BenchData data) throws Exception {
     SqlServerBenchData sqlServer = new SqlServerBenchData(sqlServerUrl, sqlServerUser, sqlServerPassword);
-    write(new SqlServerBench(sqlServer, data, host, port, user, workers, units).run(tables, scale, rebuild, warmup, repeat));
+    write(new SqlServerBench(sqlServer, data, host, port, user, workers, units,
+        Duration.ofSeconds(pgloaderTimeout)).run(tables, scale, rebuild, warmup, repeat));
     return 0;
   }
 

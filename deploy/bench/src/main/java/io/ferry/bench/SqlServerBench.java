@@ -7,6 +7,7 @@ import io.ferry.deploy.demo.ClusterWait;
 import io.ferry.protocol.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +44,10 @@ final class SqlServerBench {
   private final String pgUser;
   private final int workers;
   private final int units;
+  private final Duration pgloaderTimeout;
 
-  SqlServerBench(SqlServerBenchData source, BenchData target, String pgHost, int pgPort, String pgUser, int workers, int units) {
+  SqlServerBench(SqlServerBenchData source, BenchData target, String pgHost, int pgPort, String pgUser, int workers, int units,
+      Duration pgloaderTimeout) {
     this.source = source;
     this.target = target;
     this.pgHost = pgHost;
@@ -52,6 +55,7 @@ final class SqlServerBench {
     this.pgUser = pgUser;
     this.workers = workers;
     this.units = units;
+    this.pgloaderTimeout = pgloaderTimeout;
   }
 
   /** Builds what is missing, measures every table, and returns the Markdown report. */
@@ -65,7 +69,8 @@ final class SqlServerBench {
     List<Row> rows = new ArrayList<>();
     Path logs = Files.createTempDirectory("ferry-bench-mssql-");
     SqlServerPipe pipe = new SqlServerPipe(source, target);
-    PgLoaderRun pgloader = PgLoaderRun.installed() ? new PgLoaderRun(source, target, pgHost, pgPort, pgUser) : null;
+    PgLoaderRun pgloader = PgLoaderRun.installed()
+        ? new PgLoaderRun(source, target, pgHost, pgPort, pgUser, workers * units, pgloaderTimeout) : null;
     try (ProcessCluster cluster = new ProcessCluster(ProcessCluster.runningJar(), logs)) {
       cluster.environment(PASSWORD_ENV, source.password());
       ApiClient api = BenchCommand.start(cluster, workers, units);
@@ -170,7 +175,7 @@ final class SqlServerBench {
         r.pipe() == null ? "—" : String.format(Locale.ROOT, "%,.0f", r.pipePerStream()),
         r.pipe() == null ? "—" : String.format(Locale.ROOT, "%.2f", r.ferryPerStream() / r.pipePerStream()),
         r.pgloader() == null ? "—" : r.pgloader().error() == null
-            ? String.format(Locale.ROOT, "%.1f (%,d rows)", r.pgloader().seconds(), r.pgloader().rows()) : "failed: " + r.pgloader().error(),
+            ? String.format(Locale.ROOT, "%.1f (%,d rows)", r.pgloader().seconds(), r.pgloader().rows()) : r.pgloader().error(),
         r.peakHeap() / 1048576.0);
   }
 

@@ -33,10 +33,4 @@ class SqlServerPipeTest {
     assertThat(numeric("99999999.99")).containsExactly((short) 3, (short) 1, (short) 0, (short) 2, (short) 9999, (short) 9999,
         (short) 9900);
   }
-
-  @Test
-  void findsHostAndPortInAJdbcUrl() {
-    assertThat(PgLoaderRun.hostPort("jdbc:sqlserver://127.0.0.1:1433;encrypt=false")).isEqualTo("127.0.0.1:1433");
-    assertThat(PgLoaderRun.hostPort("jdbc:sqlserver://db.example")).isEqualTo("db.example:1433");
-  }
 }
