@@ -72,7 +72,8 @@ public final class JobBoard {
     for (WorkUnit unit : jobUnits) {
       put(unit);
     }
-    if (handsOut(job.state()) && jobUnits.stream().anyMatch(u -> u.state() == UnitState.PENDING)) {
+    // Asked of the job, not of jobUnits: a job put on the board in turns ({@link JobIntake}) comes with its last units only.
+    if (handsOut(job.state()) && (!index.pendingOthers(job.id()).isEmpty() || !index.pendingCopies(job.id()).isEmpty())) {
       unitsReady.run();
     }
   }

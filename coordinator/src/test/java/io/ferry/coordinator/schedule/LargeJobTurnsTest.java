@@ -73,6 +73,25 @@ class LargeJobTurnsTest {
   }
 
   @Test
+  void workersAreToldOnceTheJobIsWholeThoughItsPendingUnitsCameInAnEarlierTurn() {
+    java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+    JobBoard board = new JobBoard(new io.ferry.coordinator.RecordingSink(), signals::incrementAndGet);
+    JobRecord job = job("large", Mode.CREATE, "public.orders", "public.items");
+    List<WorkUnit> units = units(job);
+    assertThat(units.subList(units.size() - JobIntake.UNITS_PER_TURN, units.size()))
+        .noneMatch(u -> u.state() == UnitState.PENDING);
+
+    CompletionStage<Void> added = new JobIntake(board, turns::add).add(job, units);
+    while (!turns.isEmpty()) {
+      assertThat(signals).hasValue(0);
+      turns.poll().run();
+    }
+
+    assertThat(added.toCompletableFuture()).isDone();
+    assertThat(signals).hasValue(1);
+  }
+
+  @Test
   void copiesAPrepareUnblocksBecomePendingATurnAtATimeAndEachIsClaimedOnce() {
     JobRecord job = job("large", Mode.APPEND, "public.orders");
     List<WorkUnit> units = units(job);
