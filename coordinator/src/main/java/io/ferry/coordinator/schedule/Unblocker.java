@@ -52,8 +52,8 @@ public final class Unblocker {
   /** @param nextTurn where the units found ready beyond a turn's worth are made pending ({@link Unblocking}) */
   public Unblocker(JobBoard board, NextTurn nextTurn) {
     this.board = board;
-    this.unblocking = new Unblocking(board, nextTurn);
-    unblocking.resettleWith(this::settle);
+    // Called back only once a job's units were found ready, long after this constructor returned.
+    this.unblocking = new Unblocking(board, nextTurn, this::settle);
   }
 
   /**

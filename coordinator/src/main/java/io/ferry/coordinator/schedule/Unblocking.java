@@ -44,16 +44,13 @@ final class Unblocking {
   private boolean scheduled;
   private boolean draining;
   /** Settles a job again, with the {@code now} of when its units were found ready. */
-  private SettleAgain resettle = (jobId, now) -> { };
+  private final SettleAgain resettle;
 
-  Unblocking(JobBoard board, NextTurn nextTurn) {
+  /** @param resettle the {@link Unblocker}'s settling of a whole job, for a job whose units' readiness went back */
+  Unblocking(JobBoard board, NextTurn nextTurn, SettleAgain resettle) {
     this.board = board;
     this.nextTurn = nextTurn;
-  }
-
-  /** Set once by the {@link Unblocker}: settling a job again, for a job whose units' readiness went back. */
-  void resettleWith(SettleAgain settle) {
-    this.resettle = settle;
+    this.resettle = resettle;
   }
 
   @FunctionalInterface
