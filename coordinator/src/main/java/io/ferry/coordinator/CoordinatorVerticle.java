@@ -95,16 +95,17 @@ public final class CoordinatorVerticle extends VerticleBase {
     ThroughputTracker throughput = new ThroughputTracker();
     Permits permits = new Permits(board, new JobRateLimiter(System::nanoTime));
     metrics = new FerryMetrics(board, workers, throughput, permits);
-    Unblocker unblocker = new Unblocker(board);
     // Rollbacks record their end once their units' resets are recorded: back on this verticle's event loop.
     io.vertx.core.Context loop = vertx.getOrCreateContext();
+    LoopTurns turns = new LoopTurns(loop);
+    Unblocker unblocker = new Unblocker(board, turns);
     Rollbacks rollbacks = new Rollbacks(board, unblocker, task -> loop.runOnContext(v -> task.run()));
     UnitReports reports = new UnitReports(board, unblocker, metrics, options.retry(), new SecureRandom(), rollbacks);
     LeaseTracker leases = new LeaseTracker(board, options.leaseTimeoutMillis());
     Scheduler scheduler = new Scheduler(board, new AssignmentFactory(secrets, options.chunkRows()), secrets,
         options.leaseTimeoutMillis());
     JobControl control = new JobControl(board, unblocker, secrets, rollbacks);
-    Submissions submissions = new Submissions(vertx, store, board, secrets, metrics, workers, clock);
+    Submissions submissions = new Submissions(vertx, store, board, secrets, metrics, workers, clock, turns);
 
     var router = HttpApi.router(vertx, options.apiToken(), () -> ready, submissions, board,
         new JobStatusView(board, throughput), control, workers, metrics, clock,

@@ -36,6 +36,8 @@ public final class JobBoard {
   private final Map<String, Map<String, WorkUnit>> units = new HashMap<>();
   /** What claims, results, heartbeats and lease checks look through instead of every unit ever held. */
   private final UnitIndex index = new UnitIndex();
+  /** Per job: units added, and units that went back from done (see {@link #regressions}). */
+  private final Map<String, Long> regressions = new HashMap<>();
   private final Map<String, Long> notBefore = new HashMap<>();
   private final Map<String, Long> lastBackoff = new HashMap<>();
   private final Map<String, Long> failingSince = new HashMap<>();
@@ -70,8 +72,19 @@ public final class JobBoard {
     for (WorkUnit unit : jobUnits) {
       put(unit);
     }
-    if (handsOut(job.state()) && jobUnits.stream().anyMatch(u -> u.state() == UnitState.PENDING)) {
+    // Asked of the job, not of jobUnits: a job put on the board in turns ({@link JobIntake}) comes with its last units only.
+    if (handsOut(job.state()) && (!index.pendingOthers(job.id()).isEmpty() || !index.pendingCopies(job.id()).isEmpty())) {
       unitsReady.run();
+    }
+  }
+
+  /**
+   * Puts units of a job that is not on the board yet ({@link JobIntake}): until {@link #add} puts the job,
+   * nothing hands them out, lists them or settles them, since every one of those goes through the job.
+   */
+  void addUnits(Collection<WorkUnit> jobUnits) {
+    for (WorkUnit unit : jobUnits) {
+      put(unit);
     }
   }
 
@@ -143,9 +156,20 @@ public final class JobBoard {
   private void put(WorkUnit unit) {
     WorkUnit before = units.computeIfAbsent(unit.jobId(), id -> new LinkedHashMap<>()).put(unit.id(), unit);
     index.replaced(before, unit);
+    if (before == null || before.state() == UnitState.DONE && unit.state() != UnitState.DONE) {
+      regressions.merge(unit.jobId(), 1L, Long::sum);
+    }
     if (unit.state() != UnitState.LEASED) {
       held.remove(key(unit));
     }
+  }
+
+  /**
+   * How many times a unit was added to the job or went back from done: the only changes after which a unit
+   * found ready to run may not be any more ({@link Unblocking}).
+   */
+  long regressions(String jobId) {
+    return regressions.getOrDefault(jobId, 0L);
   }
 
   /**

@@ -40,11 +40,20 @@ import java.util.Set;
 public final class Unblocker {
 
   private final JobBoard board;
+  private final Unblocking unblocking;
   /** Per job: its leaf partitions' parents (the plans never change, so this is computed once). */
   private final Map<String, Parents> parents = new HashMap<>();
 
+  /** Makes the units it finds ready pending at once, on the calling thread (tests). */
   public Unblocker(JobBoard board) {
+    this(board, NextTurn.NOW);
+  }
+
+  /** @param nextTurn where the units found ready beyond a turn's worth are made pending ({@link Unblocking}) */
+  public Unblocker(JobBoard board, NextTurn nextTurn) {
     this.board = board;
+    // Called back only once a job's units were found ready, long after this constructor returned.
+    this.unblocking = new Unblocking(board, nextTurn, this::settle);
   }
 
   /**
@@ -83,7 +92,7 @@ public final class Unblocker {
       settle(done.jobId(), now);
       return;
     }
-    settleTree(job, table);
+    settleTree(job, table, now);
     updateJob(job, now);
   }
 
@@ -93,11 +102,13 @@ public final class Unblocker {
       return;
     }
     UnitGraph graph = new UnitGraph(board.units(jobId), parents(job).links(), mode(job));
+    List<WorkUnit> ready = new ArrayList<>();
     for (WorkUnit u : graph.steps()) {
       if (u.state() == UnitState.BLOCKED && graph.ready(u)) {
-        board.unblocked(u.withState(UnitState.PENDING));
+        ready.add(u);
       }
     }
+    unblocking.unblock(jobId, ready, now);
     updateJob(job, now);
   }
 
@@ -107,7 +118,7 @@ public final class Unblocker {
    * last copy of a leaf its parent's finish. The graph holds the tree's units, the job-level ones, and in
    * the modes that keep tables every table's prepare: all that their readiness depends on.
    */
-  private void settleTree(JobRecord job, String table) {
+  private void settleTree(JobRecord job, String table, long now) {
     Parents links = parents(job);
     Set<String> tree = links.tree(table);
     boolean everyPrepare = UnitGraph.keepsTables(mode(job));
@@ -123,13 +134,15 @@ public final class Unblocker {
       }
     }
     UnitGraph graph = new UnitGraph(units, links.links(), mode(job));
+    List<WorkUnit> ready = new ArrayList<>();
     for (WorkUnit u : graph.steps()) {
       boolean step = u.kind() == UnitKind.PREPARE || u.kind() == UnitKind.COPY || u.kind() == UnitKind.FINISH;
       if (step && u.state() == UnitState.BLOCKED && u.slice().table() != null && tree.contains(u.slice().table())
           && graph.ready(u)) {
-        board.unblocked(u.withState(UnitState.PENDING));
+        ready.add(u);
       }
     }
+    unblocking.unblock(job.id(), ready, now);
   }
 
   private Parents parents(JobRecord job) {
@@ -231,7 +244,8 @@ public final class Unblocker {
    * not done is blocked (waiting on them). Scans the units, so only asked once none of the job's units runs.
    */
   private boolean onlyCancelledLeft(JobRecord job) {
-    if (!Restores.nothingRuns(board, job.id())) {
+    // Units found ready but not yet made pending are blocked, yet wait for nothing.
+    if (!Restores.nothingRuns(board, job.id()) || unblocking.waiting(job.id())) {
       return false;
     }
     for (WorkUnit u : board.units(job.id())) {

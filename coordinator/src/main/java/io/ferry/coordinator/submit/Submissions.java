@@ -10,6 +10,8 @@ import io.ferry.coordinator.job.TargetOverlap;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.coordinator.progress.FerryMetrics;
 import io.ferry.coordinator.schedule.JobBoard;
+import io.ferry.coordinator.schedule.JobIntake;
+import io.ferry.coordinator.schedule.NextTurn;
 import io.ferry.coordinator.schedule.JobSecrets;
 import io.ferry.coordinator.schedule.WorkerRegistry;
 import io.ferry.coordinator.store.JobStore;
@@ -65,9 +67,10 @@ public final class Submissions {
   private final WorkerRegistry workers;
   private final LongSupplier clock;
   private final Map<String, TargetOverlap.Writes> recording = new HashMap<>();
+  private final JobIntake intake;
 
   public Submissions(Vertx vertx, JobStore store, JobBoard board, JobSecrets secrets, FerryMetrics metrics,
-      WorkerRegistry workers, LongSupplier clock) {
+      WorkerRegistry workers, LongSupplier clock, NextTurn nextTurn) {
     this.vertx = vertx;
     this.workers = workers;
     this.store = store;
@@ -75,6 +78,7 @@ public final class Submissions {
     this.secrets = secrets;
     this.metrics = metrics;
     this.clock = clock;
+    this.intake = new JobIntake(board, nextTurn);
   }
 
   /** Step 1 and 2: read and validate. */
@@ -122,25 +126,29 @@ public final class Submissions {
       boolean verifyOnly = spec.mode() == io.ferry.protocol.spec.Mode.VERIFY;
       JobRecord job = new JobRecord(id, spec.name(), spec.withoutSecrets(), verifyOnly ? JobState.VERIFYING : JobState.RUNNING,
           verifyOnly ? JobPhase.VERIFY : JobPhase.PREPARE, now, now, null, plans, null);
-      List<WorkUnit> units = UnitPlanner.units(id, plans, spec.unitOrDefault(), spec.mode(), spec.verifyOrDefault());
       // The board is the event loop's: which jobs it holds is read here, not in the store's transaction.
       Set<String> known = new HashSet<>(recording.keySet());
       board.jobs().forEach(j -> known.add(j.id()));
-      return store.create(target, job, units, recorded -> recordedElsewhere(writes, known, recorded))
-          .onComplete(done -> recording.remove(id))
-          .recover(e -> Future.failedFuture(e instanceof TargetStore.Refused refused
-              ? new SubmissionRefused(Reason.OVERLAP, refused.problems())
-              : SubmissionRefused.scrubbed(Reason.NOT_RECORDED,
-                  List.of(e.getMessage() == null ? e.toString() : e.getMessage()), spec)))
-          .map(stored -> {
-            try (LogContext ignored = LogContext.job(id)) {
-              secrets.put(id, spec);
-              board.add(job, units);
-              metrics.watch(id);
-              LOG.info("job {} accepted: {} table plan(s), {} work unit(s)", id, plans.size(), units.size());
-              return job;
-            }
-          });
+      // Planning a job's units costs its units (100,000 for a large job): off the event loop, like recording them.
+      Future<List<WorkUnit>> planned = vertx.executeBlocking(
+          () -> UnitPlanner.units(id, plans, spec.unitOrDefault(), spec.mode(), spec.verifyOrDefault()), false);
+      return planned.compose(units -> store.create(target, job, units, recorded -> recordedElsewhere(writes, known, recorded))
+              .recover(e -> Future.failedFuture(e instanceof TargetStore.Refused refused
+                  ? new SubmissionRefused(Reason.OVERLAP, refused.problems())
+                  : SubmissionRefused.scrubbed(Reason.NOT_RECORDED,
+                      List.of(e.getMessage() == null ? e.toString() : e.getMessage()), spec)))
+              .compose(stored -> {
+                secrets.put(id, spec);
+                return Future.fromCompletionStage(intake.add(job, units), vertx.getOrCreateContext());
+              })
+              .map(onBoard -> {
+                try (LogContext ignored = LogContext.job(id)) {
+                  metrics.watch(id);
+                  LOG.info("job {} accepted: {} table plan(s), {} work unit(s)", id, plans.size(), units.size());
+                  return job;
+                }
+              }))
+          .onComplete(done -> recording.remove(id));
     }));
   }
 

@@ -24,23 +24,33 @@ final class SchedulerHarness {
   final RecordingSink sink = new RecordingSink();
   final JobBoard board = new JobBoard(sink);
   final JobSecrets secrets = new JobSecrets();
-  final Unblocker unblocker = new Unblocker(board);
+  final Unblocker unblocker;
   /** Where the reports' progress goes; a test may set it before driving units. */
   ProgressListener listener = ProgressListener.NONE;
-  final UnitReports reports = new UnitReports(board, unblocker, new ProgressListener() {
-    @Override
-    public void advanced(WorkUnit unit, long rowsDelta, long bytesDelta, long at) {
-      listener.advanced(unit, rowsDelta, bytesDelta, at);
-    }
-
-    @Override
-    public void rejected(WorkUnit unit, long rowsDelta) {
-      listener.rejected(unit, rowsDelta);
-    }
-  }, new RetryPolicy(MAX_ATTEMPTS, RETRY_BUDGET), new SplittableRandom(42));
+  final UnitReports reports;
   final LeaseTracker leases = new LeaseTracker(board, LEASE);
   final Scheduler scheduler = new Scheduler(board, new AssignmentFactory(secrets), secrets, LEASE);
   long now = 1_000_000;
+
+  SchedulerHarness() {
+    this(NextTurn.NOW);
+  }
+
+  /** @param turns where the unblocker makes pending what does not fit in one turn */
+  SchedulerHarness(NextTurn turns) {
+    unblocker = new Unblocker(board, turns);
+    reports = new UnitReports(board, unblocker, new ProgressListener() {
+      @Override
+      public void advanced(WorkUnit unit, long rowsDelta, long bytesDelta, long at) {
+        listener.advanced(unit, rowsDelta, bytesDelta, at);
+      }
+
+      @Override
+      public void rejected(WorkUnit unit, long rowsDelta) {
+        listener.rejected(unit, rowsDelta);
+      }
+    }, new RetryPolicy(MAX_ATTEMPTS, RETRY_BUDGET), new SplittableRandom(42));
+  }
 
   JobRecord addJob(String id, List<TablePlan> plans, String... tenants) {
     return addJob(id, plans, io.ferry.protocol.spec.Mode.CREATE, tenants);

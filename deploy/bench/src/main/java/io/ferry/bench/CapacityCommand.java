@@ -21,8 +21,6 @@ import picocli.CommandLine.Option;
         + " report claims/s, claim latency p50/p99 and coordinator CPU per unit (see docs/scaling.md)."})
 public final class CapacityCommand implements Callable<Integer> {
 
-  /** The database the benchmark's coordinators record their jobs in, dropped and created again for each one. */
-  static final String TARGET = "ferry_capacity";
 
   @Option(names = "--pg-host", defaultValue = "127.0.0.1")
   String host;
@@ -32,6 +30,11 @@ public final class CapacityCommand implements Callable<Integer> {
 
   @Option(names = "--pg-user", defaultValue = "postgres")
   String user;
+
+  @Option(names = "--target-database", defaultValue = "ferry_capacity",
+      description = "The database the coordinators record their jobs in, dropped and created again for each one;"
+          + " two runs at once on one server need two names (default: ${DEFAULT-VALUE}).")
+  String targetDatabase;
 
   @Option(names = "--workers", defaultValue = "1,8,32,128", split = ",",
       description = "Simulated worker counts (default: ${DEFAULT-VALUE}).")
@@ -70,6 +73,11 @@ public final class CapacityCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!targetDatabase.matches("[a-z_][a-z0-9_]{0,62}")) {
+      // It is dropped and created by name: only a plain identifier is let through.
+      System.err.println("--target-database: a lower-case name of letters, digits and underscores, not '" + targetDatabase + "'");
+      return 2;
+    }
     CapacityRun.Shape shape = new CapacityRun.Shape(tenants, unitsPerTable, 1000);
     Path logs = Files.createTempDirectory("ferry-capacity-");
     List<CapacityRun.Result> results = new ArrayList<>();
@@ -79,8 +87,8 @@ public final class CapacityCommand implements Callable<Integer> {
         for (int w : workers) {
           String server = "jdbc:postgresql://" + host + ":" + port + "/";
           // A fresh target each time: the coordinator loads every job recorded in its targets at start-up.
-          CapacityRun.recreate(server, user, TARGET);
-          CapacityRun.Target target = new CapacityRun.Target(server + TARGET, user, null);
+          CapacityRun.recreate(server, user, targetDatabase);
+          CapacityRun.Target target = new CapacityRun.Target(server + targetDatabase, user, null);
           try (CapacityRun run = CapacityRun.start(ProcessCluster.runningJar(), logs.resolve(units + "-" + w + "-" + r),
               coordinatorHeap, target, shape, w, slots, unitMillis)) {
             if (warmupUnits > 0) {

@@ -30,11 +30,25 @@ final class CapacityRun implements AutoCloseable {
   /** What one job measured. */
   record Result(int workers, long units, ClaimStats.Summary claims, double jobSeconds, double submitSeconds,
                 double coordinatorCpuSeconds, double statusP50Millis, double statusMaxMillis, double listMaxMillis,
-                double statusAfterMillis, double idleCpuMillisPerSecond, String state) {
+                double statusAfterMillis, double idleCpuMillisPerSecond, String state, FirstSecond firstSecond) {
 
     /** Coordinator CPU per unit, in microseconds. */
     double cpuMicrosPerUnit() {
       return units == 0 ? 0 : coordinatorCpuSeconds * 1e6 / units;
+    }
+  }
+
+  /**
+   * The API's latency around the submission, probed every {@value LatencyProbe#INTERVAL_MILLIS} ms: the dashboard's
+   * {@code GET /api/v1/jobs} while the submission is under way, and {@code GET /api/v1/jobs/{id}} in the first second
+   * after it was accepted (the job's regular status polls included).
+   */
+  record FirstSecond(int statusRequests, double statusP99Millis, double statusMaxMillis, int listRequests,
+                     double listMaxMillis) {
+
+    static FirstSecond of(long[] status, long[] list) {
+      return new FirstSecond(status.length, ClaimStats.percentile(status, 0.99), ClaimStats.percentile(status, 1),
+          list.length, ClaimStats.percentile(list, 1));
     }
   }
 
@@ -49,6 +63,7 @@ final class CapacityRun implements AutoCloseable {
   private static final long STATUS_POLL_MILLIS = 250;
   private static final long IDLE_MILLIS = 3_000;
   private static final int STATUS_AFTER_REQUESTS = 20;
+  private static final long FIRST_SECOND_NANOS = 1_000_000_000L;
 
   private final ProcessCluster cluster;
   private final ClusterNode node;
@@ -118,13 +133,22 @@ final class CapacityRun implements AutoCloseable {
     double idleCpu = (ClientCpu.of(List.of(cluster.coordinator())) - idleBefore) * 1000 / (IDLE_MILLIS / 1000.0);
     double cpuBefore = ClientCpu.of(List.of(cluster.coordinator()));
     long started = System.nanoTime();
-    ApiClient.Response submitted = api.post("/api/v1/jobs", Json.encode(spec(++jobs, tables)), "application/json");
-    double submitSeconds = (System.nanoTime() - started) / 1e9;
+    ApiClient.Response submitted;
+    long[] listDuringSubmit;
+    try (LatencyProbe probe = new LatencyProbe(api, "/api/v1/jobs", Long.MAX_VALUE)) {
+      submitted = api.post("/api/v1/jobs", Json.encode(spec(++jobs, tables)), "application/json");
+      probe.close();
+      listDuringSubmit = probe.sorted();
+    }
+    long accepted = System.nanoTime();
+    double submitSeconds = (accepted - started) / 1e9;
     if (submitted.status() != 201) {
       throw new IllegalStateException("capacity job refused: " + submitted.text());
     }
     String id = submitted.body().path("id").asText();
+    LatencyProbe firstSecond = new LatencyProbe(api, ApiClient.job(id), accepted + FIRST_SECOND_NANOS);
     List<Long> status = new ArrayList<>();
+    List<Long> statusFirstSecond = new ArrayList<>();
     List<Long> list = new ArrayList<>();
     JsonNode job;
     while (true) {
@@ -134,6 +158,9 @@ final class CapacityRun implements AutoCloseable {
       api.get("/api/v1/jobs");
       list.add(System.nanoTime() - t1);
       status.add(t1 - t0);
+      if (t0 - accepted < FIRST_SECOND_NANOS) {
+        statusFirstSecond.add(t1 - t0);
+      }
       job = response.body();
       if (response.status() != 200 || job.path("finishedAt").isTextual()) {
         break;
@@ -141,6 +168,8 @@ final class CapacityRun implements AutoCloseable {
       Thread.sleep(STATUS_POLL_MILLIS);
     }
     double jobSeconds = (System.nanoTime() - started) / 1e9;
+    firstSecond.close();
+    statusFirstSecond.addAll(java.util.Arrays.stream(firstSecond.sorted()).boxed().toList());
     double cpu = ClientCpu.of(List.of(cluster.coordinator())) - cpuBefore;
     // Results are acknowledged after the job's state changed: wait for the last acknowledgements.
     long total = job.path("units").path("total").asLong();
@@ -159,7 +188,8 @@ final class CapacityRun implements AutoCloseable {
     long[] l = list.stream().mapToLong(Long::longValue).sorted().toArray();
     return new Result(workers, total, stats.summary(), jobSeconds, submitSeconds, cpu, ClaimStats.percentile(s, 0.5),
         s.length == 0 ? 0 : s[s.length - 1] / 1e6, l.length == 0 ? 0 : l[l.length - 1] / 1e6,
-        ClaimStats.percentile(after, 0.5), idleCpu, job.path("state").asText());
+        ClaimStats.percentile(after, 0.5), idleCpu, job.path("state").asText(),
+        FirstSecond.of(statusFirstSecond.stream().mapToLong(Long::longValue).sorted().toArray(), listDuringSubmit));
   }
 
   /**
