@@ -110,7 +110,7 @@ public final class ReadCost {
     RangeRead read = new RangeRead(new TableName("dbo", table), columns, key, KeyRange.ALL, null, null, true);
     BinaryCopyParser parser = new BinaryCopyParser(columns.size(),
         BinaryKey.of(0, columns, List.of("id"), List.of("bigint")));
-    WriteBuffer sink = new WriteBuffer();
+    ParseCost.Sink sink = new ParseCost.Sink();
     long framing = 0;
     try (CopySource in = source.openCopy(c, read)) {
       for (byte[] block = in.read(); block != null; block = in.read()) {
@@ -147,27 +147,6 @@ public final class ReadCost {
       return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     } catch (Exception e) {
       return -1;
-    }
-  }
-
-  /** The copy unit's write buffer: every run of tuple bytes copied in, as {@code CopyUnit.append} does. */
-  private static final class WriteBuffer implements BinaryCopyParser.Handler {
-    private final byte[] buffer = new byte[256 * 1024];
-    private int buffered;
-    private long tuples;
-
-    @Override
-    public void tupleBytes(byte[] data, int offset, int length) {
-      if (buffered + length > buffer.length) {
-        buffered = 0;
-      }
-      System.arraycopy(data, offset, buffer, buffered, length);
-      buffered += length;
-    }
-
-    @Override
-    public void tupleEnd(long framedBytes) {
-      tuples++;
     }
   }
 }
