@@ -81,10 +81,10 @@ public final class ParseCost {
   }
 
   /** The copy unit's write buffer: every run of tuple bytes copied in, as {@code CopyUnit.append} does. */
-  private static final class Sink implements BinaryCopyParser.Handler {
+  static final class Sink implements BinaryCopyParser.Handler {
     private final byte[] buffer = new byte[256 * 1024];
     private int buffered;
-    private long tuples;
+    long tuples;
 
     @Override
     public void tupleBytes(byte[] data, int offset, int length) {

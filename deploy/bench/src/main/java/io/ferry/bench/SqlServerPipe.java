@@ -146,7 +146,7 @@ final class SqlServerPipe {
   }
 
   /** One value in PostgreSQL's binary form: its byte length, then the bytes (-1 for NULL). */
-  private static void field(DataOutputStream out, ResultSet rs, int column, int type) throws SQLException, IOException {
+  static void field(DataOutputStream out, ResultSet rs, int column, int type) throws SQLException, IOException {
     switch (type) {
       case Types.BIGINT -> {
         long v = rs.getLong(column);

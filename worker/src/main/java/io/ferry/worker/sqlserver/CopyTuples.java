@@ -32,6 +32,11 @@ final class CopyTuples {
     int16(-1);
   }
 
+  void int8(int v) {
+    ensure(1);
+    buf[size++] = (byte) v;
+  }
+
   void int16(int v) {
     ensure(2);
     buf[size++] = (byte) (v >>> 8);

@@ -69,6 +69,53 @@ class SqlServerEncodersTest {
         .isEqualTo("0000" + "0000" + "0000" + "0002");
   }
 
+  /** Values of up to 18 digits are written from a long: the same bytes as through their text, whatever the scale. */
+  @Test
+  void numericFromALongMatchesNumericFromText() {
+    java.util.Random random = new java.util.Random(18);
+    java.util.List<java.math.BigDecimal> values = new java.util.ArrayList<>(java.util.List.of(
+        new java.math.BigDecimal("0"), new java.math.BigDecimal("0.00"), new java.math.BigDecimal("-922337203685477.5808"),
+        new java.math.BigDecimal("999999999999999999"), new java.math.BigDecimal("0.999999999999999"),
+        new java.math.BigDecimal("10000.0000"), new java.math.BigDecimal("12345678901234567890.5"),
+        new java.math.BigDecimal("1E+4"), new java.math.BigDecimal("0.0000000000000001")));
+    for (int n = 0; n < 5_000; n++) {
+      int digits = 1 + random.nextInt(18);
+      long unscaled = random.nextLong() % (long) Math.pow(10, digits);
+      values.add(java.math.BigDecimal.valueOf(random.nextInt(3) == 0 ? unscaled / 10_000 * 10_000 : unscaled,
+          random.nextInt(16)));
+    }
+    for (java.math.BigDecimal v : values) {
+      CopyTuples out = new CopyTuples();
+      PgNumeric.write(v, out);
+      byte[] text = PgNumeric.encode(v);
+      assertThat(HexFormat.of().formatHex(out.take())).as(v.toPlainString())
+          .isEqualTo(HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(4).putInt(text.length).array())
+              + HexFormat.of().formatHex(text));
+    }
+  }
+
+  /** A datetimeoffset's instant, as the driver's OffsetDateTime gives it, from the year 1 to 9999 at any offset. */
+  @Test
+  void datetimeoffsetMicrosAreTheDriversInstant() {
+    java.util.Random random = new java.util.Random(7);
+    long year1 = -62_135_769_600_000L;
+    long year10000 = 253_402_300_800_000L;
+    long cutover = -12_219_292_800_000L;
+    for (int n = 0; n < 20_000; n++) {
+      long millis = switch (n % 3) {
+        case 0 -> year1 + (long) (random.nextDouble() * (year10000 - year1));
+        case 1 -> cutover + (long) ((random.nextDouble() - 0.5) * 10 * 86_400_000L);
+        default -> (long) ((random.nextDouble() - 0.5) * 4e12);
+      };
+      java.sql.Timestamp utc = new java.sql.Timestamp(Math.floorDiv(millis, 1000) * 1000);
+      utc.setNanos(random.nextInt(10_000_000) * 100);
+      microsoft.sql.DateTimeOffset v = microsoft.sql.DateTimeOffset.valueOf(utc, random.nextInt(1681) - 840);
+      java.time.OffsetDateTime expected = v.getOffsetDateTime();
+      long micros = (expected.toEpochSecond() - 946_684_800L) * 1_000_000 + (expected.getNano() + 500) / 1000;
+      assertThat(SqlServerEncoders.micros(v)).as(v.toString()).isEqualTo(micros);
+    }
+  }
+
   /** A result set on one row of one column: every getter answers the value (or its DATALENGTH as nvarchar). */
   private static ResultSet oneValue(String label, Object value) {
     ResultSetMetaData meta = (ResultSetMetaData) Proxy.newProxyInstance(getClass(ResultSetMetaData.class),
