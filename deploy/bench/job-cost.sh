@@ -7,6 +7,8 @@
 # lines of the job (see docs/operations.md, "A job's fixed cost").
 #   deploy/bench/job-cost.sh                               # tiny and mid, truncate and drop_recreate, 5 jobs
 #   TABLES=tiny MODES=truncate JOBS=10 deploy/bench/job-cost.sh
+#   FERRY_JAR=/tmp/other/ferry.jar deploy/bench/job-cost.sh   # another build (deploy/bin/ferry runs that jar)
+#   FERRY_LOG_LEVEL=DEBUG deploy/bench/job-cost.sh             # the logs also time each prepare and finish statement
 # Builds its own source database ferry_job_cost_src (tables tiny and mid, once) and writes into ferry_job_cost.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
