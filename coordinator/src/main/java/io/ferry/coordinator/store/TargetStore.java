@@ -98,8 +98,8 @@ public final class TargetStore implements AutoCloseable {
 
   /**
    * Creates the {@code ferry} schema and tables if missing, in one transaction (see {@link StoreSql#schema}),
-   * once per target in this process: its DDL takes catalog locks and ~10 statements, every job used to
-   * pay them. A schema dropped since is found by the statement that needs it ({@link #insertJob} creates
+   * once per target in this process: its dozen statements take catalog locks and tens of milliseconds
+   * (docs/operations.md, "A job's fixed cost"), too much to pay for every job. A schema dropped since is found by the statement that needs it ({@link #insertJob} creates
    * it again); a restarted coordinator runs the DDL once more, with whatever it adds.
    */
   public void ensureSchema(Target target) throws SQLException {
