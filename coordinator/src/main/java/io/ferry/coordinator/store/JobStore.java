@@ -118,7 +118,8 @@ public final class JobStore {
   }
 
   /**
-   * Records a new job: the target joins the registry, the {@code ferry} schema is ensured, the job and
+   * Records a new job: the target joins the registry, the {@code ferry} schema is ensured (once per target
+   * in this process, see {@link TargetStore#ensureSchema}), the job and
    * its units are written in one target transaction, then put into the maps without a second write
    * ({@code putTransient}: the store already has them). {@code admission} is shown every job recorded in
    * the target (by this or any other coordinator) in that transaction; when it finds problems, nothing is
@@ -126,7 +127,6 @@ public final class JobStore {
    */
   public Future<Void> create(Target target, JobRecord job, List<WorkUnit> jobUnits, TargetStore.Admission admission) {
     return executor.executeBlocking(() -> {
-      store.ensureSchema(target);
       store.registry().put(job.id(), target);
       String jobBody = Json.encode(job);
       Map<String, String> unitBodies = new LinkedHashMap<>();

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The coordinator's record in each target's {@code ferry} schema: jobs and units as JSON bodies, and
@@ -67,6 +69,8 @@ public final class TargetStore implements AutoCloseable {
 
   private final TargetRegistry registry;
   private final TargetConnections connections;
+  /** Targets ({@link Target#connectionKey}) whose {@code ferry} schema this process has ensured. */
+  private final Set<String> ensured = ConcurrentHashMap.newKeySet();
 
   public TargetStore(TargetRegistry registry, TargetConnections connections) {
     this.registry = registry;
@@ -92,8 +96,21 @@ public final class TargetStore implements AutoCloseable {
     connections.check(target);
   }
 
-  /** Creates the {@code ferry} schema and tables if missing, in one transaction (see {@link StoreSql#schema}). */
+  /**
+   * Creates the {@code ferry} schema and tables if missing, in one transaction (see {@link StoreSql#schema}),
+   * once per target in this process: its dozen statements take catalog locks and tens of milliseconds
+   * (docs/operations.md, "A job's fixed cost"), too much to pay for every job. A schema dropped since is found by the statement that needs it ({@link #insertJob} creates
+   * it again); a restarted coordinator runs the DDL once more, with whatever it adds.
+   */
   public void ensureSchema(Target target) throws SQLException {
+    if (ensured.contains(target.connectionKey())) {
+      return;
+    }
+    createSchema(target);
+    ensured.add(target.connectionKey());
+  }
+
+  private void createSchema(Target target) throws SQLException {
     inTransaction(target, (c, sql) -> {
       try (Statement s = c.createStatement()) {
         for (String ddl : sql.schema()) {
@@ -105,7 +122,8 @@ public final class TargetStore implements AutoCloseable {
   }
 
   /**
-   * Writes a new job and all its units in one transaction (a job is recorded whole or not at all), once
+   * Writes a new job and all its units in one transaction (a job is recorded whole or not at all), in the
+   * {@code ferry} schema it ensures first ({@link #ensureSchema}), once
    * {@code admission} has let the job in, having seen every job recorded in the target. Admissions into
    * one target database are serialised by a lock held until the commit, so two coordinators cannot both
    * admit jobs that exclude each other.
@@ -113,6 +131,22 @@ public final class TargetStore implements AutoCloseable {
    * @throws Refused when the admission found problems (nothing is written)
    */
   public void insertJob(Target target, String jobId, String jobBody, Map<String, String> unitBodies, Admission admission)
+      throws SQLException {
+    ensureSchema(target);
+    try {
+      recordJob(target, jobId, jobBody, unitBodies, admission);
+    } catch (SQLException e) {
+      if (!schemaMissing(target, e)) {
+        throw e;
+      }
+      // Dropped since this process ensured it (an operator's cleanup): the transaction wrote nothing.
+      ensured.remove(target.connectionKey());
+      ensureSchema(target);
+      recordJob(target, jobId, jobBody, unitBodies, admission);
+    }
+  }
+
+  private void recordJob(Target target, String jobId, String jobBody, Map<String, String> unitBodies, Admission admission)
       throws SQLException {
     inTransaction(target, (c, sql) -> {
       try (Statement st = c.createStatement()) {
@@ -350,6 +384,19 @@ public final class TargetStore implements AutoCloseable {
       }
       return rows;
     });
+  }
+
+  /**
+   * Whether {@code failure} came from a missing {@code ferry} schema. The tables are looked up rather than
+   * the error trusted: SQL Server says 208, Babelfish a generic number.
+   */
+  private boolean schemaMissing(Target target, SQLException failure) {
+    try {
+      return !connections.with(target, c -> schemaExists(c, target.sql()));
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+      return false;
+    }
   }
 
   private static boolean schemaExists(Connection c, StoreSql sql) throws SQLException {

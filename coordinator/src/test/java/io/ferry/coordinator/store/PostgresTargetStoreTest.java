@@ -31,6 +31,13 @@ class PostgresTargetStoreTest extends TargetStoreContract {
     pg.close();
   }
 
+  @Override
+  protected void dropFerrySchema(Target target) throws SQLException {
+    try (Connection c = connect(target)) {
+      c.createStatement().execute("DROP SCHEMA ferry CASCADE");
+    }
+  }
+
   /** timestamptz: the instant, at UTC. */
   @Override
   protected Object rejectedAt(String utc) {

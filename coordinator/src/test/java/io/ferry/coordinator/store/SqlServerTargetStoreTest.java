@@ -33,6 +33,14 @@ class SqlServerTargetStoreTest extends TargetStoreContract {
     }
   }
 
+  @Override
+  protected void dropFerrySchema(Target target) throws SQLException {
+    try (Connection c = connect(target)) {
+      c.createStatement().execute("DROP TABLE ferry.jobs, ferry.units, ferry.checkpoints, ferry.rejects");
+      c.createStatement().execute("DROP SCHEMA ferry");
+    }
+  }
+
   /** datetime2 without a zone, in UTC as the schema's SYSUTCDATETIME() default writes it. */
   @Override
   protected Object rejectedAt(String utc) {

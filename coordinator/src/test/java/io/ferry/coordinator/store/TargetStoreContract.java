@@ -62,6 +62,9 @@ abstract class TargetStoreContract {
 
   protected abstract void dropDatabases() throws SQLException;
 
+  /** Drops the target's {@code ferry} schema and everything in it, as an operator cleaning up would. */
+  protected abstract void dropFerrySchema(Target target) throws SQLException;
+
   @AfterAll
   void drop() throws SQLException {
     dropDatabases();
@@ -102,6 +105,36 @@ abstract class TargetStoreContract {
       store.ensureSchema(target);
       store.ensureSchema(target);
     }
+    assertThat(ferryTables(target)).contains("jobs", "units", "checkpoints", "rejects");
+  }
+
+  @Test
+  void theSchemaIsCreatedOncePerTargetAndAgainWhenAJobFindsItDropped() throws Exception {
+    Target target = newTarget("store_schema_once");
+    try (TargetStore store = newStore()) {
+      store.ensureSchema(target);
+      try (Connection c = connect(target)) {
+        c.createStatement().execute("DROP TABLE ferry.rejects");
+      }
+      store.ensureSchema(target);
+      assertThat(ferryTables(target)).as("ensured once by this coordinator: its DDL does not run again")
+          .contains("jobs").doesNotContain("rejects");
+      try (TargetStore restarted = newStore(stateDir.resolve("restarted"))) {
+        restarted.ensureSchema(target);
+      }
+      assertThat(ferryTables(target)).as("a restarted coordinator runs it once more").contains("rejects");
+
+      dropFerrySchema(target);
+      store.registry().put("job-a", target);
+      store.insertJob(target, "job-a", "{\"id\":\"job-a\"}", Map.of("copy:a", BODY), recorded -> List.of());
+      assertThat(store.jobs(target, List.of("job-a"))).containsExactly(Map.entry("job-a", "{\"id\":\"job-a\"}"));
+      assertThat(store.units("job-a", null)).containsExactly(Map.entry("copy:a", BODY));
+      assertThat(ferryTables(target)).contains("jobs", "units", "checkpoints", "rejects");
+    }
+  }
+
+  /** The tables of the target's {@code ferry} schema. */
+  private List<String> ferryTables(Target target) throws SQLException {
     try (Connection c = connect(target);
          ResultSet rs = c.createStatement().executeQuery(
              "SELECT table_name FROM information_schema.tables WHERE table_schema = 'ferry'")) {
@@ -109,7 +142,7 @@ abstract class TargetStoreContract {
       while (rs.next()) {
         tables.add(rs.getString(1));
       }
-      assertThat(tables).contains("jobs", "units", "checkpoints", "rejects");
+      return tables;
     }
   }
 
