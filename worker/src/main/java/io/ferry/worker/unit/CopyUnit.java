@@ -64,8 +64,6 @@ import org.slf4j.LoggerFactory;
 final class CopyUnit implements BinaryCopyParser.Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(CopyUnit.class);
-  /** Bytes gathered before one write to the target: few, large writes instead of one per tuple. */
-  private static final int WRITE_BUFFER = 256 * 1024;
   /** Each rejected chunk divides the chunk row limit by this while a bad row is searched for. */
   private static final long SHRINK = 16;
   /** How often the row after the checkpoint may turn out to be another row than the one that failed. */
@@ -109,8 +107,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final long chunkByteLimit;
   /** The chunk row limit now: {@link #chunkRowLimit}, or less while a rejected row is isolated. */
   private long rowLimit;
-  private final byte[] buffer = new byte[WRITE_BUFFER];
-  private int buffered;
+  private final ChunkBuffer buffer = new ChunkBuffer(this::send);
 
   private Connection target;
   private RowFraming parser;
@@ -187,7 +184,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       rejected = cp.rejected();
       end = new EndEstimate(unit.slice().estimatedRows(), rows, System.nanoTime());
       long estimatedBytes = unit.slice().estimatedBytes();
-      if (estimatedBytes > 0 && estimatedBytes - bytes < WRITE_BUFFER) {
+      if (estimatedBytes > 0 && estimatedBytes - bytes < ChunkBuffer.SIZE) {
         control.small(); // its end may come before the first flush, where the estimate above is read
       }
       try {
@@ -336,10 +333,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
         }
         writer = writers.open();
         clock.wrote(started);
-        byte[] header = parser.chunkHeader();
-        append(header, 0, header.length);
+        buffer.append(parser.chunkHeader());
       }
-      append(data, offset, length);
+      buffer.append(data, offset, length);
     } catch (SQLException e) {
       // The server may refuse a row while it is still arriving: the one being written is a suspect too.
       throw RowErrors.rejectedOr(e, chunkRows + 1);
@@ -378,9 +374,8 @@ final class CopyUnit implements BinaryCopyParser.Handler {
         chunks + (wrote ? 1 : 0), done, rejected);
     try {
       if (open) {
-        byte[] trailer = parser.chunkTrailer();
-        append(trailer, 0, trailer.length);
-        flush();
+        buffer.append(parser.chunkTrailer());
+        buffer.flush();
       }
       long started = System.nanoTime();
       if (open) {
@@ -421,34 +416,19 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     }
   }
 
-  private void append(byte[] data, int offset, int length) throws SQLException {
-    while (length > 0) {
-      int n = Math.min(length, buffer.length - buffered);
-      System.arraycopy(data, offset, buffer, buffered, n);
-      buffered += n;
-      offset += n;
-      length -= n;
-      if (buffered == buffer.length) {
-        flush();
-      }
-    }
-  }
-
-  private void flush() throws SQLException {
-    if (buffered > 0) {
-      long started = System.nanoTime();
-      writer.write(buffer, 0, buffered);
-      clock.wrote(started);
-      buffered = 0;
-      if (!control.isEndingSoon() && end.near(rows + chunkRows, System.nanoTime())) {
-        control.endingSoon();
-      }
+  /** Writes the gathered bytes to the target, timed; the unit's end is estimated here, per write rather than per row. */
+  private void send(byte[] data, int offset, int length) throws SQLException {
+    long started = System.nanoTime();
+    writer.write(data, offset, length);
+    clock.wrote(started);
+    if (!control.isEndingSoon() && end.near(rows + chunkRows, System.nanoTime())) {
+      control.endingSoon();
     }
   }
 
   /** Rolls back the open chunk; its rows were never committed, so the checkpoint still matches the target. */
   private void abandonChunk() {
-    buffered = 0;
+    buffer.clear();
     chunkRows = 0;
     chunkBytes = 0;
     if (writer != null) {

@@ -65,9 +65,6 @@ import org.slf4j.LoggerFactory;
 final class RepairUnit implements BinaryCopyParser.Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(RepairUnit.class);
-  /** Bytes gathered before one write to the target. */
-  private static final int WRITE_BUFFER = 256 * 1024;
-
   private final Assignment assignment;
   private final WorkUnit unit;
   private final SourceDialect sourceDialect;
@@ -90,8 +87,7 @@ final class RepairUnit implements BinaryCopyParser.Handler {
   private final Set<List<String>> matched = new HashSet<>();
   private byte[] tuple = new byte[1024];
   private int tupleLength;
-  private final byte[] buffer = new byte[WRITE_BUFFER];
-  private int buffered;
+  private final ChunkBuffer buffer = new ChunkBuffer((data, offset, length) -> writer.write(data, offset, length));
   private long rows;
   private long bytes;
 
@@ -223,9 +219,8 @@ final class RepairUnit implements BinaryCopyParser.Handler {
       }
     }
     if (writer != null) {
-      byte[] trailer = parser.chunkTrailer();
-      append(trailer, 0, trailer.length);
-      flush();
+      buffer.append(parser.chunkTrailer());
+      buffer.flush();
       writer.end();
       writer = null;
     }
@@ -266,29 +261,8 @@ final class RepairUnit implements BinaryCopyParser.Handler {
     if (writer == null) {
       writer = targetDialect.openChunk(target, ChunkRequest.of(assignment, tenantColumn, TableName.parse(unit.slice().table()),
           targetColumns));
-      byte[] header = parser.chunkHeader();
-      append(header, 0, header.length);
+      buffer.append(parser.chunkHeader());
     }
-    append(data, offset, length);
-  }
-
-  private void append(byte[] data, int offset, int length) throws SQLException {
-    while (length > 0) {
-      int n = Math.min(length, buffer.length - buffered);
-      System.arraycopy(data, offset, buffer, buffered, n);
-      buffered += n;
-      offset += n;
-      length -= n;
-      if (buffered == buffer.length) {
-        flush();
-      }
-    }
-  }
-
-  private void flush() throws SQLException {
-    if (buffered > 0) {
-      writer.write(buffer, 0, buffered);
-      buffered = 0;
-    }
+    buffer.append(data, offset, length);
   }
 }
