@@ -35,7 +35,6 @@ import io.ferry.worker.rate.RateGate;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -144,9 +143,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     this.sourceColumns = assignment.plan().columns().stream().map(ColumnPlan::name).toList();
     this.tenantColumn = TenantColumn.of(assignment.tenantColumn());
     this.uuids = assignment.plan().uuids();
-    List<String> written = new ArrayList<>(tenantColumn.before(PlanNames.columns(assignment.plan())));
-    uuids.forEach(u -> written.add(u.name()));
-    this.targetColumns = List.copyOf(written);
+    this.targetColumns = PlanNames.written(assignment.plan(), tenantColumn);
     this.chunkRequest = ChunkRequest.of(assignment, tenantColumn, targetTable, targetColumns);
     this.key = SplitKey.of(assignment.plan());
     this.range = unit.slice().range() == null ? KeyRange.ALL : unit.slice().range();

@@ -4,7 +4,6 @@ import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.plan.UuidColumn;
-import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.WorkUnit;
@@ -100,9 +99,7 @@ final class RepairUnit implements BinaryCopyParser.Handler {
     this.connections = connections;
     this.rate = rate;
     this.tenantColumn = TenantColumn.of(assignment.tenantColumn());
-    List<String> written = new ArrayList<>(tenantColumn.before(PlanNames.columns(assignment.plan())));
-    assignment.plan().uuids().forEach(u -> written.add(u.name()));
-    this.targetColumns = List.copyOf(written);
+    this.targetColumns = PlanNames.written(assignment.plan(), tenantColumn);
     this.range = unit.slice().range() == null ? KeyRange.ALL : unit.slice().range();
   }
 
@@ -115,13 +112,9 @@ final class RepairUnit implements BinaryCopyParser.Handler {
     try (Connection t = connections.target(targetDialect, assignment.target())) {
       target = t;
       TakeOver takeOver = TakeOver.begin(store, t, unit);
-      if (takeOver.lost()) {
-        return UnitOutcome.failed(UnitOutcome.LEASE_LOST, true, 0, 0); // retryable: see CopyUnit
-      }
-      if (takeOver.done()) {
-        t.rollback();
-        LOG.info("{}: already done ({} rows written), nothing to do", unit.describe(), takeOver.checkpoint().rows());
-        return UnitOutcome.ok(takeOver.checkpoint().rows(), takeOver.checkpoint().bytes());
+      UnitOutcome skipped = takeOver.skip();
+      if (skipped != null) {
+        return skipped;
       }
       try {
         rejected = new HashSet<>(store.rejectedKeys(t, unit.jobId(), unit.slice().tenantId(), unit.slice().table()));
@@ -129,11 +122,7 @@ final class RepairUnit implements BinaryCopyParser.Handler {
         if (keys == null || !repairKeys()) {
           repairRange();
         }
-        Checkpoint done = new Checkpoint(unit.jobId(), unit.id(), unit.lease().epoch(), null, rows, bytes, 0, true);
-        if (!store.writeAndCommit(t, done, false)) {
-          return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
-        }
-        return UnitOutcome.ok(rows, bytes);
+        return takeOver.commitDone(rows, bytes);
       } catch (SQLException | IOException | RuntimeException e) {
         if (writer != null) {
           writer.cancel();
