@@ -64,6 +64,7 @@ import org.slf4j.LoggerFactory;
 final class RepairUnit implements BinaryCopyParser.Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(RepairUnit.class);
+
   private final Assignment assignment;
   private final WorkUnit unit;
   private final SourceDialect sourceDialect;
