@@ -54,6 +54,12 @@ final class LocalJob {
     return plans().stream().filter(p -> p.sourceTable().equals(sourceTable)).findFirst().orElseThrow();
   }
 
+  /** The plan of one tenant's table. */
+  TablePlan plan(String tenant, String sourceTable) {
+    return plans().stream().filter(p -> p.tenantId().equals(tenant) && p.sourceTable().equals(sourceTable)).findFirst()
+        .orElseThrow();
+  }
+
   Endpoint source(TablePlan plan) {
     for (TenantSpec t : spec.source().tenants()) {
       if (t.id().equals(plan.tenantId())) {

@@ -10,10 +10,8 @@ import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.JobSpec;
 import io.ferry.protocol.spec.Mode;
 import io.ferry.protocol.spec.RowErrorPolicy;
-import io.ferry.protocol.spec.SourceSpec;
 import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
-import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.WorkUnit;
@@ -22,7 +20,6 @@ import io.ferry.worker.unit.UnitOutcome;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,31 +33,15 @@ import org.junit.jupiter.api.Test;
 class RepairIT {
 
   private static final TestPostgres DBS = new TestPostgres();
-  private static final int ORDERS = 20_000;
-  private static final List<String> TENANTS = List.of("t1", "t2");
-  private static final List<String> SOURCES = new ArrayList<>();
+  private static final int ORDERS = TenantSources.ORDERS;
+  private static TenantSources sources;
 
   @BeforeAll
-  static void sources() throws Exception {
-    for (String tenant : TENANTS) {
-      String url = DBS.create("rp_" + tenant);
-      SOURCES.add(url);
-      try (Connection c = DBS.open(url); Statement st = c.createStatement()) {
-        st.execute("CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12,2),"
-            + " placed timestamptz, note text)");
-        st.execute("INSERT INTO orders SELECT g, 'customer ' || (g % 97), g * 1.25, timestamptz '2024-01-01 00:00+00'"
-            + " + g * interval '1 minute', CASE WHEN g % 5 = 0 THEN NULL ELSE 'note ' || g END"
-            + " FROM generate_series(1, " + ORDERS + ") g");
-        st.execute("CREATE TABLE codes (code text PRIMARY KEY, label text)");
-        st.execute("INSERT INTO codes SELECT 'c-' || g, 'label ' || g FROM generate_series(1, 300) g");
-        st.execute("CREATE TABLE readings (at timestamptz, sensor int, v double precision, PRIMARY KEY (at, sensor))");
-        st.execute("INSERT INTO readings SELECT timestamptz '2024-03-01 00:00+00' + g * interval '1.5 seconds', g % 3, g / 7.0"
+  static void createSources() throws Exception {
+    sources = TenantSources.create(DBS, "rp_",
+        "CREATE TABLE readings (at timestamptz, sensor int, v double precision, PRIMARY KEY (at, sensor))",
+        "INSERT INTO readings SELECT timestamptz '2024-03-01 00:00+00' + g * interval '1.5 seconds', g % 3, g / 7.0"
             + " FROM generate_series(1, 900) g");
-        st.execute("CREATE TABLE notes (v text)");
-        st.execute("INSERT INTO notes SELECT 'n' || g FROM generate_series(1, 50) g");
-        st.execute("ANALYZE");
-      }
-    }
   }
 
   @AfterAll
@@ -68,25 +49,9 @@ class RepairIT {
     DBS.close();
   }
 
-  private static JobSpec spec(String name) throws Exception {
-    List<TenantSpec> tenants = new ArrayList<>();
-    for (int i = 0; i < TENANTS.size(); i++) {
-      tenants.add(new TenantSpec(TENANTS.get(i), SOURCES.get(i), DBS.user(), DBS.password()));
-    }
-    return new JobSpec(name, new SourceSpec("postgresql", tenants),
-        new TargetSpec("postgresql", DBS.create("rp_tgt"), DBS.user(), DBS.password(), null, "tenant_id"),
-        new TableSelection(List.of("public.*"), List.of()), Mode.CREATE, null);
-  }
-
-  private static LocalJob copied(String name) throws Exception {
-    LocalJob job = new LocalJob(DBS, spec(name), name + "-");
-    job.runAll(5_000);
-    return job;
-  }
-
   @Test
   void repairFixesEveryCorruptionAndLeavesOtherTenantsAlone() throws Exception {
-    LocalJob job = copied("repair-corrupt");
+    LocalJob job = sources.copied("repair-corrupt");
     try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
       st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id IN (10, 11)");
       st.execute("UPDATE orders SET amount = amount + 0.01 WHERE tenant_id = 't1' AND id = 12500");
@@ -102,7 +67,7 @@ class RepairIT {
       st.execute("DELETE FROM notes WHERE tenant_id = 't1' AND v = 'n7'");
     }
 
-    TablePlan orders = plan(job, "t1", "public.orders");
+    TablePlan orders = job.plan("t1", "public.orders");
     List<KeyRange> ranges = Units.ranges(orders.split().quantiles(), 4);
     int repairedByKey = 0;
     int repairedWhole = 0;
@@ -125,7 +90,7 @@ class RepairIT {
     assertThat(repairedWhole).isEqualTo(1);
     assertThat(note(job, "t2", 42)).isEqualTo("changed");
 
-    TablePlan t2orders = plan(job, "t2", "public.orders");
+    TablePlan t2orders = job.plan("t2", "public.orders");
     VerifyFindings t2 = verified(job, t2orders, KeyRange.ALL);
     assertThat(t2.differences()).containsExactly(new Difference(Kind.DIFFERENT, List.of("42"), List.of("note")));
     UnitOutcome repairedT2 = job.run(repair(job, t2orders, KeyRange.ALL, t2, 1));
@@ -134,7 +99,7 @@ class RepairIT {
     assertThat(note(job, "t2", 42)).isEqualTo("note 42");
 
     for (String table : List.of("public.codes", "public.readings", "public.notes")) {
-      TablePlan p = plan(job, "t1", table);
+      TablePlan p = job.plan("t1", table);
       VerifyFindings found = verified(job, p, KeyRange.ALL);
       assertThat(found.clean()).as(table).isFalse();
       UnitOutcome repaired = job.run(repair(job, p, KeyRange.ALL, found, 1));
@@ -159,11 +124,7 @@ class RepairIT {
       st.execute("CREATE TABLE orders_t1 PARTITION OF orders FOR VALUES IN ('t1')");
       st.execute("CREATE TABLE orders_t2 PARTITION OF orders FOR VALUES IN ('t2')");
     }
-    List<TenantSpec> tenants = new ArrayList<>();
-    for (int i = 0; i < TENANTS.size(); i++) {
-      tenants.add(new TenantSpec(TENANTS.get(i), SOURCES.get(i), DBS.user(), DBS.password()));
-    }
-    JobSpec spec = new JobSpec("repair-partition", new SourceSpec("postgresql", tenants),
+    JobSpec spec = new JobSpec("repair-partition", sources.source(),
         new TargetSpec("postgresql", target, DBS.user(), DBS.password(), null, "tenant_id"),
         new TableSelection(List.of("public.orders"), List.of()), Mode.PRESERVE_SCHEMA, null);
     LocalJob job = new LocalJob(DBS, spec, "repair-partition-");
@@ -176,7 +137,7 @@ class RepairIT {
       st.execute("UPDATE orders_t2 SET customer = 'someone else' WHERE id = 4321");
     }
 
-    TablePlan orders = plan(job, "t1", "public.orders");
+    TablePlan orders = job.plan("t1", "public.orders");
     List<KeyRange> ranges = Units.ranges(orders.split().quantiles(), 2);
     long missing = 0;
     for (KeyRange range : ranges) {
@@ -192,7 +153,7 @@ class RepairIT {
     }
     assertThat(missing).isEqualTo(ORDERS);
 
-    TablePlan t2orders = plan(job, "t2", "public.orders");
+    TablePlan t2orders = job.plan("t2", "public.orders");
     VerifyFindings t2 = verified(job, t2orders, KeyRange.ALL);
     assertThat(t2.differences()).containsExactly(new Difference(Kind.DIFFERENT, List.of("4321"), List.of("customer")));
     UnitOutcome repairedT2 = job.run(repair(job, t2orders, KeyRange.ALL, t2, 1));
@@ -208,12 +169,12 @@ class RepairIT {
 
   @Test
   void aRepairWithAStaleLeaseEpochIsRefusedAndChangesNothing() throws Exception {
-    LocalJob job = copied("repair-stale");
+    LocalJob job = sources.copied("repair-stale");
     try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
       st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id = 77");
       st.execute("UPDATE orders SET customer = 'someone else' WHERE tenant_id = 't1' AND id = 78");
     }
-    TablePlan orders = plan(job, "t1", "public.orders");
+    TablePlan orders = job.plan("t1", "public.orders");
     VerifyFindings found = verified(job, orders, KeyRange.ALL);
     assertThat(found.differenceCount()).isEqualTo(2);
 
@@ -246,7 +207,7 @@ class RepairIT {
 
   @Test
   void rowsTheTargetRejectedDuringTheCopyAreLeftOutOfTheRepair() throws Exception {
-    LocalJob job = new LocalJob(DBS, spec("repair-rejects"), "repair-rejects-");
+    LocalJob job = new LocalJob(DBS, sources.spec("repair-rejects"), "repair-rejects-");
     job.prepare();
     try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
       st.execute("ALTER TABLE orders ADD CONSTRAINT no_125 CHECK (amount <> 125.00)"); // rejects id 100 of each tenant
@@ -258,7 +219,7 @@ class RepairIT {
       assertThat(o.ok()).as(o.error()).isTrue();
     }
     job.finish();
-    TablePlan orders = plan(job, "t1", "public.orders");
+    TablePlan orders = job.plan("t1", "public.orders");
     Difference rejected = new Difference(Kind.MISSING, List.of("100"), List.of());
     try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
       st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id = 101");
@@ -313,10 +274,5 @@ class RepairIT {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private static TablePlan plan(LocalJob job, String tenant, String table) {
-    return job.plans().stream().filter(p -> p.tenantId().equals(tenant) && p.sourceTable().equals(table)).findFirst()
-        .orElseThrow();
   }
 }

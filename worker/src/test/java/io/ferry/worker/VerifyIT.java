@@ -6,12 +6,6 @@ import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.message.VerifyFindings.Difference;
 import io.ferry.protocol.message.VerifyFindings.Kind;
 import io.ferry.protocol.plan.TablePlan;
-import io.ferry.protocol.spec.JobSpec;
-import io.ferry.protocol.spec.Mode;
-import io.ferry.protocol.spec.SourceSpec;
-import io.ferry.protocol.spec.TableSelection;
-import io.ferry.protocol.spec.TargetSpec;
-import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.testsupport.TestPostgres;
 import io.ferry.worker.unit.UnitOutcome;
@@ -31,32 +25,17 @@ import org.junit.jupiter.api.Test;
 class VerifyIT {
 
   private static final TestPostgres DBS = new TestPostgres();
-  private static final int ORDERS = 20_000;
-  private static final List<String> TENANTS = List.of("t1", "t2");
-  private static final List<String> SOURCES = new ArrayList<>();
+  private static final int ORDERS = TenantSources.ORDERS;
+  private static final List<String> TENANTS = TenantSources.TENANTS;
+  private static TenantSources sources;
 
   @BeforeAll
-  static void sources() throws Exception {
-    for (String tenant : TENANTS) {
-      String url = DBS.create("vf_" + tenant);
-      SOURCES.add(url);
-      try (Connection c = DBS.open(url); Statement st = c.createStatement()) {
-        st.execute("CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12,2),"
-            + " placed timestamptz, note text)");
-        st.execute("INSERT INTO orders SELECT g, 'customer ' || (g % 97), g * 1.25, timestamptz '2024-01-01 00:00+00'"
-            + " + g * interval '1 minute', CASE WHEN g % 5 = 0 THEN NULL ELSE 'note ' || g END"
-            + " FROM generate_series(1, " + ORDERS + ") g");
-        st.execute("CREATE TABLE codes (code text PRIMARY KEY, label text)");
-        st.execute("INSERT INTO codes SELECT 'c-' || g, 'label ' || g FROM generate_series(1, 300) g");
-        st.execute("CREATE TABLE events (id int, at date, v text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)");
-        st.execute("CREATE TABLE events_2023 PARTITION OF events FOR VALUES FROM ('2023-01-01') TO ('2024-01-01')");
-        st.execute("CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
-        st.execute("INSERT INTO events SELECT g, date '2023-07-01' + (g % 2) * 365, 'e' || g FROM generate_series(1, 400) g");
-        st.execute("CREATE TABLE notes (v text)");
-        st.execute("INSERT INTO notes SELECT 'n' || g FROM generate_series(1, 50) g");
-        st.execute("ANALYZE");
-      }
-    }
+  static void createSources() throws Exception {
+    sources = TenantSources.create(DBS, "vf_",
+        "CREATE TABLE events (id int, at date, v text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+        "CREATE TABLE events_2023 PARTITION OF events FOR VALUES FROM ('2023-01-01') TO ('2024-01-01')",
+        "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+        "INSERT INTO events SELECT g, date '2023-07-01' + (g % 2) * 365, 'e' || g FROM generate_series(1, 400) g");
   }
 
   @AfterAll
@@ -64,25 +43,12 @@ class VerifyIT {
     DBS.close();
   }
 
-  private static LocalJob copied(String name) throws Exception {
-    List<TenantSpec> tenants = new ArrayList<>();
-    for (int i = 0; i < TENANTS.size(); i++) {
-      tenants.add(new TenantSpec(TENANTS.get(i), SOURCES.get(i), DBS.user(), DBS.password()));
-    }
-    JobSpec spec = new JobSpec(name, new SourceSpec("postgresql", tenants),
-        new TargetSpec("postgresql", DBS.create("vf_tgt"), DBS.user(), DBS.password(), null, "tenant_id"),
-        new TableSelection(List.of("public.*"), List.of()), Mode.CREATE, null);
-    LocalJob job = new LocalJob(DBS, spec, name + "-");
-    job.runAll(5_000);
-    return job;
-  }
-
   @Test
   void aCleanConsolidationVerifiesCleanInEveryRangeAndAsAWhole() throws Exception {
-    LocalJob job = copied("verify-clean");
+    LocalJob job = sources.copied("verify-clean");
     job.assertVerifiesClean();
     for (String tenant : TENANTS) {
-      TablePlan orders = plan(job, tenant, "public.orders");
+      TablePlan orders = job.plan(tenant, "public.orders");
       long rows = 0;
       for (KeyRange range : Units.ranges(orders.split().quantiles(), 4)) {
         UnitOutcome o = job.verify(orders, range);
@@ -97,7 +63,7 @@ class VerifyIT {
 
   @Test
   void eachCorruptionOfTheTargetIsNamedByTenantKeyAndColumn() throws Exception {
-    LocalJob job = copied("verify-corrupt");
+    LocalJob job = sources.copied("verify-corrupt");
     try (Connection t = DBS.open(job.spec.target().url()); Statement st = t.createStatement()) {
       st.execute("DELETE FROM orders WHERE tenant_id = 't1' AND id IN (10, 11)");
       st.execute("UPDATE orders SET amount = amount + 0.01 WHERE tenant_id = 't1' AND id = 12500");
@@ -109,7 +75,7 @@ class VerifyIT {
       st.execute("DELETE FROM notes WHERE tenant_id = 't1' AND v = 'n7'");
     }
 
-    List<VerifyFindings> t1 = verifyInRanges(job, plan(job, "t1", "public.orders"));
+    List<VerifyFindings> t1 = verifyInRanges(job, job.plan("t1", "public.orders"));
     assertThat(differences(t1)).containsExactly(
         new Difference(Kind.MISSING, List.of("10"), List.of()),
         new Difference(Kind.MISSING, List.of("11"), List.of()),
@@ -124,26 +90,26 @@ class VerifyIT {
     assertThat(changed.ranges()).isGreaterThan(1);
     assertThat(changed.mismatchedRanges()).isEqualTo(2);
 
-    List<VerifyFindings> t2 = verifyInRanges(job, plan(job, "t2", "public.orders"));
+    List<VerifyFindings> t2 = verifyInRanges(job, job.plan("t2", "public.orders"));
     assertThat(differences(t2)).containsExactly(new Difference(Kind.DIFFERENT, List.of("42"), List.of("note")));
 
-    UnitOutcome codes = job.verify(plan(job, "t1", "public.codes"), KeyRange.ALL);
+    UnitOutcome codes = job.verify(job.plan("t1", "public.codes"), KeyRange.ALL);
     assertThat(codes.ok()).as(codes.error()).isTrue();
     assertThat(codes.findings().differences()).containsExactly(new Difference(Kind.DIFFERENT, List.of("c-7"), List.of("label")));
-    assertThat(job.verify(plan(job, "t2", "public.codes"), KeyRange.ALL).findings().clean()).isTrue();
+    assertThat(job.verify(job.plan("t2", "public.codes"), KeyRange.ALL).findings().clean()).isTrue();
 
     for (String tenant : TENANTS) {
-      UnitOutcome events = job.verify(plan(job, tenant, "public.events_2023"), KeyRange.ALL);
+      UnitOutcome events = job.verify(job.plan(tenant, "public.events_2023"), KeyRange.ALL);
       assertThat(events.ok()).as(events.error()).isTrue();
       assertThat(events.findings().sourceRows()).isEqualTo(200);
       assertThat(events.findings().targetRows()).isZero();
       assertThat(events.findings().differenceCount()).isEqualTo(200);
       assertThat(events.findings().differences()).hasSize(VerifyFindings.MAX_LISTED).allMatch(d -> d.kind() == Kind.MISSING);
       assertThat(events.findings().differences().get(0).key()).containsExactly("2", "2023-07-01");
-      assertThat(job.verify(plan(job, tenant, "public.events_2024"), KeyRange.ALL).findings().clean()).isTrue();
+      assertThat(job.verify(job.plan(tenant, "public.events_2024"), KeyRange.ALL).findings().clean()).isTrue();
     }
 
-    UnitOutcome notes = job.verify(plan(job, "t1", "public.notes"), KeyRange.ALL);
+    UnitOutcome notes = job.verify(job.plan("t1", "public.notes"), KeyRange.ALL);
     assertThat(notes.ok()).as(notes.error()).isTrue();
     assertThat(notes.findings().clean()).isFalse();
     assertThat(notes.findings().differenceCount()).isEqualTo(1);
@@ -153,8 +119,8 @@ class VerifyIT {
 
   @Test
   void aRangeOverAKeyWhoseOrderIsNotPortableIsRefused() throws Exception {
-    LocalJob job = copied("verify-text-key");
-    TablePlan codes = plan(job, "t1", "public.codes");
+    LocalJob job = sources.copied("verify-text-key");
+    TablePlan codes = job.plan("t1", "public.codes");
     assertThat(codes.split().orderPortable()).containsExactly(false);
     UnitOutcome o = job.verify(codes, new KeyRange(List.of("c-1"), List.of("c-5")));
     assertThat(o.ok()).isFalse();
@@ -174,10 +140,5 @@ class VerifyIT {
 
   private static List<Difference> differences(List<VerifyFindings> findings) {
     return findings.stream().flatMap(f -> f.differences().stream()).toList();
-  }
-
-  private static TablePlan plan(LocalJob job, String tenant, String table) {
-    return job.plans().stream().filter(p -> p.tenantId().equals(tenant) && p.sourceTable().equals(table)).findFirst()
-        .orElseThrow();
   }
 }

@@ -2,6 +2,7 @@ package io.ferry.worker.dialect;
 
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.TablePlan;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,5 +32,12 @@ public final class PlanNames {
   /** The plan's copied columns as the target names them, in copy order. */
   public static List<String> columns(TablePlan plan) {
     return plan.columns().stream().map(ColumnPlan::targetName).toList();
+  }
+
+  /** The columns a copy writes, in stream order: the tenant column (if any), the plan's columns, then its UUID columns. */
+  public static List<String> written(TablePlan plan, TenantColumn tenant) {
+    List<String> written = new ArrayList<>(tenant.before(columns(plan)));
+    plan.uuids().forEach(u -> written.add(u.name()));
+    return List.copyOf(written);
   }
 }

@@ -2,7 +2,6 @@ package io.ferry.worker.postgres;
 
 import io.ferry.worker.dialect.KeyDeletion;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,9 @@ import java.util.List;
  * cast reads it back as the very value the row holds (whatever the type, collation or time zone).
  */
 final class PostgresKeyDeletion {
+
+  /** Every value as text: the statement's casts read each key value as its column's type. */
+  private static final KeyDeletion.Binding TEXT = (ps, index, value, type) -> ps.setString(index, value);
 
   private PostgresKeyDeletion() {
   }
@@ -29,25 +31,6 @@ final class PostgresKeyDeletion {
   }
 
   static long delete(Connection target, KeyDeletion d) throws SQLException {
-    if (d.keys().isEmpty()) {
-      return 0;
-    }
-    try (PreparedStatement ps = target.prepareStatement(sql(d))) {
-      for (List<String> key : d.keys()) {
-        int p = 1;
-        if (d.tenantColumn() != null) {
-          ps.setString(p++, d.tenantId());
-        }
-        for (String value : key) {
-          ps.setString(p++, value);
-        }
-        ps.addBatch();
-      }
-      long deleted = 0;
-      for (long n : ps.executeLargeBatch()) {
-        deleted += Math.max(0, n);
-      }
-      return deleted;
-    }
+    return d.execute(target, sql(d), TEXT, TEXT);
   }
 }

@@ -121,11 +121,7 @@ public final class SqlServerCopySource implements CopySource {
       first[c] = select.size() + 1;
       select.addAll(encoders.get(c).select(SqlServerSql.ident(read.columns().get(c))));
     }
-    Map<String, String> types = new HashMap<>();
-    for (int c = 0; c < columnTypes.size(); c++) {
-      types.put(read.columns().get(c), columnTypes.get(c));
-    }
-    SqlServerUuids uuids = SqlServerUuids.of(read.uuids(), types, select);
+    SqlServerUuids uuids = SqlServerUuids.of(read, columnTypes, select);
     SqlServerSelect statement = SqlServerSelect.of(read, select, top);
     PreparedStatement ps = statement.prepare(source);
     try {
@@ -209,14 +205,7 @@ public final class SqlServerCopySource implements CopySource {
     } catch (IOException ignored) {
       // a value abandoned half read; its temporary file, if any, is gone with the close
     }
-    try {
-      if (!ended) {
-        ended = true;
-        statement.cancel();
-      }
-      statement.close();
-    } catch (SQLException ignored) {
-      // closing a cancelled read can fail; the connection is what a caller still owns
-    }
+    SqlServerSelect.close(statement, !ended);
+    ended = true;
   }
 }

@@ -2,7 +2,6 @@ package io.ferry.worker.sqlserver;
 
 import io.ferry.worker.dialect.KeyDeletion;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,25 +28,6 @@ final class SqlServerKeyDeletion {
   }
 
   static long delete(Connection target, KeyDeletion d) throws SQLException {
-    if (d.keys().isEmpty()) {
-      return 0;
-    }
-    try (PreparedStatement ps = target.prepareStatement(sql(d))) {
-      for (List<String> key : d.keys()) {
-        int p = 1;
-        if (d.tenantColumn() != null) {
-          ps.setNString(p++, d.tenantId());
-        }
-        for (int i = 0; i < key.size(); i++) {
-          SqlServerKeyText.bind(ps, p++, key.get(i), d.types().get(i));
-        }
-        ps.addBatch();
-      }
-      long deleted = 0;
-      for (int n : ps.executeBatch()) {
-        deleted += Math.max(0, n);
-      }
-      return deleted;
-    }
+    return d.execute(target, sql(d), (ps, index, tenantId, type) -> ps.setNString(index, tenantId), SqlServerKeyText::bind);
   }
 }

@@ -57,4 +57,19 @@ record SqlServerSelect(String sql, SqlServerRange range, int keyIndex) {
   PreparedStatement prepare(Connection source) throws SQLException {
     return source.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
   }
+
+  /**
+   * Closes a read's statement. An unfinished read is cancelled first: closing it alone would make the driver read
+   * the rest of the range.
+   */
+  static void close(PreparedStatement statement, boolean unfinished) {
+    try {
+      if (unfinished) {
+        statement.cancel();
+      }
+      statement.close();
+    } catch (SQLException ignored) {
+      // closing a cancelled read can fail; the connection is what a caller still owns
+    }
+  }
 }

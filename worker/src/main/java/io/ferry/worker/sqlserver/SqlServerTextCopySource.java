@@ -9,9 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One range of a SQL Server table as PostgreSQL text COPY, for tables with a column whose target type the
@@ -52,12 +50,10 @@ final class SqlServerTextCopySource implements CopySource {
   static SqlServerTextCopySource open(Connection source, RangeRead read, List<String> columnTypes, int top)
       throws SQLException {
     List<String> select = new ArrayList<>();
-    Map<String, String> types = new HashMap<>();
     for (int c = 0; c < columnTypes.size(); c++) {
       select.add(SqlServerTextRow.select(SqlServerSql.ident(read.columns().get(c)), columnTypes.get(c)));
-      types.put(read.columns().get(c), columnTypes.get(c));
     }
-    SqlServerUuids uuids = SqlServerUuids.of(read.uuids(), types, select);
+    SqlServerUuids uuids = SqlServerUuids.of(read, columnTypes, select);
     SqlServerSelect statement = SqlServerSelect.of(read, select, top);
     PreparedStatement ps = statement.prepare(source);
     try {
@@ -101,17 +97,9 @@ final class SqlServerTextCopySource implements CopySource {
     close();
   }
 
-  /** An unfinished read is cancelled first: closing it alone would make the driver read the rest of the range. */
   @Override
   public void close() {
-    try {
-      if (!ended) {
-        ended = true;
-        statement.cancel();
-      }
-      statement.close();
-    } catch (SQLException ignored) {
-      // closing a cancelled read can fail; the connection is what a caller still owns
-    }
+    SqlServerSelect.close(statement, !ended);
+    ended = true;
   }
 }

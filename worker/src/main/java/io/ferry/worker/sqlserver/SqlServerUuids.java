@@ -3,12 +3,14 @@ package io.ferry.worker.sqlserver;
 import io.ferry.protocol.plan.KeyText;
 import io.ferry.protocol.plan.UuidColumn;
 import io.ferry.worker.dialect.FerryUuid;
+import io.ferry.worker.dialect.RangeRead;
 import io.ferry.worker.dialect.RowUuids;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,13 +42,18 @@ final class SqlServerUuids {
   }
 
   /**
-   * Adds the feeding columns to {@code select} and returns what writes the fields, or null without UUIDs.
+   * Adds the feeding columns to {@code select} and returns what writes the read's UUID fields, or null without UUIDs.
    *
-   * @param types the SQL Server type of every copied column
+   * @param columnTypes the SQL Server type of each of {@code read.columns()}, in the same order
    */
-  static SqlServerUuids of(RowUuids uuids, Map<String, String> types, List<String> select) {
+  static SqlServerUuids of(RangeRead read, List<String> columnTypes, List<String> select) {
+    RowUuids uuids = read.uuids();
     if (uuids.width() == 0) {
       return null;
+    }
+    Map<String, String> types = new HashMap<>();
+    for (int c = 0; c < columnTypes.size(); c++) {
+      types.put(read.columns().get(c), columnTypes.get(c));
     }
     int first = select.size() + 1;
     byte[][] prefixes = new byte[uuids.width()][];

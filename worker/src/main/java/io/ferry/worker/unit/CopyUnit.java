@@ -35,7 +35,6 @@ import io.ferry.worker.rate.RateGate;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -64,8 +63,6 @@ import org.slf4j.LoggerFactory;
 final class CopyUnit implements BinaryCopyParser.Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(CopyUnit.class);
-  /** Bytes gathered before one write to the target: few, large writes instead of one per tuple. */
-  private static final int WRITE_BUFFER = 256 * 1024;
   /** Each rejected chunk divides the chunk row limit by this while a bad row is searched for. */
   private static final long SHRINK = 16;
   /** How often the row after the checkpoint may turn out to be another row than the one that failed. */
@@ -109,8 +106,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
   private final long chunkByteLimit;
   /** The chunk row limit now: {@link #chunkRowLimit}, or less while a rejected row is isolated. */
   private long rowLimit;
-  private final byte[] buffer = new byte[WRITE_BUFFER];
-  private int buffered;
+  private final ChunkBuffer buffer = new ChunkBuffer(this::send);
 
   private Connection target;
   private RowFraming parser;
@@ -147,9 +143,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     this.sourceColumns = assignment.plan().columns().stream().map(ColumnPlan::name).toList();
     this.tenantColumn = TenantColumn.of(assignment.tenantColumn());
     this.uuids = assignment.plan().uuids();
-    List<String> written = new ArrayList<>(tenantColumn.before(PlanNames.columns(assignment.plan())));
-    uuids.forEach(u -> written.add(u.name()));
-    this.targetColumns = List.copyOf(written);
+    this.targetColumns = PlanNames.written(assignment.plan(), tenantColumn);
     this.chunkRequest = ChunkRequest.of(assignment, tenantColumn, targetTable, targetColumns);
     this.key = SplitKey.of(assignment.plan());
     this.range = unit.slice().range() == null ? KeyRange.ALL : unit.slice().range();
@@ -187,7 +181,7 @@ final class CopyUnit implements BinaryCopyParser.Handler {
       rejected = cp.rejected();
       end = new EndEstimate(unit.slice().estimatedRows(), rows, System.nanoTime());
       long estimatedBytes = unit.slice().estimatedBytes();
-      if (estimatedBytes > 0 && estimatedBytes - bytes < WRITE_BUFFER) {
+      if (estimatedBytes > 0 && estimatedBytes - bytes < ChunkBuffer.SIZE) {
         control.small(); // its end may come before the first flush, where the estimate above is read
       }
       try {
@@ -336,10 +330,9 @@ final class CopyUnit implements BinaryCopyParser.Handler {
         }
         writer = writers.open();
         clock.wrote(started);
-        byte[] header = parser.chunkHeader();
-        append(header, 0, header.length);
+        buffer.append(parser.chunkHeader());
       }
-      append(data, offset, length);
+      buffer.append(data, offset, length);
     } catch (SQLException e) {
       // The server may refuse a row while it is still arriving: the one being written is a suspect too.
       throw RowErrors.rejectedOr(e, chunkRows + 1);
@@ -378,9 +371,8 @@ final class CopyUnit implements BinaryCopyParser.Handler {
         chunks + (wrote ? 1 : 0), done, rejected);
     try {
       if (open) {
-        byte[] trailer = parser.chunkTrailer();
-        append(trailer, 0, trailer.length);
-        flush();
+        buffer.append(parser.chunkTrailer());
+        buffer.flush();
       }
       long started = System.nanoTime();
       if (open) {
@@ -421,34 +413,19 @@ final class CopyUnit implements BinaryCopyParser.Handler {
     }
   }
 
-  private void append(byte[] data, int offset, int length) throws SQLException {
-    while (length > 0) {
-      int n = Math.min(length, buffer.length - buffered);
-      System.arraycopy(data, offset, buffer, buffered, n);
-      buffered += n;
-      offset += n;
-      length -= n;
-      if (buffered == buffer.length) {
-        flush();
-      }
-    }
-  }
-
-  private void flush() throws SQLException {
-    if (buffered > 0) {
-      long started = System.nanoTime();
-      writer.write(buffer, 0, buffered);
-      clock.wrote(started);
-      buffered = 0;
-      if (!control.isEndingSoon() && end.near(rows + chunkRows, System.nanoTime())) {
-        control.endingSoon();
-      }
+  /** Writes the gathered bytes to the target, timed; the unit's end is estimated here, per write rather than per row. */
+  private void send(byte[] data, int offset, int length) throws SQLException {
+    long started = System.nanoTime();
+    writer.write(data, offset, length);
+    clock.wrote(started);
+    if (!control.isEndingSoon() && end.near(rows + chunkRows, System.nanoTime())) {
+      control.endingSoon();
     }
   }
 
   /** Rolls back the open chunk; its rows were never committed, so the checkpoint still matches the target. */
   private void abandonChunk() {
-    buffered = 0;
+    buffer.clear();
     chunkRows = 0;
     chunkBytes = 0;
     if (writer != null) {

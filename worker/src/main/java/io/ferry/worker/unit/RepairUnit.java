@@ -4,7 +4,6 @@ import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.plan.ColumnPlan;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.plan.UuidColumn;
-import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.protocol.unit.Slice;
 import io.ferry.protocol.unit.WorkUnit;
@@ -65,8 +64,6 @@ import org.slf4j.LoggerFactory;
 final class RepairUnit implements BinaryCopyParser.Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(RepairUnit.class);
-  /** Bytes gathered before one write to the target. */
-  private static final int WRITE_BUFFER = 256 * 1024;
 
   private final Assignment assignment;
   private final WorkUnit unit;
@@ -90,8 +87,7 @@ final class RepairUnit implements BinaryCopyParser.Handler {
   private final Set<List<String>> matched = new HashSet<>();
   private byte[] tuple = new byte[1024];
   private int tupleLength;
-  private final byte[] buffer = new byte[WRITE_BUFFER];
-  private int buffered;
+  private final ChunkBuffer buffer = new ChunkBuffer((data, offset, length) -> writer.write(data, offset, length));
   private long rows;
   private long bytes;
 
@@ -104,9 +100,7 @@ final class RepairUnit implements BinaryCopyParser.Handler {
     this.connections = connections;
     this.rate = rate;
     this.tenantColumn = TenantColumn.of(assignment.tenantColumn());
-    List<String> written = new ArrayList<>(tenantColumn.before(PlanNames.columns(assignment.plan())));
-    assignment.plan().uuids().forEach(u -> written.add(u.name()));
-    this.targetColumns = List.copyOf(written);
+    this.targetColumns = PlanNames.written(assignment.plan(), tenantColumn);
     this.range = unit.slice().range() == null ? KeyRange.ALL : unit.slice().range();
   }
 
@@ -119,13 +113,9 @@ final class RepairUnit implements BinaryCopyParser.Handler {
     try (Connection t = connections.target(targetDialect, assignment.target())) {
       target = t;
       TakeOver takeOver = TakeOver.begin(store, t, unit);
-      if (takeOver.lost()) {
-        return UnitOutcome.failed(UnitOutcome.LEASE_LOST, true, 0, 0); // retryable: see CopyUnit
-      }
-      if (takeOver.done()) {
-        t.rollback();
-        LOG.info("{}: already done ({} rows written), nothing to do", unit.describe(), takeOver.checkpoint().rows());
-        return UnitOutcome.ok(takeOver.checkpoint().rows(), takeOver.checkpoint().bytes());
+      UnitOutcome skipped = takeOver.skip();
+      if (skipped != null) {
+        return skipped;
       }
       try {
         rejected = new HashSet<>(store.rejectedKeys(t, unit.jobId(), unit.slice().tenantId(), unit.slice().table()));
@@ -133,11 +123,7 @@ final class RepairUnit implements BinaryCopyParser.Handler {
         if (keys == null || !repairKeys()) {
           repairRange();
         }
-        Checkpoint done = new Checkpoint(unit.jobId(), unit.id(), unit.lease().epoch(), null, rows, bytes, 0, true);
-        if (!store.writeAndCommit(t, done, false)) {
-          return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
-        }
-        return UnitOutcome.ok(rows, bytes);
+        return takeOver.commitDone(rows, bytes);
       } catch (SQLException | IOException | RuntimeException e) {
         if (writer != null) {
           writer.cancel();
@@ -223,9 +209,8 @@ final class RepairUnit implements BinaryCopyParser.Handler {
       }
     }
     if (writer != null) {
-      byte[] trailer = parser.chunkTrailer();
-      append(trailer, 0, trailer.length);
-      flush();
+      buffer.append(parser.chunkTrailer());
+      buffer.flush();
       writer.end();
       writer = null;
     }
@@ -266,29 +251,8 @@ final class RepairUnit implements BinaryCopyParser.Handler {
     if (writer == null) {
       writer = targetDialect.openChunk(target, ChunkRequest.of(assignment, tenantColumn, TableName.parse(unit.slice().table()),
           targetColumns));
-      byte[] header = parser.chunkHeader();
-      append(header, 0, header.length);
+      buffer.append(parser.chunkHeader());
     }
-    append(data, offset, length);
-  }
-
-  private void append(byte[] data, int offset, int length) throws SQLException {
-    while (length > 0) {
-      int n = Math.min(length, buffer.length - buffered);
-      System.arraycopy(data, offset, buffer, buffered, n);
-      buffered += n;
-      offset += n;
-      length -= n;
-      if (buffered == buffer.length) {
-        flush();
-      }
-    }
-  }
-
-  private void flush() throws SQLException {
-    if (buffered > 0) {
-      writer.write(buffer, 0, buffered);
-      buffered = 0;
-    }
+    buffer.append(data, offset, length);
   }
 }

@@ -1,7 +1,6 @@
 package io.ferry.worker.unit;
 
 import io.ferry.protocol.message.Assignment;
-import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.RowDeletion;
@@ -64,13 +63,9 @@ final class RollbackUnit {
     CheckpointStore store = targetDialect.checkpoints();
     try (Connection target = connections.target(targetDialect, assignment.target())) {
       TakeOver takeOver = TakeOver.begin(store, target, unit);
-      if (takeOver.lost()) {
-        return UnitOutcome.failed(UnitOutcome.LEASE_LOST, true, 0, 0); // retryable: see CopyUnit
-      }
-      if (takeOver.done()) {
-        target.rollback();
-        LOG.info("{}: already done ({} rows deleted), nothing to do", unit.describe(), takeOver.checkpoint().rows());
-        return UnitOutcome.ok(takeOver.checkpoint().rows(), 0);
+      UnitOutcome skipped = takeOver.skip();
+      if (skipped != null) {
+        return skipped;
       }
       try {
         for (WorkUnit copy : assignment.copyUnits()) {
@@ -85,11 +80,7 @@ final class RollbackUnit {
               unit.describe(), dropped);
         }
         long deleted = delete(target, deletions);
-        Checkpoint done = new Checkpoint(unit.jobId(), unit.id(), unit.lease().epoch(), null, deleted, 0, 0, true);
-        if (!store.writeAndCommit(target, done, false)) {
-          return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
-        }
-        return UnitOutcome.ok(deleted, 0);
+        return takeOver.commitDone(deleted, 0);
       } catch (SQLException | RuntimeException e) {
         target.rollback();
         throw e;

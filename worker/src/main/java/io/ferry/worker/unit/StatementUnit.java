@@ -1,7 +1,6 @@
 package io.ferry.worker.unit;
 
 import io.ferry.protocol.message.Assignment;
-import io.ferry.protocol.unit.Checkpoint;
 import io.ferry.protocol.unit.WorkUnit;
 import io.ferry.worker.dialect.CheckpointStore;
 import io.ferry.worker.dialect.TargetDialect;
@@ -40,13 +39,9 @@ final class StatementUnit {
     CheckpointStore store = targetDialect.checkpoints();
     try (Connection target = connections.target(targetDialect, assignment.target())) {
       TakeOver takeOver = TakeOver.begin(store, target, unit);
-      if (takeOver.lost()) {
-        return UnitOutcome.failed(UnitOutcome.LEASE_LOST, true, 0, 0); // retryable: see CopyUnit
-      }
-      if (takeOver.done()) {
-        target.rollback();
-        LOG.info("{}: already done, nothing to do", unit.describe());
-        return UnitOutcome.ok(0, 0);
+      UnitOutcome skipped = takeOver.skip();
+      if (skipped != null) {
+        return skipped;
       }
       List<String> statements = assignment.statements() == null ? List.of() : assignment.statements();
       if (unit.kind() == io.ferry.protocol.unit.UnitKind.PREPARE) {
@@ -73,12 +68,8 @@ final class StatementUnit {
             throw new StatementFailed(i + 1, statements.size(), sql, e);
           }
         }
-        Checkpoint done = new Checkpoint(unit.jobId(), unit.id(), unit.lease().epoch(), null, 0, 0, 0, true);
-        if (!store.writeAndCommit(target, done, false)) {
-          return UnitOutcome.failed(UnitOutcome.LEASE_LOST, false, 0, 0);
-        }
       }
-      return UnitOutcome.ok(0, 0);
+      return takeOver.commitDone(0, 0);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.ferry.worker.sqlserver;
 
+import static io.ferry.worker.sqlserver.SqlServerDistricts.NUMBERS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.VerifyFindings;
@@ -54,13 +55,6 @@ class SqlServer2022VerifyIT {
   private static SqlServerDatabases mssql;
   private static String sourceUrl;
   private final UnitExecutor executor = new UnitExecutor();
-
-  /** A CTE {@code s(i)} of the integers 1 to 1,000. */
-  private static final String NUMBERS = """
-      WITH d AS (SELECT 0 AS v UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
-        UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9),
-      s AS (SELECT a.v + 10 * b.v + 100 * c.v + 1 AS i FROM d a, d b, d c)
-      """;
 
   @BeforeAll
   static void source() throws Exception {

@@ -1,5 +1,7 @@
 package io.ferry.worker.sqlserver;
 
+import static io.ferry.worker.sqlserver.SqlServerDistricts.NUMBERS;
+import static io.ferry.worker.sqlserver.SqlServerDistricts.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.protocol.message.VerifyFindings;
@@ -8,27 +10,14 @@ import io.ferry.protocol.message.VerifyFindings.Kind;
 import io.ferry.protocol.plan.SplitMethod;
 import io.ferry.protocol.plan.TablePlan;
 import io.ferry.protocol.spec.Endpoint;
-import io.ferry.protocol.spec.JobSpec;
-import io.ferry.protocol.spec.Mode;
-import io.ferry.protocol.spec.SourceSpec;
-import io.ferry.protocol.spec.TableSelection;
 import io.ferry.protocol.spec.TargetSpec;
-import io.ferry.protocol.spec.TenantSpec;
 import io.ferry.protocol.unit.KeyRange;
 import io.ferry.testsupport.TestPostgres;
-import io.ferry.worker.Units;
-import io.ferry.worker.pool.ConnectionPools;
-import io.ferry.worker.unit.ProgressListener;
-import io.ferry.worker.unit.UnitControl;
-import io.ferry.worker.unit.UnitExecutor;
-import io.ferry.worker.unit.UnitOutcome;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,27 +29,13 @@ import org.junit.jupiter.api.Test;
  */
 class SqlServerVerifyIT {
 
-  private static final String JOB = "job-mssql-verify";
   private static final SqlServerDatabases MSSQL = new SqlServerDatabases();
   private static final TestPostgres PG = new TestPostgres();
-  private static final Map<String, String> DISTRICTS = new LinkedHashMap<>();
-  private static final ConnectionPools POOLS = new ConnectionPools(ConnectionPools.Settings.forWorker(2));
-  private final UnitExecutor executor = new UnitExecutor(POOLS);
-
-  /** A CTE {@code s(i)} of the integers 1 to 1,000. */
-  private static final String NUMBERS = """
-      WITH d AS (SELECT 0 AS v UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
-        UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9),
-      s AS (SELECT a.v + 10 * b.v + 100 * c.v + 1 AS i FROM d a, d b, d c)
-      """;
+  private static final SqlServerDistricts DISTRICTS = new SqlServerDistricts(MSSQL, "job-mssql-verify");
 
   @BeforeAll
   static void districts() throws Exception {
-    int n = 0;
-    for (String d : List.of("d1", "d2")) {
-      n++;
-      String url = MSSQL.create("verify_" + d);
-      DISTRICTS.put(d, url);
+    DISTRICTS.create("verify_", n -> {
       List<String> sql = new ArrayList<>(List.of(SqlServerFixtures.EVERYTHING));
       // c_dec stays below 1: Babelfish describes the computed c_total (c_dec * 2) as numeric(38,38).
       sql.add("""
@@ -98,25 +73,17 @@ class SqlServerVerifyIT {
             CASE WHEN i % 3 = 0 THEN NULL ELSE '<m n="' + CAST(i AS varchar(6)) + '"/>' END,
             CAST(i AS decimal(38,10)) / 3, i % 2
           FROM s WHERE i <= 800""");
-      sql.add("CREATE TABLE sales.schools (school_code varchar(10) COLLATE SQL_Latin1_General_CP1_CI_AS NOT NULL"
-          + " PRIMARY KEY, name nvarchar(100) NOT NULL)");
-      sql.add(NUMBERS + "INSERT INTO sales.schools SELECT CASE WHEN i % 2 = 0 THEN 'sch-' ELSE 'SCH-' END"
-          + " + RIGHT('000' + CAST(i AS varchar(4)), 3), N'École ' + CAST(i AS nvarchar(4)) + N' of d" + n + "' FROM s"
-          + " WHERE i <= 60");
-      sql.add("CREATE TABLE sales.devices (device_id uniqueidentifier NOT NULL PRIMARY KEY, bought date NULL)");
-      sql.add(NUMBERS + "INSERT INTO sales.devices SELECT CAST('0000000" + n + "-0000-4000-8000-' + RIGHT('000000000000'"
-          + " + CAST(i AS varchar(12)), 12) AS uniqueidentifier), CASE WHEN i % 4 = 0 THEN NULL"
-          + " ELSE DATEADD(day, i, CAST('2019-01-01' AS date)) END FROM s WHERE i <= 300");
+      sql.addAll(SqlServerDistricts.keyedTables(n));
       sql.add("CREATE TABLE sales.audit_log (at datetime2(6) NOT NULL, message nvarchar(max) NULL)");
       sql.add(NUMBERS + "INSERT INTO sales.audit_log SELECT DATEADD(second, i % 100, CAST('2024-05-06T07:08:09.123456'"
           + " AS datetime2(6))), CASE WHEN i % 11 = 0 THEN NULL ELSE N'event ' + CAST(i % 37 AS nvarchar(6)) END FROM s");
-      MSSQL.execute(url, sql.toArray(String[]::new));
-    }
+      return sql;
+    });
   }
 
   @AfterAll
   static void drop() throws Exception {
-    POOLS.close();
+    DISTRICTS.close();
     MSSQL.close();
     PG.close();
   }
@@ -125,18 +92,18 @@ class SqlServerVerifyIT {
   void aCopyToPostgresVerifiesCleanThenEachCorruptionIsNamed() throws Exception {
     String targetUrl = PG.create("mssql_verify_tgt");
     Endpoint target = PG.connection(targetUrl);
-    List<TablePlan> plans = copy(new TargetSpec("postgresql", targetUrl, PG.user(), PG.password(), "app", "district"), target,
-        List.of());
+    List<TablePlan> plans = DISTRICTS.copy(new TargetSpec("postgresql", targetUrl, PG.user(), PG.password(), "app",
+        "district"), target, List.of());
 
     for (TablePlan p : plans) {
-      VerifyFindings f = verify(p, KeyRange.ALL, target);
+      VerifyFindings f = DISTRICTS.verify(p, KeyRange.ALL, target);
       assertThat(f.clean()).as(p.tenantId() + " " + p.sourceTable() + ": " + f).isTrue();
       assertThat(f.sourceRows()).as(p.sourceTable()).isPositive();
     }
     TablePlan d1Measures = plan(plans, "d1", "sales.measures");
     assertThat(d1Measures.split().orderPortable()).containsExactly(true);
     for (KeyRange range : ranges(d1Measures)) {
-      assertThat(verify(d1Measures, range, target).clean()).as(range.toString()).isTrue();
+      assertThat(DISTRICTS.verify(d1Measures, range, target).clean()).as(range.toString()).isTrue();
     }
 
     try (Connection t = PG.open(targetUrl); Statement st = t.createStatement()) {
@@ -153,19 +120,19 @@ class SqlServerVerifyIT {
 
     List<Difference> d1 = new ArrayList<>();
     for (KeyRange range : ranges(d1Measures)) {
-      d1.addAll(verify(d1Measures, range, target).differences());
+      d1.addAll(DISTRICTS.verify(d1Measures, range, target).differences());
     }
     assertThat(d1).containsExactly(
         new Difference(Kind.MISSING, List.of("5"), List.of()),
         new Difference(Kind.DIFFERENT, List.of("7"), List.of("f")),
         new Difference(Kind.DIFFERENT, List.of("9"), List.of("dto", "ok")),
         new Difference(Kind.EXTRA, List.of("5000"), List.of()));
-    assertThat(verify(plan(plans, "d2", "sales.measures"), KeyRange.ALL, target).differences())
+    assertThat(DISTRICTS.verify(plan(plans, "d2", "sales.measures"), KeyRange.ALL, target).differences())
         .containsExactly(new Difference(Kind.DIFFERENT, List.of("7"), List.of("vc")));
-    assertThat(verify(plan(plans, "d1", "sales.schools"), KeyRange.ALL, target).differences())
+    assertThat(DISTRICTS.verify(plan(plans, "d1", "sales.schools"), KeyRange.ALL, target).differences())
         .containsExactly(new Difference(Kind.DIFFERENT, List.of("SCH-001"), List.of("name")));
-    assertThat(verify(plan(plans, "d2", "sales.schools"), KeyRange.ALL, target).clean()).isTrue();
-    VerifyFindings devices = verify(plan(plans, "d1", "sales.devices"), KeyRange.ALL, target);
+    assertThat(DISTRICTS.verify(plan(plans, "d2", "sales.schools"), KeyRange.ALL, target).clean()).isTrue();
+    VerifyFindings devices = DISTRICTS.verify(plan(plans, "d1", "sales.devices"), KeyRange.ALL, target);
     assertThat(devices.differences())
         .containsExactly(new Difference(Kind.MISSING, List.of("00000001-0000-4000-8000-000000000300"), List.of()));
     assertThat(devices.sourceRows() - devices.targetRows()).isEqualTo(1);
@@ -176,50 +143,24 @@ class SqlServerVerifyIT {
     String targetUrl = MSSQL.create("verify_tgt");
     Endpoint target = MSSQL.connection(targetUrl);
     // sql_variant cannot be copied exactly to SQL Server (the copy refuses it)
-    List<TablePlan> plans = copy(new TargetSpec("sqlserver", targetUrl, target.user(), target.password(), "app", "district"),
-        target, List.of("sales.everything"));
+    List<TablePlan> plans = DISTRICTS.copy(new TargetSpec("sqlserver", targetUrl, target.user(), target.password(), "app",
+        "district"), target, List.of("sales.everything"));
     for (TablePlan p : plans) {
-      VerifyFindings f = verify(p, KeyRange.ALL, target);
+      VerifyFindings f = DISTRICTS.verify(p, KeyRange.ALL, target);
       assertThat(f.clean()).as(p.tenantId() + " " + p.sourceTable() + ": " + f).isTrue();
     }
     MSSQL.execute(targetUrl, "UPDATE app.measures SET dt2 = DATEADD(microsecond, 1, dt2) WHERE district = 'd2' AND id = 11",
         "DELETE FROM app.schools WHERE district = 'd2' AND school_code = 'sch-002'");
-    assertThat(verify(plan(plans, "d2", "sales.measures"), KeyRange.ALL, target).differences())
+    assertThat(DISTRICTS.verify(plan(plans, "d2", "sales.measures"), KeyRange.ALL, target).differences())
         .containsExactly(new Difference(Kind.DIFFERENT, List.of("11"), List.of("dt2")));
-    assertThat(verify(plan(plans, "d1", "sales.measures"), KeyRange.ALL, target).clean()).isTrue();
-    assertThat(verify(plan(plans, "d2", "sales.schools"), KeyRange.ALL, target).differences())
+    assertThat(DISTRICTS.verify(plan(plans, "d1", "sales.measures"), KeyRange.ALL, target).clean()).isTrue();
+    assertThat(DISTRICTS.verify(plan(plans, "d2", "sales.schools"), KeyRange.ALL, target).differences())
         .containsExactly(new Difference(Kind.MISSING, List.of("sch-002"), List.of()));
   }
 
-  private List<TablePlan> copy(TargetSpec targetSpec, Endpoint target, List<String> exclude) {
-    List<TenantSpec> tenants = new ArrayList<>();
-    DISTRICTS.forEach((id, url) -> {
-      Endpoint e = MSSQL.connection(url);
-      tenants.add(new TenantSpec(id, e.url(), e.user(), e.password()));
-    });
-    JobSpec spec = new JobSpec(JOB, new SourceSpec("sqlserver", tenants), targetSpec,
-        new TableSelection(List.of("sales.*"), exclude), Mode.CREATE, null);
-    return SqlServerJobCopy.run(executor, spec, SqlServerVerifyIT::source, target);
-  }
-
-  private VerifyFindings verify(TablePlan p, KeyRange range, Endpoint target) {
-    UnitOutcome o = executor.execute(Units.verify("verify-" + p.tenantId() + "-" + p.targetTable(), JOB, p, range, source(p),
-        target, "district"), new UnitControl(), ProgressListener.NONE);
-    assertThat(o.ok()).as(p.sourceTable() + ": " + o.error()).isTrue();
-    return o.findings();
-  }
-
   /** Three ranges cut at the source's own points. */
-  private List<KeyRange> ranges(TablePlan p) throws SQLException {
+  private static List<KeyRange> ranges(TablePlan p) throws SQLException {
     assertThat(p.split().method()).isNotEqualTo(SplitMethod.SINGLE_UNIT);
-    return SqlServerJobCopy.ranges(source(p), p);
-  }
-
-  private static TablePlan plan(List<TablePlan> plans, String tenant, String table) {
-    return plans.stream().filter(p -> p.tenantId().equals(tenant) && p.sourceTable().equals(table)).findFirst().orElseThrow();
-  }
-
-  private static Endpoint source(TablePlan p) {
-    return MSSQL.connection(DISTRICTS.get(p.tenantId()));
+    return SqlServerJobCopy.ranges(DISTRICTS.source(p), p);
   }
 }
