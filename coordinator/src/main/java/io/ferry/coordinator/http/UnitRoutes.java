@@ -49,7 +49,7 @@ final class UnitRoutes {
     UnitState state = wire(params.get("state"), "state", UnitState::fromWire, UnitState.values(), UnitState::wireName, problems);
     UnitKind kind = wire(params.get("kind"), "kind", UnitKind::fromWire, UnitKind.values(), UnitKind::wireName, problems);
     Integer limit = limit(params.get("limit"), problems);
-    String after = blankToNull(params.get("after"));
+    String after = QueryParams.blankToNull(params.get("after"));
     if (after != null && board.unit(id, after) == null) {
       problems.add("after: '" + after + "' is not a unit of job " + id + " (give the id of the last unit of the previous page)");
     }
@@ -96,19 +96,10 @@ final class UnitRoutes {
     if (value == null || value.isBlank()) {
       return null;
     }
-    try {
-      int limit = Integer.parseInt(value.strip());
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // listed below
+    Integer limit = QueryParams.limit(value, MAX_LIMIT);
+    if (limit == null) {
+      problems.add("limit: a whole number from 1 to " + MAX_LIMIT + ", not '" + value + "'");
     }
-    problems.add("limit: a whole number from 1 to " + MAX_LIMIT + ", not '" + value + "'");
-    return null;
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
+    return limit;
   }
 }

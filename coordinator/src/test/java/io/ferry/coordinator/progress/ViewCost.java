@@ -24,7 +24,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
-/** BEFORE harness (old API). */
+/**
+ * What the dashboard's grid, the report and {@code GET …/units} cost on a job of ~100,000 units (10 tenants × 50
+ * tables × 99 copy ranges, each with its verify unit): each view built from a {@link JobBoard} holding the job, 30
+ * times unmeasured then 50 times timed, with its JSON encoded as the HTTP answer would be (docs/scaling.md).
+ * Not a test: run by hand, {@code java … io.ferry.coordinator.progress.ViewCost [tables per tenant]}.
+ */
 public final class ViewCost {
 
   public static void main(String[] args) {
@@ -60,7 +65,7 @@ public final class ViewCost {
     board.add(job, units);
     System.out.printf(Locale.ROOT, "units %d, tables %d, tenants %d, load %s%n", board.units("j").size(), tables, tenants,
         loadAverage());
-    time("dashboard grid", () -> TenantGrid.of(board.tally("j"), job).size());
+    time("dashboard grid", () -> TenantGrid.of(board.tally("j"), job).encode().length());
     time("report", () -> JobReport.of(job, board.tally("j")).encode().length());
     time("units?state=failed", () -> list(board, null, UnitState.FAILED, Integer.MAX_VALUE).size());
     time("units?state=leased", () -> list(board, null, UnitState.LEASED, Integer.MAX_VALUE).size());
