@@ -15,10 +15,10 @@ import java.util.Map;
 
 /**
  * One job's units summed, kept up to date at every change of a unit ({@link UnitIndex}): what
- * {@code GET /api/v1/jobs}, the job's status, {@code /metrics} and the {@link Unblocker} read, so each
- * costs the job's tables rather than its units (a scan of a 100,000-unit job per status request took
- * longer than the request may). Every figure is what a count over the job's units gives; the tests
- * check it against such a count.
+ * {@code GET /api/v1/jobs}, the job's status, {@code /metrics}, the {@link Unblocker}, and through its
+ * {@link TenantTable}s the dashboard's grid and the report read, so each costs the job's tables rather
+ * than its units (a scan of a 100,000-unit job per status request took longer than the request may).
+ * Every figure is what a count over the job's units gives; the tests check it against such a count.
  */
 public final class JobTally {
 
