@@ -96,7 +96,7 @@ final class EventRoutes {
       JobRecord job = jobId == null ? null : board.job(jobId);
       if (job != null) {
         JsonArray changed = new JsonArray();
-        for (Object o : TenantGrid.of(board.units(jobId), job)) {
+        for (Object o : TenantGrid.of(board.tally(jobId), job)) {
           JsonObject cell = (JsonObject) o;
           String encoded = cell.encode();
           if (!encoded.equals(cells.put(TenantGrid.key(cell), encoded))) {

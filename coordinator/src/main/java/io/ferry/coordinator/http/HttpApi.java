@@ -49,6 +49,7 @@ public final class HttpApi {
     router.route("/api/v1/jobs/:id").handler(HttpApi::inJobLogContext);
     router.route("/api/v1/jobs/:id/*").handler(HttpApi::inJobLogContext);
     new JobRoutes(submissions, board, view, control, clock).mount(router);
+    new UnitRoutes(board).mount(router);
     new ThroughputRoutes(board, view, clock).mount(router);
     new ReportRoutes(board).mount(router);
     new RejectRoutes(board, rejects).mount(router);

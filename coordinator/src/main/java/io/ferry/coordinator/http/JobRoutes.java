@@ -1,7 +1,7 @@
 package io.ferry.coordinator.http;
 
 import io.ferry.coordinator.job.JobRecord;
-import io.ferry.coordinator.job.ScopeState;
+import io.ferry.coordinator.job.Scope;
 import io.ferry.coordinator.progress.JobStatusView;
 import io.ferry.coordinator.schedule.JobBoard;
 import io.ferry.coordinator.schedule.JobControl;
@@ -11,24 +11,20 @@ import io.ferry.coordinator.submit.SubmissionRefused;
 import io.ferry.coordinator.submit.Submissions;
 import io.ferry.protocol.Json;
 import io.ferry.protocol.message.VerifyFindings;
-import io.ferry.protocol.unit.UnitKind;
-import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /api/v1/jobs}: submit, list, status, units, the control requests (pause, resume, cancel, retry,
+ * {@code /api/v1/jobs}: submit, list, status, the control requests (pause, resume, cancel, retry,
  * verify again), rollback and repair.
  */
 final class JobRoutes {
@@ -58,7 +54,6 @@ final class JobRoutes {
     router.post("/api/v1/jobs").handler(this::submit);
     router.get("/api/v1/jobs").handler(this::list);
     router.get("/api/v1/jobs/:id").handler(this::status);
-    router.get("/api/v1/jobs/:id/units").handler(this::units);
     router.post("/api/v1/jobs/:id/pause").handler(ctx -> scoped(ctx, "pause", control::pause, control::pause));
     router.post("/api/v1/jobs/:id/resume").handler(ctx -> scoped(ctx, "resume", control::resume, control::resume));
     router.post("/api/v1/jobs/:id/cancel").handler(ctx -> scoped(ctx, "cancel", control::cancel, control::cancel));
@@ -73,13 +68,13 @@ final class JobRoutes {
   /** A control request on a tenant or table of a job ({@link ScopeRequest}). */
   @FunctionalInterface
   interface ScopedControl {
-    JobControl.Outcome apply(JobRecord job, ScopeState scope, long now);
+    JobControl.Outcome apply(JobRecord job, Scope scope, long now);
   }
 
   /** A control request on the whole job, or on the tenant or table its body names. */
   private void scoped(RoutingContext ctx, String action, Control whole, ScopedControl scoped) {
     JobRecord job = job(ctx);
-    ScopeState scope = ScopeRequest.read(ctx.body() == null ? null : ctx.body().asString(), job, action);
+    Scope scope = ScopeRequest.read(ctx.body() == null ? null : ctx.body().asString(), job, action);
     control(ctx, scope == null ? whole : (j, now) -> scoped.apply(j, scope, now));
   }
 
@@ -234,40 +229,6 @@ final class JobRoutes {
 
   private void status(RoutingContext ctx) {
     json(ctx, view.status(job(ctx), clock.getAsLong()));
-  }
-
-  private void units(RoutingContext ctx) {
-    JobRecord job = job(ctx);
-    String stateParam = ctx.queryParams().get("state");
-    UnitState state = null;
-    if (stateParam != null && !stateParam.isBlank()) {
-      try {
-        state = UnitState.fromWire(stateParam);
-      } catch (IllegalArgumentException e) {
-        throw new ApiException(400, "invalid unit state", List.of("state '" + stateParam + "' is not one of "
-            + Arrays.stream(UnitState.values()).map(UnitState::wireName).collect(Collectors.joining(", "))));
-      }
-    }
-    UnitKind kind = kindParam(ctx.queryParams().get("kind"));
-    JsonArray units = new JsonArray();
-    for (WorkUnit u : board.units(job.id())) {
-      if ((state == null || u.state() == state) && (kind == null || u.kind() == kind)) {
-        units.add(new JsonObject(Json.encode(u)));
-      }
-    }
-    json(ctx, new JsonObject().put("units", units));
-  }
-
-  private static UnitKind kindParam(String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return UnitKind.fromWire(value);
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(400, "invalid unit kind", List.of("kind '" + value + "' is not one of "
-          + Arrays.stream(UnitKind.values()).map(UnitKind::wireName).collect(Collectors.joining(", "))));
-    }
   }
 
   private JobRecord job(RoutingContext ctx) {

@@ -37,8 +37,8 @@ final class RejectRoutes {
     if (board.job(id) == null) {
       throw new ApiException(404, "job not found", List.of("no job with id " + id));
     }
-    String tenant = blankToNull(ctx.queryParams().get("tenant"));
-    String table = blankToNull(ctx.queryParams().get("table"));
+    String tenant = QueryParams.blankToNull(ctx.queryParams().get("tenant"));
+    String table = QueryParams.blankToNull(ctx.queryParams().get("table"));
     int limit = limit(ctx.queryParams().get("limit"));
     reader.read(id, tenant, table, limit).onComplete(ar -> {
       if (ar.failed()) {
@@ -63,18 +63,10 @@ final class RejectRoutes {
     if (param == null || param.isBlank()) {
       return DEFAULT_LIMIT;
     }
-    try {
-      int limit = Integer.parseInt(param.strip());
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
+    Integer limit = QueryParams.limit(param, MAX_LIMIT);
+    if (limit == null) {
+      throw new ApiException(400, "invalid query", List.of("limit must be a whole number from 1 to " + MAX_LIMIT + ", not '" + param + "'"));
     }
-    throw new ApiException(400, "invalid query", List.of("limit must be a whole number from 1 to " + MAX_LIMIT + ", not '" + param + "'"));
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
+    return limit;
   }
 }

@@ -28,7 +28,7 @@ final class ReportRoutes {
     if (job == null) {
       throw new ApiException(404, "job not found", List.of("no job with id " + id));
     }
-    JsonObject report = JobReport.of(job, board.units(id));
+    JsonObject report = JobReport.of(job, board.tally(id));
     String accept = ctx.request().getHeader("Accept");
     if (accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html")) {
       ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")

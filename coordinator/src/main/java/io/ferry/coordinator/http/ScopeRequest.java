@@ -1,7 +1,7 @@
 package io.ferry.coordinator.http;
 
 import io.ferry.coordinator.job.JobRecord;
-import io.ferry.coordinator.job.ScopeState;
+import io.ferry.coordinator.job.Scope;
 import io.ferry.protocol.plan.TablePlan;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +25,7 @@ final class ScopeRequest {
   }
 
   /** The scope the body names, null for the whole job. */
-  static ScopeState read(String body, JobRecord job, String action) {
+  static Scope read(String body, JobRecord job, String action) {
     if (body == null || body.isBlank()) {
       return null;
     }
@@ -56,7 +56,7 @@ final class ScopeRequest {
     if (!problems.isEmpty()) {
       throw new ApiException(400, title, problems);
     }
-    return new ScopeState(tenant, table, null);
+    return new Scope(tenant, table);
   }
 
   private static String text(JsonObject json, String field, List<String> problems) {

@@ -1,23 +1,21 @@
 package io.ferry.coordinator.progress;
 
 import io.ferry.coordinator.job.JobRecord;
-import io.ferry.coordinator.job.UnitScope;
 import io.ferry.coordinator.job.Verification;
+import io.ferry.coordinator.schedule.JobTally;
+import io.ferry.coordinator.schedule.TenantTable;
 import io.ferry.protocol.message.VerifyFindings;
-import io.ferry.protocol.unit.UnitKind;
-import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A job's reconciliation report, built from its units alone: per tenant and table, the rows copied and
+ * A job's reconciliation report, built from its units alone (as its {@link JobTally} sums them): per tenant and table, the rows copied and
  * rejected (copy units, or the job-level verify unit's count of {@code ferry.rejects} where it ran), the
  * rows counted on source and target and the keys that differ (verify units' findings), the rows whose
  * foreign key references a missing row (the job-level verify unit), and one verdict for the job
@@ -32,31 +30,28 @@ public final class JobReport {
   private JobReport() {
   }
 
+  /** The report of these units, counted afresh. */
   public static JsonObject of(JobRecord job, Collection<WorkUnit> units) {
+    return of(job, JobTally.of(units));
+  }
+
+  /** The report from the job's tally: it costs the job's tenant tables and the differences it lists, not the job's units. */
+  public static JsonObject of(JobRecord job, JobTally tally) {
     // Sorted by tenant and table, each table's ranges in unit order: the same report from any coordinator.
     Map<String, Table> tables = new TreeMap<>();
     int copyRanges = 0;
-    Verification.Rejected rejected = Verification.Rejected.of(units);
-    for (WorkUnit u : units.stream().sorted(Comparator.comparing(WorkUnit::id)).toList()) {
-      if (u.kind() != UnitKind.COPY && u.kind() != UnitKind.VERIFY && u.kind() != UnitKind.REPAIR
-          || UnitScope.of(u) == UnitScope.JOB) {
-        continue;
-      }
-      Table t = table(tables, u.slice().tenantId(), u.slice().table(), u.slice().sourceTable());
-      if (u.kind() == UnitKind.COPY) {
-        copyRanges++;
-        t.copied(u);
-      } else if (u.kind() == UnitKind.REPAIR) {
-        t.repaired(u);
-      } else {
-        t.verified(u, rejected.in(u));
+    Verification.Rejected rejected = Verification.Rejected.of(tally.rejectedCopies());
+    for (TenantTable share : tally.tenantTables()) {
+      if (share.reported()) {
+        copyRanges += share.copyRanges();
+        tables.put(share.tenant() + "\n" + share.table(), new Table(share, rejected));
       }
     }
-    Verification verification = Verification.of(units);
+    Verification verification = tally.verification();
     VerifyFindings checks = verification.checks() == null ? null : verification.checks().findings();
     if (checks != null) {
-      checks.rejected().forEach(r -> table(tables, r.tenantId(), r.table(), null).rejectedOnTarget = r.rows());
-      checks.orphans().forEach(o -> table(tables, o.tenantId(), o.table(), null).orphaned(o));
+      checks.rejected().forEach(r -> table(tables, r.tenantId(), r.table()).rejectedOnTarget = r.rows());
+      checks.orphans().forEach(o -> table(tables, o.tenantId(), o.table()).orphaned(o));
     }
     boolean copies = copyRanges > 0;
     // Fewer verify units than copied ranges: a sample (a job of mode verify copies nothing and compares all its ranges).
@@ -91,8 +86,8 @@ public final class JobReport {
         .put("tables", tableArray);
   }
 
-  private static Table table(Map<String, Table> tables, String tenant, String table, String sourceTable) {
-    return tables.computeIfAbsent(tenant + "\n" + table, k -> new Table(tenant, table, sourceTable));
+  private static Table table(Map<String, Table> tables, String tenant, String table) {
+    return tables.computeIfAbsent(tenant + "\n" + table, k -> new Table(tenant, table));
   }
 
   /** What the job-level verify unit checked (its scope), or why it says nothing. */
@@ -135,40 +130,36 @@ public final class JobReport {
     long orphanedRows;
     final List<JsonObject> orphans = new ArrayList<>();
 
-    Table(String tenant, String table, String sourceTable) {
+    /** A table the job-level verify unit names, without units of its own. */
+    Table(String tenant, String table) {
       this.tenant = tenant;
       this.table = table;
-      this.sourceTable = sourceTable;
+      this.sourceTable = null;
     }
 
-    void copied(WorkUnit u) {
-      copyRanges++;
-      copiedRows += u.progress().rows();
-      rejected += u.progress().rejected();
-    }
-
-    /** A repair unit of the table: by its listed keys, or its whole range (differences only counted). */
-    void repaired(WorkUnit u) {
-      repairs++;
-      if (u.state() == UnitState.DONE) {
-        repairsDone++;
-        repairedRows += u.progress().rows();
+    /** @param rejected rows the target rejected per compared range: missing by design, not differences */
+    Table(TenantTable share, Verification.Rejected rejected) {
+      this.tenant = share.tenant();
+      this.table = share.table();
+      this.sourceTable = share.sourceTable();
+      copyRanges = share.copyRanges();
+      copiedRows = share.copiedRows();
+      this.rejected = share.rejectedRows();
+      repairs = share.repairs();
+      repairsDone = share.repairsDone();
+      repairsWhole = share.repairsWhole();
+      repairedRows = share.repairedRows();
+      verifyRanges = share.verifyRanges();
+      verified = share.verified();
+      sourceRows = share.sourceRows();
+      targetRows = share.targetRows();
+      for (WorkUnit u : share.unclean()) {
+        mismatched(u, rejected.in(u));
       }
-      if (u.progress().findings() != null && !u.progress().findings().listsEveryDifference()) {
-        repairsWhole++;
-      }
     }
 
-    /** @param rejectedRows rows the target rejected in the compared range: missing by design, not differences */
-    void verified(WorkUnit u, long rejectedRows) {
-      verifyRanges++;
+    private void mismatched(WorkUnit u, long rejectedRows) {
       VerifyFindings f = u.progress().findings();
-      if (u.state() != UnitState.DONE || f == null) {
-        return;
-      }
-      verified++;
-      sourceRows += f.sourceRows();
-      targetRows += f.targetRows();
       if (Verification.clean(f, rejectedRows)) {
         return;
       }

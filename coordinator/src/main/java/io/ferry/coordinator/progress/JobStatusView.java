@@ -123,9 +123,6 @@ public final class JobStatusView {
 
   /** One target table's progress across its tenants. */
   private static JsonObject table(JobTally.Table t, JobState jobState) {
-    return new JsonObject().put("table", t.name()).put("rowsDone", t.rowsDone()).put("rowsRejected", t.rowsRejected())
-        .put("rowsEstimated", t.rowsEstimated())
-        .put("unitsDone", t.unitsDone()).put("unitsTotal", t.unitsTotal())
-        .put("state", TableProgress.state(t.failed(), t.prepare(), t.copying(), t.finish(), t.verifying(), jobState));
+    return TableProgress.json(t, t.failed(), t.prepare(), t.finish(), jobState);
   }
 }

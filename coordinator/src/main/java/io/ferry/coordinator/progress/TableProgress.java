@@ -1,64 +1,25 @@
 package io.ferry.coordinator.progress;
 
 import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.schedule.JobTally;
 import io.ferry.protocol.unit.UnitState;
-import io.ferry.protocol.unit.WorkUnit;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The progress of one target table across its tenants (the job's {@code tables}), or of one tenant's
- * share of it (a cell of the tenant grid: that tenant's units with the table's prepare and finish).
+ * How the progress of one target table across its tenants (the job's {@code tables}), or of one tenant's
+ * share of it (a cell of the tenant grid: that tenant's units with the table's prepare and finish), reads.
  */
 final class TableProgress {
-  final String table;
-  long rowsDone;
-  long rowsRejected;
-  long rowsEstimated;
-  int unitsDone;
-  int unitsTotal;
-  UnitState prepare = UnitState.DONE;
-  UnitState finish = UnitState.DONE;
-  boolean failed;
-  boolean copying;
-  boolean verifying;
 
-  TableProgress(String table) {
-    this.table = table;
+  private TableProgress() {
   }
 
-  void add(WorkUnit u) {
-    unitsTotal++;
-    if (u.state() == UnitState.DONE) {
-      unitsDone++;
-    }
-    failed |= u.state() == UnitState.FAILED;
-    switch (u.kind()) {
-      case PREPARE -> prepare = u.state();
-      case FINISH -> finish = u.state();
-      case VERIFY -> verifying |= u.state() != UnitState.DONE;
-      // Its rows are copied again, not more rows of the table.
-      case REPAIR -> copying |= u.state() != UnitState.DONE;
-      default -> {
-        rowsDone += u.progress().rows();
-        rowsRejected += u.progress().rejected();
-        rowsEstimated += u.slice().estimatedRows();
-        copying |= u.state() != UnitState.DONE;
-      }
-    }
-  }
-
-  /** A step of the whole table (its prepare or finish) in a tenant's cell: its state counts, not its unit. */
-  void addTableStep(WorkUnit u) {
-    failed |= u.state() == UnitState.FAILED;
-    switch (u.kind()) {
-      case PREPARE -> prepare = u.state();
-      case FINISH -> finish = u.state();
-      default -> { }
-    }
-  }
-
-  String state(JobState jobState) {
-    return state(failed, prepare, copying, finish, verifying, jobState);
+  /** A table's (or a tenant's share's) figures with the state it is seen in; failed, prepare and finish as given. */
+  static JsonObject json(JobTally.Table t, boolean failed, UnitState prepare, UnitState finish, JobState jobState) {
+    return new JsonObject().put("table", t.name()).put("rowsDone", t.rowsDone()).put("rowsRejected", t.rowsRejected())
+        .put("rowsEstimated", t.rowsEstimated())
+        .put("unitsDone", t.unitsDone()).put("unitsTotal", t.unitsTotal())
+        .put("state", state(failed, prepare, t.copying(), finish, t.verifying(), jobState));
   }
 
   /**
@@ -100,11 +61,5 @@ final class TableProgress {
       return jobState;
     }
     return held == JobState.CANCELLED || !jobState.isFinal() ? held : jobState;
-  }
-
-  JsonObject toJson(JobState jobState) {
-    return new JsonObject().put("table", table).put("rowsDone", rowsDone).put("rowsRejected", rowsRejected)
-        .put("rowsEstimated", rowsEstimated)
-        .put("unitsDone", unitsDone).put("unitsTotal", unitsTotal).put("state", state(jobState));
   }
 }

@@ -4,6 +4,7 @@ import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
 import io.ferry.coordinator.job.JobTransitions;
 import io.ferry.coordinator.job.UnitTransitions;
+import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
 import java.util.Collection;
@@ -99,6 +100,14 @@ public final class JobBoard {
   public Collection<WorkUnit> units(String jobId) {
     Map<String, WorkUnit> byId = units.get(jobId);
     return byId == null ? List.of() : byId.values();
+  }
+
+  /**
+   * Up to {@code limit} of the job's units of {@code kind} and {@code state} (null: any) after unit {@code after}
+   * (null: from the first), in the order of {@link #units(String)}; it costs the units returned, not the job's.
+   */
+  public List<WorkUnit> units(String jobId, UnitKind kind, UnitState state, String after, int limit) {
+    return index.page(jobId, kind, state, after, limit);
   }
 
   public WorkUnit unit(String jobId, String unitId) {

@@ -2,6 +2,7 @@ package io.ferry.coordinator.schedule;
 
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.Scope;
 import io.ferry.coordinator.job.ScopeState;
 import io.ferry.coordinator.job.UnitPlanner;
 import io.ferry.protocol.message.Heartbeat;
@@ -120,7 +121,7 @@ public final class JobControl {
    * Pauses one tenant, one target table or one tenant's table of an unfinished job: its units are no
    * longer handed out and those in flight stop at their next chunk boundary, as when the job is paused.
    */
-  public Outcome pause(JobRecord job, ScopeState scope, long now) {
+  public Outcome pause(JobRecord job, Scope scope, long now) {
     ScopeState held = hold(job, scope);
     if (held != null && held.state() == JobState.PAUSED) {
       return unchanged(job);
@@ -131,7 +132,7 @@ public final class JobControl {
   }
 
   /** Hands a paused tenant or table's units out again; one that is not paused is left as it is. */
-  public Outcome resume(JobRecord job, ScopeState scope, long now) {
+  public Outcome resume(JobRecord job, Scope scope, long now) {
     ScopeState held = hold(job, scope);
     if (held == null) {
       return unchanged(job);
@@ -155,7 +156,7 @@ public final class JobControl {
    * of the job goes on. Once all that is left is cancelled (or waits on it), the job ends {@code cancelled}
    * (see {@link Unblocker}): it succeeds only if nothing of it was cancelled.
    */
-  public Outcome cancel(JobRecord job, ScopeState scope, long now) {
+  public Outcome cancel(JobRecord job, Scope scope, long now) {
     ScopeState held = hold(job, scope);
     if (held != null && held.state() == JobState.CANCELLED) {
       return unchanged(job);
@@ -177,11 +178,11 @@ public final class JobControl {
         + " cannot be " + what : null;
   }
 
-  private static ScopeState hold(JobRecord job, ScopeState scope) {
+  private static ScopeState hold(JobRecord job, Scope scope) {
     return job.scopesOrNone().stream().filter(h -> h.sameScope(scope.tenant(), scope.table())).findFirst().orElse(null);
   }
 
-  private static JobRecord holding(JobRecord job, ScopeState scope, JobState state) {
+  private static JobRecord holding(JobRecord job, Scope scope, JobState state) {
     List<ScopeState> holds = new ArrayList<>(job.scopesOrNone());
     holds.removeIf(h -> h.sameScope(scope.tenant(), scope.table()));
     holds.add(new ScopeState(scope.tenant(), scope.table(), state));

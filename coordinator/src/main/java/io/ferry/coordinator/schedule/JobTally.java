@@ -6,17 +6,19 @@ import io.ferry.protocol.message.VerifyFindings;
 import io.ferry.protocol.unit.UnitKind;
 import io.ferry.protocol.unit.UnitState;
 import io.ferry.protocol.unit.WorkUnit;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * One job's units summed, kept up to date at every change of a unit ({@link UnitIndex}): what
- * {@code GET /api/v1/jobs}, the job's status, {@code /metrics} and the {@link Unblocker} read, so each
- * costs the job's tables rather than its units (a scan of a 100,000-unit job per status request took
- * longer than the request may). Every figure is what a count over the job's units gives; the tests
- * check it against such a count.
+ * {@code GET /api/v1/jobs}, the job's status, {@code /metrics}, the {@link Unblocker}, and through its
+ * {@link TenantTable}s the dashboard's grid and the report read, so each costs the job's tables rather
+ * than its units (a scan of a 100,000-unit job per status request took longer than the request may).
+ * Every figure is what a count over the job's units gives; the tests check it against such a count.
  */
 public final class JobTally {
 
@@ -33,6 +35,15 @@ public final class JobTally {
   private final Map<String, WorkUnit> unclean = new LinkedHashMap<>();
   private final Map<String, WorkUnit> rejectedCopies = new LinkedHashMap<>();
   private WorkUnit jobChecks;
+  /** Each tenant's share of each table (tenant null: the table's own steps), tenants and tables in the order of their first units. */
+  private final Map<String, Map<String, TenantTable>> tenantTables = new LinkedHashMap<>();
+
+  /** The tally of {@code units} counted afresh, for a caller that holds units rather than a board. */
+  public static JobTally of(Collection<WorkUnit> units) {
+    JobTally tally = new JobTally();
+    units.forEach(tally::add);
+    return tally;
+  }
 
   /** One target table's units (rollback units not counted), as the job's status shows them. */
   public static final class Table {
@@ -89,6 +100,16 @@ public final class JobTally {
     /** Its finish unit's state; done when it has none. */
     public UnitState finish() {
       return finish == null ? UnitState.DONE : finish;
+    }
+
+    /** Whether it has a prepare unit of its own. */
+    public boolean hasPrepare() {
+      return prepare != null;
+    }
+
+    /** Whether it has a finish unit of its own. */
+    public boolean hasFinish() {
+      return finish != null;
     }
 
     /** A copy or repair unit of it is not done. */
@@ -177,6 +198,8 @@ public final class JobTally {
     if (table != null && u.kind() != UnitKind.ROLLBACK) {
       // Kept once seen, so that the tables stay in the order their first units were added.
       tables.computeIfAbsent(table, Table::new).count(u, sign);
+      tenantTables.computeIfAbsent(u.slice().tenantId(), t -> new LinkedHashMap<>())
+          .computeIfAbsent(table, t -> new TenantTable(u.slice().tenantId(), t)).count(u, sign);
     }
   }
 
@@ -228,6 +251,24 @@ public final class JobTally {
   /** The failed units. */
   public Collection<WorkUnit> failed() {
     return failed.values();
+  }
+
+  /** Each tenant's share of each target table (tenant null: the tables' own steps), in the order their first units came. */
+  public List<TenantTable> tenantTables() {
+    List<TenantTable> all = new ArrayList<>();
+    tenantTables.values().forEach(byTable -> all.addAll(byTable.values()));
+    return all;
+  }
+
+  /** The tenant's share of the table (tenant null: the table's own steps); null when it has no unit. */
+  public TenantTable tenantTable(String tenant, String table) {
+    Map<String, TenantTable> byTable = tenantTables.get(tenant);
+    return byTable == null ? null : byTable.get(table);
+  }
+
+  /** The copy units that recorded rejected rows. */
+  public Collection<WorkUnit> rejectedCopies() {
+    return rejectedCopies.values();
   }
 
   /** What the verify units found, as {@link Verification#of(Collection)} of the job's units says. */

@@ -30,7 +30,9 @@ import java.util.TreeSet;
  *   <li>rows and bytes the copy units of each job and target table hold now ({@code /metrics}' copied rows);</li>
  *   <li>each job's units per target table (the job-level ones under {@code null}), what the {@link Unblocker} settles
  *   after a table's step;</li>
- *   <li>each job's {@link JobTally}: its units summed for the status, the metrics and the job's phase.</li>
+ *   <li>each job's {@link JobTally}: its units summed for the status, the metrics, the job's phase, the dashboard's
+ *   grid and the report;</li>
+ *   <li>each job's units by kind and state ({@link UnitListing}), what {@code GET …/units} pages through.</li>
  * </ul>
  */
 final class UnitIndex {
@@ -51,6 +53,7 @@ final class UnitIndex {
   /** Leased range units per tenant ({@link #tenantKey}), what claims share fairly. */
   private final Map<String, Integer> inFlight = new HashMap<>();
   private final Map<String, Map<String, WorkUnit>> leasedByWorker = new HashMap<>();
+  private final UnitListing listing = new UnitListing();
 
   /** {@code before} (null: a new unit) was replaced by {@code after}, the same unit in its new state. */
   void replaced(WorkUnit before, WorkUnit after) {
@@ -58,6 +61,12 @@ final class UnitIndex {
       remove(before);
     }
     add(after);
+    listing.replaced(before, after);
+  }
+
+  /** See {@link UnitListing#page}. */
+  List<WorkUnit> page(String jobId, UnitKind kind, UnitState state, String after, int limit) {
+    return listing.page(jobId, kind, state, after, limit);
   }
 
   /** Pending copy units of the job by tenant id (tenants in id order), each tenant's largest first. */

@@ -544,6 +544,49 @@ class JobApiTest {
   }
 
   @Test
+  void unitsComeAPageAtATimeInTheOrderOfTheWholeList() throws Exception {
+    String id = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("pages", null)).body()).getString("id");
+    List<String> all = ids(new JsonObject(conforming("listUnits", coordinator.get("/api/v1/jobs/" + id + "/units")).body()));
+    assertThat(all).hasSize(10);
+    List<String> paged = new java.util.ArrayList<>();
+    String next = "/api/v1/jobs/" + id + "/units?limit=3";
+    int pages = 0;
+    while (next != null) {
+      JsonObject page = new JsonObject(conforming("listUnits", coordinator.get(next)).body());
+      assertThat(page.getJsonArray("units").size()).isBetween(1, 3);
+      paged.addAll(ids(page));
+      next = page.getString("next");
+      pages++;
+    }
+    assertThat(paged).isEqualTo(all);
+    assertThat(pages).isEqualTo(4);
+    JsonObject blocked = new JsonObject(coordinator.get("/api/v1/jobs/" + id + "/units?state=blocked&kind=copy&limit=2").body());
+    assertThat(ids(blocked)).containsExactly("copy:a:public.orders:0000", "copy:a:public.orders:0001");
+    assertThat(blocked.getString("next")).isEqualTo("/api/v1/jobs/" + id
+        + "/units?state=blocked&kind=copy&limit=2&after=copy%3Aa%3Apublic.orders%3A0001");
+    assertThat(ids(new JsonObject(coordinator.get(blocked.getString("next")).body()))).containsExactly("copy:b:public.orders:0000");
+  }
+
+  @Test
+  void aBadUnitsQueryListsEveryProblem() throws Exception {
+    String id = new JsonObject(coordinator.post("/api/v1/jobs", "application/json", spec("badquery", null)).body()).getString("id");
+    HttpResponse<String> bad = conforming("listUnits",
+        coordinator.get("/api/v1/jobs/" + id + "/units?state=stuck&kind=copies&limit=0&after=copy:z:nowhere:0000"));
+    assertThat(bad.statusCode()).isEqualTo(400);
+    JsonObject error = new JsonObject(bad.body());
+    assertThat(error.getString("error")).isEqualTo("invalid units query");
+    assertThat(error.getJsonArray("details").getList()).containsExactly(
+        "state: 'stuck' is not one of blocked, pending, leased, done, failed",
+        "kind: 'copies' is not one of survey, prepare, copy, finish, verify, rollback, repair, restore",
+        "limit: a whole number from 1 to 10000, not '0'",
+        "after: 'copy:z:nowhere:0000' is not a unit of job " + id + " (give the id of the last unit of the previous page)");
+  }
+
+  private static List<String> ids(JsonObject page) {
+    return page.getJsonArray("units").stream().map(u -> ((JsonObject) u).getString("id")).toList();
+  }
+
+  @Test
   void healthReadyAndDashboardAreServed() throws Exception {
     assertThat(coordinator.get("/health").body()).isEqualTo("{\"status\":\"up\"}");
     assertThat(coordinator.get("/ready").statusCode()).isEqualTo(200);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.coordinator.job.JobRecord;
 import io.ferry.coordinator.job.JobState;
+import io.ferry.coordinator.job.Scope;
 import io.ferry.coordinator.job.ScopeState;
 import io.ferry.protocol.message.Assignment;
 import io.ferry.protocol.message.Heartbeat;
@@ -38,8 +39,8 @@ class ScopeControlTest {
         && (table == null || table.equals(u.slice().table()))).toList();
   }
 
-  private static ScopeState scope(String tenant, String table) {
-    return new ScopeState(tenant, table, null);
+  private static Scope scope(String tenant, String table) {
+    return new Scope(tenant, table);
   }
 
   @Test
