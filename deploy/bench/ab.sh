@@ -11,7 +11,9 @@
 # The two write into databases ferry_ab_a and ferry_ab_b, dropped at the end.
 set -uo pipefail
 A=${1:?build directory a}; B=${2:?build directory b}; TABLE=${3:-warmup}; ROWS=${4:-100}; JOBS=${5:-6}
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# Each build runs as its own launcher starts it (its JVM flags per role), without ahead-of-time caches:
+# the comparison is of the code, and a cache trained on one build only would favour it.
+export FERRY_AOT=off
 PSQL=(psql -h "${PGHOST:-127.0.0.1}" -p "${PGPORT:-5432}" -U "${PGUSER:-postgres}" -qAt)
 for dir in "$A" "$B"; do
   [ -f "$dir/deploy/target/ferry.jar" ] || { echo "no $dir/deploy/target/ferry.jar: build it first" >&2; exit 1; }
@@ -32,12 +34,12 @@ for side in a b; do
   dir=$A; [ "$side" = b ] && dir=$B
   "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ferry_ab_$side WITH (FORCE)" -c "CREATE DATABASE ferry_ab_$side" >/dev/null
   HTTP=$(free_port); CLUSTER=$(free_port); LOGS=$(mktemp -d /tmp/ferry-ab.XXXX)
-  "$JAVA" --sun-misc-unsafe-memory-access=allow -Xmx256m -jar "$dir/deploy/target/ferry.jar" coordinator --http-port "$HTTP" \
+  FERRY_JAVA_OPTS=-Xmx256m "$dir/deploy/bin/ferry" coordinator --http-port "$HTTP" \
     --cluster-port "$CLUSTER" --join "127.0.0.1:$CLUSTER" --state-dir "$LOGS/state" > "$LOGS/coordinator.log" 2>&1 &
   ALL+=($!); PIDS[$side]=$!
   until curl -sf "http://127.0.0.1:$HTTP/ready" >/dev/null; do sleep 0.5; done
   for w in 1 2; do
-    "$JAVA" --sun-misc-unsafe-memory-access=allow -Xmx512m -jar "$dir/deploy/target/ferry.jar" worker --cluster-port 0 \
+    FERRY_JAVA_OPTS=-Xmx512m "$dir/deploy/bin/ferry" worker --cluster-port 0 \
       --join "127.0.0.1:$CLUSTER" --max-units 2 > "$LOGS/worker-$w.log" 2>&1 &
     ALL+=($!); PIDS[$side]="${PIDS[$side]} $!"
   done

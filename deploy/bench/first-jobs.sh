@@ -10,6 +10,8 @@
 #   FERRY_AOT=train JOBS=2 deploy/bench/first-jobs.sh   # writes the caches as the cluster stops (its CPU
 #                                                   # figures are the launchers' then, not the JVMs')
 #   TABLE=wide JOBS=3 MODE=truncate deploy/bench/first-jobs.sh
+#   WORKER_JAVA_OPTS=-XX:+UseParallelGC deploy/bench/first-jobs.sh  # JVM flags to try on the workers, after
+#                                                   # the launcher's own (COORDINATOR_JAVA_OPTS: the coordinator's)
 # Needs the bench's source database (deploy/bench/run.sh builds it); writes into database ferry_first_jobs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,7 +26,7 @@ export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 HTTP=$(free_port); CLUSTER=$(free_port); DIR=$(mktemp -d /tmp/ferry-first-jobs.XXXX)
 FERRY_CLUSTER_SECRET=$(python3 -c 'import uuid; print(uuid.uuid4())'); export FERRY_CLUSTER_SECRET
 started=$(date +%s.%N)
-FERRY_JAVA_OPTS=-Xmx256m deploy/bin/ferry coordinator --http-port "$HTTP" --cluster-port "$CLUSTER" \
+FERRY_JAVA_OPTS="-Xmx256m ${COORDINATOR_JAVA_OPTS:-}" deploy/bin/ferry coordinator --http-port "$HTTP" --cluster-port "$CLUSTER" \
   --join "127.0.0.1:$CLUSTER" --state-dir "$DIR/state" > "$DIR/coordinator.log" 2>&1 &
 PIDS=($!)
 # Workers first, then the coordinator, each waited for: a training run writes its cache as it stops.
@@ -32,7 +34,7 @@ trap 'kill "${PIDS[1]}" "${PIDS[2]}" 2>/dev/null; wait "${PIDS[1]}" "${PIDS[2]}"
 for w in 1 2; do
   # One writer per cache: only the first worker trains.
   aot=${FERRY_AOT:-on}; [ "$aot" = train ] && [ "$w" = 2 ] && aot=off
-  FERRY_AOT=$aot FERRY_JAVA_OPTS=-Xmx512m deploy/bin/ferry worker --cluster-port 0 --join "127.0.0.1:$CLUSTER" --max-units 2 \
+  FERRY_AOT=$aot FERRY_JAVA_OPTS="-Xmx512m ${WORKER_JAVA_OPTS:-}" deploy/bin/ferry worker --cluster-port 0 --join "127.0.0.1:$CLUSTER" --max-units 2 \
     > "$DIR/worker-$w.log" 2>&1 &
   PIDS+=($!)
 done
@@ -52,8 +54,9 @@ jit_ticks() {
   echo "$sum"
 }
 sec() { echo "($1) / $hz" | bc -l | xargs printf '%.2f'; }
-printf 'fresh cluster ready in %.1f s; start-up CPU: coordinator %s s, workers %s s (FERRY_AOT=%s)\n' \
-  "$(echo "$(date +%s.%N) - $started" | bc)" "$(sec "$(ticks "${PIDS[0]}")")" "$(sec "$(ticks "${PIDS[1]}" "${PIDS[2]}")")" "${FERRY_AOT:-on}"
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+printf 'fresh cluster ready in %.1f s; start-up CPU: coordinator %s s, workers %s s (FERRY_AOT=%s); load average %s\n' \
+  "$(echo "$(date +%s.%N) - $started" | bc)" "$(sec "$(ticks "${PIDS[0]}")")" "$(sec "$(ticks "${PIDS[1]}" "${PIDS[2]}")")" "${FERRY_AOT:-on}" "$(load)"
 printf '%-4s %7s %7s %14s %10s %12s %8s\n' job "job s" "copy s" "coordinator s" "its JIT s" "workers s" "JIT s"
 for j in $(seq "$JOBS"); do
   "${PSQL[@]}" -d ferry_first_jobs -c "DROP SCHEMA IF EXISTS bench CASCADE" -c "CREATE SCHEMA bench" -c CHECKPOINT >/dev/null
@@ -82,4 +85,4 @@ for j in $(seq "$JOBS"); do
     "$(sec "$c1 - $c0")" "$(sec "$cj1 - $cj0")" "$(sec "$w1 - $w0")" "$(sec "$wj1 - $wj0")"
 done
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ferry_first_jobs WITH (FORCE)" >/dev/null 2>&1 || true
-echo "logs in $DIR"
+echo "load average at the end $(load); logs in $DIR"

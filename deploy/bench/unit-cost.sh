@@ -17,7 +17,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=deploy/target/ferry.jar
 [ -f "$JAR" ] || ./mvnw -q package -DskipTests
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 PSQL=(psql -h "${PGHOST:-127.0.0.1}" -p "${PGPORT:-5432}" -U "${PGUSER:-postgres}" -qAt)
 for table in narrow warmup; do
   "${PSQL[@]}" -d ferry_bench_src -c "SELECT 1 FROM $table LIMIT 1" >/dev/null 2>&1 \
@@ -26,15 +25,16 @@ done
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS ferry_unit_cost" -c "CREATE DATABASE ferry_unit_cost" >/dev/null 2>&1
 . deploy/bench/jobs.sh
 HTTP=$(free_port); CLUSTER=$(free_port); DIR=$(mktemp -d /tmp/ferry-unit-cost.XXXX)
-FLAGS=(--sun-misc-unsafe-memory-access=allow)
-"$JAVA" "${FLAGS[@]}" -Xmx256m -jar "$JAR" coordinator --http-port "$HTTP" --cluster-port "$CLUSTER" \
+# As the launcher starts them (each role's JVM flags), without the ahead-of-time caches: a warm cluster.
+export FERRY_AOT=off
+FERRY_JAVA_OPTS=-Xmx256m deploy/bin/ferry coordinator --http-port "$HTTP" --cluster-port "$CLUSTER" \
   --join "127.0.0.1:$CLUSTER" --state-dir "$DIR/state" > "$DIR/coordinator.log" 2>&1 &
 PIDS=($!)
 trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
 API="http://127.0.0.1:$HTTP/api/v1"
 until curl -sf "http://127.0.0.1:$HTTP/ready" >/dev/null; do sleep 0.5; done
 for w in 1 2; do
-  "$JAVA" "${FLAGS[@]}" -Xmx512m -jar "$JAR" worker --cluster-port 0 --join "127.0.0.1:$CLUSTER" --max-units 2 \
+  FERRY_JAVA_OPTS=-Xmx512m deploy/bin/ferry worker --cluster-port 0 --join "127.0.0.1:$CLUSTER" --max-units 2 \
     > "$DIR/worker-$w.log" 2>&1 &
   PIDS+=($!)
 done

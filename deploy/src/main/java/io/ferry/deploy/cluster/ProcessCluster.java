@@ -195,9 +195,7 @@ public final class ProcessCluster implements AutoCloseable {
     List<String> command = new ArrayList<>(host.launcher());
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx" + heap);
-    if (Runtime.version().feature() >= 24) {
-      command.add("--sun-misc-unsafe-memory-access=allow");
-    }
+    command.addAll(JvmFlags.of(role(name)));
     command.addAll(aotFlags(name));
     command.addAll(List.of("-jar", jar.toString()));
     command.addAll(args);
@@ -226,11 +224,14 @@ public final class ProcessCluster implements AutoCloseable {
     if (aot == null) {
       return List.of();
     }
-    String role = name.equals("coordinator") ? "coordinator" : "worker";
     if (!training) {
-      return aot.useFlags(role);
+      return aot.useFlags(role(name));
     }
-    return name.equals("coordinator") || name.equals("worker-1") ? aot.trainFlags(role) : List.of();
+    return name.equals("coordinator") || name.equals("worker-1") ? aot.trainFlags(role(name)) : List.of();
+  }
+
+  private static String role(String name) {
+    return name.equals("coordinator") ? "coordinator" : "worker";
   }
 
   /** The log file of a process this cluster started (shared by restarts of the coordinator). */
