@@ -114,6 +114,9 @@ public final class Repairs {
         break;
       }
     }
+    // A failed verify unit is reset by neither the repair nor the verification after it: the job would wait on it.
+    units.stream().filter(u -> u.kind() == UnitKind.VERIFY && u.state() == UnitState.FAILED).findFirst()
+        .ifPresent(u -> problems.add(id + " has a verify unit that failed (unit " + u.id() + "): retry its failed units first"));
     return problems;
   }
 

@@ -32,7 +32,7 @@ import java.util.TreeSet;
  *   after a table's step;</li>
  *   <li>each job's {@link JobTally}: its units summed for the status, the metrics, the job's phase, the dashboard's
  *   grid and the report;</li>
- *   <li>each job's units by kind and state ({@link UnitListing}), what {@code GET …/units} pages through.</li>
+ *   <li>each job's units in the order the board first held them ({@link UnitListing}), what {@code GET …/units} pages through.</li>
  * </ul>
  */
 final class UnitIndex {

@@ -75,8 +75,7 @@ class IncrementalStateTest {
         claimed.set(j, swap);
       }
       for (Assignment a : claimed) {
-        // Once it went on, no unit fails for good: a verify unit failed then leaves the job verifying (see the report).
-        report(a.unit(), random, goneOn == 0);
+        report(a.unit(), random);
         reports++;
         assertMatchesRecount("after report " + reports + " (" + a.unit().id() + ")");
       }
@@ -99,10 +98,10 @@ class IncrementalStateTest {
     return job.state() == JobState.SUCCEEDED && control.verify(job, h.now).refusal() == null;
   }
 
-  private void report(WorkUnit u, SplittableRandom random, boolean failures) {
+  private void report(WorkUnit u, SplittableRandom random) {
     String worker = u.lease().workerId();
     int roll = random.nextInt(10);
-    if (roll == 0 && failures) {
+    if (roll == 0) {
       h.fail(u, worker, "connection reset", true);
       return;
     }

@@ -135,6 +135,37 @@ class RepairSchedulingTest {
   }
 
   @Test
+  void aVerifyUnitThatFailedIsRetriedBeforeARepairElseTheJobWouldWaitOnIt() {
+    h.addJob("j", List.of(plan("t1", "public.a", 30_000, 300, quantiles(100, 300)),
+        plan("t2", "public.a", 30_000, 300, quantiles(100, 300))), Mode.CREATE, Verify.FULL, "t1", "t2");
+    List<Assignment> claimed;
+    while (!(claimed = h.claim("w0", 10)).isEmpty()) {
+      for (Assignment a : claimed) {
+        WorkUnit u = a.unit();
+        if (u.id().equals("verify:t2:public.a:0000")) {
+          h.fail(u, "w0", "connection reset", false);
+        } else if (u.kind() == UnitKind.VERIFY) {
+          h.reports.result(new UnitResult(u.jobId(), u.id(), u.lease().epoch(), "w0", true, 10, 0, null, false, 0,
+              u.id().equals("verify:t1:public.a:0001") ? LISTED : CLEAN), h.now);
+        } else {
+          h.ok(u, "w0", 10);
+        }
+      }
+    }
+    assertThat(h.board.job("j").state()).isEqualTo(JobState.FAILED);
+    assertThat(control.repair(h.board.job("j"), h.now).problems()).containsExactly(
+        "job j has a verify unit that failed (unit verify:t2:public.a:0000): retry its failed units first");
+    assertThat(h.board.units("j")).noneMatch(u -> u.kind() == UnitKind.REPAIR);
+
+    assertThat(control.retry(h.board.job("j"), h.now).refusal()).isNull();
+    run(u -> u.id().equals("verify:t1:public.a:0001") ? LISTED : CLEAN);
+    assertThat(h.board.job("j").state()).as("the range that differs fails the job").isEqualTo(JobState.FAILED);
+    assertThat(control.repair(h.board.job("j"), h.now).problems()).isEmpty();
+    run(u -> CLEAN);
+    assertThat(h.board.job("j").state()).isEqualTo(JobState.SUCCEEDED);
+  }
+
+  @Test
   void aJobIsRefusedWithEveryReasonWhenItCannotBeRepaired() {
     h.addJob("j", List.of(plan("t1", "public.a", 30_000, 300, quantiles(100, 300))), Mode.CREATE, Verify.FULL, "t1");
     assertThat(control.repair(h.board.job("j"), h.now).problems()).containsExactly(
