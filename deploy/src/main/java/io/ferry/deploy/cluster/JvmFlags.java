@@ -23,7 +23,7 @@ public final class JvmFlags {
     }
     switch (role) {
       // A control plane: C1's code is quick enough, and C2's compilations cost it more CPU than they save.
-      case "coordinator" -> { }
+      case "coordinator" -> flags.add("-XX:TieredStopAtLevel=1");
       // One collector thread at a time on two cores shared with the databases, and a cheaper write barrier
       // than G1's on the per-row path; its young pauses at -Xmx512m are a few milliseconds.
       case "worker" -> flags.add("-XX:+UseSerialGC");
